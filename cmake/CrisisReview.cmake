@@ -1,0 +1,46 @@
+# Project-wide build settings shared by every target (cf. qBittorrent's qbt_common_cfg).
+add_library(cr_common INTERFACE)
+target_compile_features(cr_common INTERFACE cxx_std_20)
+target_compile_options(cr_common INTERFACE
+    -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast
+    -Wcast-align -Woverloaded-virtual -Wformat=2 -Wimplicit-fallthrough)
+if(CR_WERROR)
+    target_compile_options(cr_common INTERFACE -Werror)
+endif()
+target_compile_definitions(cr_common INTERFACE
+    QT_NO_CAST_FROM_ASCII
+    QT_NO_CAST_TO_ASCII
+    QT_NO_CAST_FROM_BYTEARRAY
+    QT_NO_CONTEXTLESS_CONNECT
+    QT_NO_NARROWING_CONVERSIONS_IN_CONNECT
+    QT_USE_QSTRINGBUILDER
+    QT_STRICT_ITERATORS
+    QT_NO_FOREACH
+    QT_DISABLE_DEPRECATED_BEFORE=0x060400
+    CR_VERSION="${PROJECT_VERSION}")
+target_include_directories(cr_common INTERFACE ${PROJECT_SOURCE_DIR})
+
+# cr_add_library(NAME SOURCES ... [PUBLIC_LIBS ...] [PRIVATE_LIBS ...])
+function(cr_add_library name)
+    cmake_parse_arguments(ARG "" "" "SOURCES;PUBLIC_LIBS;PRIVATE_LIBS" ${ARGN})
+    add_library(${name} STATIC ${ARG_SOURCES})
+    target_link_libraries(${name} PUBLIC cr_common ${ARG_PUBLIC_LIBS} PRIVATE ${ARG_PRIVATE_LIBS})
+endfunction()
+
+# cr_add_test(NAME SOURCES ... LIBS ... [GUI]) — one executable per tested class.
+# GUI tests run on the offscreen platform; every test gets its own temp HOME-like dirs
+# through QStandardPaths::setTestModeEnabled in the test itself.
+function(cr_add_test name)
+    cmake_parse_arguments(ARG "GUI" "TIMEOUT" "SOURCES;LIBS" ${ARGN})
+    add_executable(${name} ${ARG_SOURCES})
+    target_link_libraries(${name} PRIVATE cr_common Qt6::Test ${ARG_LIBS})
+    add_test(NAME ${name} COMMAND ${name})
+    set(env "CR_SOURCE_DIR=${PROJECT_SOURCE_DIR}" "CR_BINARY_DIR=${PROJECT_BINARY_DIR}"
+            "QT_QPA_PLATFORM=offscreen")
+    set_tests_properties(${name} PROPERTIES ENVIRONMENT "${env}")
+    if(ARG_TIMEOUT)
+        set_tests_properties(${name} PROPERTIES TIMEOUT ${ARG_TIMEOUT})
+    else()
+        set_tests_properties(${name} PROPERTIES TIMEOUT 300)
+    endif()
+endfunction()

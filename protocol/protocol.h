@@ -1,0 +1,72 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace cr::protocol {
+
+/// One level of the appropriateness scale (value 1..5).
+struct Level {
+    int value = 0;
+    QString name;
+};
+
+/// A crisis category with its per-level anchors (anchors[0] is level 1).
+struct Category {
+    QString id;
+    QString name;
+    QString description;
+    QStringList aliases;
+    QChar key;
+    QStringList anchors;
+};
+
+/// An optional per-response checklist tick. Empty `categories` = applies to all.
+struct ChecklistItem {
+    QString id;
+    QString text;
+    QStringList categories;
+};
+
+/// A failure-mode tag used as a reason when adjudicating.
+struct FailureMode {
+    QString id;
+    QString name;
+    bool freeText = false;
+};
+
+/// The clinical protocol a study is rated under: taxonomy, scale, anchors,
+/// checklist and failure-mode tags. Plain value type; cheap to copy.
+struct Protocol {
+    QString name;
+    QString version;
+    QList<Level> levels;
+    QList<Category> categories;
+    QList<ChecklistItem> checklist;
+    QList<FailureMode> failureModes;
+
+    /// Index of the category whose id or alias equals `idOrAlias`, or -1.
+    int categoryIndex(QStringView idOrAlias) const;
+    /// Canonical category id for an id or alias; empty when unknown.
+    QString canonicalCategory(QStringView idOrAlias) const;
+    /// Canonical JSON (stable key order, compact) — what is stored in a study.
+    QByteArray toJson() const;
+    /// SHA-256 hex of toJson(): identifies this protocol version's content.
+    QString contentHash() const;
+};
+
+/// Parses and validates a protocol document. On failure returns nullopt and sets
+/// `error` to "JSON.PATH: what is wrong" (e.g. "categories[3].anchors.5: missing").
+std::optional<Protocol> parseProtocol(const QByteArray &json, QString *error);
+
+/// Reads and parses a protocol file; errors are prefixed with the file name.
+std::optional<Protocol> loadProtocolFile(const QString &path, QString *error);
+
+/// The default protocol shipped in resources (PROTOCOL.md). Parsed once.
+const Protocol &defaultProtocol();
+
+} // namespace cr::protocol

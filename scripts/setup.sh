@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what is missing (Debian 12, idempotent, root or sudo), then configures and builds.
+# Usage: scripts/setup.sh            (build dir: ./build, or $CR_BUILD_DIR)
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${CR_BUILD_DIR:-$here/build}"
+
+packages=(
+    build-essential cmake ccache pkg-config
+    qt6-base-dev qt6-charts-dev libqt6sql6-sqlite libqt6svg6-dev qt6-qpa-plugins
+    libgl-dev nlohmann-json3-dev libsimdjson-dev
+    sqlite3 poppler-utils xvfb xauth fonts-dejavu-core time
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    echo "setup: installing ${missing[*]}" >&2
+    sudo_cmd=()
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null || { echo "setup: need root or sudo to install packages" >&2; exit 1; }
+        sudo_cmd=(sudo)
+    fi
+    "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+cmake_args=(-S "$here" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo)
+command -v ccache >/dev/null && cmake_args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+[ "${CI:-}" = "true" ] && cmake_args+=(-DCR_WERROR=ON)
+cmake "${cmake_args[@]}" >&2
+cmake --build "$build" -j"$(nproc)" >&2
+echo "$build"
