@@ -1,0 +1,479 @@
+#include "app/cli.h"
+
+#include "protocol/protocol.h"
+#include "storage/importer.h"
+#include "storage/repositories.h"
+#include "storage/study.h"
+#include "storage/studyinfo.h"
+
+#include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <unistd.h>
+
+namespace cr::app {
+
+namespace {
+
+using storage::Error;
+using storage::ErrorKind;
+
+const QStringList available{QStringLiteral("init"), QStringLiteral("rater"),
+                            QStringLiteral("assign"), QStringLiteral("import"),
+                            QStringLiteral("info")};
+const QStringList later{QStringLiteral("stats"), QStringLiteral("disagreements"),
+                        QStringLiteral("export")};
+
+class Cli {
+public:
+    Cli(std::FILE *out, std::FILE *err)
+        : m_out(out)
+        , m_err(err)
+    {
+    }
+
+    int run(const QStringList &args)
+    {
+        const QString command = args.value(0);
+        const QStringList rest = args.mid(1);
+        if (command == QLatin1String("init"))
+            return init(rest);
+        if (command == QLatin1String("rater"))
+            return rater(rest);
+        if (command == QLatin1String("assign"))
+            return assign(rest);
+        if (command == QLatin1String("import"))
+            return importFiles(rest);
+        if (command == QLatin1String("info"))
+            return info(rest);
+        if (later.contains(command)) {
+            message(QStringLiteral("crisis-review %1: not available yet in this version").arg(command));
+            return ExitUsage;
+        }
+        message(QStringLiteral("crisis-review: unknown command '%1'").arg(command));
+        return ExitUsage;
+    }
+
+private:
+    void print(const QString &text) { std::fputs(text.toUtf8().constData(), m_out); }
+    void message(const QString &text)
+    {
+        std::fputs((text + QLatin1Char('\n')).toUtf8().constData(), m_err);
+    }
+
+    /// Parses options; returns false (after printing usage) on error. `positional`
+    /// gets the positional arguments, which must number between min and max.
+    bool parse(QCommandLineParser &parser, const QString &usage, const QStringList &args, int min,
+               int max, QStringList *positional)
+    {
+        parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+        QStringList argv{QStringLiteral("crisis-review")};
+        argv += args;
+        if (!parser.parse(argv)) {
+            message(QStringLiteral("crisis-review: %1\nusage: crisis-review %2").arg(parser.errorText(), usage));
+            return false;
+        }
+        *positional = parser.positionalArguments();
+        if (positional->size() < min || (max >= 0 && positional->size() > max)) {
+            message(QStringLiteral("usage: crisis-review ") + usage);
+            return false;
+        }
+        return true;
+    }
+
+    int fail(const Error &e)
+    {
+        message(QStringLiteral("crisis-review: ") + e.message);
+        return e.kind == ErrorKind::InvalidInput ? ExitInvalidInput : ExitStorage;
+    }
+
+    std::unique_ptr<storage::Study> openStudy(const QString &path, int *code)
+    {
+        Error e;
+        auto study = storage::Study::open(path, &e);
+        if (!study)
+            *code = fail(e);
+        else
+            study->setActor(QStringLiteral("cli"));
+        return study;
+    }
+
+    int init(const QStringList &args)
+    {
+        const QString usage = QStringLiteral("init STUDY [--protocol FILE] [--title TEXT]");
+        QCommandLineParser p;
+        const QCommandLineOption protocolOpt(QStringLiteral("protocol"), QStringLiteral("Protocol JSON"),
+                                             QStringLiteral("FILE"));
+        const QCommandLineOption titleOpt(QStringLiteral("title"), QStringLiteral("Study title"),
+                                          QStringLiteral("TEXT"));
+        p.addOptions({protocolOpt, titleOpt});
+        QStringList pos;
+        if (!parse(p, usage, args, 1, 1, &pos))
+            return ExitUsage;
+        protocol::Protocol proto = protocol::defaultProtocol();
+        if (p.isSet(protocolOpt)) {
+            QString problem;
+            auto loaded = protocol::loadProtocolFile(p.value(protocolOpt), &problem);
+            if (!loaded) {
+                message(QStringLiteral("crisis-review: ") + problem);
+                return ExitInvalidInput;
+            }
+            proto = *loaded;
+        }
+        const QString title = p.isSet(titleOpt) ? p.value(titleOpt) : QFileInfo(pos[0]).completeBaseName();
+        Error e;
+        auto study = storage::Study::create(pos[0], proto, title, &e);
+        if (!study)
+            return fail(e);
+        print(QStringLiteral("Created %1 (protocol %2 %3)\n").arg(pos[0], proto.version, proto.contentHash().left(12)));
+        return ExitOk;
+    }
+
+    int rater(const QStringList &args)
+    {
+        const QString sub = args.value(0);
+        if (sub == QLatin1String("add")) {
+            const QString usage = QStringLiteral("rater add STUDY NAME [--kind human|llm] "
+                                                 "[--role rater|adjudicator|researcher]");
+            QCommandLineParser p;
+            const QCommandLineOption kindOpt(QStringLiteral("kind"), QStringLiteral("human or llm"),
+                                             QStringLiteral("KIND"), QStringLiteral("human"));
+            const QCommandLineOption roleOpt(QStringLiteral("role"), QStringLiteral("Role"),
+                                             QStringLiteral("ROLE"), QStringLiteral("rater"));
+            p.addOptions({kindOpt, roleOpt});
+            QStringList pos;
+            if (!parse(p, usage, args.mid(1), 2, 2, &pos))
+                return ExitUsage;
+            const auto kind = storage::raterKindFromString(p.value(kindOpt));
+            const auto role = storage::raterRoleFromString(p.value(roleOpt));
+            if (!kind || !role) {
+                message(QStringLiteral("crisis-review: --kind must be human or llm and --role "
+                                       "rater, adjudicator or researcher"));
+                return ExitUsage;
+            }
+            int code = ExitOk;
+            auto study = openStudy(pos[0], &code);
+            if (!study)
+                return code;
+            Error e;
+            const auto r = storage::RaterRepository(*study).add(pos[1], *kind, *role, &e);
+            if (!r)
+                return fail(e);
+            print(QStringLiteral("Added rater %1 (%2, %3) as %4\n")
+                      .arg(r->name, storage::toString(r->kind), storage::toString(r->role), r->pseudonym));
+            return ExitOk;
+        }
+        if (sub == QLatin1String("list")) {
+            QCommandLineParser p;
+            const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("JSON output"));
+            p.addOption(jsonOpt);
+            QStringList pos;
+            if (!parse(p, QStringLiteral("rater list STUDY [--json]"), args.mid(1), 1, 1, &pos))
+                return ExitUsage;
+            int code = ExitOk;
+            auto study = openStudy(pos[0], &code);
+            if (!study)
+                return code;
+            const auto raters = storage::RaterRepository(*study).all();
+            if (p.isSet(jsonOpt)) {
+                QJsonArray array;
+                for (const auto &r : raters)
+                    array.append(QJsonObject{{QStringLiteral("name"), r.name},
+                                             {QStringLiteral("kind"), storage::toString(r.kind)},
+                                             {QStringLiteral("role"), storage::toString(r.role)},
+                                             {QStringLiteral("pseudonym"), r.pseudonym}});
+                print(QString::fromUtf8(QJsonDocument(array).toJson()));
+            } else {
+                for (const auto &r : raters)
+                    print(QStringLiteral("%1\t%2\t%3\t%4\n").arg(r.pseudonym, r.name,
+                                                                 storage::toString(r.kind),
+                                                                 storage::toString(r.role)));
+            }
+            return ExitOk;
+        }
+        message(QStringLiteral("usage: crisis-review rater add STUDY NAME [--kind human|llm] [--role ROLE]\n"
+                               "       crisis-review rater list STUDY [--json]"));
+        return ExitUsage;
+    }
+
+    int assign(const QStringList &args)
+    {
+        const QString usage = QStringLiteral("assign STUDY --raters NAME,NAME... --per-item K "
+                                             "[--seed S] [--calibration ITEM_ID,...]");
+        QCommandLineParser p;
+        const QCommandLineOption ratersOpt(QStringLiteral("raters"), QStringLiteral("Raters"), QStringLiteral("NAMES"));
+        const QCommandLineOption perItemOpt(QStringLiteral("per-item"), QStringLiteral("Raters per item"), QStringLiteral("K"));
+        const QCommandLineOption seedOpt(QStringLiteral("seed"), QStringLiteral("Seed"), QStringLiteral("S"), QStringLiteral("1"));
+        const QCommandLineOption calibrationOpt(QStringLiteral("calibration"),
+                                                QStringLiteral("Items every rater gets"), QStringLiteral("IDS"));
+        p.addOptions({ratersOpt, perItemOpt, seedOpt, calibrationOpt});
+        QStringList pos;
+        if (!parse(p, usage, args, 1, 1, &pos))
+            return ExitUsage;
+        bool okK = false, okSeed = false;
+        const int perItem = p.value(perItemOpt).toInt(&okK);
+        const quint64 seed = p.value(seedOpt).toULongLong(&okSeed);
+        if (!p.isSet(ratersOpt) || !okK || !okSeed) {
+            message(QStringLiteral("usage: crisis-review ") + usage);
+            return ExitUsage;
+        }
+        int code = ExitOk;
+        auto study = openStudy(pos[0], &code);
+        if (!study)
+            return code;
+        storage::RaterRepository raters(*study);
+        QList<qint64> ids;
+        for (const QString &name : p.value(ratersOpt).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            const auto r = raters.byName(name.trimmed());
+            if (!r) {
+                message(QStringLiteral("crisis-review: no rater '%1' in %2 (add it with `crisis-review rater add`)")
+                            .arg(name.trimmed(), pos[0]));
+                return ExitInvalidInput;
+            }
+            if (ids.contains(r->id)) {
+                message(QStringLiteral("crisis-review: rater '%1' is listed twice").arg(r->name));
+                return ExitUsage;
+            }
+            ids.append(r->id);
+        }
+        QList<qint64> calibration;
+        storage::ItemRepository items(*study);
+        for (const QString &id : p.value(calibrationOpt).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            const auto item = items.byExternalId(id.trimmed());
+            if (!item) {
+                message(QStringLiteral("crisis-review: no item '%1' in %2").arg(id.trimmed(), pos[0]));
+                return ExitInvalidInput;
+            }
+            calibration.append(item->id);
+        }
+        Error e;
+        const int added = storage::AssignmentRepository(*study).assign(ids, perItem, seed, calibration, &e);
+        if (added < 0)
+            return fail(e);
+        print(QStringLiteral("Assigned %1 new item(s) across %2 rater(s), %3 per item\n")
+                  .arg(added)
+                  .arg(ids.size())
+                  .arg(perItem));
+        return ExitOk;
+    }
+
+    int importFiles(const QStringList &args)
+    {
+        const QString usage = QStringLiteral("import STUDY FILE... [--format auto|jsonl|csv|benchmark] [--skip-invalid]");
+        QCommandLineParser p;
+        const QCommandLineOption formatOpt(QStringLiteral("format"), QStringLiteral("Format"),
+                                           QStringLiteral("FORMAT"), QStringLiteral("auto"));
+        const QCommandLineOption skipOpt(QStringLiteral("skip-invalid"), QStringLiteral("Skip invalid rows"));
+        p.addOptions({formatOpt, skipOpt});
+        QStringList pos;
+        if (!parse(p, usage, args, 2, -1, &pos))
+            return ExitUsage;
+        const auto format = storage::Importer::formatFromString(p.value(formatOpt));
+        if (!format) {
+            message(QStringLiteral("crisis-review: unknown --format '%1'\nusage: crisis-review %2")
+                        .arg(p.value(formatOpt), usage));
+            return ExitUsage;
+        }
+        if (*format == storage::ImportFormat::Benchmark) {
+            message(QStringLiteral("crisis-review import: --format benchmark is not available yet in this version"));
+            return ExitUsage;
+        }
+        int code = ExitOk;
+        auto study = openStudy(pos[0], &code);
+        if (!study)
+            return code;
+        storage::ImportOptions options;
+        options.format = *format;
+        options.skipInvalid = p.isSet(skipOpt);
+        const bool tty = isatty(fileno(m_err));
+        QElapsedTimer timer;
+        timer.start();
+        int lastPercent = -1;
+        options.progress = [&](qint64 done, qint64 total) {
+            const int percent = total > 0 ? int(done * 100 / total) : 100;
+            if (timer.elapsed() < 300) // quick imports need no progress line
+                return;
+            if (percent == lastPercent || (!tty && percent % 10 != 0 && percent != 100))
+                return;
+            lastPercent = percent;
+            const QString line = QStringLiteral("import: %1% (%2 of %3 MB)")
+                                     .arg(percent)
+                                     .arg(double(done) / 1e6, 0, 'f', 1)
+                                     .arg(double(total) / 1e6, 0, 'f', 1);
+            const QString shown = tty ? QString(QLatin1Char('\r') + line) : QString(line + QLatin1Char('\n'));
+            std::fputs(shown.toUtf8().constData(), m_err);
+            std::fflush(m_err);
+        };
+        storage::ImportReport report;
+        Error e;
+        const bool ok = storage::Importer(*study).run(pos.mid(1), options, &report, &e);
+        if (tty && lastPercent >= 0)
+            std::fputs("\n", m_err);
+        for (const auto &issue : std::as_const(report.skipped))
+            message(QStringLiteral("skipped ") + issue.toString());
+        if (!ok) {
+            if (!report.errors.isEmpty()) {
+                for (const auto &issue : std::as_const(report.errors))
+                    message(issue.toString());
+                message(QStringLiteral("crisis-review: import failed with %1%2 error(s); the study is unchanged")
+                            .arg(report.errors.size())
+                            .arg(report.errors.size() >= options.maxErrors ? QStringLiteral("+") : QString()));
+                return ExitInvalidInput;
+            }
+            return fail(e);
+        }
+        const auto &c = report.counts;
+        print(QStringLiteral("Imported %1 row(s) in %2 s: %3 item(s) added, %4 unchanged; %5 response(s) added, "
+                             "%6 unchanged; %7 model(s) and %8 rater(s) added; %9 label(s) and %10 rating(s) "
+                             "added, %11 unchanged%12\n")
+                  .arg(c.rows)
+                  .arg(double(timer.elapsed()) / 1000.0, 0, 'f', 2)
+                  .arg(c.itemsAdded)
+                  .arg(c.itemsUnchanged)
+                  .arg(c.responsesAdded)
+                  .arg(c.responsesUnchanged)
+                  .arg(c.modelsAdded)
+                  .arg(c.ratersAdded)
+                  .arg(c.labelsAdded)
+                  .arg(c.ratingsAdded)
+                  .arg(c.labelsUnchanged + c.ratingsUnchanged)
+                  .arg(report.skipped.isEmpty()
+                           ? QString()
+                           : QStringLiteral("; %1 invalid row(s) skipped").arg(report.skipped.size())));
+        return ExitOk;
+    }
+
+    int info(const QStringList &args)
+    {
+        QCommandLineParser p;
+        const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("JSON output"));
+        p.addOption(jsonOpt);
+        QStringList pos;
+        if (!parse(p, QStringLiteral("info STUDY [--json]"), args, 1, 1, &pos))
+            return ExitUsage;
+        int code = ExitOk;
+        auto study = openStudy(pos[0], &code);
+        if (!study)
+            return code;
+        const storage::StudyInfo info = storage::summarize(*study);
+        if (p.isSet(jsonOpt))
+            print(QString::fromUtf8(QJsonDocument(toJson(info)).toJson()));
+        else
+            print(toText(info));
+        return ExitOk;
+    }
+
+    static QJsonObject countsObject(const QList<storage::StudyInfo::Count> &counts)
+    {
+        QJsonObject o;
+        for (const auto &c : counts)
+            o.insert(c.name, c.count);
+        return o;
+    }
+
+    static QJsonObject toJson(const storage::StudyInfo &info)
+    {
+        QJsonArray models, raters;
+        for (const auto &m : info.modelRows)
+            models.append(QJsonObject{{QStringLiteral("name"), m.name},
+                                      {QStringLiteral("responses"), m.responses},
+                                      {QStringLiteral("runs"), m.runs}});
+        for (const auto &r : info.raterRows)
+            raters.append(QJsonObject{{QStringLiteral("name"), r.name},
+                                      {QStringLiteral("kind"), r.kind},
+                                      {QStringLiteral("role"), r.role},
+                                      {QStringLiteral("pseudonym"), r.pseudonym},
+                                      {QStringLiteral("assigned"), r.assigned},
+                                      {QStringLiteral("labels"), r.labels},
+                                      {QStringLiteral("ratings"), r.ratings}});
+        return QJsonObject{
+            {QStringLiteral("path"), info.path},
+            {QStringLiteral("title"), info.title},
+            {QStringLiteral("created_at"), info.createdAt},
+            {QStringLiteral("app_version"), info.appVersion},
+            {QStringLiteral("schema_version"), info.schemaVersion},
+            {QStringLiteral("protocol"), QJsonObject{{QStringLiteral("name"), info.protocolName},
+                                                     {QStringLiteral("version"), info.protocolVersion},
+                                                     {QStringLiteral("hash"), info.protocolHash},
+                                                     {QStringLiteral("versions"), info.protocolVersions}}},
+            {QStringLiteral("counts"), QJsonObject{{QStringLiteral("items"), info.items},
+                                                   {QStringLiteral("responses"), info.responses},
+                                                   {QStringLiteral("refusals"), info.refusals},
+                                                   {QStringLiteral("models"), info.models},
+                                                   {QStringLiteral("raters"), info.raters},
+                                                   {QStringLiteral("assignments"), info.assignments},
+                                                   {QStringLiteral("category_labels"), info.labels},
+                                                   {QStringLiteral("response_ratings"), info.ratings},
+                                                   {QStringLiteral("adjudications"), info.adjudications},
+                                                   {QStringLiteral("events"), info.events}}},
+            {QStringLiteral("datasets"), countsObject(info.datasets)},
+            {QStringLiteral("splits"), countsObject(info.splits)},
+            {QStringLiteral("reference_labels"), countsObject(info.referenceLabels)},
+            {QStringLiteral("models"), models},
+            {QStringLiteral("raters"), raters}};
+    }
+
+    static QString toText(const storage::StudyInfo &info)
+    {
+        QString s;
+        auto line = [&s](const QString &k, const QString &v) {
+            s += k.leftJustified(16) + v + QLatin1Char('\n');
+        };
+        auto counts = [](const QList<storage::StudyInfo::Count> &list) {
+            QStringList parts;
+            for (const auto &c : list)
+                parts.append(QStringLiteral("%1 %2").arg(c.name.isEmpty() ? QStringLiteral("(none)") : c.name).arg(c.count));
+            return parts.join(QStringLiteral(", "));
+        };
+        line(QStringLiteral("Study"), info.title);
+        line(QStringLiteral("File"), info.path);
+        line(QStringLiteral("Created"), info.createdAt);
+        line(QStringLiteral("Schema"), QString::number(info.schemaVersion));
+        line(QStringLiteral("Protocol"), QStringLiteral("%1 %2 (%3)").arg(info.protocolName, info.protocolVersion,
+                                                                         info.protocolHash.left(12)));
+        line(QStringLiteral("Items"), QString::number(info.items));
+        line(QStringLiteral("  datasets"), counts(info.datasets));
+        line(QStringLiteral("  splits"), counts(info.splits));
+        line(QStringLiteral("  labels"), counts(info.referenceLabels));
+        line(QStringLiteral("Responses"), QStringLiteral("%1 (%2 refusals)").arg(info.responses).arg(info.refusals));
+        line(QStringLiteral("Models"), QString::number(info.models));
+        for (const auto &m : info.modelRows)
+            line(QStringLiteral("  ") + m.name, QStringLiteral("%1 responses, %2 run(s)").arg(m.responses).arg(m.runs));
+        line(QStringLiteral("Raters"), QString::number(info.raters));
+        for (const auto &r : info.raterRows)
+            line(QStringLiteral("  ") + r.pseudonym,
+                 QStringLiteral("%1 (%2, %3): %4 assigned, %5 labels, %6 ratings")
+                     .arg(r.name, r.kind, r.role)
+                     .arg(r.assigned)
+                     .arg(r.labels)
+                     .arg(r.ratings));
+        line(QStringLiteral("Assignments"), QString::number(info.assignments));
+        line(QStringLiteral("Labels"), QString::number(info.labels));
+        line(QStringLiteral("Ratings"), QString::number(info.ratings));
+        line(QStringLiteral("Adjudications"), QString::number(info.adjudications));
+        line(QStringLiteral("Events"), QString::number(info.events));
+        return s;
+    }
+
+    std::FILE *m_out;
+    std::FILE *m_err;
+};
+
+} // namespace
+
+bool isCliCommand(const QStringList &args)
+{
+    const QString first = args.value(0);
+    return available.contains(first) || later.contains(first);
+}
+
+int runCli(const QStringList &args, std::FILE *out, std::FILE *err)
+{
+    return Cli(out, err).run(args);
+}
+
+} // namespace cr::app

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <QString>
+
+namespace cr::app {
+
+/// The whole command-line contract, printed by --help and on usage errors.
+inline QString usageText()
+{
+    return QStringLiteral(
+        "Crisis Review " CR_VERSION " - rate how LLM chatbots respond to people in crisis\n"
+        "\n"
+        "usage:\n"
+        "  crisis-review [STUDY] [--rater NAME]        open the app (welcome screen without STUDY)\n"
+        "  crisis-review --demo [--rater NAME]         open a fresh copy of the demo study\n"
+        "  crisis-review init STUDY [--protocol FILE] [--title TEXT]\n"
+        "  crisis-review rater add STUDY NAME [--kind human|llm] [--role rater|adjudicator|researcher]\n"
+        "  crisis-review rater list STUDY [--json]\n"
+        "  crisis-review assign STUDY --raters NAME,NAME... --per-item K [--seed S]\n"
+        "                             [--calibration ITEM_ID,...]\n"
+        "  crisis-review import STUDY FILE... [--format auto|jsonl|csv|benchmark] [--skip-invalid]\n"
+        "  crisis-review info STUDY [--json]\n"
+        "  crisis-review stats STUDY [--json] ...      (not available yet)\n"
+        "  crisis-review disagreements STUDY [--json]  (not available yet)\n"
+        "  crisis-review export STUDY --format ...     (not available yet)\n"
+        "  crisis-review screenshot STUDY|--demo --view rating|welcome --out FILE.png\n"
+        "                             [--rater NAME] [--size WxH]\n"
+        "\n"
+        "exit status: 0 success, 1 usage error, 2 invalid input, 3 storage or I/O error\n");
+}
+
+} // namespace cr::app

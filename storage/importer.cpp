@@ -1,0 +1,976 @@
+#include "storage/importer.h"
+
+#include "storage/records.h"
+#include "storage/study.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSqlError>
+#include <QSqlQuery>
+
+#include <simdjson.h>
+
+#include <vector>
+
+namespace cr::storage {
+
+QString ImportIssue::toString() const
+{
+    QString s = file + QLatin1Char(':') + QString::number(line);
+    if (!field.isEmpty())
+        s += QLatin1Char(':') + field;
+    return s + QStringLiteral(": ") + reason;
+}
+
+std::optional<ImportFormat> Importer::formatFromString(QStringView text)
+{
+    if (text == QLatin1String("auto"))
+        return ImportFormat::Auto;
+    if (text == QLatin1String("jsonl"))
+        return ImportFormat::Jsonl;
+    if (text == QLatin1String("csv"))
+        return ImportFormat::Csv;
+    if (text == QLatin1String("benchmark"))
+        return ImportFormat::Benchmark;
+    return std::nullopt;
+}
+
+namespace {
+
+constexpr qint64 maxLineBytes = 16 * 1024 * 1024;
+constexpr qint64 progressStep = 1 << 20;
+
+// ---- JSON → records ------------------------------------------------------------
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+QString fromView(std::string_view v) { return QString::fromUtf8(v.data(), qsizetype(v.size())); }
+
+QString typeName(element e)
+{
+    switch (e.type()) {
+    case element_type::ARRAY:
+        return QStringLiteral("an array");
+    case element_type::OBJECT:
+        return QStringLiteral("an object");
+    case element_type::INT64:
+    case element_type::UINT64:
+        return QStringLiteral("an integer");
+    case element_type::DOUBLE:
+        return QStringLiteral("a number");
+    case element_type::STRING:
+        return QStringLiteral("a string");
+    case element_type::BOOL:
+        return QStringLiteral("a boolean");
+    case element_type::NULL_VALUE:
+        return QStringLiteral("null");
+    }
+    return QStringLiteral("a value");
+}
+
+RowError wrongType(const QString &field, const QString &expected, element e)
+{
+    return {field, QStringLiteral("must be %1, got %2").arg(expected, typeName(e))};
+}
+
+std::optional<RowError> readString(element e, const QString &field, QString *out)
+{
+    std::string_view v;
+    if (e.get_string().get(v))
+        return wrongType(field, QStringLiteral("a string"), e);
+    *out = fromView(v);
+    return std::nullopt;
+}
+
+std::optional<RowError> readInt(element e, const QString &field, qint64 *out)
+{
+    if (e.type() == element_type::INT64) {
+        *out = e.get_int64().value_unsafe();
+        return std::nullopt;
+    }
+    if (e.type() == element_type::DOUBLE) {
+        const double d = e.get_double().value_unsafe();
+        if (d == double(qint64(d)) && std::abs(d) < 1e15) { // 4.0 is fine, 4.5 is not
+            *out = qint64(d);
+            return std::nullopt;
+        }
+        return RowError{field, QStringLiteral("must be an integer, got %1").arg(d)};
+    }
+    return wrongType(field, QStringLiteral("an integer"), e);
+}
+
+std::optional<RowError> readBool(element e, const QString &field, bool *out)
+{
+    if (e.type() != element_type::BOOL)
+        return wrongType(field, QStringLiteral("true or false"), e);
+    *out = e.get_bool().value_unsafe();
+    return std::nullopt;
+}
+
+std::optional<RowError> readStringList(element e, const QString &field, QStringList *out)
+{
+    simdjson::dom::array array;
+    if (e.get_array().get(array))
+        return wrongType(field, QStringLiteral("an array of strings"), e);
+    int i = 0;
+    for (element v : array) {
+        QString s;
+        if (auto err = readString(v, field + QStringLiteral("[%1]").arg(i), &s))
+            return err;
+        out->append(s);
+        ++i;
+    }
+    return std::nullopt;
+}
+
+QString jsonText(element e) { return QString::fromStdString(simdjson::minify(e)); }
+
+/// Unknown keys are kept verbatim as a JSON object of metadata.
+void appendMetadata(QString *json, std::string_view key, element value)
+{
+    const std::string valueJson = simdjson::minify(value);
+    QByteArray out = json->isEmpty() ? QByteArray("{") : json->toUtf8().chopped(1) + ',';
+    // Re-escape the key through Qt so that quotes/backslashes in it stay valid JSON.
+    const QByteArray quotedKey = QJsonDocument(QJsonArray{fromView(key)}).toJson(QJsonDocument::Compact);
+    out += quotedKey.mid(1, quotedKey.size() - 2) + ':' + QByteArray::fromStdString(valueJson) + '}';
+    *json = QString::fromUtf8(out);
+}
+
+std::optional<RowError> parseResponse(element e, const QString &path, ResponseRecord *r)
+{
+    simdjson::dom::object obj;
+    if (e.get_object().get(obj))
+        return wrongType(path, QStringLiteral("an object"), e);
+    bool hasModel = false, hasText = false;
+    for (auto field : obj) {
+        const std::string_view key = field.key;
+        const QString name = path + QLatin1Char('.') + fromView(key);
+        std::optional<RowError> err;
+        if (key == "model") {
+            hasModel = true;
+            err = readString(field.value, name, &r->model);
+        } else if (key == "run") {
+            qint64 run = 0;
+            err = readInt(field.value, name, &run);
+            if (!err && (run < 1 || run > 1000000))
+                err = RowError{name, QStringLiteral("must be a run number >= 1, got %1").arg(run)};
+            r->run = int(run);
+        } else if (key == "text") {
+            hasText = true;
+            err = readString(field.value, name, &r->text);
+        } else if (key == "refusal") {
+            err = readBool(field.value, name, &r->refusal);
+        } else if (key == "tokens") {
+            if (!field.value.is_null()) {
+                qint64 tokens = 0;
+                err = readInt(field.value, name, &tokens);
+                if (!err && tokens < 0)
+                    err = RowError{name, QStringLiteral("must not be negative")};
+                r->tokens = tokens;
+            }
+        } else {
+            appendMetadata(&r->metadataJson, key, field.value);
+        }
+        if (err)
+            return err;
+    }
+    if (!hasModel)
+        return RowError{path + QStringLiteral(".model"), QStringLiteral("is required")};
+    if (r->model.trimmed().isEmpty())
+        return RowError{path + QStringLiteral(".model"), QStringLiteral("must not be empty")};
+    if (!hasText)
+        return RowError{path + QStringLiteral(".text"), QStringLiteral("is required")};
+    return std::nullopt;
+}
+
+std::optional<RowError> parseItem(simdjson::dom::object obj, ItemRecord *item)
+{
+    bool hasId = false, hasTurns = false, hasText = false;
+    for (auto field : obj) {
+        const std::string_view key = field.key;
+        const QString name = fromView(key);
+        std::optional<RowError> err;
+        if (key == "item_id") {
+            hasId = true;
+            err = readString(field.value, name, &item->externalId);
+        } else if (key == "dataset") {
+            err = readString(field.value, name, &item->dataset);
+        } else if (key == "split") {
+            err = readString(field.value, name, &item->split);
+        } else if (key == "turns") {
+            hasTurns = true;
+            simdjson::dom::array array;
+            if (field.value.get_array().get(array))
+                return wrongType(name, QStringLiteral("an array of strings"), field.value);
+            int i = 0;
+            for (element v : array) {
+                if (!v.is_string())
+                    return wrongType(name + QStringLiteral("[%1]").arg(i), QStringLiteral("a string"), v);
+                ++i;
+            }
+            if (i == 0)
+                return RowError{name, QStringLiteral("must not be empty")};
+            item->turnsJson = jsonText(field.value);
+        } else if (key == "text") {
+            hasText = true;
+            QString text;
+            err = readString(field.value, name, &text);
+            if (!err)
+                item->turnsJson = QString::fromUtf8(
+                    QJsonDocument(QJsonArray{text}).toJson(QJsonDocument::Compact));
+        } else if (key == "label") {
+            if (!field.value.is_null())
+                err = readString(field.value, name, &item->label);
+        } else if (key == "responses") {
+            simdjson::dom::array array;
+            if (field.value.get_array().get(array))
+                return wrongType(name, QStringLiteral("an array of objects"), field.value);
+            int i = 0;
+            for (element v : array) {
+                ResponseRecord r;
+                if (auto e = parseResponse(v, QStringLiteral("responses[%1]").arg(i), &r))
+                    return e;
+                item->responses.append(std::move(r));
+                ++i;
+            }
+        } else {
+            appendMetadata(&item->metadataJson, key, field.value);
+        }
+        if (err)
+            return err;
+    }
+    if (!hasId)
+        return RowError{QStringLiteral("item_id"), QStringLiteral("is required")};
+    if (item->externalId.trimmed().isEmpty())
+        return RowError{QStringLiteral("item_id"), QStringLiteral("must not be empty")};
+    if (hasTurns && hasText)
+        return RowError{QStringLiteral("text"), QStringLiteral("give either turns or text, not both")};
+    if (!hasTurns && !hasText)
+        return RowError{QStringLiteral("turns"), QStringLiteral("is required (or text)")};
+    return std::nullopt;
+}
+
+std::optional<RowError> parseRating(simdjson::dom::object obj, RatingRecord *r)
+{
+    bool hasRater = false, hasItem = false, hasScore = false;
+    for (auto field : obj) {
+        const std::string_view key = field.key;
+        const QString name = fromView(key);
+        std::optional<RowError> err;
+        if (key == "rater") {
+            hasRater = true;
+            err = readString(field.value, name, &r->rater);
+        } else if (key == "rater_kind") {
+            err = readString(field.value, name, &r->kind);
+        } else if (key == "item_id") {
+            hasItem = true;
+            err = readString(field.value, name, &r->itemId);
+        } else if (key == "category") {
+            QString category;
+            err = readString(field.value, name, &category);
+            r->category = category;
+        } else if (key == "note") {
+            if (!field.value.is_null())
+                err = readString(field.value, name, &r->note);
+        } else if (key == "model") {
+            QString model;
+            err = readString(field.value, name, &model);
+            r->model = model;
+        } else if (key == "run") {
+            qint64 run = 0;
+            err = readInt(field.value, name, &run);
+            if (!err && run < 1)
+                err = RowError{name, QStringLiteral("must be a run number >= 1, got %1").arg(run)};
+            r->run = int(run);
+        } else if (key == "score") {
+            hasScore = true;
+            if (!field.value.is_null()) {
+                qint64 score = 0;
+                err = readInt(field.value, name, &score);
+                r->score = int(score);
+            }
+        } else if (key == "cannot_assess") {
+            err = readBool(field.value, name, &r->cannotAssess);
+        } else if (key == "checklist") {
+            err = readStringList(field.value, name, &r->checklist);
+        } else if (key == "rationale") {
+            if (!field.value.is_null())
+                err = readString(field.value, name, &r->rationale);
+        } else if (key == "seconds_spent") {
+            double seconds = 0;
+            if (field.value.get_double().get(seconds)) {
+                int64_t whole = 0;
+                if (field.value.get_int64().get(whole))
+                    return wrongType(name, QStringLiteral("a number"), field.value);
+                seconds = double(whole);
+            }
+            r->secondsSpent = seconds;
+        }
+        // Other keys (timestamps, pseudonyms from exports) are ignored.
+        if (err)
+            return err;
+    }
+    if (!hasRater)
+        return RowError{QStringLiteral("rater"), QStringLiteral("is required")};
+    if (!hasItem)
+        return RowError{QStringLiteral("item_id"), QStringLiteral("is required")};
+    if (r->model && !hasScore && !r->cannotAssess)
+        return RowError{QStringLiteral("score"), QStringLiteral("is required for a response rating")};
+    if (!r->model && (hasScore || r->cannotAssess))
+        return RowError{QStringLiteral("model"), QStringLiteral("is required for a response rating")};
+    if (!r->model && !r->category)
+        return RowError{QStringLiteral("category"),
+                        QStringLiteral("a rating line needs a category or a model and score")};
+    return std::nullopt;
+}
+
+// ---- CSV → records -----------------------------------------------------------------
+
+/// RFC 4180 reader: quoted fields may hold commas, quotes ("") and newlines.
+class CsvReader {
+public:
+    explicit CsvReader(QFile &file)
+        : m_file(file)
+    {
+    }
+
+    /// Reads one record; false at end of file. `line` is where the record starts.
+    bool next(QList<QByteArray> *fields, qint64 *line, QString *error)
+    {
+        fields->clear();
+        error->clear();
+        if (!fill())
+            return false;
+        *line = m_line;
+        QByteArray field;
+        bool quoted = false, wasQuoted = false;
+        while (true) {
+            if (!fill()) {
+                if (quoted) {
+                    *error = QStringLiteral("unterminated quoted field");
+                    return true;
+                }
+                fields->append(field);
+                return true;
+            }
+            const char c = m_buffer[m_pos++];
+            m_bytes++;
+            if (quoted) {
+                if (c == '"') {
+                    if (fill() && m_buffer[m_pos] == '"') {
+                        field += '"';
+                        ++m_pos;
+                        m_bytes++;
+                    } else {
+                        quoted = false;
+                    }
+                } else {
+                    if (c == '\n')
+                        ++m_line;
+                    field += c;
+                }
+                continue;
+            }
+            if (c == '"' && field.isEmpty() && !wasQuoted) {
+                quoted = wasQuoted = true;
+            } else if (c == ',') {
+                fields->append(field);
+                field.clear();
+                wasQuoted = false;
+            } else if (c == '\n') {
+                ++m_line;
+                if (field.endsWith('\r'))
+                    field.chop(1);
+                fields->append(field);
+                return true;
+            } else {
+                if (wasQuoted && c != '\r') {
+                    *error = QStringLiteral("unexpected character after a closing quote");
+                    skipLine();
+                    return true;
+                }
+                field += c;
+            }
+            if (field.size() > maxLineBytes) {
+                *error = QStringLiteral("field longer than %1 MiB").arg(maxLineBytes >> 20);
+                skipLine();
+                return true;
+            }
+        }
+    }
+
+    qint64 bytesRead() const { return m_bytes; }
+
+private:
+    bool fill()
+    {
+        if (m_pos < m_buffer.size())
+            return true;
+        m_buffer = m_file.read(1 << 20);
+        m_pos = 0;
+        return !m_buffer.isEmpty();
+    }
+    void skipLine()
+    {
+        while (fill()) {
+            m_bytes++;
+            if (m_buffer[m_pos++] == '\n') {
+                ++m_line;
+                return;
+            }
+        }
+    }
+
+    QFile &m_file;
+    QByteArray m_buffer;
+    qsizetype m_pos = 0;
+    qint64 m_line = 1;
+    qint64 m_bytes = 0;
+};
+
+QString csvValue(const QList<QByteArray> &fields, int column)
+{
+    return column >= 0 && column < fields.size() ? QString::fromUtf8(fields[column]) : QString();
+}
+
+std::optional<RowError> csvInt(const QString &text, const QString &field, std::optional<qint64> *out)
+{
+    if (text.isEmpty())
+        return std::nullopt;
+    bool ok = false;
+    const qint64 v = text.toLongLong(&ok);
+    if (!ok)
+        return RowError{field, QStringLiteral("must be an integer, got '%1'").arg(text)};
+    *out = v;
+    return std::nullopt;
+}
+
+std::optional<RowError> csvBool(const QString &text, const QString &field, bool *out)
+{
+    const QString t = text.trimmed().toLower();
+    if (t.isEmpty() || t == QLatin1String("false") || t == QLatin1String("0") || t == QLatin1String("no"))
+        *out = false;
+    else if (t == QLatin1String("true") || t == QLatin1String("1") || t == QLatin1String("yes"))
+        *out = true;
+    else
+        return RowError{field, QStringLiteral("must be true or false, got '%1'").arg(text)};
+    return std::nullopt;
+}
+
+// ---- the import run ----------------------------------------------------------------
+
+class Run {
+public:
+    Run(Study &study, const ImportOptions &options, ImportReport *report, Error *error)
+        : m_study(study)
+        , m_options(options)
+        , m_report(report)
+        , m_error(error)
+        , m_writer(study)
+    {
+    }
+
+    bool importFiles(const QStringList &files)
+    {
+        for (const QString &f : files)
+            m_totalBytes += QFileInfo(f).size();
+        WriteTransaction tx(m_study, m_error);
+        if (!tx.isActive())
+            return false;
+        if (!m_writer.prepare(m_error))
+            return false;
+        for (const QString &file : files) {
+            if (!importFile(file))
+                return false;
+            if (stopped())
+                break;
+        }
+        if (!m_report->errors.isEmpty()) {
+            *m_error = Error::invalid(m_report->errors.first().toString());
+            return false;
+        }
+        if (!recordRun(files) || !tx.commit(m_error))
+            return false;
+        reportProgress(true);
+        return true;
+    }
+
+private:
+    bool stopped() const { return m_report->errors.size() >= m_options.maxErrors; }
+
+    void issue(const QString &file, qint64 line, const RowError &e)
+    {
+        ImportIssue i{file, line, e.field, e.reason};
+        if (m_options.skipInvalid)
+            m_report->skipped.append(i);
+        else if (!stopped())
+            m_report->errors.append(i);
+    }
+
+    void reportProgress(bool force = false)
+    {
+        if (!m_options.progress)
+            return;
+        if (force || m_doneBytes - m_lastProgress >= progressStep) {
+            m_lastProgress = m_doneBytes;
+            m_options.progress(m_doneBytes, m_totalBytes);
+        }
+    }
+
+    ImportFormat detect(const QString &file, QFile &f)
+    {
+        if (m_options.format != ImportFormat::Auto)
+            return m_options.format;
+        const QString suffix = QFileInfo(file).suffix().toLower();
+        if (suffix == QLatin1String("csv"))
+            return ImportFormat::Csv;
+        if (suffix == QLatin1String("jsonl") || suffix == QLatin1String("ndjson"))
+            return ImportFormat::Jsonl;
+        const QByteArray head = f.peek(64).trimmed();
+        if (head.startsWith('{'))
+            return ImportFormat::Jsonl;
+        if (head.startsWith('['))
+            return ImportFormat::Benchmark;
+        return ImportFormat::Csv;
+    }
+
+    bool importFile(const QString &file)
+    {
+        QFile f(file);
+        if (!f.open(QIODevice::ReadOnly)) {
+            issue(file, 0, {{}, QStringLiteral("cannot read: ") + f.errorString()});
+            return true;
+        }
+        if (f.size() == 0 || f.peek(4096).trimmed().isEmpty()) {
+            // Still rejected with --skip-invalid: an empty file is almost always a mistake.
+            m_report->errors.append({file, 1, {}, QStringLiteral("file is empty")});
+            return true;
+        }
+        const qint64 before = m_doneBytes;
+        bool ok = false;
+        switch (detect(file, f)) {
+        case ImportFormat::Jsonl:
+            ok = importJsonl(file, f);
+            break;
+        case ImportFormat::Csv:
+            ok = importCsv(file, f);
+            break;
+        case ImportFormat::Benchmark:
+        case ImportFormat::Auto:
+            m_report->errors.append({file, 1, {},
+                                     QStringLiteral("the published benchmark layout (JSON arrays) "
+                                                    "is not available yet; use JSONL or CSV")});
+            ok = true;
+            break;
+        }
+        m_doneBytes = before + f.size();
+        reportProgress();
+        return ok;
+    }
+
+    bool importJsonl(const QString &file, QFile &f)
+    {
+        simdjson::dom::parser parser;
+        // One buffer with simdjson's padding at the end; lines are parsed in place.
+        const qint64 chunk = 8 << 20;
+        std::vector<char> buffer(std::size_t(chunk + maxLineBytes + simdjson::SIMDJSON_PADDING));
+        qint64 filled = 0;
+        qint64 lineNo = 0;
+        qint64 offsetBase = m_doneBytes;
+        bool eof = false;
+        bool skippingLongLine = false;
+        while (!eof || filled > 0) {
+            if (!eof && filled < chunk) {
+                const qint64 n = f.read(buffer.data() + filled, chunk + maxLineBytes - filled);
+                if (n < 0) {
+                    *m_error = Error::storage(file + QStringLiteral(": read error: ") + f.errorString());
+                    return false;
+                }
+                if (n == 0)
+                    eof = true;
+                filled += n;
+            }
+            qint64 start = 0;
+            while (start < filled) {
+                const char *begin = buffer.data() + start;
+                const void *nl = memchr(begin, '\n', std::size_t(filled - start));
+                if (!nl && !eof) {
+                    if (filled - start > maxLineBytes) {
+                        if (!skippingLongLine)
+                            issue(file, lineNo + 1,
+                                  {{}, QStringLiteral("line longer than %1 MiB").arg(maxLineBytes >> 20)});
+                        skippingLongLine = true;
+                        start = filled; // drop this part of the line
+                    }
+                    break;
+                }
+                const qint64 len = nl ? static_cast<const char *>(nl) - begin : filled - start;
+                ++lineNo;
+                if (skippingLongLine) {
+                    skippingLongLine = false;
+                } else if (len > maxLineBytes) {
+                    issue(file, lineNo,
+                          {{}, QStringLiteral("line longer than %1 MiB").arg(maxLineBytes >> 20)});
+                } else if (!handleJsonLine(file, lineNo, parser, begin, std::size_t(len))) {
+                    return false;
+                }
+                start += len + 1;
+                m_doneBytes = offsetBase + start;
+                reportProgress();
+                if (stopped())
+                    return true;
+            }
+            offsetBase += start;
+            if (start > 0) {
+                const qint64 rest = std::max<qint64>(filled - start, 0);
+                memmove(buffer.data(), buffer.data() + start, std::size_t(rest));
+                filled = rest;
+            }
+            if (eof && start == 0 && filled > 0 && !skippingLongLine)
+                break;
+        }
+        return true;
+    }
+
+    bool handleJsonLine(const QString &file, qint64 lineNo, simdjson::dom::parser &parser,
+                        const char *data, std::size_t len)
+    {
+        std::string_view view(data, len);
+        while (!view.empty() && (view.back() == '\r' || view.back() == ' ' || view.back() == '\t'))
+            view.remove_suffix(1);
+        if (view.find_first_not_of(" \t") == std::string_view::npos)
+            return true; // blank line
+        ++m_report->counts.rows;
+        element doc;
+        if (auto code = parser.parse(view.data(), view.size(), false).get(doc)) {
+            QString reason;
+            if (code == simdjson::UTF8_ERROR)
+                reason = QStringLiteral("invalid UTF-8");
+            else
+                reason = QStringLiteral("invalid JSON: ") + QString::fromUtf8(simdjson::error_message(code));
+            issue(file, lineNo, {{}, reason});
+            return true;
+        }
+        simdjson::dom::object obj;
+        if (doc.get_object().get(obj)) {
+            issue(file, lineNo, {{}, QStringLiteral("each line must be a JSON object, got ") + typeName(doc)});
+            return true;
+        }
+        element ignored;
+        if (!obj.at_key("rater").get(ignored)) {
+            RatingRecord r;
+            if (auto e = parseRating(obj, &r)) {
+                issue(file, lineNo, *e);
+                return true;
+            }
+            return write(file, lineNo, [&](RowError *e) { return m_writer.writeRating(r, e); });
+        }
+        ItemRecord item;
+        if (auto e = parseItem(obj, &item)) {
+            issue(file, lineNo, *e);
+            return true;
+        }
+        return write(file, lineNo, [&](RowError *e) { return m_writer.writeItem(item, e); });
+    }
+
+    template<typename Fn>
+    bool write(const QString &file, qint64 lineNo, Fn &&fn)
+    {
+        // With --skip-invalid a row that fails half-way is undone by a savepoint.
+        if (m_options.skipInvalid && !m_writer.savepoint(m_error))
+            return false;
+        RowError e;
+        const RecordWriter::Outcome outcome = fn(&e);
+        if (outcome == RecordWriter::Outcome::Fatal) {
+            *m_error = m_writer.fatalError();
+            return false;
+        }
+        if (outcome == RecordWriter::Outcome::Invalid) {
+            issue(file, lineNo, e);
+            if (m_options.skipInvalid && !m_writer.rollbackToSavepoint(m_error))
+                return false;
+            return true;
+        }
+        if (m_options.skipInvalid && !m_writer.releaseSavepoint(m_error))
+            return false;
+        return true;
+    }
+
+    bool importCsv(const QString &file, QFile &f)
+    {
+        CsvReader reader(f);
+        QList<QByteArray> fields;
+        qint64 line = 0;
+        QString problem;
+        if (!reader.next(&fields, &line, &problem) || !problem.isEmpty()) {
+            issue(file, 1, {{}, problem.isEmpty() ? QStringLiteral("file is empty") : problem});
+            return true;
+        }
+        QHash<QString, int> column;
+        QStringList headers;
+        for (int i = 0; i < fields.size(); ++i) {
+            QString name = QString::fromUtf8(fields[i]).trimmed();
+            if (i == 0 && name.startsWith(QChar(0xFEFF)))
+                name = name.mid(1);
+            if (column.contains(name)) {
+                issue(file, 1, {name, QStringLiteral("duplicate column in the header")});
+                return true;
+            }
+            column.insert(name, i);
+            headers.append(name);
+        }
+        auto col = [&](const char *name) { return column.value(QString::fromLatin1(name), -1); };
+        const bool ratings = col("rater") >= 0;
+        if (!ratings && col("item_id") < 0) {
+            issue(file, 1, {{}, QStringLiteral("CSV header needs an item_id column (items) or a "
+                                               "rater column (ratings)")});
+            return true;
+        }
+        if (!ratings && col("turns") < 0 && col("text") < 0) {
+            issue(file, 1, {{}, QStringLiteral("CSV header needs a turns or text column")});
+            return true;
+        }
+        const qint64 base = m_doneBytes;
+        while (reader.next(&fields, &line, &problem)) {
+            m_doneBytes = base + reader.bytesRead();
+            reportProgress();
+            if (!problem.isEmpty()) {
+                issue(file, line, {{}, problem});
+                continue;
+            }
+            if (fields.size() == 1 && fields[0].trimmed().isEmpty())
+                continue;
+            ++m_report->counts.rows;
+            if (fields.size() != column.size()) {
+                issue(file, line, {{}, QStringLiteral("has %1 fields, the header has %2")
+                                           .arg(fields.size())
+                                           .arg(column.size())});
+                continue;
+            }
+            bool utf8ok = true;
+            for (int i = 0; i < fields.size() && utf8ok; ++i) {
+                if (!simdjson::validate_utf8(fields[i].constData(), std::size_t(fields[i].size()))) {
+                    issue(file, line, {headers.value(i), QStringLiteral("invalid UTF-8")});
+                    utf8ok = false;
+                }
+            }
+            if (!utf8ok)
+                continue;
+            const bool ok = ratings ? csvRating(file, line, fields, col) : csvItem(file, line, fields, col);
+            if (!ok)
+                return false;
+            if (stopped())
+                return true;
+        }
+        return true;
+    }
+
+    template<typename Col>
+    bool csvItem(const QString &file, qint64 line, const QList<QByteArray> &fields, Col col)
+    {
+        ItemRecord item;
+        item.externalId = csvValue(fields, col("item_id"));
+        item.dataset = csvValue(fields, col("dataset"));
+        item.split = csvValue(fields, col("split"));
+        item.label = csvValue(fields, col("label"));
+        if (item.externalId.trimmed().isEmpty()) {
+            issue(file, line, {QStringLiteral("item_id"), QStringLiteral("must not be empty")});
+            return true;
+        }
+        if (col("turns") >= 0) {
+            const QByteArray raw = fields[col("turns")];
+            QJsonParseError pe{};
+            const QJsonDocument doc = QJsonDocument::fromJson(raw, &pe);
+            bool valid = doc.isArray() && !doc.array().isEmpty();
+            for (const auto &v : doc.array())
+                valid = valid && v.isString();
+            if (!valid) {
+                issue(file, line, {QStringLiteral("turns"),
+                                   QStringLiteral("must be a JSON array of strings")});
+                return true;
+            }
+            item.turnsJson = QString::fromUtf8(doc.toJson(QJsonDocument::Compact));
+        } else {
+            const QString text = csvValue(fields, col("text"));
+            if (text.isEmpty()) {
+                issue(file, line, {QStringLiteral("text"), QStringLiteral("must not be empty")});
+                return true;
+            }
+            item.turnsJson = QString::fromUtf8(QJsonDocument(QJsonArray{text}).toJson(QJsonDocument::Compact));
+        }
+        if (col("model") >= 0 && !csvValue(fields, col("model")).isEmpty()) {
+            ResponseRecord r;
+            r.model = csvValue(fields, col("model"));
+            r.text = csvValue(fields, col("response_text"));
+            std::optional<qint64> run, tokens;
+            if (auto e = csvInt(csvValue(fields, col("run")), QStringLiteral("run"), &run)) {
+                issue(file, line, *e);
+                return true;
+            }
+            if (run && *run < 1) {
+                issue(file, line, {QStringLiteral("run"), QStringLiteral("must be a run number >= 1")});
+                return true;
+            }
+            if (auto e = csvInt(csvValue(fields, col("tokens")), QStringLiteral("tokens"), &tokens)) {
+                issue(file, line, *e);
+                return true;
+            }
+            if (auto e = csvBool(csvValue(fields, col("refusal")), QStringLiteral("refusal"), &r.refusal)) {
+                issue(file, line, *e);
+                return true;
+            }
+            if (col("response_text") < 0) {
+                issue(file, line, {QStringLiteral("response_text"), QStringLiteral("column is required with model")});
+                return true;
+            }
+            r.run = int(run.value_or(1));
+            r.tokens = tokens;
+            item.responses.append(r);
+            item.allowRepeat = true; // one CSV row per response repeats the item's fields
+        }
+        return write(file, line, [&](RowError *e) { return m_writer.writeItem(item, e); });
+    }
+
+    template<typename Col>
+    bool csvRating(const QString &file, qint64 line, const QList<QByteArray> &fields, Col col)
+    {
+        RatingRecord r;
+        r.rater = csvValue(fields, col("rater"));
+        r.kind = csvValue(fields, col("rater_kind"));
+        r.itemId = csvValue(fields, col("item_id"));
+        if (r.itemId.isEmpty()) {
+            issue(file, line, {QStringLiteral("item_id"), QStringLiteral("must not be empty")});
+            return true;
+        }
+        if (const QString c = csvValue(fields, col("category")); !c.isEmpty())
+            r.category = c;
+        r.note = csvValue(fields, col("note"));
+        if (const QString m = csvValue(fields, col("model")); !m.isEmpty())
+            r.model = m;
+        std::optional<qint64> run, score;
+        if (auto e = csvInt(csvValue(fields, col("run")), QStringLiteral("run"), &run)) {
+            issue(file, line, *e);
+            return true;
+        }
+        r.run = int(run.value_or(1));
+        if (auto e = csvInt(csvValue(fields, col("score")), QStringLiteral("score"), &score)) {
+            issue(file, line, *e);
+            return true;
+        }
+        if (score)
+            r.score = int(*score);
+        if (auto e = csvBool(csvValue(fields, col("cannot_assess")), QStringLiteral("cannot_assess"),
+                             &r.cannotAssess)) {
+            issue(file, line, *e);
+            return true;
+        }
+        if (const QString c = csvValue(fields, col("checklist")); !c.isEmpty())
+            r.checklist = c.split(QLatin1Char(';'), Qt::SkipEmptyParts);
+        r.rationale = csvValue(fields, col("rationale"));
+        if (const QString s = csvValue(fields, col("seconds_spent")); !s.isEmpty()) {
+            bool ok = false;
+            r.secondsSpent = s.toDouble(&ok);
+            if (!ok) {
+                issue(file, line, {QStringLiteral("seconds_spent"), QStringLiteral("must be a number")});
+                return true;
+            }
+        }
+        if (!r.model && !r.category) {
+            issue(file, line, {QStringLiteral("category"),
+                               QStringLiteral("a rating row needs a category or a model and score")});
+            return true;
+        }
+        if (r.model && !r.score && !r.cannotAssess) {
+            issue(file, line, {QStringLiteral("score"), QStringLiteral("is required for a response rating")});
+            return true;
+        }
+        return write(file, line, [&](RowError *e) { return m_writer.writeRating(r, e); });
+    }
+
+    bool recordRun(const QStringList &files)
+    {
+        const ImportCounts &c = m_report->counts;
+        m_report->counts.modelsAdded = m_writer.counts().modelsAdded;
+        const ImportCounts &w = m_writer.counts();
+        m_report->counts.itemsAdded = w.itemsAdded;
+        m_report->counts.itemsUnchanged = w.itemsUnchanged;
+        m_report->counts.responsesAdded = w.responsesAdded;
+        m_report->counts.responsesUnchanged = w.responsesUnchanged;
+        m_report->counts.ratersAdded = w.ratersAdded;
+        m_report->counts.labelsAdded = w.labelsAdded;
+        m_report->counts.labelsUnchanged = w.labelsUnchanged;
+        m_report->counts.ratingsAdded = w.ratingsAdded;
+        m_report->counts.ratingsUnchanged = w.ratingsUnchanged;
+        const QJsonObject summary{
+            {QStringLiteral("rows"), c.rows},
+            {QStringLiteral("items_added"), c.itemsAdded},
+            {QStringLiteral("responses_added"), c.responsesAdded},
+            {QStringLiteral("models_added"), c.modelsAdded},
+            {QStringLiteral("raters_added"), c.ratersAdded},
+            {QStringLiteral("labels_added"), c.labelsAdded},
+            {QStringLiteral("ratings_added"), c.ratingsAdded},
+            {QStringLiteral("skipped"), int(m_report->skipped.size())}};
+        const QString summaryText = QString::fromUtf8(QJsonDocument(summary).toJson(QJsonDocument::Compact));
+        QSqlQuery q(m_study.database());
+        q.prepare(QStringLiteral("INSERT INTO import_run(at, actor, format, files, summary)"
+                                 " VALUES (?, ?, ?, ?, ?)"));
+        q.addBindValue(Study::now());
+        q.addBindValue(m_study.actor());
+        q.addBindValue(QStringLiteral("jsonl/csv"));
+        q.addBindValue(QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(files)).toJson(QJsonDocument::Compact)));
+        q.addBindValue(summaryText);
+        if (!q.exec()) {
+            *m_error = Error::storage(m_study.path() + QStringLiteral(": ") + q.lastError().text());
+            return false;
+        }
+        const qint64 runId = q.lastInsertId().toLongLong();
+        q.prepare(QStringLiteral("INSERT INTO import_issue(import_run_id, file, line, field, reason)"
+                                 " VALUES (?, ?, ?, ?, ?)"));
+        for (const ImportIssue &i : std::as_const(m_report->skipped)) {
+            q.addBindValue(runId);
+            q.addBindValue(i.file);
+            q.addBindValue(i.line);
+            q.addBindValue(i.field.isEmpty() ? QVariant() : QVariant(i.field));
+            q.addBindValue(i.reason);
+            if (!q.exec()) {
+                *m_error = Error::storage(m_study.path() + QStringLiteral(": ") + q.lastError().text());
+                return false;
+            }
+        }
+        return m_study.appendEvent(QStringLiteral("import"), QStringLiteral("import_run"), runId, {},
+                                   summaryText, m_error);
+    }
+
+    Study &m_study;
+    const ImportOptions &m_options;
+    ImportReport *m_report;
+    Error *m_error;
+    RecordWriter m_writer;
+    qint64 m_totalBytes = 0;
+    qint64 m_doneBytes = 0;
+    qint64 m_lastProgress = 0;
+};
+
+} // namespace
+
+bool Importer::run(const QStringList &files, const ImportOptions &options, ImportReport *report,
+                   Error *error)
+{
+    *report = {};
+    if (files.isEmpty()) {
+        *error = Error::invalid(QStringLiteral("no files to import"));
+        return false;
+    }
+    if (options.format == ImportFormat::Benchmark) {
+        *error = Error::invalid(QStringLiteral("--format benchmark is not available yet"));
+        return false;
+    }
+    Run run(m_study, options, report, error);
+    return run.importFiles(files);
+}
+
+} // namespace cr::storage

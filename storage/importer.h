@@ -1,0 +1,83 @@
+#pragma once
+
+#include "storage/error.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+
+namespace cr::storage {
+
+class Study;
+
+enum class ImportFormat { Auto, Jsonl, Csv, Benchmark };
+
+/// One problem with one input row: rendered as FILE:LINE[:FIELD]: reason.
+struct ImportIssue {
+    QString file;
+    qint64 line = 0;
+    QString field;
+    QString reason;
+
+    QString toString() const;
+};
+
+struct ImportCounts {
+    qint64 rows = 0;
+    qint64 itemsAdded = 0;
+    qint64 itemsUnchanged = 0;
+    qint64 responsesAdded = 0;
+    qint64 responsesUnchanged = 0;
+    qint64 modelsAdded = 0;
+    qint64 ratersAdded = 0;
+    qint64 labelsAdded = 0;
+    qint64 labelsUnchanged = 0;
+    qint64 ratingsAdded = 0;
+    qint64 ratingsUnchanged = 0;
+};
+
+struct ImportOptions {
+    ImportFormat format = ImportFormat::Auto;
+    /// Import the valid rows and report (and store) every skipped one.
+    bool skipInvalid = false;
+    /// Stop collecting after this many errors (the import fails either way).
+    int maxErrors = 50;
+    /// Called now and then with bytes read so far and the total size of all files.
+    std::function<void(qint64 done, qint64 total)> progress;
+};
+
+struct ImportReport {
+    ImportCounts counts;
+    QList<ImportIssue> errors;
+    QList<ImportIssue> skipped;
+};
+
+/// Imports the app's own JSONL/CSV formats (FORMATS.md §1) into a study.
+///
+/// All files are imported in one transaction: on any error nothing changes.
+/// Streaming (bounded memory), prepared statements. Re-importing the same rows is
+/// a no-op; a row that contradicts what the study holds (same item id with other
+/// text, same rater's label with another value...) is an error, never an overwrite.
+class Importer final {
+public:
+    explicit Importer(Study &study)
+        : m_study(study)
+    {
+    }
+
+    /// Returns true when everything was imported (or, with skipInvalid, the valid
+    /// rows were). On false, `report->errors` lists input problems (ErrorKind
+    /// InvalidInput) or `error` describes a storage failure.
+    bool run(const QStringList &files, const ImportOptions &options, ImportReport *report,
+             Error *error);
+
+    /// Parses a --format value ("auto", "jsonl", "csv", "benchmark").
+    static std::optional<ImportFormat> formatFromString(QStringView text);
+
+private:
+    Study &m_study;
+};
+
+} // namespace cr::storage

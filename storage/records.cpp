@@ -1,0 +1,490 @@
+#include "storage/records.h"
+
+#include "storage/repositories.h"
+#include "storage/study.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSqlError>
+
+namespace cr::storage {
+
+namespace {
+
+QStringList turnsFromJson(const QString &json)
+{
+    QStringList out;
+    for (const auto &v : QJsonDocument::fromJson(json.toUtf8()).array())
+        out.append(v.toString());
+    return out;
+}
+
+QVariant nullIfEmpty(const QString &s) { return s.isEmpty() ? QVariant() : QVariant(s); }
+
+} // namespace
+
+qint64 insertRater(const QSqlDatabase &db, const QString &name, RaterKind kind, RaterRole role,
+                   QString *pseudonym, QString *error)
+{
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("SELECT coalesce(max(id), 0) + 1 FROM rater")) || !q.next()) {
+        *error = q.lastError().text();
+        return 0;
+    }
+    *pseudonym = QStringLiteral("R%1").arg(q.value(0).toLongLong(), 3, 10, QLatin1Char('0'));
+    q.prepare(QStringLiteral("INSERT INTO rater(name, kind, role, pseudonym, created_at)"
+                             " VALUES (?, ?, ?, ?, ?)"));
+    q.addBindValue(name);
+    q.addBindValue(toString(kind));
+    q.addBindValue(toString(role));
+    q.addBindValue(*pseudonym);
+    q.addBindValue(Study::now());
+    if (!q.exec()) {
+        *error = q.lastError().text();
+        return 0;
+    }
+    return q.lastInsertId().toLongLong();
+}
+
+RecordWriter::RecordWriter(Study &study)
+    : m_study(study)
+{
+}
+
+bool RecordWriter::exec(QSqlQuery &q, const QString &sql)
+{
+    q = QSqlQuery(m_study.database());
+    return q.prepare(sql);
+}
+
+bool RecordWriter::prepare(Error *error)
+{
+    m_protocol = m_study.currentProtocol();
+    m_protocolId = m_study.currentProtocolId();
+    m_now = Study::now();
+    const bool ok =
+        exec(m_insertItem, QStringLiteral("INSERT INTO item(external_id, dataset_id, split, turns,"
+                                          " reference_label, metadata) VALUES (?, ?, ?, ?, ?, ?)"
+                                          " ON CONFLICT(external_id) DO NOTHING"))
+        && exec(m_selectItem, QStringLiteral("SELECT item.id, dataset.name, split, turns,"
+                                             " reference_label FROM item LEFT JOIN dataset"
+                                             " ON dataset.id = item.dataset_id WHERE external_id = ?"))
+        && exec(m_insertResponse,
+                QStringLiteral("INSERT INTO response(item_id, model_id, run, text, refusal, tokens,"
+                               " metadata) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                               " ON CONFLICT(item_id, model_id, run) DO NOTHING"))
+        && exec(m_selectResponse, QStringLiteral("SELECT id, text, refusal FROM response"
+                                                 " WHERE item_id = ? AND model_id = ? AND run = ?"))
+        && exec(m_insertLabel,
+                QStringLiteral("INSERT INTO category_label(item_id, rater_id, category, note,"
+                               " protocol_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                               " ON CONFLICT(item_id, rater_id) DO NOTHING"))
+        && exec(m_selectLabel, QStringLiteral("SELECT category FROM category_label"
+                                              " WHERE item_id = ? AND rater_id = ?"))
+        && exec(m_insertRating,
+                QStringLiteral("INSERT INTO response_rating(response_id, rater_id, score,"
+                               " cannot_assess, checklist, rationale, protocol_id, seconds_spent,"
+                               " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                               " ON CONFLICT(response_id, rater_id) DO NOTHING"))
+        && exec(m_selectRating, QStringLiteral("SELECT score, cannot_assess FROM response_rating"
+                                               " WHERE response_id = ? AND rater_id = ?"));
+    m_misc = QSqlQuery(m_study.database());
+    if (!ok) {
+        *error = Error::storage(m_study.path() + QStringLiteral(": ")
+                                + m_study.database().lastError().text());
+        return false;
+    }
+    for (const Rater &r : RaterRepository(m_study).all())
+        m_raters.insert(r.name, {r.id, r.kind});
+    for (const Model &m : ItemRepository(m_study).models())
+        m_models.insert(m.name, m.id);
+    return true;
+}
+
+RecordWriter::Outcome RecordWriter::fatal(const QSqlQuery &q)
+{
+    m_fatal = Error::storage(m_study.path() + QStringLiteral(": ") + q.lastError().text());
+    return Outcome::Fatal;
+}
+
+std::optional<qint64> RecordWriter::datasetId(const QString &name, Outcome *outcome)
+{
+    if (name.isEmpty())
+        return std::nullopt;
+    if (const auto it = m_datasets.constFind(name); it != m_datasets.cend())
+        return *it;
+    m_misc.prepare(QStringLiteral("INSERT INTO dataset(name) VALUES (?) ON CONFLICT(name) DO NOTHING"));
+    m_misc.addBindValue(name);
+    if (!m_misc.exec()) {
+        *outcome = fatal(m_misc);
+        return std::nullopt;
+    }
+    m_misc.prepare(QStringLiteral("SELECT id FROM dataset WHERE name = ?"));
+    m_misc.addBindValue(name);
+    if (!m_misc.exec() || !m_misc.next()) {
+        *outcome = fatal(m_misc);
+        return std::nullopt;
+    }
+    const qint64 id = m_misc.value(0).toLongLong();
+    m_datasets.insert(name, id);
+    return id;
+}
+
+std::optional<qint64> RecordWriter::modelId(const QString &name, bool create, Outcome *outcome)
+{
+    if (const auto it = m_models.constFind(name); it != m_models.cend())
+        return *it;
+    if (!create)
+        return std::nullopt;
+    m_misc.prepare(QStringLiteral("INSERT INTO model(name) VALUES (?)"));
+    m_misc.addBindValue(name);
+    if (!m_misc.exec()) {
+        *outcome = fatal(m_misc);
+        return std::nullopt;
+    }
+    const qint64 id = m_misc.lastInsertId().toLongLong();
+    m_models.insert(name, id);
+    ++m_counts.modelsAdded;
+    return id;
+}
+
+RecordWriter::Outcome RecordWriter::writeItem(const ItemRecord &item, RowError *rowError)
+{
+    QString label;
+    if (!item.label.isEmpty()) {
+        label = m_protocol.canonicalCategory(item.label);
+        if (label.isEmpty()) {
+            *rowError = {QStringLiteral("label"),
+                         QStringLiteral("unknown category '%1'").arg(item.label)};
+            return Outcome::Invalid;
+        }
+    }
+    for (int i = 0; i < item.responses.size(); ++i) {
+        for (int j = 0; j < i; ++j) {
+            if (item.responses[i].model == item.responses[j].model
+                && item.responses[i].run == item.responses[j].run) {
+                *rowError = {QStringLiteral("responses[%1]").arg(i),
+                             QStringLiteral("duplicate response of model '%1' run %2 (also "
+                                            "responses[%3])")
+                                 .arg(item.responses[i].model)
+                                 .arg(item.responses[i].run)
+                                 .arg(j)};
+                return Outcome::Invalid;
+            }
+        }
+    }
+    const bool seen = m_seenItems.contains(item.externalId);
+    if (seen && !item.allowRepeat) {
+        *rowError = {QStringLiteral("item_id"),
+                     QStringLiteral("duplicate item_id '%1' (already earlier in this import)")
+                         .arg(item.externalId)};
+        return Outcome::Invalid;
+    }
+    Outcome outcome = Outcome::Ok;
+    const std::optional<qint64> dataset = datasetId(item.dataset, &outcome);
+    if (outcome != Outcome::Ok)
+        return outcome;
+
+    m_insertItem.addBindValue(item.externalId);
+    m_insertItem.addBindValue(dataset ? QVariant(*dataset) : QVariant());
+    m_insertItem.addBindValue(nullIfEmpty(item.split));
+    m_insertItem.addBindValue(item.turnsJson);
+    m_insertItem.addBindValue(nullIfEmpty(label));
+    m_insertItem.addBindValue(nullIfEmpty(item.metadataJson));
+    if (!m_insertItem.exec())
+        return fatal(m_insertItem);
+    qint64 itemId = 0;
+    if (m_insertItem.numRowsAffected() == 1) {
+        itemId = m_insertItem.lastInsertId().toLongLong();
+        ++m_counts.itemsAdded;
+    } else {
+        m_selectItem.addBindValue(item.externalId);
+        if (!m_selectItem.exec() || !m_selectItem.next())
+            return fatal(m_selectItem);
+        itemId = m_selectItem.value(0).toLongLong();
+        const QString storedDataset = m_selectItem.value(1).toString();
+        const QString storedSplit = m_selectItem.value(2).toString();
+        const QString storedTurns = m_selectItem.value(3).toString();
+        const QString storedLabel = m_selectItem.value(4).toString();
+        m_selectItem.finish();
+        auto conflict = [&](const QString &field, const QString &what) {
+            *rowError = {field, QStringLiteral("item '%1' is already in the study with a different %2")
+                                    .arg(item.externalId, what)};
+            return Outcome::Invalid;
+        };
+        if (storedTurns != item.turnsJson && turnsFromJson(storedTurns) != turnsFromJson(item.turnsJson))
+            return conflict(QStringLiteral("turns"), QStringLiteral("text"));
+        if (storedDataset != item.dataset)
+            return conflict(QStringLiteral("dataset"), QStringLiteral("dataset"));
+        if (storedSplit != item.split)
+            return conflict(QStringLiteral("split"), QStringLiteral("split"));
+        if (storedLabel != label)
+            return conflict(QStringLiteral("label"), QStringLiteral("label"));
+        if (!seen)
+            ++m_counts.itemsUnchanged;
+    }
+    m_seenItems.insert(item.externalId, true);
+    m_items.insert(item.externalId, itemId);
+    for (int i = 0; i < item.responses.size(); ++i) {
+        const Outcome o = writeResponse(itemId, item, i, rowError);
+        if (o != Outcome::Ok)
+            return o;
+    }
+    return Outcome::Ok;
+}
+
+RecordWriter::Outcome RecordWriter::writeResponse(qint64 itemId, const ItemRecord &item, int index,
+                                                  RowError *rowError)
+{
+    const ResponseRecord &r = item.responses[index];
+    Outcome outcome = Outcome::Ok;
+    const std::optional<qint64> model = modelId(r.model, true, &outcome);
+    if (!model)
+        return outcome;
+    m_insertResponse.addBindValue(itemId);
+    m_insertResponse.addBindValue(*model);
+    m_insertResponse.addBindValue(r.run);
+    m_insertResponse.addBindValue(r.text);
+    m_insertResponse.addBindValue(r.refusal ? 1 : 0);
+    m_insertResponse.addBindValue(r.tokens ? QVariant(*r.tokens) : QVariant());
+    m_insertResponse.addBindValue(nullIfEmpty(r.metadataJson));
+    if (!m_insertResponse.exec())
+        return fatal(m_insertResponse);
+    if (m_insertResponse.numRowsAffected() == 1) {
+        ++m_counts.responsesAdded;
+        return Outcome::Ok;
+    }
+    m_selectResponse.addBindValue(itemId);
+    m_selectResponse.addBindValue(*model);
+    m_selectResponse.addBindValue(r.run);
+    if (!m_selectResponse.exec() || !m_selectResponse.next())
+        return fatal(m_selectResponse);
+    const bool same = m_selectResponse.value(1).toString() == r.text
+        && m_selectResponse.value(2).toBool() == r.refusal;
+    m_selectResponse.finish();
+    if (!same) {
+        const QString prefix = item.allowRepeat ? QString() : QStringLiteral("responses[%1].").arg(index);
+        *rowError = {prefix + QStringLiteral("text"),
+                     QStringLiteral("response of model '%1' run %2 to item '%3' is already in the "
+                                    "study with a different text")
+                         .arg(r.model)
+                         .arg(r.run)
+                         .arg(item.externalId)};
+        return Outcome::Invalid;
+    }
+    ++m_counts.responsesUnchanged;
+    return Outcome::Ok;
+}
+
+RecordWriter::Outcome RecordWriter::writeRating(const RatingRecord &r, RowError *rowError)
+{
+    if (const QString problem = RaterRepository::validateName(r.rater); !problem.isEmpty()) {
+        *rowError = {QStringLiteral("rater"), problem};
+        return Outcome::Invalid;
+    }
+    const auto kind = r.kind.isEmpty() ? std::optional(RaterKind::Human) : raterKindFromString(r.kind);
+    if (!kind) {
+        *rowError = {QStringLiteral("rater_kind"),
+                     QStringLiteral("must be human or llm, got '%1'").arg(r.kind)};
+        return Outcome::Invalid;
+    }
+    // Validate the values before anything is written for this row.
+    QString category;
+    if (r.category) {
+        category = m_protocol.canonicalCategory(*r.category);
+        if (category.isEmpty()) {
+            *rowError = {QStringLiteral("category"),
+                         QStringLiteral("unknown category '%1'").arg(*r.category)};
+            return Outcome::Invalid;
+        }
+    }
+    if (r.model) {
+        if (r.score && (*r.score < 1 || *r.score > 5)) {
+            *rowError = {QStringLiteral("score"), QStringLiteral("must be 1-5, got %1").arg(*r.score)};
+            return Outcome::Invalid;
+        }
+        if (r.score && r.cannotAssess) {
+            *rowError = {QStringLiteral("cannot_assess"),
+                         QStringLiteral("a rating is either a score or 'cannot assess', not both")};
+            return Outcome::Invalid;
+        }
+        for (const QString &tick : r.checklist) {
+            const bool known = std::any_of(m_protocol.checklist.cbegin(), m_protocol.checklist.cend(),
+                                           [&](const auto &c) { return c.id == tick; });
+            if (!known) {
+                *rowError = {QStringLiteral("checklist"),
+                             QStringLiteral("unknown checklist item '%1'").arg(tick)};
+                return Outcome::Invalid;
+            }
+        }
+    }
+    qint64 itemId = m_items.value(r.itemId, 0);
+    if (itemId == 0) {
+        m_selectItem.addBindValue(r.itemId);
+        if (!m_selectItem.exec())
+            return fatal(m_selectItem);
+        if (m_selectItem.next())
+            itemId = m_selectItem.value(0).toLongLong();
+        m_selectItem.finish();
+        if (itemId == 0) {
+            *rowError = {QStringLiteral("item_id"),
+                         QStringLiteral("unknown item '%1' (import its items first)").arg(r.itemId)};
+            return Outcome::Invalid;
+        }
+        m_items.insert(r.itemId, itemId);
+    }
+    qint64 responseId = 0;
+    if (r.model) {
+        Outcome outcome = Outcome::Ok;
+        const std::optional<qint64> model = modelId(*r.model, false, &outcome);
+        if (outcome != Outcome::Ok)
+            return outcome;
+        if (model) {
+            m_selectResponse.addBindValue(itemId);
+            m_selectResponse.addBindValue(*model);
+            m_selectResponse.addBindValue(r.run);
+            if (!m_selectResponse.exec())
+                return fatal(m_selectResponse);
+            if (m_selectResponse.next())
+                responseId = m_selectResponse.value(0).toLongLong();
+            m_selectResponse.finish();
+        }
+        if (responseId == 0) {
+            *rowError = {QStringLiteral("model"),
+                         QStringLiteral("item '%1' has no response from model '%2' run %3")
+                             .arg(r.itemId, *r.model)
+                             .arg(r.run)};
+            return Outcome::Invalid;
+        }
+    }
+    // The rater (created on first sight).
+    qint64 raterId = 0;
+    if (const auto it = m_raters.constFind(r.rater); it != m_raters.cend()) {
+        if (it->second != *kind) {
+            *rowError = {QStringLiteral("rater_kind"),
+                         QStringLiteral("rater '%1' is %2 in the study, not %3")
+                             .arg(r.rater, toString(it->second), toString(*kind))};
+            return Outcome::Invalid;
+        }
+        raterId = it->first;
+    } else {
+        QString pseudonym, message;
+        raterId = insertRater(m_study.database(), r.rater, *kind, RaterRole::Rater, &pseudonym, &message);
+        if (raterId == 0) {
+            m_fatal = Error::storage(m_study.path() + QStringLiteral(": ") + message);
+            return Outcome::Fatal;
+        }
+        m_raters.insert(r.rater, {raterId, *kind});
+        ++m_counts.ratersAdded;
+    }
+    if (r.category) {
+        m_insertLabel.addBindValue(itemId);
+        m_insertLabel.addBindValue(raterId);
+        m_insertLabel.addBindValue(category);
+        m_insertLabel.addBindValue(nullIfEmpty(r.note));
+        m_insertLabel.addBindValue(m_protocolId);
+        m_insertLabel.addBindValue(m_now);
+        m_insertLabel.addBindValue(m_now);
+        if (!m_insertLabel.exec())
+            return fatal(m_insertLabel);
+        if (m_insertLabel.numRowsAffected() == 1) {
+            ++m_counts.labelsAdded;
+        } else {
+            m_selectLabel.addBindValue(itemId);
+            m_selectLabel.addBindValue(raterId);
+            if (!m_selectLabel.exec() || !m_selectLabel.next())
+                return fatal(m_selectLabel);
+            const QString stored = m_selectLabel.value(0).toString();
+            m_selectLabel.finish();
+            if (stored != category) {
+                *rowError = {QStringLiteral("category"),
+                             QStringLiteral("conflicts with the label '%1' that rater '%2' already "
+                                            "gave item '%3'")
+                                 .arg(stored, r.rater, r.itemId)};
+                return Outcome::Invalid;
+            }
+            ++m_counts.labelsUnchanged;
+        }
+    }
+    if (r.model) {
+        m_insertRating.addBindValue(responseId);
+        m_insertRating.addBindValue(raterId);
+        m_insertRating.addBindValue(r.score ? QVariant(*r.score) : QVariant());
+        m_insertRating.addBindValue(r.cannotAssess ? 1 : 0);
+        m_insertRating.addBindValue(
+            r.checklist.isEmpty()
+                ? QVariant()
+                : QVariant(QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(r.checklist))
+                                                 .toJson(QJsonDocument::Compact))));
+        m_insertRating.addBindValue(nullIfEmpty(r.rationale));
+        m_insertRating.addBindValue(m_protocolId);
+        m_insertRating.addBindValue(r.secondsSpent ? QVariant(*r.secondsSpent) : QVariant());
+        m_insertRating.addBindValue(m_now);
+        m_insertRating.addBindValue(m_now);
+        if (!m_insertRating.exec())
+            return fatal(m_insertRating);
+        if (m_insertRating.numRowsAffected() == 1) {
+            ++m_counts.ratingsAdded;
+        } else {
+            m_selectRating.addBindValue(responseId);
+            m_selectRating.addBindValue(raterId);
+            if (!m_selectRating.exec() || !m_selectRating.next())
+                return fatal(m_selectRating);
+            const QVariant storedScore = m_selectRating.value(0);
+            const bool storedCannot = m_selectRating.value(1).toBool();
+            m_selectRating.finish();
+            const bool same = storedCannot == r.cannotAssess
+                && (storedScore.isNull() ? !r.score : (r.score && storedScore.toInt() == *r.score));
+            if (!same) {
+                *rowError = {QStringLiteral("score"),
+                             QStringLiteral("conflicts with the score %1 that rater '%2' already "
+                                            "gave this response")
+                                 .arg(storedCannot ? QStringLiteral("'cannot assess'")
+                                                   : storedScore.toString(),
+                                      r.rater)};
+                return Outcome::Invalid;
+            }
+            ++m_counts.ratingsUnchanged;
+        }
+    }
+    return Outcome::Ok;
+}
+
+bool RecordWriter::savepoint(Error *error)
+{
+    m_countsAtSavepoint = m_counts;
+    if (m_misc.exec(QStringLiteral("SAVEPOINT import_row")))
+        return true;
+    *error = Error::storage(m_misc.lastError().text());
+    return false;
+}
+
+bool RecordWriter::rollbackToSavepoint(Error *error)
+{
+    if (m_misc.exec(QStringLiteral("ROLLBACK TO import_row"))
+        && m_misc.exec(QStringLiteral("RELEASE import_row"))) {
+        // Caches may now name rows that were rolled back.
+        m_counts = m_countsAtSavepoint;
+        m_datasets.clear();
+        m_items.clear();
+        m_models.clear();
+        m_raters.clear();
+        for (const Rater &r : RaterRepository(m_study).all())
+            m_raters.insert(r.name, {r.id, r.kind});
+        for (const Model &m : ItemRepository(m_study).models())
+            m_models.insert(m.name, m.id);
+        return true;
+    }
+    *error = Error::storage(m_misc.lastError().text());
+    return false;
+}
+
+bool RecordWriter::releaseSavepoint(Error *error)
+{
+    if (m_misc.exec(QStringLiteral("RELEASE import_row")))
+        return true;
+    *error = Error::storage(m_misc.lastError().text());
+    return false;
+}
+
+} // namespace cr::storage

@@ -1,0 +1,121 @@
+#pragma once
+
+// Internal to storage: the records importers produce and the writer that stores
+// them inside an import transaction.
+
+#include "protocol/protocol.h"
+#include "storage/error.h"
+#include "storage/importer.h"
+#include "storage/types.h"
+
+#include <QHash>
+#include <QSqlQuery>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace cr::storage {
+
+class Study;
+
+/// A problem with one field of one input row.
+struct RowError {
+    QString field;
+    QString reason;
+};
+
+struct ResponseRecord {
+    QString model;
+    int run = 1;
+    QString text;
+    bool refusal = false;
+    std::optional<qint64> tokens;
+    QString metadataJson;
+};
+
+struct ItemRecord {
+    QString externalId;
+    QString dataset;
+    QString split;
+    QString turnsJson; // JSON array of strings
+    QString label;
+    QString metadataJson;
+    QList<ResponseRecord> responses;
+    /// The same item may recur (CSV: one row per response) if its fields are equal.
+    bool allowRepeat = false;
+};
+
+struct RatingRecord {
+    QString rater;
+    QString kind; // "human" (default) or "llm"
+    QString itemId;
+    std::optional<QString> category;
+    QString note;
+    std::optional<QString> model;
+    int run = 1;
+    std::optional<int> score;
+    bool cannotAssess = false;
+    QStringList checklist;
+    QString rationale;
+    std::optional<double> secondsSpent;
+};
+
+/// Inserts a rater with the next pseudonym (R001, R002, ...) inside the caller's
+/// transaction. Returns the new id, or 0 with `error` set.
+qint64 insertRater(const QSqlDatabase &db, const QString &name, RaterKind kind, RaterRole role,
+                   QString *pseudonym, QString *error);
+
+/// Validates records against the study and its protocol and writes them with
+/// prepared statements. Never overwrites: equal rows are counted as unchanged,
+/// contradicting rows are reported as invalid.
+class RecordWriter final {
+public:
+    enum class Outcome { Ok, Invalid, Fatal };
+
+    explicit RecordWriter(Study &study);
+
+    bool prepare(Error *error);
+    Outcome writeItem(const ItemRecord &item, RowError *rowError);
+    Outcome writeRating(const RatingRecord &rating, RowError *rowError);
+
+    bool savepoint(Error *error);
+    bool rollbackToSavepoint(Error *error);
+    bool releaseSavepoint(Error *error);
+
+    Error fatalError() const { return m_fatal; }
+    const ImportCounts &counts() const { return m_counts; }
+
+private:
+    Outcome fatal(const QSqlQuery &q);
+    std::optional<qint64> datasetId(const QString &name, Outcome *outcome);
+    std::optional<qint64> modelId(const QString &name, bool create, Outcome *outcome);
+    Outcome writeResponse(qint64 itemId, const ItemRecord &item, int index, RowError *rowError);
+    bool exec(QSqlQuery &q, const QString &sql);
+
+    Study &m_study;
+    protocol::Protocol m_protocol;
+    qint64 m_protocolId = 0;
+    QString m_now;
+    Error m_fatal;
+    ImportCounts m_counts;
+    ImportCounts m_countsAtSavepoint;
+
+    QHash<QString, qint64> m_datasets;
+    QHash<QString, qint64> m_models;
+    QHash<QString, std::pair<qint64, RaterKind>> m_raters;
+    QHash<QString, qint64> m_items; // external id → row id, for ratings
+    QHash<QString, bool> m_seenItems; // ids written by this import
+
+    QSqlQuery m_insertItem;
+    QSqlQuery m_selectItem;
+    QSqlQuery m_insertResponse;
+    QSqlQuery m_selectResponse;
+    QSqlQuery m_insertLabel;
+    QSqlQuery m_selectLabel;
+    QSqlQuery m_insertRating;
+    QSqlQuery m_selectRating;
+    QSqlQuery m_misc;
+};
+
+} // namespace cr::storage

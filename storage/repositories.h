@@ -1,0 +1,136 @@
+#pragma once
+
+#include "storage/error.h"
+#include "storage/types.h"
+
+#include <QList>
+
+#include <optional>
+
+namespace cr::storage {
+
+class Study;
+
+/// Raters: people and LLMs (classifiers, judges) alike. Every write commits
+/// durably and is logged in the event table before returning.
+class RaterRepository final {
+public:
+    explicit RaterRepository(Study &study)
+        : m_study(study)
+    {
+    }
+
+    /// Adds a rater. Names are unique, non-empty and contain no comma.
+    std::optional<Rater> add(const QString &name, RaterKind kind, RaterRole role, Error *error);
+    std::optional<Rater> byName(const QString &name) const;
+    std::optional<Rater> byId(qint64 id) const;
+    QList<Rater> all() const;
+
+    /// Checks a rater name; returns an empty string when acceptable.
+    static QString validateName(const QString &name);
+
+private:
+    Study &m_study;
+};
+
+/// Items, models and responses (read side; they are written by importers).
+class ItemRepository final {
+public:
+    explicit ItemRepository(Study &study)
+        : m_study(study)
+    {
+    }
+
+    qint64 count() const;
+    /// All item ids in import order.
+    QList<qint64> ids() const;
+    std::optional<Item> item(qint64 id) const;
+    std::optional<Item> byExternalId(const QString &externalId) const;
+    /// Responses of an item ordered by model name and run.
+    QList<Response> responses(qint64 itemId) const;
+    QList<Model> models() const;
+
+private:
+    Study &m_study;
+};
+
+/// Which rater sees which item.
+class AssignmentRepository final {
+public:
+    explicit AssignmentRepository(Study &study)
+        : m_study(study)
+    {
+    }
+
+    /// Assigns every item to `perItem` of `raterIds`, balanced across raters and
+    /// seeded; tops up items that already have some of these raters. Every item in
+    /// `calibrationItemIds` goes to every listed rater, flagged as calibration.
+    /// Returns the number of assignments added (0 when already complete), or -1.
+    int assign(const QList<qint64> &raterIds, int perItem, quint64 seed,
+               const QList<qint64> &calibrationItemIds, Error *error);
+    /// The rater's assignments in presentation order.
+    QList<Assignment> forRater(qint64 raterId) const;
+    bool setStatus(qint64 assignmentId, const QString &status, Error *error);
+    bool setFlagged(qint64 assignmentId, bool flagged, Error *error);
+
+private:
+    Study &m_study;
+};
+
+/// Category labels and response ratings. Values are validated against the
+/// study's current protocol; every change is logged with its before/after value.
+class RatingRepository final {
+public:
+    explicit RatingRepository(Study &study)
+        : m_study(study)
+    {
+    }
+
+    bool setCategoryLabel(const CategoryLabel &label, Error *error);
+    bool clearCategoryLabel(qint64 itemId, qint64 raterId, Error *error);
+    std::optional<CategoryLabel> categoryLabel(qint64 itemId, qint64 raterId) const;
+
+    bool setResponseRating(const ResponseRating &rating, Error *error);
+    bool clearResponseRating(qint64 responseId, qint64 raterId, Error *error);
+    std::optional<ResponseRating> responseRating(qint64 responseId, qint64 raterId) const;
+    /// Ratings by one rater on the responses of one item (never other raters').
+    QList<ResponseRating> ratingsForItem(qint64 itemId, qint64 raterId) const;
+
+private:
+    Study &m_study;
+};
+
+/// Final decisions by adjudicators; append-only next to the raw ratings.
+class AdjudicationRepository final {
+public:
+    explicit AdjudicationRepository(Study &study)
+        : m_study(study)
+    {
+    }
+
+    /// Records an adjudication of an item's category or a response's score; returns its id or 0.
+    qint64 add(const Adjudication &adjudication, Error *error);
+    /// The adjudications of an item and of its responses, oldest first.
+    QList<Adjudication> forItem(qint64 itemId) const;
+
+private:
+    Study &m_study;
+};
+
+/// The audit log (read side; entries are appended by every write API).
+class EventLog final {
+public:
+    explicit EventLog(Study &study)
+        : m_study(study)
+    {
+    }
+
+    qint64 count() const;
+    /// The newest `limit` events, newest first.
+    QList<Event> recent(int limit) const;
+
+private:
+    Study &m_study;
+};
+
+} // namespace cr::storage

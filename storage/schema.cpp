@@ -1,0 +1,136 @@
+#include "storage/schema.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStringList>
+
+namespace cr::storage::schema {
+
+namespace {
+
+// Version 1: the core data model of DESIGN.md.
+const char *const step1[] = {
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE protocol(id INTEGER PRIMARY KEY, name TEXT NOT NULL, version TEXT NOT NULL,"
+    " hash TEXT NOT NULL UNIQUE, json TEXT NOT NULL, created_at TEXT NOT NULL)",
+    "CREATE TABLE dataset(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
+    "CREATE TABLE item(id INTEGER PRIMARY KEY, external_id TEXT NOT NULL UNIQUE,"
+    " dataset_id INTEGER REFERENCES dataset(id), split TEXT, turns TEXT NOT NULL,"
+    " reference_label TEXT, metadata TEXT)",
+    "CREATE TABLE model(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, provider TEXT,"
+    " version TEXT)",
+    "CREATE TABLE response(id INTEGER PRIMARY KEY,"
+    " item_id INTEGER NOT NULL REFERENCES item(id),"
+    " model_id INTEGER NOT NULL REFERENCES model(id), run INTEGER NOT NULL DEFAULT 1,"
+    " text TEXT NOT NULL, refusal INTEGER NOT NULL DEFAULT 0, tokens INTEGER, metadata TEXT,"
+    " UNIQUE(item_id, model_id, run))",
+    "CREATE TABLE rater(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+    " kind TEXT NOT NULL CHECK(kind IN ('human','llm')),"
+    " role TEXT NOT NULL CHECK(role IN ('rater','adjudicator','researcher')),"
+    " pseudonym TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL)",
+    "CREATE TABLE assignment(id INTEGER PRIMARY KEY,"
+    " rater_id INTEGER NOT NULL REFERENCES rater(id),"
+    " item_id INTEGER NOT NULL REFERENCES item(id), seed INTEGER NOT NULL,"
+    " status TEXT NOT NULL DEFAULT 'pending'"
+    "  CHECK(status IN ('pending','in_progress','done','skipped')),"
+    " created_at TEXT NOT NULL, UNIQUE(rater_id, item_id))",
+    "CREATE TABLE category_label(id INTEGER PRIMARY KEY,"
+    " item_id INTEGER NOT NULL REFERENCES item(id),"
+    " rater_id INTEGER NOT NULL REFERENCES rater(id), category TEXT NOT NULL, note TEXT,"
+    " protocol_id INTEGER REFERENCES protocol(id), created_at TEXT NOT NULL,"
+    " updated_at TEXT NOT NULL, UNIQUE(item_id, rater_id))",
+    "CREATE TABLE response_rating(id INTEGER PRIMARY KEY,"
+    " response_id INTEGER NOT NULL REFERENCES response(id),"
+    " rater_id INTEGER NOT NULL REFERENCES rater(id),"
+    " score INTEGER CHECK(score BETWEEN 1 AND 5),"
+    " cannot_assess INTEGER NOT NULL DEFAULT 0 CHECK(cannot_assess IN (0,1)),"
+    " checklist TEXT, rationale TEXT, protocol_id INTEGER REFERENCES protocol(id),"
+    " seconds_spent REAL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,"
+    " CHECK((score IS NULL) = (cannot_assess = 1)), UNIQUE(response_id, rater_id))",
+    "CREATE TABLE adjudication(id INTEGER PRIMARY KEY,"
+    " item_id INTEGER REFERENCES item(id), response_id INTEGER REFERENCES response(id),"
+    " category TEXT, score INTEGER CHECK(score BETWEEN 1 AND 5),"
+    " adjudicator_id INTEGER NOT NULL REFERENCES rater(id), reason_tags TEXT, note TEXT,"
+    " created_at TEXT NOT NULL,"
+    " CHECK((item_id IS NULL) <> (response_id IS NULL)))",
+    "CREATE TABLE event(id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT,"
+    " action TEXT NOT NULL, entity TEXT NOT NULL, entity_id INTEGER, before TEXT, after TEXT)",
+    "CREATE TRIGGER event_append_only_update BEFORE UPDATE ON event"
+    " BEGIN SELECT RAISE(ABORT, 'event log is append-only'); END",
+    "CREATE TRIGGER event_append_only_delete BEFORE DELETE ON event"
+    " BEGIN SELECT RAISE(ABORT, 'event log is append-only'); END",
+};
+
+// Version 2: what the rater was shown (position-bias analysis) and rater exposure.
+const char *const step2[] = {
+    "CREATE TABLE presentation(rater_id INTEGER NOT NULL REFERENCES rater(id),"
+    " response_id INTEGER NOT NULL REFERENCES response(id), position INTEGER NOT NULL,"
+    " label TEXT NOT NULL, shown_at TEXT NOT NULL, PRIMARY KEY(rater_id, response_id))",
+    "ALTER TABLE assignment ADD COLUMN calibration INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE assignment ADD COLUMN flagged INTEGER NOT NULL DEFAULT 0",
+};
+
+// Version 3: import provenance (skipped-row reports) and indexes for study-wide queries.
+const char *const step3[] = {
+    "CREATE TABLE import_run(id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT,"
+    " format TEXT NOT NULL, files TEXT NOT NULL, summary TEXT NOT NULL)",
+    "CREATE TABLE import_issue(id INTEGER PRIMARY KEY,"
+    " import_run_id INTEGER NOT NULL REFERENCES import_run(id), file TEXT NOT NULL,"
+    " line INTEGER, field TEXT, reason TEXT NOT NULL)",
+    "CREATE INDEX response_model ON response(model_id)",
+    "CREATE INDEX response_rating_rater ON response_rating(rater_id)",
+    "CREATE INDEX category_label_rater ON category_label(rater_id)",
+    "CREATE INDEX assignment_item ON assignment(item_id)",
+    "CREATE INDEX adjudication_item ON adjudication(item_id)",
+    "CREATE INDEX adjudication_response ON adjudication(response_id)",
+};
+
+struct Step {
+    const char *const *statements;
+    std::size_t count;
+};
+
+template<std::size_t N>
+constexpr Step makeStep(const char *const (&s)[N])
+{
+    return {s, N};
+}
+
+const Step steps[] = {makeStep(step1), makeStep(step2), makeStep(step3)};
+static_assert(std::size(steps) == currentVersion, "one migration step per schema version");
+
+} // namespace
+
+bool migrate(QSqlDatabase &db, int fromVersion, int toVersion, QString *error)
+{
+    QSqlQuery q(db);
+    for (int v = fromVersion + 1; v <= toVersion; ++v) {
+        const Step &step = steps[v - 1];
+        for (std::size_t i = 0; i < step.count; ++i) {
+            if (!q.exec(QString::fromUtf8(step.statements[i]))) {
+                *error = QStringLiteral("schema step %1: %2").arg(v).arg(q.lastError().text());
+                return false;
+            }
+        }
+    }
+    q.prepare(QStringLiteral("INSERT INTO meta(key, value) VALUES ('schema_version', ?)"
+                             " ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+    q.addBindValue(QString::number(toVersion));
+    if (!q.exec()) {
+        *error = q.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+int readVersion(const QSqlDatabase &db)
+{
+    if (!db.tables().contains(QStringLiteral("meta")))
+        return 0;
+    QSqlQuery q(db);
+    if (q.exec(QStringLiteral("SELECT value FROM meta WHERE key = 'schema_version'")) && q.next())
+        return q.value(0).toInt();
+    return 0;
+}
+
+} // namespace cr::storage::schema

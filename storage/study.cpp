@@ -1,0 +1,305 @@
+#include "storage/study.h"
+
+#include "storage/schema.h"
+
+#include <QAtomicInteger>
+#include <QDateTime>
+#include <QFile>
+#include <QFileInfo>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QThread>
+
+namespace cr::storage {
+
+namespace {
+
+QString nextConnectionName()
+{
+    static QAtomicInteger<quint64> counter;
+    return QStringLiteral("cr-study-%1").arg(counter.fetchAndAddRelaxed(1));
+}
+
+QString sqlError(const QSqlQuery &q) { return q.lastError().text(); }
+
+bool isBusy(const QSqlError &e)
+{
+    // SQLITE_BUSY (5) / SQLITE_LOCKED (6) as reported by the QSQLITE driver.
+    const QString code = e.nativeErrorCode();
+    return code == QLatin1String("5") || code == QLatin1String("6");
+}
+
+} // namespace
+
+Study::Study(const QString &path, const QString &connection)
+    : m_path(path)
+    , m_connection(connection)
+{
+}
+
+Study::~Study()
+{
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+        if (db.isOpen())
+            db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connection);
+}
+
+QSqlDatabase Study::database() const { return QSqlDatabase::database(m_connection, false); }
+
+bool Study::configure(Error *error)
+{
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
+    db.setDatabaseName(m_path);
+    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
+    if (!db.open()) {
+        *error = Error::storage(m_path + QStringLiteral(": cannot open: ") + db.lastError().text());
+        return false;
+    }
+    QSqlQuery q(db);
+    const char *const pragmas[] = {
+        "PRAGMA foreign_keys = ON",
+        "PRAGMA journal_mode = WAL",
+        "PRAGMA synchronous = FULL",
+        "PRAGMA temp_store = MEMORY",
+        "PRAGMA cache_size = -65536",
+    };
+    for (const char *pragma : pragmas) {
+        if (!q.exec(QString::fromLatin1(pragma))) {
+            *error = Error::storage(m_path + QStringLiteral(": ") + sqlError(q));
+            return false;
+        }
+    }
+    return true;
+}
+
+std::unique_ptr<Study> Study::create(const QString &path, const protocol::Protocol &protocol,
+                                     const QString &title, Error *error)
+{
+    {
+        // Create the file ourselves so it is owner-only from its first byte;
+        // SQLite gives the -wal and -shm files the same permissions.
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly)) {
+            *error = Error::storage(path
+                                    + (QFileInfo::exists(path)
+                                           ? QStringLiteral(": already exists")
+                                           : QStringLiteral(": cannot create: ")
+                                               + file.errorString()));
+            return nullptr;
+        }
+        file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    }
+    std::unique_ptr<Study> study(new Study(path, nextConnectionName()));
+    auto fail = [&] {
+        study.reset();
+        QFile::remove(path);
+        QFile::remove(path + QStringLiteral("-wal"));
+        QFile::remove(path + QStringLiteral("-shm"));
+        return nullptr;
+    };
+    if (!study->configure(error))
+        return fail();
+    QSqlDatabase db = study->database();
+    if (!study->beginWrite(error))
+        return fail();
+    QString message;
+    if (!schema::migrate(db, 0, schema::currentVersion, &message)) {
+        study->rollback();
+        *error = Error::storage(path + QStringLiteral(": ") + message);
+        return fail();
+    }
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("INSERT INTO meta(key, value) VALUES (?, ?)"));
+    const std::pair<QString, QString> meta[] = {
+        {QStringLiteral("application"), QStringLiteral("crisis-review")},
+        {QStringLiteral("title"), title},
+        {QStringLiteral("created_at"), now()},
+        {QStringLiteral("app_version"), QStringLiteral(CR_VERSION)},
+    };
+    for (const auto &[key, value] : meta) {
+        q.addBindValue(key);
+        q.addBindValue(value);
+        if (!q.exec()) {
+            study->rollback();
+            *error = Error::storage(path + QStringLiteral(": ") + sqlError(q));
+            return fail();
+        }
+    }
+    if (study->addProtocol(protocol, error) == 0
+        || !study->appendEvent(QStringLiteral("study.create"), QStringLiteral("study"), 0, {},
+                               title, error)
+        || !study->commit(error)) {
+        study->rollback();
+        return fail();
+    }
+    return study;
+}
+
+std::unique_ptr<Study> Study::open(const QString &path, Error *error)
+{
+    if (!QFileInfo(path).isFile()) {
+        *error = Error::storage(path + QStringLiteral(": no such study file"));
+        return nullptr;
+    }
+    std::unique_ptr<Study> study(new Study(path, nextConnectionName()));
+    if (!study->configure(error))
+        return nullptr;
+    QSqlDatabase db = study->database();
+    const int version = schema::readVersion(db);
+    if (version == 0 || study->metaValue(QStringLiteral("application")) != QLatin1String("crisis-review")) {
+        *error = Error::invalid(path + QStringLiteral(": not a Crisis Review study"));
+        return nullptr;
+    }
+    if (version > schema::currentVersion) {
+        *error = Error::storage(path
+                                + QStringLiteral(": schema version %1 is newer than this app "
+                                                 "supports (%2); update Crisis Review")
+                                      .arg(version)
+                                      .arg(schema::currentVersion));
+        return nullptr;
+    }
+    if (version < schema::currentVersion) {
+        WriteTransaction tx(*study, error);
+        if (!tx.isActive())
+            return nullptr;
+        QString message;
+        if (schema::readVersion(db) == version) { // another process may have migrated meanwhile
+            if (!schema::migrate(db, version, schema::currentVersion, &message)) {
+                *error = Error::storage(path + QStringLiteral(": migration failed: ") + message);
+                return nullptr;
+            }
+            if (!study->appendEvent(QStringLiteral("study.migrate"), QStringLiteral("study"), 0,
+                                    QString::number(version),
+                                    QString::number(schema::currentVersion), error))
+                return nullptr;
+        }
+        if (!tx.commit(error))
+            return nullptr;
+    }
+    return study;
+}
+
+int Study::schemaVersion() const { return schema::readVersion(database()); }
+
+QString Study::metaValue(const QString &key) const
+{
+    QSqlQuery q(database());
+    q.prepare(QStringLiteral("SELECT value FROM meta WHERE key = ?"));
+    q.addBindValue(key);
+    if (q.exec() && q.next())
+        return q.value(0).toString();
+    return {};
+}
+
+QString Study::title() const { return metaValue(QStringLiteral("title")); }
+
+qint64 Study::currentProtocolId() const
+{
+    QSqlQuery q(database());
+    if (q.exec(QStringLiteral("SELECT max(id) FROM protocol")) && q.next())
+        return q.value(0).toLongLong();
+    return 0;
+}
+
+protocol::Protocol Study::currentProtocol() const
+{
+    QSqlQuery q(database());
+    if (q.exec(QStringLiteral("SELECT json FROM protocol ORDER BY id DESC LIMIT 1")) && q.next()) {
+        QString message;
+        if (auto p = protocol::parseProtocol(q.value(0).toByteArray(), &message))
+            return *p;
+    }
+    return protocol::defaultProtocol();
+}
+
+qint64 Study::addProtocol(const protocol::Protocol &p, Error *error)
+{
+    const QString hash = p.contentHash();
+    QSqlQuery q(database());
+    q.prepare(QStringLiteral("SELECT id FROM protocol WHERE hash = ?"));
+    q.addBindValue(hash);
+    if (q.exec() && q.next())
+        return q.value(0).toLongLong();
+    q.prepare(QStringLiteral("INSERT INTO protocol(name, version, hash, json, created_at)"
+                             " VALUES (?, ?, ?, ?, ?)"));
+    q.addBindValue(p.name);
+    q.addBindValue(p.version);
+    q.addBindValue(hash);
+    q.addBindValue(QString::fromUtf8(p.toJson()));
+    q.addBindValue(now());
+    if (!q.exec()) {
+        *error = Error::storage(m_path + QStringLiteral(": ") + sqlError(q));
+        return 0;
+    }
+    const qint64 id = q.lastInsertId().toLongLong();
+    if (!appendEvent(QStringLiteral("protocol.add"), QStringLiteral("protocol"), id, {},
+                     p.version + QLatin1Char(' ') + hash, error))
+        return 0;
+    return id;
+}
+
+bool Study::beginWrite(Error *error)
+{
+    QSqlQuery q(database());
+    // The busy timeout handles most contention; retry a few times beyond it so two
+    // app instances on one file never lose an update.
+    for (int attempt = 0; attempt < 20; ++attempt) {
+        if (q.exec(QStringLiteral("BEGIN IMMEDIATE")))
+            return true;
+        if (!isBusy(q.lastError()))
+            break;
+        QThread::msleep(50);
+    }
+    *error = Error::storage(m_path + QStringLiteral(": cannot start a write: ") + sqlError(q));
+    return false;
+}
+
+bool Study::commit(Error *error)
+{
+    QSqlQuery q(database());
+    for (int attempt = 0; attempt < 20; ++attempt) {
+        if (q.exec(QStringLiteral("COMMIT")))
+            return true;
+        if (!isBusy(q.lastError()))
+            break;
+        QThread::msleep(50);
+    }
+    *error = Error::storage(m_path + QStringLiteral(": cannot commit: ") + sqlError(q));
+    return false;
+}
+
+void Study::rollback()
+{
+    QSqlQuery q(database());
+    q.exec(QStringLiteral("ROLLBACK"));
+}
+
+bool Study::appendEvent(const QString &action, const QString &entity, qint64 entityId,
+                        const QString &before, const QString &after, Error *error)
+{
+    QSqlQuery q(database());
+    q.prepare(QStringLiteral("INSERT INTO event(at, actor, action, entity, entity_id, before, after)"
+                             " VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    q.addBindValue(now());
+    q.addBindValue(m_actor);
+    q.addBindValue(action);
+    q.addBindValue(entity);
+    q.addBindValue(entityId ? QVariant(entityId) : QVariant());
+    q.addBindValue(before.isNull() ? QVariant() : QVariant(before));
+    q.addBindValue(after.isNull() ? QVariant() : QVariant(after));
+    if (!q.exec()) {
+        *error = Error::storage(m_path + QStringLiteral(": cannot log event: ") + sqlError(q));
+        return false;
+    }
+    return true;
+}
+
+QString Study::now()
+{
+    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+}
+
+} // namespace cr::storage

@@ -1,0 +1,103 @@
+#pragma once
+
+#include "protocol/protocol.h"
+#include "storage/error.h"
+
+#include <QSqlDatabase>
+#include <QString>
+
+#include <memory>
+
+namespace cr::storage {
+
+/// One study file (a plain SQLite database, DESIGN.md "Data model").
+///
+/// Threading: a Study and the repositories built on it are used from the thread
+/// that opened it. Other threads (or processes) open their own Study on the same
+/// path; WAL mode plus a busy timeout lets them read and write concurrently.
+///
+/// Durability: the connection runs with synchronous=FULL, so every committed
+/// write API call is on disk before it returns.
+class Study final {
+public:
+    ~Study();
+    Study(const Study &) = delete;
+    Study &operator=(const Study &) = delete;
+
+    /// Creates a new study file (fails if `path` exists) with owner-only permissions,
+    /// the current schema and `protocol` as its first protocol version.
+    static std::unique_ptr<Study> create(const QString &path, const protocol::Protocol &protocol,
+                                         const QString &title, Error *error);
+    /// Opens an existing study, migrating an older schema step by step (in one
+    /// transaction that rolls back on failure).
+    static std::unique_ptr<Study> open(const QString &path, Error *error);
+
+    QString path() const { return m_path; }
+    /// The connection of this study (fetched by name, never stored; STYLE.md).
+    QSqlDatabase database() const;
+    int schemaVersion() const;
+    QString title() const;
+    QString metaValue(const QString &key) const;
+
+    /// Who is acting, recorded in the event log (a rater name, or "cli").
+    QString actor() const { return m_actor; }
+    void setActor(const QString &actor) { m_actor = actor; }
+
+    /// The protocol version new ratings are recorded under (the latest added).
+    qint64 currentProtocolId() const;
+    protocol::Protocol currentProtocol() const;
+    /// Stores `protocol` as a new version unless the same content is stored already;
+    /// returns its id (0 on error).
+    qint64 addProtocol(const protocol::Protocol &protocol, Error *error);
+
+    /// BEGIN IMMEDIATE with retry while another connection holds the write lock.
+    bool beginWrite(Error *error);
+    bool commit(Error *error);
+    void rollback();
+
+    /// Appends an audit event inside the current transaction.
+    bool appendEvent(const QString &action, const QString &entity, qint64 entityId,
+                     const QString &before, const QString &after, Error *error);
+
+    /// Current time as stored in the study (UTC, ISO 8601 with milliseconds).
+    static QString now();
+
+private:
+    Study(const QString &path, const QString &connection);
+    bool configure(Error *error);
+
+    QString m_path;
+    QString m_connection;
+    QString m_actor = QStringLiteral("cli");
+};
+
+/// RAII write transaction: rolls back unless commit() succeeded.
+class WriteTransaction final {
+public:
+    WriteTransaction(Study &study, Error *error)
+        : m_study(study)
+        , m_active(study.beginWrite(error))
+    {
+    }
+    ~WriteTransaction()
+    {
+        if (m_active)
+            m_study.rollback();
+    }
+    WriteTransaction(const WriteTransaction &) = delete;
+    WriteTransaction &operator=(const WriteTransaction &) = delete;
+
+    bool isActive() const { return m_active; }
+    bool commit(Error *error)
+    {
+        const bool ok = m_study.commit(error);
+        m_active = !ok && m_active;
+        return ok;
+    }
+
+private:
+    Study &m_study;
+    bool m_active;
+};
+
+} // namespace cr::storage

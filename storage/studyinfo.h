@@ -1,0 +1,62 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+
+namespace cr::storage {
+
+class Study;
+
+/// What a study holds, in a few aggregate queries (cheap even at paper scale).
+struct StudyInfo {
+    QString path;
+    QString title;
+    QString createdAt;
+    QString appVersion;
+    int schemaVersion = 0;
+    QString protocolName;
+    QString protocolVersion;
+    QString protocolHash;
+    int protocolVersions = 0;
+
+    qint64 items = 0;
+    qint64 responses = 0;
+    qint64 refusals = 0;
+    qint64 models = 0;
+    qint64 raters = 0;
+    qint64 assignments = 0;
+    qint64 labels = 0;
+    qint64 ratings = 0;
+    qint64 adjudications = 0;
+    qint64 events = 0;
+
+    struct Count {
+        QString name;
+        qint64 count = 0;
+    };
+    QList<Count> datasets;
+    QList<Count> splits;
+    QList<Count> referenceLabels;
+
+    struct ModelRow {
+        QString name;
+        qint64 responses = 0;
+        int runs = 0;
+    };
+    QList<ModelRow> modelRows;
+
+    struct RaterRow {
+        QString name;
+        QString kind;
+        QString role;
+        QString pseudonym;
+        qint64 assigned = 0;
+        qint64 labels = 0;
+        qint64 ratings = 0;
+    };
+    QList<RaterRow> raterRows;
+};
+
+StudyInfo summarize(Study &study);
+
+} // namespace cr::storage

@@ -1,0 +1,4 @@
+#pragma once
+
+namespace cr::widgets {
+} // namespace cr::widgets
