@@ -86,6 +86,15 @@ std::optional<RowError> readString(element e, const QString &field, QString *out
     return std::nullopt;
 }
 
+std::optional<RowError> readBytes(element e, const QString &field, QByteArray *out)
+{
+    std::string_view v;
+    if (e.get_string().get(v))
+        return wrongType(field, QStringLiteral("a string"), e);
+    *out = QByteArray(v.data(), qsizetype(v.size()));
+    return std::nullopt;
+}
+
 std::optional<RowError> readInt(element e, const QString &field, qint64 *out)
 {
     if (e.type() == element_type::INT64) {
@@ -127,17 +136,17 @@ std::optional<RowError> readStringList(element e, const QString &field, QStringL
     return std::nullopt;
 }
 
-QString jsonText(element e) { return QString::fromStdString(simdjson::minify(e)); }
+QByteArray jsonText(element e) { return QByteArray::fromStdString(simdjson::minify(e)); }
 
 /// Unknown keys are kept verbatim as a JSON object of metadata.
-void appendMetadata(QString *json, std::string_view key, element value)
+void appendMetadata(QByteArray *json, std::string_view key, element value)
 {
-    const std::string valueJson = simdjson::minify(value);
-    QByteArray out = json->isEmpty() ? QByteArray("{") : json->toUtf8().chopped(1) + ',';
-    // Re-escape the key through Qt so that quotes/backslashes in it stay valid JSON.
-    const QByteArray quotedKey = QJsonDocument(QJsonArray{fromView(key)}).toJson(QJsonDocument::Compact);
-    out += quotedKey.mid(1, quotedKey.size() - 2) + ':' + QByteArray::fromStdString(valueJson) + '}';
-    *json = QString::fromUtf8(out);
+    // Re-escape the key so that quotes/backslashes in it stay valid JSON.
+    QByteArray out = json->isEmpty() ? QByteArray("{") : json->chopped(1) + ',';
+    const QByteArray keyJson =
+        QJsonDocument(QJsonArray{fromView(key)}).toJson(QJsonDocument::Compact);
+    out += keyJson.mid(1, keyJson.size() - 2) + ':' + jsonText(value) + '}';
+    *json = out;
 }
 
 std::optional<RowError> parseResponse(element e, const QString &path, ResponseRecord *r)
@@ -152,7 +161,7 @@ std::optional<RowError> parseResponse(element e, const QString &path, ResponseRe
         std::optional<RowError> err;
         if (key == "model") {
             hasModel = true;
-            err = readString(field.value, name, &r->model);
+            err = readBytes(field.value, name, &r->model);
         } else if (key == "run") {
             qint64 run = 0;
             err = readInt(field.value, name, &run);
@@ -161,7 +170,7 @@ std::optional<RowError> parseResponse(element e, const QString &path, ResponseRe
             r->run = int(run);
         } else if (key == "text") {
             hasText = true;
-            err = readString(field.value, name, &r->text);
+            err = readBytes(field.value, name, &r->text);
         } else if (key == "refusal") {
             err = readBool(field.value, name, &r->refusal);
         } else if (key == "tokens") {
@@ -196,11 +205,11 @@ std::optional<RowError> parseItem(simdjson::dom::object obj, ItemRecord *item)
         std::optional<RowError> err;
         if (key == "item_id") {
             hasId = true;
-            err = readString(field.value, name, &item->externalId);
+            err = readBytes(field.value, name, &item->externalId);
         } else if (key == "dataset") {
-            err = readString(field.value, name, &item->dataset);
+            err = readBytes(field.value, name, &item->dataset);
         } else if (key == "split") {
-            err = readString(field.value, name, &item->split);
+            err = readBytes(field.value, name, &item->split);
         } else if (key == "turns") {
             hasTurns = true;
             simdjson::dom::array array;
@@ -217,14 +226,12 @@ std::optional<RowError> parseItem(simdjson::dom::object obj, ItemRecord *item)
             item->turnsJson = jsonText(field.value);
         } else if (key == "text") {
             hasText = true;
-            QString text;
-            err = readString(field.value, name, &text);
-            if (!err)
-                item->turnsJson = QString::fromUtf8(
-                    QJsonDocument(QJsonArray{text}).toJson(QJsonDocument::Compact));
+            if (!field.value.is_string())
+                return wrongType(name, QStringLiteral("a string"), field.value);
+            item->turnsJson = '[' + jsonText(field.value) + ']';
         } else if (key == "label") {
             if (!field.value.is_null())
-                err = readString(field.value, name, &item->label);
+                err = readBytes(field.value, name, &item->label);
         } else if (key == "responses") {
             simdjson::dom::array array;
             if (field.value.get_array().get(array))
@@ -431,6 +438,11 @@ private:
     qint64 m_line = 1;
     qint64 m_bytes = 0;
 };
+
+QByteArray csvBytes(const QList<QByteArray> &fields, int column)
+{
+    return column >= 0 && column < fields.size() ? fields[column] : QByteArray();
+}
 
 QString csvValue(const QList<QByteArray> &fields, int column)
 {
@@ -773,10 +785,10 @@ private:
     bool csvItem(const QString &file, qint64 line, const QList<QByteArray> &fields, Col col)
     {
         ItemRecord item;
-        item.externalId = csvValue(fields, col("item_id"));
-        item.dataset = csvValue(fields, col("dataset"));
-        item.split = csvValue(fields, col("split"));
-        item.label = csvValue(fields, col("label"));
+        item.externalId = csvBytes(fields, col("item_id"));
+        item.dataset = csvBytes(fields, col("dataset"));
+        item.split = csvBytes(fields, col("split"));
+        item.label = csvBytes(fields, col("label"));
         if (item.externalId.trimmed().isEmpty()) {
             issue(file, line, {QStringLiteral("item_id"), QStringLiteral("must not be empty")});
             return true;
@@ -793,19 +805,19 @@ private:
                                    QStringLiteral("must be a JSON array of strings")});
                 return true;
             }
-            item.turnsJson = QString::fromUtf8(doc.toJson(QJsonDocument::Compact));
+            item.turnsJson = doc.toJson(QJsonDocument::Compact);
         } else {
             const QString text = csvValue(fields, col("text"));
             if (text.isEmpty()) {
                 issue(file, line, {QStringLiteral("text"), QStringLiteral("must not be empty")});
                 return true;
             }
-            item.turnsJson = QString::fromUtf8(QJsonDocument(QJsonArray{text}).toJson(QJsonDocument::Compact));
+            item.turnsJson = QJsonDocument(QJsonArray{text}).toJson(QJsonDocument::Compact);
         }
         if (col("model") >= 0 && !csvValue(fields, col("model")).isEmpty()) {
             ResponseRecord r;
-            r.model = csvValue(fields, col("model"));
-            r.text = csvValue(fields, col("response_text"));
+            r.model = csvBytes(fields, col("model"));
+            r.text = csvBytes(fields, col("response_text"));
             std::optional<qint64> run, tokens;
             if (auto e = csvInt(csvValue(fields, col("run")), QStringLiteral("run"), &run)) {
                 issue(file, line, *e);

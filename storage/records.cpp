@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QSqlError>
 
+
 namespace cr::storage {
 
 namespace {
@@ -62,19 +63,32 @@ bool RecordWriter::prepare(Error *error)
     m_protocol = m_study.currentProtocol();
     m_protocolId = m_study.currentProtocolId();
     m_now = Study::now();
+    sqlite3 *db = nativeHandle(m_study.database());
+    QString message;
     const bool ok =
-        exec(m_insertItem, QStringLiteral("INSERT INTO item(external_id, dataset_id, split, turns,"
-                                          " reference_label, metadata) VALUES (?, ?, ?, ?, ?, ?)"
-                                          " ON CONFLICT(external_id) DO NOTHING"))
-        && exec(m_selectItem, QStringLiteral("SELECT item.id, dataset.name, split, turns,"
-                                             " reference_label FROM item LEFT JOIN dataset"
-                                             " ON dataset.id = item.dataset_id WHERE external_id = ?"))
-        && exec(m_insertResponse,
-                QStringLiteral("INSERT INTO response(item_id, model_id, run, text, refusal, tokens,"
-                               " metadata) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                               " ON CONFLICT(item_id, model_id, run) DO NOTHING"))
-        && exec(m_selectResponse, QStringLiteral("SELECT id, text, refusal FROM response"
-                                                 " WHERE item_id = ? AND model_id = ? AND run = ?"))
+        m_insertItem.prepare(db,
+                             "INSERT INTO item(external_id, dataset_id, split, turns,"
+                             " reference_label, metadata) VALUES (?, ?, ?, ?, ?, ?)"
+                             " ON CONFLICT(external_id) DO NOTHING",
+                             &message)
+        && m_selectItem.prepare(db,
+                                "SELECT item.id, dataset.name, split, turns, reference_label"
+                                " FROM item LEFT JOIN dataset ON dataset.id = item.dataset_id"
+                                " WHERE external_id = ?",
+                                &message)
+        && m_insertResponse.prepare(db,
+                                    "INSERT INTO response(item_id, model_id, run, text, refusal,"
+                                    " tokens, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                                    " ON CONFLICT(item_id, model_id, run) DO NOTHING",
+                                    &message)
+        && m_selectResponse.prepare(db,
+                                    "SELECT id, text, refusal FROM response"
+                                    " WHERE item_id = ? AND model_id = ? AND run = ?",
+                                    &message)
+        && m_insertDataset.prepare(
+            db, "INSERT INTO dataset(name) VALUES (?) ON CONFLICT(name) DO NOTHING", &message)
+        && m_selectDataset.prepare(db, "SELECT id FROM dataset WHERE name = ?", &message)
+        && m_insertModel.prepare(db, "INSERT INTO model(name) VALUES (?)", &message)
         && exec(m_insertLabel,
                 QStringLiteral("INSERT INTO category_label(item_id, rater_id, category, note,"
                                " protocol_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -90,15 +104,28 @@ bool RecordWriter::prepare(Error *error)
                                                " WHERE response_id = ? AND rater_id = ?"));
     m_misc = QSqlQuery(m_study.database());
     if (!ok) {
-        *error = Error::storage(m_study.path() + QStringLiteral(": ")
-                                + m_study.database().lastError().text());
+        if (message.isEmpty())
+            message = m_study.database().lastError().text();
+        *error = Error::storage(m_study.path() + QStringLiteral(": ") + message);
         return false;
     }
+    if (!m_misc.exec(QStringLiteral("SELECT coalesce(max(id), 0) FROM item")) || !m_misc.next()) {
+        *error = Error::storage(m_study.path() + QStringLiteral(": ") + m_misc.lastError().text());
+        return false;
+    }
+    m_lastItemIdBefore = m_misc.value(0).toLongLong();
+    m_misc.finish();
     for (const Rater &r : RaterRepository(m_study).all())
         m_raters.insert(r.name, {r.id, r.kind});
     for (const Model &m : ItemRepository(m_study).models())
-        m_models.insert(m.name, m.id);
+        m_models.insert(m.name.toUtf8(), m.id);
     return true;
+}
+
+RecordWriter::Outcome RecordWriter::fatal(const SqliteStatement &s)
+{
+    m_fatal = Error::storage(m_study.path() + QStringLiteral(": ") + s.errorMessage());
+    return Outcome::Fatal;
 }
 
 RecordWriter::Outcome RecordWriter::fatal(const QSqlQuery &q)
@@ -107,42 +134,45 @@ RecordWriter::Outcome RecordWriter::fatal(const QSqlQuery &q)
     return Outcome::Fatal;
 }
 
-std::optional<qint64> RecordWriter::datasetId(const QString &name, Outcome *outcome)
+std::optional<qint64> RecordWriter::datasetId(const QByteArray &name, Outcome *outcome)
 {
     if (name.isEmpty())
         return std::nullopt;
     if (const auto it = m_datasets.constFind(name); it != m_datasets.cend())
         return *it;
-    m_misc.prepare(QStringLiteral("INSERT INTO dataset(name) VALUES (?) ON CONFLICT(name) DO NOTHING"));
-    m_misc.addBindValue(name);
-    if (!m_misc.exec()) {
-        *outcome = fatal(m_misc);
+    m_insertDataset.bindText(1, name);
+    const bool inserted = m_insertDataset.step();
+    m_insertDataset.reset();
+    if (!inserted) {
+        *outcome = fatal(m_insertDataset);
         return std::nullopt;
     }
-    m_misc.prepare(QStringLiteral("SELECT id FROM dataset WHERE name = ?"));
-    m_misc.addBindValue(name);
-    if (!m_misc.exec() || !m_misc.next()) {
-        *outcome = fatal(m_misc);
+    m_selectDataset.bindText(1, name);
+    if (!m_selectDataset.step() || !m_selectDataset.hasRow()) {
+        *outcome = fatal(m_selectDataset);
+        m_selectDataset.reset();
         return std::nullopt;
     }
-    const qint64 id = m_misc.value(0).toLongLong();
+    const qint64 id = m_selectDataset.columnInt(0);
+    m_selectDataset.reset();
     m_datasets.insert(name, id);
     return id;
 }
 
-std::optional<qint64> RecordWriter::modelId(const QString &name, bool create, Outcome *outcome)
+std::optional<qint64> RecordWriter::modelId(const QByteArray &name, bool create, Outcome *outcome)
 {
     if (const auto it = m_models.constFind(name); it != m_models.cend())
         return *it;
     if (!create)
         return std::nullopt;
-    m_misc.prepare(QStringLiteral("INSERT INTO model(name) VALUES (?)"));
-    m_misc.addBindValue(name);
-    if (!m_misc.exec()) {
-        *outcome = fatal(m_misc);
+    m_insertModel.bindText(1, name);
+    const bool inserted = m_insertModel.step();
+    m_insertModel.reset();
+    if (!inserted) {
+        *outcome = fatal(m_insertModel);
         return std::nullopt;
     }
-    const qint64 id = m_misc.lastInsertId().toLongLong();
+    const qint64 id = m_insertModel.lastInsertRowId();
     m_models.insert(name, id);
     ++m_counts.modelsAdded;
     return id;
@@ -150,12 +180,16 @@ std::optional<qint64> RecordWriter::modelId(const QString &name, bool create, Ou
 
 RecordWriter::Outcome RecordWriter::writeItem(const ItemRecord &item, RowError *rowError)
 {
-    QString label;
+    QByteArray label;
     if (!item.label.isEmpty()) {
-        label = m_protocol.canonicalCategory(item.label);
+        auto it = m_labels.constFind(item.label);
+        if (it == m_labels.cend())
+            it = m_labels.insert(item.label,
+                                 m_protocol.canonicalCategory(QString::fromUtf8(item.label)).toUtf8());
+        label = *it;
         if (label.isEmpty()) {
             *rowError = {QStringLiteral("label"),
-                         QStringLiteral("unknown category '%1'").arg(item.label)};
+                         QStringLiteral("unknown category '%1'").arg(QString::fromUtf8(item.label))};
             return Outcome::Invalid;
         }
     }
@@ -166,53 +200,61 @@ RecordWriter::Outcome RecordWriter::writeItem(const ItemRecord &item, RowError *
                 *rowError = {QStringLiteral("responses[%1]").arg(i),
                              QStringLiteral("duplicate response of model '%1' run %2 (also "
                                             "responses[%3])")
-                                 .arg(item.responses[i].model)
+                                 .arg(QString::fromUtf8(item.responses[i].model))
                                  .arg(item.responses[i].run)
                                  .arg(j)};
                 return Outcome::Invalid;
             }
         }
     }
-    const bool seen = m_seenItems.contains(item.externalId);
-    if (seen && !item.allowRepeat) {
-        *rowError = {QStringLiteral("item_id"),
-                     QStringLiteral("duplicate item_id '%1' (already earlier in this import)")
-                         .arg(item.externalId)};
-        return Outcome::Invalid;
-    }
     Outcome outcome = Outcome::Ok;
     const std::optional<qint64> dataset = datasetId(item.dataset, &outcome);
     if (outcome != Outcome::Ok)
         return outcome;
 
-    m_insertItem.addBindValue(item.externalId);
-    m_insertItem.addBindValue(dataset ? QVariant(*dataset) : QVariant());
-    m_insertItem.addBindValue(nullIfEmpty(item.split));
-    m_insertItem.addBindValue(item.turnsJson);
-    m_insertItem.addBindValue(nullIfEmpty(label));
-    m_insertItem.addBindValue(nullIfEmpty(item.metadataJson));
-    if (!m_insertItem.exec())
+    m_insertItem.bindText(1, item.externalId);
+    m_insertItem.bindInt(2, dataset);
+    m_insertItem.bindText(3, item.split.isEmpty() ? QByteArray() : item.split);
+    m_insertItem.bindText(4, item.turnsJson);
+    m_insertItem.bindText(5, label);
+    m_insertItem.bindText(6, item.metadataJson.isEmpty() ? QByteArray() : item.metadataJson);
+    const bool inserted = m_insertItem.step();
+    const bool added = inserted && m_insertItem.changes() == 1;
+    const qint64 newId = m_insertItem.lastInsertRowId();
+    m_insertItem.reset();
+    if (!inserted)
         return fatal(m_insertItem);
     qint64 itemId = 0;
-    if (m_insertItem.numRowsAffected() == 1) {
-        itemId = m_insertItem.lastInsertId().toLongLong();
+    if (added) {
+        itemId = newId;
         ++m_counts.itemsAdded;
     } else {
-        m_selectItem.addBindValue(item.externalId);
-        if (!m_selectItem.exec() || !m_selectItem.next())
+        m_selectItem.bindText(1, item.externalId);
+        if (!m_selectItem.step() || !m_selectItem.hasRow()) {
+            m_selectItem.reset();
             return fatal(m_selectItem);
-        itemId = m_selectItem.value(0).toLongLong();
-        const QString storedDataset = m_selectItem.value(1).toString();
-        const QString storedSplit = m_selectItem.value(2).toString();
-        const QString storedTurns = m_selectItem.value(3).toString();
-        const QString storedLabel = m_selectItem.value(4).toString();
-        m_selectItem.finish();
+        }
+        itemId = m_selectItem.columnInt(0);
+        const QByteArray storedDataset = m_selectItem.columnText(1);
+        const QByteArray storedSplit = m_selectItem.columnText(2);
+        const QByteArray storedTurns = m_selectItem.columnText(3);
+        const QByteArray storedLabel = m_selectItem.columnText(4);
+        m_selectItem.reset();
+        const QString externalId = QString::fromUtf8(item.externalId);
+        if (itemId > m_lastItemIdBefore && !item.allowRepeat) {
+            *rowError = {QStringLiteral("item_id"),
+                         QStringLiteral("duplicate item_id '%1' (already earlier in this import)")
+                             .arg(externalId)};
+            return Outcome::Invalid;
+        }
         auto conflict = [&](const QString &field, const QString &what) {
             *rowError = {field, QStringLiteral("item '%1' is already in the study with a different %2")
-                                    .arg(item.externalId, what)};
+                                    .arg(externalId, what)};
             return Outcome::Invalid;
         };
-        if (storedTurns != item.turnsJson && turnsFromJson(storedTurns) != turnsFromJson(item.turnsJson))
+        if (storedTurns != item.turnsJson
+            && turnsFromJson(QString::fromUtf8(storedTurns))
+                != turnsFromJson(QString::fromUtf8(item.turnsJson)))
             return conflict(QStringLiteral("turns"), QStringLiteral("text"));
         if (storedDataset != item.dataset)
             return conflict(QStringLiteral("dataset"), QStringLiteral("dataset"));
@@ -220,11 +262,9 @@ RecordWriter::Outcome RecordWriter::writeItem(const ItemRecord &item, RowError *
             return conflict(QStringLiteral("split"), QStringLiteral("split"));
         if (storedLabel != label)
             return conflict(QStringLiteral("label"), QStringLiteral("label"));
-        if (!seen)
+        if (itemId <= m_lastItemIdBefore)
             ++m_counts.itemsUnchanged;
     }
-    m_seenItems.insert(item.externalId, true);
-    m_items.insert(item.externalId, itemId);
     for (int i = 0; i < item.responses.size(); ++i) {
         const Outcome o = writeResponse(itemId, item, i, rowError);
         if (o != Outcome::Ok)
@@ -241,35 +281,40 @@ RecordWriter::Outcome RecordWriter::writeResponse(qint64 itemId, const ItemRecor
     const std::optional<qint64> model = modelId(r.model, true, &outcome);
     if (!model)
         return outcome;
-    m_insertResponse.addBindValue(itemId);
-    m_insertResponse.addBindValue(*model);
-    m_insertResponse.addBindValue(r.run);
-    m_insertResponse.addBindValue(r.text);
-    m_insertResponse.addBindValue(r.refusal ? 1 : 0);
-    m_insertResponse.addBindValue(r.tokens ? QVariant(*r.tokens) : QVariant());
-    m_insertResponse.addBindValue(nullIfEmpty(r.metadataJson));
-    if (!m_insertResponse.exec())
+    m_insertResponse.bindInt(1, itemId);
+    m_insertResponse.bindInt(2, *model);
+    m_insertResponse.bindInt(3, r.run);
+    m_insertResponse.bindText(4, r.text.isNull() ? QByteArray("") : r.text);
+    m_insertResponse.bindInt(5, r.refusal ? 1 : 0);
+    m_insertResponse.bindInt(6, r.tokens);
+    m_insertResponse.bindText(7, r.metadataJson.isEmpty() ? QByteArray() : r.metadataJson);
+    const bool inserted = m_insertResponse.step();
+    const bool added = inserted && m_insertResponse.changes() == 1;
+    m_insertResponse.reset();
+    if (!inserted)
         return fatal(m_insertResponse);
-    if (m_insertResponse.numRowsAffected() == 1) {
+    if (added) {
         ++m_counts.responsesAdded;
         return Outcome::Ok;
     }
-    m_selectResponse.addBindValue(itemId);
-    m_selectResponse.addBindValue(*model);
-    m_selectResponse.addBindValue(r.run);
-    if (!m_selectResponse.exec() || !m_selectResponse.next())
+    m_selectResponse.bindInt(1, itemId);
+    m_selectResponse.bindInt(2, *model);
+    m_selectResponse.bindInt(3, r.run);
+    if (!m_selectResponse.step() || !m_selectResponse.hasRow()) {
+        m_selectResponse.reset();
         return fatal(m_selectResponse);
-    const bool same = m_selectResponse.value(1).toString() == r.text
-        && m_selectResponse.value(2).toBool() == r.refusal;
-    m_selectResponse.finish();
+    }
+    const bool same = m_selectResponse.columnText(1) == r.text
+        && (m_selectResponse.columnInt(2) != 0) == r.refusal;
+    m_selectResponse.reset();
     if (!same) {
         const QString prefix = item.allowRepeat ? QString() : QStringLiteral("responses[%1].").arg(index);
         *rowError = {prefix + QStringLiteral("text"),
                      QStringLiteral("response of model '%1' run %2 to item '%3' is already in the "
                                     "study with a different text")
-                         .arg(r.model)
+                         .arg(QString::fromUtf8(r.model))
                          .arg(r.run)
-                         .arg(item.externalId)};
+                         .arg(QString::fromUtf8(item.externalId))};
         return Outcome::Invalid;
     }
     ++m_counts.responsesUnchanged;
@@ -320,12 +365,14 @@ RecordWriter::Outcome RecordWriter::writeRating(const RatingRecord &r, RowError 
     }
     qint64 itemId = m_items.value(r.itemId, 0);
     if (itemId == 0) {
-        m_selectItem.addBindValue(r.itemId);
-        if (!m_selectItem.exec())
+        const QByteArray externalId = r.itemId.toUtf8();
+        m_selectItem.bindText(1, externalId);
+        const bool ok = m_selectItem.step();
+        if (ok && m_selectItem.hasRow())
+            itemId = m_selectItem.columnInt(0);
+        m_selectItem.reset();
+        if (!ok)
             return fatal(m_selectItem);
-        if (m_selectItem.next())
-            itemId = m_selectItem.value(0).toLongLong();
-        m_selectItem.finish();
         if (itemId == 0) {
             *rowError = {QStringLiteral("item_id"),
                          QStringLiteral("unknown item '%1' (import its items first)").arg(r.itemId)};
@@ -336,18 +383,19 @@ RecordWriter::Outcome RecordWriter::writeRating(const RatingRecord &r, RowError 
     qint64 responseId = 0;
     if (r.model) {
         Outcome outcome = Outcome::Ok;
-        const std::optional<qint64> model = modelId(*r.model, false, &outcome);
+        const std::optional<qint64> model = modelId(r.model->toUtf8(), false, &outcome);
         if (outcome != Outcome::Ok)
             return outcome;
         if (model) {
-            m_selectResponse.addBindValue(itemId);
-            m_selectResponse.addBindValue(*model);
-            m_selectResponse.addBindValue(r.run);
-            if (!m_selectResponse.exec())
+            m_selectResponse.bindInt(1, itemId);
+            m_selectResponse.bindInt(2, *model);
+            m_selectResponse.bindInt(3, r.run);
+            const bool ok = m_selectResponse.step();
+            if (ok && m_selectResponse.hasRow())
+                responseId = m_selectResponse.columnInt(0);
+            m_selectResponse.reset();
+            if (!ok)
                 return fatal(m_selectResponse);
-            if (m_selectResponse.next())
-                responseId = m_selectResponse.value(0).toLongLong();
-            m_selectResponse.finish();
         }
         if (responseId == 0) {
             *rowError = {QStringLiteral("model"),
@@ -472,7 +520,7 @@ bool RecordWriter::rollbackToSavepoint(Error *error)
         for (const Rater &r : RaterRepository(m_study).all())
             m_raters.insert(r.name, {r.id, r.kind});
         for (const Model &m : ItemRepository(m_study).models())
-            m_models.insert(m.name, m.id);
+            m_models.insert(m.name.toUtf8(), m.id);
         return true;
     }
     *error = Error::storage(m_misc.lastError().text());

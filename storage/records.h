@@ -6,6 +6,7 @@
 #include "protocol/protocol.h"
 #include "storage/error.h"
 #include "storage/importer.h"
+#include "storage/sqlitestatement.h"
 #include "storage/types.h"
 
 #include <QHash>
@@ -25,22 +26,23 @@ struct RowError {
     QString reason;
 };
 
+// Item and response fields are UTF-8: the bulk path binds them to SQLite as they are.
 struct ResponseRecord {
-    QString model;
+    QByteArray model;
     int run = 1;
-    QString text;
+    QByteArray text;
     bool refusal = false;
     std::optional<qint64> tokens;
-    QString metadataJson;
+    QByteArray metadataJson;
 };
 
 struct ItemRecord {
-    QString externalId;
-    QString dataset;
-    QString split;
-    QString turnsJson; // JSON array of strings
-    QString label;
-    QString metadataJson;
+    QByteArray externalId;
+    QByteArray dataset;
+    QByteArray split;
+    QByteArray turnsJson; // JSON array of strings
+    QByteArray label;
+    QByteArray metadataJson;
     QList<ResponseRecord> responses;
     /// The same item may recur (CSV: one row per response) if its fields are equal.
     bool allowRepeat = false;
@@ -88,8 +90,9 @@ public:
 
 private:
     Outcome fatal(const QSqlQuery &q);
-    std::optional<qint64> datasetId(const QString &name, Outcome *outcome);
-    std::optional<qint64> modelId(const QString &name, bool create, Outcome *outcome);
+    Outcome fatal(const SqliteStatement &s);
+    std::optional<qint64> datasetId(const QByteArray &name, Outcome *outcome);
+    std::optional<qint64> modelId(const QByteArray &name, bool create, Outcome *outcome);
     Outcome writeResponse(qint64 itemId, const ItemRecord &item, int index, RowError *rowError);
     bool exec(QSqlQuery &q, const QString &sql);
 
@@ -101,16 +104,20 @@ private:
     ImportCounts m_counts;
     ImportCounts m_countsAtSavepoint;
 
-    QHash<QString, qint64> m_datasets;
-    QHash<QString, qint64> m_models;
+    QHash<QByteArray, qint64> m_datasets;
+    QHash<QByteArray, qint64> m_models;
+    QHash<QByteArray, QByteArray> m_labels; // as given → canonical category id
     QHash<QString, std::pair<qint64, RaterKind>> m_raters;
     QHash<QString, qint64> m_items; // external id → row id, for ratings
-    QHash<QString, bool> m_seenItems; // ids written by this import
+    qint64 m_lastItemIdBefore = 0; // items with a larger id came from this import
 
-    QSqlQuery m_insertItem;
-    QSqlQuery m_selectItem;
-    QSqlQuery m_insertResponse;
-    QSqlQuery m_selectResponse;
+    SqliteStatement m_insertItem;
+    SqliteStatement m_selectItem;
+    SqliteStatement m_insertResponse;
+    SqliteStatement m_selectResponse;
+    SqliteStatement m_insertDataset;
+    SqliteStatement m_selectDataset;
+    SqliteStatement m_insertModel;
     QSqlQuery m_insertLabel;
     QSqlQuery m_selectLabel;
     QSqlQuery m_insertRating;
