@@ -3,6 +3,7 @@
 namespace cr::analysis {
 
 namespace {
+__extension__ typedef unsigned __int128 uint128;
 constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 } // namespace
 
@@ -36,12 +37,12 @@ std::uint64_t Rng::next()
 std::uint64_t Rng::below(std::uint64_t bound)
 {
     // Lemire's nearly-divisionless method.
-    unsigned __int128 m = static_cast<unsigned __int128>(next()) * bound;
+    uint128 m = static_cast<uint128>(next()) * bound;
     auto low = static_cast<std::uint64_t>(m);
     if (low < bound) {
         const std::uint64_t threshold = (0 - bound) % bound;
         while (low < threshold) {
-            m = static_cast<unsigned __int128>(next()) * bound;
+            m = static_cast<uint128>(next()) * bound;
             low = static_cast<std::uint64_t>(m);
         }
     }
