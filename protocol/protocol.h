@@ -13,6 +13,8 @@ namespace cr::protocol {
 struct Level {
     int value = 0;
     QString name;
+
+    friend bool operator==(const Level &, const Level &) = default;
 };
 
 /// A crisis category with its per-level anchors (anchors[0] is level 1).
@@ -23,6 +25,8 @@ struct Category {
     QStringList aliases;
     QChar key;
     QStringList anchors;
+
+    friend bool operator==(const Category &, const Category &) = default;
 };
 
 /// An optional per-response checklist tick. Empty `categories` = applies to all.
@@ -30,6 +34,8 @@ struct ChecklistItem {
     QString id;
     QString text;
     QStringList categories;
+
+    friend bool operator==(const ChecklistItem &, const ChecklistItem &) = default;
 };
 
 /// A failure-mode tag used as a reason when adjudicating.
@@ -37,6 +43,8 @@ struct FailureMode {
     QString id;
     QString name;
     bool freeText = false;
+
+    friend bool operator==(const FailureMode &, const FailureMode &) = default;
 };
 
 /// The clinical protocol a study is rated under: taxonomy, scale, anchors,
@@ -49,7 +57,8 @@ struct Protocol {
     QList<ChecklistItem> checklist;
     QList<FailureMode> failureModes;
 
-    /// Index of the category whose id or alias equals `idOrAlias`, or -1.
+    /// Index of the category whose id equals `idOrAlias` exactly (case-sensitive), else
+    /// of the category with an alias equal to it ignoring case; -1 when none matches.
     int categoryIndex(QStringView idOrAlias) const;
     /// Canonical category id for an id or alias; empty when unknown.
     QString canonicalCategory(QStringView idOrAlias) const;
@@ -57,10 +66,14 @@ struct Protocol {
     QByteArray toJson() const;
     /// SHA-256 hex of toJson(): identifies this protocol version's content.
     QString contentHash() const;
+
+    friend bool operator==(const Protocol &, const Protocol &) = default;
 };
 
 /// Parses and validates a protocol document. On failure returns nullopt and sets
-/// `error` to "JSON.PATH: what is wrong" (e.g. "categories[3].anchors.5: missing").
+/// `error` (if not null) to "JSON.PATH: what is wrong" (e.g. "categories[3].anchors.5:
+/// missing"; "(root): ..." for the document itself), or to "line L, column C: ..." for a
+/// syntax error (column in characters). Unknown keys are rejected. Never throws.
 std::optional<Protocol> parseProtocol(const QByteArray &json, QString *error);
 
 /// Reads and parses a protocol file; errors are prefixed with the file name.
