@@ -23,7 +23,7 @@ inline QString usageText()
         "  crisis-review stats STUDY [--json] ...      (not available yet)\n"
         "  crisis-review disagreements STUDY [--json]  (not available yet)\n"
         "  crisis-review export STUDY --format ...     (not available yet)\n"
-        "  crisis-review screenshot STUDY|--demo --view rating|welcome --out FILE.png\n"
+        "  crisis-review screenshot STUDY|--demo --view welcome|study|rating --out FILE.png\n"
         "                             [--rater NAME] [--size WxH]\n"
         "\n"
         "exit status: 0 success, 1 usage error, 2 invalid input, 3 storage or I/O error\n");

@@ -1,11 +1,408 @@
 #include "ui/mainwindow.h"
 
+#include "protocol/protocol.h"
+#include "storage/demo.h"
+#include "storage/repositories.h"
+#include "storage/study.h"
+#include "ui/importerrorsdialog.h"
+#include "ui/importjob.h"
+#include "ui/importprogress.h"
+#include "ui/newstudydialog.h"
+#include "ui/ratingpage.h"
+#include "ui/recentstudiesmenu.h"
+#include "ui/settings.h"
+#include "ui/studyfiles.h"
+#include "ui/studypage.h"
+#include "ui/welcomepage.h"
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLocale>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QStackedWidget>
+#include <QStatusBar>
+
 namespace cr::ui {
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
+    , m_pages(new QStackedWidget(this))
+    , m_welcome(new WelcomePage(m_pages))
+    , m_studyPage(new StudyPage(m_pages))
+    , m_ratingPage(new RatingPage(m_pages))
+    , m_progress(new ImportProgress(this))
 {
-    setWindowTitle(QStringLiteral("Crisis Review"));
+    m_pages->addWidget(m_welcome);
+    m_pages->addWidget(m_studyPage);
+    m_pages->addWidget(m_ratingPage);
+    setCentralWidget(m_pages);
+
+    statusBar()->addPermanentWidget(m_progress);
+
+    createActions();
+    createMenus();
+
+    connect(m_welcome, &WelcomePage::newStudyRequested, this, &MainWindow::newStudy);
+    connect(m_welcome, &WelcomePage::openStudyRequested, this, &MainWindow::openStudyDialog);
+    connect(m_welcome, &WelcomePage::demoStudyRequested, this, [this] { openDemoStudy(); });
+    connect(m_welcome, &WelcomePage::recentStudyActivated, this,
+        [this](const QString &path) { openStudy(path); });
+    connect(m_welcome, &WelcomePage::recentStudyRemoved, this,
+        [](const QString &path) { Settings().removeRecentStudy(path); });
+    connect(m_studyPage, &StudyPage::ratingRequested, this, [this](qint64 raterId) {
+        storage::Error error;
+        if (!signIn(raterId, &error))
+            m_studyPage->showError(error.message);
+    });
+    connect(m_studyPage, &StudyPage::importRequested, this, &MainWindow::importDialog);
+    connect(m_ratingPage, &RatingPage::overviewRequested, this, [this] {
+        m_studyPage->refresh(); // the rater's work may have changed the counts
+        showPage(Page::Study);
+    });
+
+    const Settings settings;
+    m_welcome->setRecentStudies(settings.recentStudies());
+    resize(1280, 800);
+    restoreGeometry(settings.mainWindowGeometry);
+    restoreState(settings.mainWindowState);
+    showPage(Page::Welcome);
+    updateTitle();
+}
+
+MainWindow::~MainWindow()
+{
+    delete m_import; // waits for a running import before the study goes away
+    m_import = nullptr;
+    m_ratingPage->clear();
+    m_studyPage->setStudy(nullptr);
+}
+
+void MainWindow::createActions()
+{
+    m_newAction = new QAction(tr("&New Study…"), this);
+    m_newAction->setShortcut(QKeySequence::New);
+    connect(m_newAction, &QAction::triggered, this, &MainWindow::newStudy);
+
+    m_openAction = new QAction(tr("&Open…"), this);
+    m_openAction->setShortcut(QKeySequence::Open);
+    connect(m_openAction, &QAction::triggered, this, &MainWindow::openStudyDialog);
+
+    m_importAction = new QAction(tr("&Import…"), this);
+    m_importAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
+    connect(m_importAction, &QAction::triggered, this, &MainWindow::importDialog);
+
+    m_demoAction = new QAction(tr("Open &Demo Study"), this);
+    connect(m_demoAction, &QAction::triggered, this, [this] { openDemoStudy(); });
+
+    m_closeAction = new QAction(tr("&Close Study"), this);
+    m_closeAction->setShortcut(QKeySequence::Close);
+    connect(m_closeAction, &QAction::triggered, this, &MainWindow::closeStudy);
+
+    m_quitAction = new QAction(tr("&Quit"), this);
+    m_quitAction->setShortcut(QKeySequence::Quit);
+    m_quitAction->setMenuRole(QAction::QuitRole);
+    connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
+
+    m_blurAction = new QAction(tr("&Blur Message Text"), this);
+    m_blurAction->setCheckable(true);
+    m_blurAction->setChecked(Settings().blurText);
+    m_blurAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_B));
+    m_blurAction->setStatusTip(tr("Keep messages and responses blurred until you reveal them"));
+    connect(m_blurAction, &QAction::toggled, this, [this](bool on) {
+        Settings().blurText = on;
+        m_ratingPage->setTextBlurred(on);
+    });
+
+    m_fullScreenAction = new QAction(tr("&Full Screen"), this);
+    m_fullScreenAction->setCheckable(true);
+    m_fullScreenAction->setShortcut(QKeySequence::FullScreen);
+    connect(m_fullScreenAction, &QAction::toggled, this, [this](bool on) {
+        setWindowState(
+            on ? windowState() | Qt::WindowFullScreen : windowState() & ~Qt::WindowFullScreen);
+    });
+
+    m_aboutAction = new QAction(tr("&About Crisis Review"), this);
+    m_aboutAction->setMenuRole(QAction::AboutRole);
+    connect(m_aboutAction, &QAction::triggered, this, &MainWindow::about);
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_newAction);
+    file->addAction(m_openAction);
+    m_recentMenu = new RecentStudiesMenu(this);
+    connect(m_recentMenu, &RecentStudiesMenu::studyActivated, this,
+        [this](const QString &path) { openStudy(path); });
+    connect(m_recentMenu, &RecentStudiesMenu::listCleared, this,
+        [this] { m_welcome->setRecentStudies({}); });
+    file->addMenu(m_recentMenu);
+    file->addAction(m_demoAction);
+    file->addSeparator();
+    file->addAction(m_importAction);
+    file->addSeparator();
+    file->addAction(m_closeAction);
+    file->addAction(m_quitAction);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(m_ratingPage->overviewAction());
+    view->addAction(m_ratingPage->previousItemAction());
+    view->addAction(m_ratingPage->nextItemAction());
+    view->addSeparator();
+    view->addAction(m_blurAction);
+    view->addAction(m_fullScreenAction);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(m_aboutAction);
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+bool MainWindow::openStudy(const QString &path, storage::Error *error)
+{
+    storage::Error e;
+    std::unique_ptr<storage::Study> study =
+        storage::Study::open(QFileInfo(path).absoluteFilePath(), &e);
+    if (!study) {
+        m_welcome->showError(
+            tr("Could not open the study. %1")
+                .arg(e.message.isEmpty() ? QDir::toNativeSeparators(path) : e.message));
+        if (!m_study)
+            showPage(Page::Welcome);
+        if (error)
+            *error = e;
+        return false;
+    }
+    adoptStudy(std::move(study), false);
+    return true;
+}
+
+bool MainWindow::openDemoStudy(storage::Error *error)
+{
+    const QString path = freshDemoStudyPath();
+    storage::Error e;
+    std::unique_ptr<storage::Study> study = storage::createDemoStudy(path, &e);
+    if (!study) {
+        m_welcome->showError(tr("Could not create the demo study. %1").arg(e.message));
+        if (error)
+            *error = e;
+        return false;
+    }
+    adoptStudy(std::move(study), true);
+    return true;
+}
+
+void MainWindow::adoptStudy(std::unique_ptr<storage::Study> study, bool demo)
+{
+    closeStudy();
+    m_study = std::move(study);
+    m_demo = demo;
+    m_welcome->clearError();
+    Settings settings;
+    if (!demo) {
+        settings.lastStudy = m_study->path();
+        settings.addRecentStudy(m_study->path());
+        m_welcome->setRecentStudies(settings.recentStudies());
+    }
+    m_studyPage->setPreferredRater(demo ? storage::demoRaterName() : QString(settings.lastRater));
+    m_studyPage->setStudy(m_study.get());
+    showPage(Page::Study);
+    updateTitle();
+    emit studyOpened(m_study->path());
+}
+
+bool MainWindow::signIn(const QString &raterName, storage::Error *error)
+{
+    const std::optional<storage::Rater> rater =
+        m_study ? storage::RaterRepository(*m_study).byName(raterName) : std::nullopt;
+    if (!rater && error)
+        *error = storage::Error::invalid(
+            tr("There is no rater called “%1” in this study.").arg(raterName));
+    return rater && signIn(rater->id, error);
+}
+
+bool MainWindow::signIn(qint64 raterId, storage::Error *error)
+{
+    const std::optional<storage::Rater> rater =
+        m_study ? storage::RaterRepository(*m_study).byId(raterId) : std::nullopt;
+    if (!rater || rater->kind != storage::RaterKind::Human) {
+        if (error)
+            *error = storage::Error::invalid(rater
+                    ? tr("%1 is an LLM rater; only people sign in to rate.").arg(rater->name)
+                    : tr("That rater is not in this study."));
+        return false;
+    }
+    m_study->setActor(rater->name);
+    if (!m_demo)
+        Settings().lastRater = rater->name;
+    m_studyPage->setPreferredRater(rater->name);
+    m_ratingPage->setTextBlurred(m_blurAction->isChecked());
+    m_ratingPage->start(m_study.get(), *rater);
+    showPage(Page::Rating);
+    updateTitle();
+    return true;
+}
+
+void MainWindow::closeStudy()
+{
+    if (!m_study)
+        return;
+    const bool explicitClose = sender() == m_closeAction;
+    m_ratingPage->clear();
+    m_studyPage->setStudy(nullptr);
+    m_study.reset();
+    m_demo = false;
+    if (explicitClose)
+        Settings().lastStudy.reset();
+    showPage(Page::Welcome);
+    updateTitle();
+    emit studyClosed();
+}
+
+MainWindow::Page MainWindow::currentPage() const
+{
+    if (m_pages->currentWidget() == m_ratingPage)
+        return Page::Rating;
+    if (m_pages->currentWidget() == m_studyPage)
+        return Page::Study;
+    return Page::Welcome;
+}
+
+void MainWindow::showPage(Page page)
+{
+    if (!m_study)
+        page = Page::Welcome;
+    if (page == Page::Rating && m_ratingPage->raterName().isEmpty())
+        page = Page::Study;
+    QWidget *widget = page == Page::Rating ? static_cast<QWidget *>(m_ratingPage)
+        : page == Page::Study              ? static_cast<QWidget *>(m_studyPage)
+                                           : static_cast<QWidget *>(m_welcome);
+    m_pages->setCurrentWidget(widget);
+    widget->setFocus();
+    updateActions();
+    updateTitle();
+}
+
+void MainWindow::updateActions()
+{
+    const bool busy = m_import != nullptr;
+    m_newAction->setEnabled(!busy);
+    m_openAction->setEnabled(!busy);
+    m_demoAction->setEnabled(!busy);
+    m_recentMenu->setEnabled(!busy);
+    m_importAction->setEnabled(m_study && !busy);
+    m_closeAction->setEnabled(m_study && !busy);
+}
+
+void MainWindow::updateTitle()
+{
+    QString title = QStringLiteral("Crisis Review");
+    if (m_study) {
+        const QString studyTitle = m_study->title().isEmpty()
+            ? QFileInfo(m_study->path()).completeBaseName()
+            : m_study->title();
+        title = studyTitle + QStringLiteral(" — ") + title;
+        if (currentPage() == Page::Rating)
+            title = m_ratingPage->raterName() + QStringLiteral(" · ") + title;
+    }
+    setWindowTitle(title);
+}
+
+void MainWindow::newStudy()
+{
+    NewStudyDialog dialog(studyDialogDirectory(), this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    storage::Error error;
+    std::unique_ptr<storage::Study> study =
+        storage::Study::create(dialog.path(), protocol::defaultProtocol(), dialog.title(), &error);
+    if (!study) {
+        QMessageBox::warning(this, tr("New Study"),
+            tr("Could not create %1.\n\n%2")
+                .arg(QDir::toNativeSeparators(dialog.path()), error.message));
+        return;
+    }
+    adoptStudy(std::move(study), false);
+}
+
+void MainWindow::openStudyDialog()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open Study"), studyDialogDirectory(), studyFileFilter());
+    if (!path.isEmpty())
+        openStudy(path);
+}
+
+void MainWindow::importDialog()
+{
+    if (!m_study || m_import)
+        return;
+    const QStringList files = QFileDialog::getOpenFileNames(this,
+        tr("Import Items, Responses or Ratings"), studyDialogDirectory(),
+        tr("Items, responses and ratings (*.jsonl *.csv);;All files (*)"));
+    if (!files.isEmpty())
+        importFiles(files);
+}
+
+bool MainWindow::importFiles(const QStringList &files)
+{
+    if (!m_study || m_import || files.isEmpty())
+        return false;
+    m_import = new ImportJob(m_study->path(), files, this);
+    connect(m_import, &ImportJob::finished, this, &MainWindow::finishImport);
+    m_progress->track(m_import);
+    updateActions();
+    m_import->start();
+    return true;
+}
+
+void MainWindow::finishImport(bool ok)
+{
+    ImportJob *job = m_import;
+    m_import = nullptr;
+    job->deleteLater(); // other receivers of its finished() still run
+    updateActions();
+    if (ok) {
+        const storage::ImportCounts &c = job->report().counts;
+        const QLocale locale;
+        statusBar()->showMessage(
+            tr("Imported %1 items, %2 responses and %3 ratings (%4 rows).")
+                .arg(locale.toString(c.itemsAdded), locale.toString(c.responsesAdded),
+                    locale.toString(c.labelsAdded + c.ratingsAdded), locale.toString(c.rows)),
+            8000);
+        if (m_study && m_study->path() == job->studyPath())
+            m_studyPage->refresh();
+    } else {
+        statusBar()->showMessage(tr("Import failed; nothing changed."), 8000);
+        // Window-modal without a nested event loop.
+        auto *dialog = new ImportErrorsDialog(job->files(), job->report(), job->error(), this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open();
+    }
+    emit importFinished(ok);
+}
+
+void MainWindow::about()
+{
+    QMessageBox::about(this, tr("About Crisis Review"),
+        tr("<h3>Crisis Review %1</h3>"
+           "<p>Clinicians rate how LLM chatbots respond to people in mental-health crisis; "
+           "researchers measure agreement and harm, review disagreements and export labelled "
+           "sets.</p>"
+           "<p>If you are in crisis yourself, please contact a local crisis line or emergency "
+           "services.</p>")
+            .arg(QStringLiteral(CR_VERSION)));
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    Settings settings;
+    settings.mainWindowGeometry = saveGeometry();
+    settings.mainWindowState = saveState();
+    QMainWindow::closeEvent(event);
 }
 
 } // namespace cr::ui

@@ -1,0 +1,365 @@
+#include "storage/demo.h"
+#include "storage/studyinfo.h"
+#include "teststudy.h"
+#include "ui/importerrorsdialog.h"
+#include "ui/mainwindow.h"
+#include "ui/modelstablemodel.h"
+#include "ui/raterstablemodel.h"
+#include "ui/ratingpage.h"
+#include "ui/settings.h"
+#include "ui/studypage.h"
+#include "ui/welcomepage.h"
+
+#include <QAbstractButton>
+#include <QAction>
+#include <QComboBox>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QStackedWidget>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTextEdit>
+#include <QTreeWidget>
+
+using cr::ui::MainWindow;
+
+namespace {
+
+QAction *menuAction(const MainWindow &window, const QString &menu, const QString &text)
+{
+    for (QAction *top : window.menuBar()->actions())
+        if (top->text() == menu && top->menu())
+            for (QAction *a : top->menu()->actions())
+                if (a->text() == text)
+                    return a;
+    return nullptr;
+}
+
+bool partOfComboBox(const QWidget *w)
+{
+    for (const QWidget *p = w->parentWidget(); p; p = p->parentWidget())
+        if (qobject_cast<const QComboBox *>(p))
+            return true;
+    return false;
+}
+
+} // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+    void init()
+    {
+        QSettings().clear();
+        QVERIFY(m_dir.isValid());
+    }
+    void cleanupTestCase() { QSettings().clear(); }
+
+    void startsOnTheWelcomePage()
+    {
+        MainWindow window;
+        QCOMPARE(window.currentPage(), MainWindow::Page::Welcome);
+        QCOMPARE(window.study(), nullptr);
+        QVERIFY(window.welcomePage()->errorText().isEmpty());
+        QVERIFY(
+            !menuAction(window, QStringLiteral("&File"), QStringLiteral("&Import…"))->isEnabled());
+        QVERIFY(!menuAction(window, QStringLiteral("&File"), QStringLiteral("&Close Study"))
+                     ->isEnabled());
+        QCOMPARE(
+            menuAction(window, QStringLiteral("&File"), QStringLiteral("&New Study…"))->shortcut(),
+            QKeySequence(QKeySequence::New));
+        QCOMPARE(
+            menuAction(window, QStringLiteral("&File"), QStringLiteral("&Import…"))->shortcut(),
+            QKeySequence(Qt::CTRL | Qt::Key_I));
+        QCOMPARE(window.windowTitle(), QStringLiteral("Crisis Review"));
+        QStringList buttons;
+        for (const QPushButton *b : window.welcomePage()->findChildren<QPushButton *>())
+            buttons.append(b->accessibleName());
+        QVERIFY(buttons.contains(QStringLiteral("New study")));
+        QVERIFY(buttons.contains(QStringLiteral("Open study")));
+        QVERIFY(buttons.contains(QStringLiteral("Open demo study")));
+    }
+
+    void opensAStudyAndShowsItsOverview()
+    {
+        QString path;
+        QVERIFY(crtest::createStudy(freshDir(), 5, &path));
+        MainWindow window;
+        QSignalSpy opened(&window, &MainWindow::studyOpened);
+        QVERIFY(window.openStudy(path));
+        QCOMPARE(opened.count(), 1);
+        QCOMPARE(window.currentPage(), MainWindow::Page::Study);
+        QVERIFY(window.windowTitle().startsWith(QStringLiteral("Unit study")));
+        QVERIFY(
+            menuAction(window, QStringLiteral("&File"), QStringLiteral("&Import…"))->isEnabled());
+
+        cr::ui::StudyPage *page = window.studyPage();
+        QCOMPARE(page->modelsModel()->rowCount(), 3);
+        QStringList models;
+        for (const auto &row : page->modelsModel()->rows())
+            models.append(row.name);
+        QStringList expected = crtest::modelNames();
+        expected.sort();
+        models.sort();
+        QCOMPARE(models, expected);
+        QCOMPARE(page->modelsModel()->rows().at(0).responses, 5);
+        QCOMPARE(page->ratersModel()->rowCount(), 3);
+        // Only people can sign in: ana and ben, not the LLM judge.
+        QCOMPARE(page->raterPicker()->count(), 2);
+        QCOMPARE(page->selectedRaterName(), QStringLiteral("ana"));
+        QVERIFY(page->raterPicker()->itemText(0).contains(QStringLiteral("5 items")));
+
+        // Remembered for next time.
+        const cr::ui::Settings settings;
+        QCOMPARE(settings.lastStudy.value(), QFileInfo(path).absoluteFilePath());
+        QCOMPARE(settings.recentStudies(), QStringList { QFileInfo(path).absoluteFilePath() });
+        QCOMPARE(window.welcomePage()->recentStudies(),
+            QStringList { QFileInfo(path).absoluteFilePath() });
+        QAction *recent =
+            menuAction(window, QStringLiteral("&File"), QStringLiteral("Open &Recent"));
+        QVERIFY(recent && recent->menu());
+        emit recent->menu()->aboutToShow();
+        QCOMPARE(recent->menu()->actions().first()->text(), QStringLiteral("&1 test.crisis"));
+
+        QSignalSpy closed(&window, &MainWindow::studyClosed);
+        window.closeStudy();
+        QCOMPARE(closed.count(), 1);
+        QCOMPARE(window.currentPage(), MainWindow::Page::Welcome);
+        QCOMPARE(window.study(), nullptr);
+        QCOMPARE(window.windowTitle(), QStringLiteral("Crisis Review"));
+        QCOMPARE(window.welcomePage()->recentList()->topLevelItemCount(), 1);
+    }
+
+    void aRecentStudyOpensWithEnter()
+    {
+        QString path;
+        QVERIFY(crtest::createStudy(freshDir(), 2, &path));
+        cr::ui::Settings().addRecentStudy(path);
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        QTreeWidget *list = window.welcomePage()->recentList();
+        QCOMPARE(list->topLevelItemCount(), 1);
+        list->setFocus();
+        list->setCurrentItem(list->topLevelItem(0));
+        QTest::keyClick(list, Qt::Key_Return);
+        QCOMPARE(window.currentPage(), MainWindow::Page::Study);
+        QCOMPARE(window.study()->path(), QFileInfo(path).absoluteFilePath());
+    }
+
+    void aMissingOrInvalidStudyIsExplainedOnTheWelcomePage()
+    {
+        MainWindow window;
+        cr::storage::Error error;
+        const QString missing = m_dir.filePath(QStringLiteral("nowhere.crisis"));
+        QVERIFY(!window.openStudy(missing, &error));
+        QVERIFY(error.isError());
+        QCOMPARE(window.currentPage(), MainWindow::Page::Welcome);
+        QVERIFY(window.welcomePage()->errorText().contains(QStringLiteral("nowhere.crisis")));
+
+        const QString notAStudy =
+            crtest::writeItemsJsonl(m_dir.path(), 1, QStringLiteral("plain.jsonl"));
+        QVERIFY(!window.openStudy(notAStudy, &error));
+        QCOMPARE(window.currentPage(), MainWindow::Page::Welcome);
+        QVERIFY(
+            window.welcomePage()->errorText().contains(QStringLiteral("Could not open the study")));
+        QVERIFY(cr::ui::Settings().recentStudies().isEmpty());
+    }
+
+    void signingInShowsTheRatingPage()
+    {
+        QString path;
+        QVERIFY(crtest::createStudy(freshDir(), 3, &path));
+        MainWindow window;
+        window.resize(1366, 768);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        QVERIFY(window.openStudy(path));
+
+        cr::storage::Error error;
+        QVERIFY(!window.signIn(QStringLiteral("judge"), &error)); // an LLM rater
+        QCOMPARE(error.kind, cr::storage::ErrorKind::InvalidInput);
+        QVERIFY(!window.signIn(QStringLiteral("nobody"), &error));
+        QCOMPARE(window.currentPage(), MainWindow::Page::Study);
+
+        // Through the page's own controls: picker + Start Rating.
+        QPushButton *start = nullptr;
+        for (QPushButton *b : window.studyPage()->findChildren<QPushButton *>())
+            if (b->accessibleName() == QStringLiteral("Start rating"))
+                start = b;
+        QVERIFY(start && start->isEnabled());
+        QTest::mouseClick(start, Qt::LeftButton);
+        QCOMPARE(window.currentPage(), MainWindow::Page::Rating);
+        QCOMPARE(window.ratingPage()->raterName(), QStringLiteral("ana"));
+        QCOMPARE(window.ratingPage()->itemCount(), 3);
+        QCOMPARE(cr::ui::Settings().lastRater.value(), QStringLiteral("ana"));
+        QVERIFY(window.windowTitle().startsWith(QStringLiteral("ana · ")));
+
+        QTest::keyClick(&window, Qt::Key_PageDown);
+        QCOMPARE(window.ratingPage()->currentIndex(), 1);
+        QCOMPARE(window.ratingPage()->findChild<QLabel *>(QStringLiteral("itemPosition"))->text(),
+            QStringLiteral("Item 2 of 3"));
+
+        QTest::keyClick(&window, Qt::Key_1, Qt::ControlModifier);
+        QCOMPARE(window.currentPage(), MainWindow::Page::Study);
+        QTest::keyClick(&window, Qt::Key_PageDown); // no effect off the rating page
+        QCOMPARE(window.ratingPage()->currentIndex(), 1);
+    }
+
+    void importRunsInTheBackgroundAndRefreshes()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("import.crisis"));
+        cr::storage::Error error;
+        QVERIFY(cr::storage::Study::create(
+            path, cr::protocol::defaultProtocol(), QStringLiteral("Empty"), &error));
+        MainWindow window;
+        QVERIFY(window.openStudy(path));
+        QCOMPARE(window.studyPage()->modelsModel()->rowCount(), 0);
+
+        QTemporaryDir files;
+        const QString jsonl = crtest::writeItemsJsonl(files.path(), 7);
+        QSignalSpy finished(&window, &MainWindow::importFinished);
+        QVERIFY(window.importFiles({ jsonl }));
+        QVERIFY(window.isImporting());
+        auto *progress = window.statusBar()->findChild<QProgressBar *>();
+        QVERIFY(progress && progress->isVisibleTo(&window));
+        QVERIFY(
+            !menuAction(window, QStringLiteral("&File"), QStringLiteral("&Import…"))->isEnabled());
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(finished.first().first().toBool(), true);
+        QVERIFY(!window.isImporting());
+        QVERIFY(!progress->isVisibleTo(&window));
+        QCOMPARE(window.studyPage()->modelsModel()->rowCount(), 3);
+        QCOMPARE(cr::storage::summarize(*window.study()).items, 7);
+        QVERIFY(
+            menuAction(window, QStringLiteral("&File"), QStringLiteral("&Import…"))->isEnabled());
+    }
+
+    void aFailedImportListsProblemsAndChangesNothing()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("badimport.crisis"));
+        cr::storage::Error error;
+        QVERIFY(cr::storage::Study::create(
+            path, cr::protocol::defaultProtocol(), QStringLiteral("Empty"), &error));
+        MainWindow window;
+        QVERIFY(window.openStudy(path));
+
+        QTemporaryDir files;
+        const QString bad = crtest::writeItemsJsonl(files.path(), 3, QStringLiteral("bad.jsonl"));
+        QFile file(bad);
+        QVERIFY(file.open(QIODevice::Append));
+        file.write("{\"item_id\": \"t-9\", \"turns\": 5}\n");
+        file.close();
+
+        QSignalSpy finished(&window, &MainWindow::importFinished);
+        QVERIFY(window.importFiles({ bad }));
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(finished.first().first().toBool(), false);
+        auto *dialog = window.findChild<cr::ui::ImportErrorsDialog *>();
+        QVERIFY(dialog);
+        QVERIFY(dialog->isVisible());
+        QVERIFY2(dialog->problemsText().contains(QStringLiteral("bad.jsonl:4")),
+            qPrintable(dialog->problemsText()));
+        bool saysUnchanged = false;
+        for (const QLabel *label : dialog->findChildren<QLabel *>())
+            saysUnchanged = saysUnchanged || label->text().contains(QStringLiteral("unchanged"));
+        QVERIFY(saysUnchanged);
+        QCOMPARE(cr::storage::summarize(*window.study()).items, 0);
+        QCOMPARE(window.studyPage()->modelsModel()->rowCount(), 0);
+        dialog->close();
+    }
+
+    void demoStudyOpensOrExplainsWhy()
+    {
+        MainWindow window;
+        cr::storage::Error error;
+        if (window.openDemoStudy(&error)) {
+            const QString demoPath = window.study()->path();
+            QVERIFY(window.isDemoStudy());
+            QCOMPARE(window.currentPage(), MainWindow::Page::Study);
+            QVERIFY(cr::ui::Settings().recentStudies().isEmpty()); // temp copies are not remembered
+            QVERIFY(window.signIn(cr::storage::demoRaterName(), &error));
+            QCOMPARE(window.currentPage(), MainWindow::Page::Rating);
+            QCOMPARE(window.ratingPage()->raterName(), cr::storage::demoRaterName());
+            window.closeStudy();
+            for (const char *suffix : { "", "-wal", "-shm" })
+                QFile::remove(demoPath + QLatin1String(suffix));
+        } else {
+            // The demo data may be missing in a development checkout: say so, stay usable.
+            QVERIFY(error.isError());
+            QCOMPARE(window.currentPage(), MainWindow::Page::Welcome);
+            QVERIFY(window.welcomePage()->errorText().contains(QStringLiteral("demo study")));
+        }
+    }
+
+    void everyControlHasAnAccessibleName()
+    {
+        QString path;
+        QVERIFY(crtest::createStudy(freshDir(), 2, &path));
+        cr::ui::Settings().addRecentStudy(path);
+        MainWindow window;
+        window.resize(1366, 768);
+        window.show();
+        const auto check = [](QWidget *page) {
+            for (QWidget *w : page->findChildren<QWidget *>()) {
+                const bool control = qobject_cast<QAbstractButton *>(w)
+                    || qobject_cast<QComboBox *>(w) || qobject_cast<QLineEdit *>(w)
+                    || qobject_cast<QTextEdit *>(w) || qobject_cast<QProgressBar *>(w)
+                    || (qobject_cast<QAbstractItemView *>(w) && !qobject_cast<QHeaderView *>(w));
+                // Parts of a composite control (a table's corner button, a combo box's popup)
+                // are named through the control.
+                if (!control || qobject_cast<QAbstractItemView *>(w->parentWidget())
+                    || partOfComboBox(w))
+                    continue;
+                QVERIFY2(!w->accessibleName().isEmpty(),
+                    qPrintable(QStringLiteral("%1 without an accessible name on %2")
+                                   .arg(QString::fromLatin1(w->metaObject()->className()),
+                                       page->accessibleName())));
+            }
+        };
+        check(window.welcomePage());
+        QVERIFY(window.openStudy(path));
+        check(window.studyPage());
+        QVERIFY(window.signIn(QStringLiteral("ana")));
+        check(window.ratingPage());
+        check(window.statusBar());
+    }
+
+    void windowGeometryIsRemembered()
+    {
+        {
+            MainWindow window;
+            window.resize(900, 650);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            window.close();
+        }
+        QVERIFY(!cr::ui::Settings().mainWindowGeometry.value().isEmpty());
+        MainWindow again;
+        QCOMPARE(again.size(), QSize(900, 650));
+    }
+
+private:
+    /// A new empty folder per study, inside the test's temporary folder.
+    QString freshDir()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("case-%1").arg(++m_cases));
+        QDir().mkpath(path);
+        return path;
+    }
+
+    QTemporaryDir m_dir;
+    int m_cases = 0;
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,235 @@
+#include "storage/repositories.h"
+#include "teststudy.h"
+#include "ui/presentation.h"
+#include "ui/ratingpage.h"
+#include "ui/settings.h"
+#include "widgets/messageview.h"
+#include "widgets/responsecard.h"
+
+#include <QAbstractButton>
+#include <QAction>
+#include <QApplication>
+#include <QLabel>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTextEdit>
+
+using cr::ui::RatingPage;
+using cr::widgets::ResponseCard;
+
+namespace {
+
+QList<ResponseCard *> visibleCards(const RatingPage &page)
+{
+    QList<ResponseCard *> cards;
+    for (ResponseCard *card : page.findChildren<ResponseCard *>())
+        if (card->isVisibleTo(const_cast<RatingPage *>(&page)))
+            cards.append(card);
+    std::sort(cards.begin(), cards.end(),
+        [](ResponseCard *a, ResponseCard *b) { return a->y() < b->y(); });
+    return cards;
+}
+
+/// Every string a person (or a screen reader) could get from the page's widgets.
+QStringList visibleStrings(const QWidget &page)
+{
+    QStringList out { page.accessibleName(), page.toolTip(), page.windowTitle() };
+    for (const QWidget *w : page.findChildren<QWidget *>()) {
+        out << w->accessibleName() << w->accessibleDescription() << w->toolTip() << w->statusTip()
+            << w->whatsThis();
+        if (const auto *label = qobject_cast<const QLabel *>(w))
+            out << label->text();
+        if (const auto *edit = qobject_cast<const QTextEdit *>(w))
+            out << edit->toPlainText() << edit->toHtml() << edit->placeholderText();
+        if (const auto *button = qobject_cast<const QAbstractButton *>(w))
+            out << button->text();
+    }
+    for (const QAction *a : page.findChildren<QAction *>())
+        out << a->text() << a->toolTip() << a->statusTip();
+    return out;
+}
+
+} // namespace
+
+class TestRatingPage : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_dir.isValid());
+        QSettings().clear();
+        m_study = crtest::createStudy(m_dir.path(), 4, &m_path);
+        QVERIFY(m_study);
+    }
+    void cleanupTestCase() { QSettings().clear(); }
+
+    void showsFirstAssignedItemWithLabelledResponses()
+    {
+        RatingPage page;
+        QSignalSpy changed(&page, &RatingPage::currentItemChanged);
+        const auto ana = cr::storage::RaterRepository(*m_study).byName(QStringLiteral("ana"));
+        QVERIFY(ana);
+        page.start(m_study.get(), *ana);
+        QCOMPARE(page.itemCount(), 4);
+        QCOMPARE(page.currentIndex(), 0);
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(changed.first().at(0).toInt(), 0);
+        QCOMPARE(changed.first().at(1).toInt(), 4);
+        QCOMPARE(page.findChild<QLabel *>(QStringLiteral("itemPosition"))->text(),
+            QStringLiteral("Item 1 of 4"));
+
+        const auto assignments = cr::storage::AssignmentRepository(*m_study).forRater(ana->id);
+        const auto item = cr::storage::ItemRepository(*m_study).item(assignments.first().itemId);
+        QVERIFY(item);
+        const auto *message = page.findChild<cr::widgets::MessageView *>();
+        QVERIFY(message);
+        QCOMPARE(message->turns(), item->turns);
+        QVERIFY(message->toPlainText().contains(item->turns.last()));
+
+        const QList<ResponseCard *> cards = visibleCards(page);
+        QCOMPARE(cards.size(), 3);
+        QCOMPARE(cards.at(0)->title(), QStringLiteral("Response A"));
+        QCOMPARE(cards.at(1)->title(), QStringLiteral("Response B"));
+        QCOMPARE(cards.at(2)->title(), QStringLiteral("Response C"));
+
+        // The order on screen is the seeded shuffle of the stored order.
+        const auto responses = cr::storage::ItemRepository(*m_study).responses(item->id);
+        const QList<int> order =
+            cr::ui::presentationOrder(int(responses.size()), assignments.first().seed);
+        QList<qint64> expectedIds;
+        for (int position = 0; position < order.size(); ++position) {
+            QCOMPARE(cards.at(position)->text(), responses.at(order.at(position)).text);
+            expectedIds.append(responses.at(order.at(position)).id);
+        }
+        QCOMPARE(page.shownResponseIds(), expectedIds);
+    }
+
+    void neverShowsAModelName()
+    {
+        RatingPage page;
+        page.resize(1366, 700);
+        page.show();
+        const auto ana = cr::storage::RaterRepository(*m_study).byName(QStringLiteral("ana"));
+        page.start(m_study.get(), *ana);
+        for (int i = 0; i < page.itemCount(); ++i) {
+            page.showItem(i);
+            QCOMPARE(page.currentIndex(), i);
+            const QStringList strings = visibleStrings(page);
+            QVERIFY(strings.join(QLatin1Char('\n')).contains(QStringLiteral("Response C")));
+            for (const QString &model : crtest::modelNames())
+                for (const QString &s : strings)
+                    QVERIFY2(!s.contains(model, Qt::CaseInsensitive),
+                        qPrintable(QStringLiteral("model name '%1' shown in: %2").arg(model, s)));
+        }
+    }
+
+    void pageDownAndPageUpMoveBetweenItems()
+    {
+        RatingPage page;
+        page.resize(1200, 700);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowActive(&page));
+        const auto ana = cr::storage::RaterRepository(*m_study).byName(QStringLiteral("ana"));
+        page.start(m_study.get(), *ana);
+        auto *position = page.findChild<QLabel *>(QStringLiteral("itemPosition"));
+        QVERIFY(!page.previousItemAction()->isEnabled());
+        QVERIFY(page.nextItemAction()->isEnabled());
+
+        QTest::keyClick(&page, Qt::Key_PageDown);
+        QCOMPARE(page.currentIndex(), 1);
+        QCOMPARE(position->text(), QStringLiteral("Item 2 of 4"));
+        QVERIFY(page.previousItemAction()->isEnabled());
+
+        // Also while reading a response (focus inside a card's text).
+        visibleCards(page).first()->textView()->setFocus();
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_PageDown);
+        QCOMPARE(position->text(), QStringLiteral("Item 3 of 4"));
+        QTest::keyClick(&page, Qt::Key_PageUp);
+        QCOMPARE(position->text(), QStringLiteral("Item 2 of 4"));
+
+        page.showItem(3);
+        QVERIFY(!page.nextItemAction()->isEnabled());
+        QTest::keyClick(&page, Qt::Key_PageDown); // stays on the last item
+        QCOMPARE(page.currentIndex(), 3);
+        QCOMPARE(position->text(), QStringLiteral("Item 4 of 4"));
+    }
+
+    void raterWithoutAssignmentsSeesWhy()
+    {
+        RatingPage page;
+        page.show();
+        const auto ben = cr::storage::RaterRepository(*m_study).byName(QStringLiteral("ben"));
+        page.start(m_study.get(), *ben);
+        QCOMPARE(page.itemCount(), 0);
+        QCOMPARE(page.currentIndex(), -1);
+        QVERIFY(!page.nextItemAction()->isEnabled());
+        QVERIFY(visibleCards(page).isEmpty());
+        bool explained = false;
+        for (const QLabel *label : page.findChildren<QLabel *>())
+            explained = explained
+                || (label->isVisibleTo(&page)
+                    && label->text().contains(QStringLiteral("No items are assigned to ben")));
+        QVERIFY(explained);
+    }
+
+    void contentNoteShowsUntilAcknowledged()
+    {
+        QSettings().clear();
+        const auto ana = cr::storage::RaterRepository(*m_study).byName(QStringLiteral("ana"));
+        {
+            RatingPage page;
+            page.show();
+            page.start(m_study.get(), *ana);
+            QPushButton *understood = nullptr;
+            for (QPushButton *b : page.findChildren<QPushButton *>())
+                if (b->text() == QStringLiteral("I &Understand"))
+                    understood = b;
+            QVERIFY(understood);
+            QVERIFY(understood->isVisible());
+            QTest::mouseClick(understood, Qt::LeftButton);
+            QVERIFY(!understood->isVisible());
+        }
+        QCOMPARE(cr::ui::Settings().contentNoteAcknowledged.value(), true);
+        RatingPage again;
+        again.show();
+        again.start(m_study.get(), *ana);
+        for (QPushButton *b : again.findChildren<QPushButton *>())
+            QVERIFY(b->text() != QStringLiteral("I &Understand") || !b->isVisible());
+    }
+
+    void blurredTextCanBeRevealed()
+    {
+        RatingPage page;
+        page.show();
+        const auto ana = cr::storage::RaterRepository(*m_study).byName(QStringLiteral("ana"));
+        page.start(m_study.get(), *ana);
+        page.setTextBlurred(true);
+        QVERIFY(page.isTextBlurred());
+        const QList<ResponseCard *> cards = visibleCards(page);
+        QVERIFY(cards.first()->isTextBlurred());
+        QVERIFY(page.findChild<cr::widgets::MessageView *>()->isTextBlurred());
+        QAction *reveal = nullptr;
+        for (QAction *a : page.actions())
+            if (a->isCheckable())
+                reveal = a;
+        QVERIFY(reveal && reveal->isEnabled());
+        reveal->trigger();
+        QVERIFY(!cards.first()->isTextBlurred());
+        page.showNextItem(); // blurred again on the next item
+        QVERIFY(cards.first()->isTextBlurred());
+        page.setTextBlurred(false);
+        QVERIFY(!cards.first()->isTextBlurred());
+    }
+
+private:
+    QTemporaryDir m_dir;
+    QString m_path;
+    std::unique_ptr<cr::storage::Study> m_study;
+};
+
+QTEST_MAIN(TestRatingPage)
+#include "tst_ratingpage.moc"

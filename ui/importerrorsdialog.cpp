@@ -1,0 +1,90 @@
+#include "ui/importerrorsdialog.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QDialogButtonBox>
+#include <QFileInfo>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QStyle>
+#include <QVBoxLayout>
+
+namespace cr::ui {
+
+ImportErrorsDialog::ImportErrorsDialog(const QStringList &files,
+    const storage::ImportReport &report, const storage::Error &error, QWidget *parent)
+    : QDialog(parent)
+    , m_problems(new QPlainTextEdit(this))
+{
+    setWindowTitle(tr("Import Failed"));
+    setAccessibleName(tr("Import failed"));
+
+    QStringList names;
+    for (const QString &file : files)
+        names.append(QFileInfo(file).fileName());
+
+    auto *icon = new QLabel(this);
+    const int size = style()->pixelMetric(QStyle::PM_MessageBoxIconSize, nullptr, this);
+    icon->setPixmap(
+        style()->standardIcon(QStyle::SP_MessageBoxCritical, nullptr, this).pixmap(size, size));
+    auto *headline = new QLabel(tr("Nothing was imported: the study is unchanged."), this);
+    QFont bold = headline->font();
+    bold.setBold(true);
+    headline->setFont(bold);
+    QString detail;
+    if (!report.errors.isEmpty())
+        detail =
+            (report.errors.size() == 1 ? tr("1 problem found in %2.")
+                                       : tr("%1 problems found in %2.").arg(report.errors.size()))
+                .arg(names.join(QStringLiteral(", ")))
+            + QLatin1Char(' ')
+            + tr("Fix the files and import again, or import from the command line with "
+                 "--skip-invalid "
+                 "to keep only the valid rows.");
+    else
+        detail =
+            tr("The import of %1 could not be completed.").arg(names.join(QStringLiteral(", ")));
+    auto *explanation = new QLabel(detail, this);
+    explanation->setWordWrap(true);
+
+    QStringList lines;
+    for (const storage::ImportIssue &issue : report.errors)
+        lines.append(issue.toString());
+    if (error.isError() && (report.errors.isEmpty() || error.kind == storage::ErrorKind::Storage))
+        lines.append(error.message);
+    m_problems->setPlainText(lines.join(QLatin1Char('\n')));
+    m_problems->setReadOnly(true);
+    m_problems->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_problems->setAccessibleName(tr("Problems"));
+    QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    m_problems->setFont(mono);
+
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    QPushButton *copy = buttons->addButton(tr("&Copy Problems"), QDialogButtonBox::ActionRole);
+    copy->setAccessibleName(tr("Copy problems"));
+    connect(copy, &QPushButton::clicked, this,
+        [this] { QApplication::clipboard()->setText(m_problems->toPlainText()); });
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+
+    auto *top = new QHBoxLayout;
+    top->addWidget(icon, 0, Qt::AlignTop);
+    auto *texts = new QVBoxLayout;
+    texts->addWidget(headline);
+    texts->addWidget(explanation);
+    top->addLayout(texts, 1);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(m_problems, 1);
+    layout->addWidget(buttons);
+    resize(720, 420);
+}
+
+QString ImportErrorsDialog::problemsText() const
+{
+    return m_problems->toPlainText();
+}
+
+} // namespace cr::ui

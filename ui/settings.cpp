@@ -1,0 +1,64 @@
+#include "ui/settings.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+namespace cr::ui {
+
+namespace {
+
+QString normalizedPath(const QString &path)
+{
+    return QDir::cleanPath(QFileInfo(path).absoluteFilePath());
+}
+
+} // namespace
+
+Settings::Settings()
+    : mainWindowGeometry(QStringLiteral("MainWindow/geometry"))
+    , mainWindowState(QStringLiteral("MainWindow/state"))
+    , lastStudy(QStringLiteral("Session/lastStudy"))
+    , lastRater(QStringLiteral("Session/lastRater"))
+    , contentNoteAcknowledged(QStringLiteral("Rating/contentNoteAcknowledged"), false)
+    , blurText(QStringLiteral("Rating/blurText"), false)
+    , m_recentStudies(QStringLiteral("Session/recentStudies"))
+{
+}
+
+QStringList Settings::recentStudies() const
+{
+    QStringList list = m_recentStudies.value();
+    list.removeAll(QString());
+    list.removeDuplicates();
+    while (list.size() > maxRecentStudies)
+        list.removeLast();
+    return list;
+}
+
+void Settings::addRecentStudy(const QString &path)
+{
+    if (path.isEmpty())
+        return;
+    const QString normalized = normalizedPath(path);
+    QStringList list = recentStudies();
+    list.removeAll(normalized);
+    list.prepend(normalized);
+    while (list.size() > maxRecentStudies)
+        list.removeLast();
+    m_recentStudies.setValue(list);
+}
+
+void Settings::removeRecentStudy(const QString &path)
+{
+    QStringList list = recentStudies();
+    list.removeAll(path);
+    list.removeAll(normalizedPath(path));
+    m_recentStudies.setValue(list);
+}
+
+void Settings::clearRecentStudies()
+{
+    m_recentStudies.reset();
+}
+
+} // namespace cr::ui

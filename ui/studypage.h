@@ -1,0 +1,73 @@
+#pragma once
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QPushButton;
+class QTableView;
+
+namespace cr::storage {
+class Study;
+}
+namespace cr::widgets {
+class MessageBanner;
+class StatTile;
+} // namespace cr::widgets
+
+namespace cr::ui {
+
+class ModelsTableModel;
+class RatersTableModel;
+
+/// The researcher's overview of an open study (title, protocol, counts, models,
+/// raters) and the entry to rating: pick a rater, start. Reads the study on the
+/// GUI thread through storage::summarize (a few aggregate queries). GUI thread only.
+class StudyPage final : public QWidget {
+    Q_OBJECT
+public:
+    explicit StudyPage(QWidget *parent = nullptr);
+    ~StudyPage() override;
+
+    /// `study` is not owned and must outlive the page, or be replaced by nullptr first.
+    void setStudy(storage::Study *study);
+    /// Re-reads the study (after an import, for example).
+    void refresh();
+
+    /// Preselects a rater in the picker when the study has one of that name.
+    void setPreferredRater(const QString &name);
+    QString selectedRaterName() const;
+    /// Shows a problem above the overview (e.g. an unknown --rater name).
+    void showError(const QString &message);
+
+    ModelsTableModel *modelsModel() const { return m_models; }
+    RatersTableModel *ratersModel() const { return m_raters; }
+    QComboBox *raterPicker() const { return m_raterPicker; }
+
+signals:
+    void ratingRequested(qint64 raterId);
+    void importRequested();
+
+private:
+    void updateStartButton();
+
+    storage::Study *m_study = nullptr;
+    QString m_preferredRater;
+    ModelsTableModel *m_models;
+    RatersTableModel *m_raters;
+    widgets::MessageBanner *m_banner;
+    QLabel *m_title;
+    QLabel *m_path;
+    QLabel *m_protocol;
+    QList<widgets::StatTile *> m_tiles;
+    QTableView *m_modelsView;
+    QTableView *m_ratersView;
+    QComboBox *m_raterPicker;
+    QPushButton *m_startButton;
+    QLabel *m_rateHint;
+    QLabel *m_contents;
+    QLabel *m_emptyHint;
+    QPushButton *m_importButton;
+};
+
+} // namespace cr::ui

@@ -1,0 +1,131 @@
+#include "widgets/responsecard.h"
+
+#include <QAbstractTextDocumentLayout>
+#include <QEvent>
+#include <QGraphicsBlurEffect>
+#include <QLabel>
+#include <QScrollBar>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+#include <algorithm>
+#include <cmath>
+
+namespace cr::widgets {
+
+ResponseCard::ResponseCard(QWidget *parent)
+    : QFrame(parent)
+    , m_title(new QLabel(this))
+    , m_text(new QTextBrowser(this))
+{
+    setFrameShape(QFrame::StyledPanel);
+    setFrameShadow(QFrame::Plain);
+    setBackgroundRole(QPalette::Base);
+    setAutoFillBackground(true);
+    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
+
+    QFont titleFont = m_title->font();
+    titleFont.setBold(true);
+    m_title->setFont(titleFont);
+    m_title->setTextInteractionFlags(Qt::NoTextInteraction);
+
+    auto *rule = new QFrame(this);
+    rule->setFrameShape(QFrame::HLine);
+    rule->setFrameShadow(QFrame::Sunken);
+
+    QFont reading = m_text->font();
+    reading.setPointSizeF(reading.pointSizeF() * 1.1);
+    m_text->setFont(reading);
+    m_text->setFrameShape(QFrame::NoFrame);
+    m_text->setReadOnly(true);
+    m_text->setOpenLinks(false);
+    m_text->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    m_text->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_text->setSizeAdjustPolicy(QAbstractScrollArea::AdjustIgnored);
+    m_text->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    m_text->viewport()->setBackgroundRole(QPalette::Base);
+    m_text->document()->setDocumentMargin(2);
+    connect(m_text->document()->documentLayout(), &QAbstractTextDocumentLayout::documentSizeChanged,
+        this, &ResponseCard::updateTextHeight);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(10, 8, 10, 8);
+    layout->setSpacing(6);
+    layout->addWidget(m_title);
+    layout->addWidget(rule);
+    layout->addWidget(m_text);
+    updateTextHeight();
+}
+
+QString ResponseCard::title() const
+{
+    return m_title->text();
+}
+
+void ResponseCard::setTitle(const QString &title)
+{
+    m_title->setText(title);
+    setAccessibleName(title);
+    m_text->setAccessibleName(tr("%1 text").arg(title));
+}
+
+QString ResponseCard::text() const
+{
+    return m_text->toPlainText();
+}
+
+void ResponseCard::setText(const QString &text)
+{
+    m_text->setPlainText(text);
+    m_text->verticalScrollBar()->setValue(0);
+    updateTextHeight();
+}
+
+void ResponseCard::setMaximumTextHeight(int height)
+{
+    m_maximumTextHeight = std::max(height, fontMetrics().lineSpacing() * 3);
+    updateTextHeight();
+}
+
+void ResponseCard::setTextBlurred(bool blurred)
+{
+    if (blurred == m_blurred)
+        return;
+    m_blurred = blurred;
+    if (blurred) {
+        auto *effect = new QGraphicsBlurEffect(m_text);
+        effect->setBlurRadius(14);
+        m_text->setGraphicsEffect(effect); // takes ownership
+    } else {
+        m_text->setGraphicsEffect(nullptr);
+    }
+    m_text->setTextInteractionFlags(
+        blurred ? Qt::NoTextInteraction : Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+}
+
+void ResponseCard::changeEvent(QEvent *event)
+{
+    QFrame::changeEvent(event);
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange)
+        updateTextHeight();
+}
+
+void ResponseCard::resizeEvent(QResizeEvent *event)
+{
+    QFrame::resizeEvent(event);
+    updateTextHeight();
+}
+
+void ResponseCard::updateTextHeight()
+{
+    // The text view lays its document out to the viewport width; size the view to
+    // the laid-out height so short responses take little room and long ones scroll.
+    const int frame = 2 * m_text->frameWidth();
+    const int documentHeight = int(std::ceil(m_text->document()->size().height()));
+    const int minimum = m_text->fontMetrics().lineSpacing() + frame + 4;
+    const int height =
+        std::clamp(documentHeight + frame, minimum, std::max(minimum, m_maximumTextHeight));
+    if (m_text->height() != height || m_text->minimumHeight() != height)
+        m_text->setFixedHeight(height);
+}
+
+} // namespace cr::widgets

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <QFrame>
+
+class QLabel;
+class QTextBrowser;
+
+namespace cr::widgets {
+
+/// A read-only card for one candidate response: a header ("Response A") over
+/// the response text, which is selectable and grows with its content up to
+/// maximumTextHeight(), then scrolls. Knows nothing about studies. GUI thread only.
+class ResponseCard final : public QFrame {
+    Q_OBJECT
+public:
+    explicit ResponseCard(QWidget *parent = nullptr);
+
+    QString title() const;
+    void setTitle(const QString &title);
+    QString text() const;
+    void setText(const QString &text);
+
+    int maximumTextHeight() const { return m_maximumTextHeight; }
+    void setMaximumTextHeight(int height);
+
+    /// Blurs the text (for raters who prefer to reveal distressing content deliberately).
+    bool isTextBlurred() const { return m_blurred; }
+    void setTextBlurred(bool blurred);
+
+    QTextBrowser *textView() const { return m_text; }
+
+protected:
+    void changeEvent(QEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+
+private:
+    void updateTextHeight();
+
+    QLabel *m_title;
+    QTextBrowser *m_text;
+    int m_maximumTextHeight = 360;
+    bool m_blurred = false;
+};
+
+} // namespace cr::widgets

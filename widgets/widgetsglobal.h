@@ -1,4 +1,0 @@
-#pragma once
-
-namespace cr::widgets {
-} // namespace cr::widgets
