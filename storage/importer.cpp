@@ -112,6 +112,22 @@ std::optional<RowError> readInt(element e, const QString &field, qint64 *out)
     return wrongType(field, QStringLiteral("an integer"), e);
 }
 
+std::optional<RowError> checkRun(qint64 run, const QString &field)
+{
+    if (run < 1)
+        return RowError{field, QStringLiteral("must be a run number >= 1, got %1").arg(run)};
+    if (run > 1000000)
+        return RowError{field, QStringLiteral("must be a run number <= 1000000, got %1").arg(run)};
+    return std::nullopt;
+}
+
+std::optional<RowError> checkScore(qint64 score, const QString &field)
+{
+    if (score < 1 || score > 5)
+        return RowError{field, QStringLiteral("must be 1-5, got %1").arg(score)};
+    return std::nullopt;
+}
+
 std::optional<RowError> readBool(element e, const QString &field, bool *out)
 {
     if (e.type() != element_type::BOOL)
@@ -165,8 +181,8 @@ std::optional<RowError> parseResponse(element e, const QString &path, ResponseRe
         } else if (key == "run") {
             qint64 run = 0;
             err = readInt(field.value, name, &run);
-            if (!err && (run < 1 || run > 1000000))
-                err = RowError{name, QStringLiteral("must be a run number >= 1, got %1").arg(run)};
+            if (!err)
+                err = checkRun(run, name);
             r->run = int(run);
         } else if (key == "text") {
             hasText = true;
@@ -290,14 +306,16 @@ std::optional<RowError> parseRating(simdjson::dom::object obj, RatingRecord *r)
         } else if (key == "run") {
             qint64 run = 0;
             err = readInt(field.value, name, &run);
-            if (!err && run < 1)
-                err = RowError{name, QStringLiteral("must be a run number >= 1, got %1").arg(run)};
+            if (!err)
+                err = checkRun(run, name);
             r->run = int(run);
         } else if (key == "score") {
             hasScore = true;
             if (!field.value.is_null()) {
                 qint64 score = 0;
                 err = readInt(field.value, name, &score);
+                if (!err)
+                    err = checkScore(score, name);
                 r->score = int(score);
             }
         } else if (key == "cannot_assess") {
@@ -325,8 +343,10 @@ std::optional<RowError> parseRating(simdjson::dom::object obj, RatingRecord *r)
         return RowError{QStringLiteral("rater"), QStringLiteral("is required")};
     if (!hasItem)
         return RowError{QStringLiteral("item_id"), QStringLiteral("is required")};
-    if (r->model && !hasScore && !r->cannotAssess)
-        return RowError{QStringLiteral("score"), QStringLiteral("is required for a response rating")};
+    if (r->model && !r->score && !r->cannotAssess)
+        return RowError{QStringLiteral("score"),
+                        hasScore ? QStringLiteral("is null: give a score 1-5, or cannot_assess: true")
+                                 : QStringLiteral("is required for a response rating")};
     if (!r->model && (hasScore || r->cannotAssess))
         return RowError{QStringLiteral("model"), QStringLiteral("is required for a response rating")};
     if (!r->model && !r->category)
@@ -542,7 +562,10 @@ private:
             return ImportFormat::Csv;
         if (suffix == QLatin1String("jsonl") || suffix == QLatin1String("ndjson"))
             return ImportFormat::Jsonl;
-        const QByteArray head = f.peek(64).trimmed();
+        QByteArray head = f.peek(4096);
+        if (head.startsWith("\xEF\xBB\xBF"))
+            head = head.mid(3);
+        head = head.trimmed();
         if (head.startsWith('{'))
             return ImportFormat::Jsonl;
         if (head.startsWith('['))
@@ -557,12 +580,17 @@ private:
             issue(file, 0, {{}, QStringLiteral("cannot read: ") + f.errorString()});
             return true;
         }
-        if (f.size() == 0 || f.peek(4096).trimmed().isEmpty()) {
-            // Still rejected with --skip-invalid: an empty file is almost always a mistake.
-            m_report->errors.append({file, 1, {}, QStringLiteral("file is empty")});
+        // Still rejected with --skip-invalid: an empty file is almost always a mistake.
+        const QString empty = QStringLiteral("file is empty");
+        if (f.size() == 0) {
+            m_report->errors.append({file, 1, {}, empty});
             return true;
         }
+        if (f.peek(3) == "\xEF\xBB\xBF")
+            f.skip(3); // UTF-8 byte-order mark
         const qint64 before = m_doneBytes;
+        const qint64 rowsBefore = m_report->counts.rows;
+        const qsizetype issuesBefore = m_report->errors.size() + m_report->skipped.size();
         bool ok = false;
         switch (detect(file, f)) {
         case ImportFormat::Jsonl:
@@ -581,6 +609,9 @@ private:
         }
         m_doneBytes = before + f.size();
         reportProgress();
+        if (ok && m_report->counts.rows == rowsBefore
+            && m_report->errors.size() + m_report->skipped.size() == issuesBefore)
+            m_report->errors.append({file, 1, {}, empty});
         return ok;
     }
 
@@ -588,64 +619,65 @@ private:
     {
         simdjson::dom::parser parser;
         // One buffer with simdjson's padding at the end; lines are parsed in place.
-        const qint64 chunk = 8 << 20;
-        std::vector<char> buffer(std::size_t(chunk + maxLineBytes + simdjson::SIMDJSON_PADDING));
+        // It holds at least one whole line of up to maxLineBytes plus read-ahead.
+        const qint64 capacity = (8 << 20) + maxLineBytes;
+        std::vector<char> buffer(std::size_t(capacity + simdjson::SIMDJSON_PADDING));
+        const QString tooLong = QStringLiteral("line longer than %1 MiB").arg(maxLineBytes >> 20);
         qint64 filled = 0;
         qint64 lineNo = 0;
-        qint64 offsetBase = m_doneBytes;
+        qint64 offsetBase = m_doneBytes + f.pos();
         bool eof = false;
-        bool skippingLongLine = false;
-        while (!eof || filled > 0) {
-            if (!eof && filled < chunk) {
-                const qint64 n = f.read(buffer.data() + filled, chunk + maxLineBytes - filled);
+        bool skippingLongLine = false; // inside a line already reported as too long
+        while (true) {
+            if (!eof && filled < capacity) {
+                const qint64 n = f.read(buffer.data() + filled, capacity - filled);
                 if (n < 0) {
                     *m_error = Error::storage(file + QStringLiteral(": read error: ") + f.errorString());
                     return false;
                 }
-                if (n == 0)
-                    eof = true;
+                eof = n == 0;
                 filled += n;
             }
             qint64 start = 0;
             while (start < filled) {
                 const char *begin = buffer.data() + start;
                 const void *nl = memchr(begin, '\n', std::size_t(filled - start));
-                if (!nl && !eof) {
-                    if (filled - start > maxLineBytes) {
-                        if (!skippingLongLine)
-                            issue(file, lineNo + 1,
-                                  {{}, QStringLiteral("line longer than %1 MiB").arg(maxLineBytes >> 20)});
-                        skippingLongLine = true;
-                        start = filled; // drop this part of the line
-                    }
-                    break;
-                }
+                if (!nl && !eof)
+                    break; // incomplete line: read more first
                 const qint64 len = nl ? static_cast<const char *>(nl) - begin : filled - start;
-                ++lineNo;
                 if (skippingLongLine) {
                     skippingLongLine = false;
-                } else if (len > maxLineBytes) {
-                    issue(file, lineNo,
-                          {{}, QStringLiteral("line longer than %1 MiB").arg(maxLineBytes >> 20)});
-                } else if (!handleJsonLine(file, lineNo, parser, begin, std::size_t(len))) {
-                    return false;
+                } else {
+                    ++lineNo;
+                    if (len > maxLineBytes)
+                        issue(file, lineNo, {{}, tooLong});
+                    else if (!handleJsonLine(file, lineNo, parser, begin, std::size_t(len)))
+                        return false;
                 }
-                start += len + 1;
+                start += len + (nl ? 1 : 0);
                 m_doneBytes = offsetBase + start;
                 reportProgress();
                 if (stopped())
                     return true;
             }
             offsetBase += start;
-            if (start > 0) {
-                const qint64 rest = std::max<qint64>(filled - start, 0);
+            const qint64 rest = filled - start;
+            if (start > 0 && rest > 0)
                 memmove(buffer.data(), buffer.data() + start, std::size_t(rest));
-                filled = rest;
+            filled = rest;
+            if (eof && filled == 0)
+                return true;
+            if (filled >= capacity) {
+                // No newline in a full buffer: report once, then drop bytes up to the next newline.
+                if (!skippingLongLine) {
+                    ++lineNo;
+                    issue(file, lineNo, {{}, tooLong});
+                    skippingLongLine = true;
+                }
+                offsetBase += filled;
+                filled = 0;
             }
-            if (eof && start == 0 && filled > 0 && !skippingLongLine)
-                break;
         }
-        return true;
     }
 
     bool handleJsonLine(const QString &file, qint64 lineNo, simdjson::dom::parser &parser,
@@ -823,9 +855,11 @@ private:
                 issue(file, line, *e);
                 return true;
             }
-            if (run && *run < 1) {
-                issue(file, line, {QStringLiteral("run"), QStringLiteral("must be a run number >= 1")});
-                return true;
+            if (run) {
+                if (auto e = checkRun(*run, QStringLiteral("run"))) {
+                    issue(file, line, *e);
+                    return true;
+                }
             }
             if (auto e = csvInt(csvValue(fields, col("tokens")), QStringLiteral("tokens"), &tokens)) {
                 issue(file, line, *e);
@@ -868,13 +902,24 @@ private:
             issue(file, line, *e);
             return true;
         }
+        if (run) {
+            if (auto e = checkRun(*run, QStringLiteral("run"))) {
+                issue(file, line, *e);
+                return true;
+            }
+        }
         r.run = int(run.value_or(1));
         if (auto e = csvInt(csvValue(fields, col("score")), QStringLiteral("score"), &score)) {
             issue(file, line, *e);
             return true;
         }
-        if (score)
+        if (score) {
+            if (auto e = checkScore(*score, QStringLiteral("score"))) {
+                issue(file, line, *e);
+                return true;
+            }
             r.score = int(*score);
+        }
         if (auto e = csvBool(csvValue(fields, col("cannot_assess")), QStringLiteral("cannot_assess"),
                              &r.cannotAssess)) {
             issue(file, line, *e);

@@ -262,8 +262,13 @@ RecordWriter::Outcome RecordWriter::writeItem(const ItemRecord &item, RowError *
             return conflict(QStringLiteral("split"), QStringLiteral("split"));
         if (storedLabel != label)
             return conflict(QStringLiteral("label"), QStringLiteral("label"));
-        if (itemId <= m_lastItemIdBefore)
+        // CSV repeats an item once per response row: count it unchanged once.
+        if (itemId <= m_lastItemIdBefore
+            && (!item.allowRepeat || !m_repeatedItems.contains(itemId))) {
             ++m_counts.itemsUnchanged;
+            if (item.allowRepeat)
+                m_repeatedItems.insert(itemId);
+        }
     }
     for (int i = 0; i < item.responses.size(); ++i) {
         const Outcome o = writeResponse(itemId, item, i, rowError);

@@ -10,6 +10,7 @@
 #include "storage/types.h"
 
 #include <QHash>
+#include <QSet>
 #include <QSqlQuery>
 #include <QString>
 #include <QStringList>
@@ -109,6 +110,7 @@ private:
     QHash<QByteArray, QByteArray> m_labels; // as given → canonical category id
     QHash<QString, std::pair<qint64, RaterKind>> m_raters;
     QHash<QString, qint64> m_items; // external id → row id, for ratings
+    QSet<qint64> m_repeatedItems; // pre-existing items met again in a CSV import
     qint64 m_lastItemIdBefore = 0; // items with a larger id came from this import
 
     SqliteStatement m_insertItem;

@@ -681,8 +681,9 @@ QList<Adjudication> AdjudicationRepository::forItem(qint64 itemId) const
     QSqlQuery q(m_study.database());
     q.prepare(QStringLiteral("SELECT id, item_id, response_id, category, score, adjudicator_id,"
                              " reason_tags, note, created_at FROM adjudication"
-                             " WHERE item_id = ?1 OR response_id IN"
-                             " (SELECT id FROM response WHERE item_id = ?1) ORDER BY id"));
+                             " WHERE item_id = ? OR response_id IN"
+                             " (SELECT id FROM response WHERE item_id = ?) ORDER BY id"));
+    q.addBindValue(itemId);
     q.addBindValue(itemId);
     if (!q.exec())
         return out;

@@ -85,6 +85,14 @@ const char *const step3[] = {
     "CREATE INDEX adjudication_response ON adjudication(response_id)",
 };
 
+// Version 4: INSERT OR REPLACE must not be able to rewrite an audit event either
+// (REPLACE's implicit delete does not fire DELETE triggers).
+const char *const step4[] = {
+    "CREATE TRIGGER event_append_only_replace BEFORE INSERT ON event"
+    " WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM event WHERE id = NEW.id)"
+    " BEGIN SELECT RAISE(ABORT, 'event log is append-only'); END",
+};
+
 struct Step {
     const char *const *statements;
     std::size_t count;
@@ -96,7 +104,7 @@ constexpr Step makeStep(const char *const (&s)[N])
     return {s, N};
 }
 
-const Step steps[] = {makeStep(step1), makeStep(step2), makeStep(step3)};
+const Step steps[] = {makeStep(step1), makeStep(step2), makeStep(step3), makeStep(step4)};
 static_assert(std::size(steps) == currentVersion, "one migration step per schema version");
 
 } // namespace

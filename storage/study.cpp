@@ -47,6 +47,17 @@ Study::~Study()
     QSqlDatabase::removeDatabase(m_connection);
 }
 
+bool Study::enableWal(Error *error)
+{
+    // The one setting that writes to the file: only for files known to be studies.
+    QSqlQuery q(database());
+    if (!q.exec(QStringLiteral("PRAGMA journal_mode = WAL"))) {
+        *error = Error::storage(m_path + QStringLiteral(": ") + sqlError(q));
+        return false;
+    }
+    return true;
+}
+
 QSqlDatabase Study::database() const { return QSqlDatabase::database(m_connection, false); }
 
 bool Study::configure(Error *error)
@@ -61,7 +72,6 @@ bool Study::configure(Error *error)
     QSqlQuery q(db);
     const char *const pragmas[] = {
         "PRAGMA foreign_keys = ON",
-        "PRAGMA journal_mode = WAL",
         "PRAGMA synchronous = FULL",
         "PRAGMA temp_store = MEMORY",
         "PRAGMA cache_size = -65536",
@@ -100,7 +110,7 @@ std::unique_ptr<Study> Study::create(const QString &path, const protocol::Protoc
         QFile::remove(path + QStringLiteral("-shm"));
         return nullptr;
     };
-    if (!study->configure(error))
+    if (!study->configure(error) || !study->enableWal(error))
         return fail();
     QSqlDatabase db = study->database();
     if (!study->beginWrite(error))
@@ -161,6 +171,8 @@ std::unique_ptr<Study> Study::open(const QString &path, Error *error)
                                       .arg(schema::currentVersion));
         return nullptr;
     }
+    if (!study->enableWal(error))
+        return nullptr;
     if (version < schema::currentVersion) {
         WriteTransaction tx(*study, error);
         if (!tx.isActive())

@@ -65,6 +65,7 @@ public:
 private:
     Study(const QString &path, const QString &connection);
     bool configure(Error *error);
+    bool enableWal(Error *error);
 
     QString m_path;
     QString m_connection;

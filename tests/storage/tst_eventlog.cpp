@@ -1,0 +1,618 @@
+#include "protocol/protocol.h"
+#include "storage/importer.h"
+#include "storage/repositories.h"
+#include "storage/study.h"
+#include "tests/storage/testutil.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <memory>
+
+using namespace cr::storage;
+namespace test = cr::test;
+
+namespace {
+
+QJsonObject json(const QString &text)
+{
+    QJsonParseError pe {};
+    const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &pe);
+    if (pe.error != QJsonParseError::NoError || !doc.isObject())
+        qWarning("not a JSON object: %s", qPrintable(text));
+    return doc.object();
+}
+
+enum class Op {
+    UnknownCategory,
+    EmptyCategory,
+    Score7,
+    Score0,
+    ScoreAndCannotAssess,
+    NeitherScoreNorCannotAssess,
+    UnknownChecklist,
+    AdjudicationNeither,
+    AdjudicationBoth,
+    AdjudicationUnknownCategory,
+    AdjudicationScore6,
+    AdjudicationResponseWithoutScore,
+    RaterComma,
+    RaterEmpty,
+    RaterSpaces,
+    RaterDuplicate,
+    AssignPerItemZero,
+    AssignPerItemTooMany,
+    AssignNoRaters,
+    AssignUnknownCalibrationItem,
+    AssignmentUnknownStatus,
+    AssignmentUnknownId,
+    LabelForMissingItem,
+    RatingForMissingResponse,
+};
+
+} // namespace
+
+Q_DECLARE_METATYPE(Op)
+
+class TestEventLog final : public QObject {
+    Q_OBJECT
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<Study> m_study;
+    qint64 m_item1 = 0, m_item2 = 0; // it-001 (two responses), it-002 (none)
+    qint64 m_responseA = 0, m_responseB = 0;
+    qint64 m_rater = 0, m_adjudicator = 0;
+
+    Event lastEvent() const { return EventLog(*m_study).recent(1).value(0); }
+
+    /// Counts of the data tables (not event), to prove a rejected call changed nothing.
+    QMap<QString, qint64> counts() const { return test::tableCounts(m_study->database()); }
+
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void init()
+    {
+        m_dir = std::make_unique<QTemporaryDir>();
+        QVERIFY(m_dir->isValid());
+        Error e;
+        m_study = Study::create(m_dir->filePath(QStringLiteral("s.crs")),
+            cr::protocol::defaultProtocol(), QStringLiteral("Log"), &e);
+        QVERIFY2(m_study, qPrintable(e.message));
+        ImportReport report;
+        QVERIFY2(Importer(*m_study).run(
+                     { test::importData(QStringLiteral("items_turns.jsonl")) }, {}, &report, &e),
+            qPrintable(e.message));
+        ItemRepository items(*m_study);
+        m_item1 = items.byExternalId(QStringLiteral("it-001"))->id;
+        m_item2 = items.byExternalId(QStringLiteral("it-002"))->id;
+        const QList<Response> responses = items.responses(m_item1);
+        QCOMPARE(responses.size(), 2);
+        m_responseA = responses[0].id;
+        m_responseB = responses[1].id;
+        RaterRepository raters(*m_study);
+        m_rater = raters.add(QStringLiteral("clin-1"), RaterKind::Human, RaterRole::Rater, &e)->id;
+        m_adjudicator =
+            raters.add(QStringLiteral("adj-1"), RaterKind::Human, RaterRole::Adjudicator, &e)->id;
+        m_study->setActor(QStringLiteral("tester"));
+    }
+
+    void cleanup()
+    {
+        m_study.reset();
+        m_dir.reset();
+    }
+
+    void eventIsAppendOnly_data()
+    {
+        QTest::addColumn<QString>("sql");
+        QTest::newRow("update all") << QStringLiteral("UPDATE event SET action = 'forged'");
+        QTest::newRow("update one") << QStringLiteral("UPDATE event SET after = NULL WHERE id = 1");
+        QTest::newRow("delete all") << QStringLiteral("DELETE FROM event");
+        QTest::newRow("delete one") << QStringLiteral("DELETE FROM event WHERE id = 1");
+        QTest::newRow("replace one")
+            << QStringLiteral("INSERT OR REPLACE INTO event(id, at, action, entity)"
+                              " VALUES (1, 'now', 'forged', 'study')");
+        QTest::newRow("upsert one") << QStringLiteral(
+            "INSERT INTO event(id, at, action, entity) VALUES (1, 'now', 'forged',"
+            " 'study') ON CONFLICT(id) DO UPDATE SET action = excluded.action");
+    }
+
+    void eventIsAppendOnly()
+    {
+        QFETCH(QString, sql);
+        const qint64 before = EventLog(*m_study).count();
+        QVERIFY(before > 0);
+        const QString firstAction = EventLog(*m_study).recent(int(before)).last().action;
+        QSqlQuery q(m_study->database());
+        QVERIFY(!q.exec(sql));
+        QVERIFY2(q.lastError().text().contains(QLatin1String("append-only")),
+            qPrintable(q.lastError().text()));
+        QCOMPARE(EventLog(*m_study).count(), before);
+        QCOMPARE(EventLog(*m_study).recent(int(before)).last().action, firstAction);
+    }
+
+    void raterAddIsLogged()
+    {
+        Error e;
+        const qint64 before = EventLog(*m_study).count();
+        const auto r = RaterRepository(*m_study).add(
+            QStringLiteral("Dr. Zoë Ångström"), RaterKind::Llm, RaterRole::Researcher, &e);
+        QVERIFY2(r, qPrintable(e.message));
+        QCOMPARE(EventLog(*m_study).count(), before + 1);
+        const Event ev = lastEvent();
+        QCOMPARE(ev.action, QStringLiteral("rater.add"));
+        QCOMPARE(ev.entity, QStringLiteral("rater"));
+        QCOMPARE(ev.entityId, r->id);
+        QCOMPARE(ev.actor, QStringLiteral("tester"));
+        QVERIFY(ev.before.isEmpty());
+        const QJsonObject after = json(ev.after);
+        QCOMPARE(
+            after.value(QStringLiteral("name")).toString(), QStringLiteral("Dr. Zoë Ångström"));
+        QCOMPARE(after.value(QStringLiteral("kind")).toString(), QStringLiteral("llm"));
+        QCOMPARE(after.value(QStringLiteral("role")).toString(), QStringLiteral("researcher"));
+        QCOMPARE(after.value(QStringLiteral("pseudonym")).toString(), r->pseudonym);
+
+        // Read back.
+        const auto byName = RaterRepository(*m_study).byName(QStringLiteral("Dr. Zoë Ångström"));
+        QVERIFY(byName);
+        QCOMPARE(byName->id, r->id);
+        QCOMPARE(toString(byName->kind), QStringLiteral("llm"));
+        QCOMPARE(toString(byName->role), QStringLiteral("researcher"));
+        QCOMPARE(byName->pseudonym, QStringLiteral("R003"));
+        QCOMPARE(RaterRepository(*m_study).byId(r->id)->name, QStringLiteral("Dr. Zoë Ångström"));
+        QCOMPARE(RaterRepository(*m_study).all().size(), 3);
+    }
+
+    void assignIsLogged()
+    {
+        Error e;
+        const qint64 before = EventLog(*m_study).count();
+        const int added = AssignmentRepository(*m_study).assign(
+            { m_rater, m_adjudicator }, 1, 7, { m_item2 }, &e);
+        QVERIFY2(added > 0, qPrintable(e.message));
+        QCOMPARE(EventLog(*m_study).count(), before + 1);
+        const Event ev = lastEvent();
+        QCOMPARE(ev.action, QStringLiteral("assignment.plan"));
+        const QJsonObject after = json(ev.after);
+        QCOMPARE(after.value(QStringLiteral("per_item")).toInt(), 1);
+        QCOMPARE(after.value(QStringLiteral("added")).toInt(), added);
+        QCOMPARE(after.value(QStringLiteral("seed")).toString(), QStringLiteral("7"));
+        QCOMPARE(after.value(QStringLiteral("calibration_items")).toInt(), 1);
+        QCOMPARE(after.value(QStringLiteral("raters")).toArray().size(), 2);
+
+        // 3 items, 1 per item, plus the calibration item for both: 2 + 2 = 4.
+        QCOMPARE(added, 4);
+        const QList<Assignment> mine = AssignmentRepository(*m_study).forRater(m_rater);
+        const QList<Assignment> theirs = AssignmentRepository(*m_study).forRater(m_adjudicator);
+        QCOMPARE(mine.size() + theirs.size(), 4);
+        QVERIFY(!mine.isEmpty() && !theirs.isEmpty());
+        QCOMPARE(mine.first().itemId, m_item2); // calibration first
+        QVERIFY(mine.first().calibration);
+        QCOMPARE(mine.first().status, QStringLiteral("pending"));
+
+        // Status changes are logged with the old and new value.
+        QVERIFY(
+            AssignmentRepository(*m_study).setStatus(mine.first().id, QStringLiteral("done"), &e));
+        Event status = lastEvent();
+        QCOMPARE(status.action, QStringLiteral("assignment.status"));
+        QCOMPARE(status.entityId, mine.first().id);
+        QCOMPARE(status.before, QStringLiteral("pending"));
+        QCOMPARE(status.after, QStringLiteral("done"));
+        QCOMPARE(AssignmentRepository(*m_study).forRater(m_rater).first().status,
+            QStringLiteral("done"));
+
+        // Assigning again adds nothing (already complete) but is still logged.
+        QCOMPARE(AssignmentRepository(*m_study).assign(
+                     { m_rater, m_adjudicator }, 1, 7, { m_item2 }, &e),
+            0);
+        QCOMPARE(json(lastEvent().after).value(QStringLiteral("added")).toInt(), 0);
+    }
+
+    void labelSetAndClearAreLogged()
+    {
+        Error e;
+        RatingRepository ratings(*m_study);
+        const qint64 start = EventLog(*m_study).count();
+
+        // First label: no "before".
+        QVERIFY2(ratings.setCategoryLabel({ m_item1, m_rater, QStringLiteral("suicidal"),
+                                              QStringLiteral("note “1” 🙂") },
+                     &e),
+            qPrintable(e.message));
+        QCOMPARE(EventLog(*m_study).count(), start + 1);
+        Event ev = lastEvent();
+        QCOMPARE(ev.action, QStringLiteral("label.set"));
+        QCOMPARE(ev.entity, QStringLiteral("category_label"));
+        QCOMPARE(ev.entityId, m_item1);
+        QVERIFY(ev.before.isEmpty());
+        QJsonObject after = json(ev.after);
+        QCOMPARE(after.value(QStringLiteral("category")).toString(),
+            QStringLiteral("suicidal_ideation"));
+        QCOMPARE(after.value(QStringLiteral("item")).toInteger(), m_item1);
+        QCOMPARE(after.value(QStringLiteral("rater")).toInteger(), m_rater);
+        QCOMPARE(
+            after.value(QStringLiteral("note")).toString(), QStringLiteral("note “1” 🙂"));
+        auto stored = ratings.categoryLabel(m_item1, m_rater);
+        QVERIFY(stored);
+        QCOMPARE(stored->category, QStringLiteral("suicidal_ideation")); // alias → canonical id
+        QCOMPARE(stored->note, QStringLiteral("note “1” 🙂"));
+
+        // Changing it: before = the old value.
+        QVERIFY(
+            ratings.setCategoryLabel({ m_item1, m_rater, QStringLiteral("self-harm"), {} }, &e));
+        QCOMPARE(EventLog(*m_study).count(), start + 2);
+        ev = lastEvent();
+        QCOMPARE(json(ev.before).value(QStringLiteral("category")).toString(),
+            QStringLiteral("suicidal_ideation"));
+        QCOMPARE(json(ev.after).value(QStringLiteral("category")).toString(),
+            QStringLiteral("self-harm"));
+        QVERIFY(!json(ev.after).contains(QStringLiteral("note")));
+        stored = ratings.categoryLabel(m_item1, m_rater);
+        QCOMPARE(stored->category, QStringLiteral("self-harm"));
+        QCOMPARE(stored->note, QString());
+        QCOMPARE(test::tableCounts(m_study->database()).value(QStringLiteral("category_label")), 1);
+
+        // Clearing: after is empty, before holds what was removed.
+        QVERIFY(ratings.clearCategoryLabel(m_item1, m_rater, &e));
+        QCOMPARE(EventLog(*m_study).count(), start + 3);
+        ev = lastEvent();
+        QCOMPARE(ev.action, QStringLiteral("label.clear"));
+        QCOMPARE(json(ev.before).value(QStringLiteral("category")).toString(),
+            QStringLiteral("self-harm"));
+        QVERIFY(ev.after.isEmpty());
+        QVERIFY(!ratings.categoryLabel(m_item1, m_rater));
+
+        // Clearing nothing logs nothing.
+        QVERIFY(ratings.clearCategoryLabel(m_item1, m_rater, &e));
+        QCOMPARE(EventLog(*m_study).count(), start + 3);
+    }
+
+    void ratingSetAndClearAreLogged()
+    {
+        Error e;
+        RatingRepository ratings(*m_study);
+        const qint64 start = EventLog(*m_study).count();
+        ResponseRating r;
+        r.responseId = m_responseA;
+        r.raterId = m_rater;
+        r.score = 4;
+        r.checklist = { QStringLiteral("empathy"), QStringLiteral("risk_check") };
+        r.rationale = QStringLiteral("Warm.\nBut: no “988” 🙂");
+        r.secondsSpent = 12.25;
+        QVERIFY2(ratings.setResponseRating(r, &e), qPrintable(e.message));
+        QCOMPARE(EventLog(*m_study).count(), start + 1);
+        Event ev = lastEvent();
+        QCOMPARE(ev.action, QStringLiteral("rating.set"));
+        QCOMPARE(ev.entity, QStringLiteral("response_rating"));
+        QCOMPARE(ev.entityId, m_responseA);
+        QVERIFY(ev.before.isEmpty());
+        QJsonObject after = json(ev.after);
+        QCOMPARE(after.value(QStringLiteral("score")).toInt(), 4);
+        QCOMPARE(after.value(QStringLiteral("rater")).toInteger(), m_rater);
+        QCOMPARE(after.value(QStringLiteral("checklist")).toArray().size(), 2);
+        QCOMPARE(after.value(QStringLiteral("rationale")).toString(), r.rationale);
+        QCOMPARE(after.value(QStringLiteral("seconds_spent")).toDouble(), 12.25);
+
+        auto stored = ratings.responseRating(m_responseA, m_rater);
+        QVERIFY(stored);
+        QCOMPARE(stored->score, std::optional<int>(4));
+        QCOMPARE(stored->cannotAssess, false);
+        QCOMPARE(stored->checklist, r.checklist);
+        QCOMPARE(stored->rationale, r.rationale);
+        QCOMPARE(stored->secondsSpent, std::optional<double>(12.25));
+
+        // Changing to "cannot assess": before = the old score.
+        ResponseRating cannot;
+        cannot.responseId = m_responseA;
+        cannot.raterId = m_rater;
+        cannot.cannotAssess = true;
+        QVERIFY2(ratings.setResponseRating(cannot, &e), qPrintable(e.message));
+        QCOMPARE(EventLog(*m_study).count(), start + 2);
+        ev = lastEvent();
+        QCOMPARE(json(ev.before).value(QStringLiteral("score")).toInt(), 4);
+        after = json(ev.after);
+        QVERIFY(after.value(QStringLiteral("score")).isNull());
+        QCOMPARE(after.value(QStringLiteral("cannot_assess")).toBool(), true);
+        stored = ratings.responseRating(m_responseA, m_rater);
+        QVERIFY(!stored->score);
+        QVERIFY(stored->cannotAssess);
+        QVERIFY(stored->checklist.isEmpty());
+        QVERIFY(stored->rationale.isEmpty());
+        QVERIFY(!stored->secondsSpent);
+
+        // Another response of the same item; ratingsForItem returns this rater's only.
+        ResponseRating other = r;
+        other.responseId = m_responseB;
+        other.score = 1;
+        QVERIFY(ratings.setResponseRating(other, &e));
+        ResponseRating foreign = r;
+        foreign.raterId = m_adjudicator;
+        QVERIFY(ratings.setResponseRating(foreign, &e));
+        const QList<ResponseRating> mine = ratings.ratingsForItem(m_item1, m_rater);
+        QCOMPARE(mine.size(), 2);
+        for (const ResponseRating &x : mine)
+            QCOMPARE(x.raterId, m_rater);
+
+        // Clearing.
+        const qint64 beforeClear = EventLog(*m_study).count();
+        QVERIFY(ratings.clearResponseRating(m_responseA, m_rater, &e));
+        QCOMPARE(EventLog(*m_study).count(), beforeClear + 1);
+        ev = lastEvent();
+        QCOMPARE(ev.action, QStringLiteral("rating.clear"));
+        QCOMPARE(json(ev.before).value(QStringLiteral("cannot_assess")).toBool(), true);
+        QVERIFY(ev.after.isEmpty());
+        QVERIFY(!ratings.responseRating(m_responseA, m_rater));
+        QVERIFY(ratings.responseRating(m_responseA, m_adjudicator)); // other rater's untouched
+        QVERIFY(ratings.clearResponseRating(m_responseA, m_rater, &e));
+        QCOMPARE(EventLog(*m_study).count(), beforeClear + 1);
+    }
+
+    void adjudicationIsLogged()
+    {
+        Error e;
+        AdjudicationRepository adj(*m_study);
+        const qint64 start = EventLog(*m_study).count();
+        Adjudication itemDecision;
+        itemDecision.itemId = m_item1;
+        itemDecision.category = QStringLiteral("nssi"); // alias of self-harm
+        itemDecision.adjudicatorId = m_adjudicator;
+        itemDecision.reasonTags = { QStringLiteral("ambiguous"), QStringLiteral("missed_risk") };
+        itemDecision.note = QStringLiteral("Consensus “after” discussion 🙂");
+        const qint64 first = adj.add(itemDecision, &e);
+        QVERIFY2(first > 0, qPrintable(e.message));
+        QCOMPARE(EventLog(*m_study).count(), start + 1);
+        Event ev = lastEvent();
+        QCOMPARE(ev.action, QStringLiteral("adjudication.add"));
+        QCOMPARE(ev.entity, QStringLiteral("adjudication"));
+        QCOMPARE(ev.entityId, first);
+        QVERIFY(ev.before.isEmpty());
+        QJsonObject after = json(ev.after);
+        QCOMPARE(after.value(QStringLiteral("item")).toInteger(), m_item1);
+        QCOMPARE(after.value(QStringLiteral("category")).toString(), QStringLiteral("self-harm"));
+        QCOMPARE(after.value(QStringLiteral("adjudicator")).toInteger(), m_adjudicator);
+
+        Adjudication responseDecision;
+        responseDecision.responseId = m_responseB;
+        responseDecision.score = 2;
+        responseDecision.adjudicatorId = m_adjudicator;
+        const qint64 second = adj.add(responseDecision, &e);
+        QVERIFY2(second > first, qPrintable(e.message));
+        after = json(lastEvent().after);
+        QCOMPARE(after.value(QStringLiteral("response")).toInteger(), m_responseB);
+        QCOMPARE(after.value(QStringLiteral("score")).toInt(), 2);
+
+        const QList<Adjudication> all = adj.forItem(m_item1);
+        QCOMPARE(all.size(), 2);
+        QCOMPARE(all[0].id, first);
+        QCOMPARE(all[0].itemId, std::optional<qint64>(m_item1));
+        QVERIFY(!all[0].responseId);
+        QCOMPARE(all[0].category, QStringLiteral("self-harm"));
+        QCOMPARE(all[0].reasonTags, itemDecision.reasonTags);
+        QCOMPARE(all[0].note, itemDecision.note);
+        QCOMPARE(all[0].adjudicatorId, m_adjudicator);
+        QVERIFY(!all[0].createdAt.isEmpty());
+        QCOMPARE(all[1].responseId, std::optional<qint64>(m_responseB));
+        QCOMPARE(all[1].score, std::optional<int>(2));
+        QVERIFY(adj.forItem(m_item2).isEmpty());
+    }
+
+    void valuesSurviveReopen()
+    {
+        Error e;
+        ResponseRating r;
+        r.responseId = m_responseB;
+        r.raterId = m_rater;
+        r.score = 5;
+        r.checklist = { QStringLiteral("safety_plan") };
+        r.rationale = QStringLiteral("日本語 rationale");
+        QVERIFY(RatingRepository(*m_study).setResponseRating(r, &e));
+        QVERIFY(RatingRepository(*m_study).setCategoryLabel(
+            { m_item2, m_rater, QStringLiteral("panic"), {} }, &e));
+        const QString file = m_study->path();
+        m_study.reset();
+        m_study = Study::open(file, &e);
+        QVERIFY2(m_study, qPrintable(e.message));
+        const auto stored = RatingRepository(*m_study).responseRating(m_responseB, m_rater);
+        QVERIFY(stored);
+        QCOMPARE(stored->score, std::optional<int>(5));
+        QCOMPARE(stored->checklist, r.checklist);
+        QCOMPARE(stored->rationale, r.rationale);
+        QCOMPARE(RatingRepository(*m_study).categoryLabel(m_item2, m_rater)->category,
+            QStringLiteral("anxiety_crisis"));
+    }
+
+    void invalidInputChangesNothing_data()
+    {
+        QTest::addColumn<Op>("op");
+        QTest::addColumn<bool>("invalidInput"); // else: any error kind will do
+        QTest::newRow("unknown category") << Op::UnknownCategory << true;
+        QTest::newRow("empty category") << Op::EmptyCategory << true;
+        QTest::newRow("score 7") << Op::Score7 << true;
+        QTest::newRow("score 0") << Op::Score0 << true;
+        QTest::newRow("score + cannot_assess") << Op::ScoreAndCannotAssess << true;
+        QTest::newRow("neither score nor cannot_assess") << Op::NeitherScoreNorCannotAssess << true;
+        QTest::newRow("unknown checklist id") << Op::UnknownChecklist << true;
+        QTest::newRow("adjudication of nothing") << Op::AdjudicationNeither << true;
+        QTest::newRow("adjudication of item and response") << Op::AdjudicationBoth << true;
+        QTest::newRow("adjudication unknown category") << Op::AdjudicationUnknownCategory << true;
+        QTest::newRow("adjudication score 6") << Op::AdjudicationScore6 << true;
+        QTest::newRow("adjudication response without score")
+            << Op::AdjudicationResponseWithoutScore << true;
+        QTest::newRow("rater name with comma") << Op::RaterComma << true;
+        QTest::newRow("rater name empty") << Op::RaterEmpty << true;
+        QTest::newRow("rater name padded") << Op::RaterSpaces << true;
+        QTest::newRow("rater duplicate") << Op::RaterDuplicate << true;
+        QTest::newRow("assign per-item 0") << Op::AssignPerItemZero << true;
+        QTest::newRow("assign per-item > raters") << Op::AssignPerItemTooMany << true;
+        QTest::newRow("assign no raters") << Op::AssignNoRaters << true;
+        QTest::newRow("assign unknown calibration item")
+            << Op::AssignUnknownCalibrationItem << true;
+        QTest::newRow("assignment unknown status") << Op::AssignmentUnknownStatus << true;
+        QTest::newRow("assignment unknown id") << Op::AssignmentUnknownId << true;
+        QTest::newRow("label for missing item") << Op::LabelForMissingItem << false;
+        QTest::newRow("rating for missing response") << Op::RatingForMissingResponse << false;
+    }
+
+    void invalidInputChangesNothing()
+    {
+        QFETCH(Op, op);
+        QFETCH(bool, invalidInput);
+        Error e;
+        // A label, a rating and an assignment to stay untouched.
+        QVERIFY(RatingRepository(*m_study).setCategoryLabel(
+            { m_item1, m_rater, QStringLiteral("self-harm"), {} }, &e));
+        ResponseRating existing;
+        existing.responseId = m_responseA;
+        existing.raterId = m_rater;
+        existing.score = 3;
+        QVERIFY(RatingRepository(*m_study).setResponseRating(existing, &e));
+        QVERIFY(AssignmentRepository(*m_study).assign({ m_rater }, 1, 1, {}, &e) > 0);
+        const qint64 assignmentId = AssignmentRepository(*m_study).forRater(m_rater).first().id;
+
+        const qint64 events = EventLog(*m_study).count();
+        const QMap<QString, qint64> before = counts();
+
+        ResponseRating r;
+        r.responseId = m_responseA;
+        r.raterId = m_rater;
+        Adjudication a;
+        a.adjudicatorId = m_adjudicator;
+        bool ok = true;
+        switch (op) {
+        case Op::UnknownCategory:
+            ok = RatingRepository(*m_study).setCategoryLabel(
+                { m_item1, m_rater, QStringLiteral("sadness"), {} }, &e);
+            break;
+        case Op::EmptyCategory:
+            ok = RatingRepository(*m_study).setCategoryLabel(
+                { m_item1, m_rater, QString(), {} }, &e);
+            break;
+        case Op::Score7:
+            r.score = 7;
+            ok = RatingRepository(*m_study).setResponseRating(r, &e);
+            break;
+        case Op::Score0:
+            r.score = 0;
+            ok = RatingRepository(*m_study).setResponseRating(r, &e);
+            break;
+        case Op::ScoreAndCannotAssess:
+            r.score = 2;
+            r.cannotAssess = true;
+            ok = RatingRepository(*m_study).setResponseRating(r, &e);
+            break;
+        case Op::NeitherScoreNorCannotAssess:
+            ok = RatingRepository(*m_study).setResponseRating(r, &e);
+            break;
+        case Op::UnknownChecklist:
+            r.score = 2;
+            r.checklist = { QStringLiteral("empathy"), QStringLiteral("hugs") };
+            ok = RatingRepository(*m_study).setResponseRating(r, &e);
+            break;
+        case Op::AdjudicationNeither:
+            a.category = QStringLiteral("self-harm");
+            a.score = 3;
+            ok = AdjudicationRepository(*m_study).add(a, &e) != 0;
+            break;
+        case Op::AdjudicationBoth:
+            a.itemId = m_item1;
+            a.responseId = m_responseA;
+            a.category = QStringLiteral("self-harm");
+            a.score = 3;
+            ok = AdjudicationRepository(*m_study).add(a, &e) != 0;
+            break;
+        case Op::AdjudicationUnknownCategory:
+            a.itemId = m_item1;
+            a.category = QStringLiteral("sadness");
+            ok = AdjudicationRepository(*m_study).add(a, &e) != 0;
+            break;
+        case Op::AdjudicationScore6:
+            a.responseId = m_responseA;
+            a.score = 6;
+            ok = AdjudicationRepository(*m_study).add(a, &e) != 0;
+            break;
+        case Op::AdjudicationResponseWithoutScore:
+            a.responseId = m_responseA;
+            ok = AdjudicationRepository(*m_study).add(a, &e) != 0;
+            break;
+        case Op::RaterComma:
+            ok = RaterRepository(*m_study)
+                     .add(QStringLiteral("Smith, J"), RaterKind::Human, RaterRole::Rater, &e)
+                     .has_value();
+            break;
+        case Op::RaterEmpty:
+            ok = RaterRepository(*m_study)
+                     .add(QStringLiteral("  "), RaterKind::Human, RaterRole::Rater, &e)
+                     .has_value();
+            break;
+        case Op::RaterSpaces:
+            ok = RaterRepository(*m_study)
+                     .add(QStringLiteral(" ann "), RaterKind::Human, RaterRole::Rater, &e)
+                     .has_value();
+            break;
+        case Op::RaterDuplicate:
+            ok = RaterRepository(*m_study)
+                     .add(QStringLiteral("clin-1"), RaterKind::Llm, RaterRole::Rater, &e)
+                     .has_value();
+            break;
+        case Op::AssignPerItemZero:
+            ok = AssignmentRepository(*m_study).assign({ m_rater, m_adjudicator }, 0, 1, {}, &e)
+                >= 0;
+            break;
+        case Op::AssignPerItemTooMany:
+            ok = AssignmentRepository(*m_study).assign({ m_rater, m_adjudicator }, 3, 1, {}, &e)
+                >= 0;
+            break;
+        case Op::AssignNoRaters:
+            ok = AssignmentRepository(*m_study).assign({}, 1, 1, {}, &e) >= 0;
+            break;
+        case Op::AssignUnknownCalibrationItem:
+            ok = AssignmentRepository(*m_study).assign(
+                     { m_rater, m_adjudicator }, 1, 1, { 999999 }, &e)
+                >= 0;
+            break;
+        case Op::AssignmentUnknownStatus:
+            ok = AssignmentRepository(*m_study).setStatus(
+                assignmentId, QStringLiteral("finished"), &e);
+            break;
+        case Op::AssignmentUnknownId:
+            ok = AssignmentRepository(*m_study).setStatus(999999, QStringLiteral("done"), &e);
+            break;
+        case Op::LabelForMissingItem:
+            ok = RatingRepository(*m_study).setCategoryLabel(
+                { 999999, m_rater, QStringLiteral("self-harm"), {} }, &e);
+            break;
+        case Op::RatingForMissingResponse:
+            r.responseId = 999999;
+            r.score = 3;
+            ok = RatingRepository(*m_study).setResponseRating(r, &e);
+            break;
+        }
+        QVERIFY(!ok);
+        QVERIFY(e.isError());
+        QVERIFY(!e.message.isEmpty());
+        if (invalidInput)
+            QCOMPARE(e.kind, ErrorKind::InvalidInput);
+        QCOMPARE(EventLog(*m_study).count(), events);
+        QCOMPARE(counts(), before);
+        QCOMPARE(RatingRepository(*m_study).categoryLabel(m_item1, m_rater)->category,
+            QStringLiteral("self-harm"));
+        QCOMPARE(RatingRepository(*m_study).responseRating(m_responseA, m_rater)->score,
+            std::optional<int>(3));
+        QCOMPARE(AssignmentRepository(*m_study).forRater(m_rater).first().status,
+            QStringLiteral("pending"));
+        // The connection is usable afterwards (no transaction left open).
+        QVERIFY2(RaterRepository(*m_study).add(
+                     QStringLiteral("after"), RaterKind::Human, RaterRole::Rater, &e),
+            qPrintable(e.message));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEventLog)
+#include "tst_eventlog.moc"

@@ -1,0 +1,412 @@
+#include "protocol/protocol.h"
+#include "storage/importer.h"
+#include "storage/repositories.h"
+#include "storage/schema.h"
+#include "storage/study.h"
+#include "tests/storage/testutil.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QSqlRecord>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <memory>
+
+using namespace cr::storage;
+namespace test = cr::test;
+
+namespace {
+
+bool exec(const QSqlDatabase &db, const QString &sql, const QVariantList &values = {})
+{
+    QSqlQuery q(db);
+    if (!q.prepare(sql)) {
+        qWarning("prepare failed: %s: %s", qPrintable(sql), qPrintable(q.lastError().text()));
+        return false;
+    }
+    for (const QVariant &v : values)
+        q.addBindValue(v);
+    if (!q.exec()) {
+        qWarning("exec failed: %s: %s", qPrintable(sql), qPrintable(q.lastError().text()));
+        return false;
+    }
+    return true;
+}
+
+const QString oldTurns = QStringLiteral("[\"Je n’ai pas dormi 🙂\",\"line\\nbreak\"]");
+
+/// Builds a study file at schema `version` the way that version of the app did:
+/// raw migrations up to `version`, the meta rows, a protocol and some data that
+/// is valid at that version. Returns false on any failure.
+bool buildOldStudy(
+    const QString &path, int version, bool withData = true, const QString &extraSql = {})
+{
+    test::RawDb raw(path);
+    if (!raw.isOpen())
+        return false;
+    QSqlDatabase db = raw.db();
+    if (!exec(db, QStringLiteral("PRAGMA journal_mode = WAL")) || !db.transaction())
+        return false;
+    QString error;
+    if (!schema::migrate(db, 0, version, &error)) {
+        qWarning("migrate(0, %d): %s", version, qPrintable(error));
+        return false;
+    }
+    const cr::protocol::Protocol &p = cr::protocol::defaultProtocol();
+    const QString at = QStringLiteral("2024-01-02T03:04:05.678Z");
+    bool ok =
+        exec(db,
+            QStringLiteral("INSERT INTO meta(key, value) VALUES ('application', 'crisis-review'),"
+                           " ('title', 'Old study'), ('created_at', ?), ('app_version', '0.0.1')"),
+            { at })
+        && exec(db,
+            QStringLiteral("INSERT INTO protocol(id, name, version, hash, json, created_at)"
+                           " VALUES (1, ?, ?, ?, ?, ?)"),
+            { p.name, p.version, p.contentHash(), QString::fromUtf8(p.toJson()), at })
+        && exec(db,
+            QStringLiteral("INSERT INTO event(at, actor, action, entity, entity_id, before, after)"
+                           " VALUES (?, 'cli', 'study.create', 'study', NULL, NULL, 'Old study')"),
+            { at });
+    if (ok && withData) {
+        ok = exec(db, QStringLiteral("INSERT INTO dataset(id, name) VALUES (1, 'legacy')"))
+            && exec(db,
+                QStringLiteral("INSERT INTO item(id, external_id, dataset_id, split, turns,"
+                               " reference_label, metadata) VALUES (1, 'old-1', 1, 'test', ?,"
+                               " 'self-harm', '{\"k\":\"v\"}')"),
+                { oldTurns })
+            && exec(db,
+                QStringLiteral(
+                    "INSERT INTO item(id, external_id, turns) VALUES (2, 'old-2', '[\"x\"]')"))
+            && exec(db, QStringLiteral("INSERT INTO model(id, name) VALUES (1, 'model-a')"))
+            && exec(db,
+                QStringLiteral(
+                    "INSERT INTO response(id, item_id, model_id, run, text, refusal, tokens)"
+                    " VALUES (1, 1, 1, 2, 'Old answer “quoted”', 1, 77)"))
+            && exec(db,
+                QStringLiteral("INSERT INTO rater(id, name, kind, role, pseudonym, created_at)"
+                               " VALUES (1, 'clin-old', 'human', 'rater', 'R001', ?),"
+                               " (2, 'judge-old', 'llm', 'rater', 'R002', ?)"),
+                { at, at })
+            && exec(db,
+                QStringLiteral("INSERT INTO assignment(rater_id, item_id, seed, status, created_at)"
+                               " VALUES (1, 1, 12345, 'done', ?)"),
+                { at })
+            && exec(db,
+                QStringLiteral("INSERT INTO category_label(item_id, rater_id, category, note,"
+                               " protocol_id, created_at, updated_at)"
+                               " VALUES (1, 1, 'self-harm', 'old note', 1, ?, ?)"),
+                { at, at })
+            && exec(db,
+                QStringLiteral("INSERT INTO response_rating(response_id, rater_id, score,"
+                               " cannot_assess, checklist, rationale, protocol_id, seconds_spent,"
+                               " created_at, updated_at) VALUES (1, 1, 3, 0, '[\"empathy\"]',"
+                               " 'old rationale', 1, 12.5, ?, ?),"
+                               " (1, 2, NULL, 1, NULL, NULL, 1, NULL, ?, ?)"),
+                { at, at, at, at })
+            && exec(db,
+                QStringLiteral("INSERT INTO adjudication(item_id, category, adjudicator_id,"
+                               " note, created_at) VALUES (1, 'self-harm', 1, 'agreed', ?)"),
+                { at });
+    }
+    if (ok && !extraSql.isEmpty())
+        ok = exec(db, extraSql);
+    if (!ok) {
+        db.rollback();
+        return false;
+    }
+    return db.commit();
+}
+
+QStringList tables(const QSqlDatabase &db)
+{
+    QStringList out;
+    QSqlQuery q(db);
+    q.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"));
+    while (q.next())
+        out.append(q.value(0).toString());
+    return out;
+}
+
+QStringList indexes(const QSqlDatabase &db)
+{
+    QStringList out;
+    QSqlQuery q(db);
+    q.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+                          " ORDER BY name"));
+    while (q.next())
+        out.append(q.value(0).toString());
+    return out;
+}
+
+/// A table's column names, via PRAGMA table_info.
+QStringList columns(const QSqlDatabase &db, const QString &table)
+{
+    QStringList out;
+    QSqlQuery q(db);
+    q.exec(QStringLiteral("PRAGMA table_info(%1)").arg(table));
+    while (q.next())
+        out.append(q.value(1).toString());
+    return out;
+}
+
+QList<Event> eventsWithAction(Study &study, const QString &action)
+{
+    QList<Event> out;
+    const QList<Event> all = EventLog(study).recent(1000);
+    for (const Event &e : all)
+        if (e.action == action)
+            out.append(e);
+    return out;
+}
+
+} // namespace
+
+class TestMigrations final : public QObject {
+    Q_OBJECT
+
+private:
+    QString path(const QString &name) const { return m_dir->filePath(name); }
+    std::unique_ptr<QTemporaryDir> m_dir;
+
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void init()
+    {
+        m_dir = std::make_unique<QTemporaryDir>();
+        QVERIFY(m_dir->isValid());
+    }
+
+    void cleanup() { m_dir.reset(); }
+
+    void freshStudyHasTheSchemaOfAFullMigration()
+    {
+        // create() and migrate(0, current) must agree, or migrated files differ from new ones.
+        Error e;
+        auto study = Study::create(path(QStringLiteral("new.crs")), cr::protocol::defaultProtocol(),
+            QStringLiteral("t"), &e);
+        QVERIFY2(study, qPrintable(e.message));
+        QVERIFY(buildOldStudy(path(QStringLiteral("old.crs")), schema::currentVersion, false));
+        test::RawDb old(path(QStringLiteral("old.crs")));
+        QCOMPARE(tables(old.db()), tables(study->database()));
+        QCOMPARE(indexes(old.db()), indexes(study->database()));
+        for (const QString &t : tables(study->database()))
+            QCOMPARE(columns(old.db(), t), columns(study->database(), t));
+    }
+
+    void migratesEarlierVersion_data()
+    {
+        QTest::addColumn<int>("version");
+        for (int v = 1; v < schema::currentVersion; ++v)
+            QTest::addRow("v%d", v) << v;
+    }
+
+    void migratesEarlierVersion()
+    {
+        QFETCH(int, version);
+        const QString file = path(QStringLiteral("old.crs"));
+        QVERIFY(buildOldStudy(file, version));
+        {
+            test::RawDb raw(file);
+            QCOMPARE(schema::readVersion(raw.db()), version);
+        }
+
+        Error e;
+        auto study = Study::open(file, &e);
+        QVERIFY2(study, qPrintable(e.message));
+        QCOMPARE(study->schemaVersion(), schema::currentVersion);
+        QCOMPARE(study->metaValue(QStringLiteral("schema_version")),
+            QString::number(schema::currentVersion));
+        QCOMPARE(study->title(), QStringLiteral("Old study"));
+        QCOMPARE(study->metaValue(QStringLiteral("created_at")),
+            QStringLiteral("2024-01-02T03:04:05.678Z"));
+
+        // The rows are preserved...
+        const auto item = ItemRepository(*study).byExternalId(QStringLiteral("old-1"));
+        QVERIFY(item);
+        QCOMPARE(item->id, 1);
+        QCOMPARE(item->dataset, QStringLiteral("legacy"));
+        QCOMPARE(item->split, QStringLiteral("test"));
+        QCOMPARE(item->turns,
+            (QStringList {
+                QStringLiteral("Je n’ai pas dormi 🙂"), QStringLiteral("line\nbreak") }));
+        QCOMPARE(item->referenceLabel, QStringLiteral("self-harm"));
+        QCOMPARE(item->metadataJson, QStringLiteral("{\"k\":\"v\"}"));
+        QCOMPARE(ItemRepository(*study).count(), 2);
+        const QList<Response> responses = ItemRepository(*study).responses(1);
+        QCOMPARE(responses.size(), 1);
+        QCOMPARE(responses[0].modelName, QStringLiteral("model-a"));
+        QCOMPARE(responses[0].run, 2);
+        QCOMPARE(responses[0].text, QStringLiteral("Old answer “quoted”"));
+        QCOMPARE(responses[0].refusal, true);
+        QCOMPARE(responses[0].tokens, std::optional<int>(77));
+        const auto rater = RaterRepository(*study).byName(QStringLiteral("clin-old"));
+        QVERIFY(rater);
+        QCOMPARE(rater->pseudonym, QStringLiteral("R001"));
+        QCOMPARE(toString(RaterRepository(*study).byName(QStringLiteral("judge-old"))->kind),
+            QStringLiteral("llm"));
+        const auto label = RatingRepository(*study).categoryLabel(1, 1);
+        QVERIFY(label);
+        QCOMPARE(label->category, QStringLiteral("self-harm"));
+        QCOMPARE(label->note, QStringLiteral("old note"));
+        const auto rating = RatingRepository(*study).responseRating(1, 1);
+        QVERIFY(rating);
+        QCOMPARE(rating->score, std::optional<int>(3));
+        QCOMPARE(rating->checklist, QStringList { QStringLiteral("empathy") });
+        QCOMPARE(rating->rationale, QStringLiteral("old rationale"));
+        QCOMPARE(rating->secondsSpent, std::optional<double>(12.5));
+        const auto cannot = RatingRepository(*study).responseRating(1, 2);
+        QVERIFY(cannot);
+        QVERIFY(cannot->cannotAssess);
+        QVERIFY(!cannot->score);
+        {
+            // Raw SQL here: AdjudicationRepository::forItem is checked in tst_eventlog.
+            QSqlQuery q(study->database());
+            QVERIFY(q.exec(QStringLiteral(
+                "SELECT item_id, category, adjudicator_id, note FROM adjudication")));
+            QVERIFY(q.next());
+            QCOMPARE(q.value(0).toLongLong(), 1);
+            QCOMPARE(q.value(1).toString(), QStringLiteral("self-harm"));
+            QCOMPARE(q.value(2).toLongLong(), 1);
+            QCOMPARE(q.value(3).toString(), QStringLiteral("agreed"));
+            QVERIFY(!q.next());
+        }
+
+        // ...old assignments get the new columns' defaults...
+        const QList<Assignment> assignments = AssignmentRepository(*study).forRater(1);
+        QCOMPARE(assignments.size(), 1);
+        QCOMPARE(assignments[0].status, QStringLiteral("done"));
+        QCOMPARE(assignments[0].seed, quint64(12345));
+        QCOMPARE(assignments[0].calibration, false);
+        QCOMPARE(assignments[0].flagged, false);
+
+        // ...the new tables, columns and indexes exist...
+        const QSqlDatabase db = study->database();
+        const QStringList t = tables(db);
+        QVERIFY(t.contains(QStringLiteral("presentation")));
+        QVERIFY(t.contains(QStringLiteral("import_run")));
+        QVERIFY(t.contains(QStringLiteral("import_issue")));
+        QVERIFY(columns(db, QStringLiteral("assignment")).contains(QStringLiteral("calibration")));
+        QVERIFY(columns(db, QStringLiteral("assignment")).contains(QStringLiteral("flagged")));
+        QVERIFY(indexes(db).contains(QStringLiteral("response_model")));
+        QVERIFY(indexes(db).contains(QStringLiteral("assignment_item")));
+
+        // ...the migration is logged once, with from/to versions...
+        const QList<Event> migrations = eventsWithAction(*study, QStringLiteral("study.migrate"));
+        QCOMPARE(migrations.size(), 1);
+        QCOMPARE(migrations[0].before, QString::number(version));
+        QCOMPARE(migrations[0].after, QString::number(schema::currentVersion));
+        QCOMPARE(eventsWithAction(*study, QStringLiteral("study.create")).size(), 1);
+
+        // ...and the migrated study is fully usable.
+        QVERIFY(AssignmentRepository(*study).setFlagged(assignments[0].id, true, &e));
+        QVERIFY(AssignmentRepository(*study).forRater(1)[0].flagged);
+        QVERIFY2(
+            RatingRepository(*study).setCategoryLabel({ 2, 2, QStringLiteral("panic"), {} }, &e),
+            qPrintable(e.message));
+        QVERIFY(exec(db,
+            QStringLiteral("INSERT INTO presentation(rater_id, response_id, position, label,"
+                           " shown_at) VALUES (1, 1, 0, 'A', 'now')")));
+        const QString jsonl = path(QStringLiteral("more.jsonl"));
+        QVERIFY(
+            test::writeFile(jsonl, "{\"item_id\": \"new-1\", \"text\": \"after migration\"}\n"));
+        ImportReport report;
+        QVERIFY2(Importer(*study).run({ jsonl }, {}, &report, &e), qPrintable(e.message));
+        QCOMPARE(report.counts.itemsAdded, 1);
+        QCOMPARE(test::tableCounts(db).value(QStringLiteral("import_run")), 1);
+
+        // Reopening does not migrate (or log) again.
+        study.reset();
+        study = Study::open(file, &e);
+        QVERIFY2(study, qPrintable(e.message));
+        QCOMPARE(eventsWithAction(*study, QStringLiteral("study.migrate")).size(), 1);
+    }
+
+    void failedMigrationRollsBack()
+    {
+        if (schema::currentVersion < 3)
+            QSKIP("needs a migration step that creates import_issue");
+        // A v1 file that (wrongly) has a table the step to v3 creates: the migration
+        // fails part-way and must leave the file exactly at v1.
+        const QString file = path(QStringLiteral("old.crs"));
+        QVERIFY(
+            buildOldStudy(file, 1, true, QStringLiteral("CREATE TABLE import_issue(x INTEGER)")));
+        Error e;
+        QVERIFY(!Study::open(file, &e));
+        QVERIFY(e.isError());
+        QVERIFY2(e.message.contains(file), qPrintable(e.message));
+        QVERIFY2(e.message.contains(QLatin1String("migration")), qPrintable(e.message));
+
+        test::RawDb raw(file);
+        QCOMPARE(schema::readVersion(raw.db()), 1);
+        const QStringList t = tables(raw.db());
+        QVERIFY(!t.contains(QStringLiteral("presentation"))); // step 2 was undone too
+        QVERIFY(!t.contains(QStringLiteral("import_run")));
+        QVERIFY(!columns(raw.db(), QStringLiteral("assignment"))
+                     .contains(QStringLiteral("calibration")));
+        QCOMPARE(
+            raw.scalar(QStringLiteral("SELECT count(*) FROM event WHERE action = 'study.migrate'"))
+                .toInt(),
+            0);
+        QCOMPARE(raw.scalar(QStringLiteral("SELECT count(*) FROM item")).toInt(), 2);
+    }
+
+    void newerVersionIsRefused()
+    {
+        const QString file = path(QStringLiteral("future.crs"));
+        {
+            Error e;
+            auto study =
+                Study::create(file, cr::protocol::defaultProtocol(), QStringLiteral("t"), &e);
+            QVERIFY2(study, qPrintable(e.message));
+        }
+        const int future = schema::currentVersion + 1;
+        {
+            test::RawDb raw(file);
+            QVERIFY(exec(raw.db(),
+                QStringLiteral("UPDATE meta SET value = ? WHERE key = 'schema_version'"),
+                { QString::number(future) }));
+        }
+        const QByteArray before = test::sha256(file);
+        Error e;
+        QVERIFY(!Study::open(file, &e));
+        QVERIFY(e.isError());
+        QVERIFY2(e.message.contains(QString::number(future)), qPrintable(e.message));
+        QVERIFY2(e.message.contains(file), qPrintable(e.message));
+        QCOMPARE(test::sha256(file), before);
+        test::RawDb raw(file);
+        QCOMPARE(schema::readVersion(raw.db()), future);
+    }
+
+    void studyWithoutApplicationMarkerIsRefused()
+    {
+        const QString file = path(QStringLiteral("anon.crs"));
+        QVERIFY(buildOldStudy(file, 1, false));
+        {
+            test::RawDb raw(file);
+            QVERIFY(exec(raw.db(), QStringLiteral("DELETE FROM meta WHERE key = 'application'")));
+        }
+        Error e;
+        QVERIFY(!Study::open(file, &e));
+        QCOMPARE(e.kind, ErrorKind::InvalidInput);
+        test::RawDb raw(file);
+        QCOMPARE(schema::readVersion(raw.db()), 1); // not migrated
+    }
+
+    void readVersion()
+    {
+        test::RawDb raw(path(QStringLiteral("empty.db")));
+        QVERIFY(raw.isOpen());
+        QCOMPARE(schema::readVersion(raw.db()), 0);
+        QSqlDatabase db = raw.db();
+        QString error;
+        QVERIFY(db.transaction());
+        QVERIFY2(schema::migrate(db, 0, schema::currentVersion, &error), qPrintable(error));
+        QVERIFY(db.commit());
+        QCOMPARE(schema::readVersion(raw.db()), schema::currentVersion);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMigrations)
+#include "tst_migrations.moc"
