@@ -8,7 +8,7 @@ build="${CR_BUILD_DIR:-$here/build}"
 packages=(
     build-essential cmake ccache pkg-config
     qt6-base-dev qt6-charts-dev libqt6sql6-sqlite libqt6svg6-dev qt6-qpa-plugins
-    libgl-dev nlohmann-json3-dev libsimdjson-dev libsqlite3-dev
+    libgl-dev nlohmann-json3-dev libsimdjson-dev libsqlite3-dev libbenchmark-dev
     sqlite3 poppler-utils xvfb xauth fonts-dejavu-core time
 )
 
