@@ -1,0 +1,216 @@
+#include "storage/ratingdata.h"
+
+#include "storage/repositories.h"
+#include "storage/study.h"
+
+#include <QHash>
+#include <QSqlError>
+#include <QSqlQuery>
+
+#include <limits>
+
+namespace cr::storage {
+
+RaterSelection RaterSelection::fromString(const QString &text)
+{
+    const QString t = text.trimmed();
+    if (t.isEmpty() || t == QLatin1String("human"))
+        return {Kind::Human, {}};
+    if (t == QLatin1String("llm"))
+        return {Kind::Llm, {}};
+    if (t == QLatin1String("all"))
+        return {Kind::All, {}};
+    QStringList names;
+    for (const QString &n : t.split(QLatin1Char(','), Qt::SkipEmptyParts))
+        names.append(n.trimmed());
+    return {Kind::Named, names};
+}
+
+QString RaterSelection::toString() const
+{
+    switch (kind) {
+    case Kind::Llm:
+        return QStringLiteral("llm");
+    case Kind::All:
+        return QStringLiteral("all");
+    case Kind::Named:
+        return names.join(QLatin1Char(','));
+    case Kind::Human:
+        break;
+    }
+    return QStringLiteral("human");
+}
+
+namespace {
+
+std::optional<QList<Rater>> selectRaters(Study &study, const RaterSelection &selection, Error *error)
+{
+    const QList<Rater> all = RaterRepository(study).all();
+    QList<Rater> out;
+    if (selection.kind == RaterSelection::Kind::Named) {
+        for (const QString &name : selection.names) {
+            const auto it = std::find_if(all.cbegin(), all.cend(), [&](const Rater &r) { return r.name == name; });
+            if (it == all.cend()) {
+                *error = Error::invalid(QStringLiteral("no rater '%1' in %2").arg(name, study.path()));
+                return std::nullopt;
+            }
+            const qint64 id = it->id;
+            if (std::none_of(out.cbegin(), out.cend(), [id](const Rater &r) { return r.id == id; }))
+                out.append(*it);
+        }
+        return out;
+    }
+    // Groups are the raters proper; adjudicators and researchers only when named.
+    for (const Rater &r : all) {
+        if (r.role != RaterRole::Rater)
+            continue;
+        const bool take = selection.kind == RaterSelection::Kind::All
+            || (selection.kind == RaterSelection::Kind::Human && r.kind == RaterKind::Human)
+            || (selection.kind == RaterSelection::Kind::Llm && r.kind == RaterKind::Llm);
+        if (take)
+            out.append(r);
+    }
+    return out;
+}
+
+QHash<qint64, int> indexOf(const QList<qint64> &ids)
+{
+    QHash<qint64, int> index;
+    index.reserve(ids.size());
+    for (int i = 0; i < ids.size(); ++i)
+        index.insert(ids[i], i);
+    return index;
+}
+
+QHash<qint64, int> raterIndex(const QList<Rater> &raters)
+{
+    QHash<qint64, int> index;
+    for (int i = 0; i < raters.size(); ++i)
+        index.insert(raters[i].id, i);
+    return index;
+}
+
+} // namespace
+
+std::optional<LabelMatrix> loadLabels(Study &study, const RaterSelection &selection, Error *error)
+{
+    const auto raters = selectRaters(study, selection, error);
+    if (!raters)
+        return std::nullopt;
+    LabelMatrix m;
+    m.raters = *raters;
+    m.itemIds = ItemRepository(study).ids();
+    const protocol::Protocol protocol = study.currentProtocol();
+    for (const auto &c : protocol.categories)
+        m.categories.append(c.id);
+    m.codes.assign(std::size_t(m.raters.size()) * std::size_t(m.itemIds.size()), -1);
+    const QHash<qint64, int> items = indexOf(m.itemIds);
+    const QHash<qint64, int> rIndex = raterIndex(m.raters);
+    QSqlQuery q(study.database());
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT rater_id, item_id, category FROM category_label"))) {
+        *error = Error::storage(study.path() + QStringLiteral(": ") + q.lastError().text());
+        return std::nullopt;
+    }
+    while (q.next()) {
+        const auto r = rIndex.constFind(q.value(0).toLongLong());
+        const auto i = items.constFind(q.value(1).toLongLong());
+        if (r == rIndex.cend() || i == items.cend())
+            continue;
+        const int code = int(m.categories.indexOf(q.value(2).toString()));
+        m.codes[std::size_t(*r) * std::size_t(m.itemIds.size()) + std::size_t(*i)] = code;
+    }
+    return m;
+}
+
+std::optional<ScoreMatrix> loadScores(Study &study, const RaterSelection &selection, Error *error)
+{
+    const auto raters = selectRaters(study, selection, error);
+    if (!raters)
+        return std::nullopt;
+    const QSqlDatabase db = study.database();
+    auto fail = [&](const QSqlQuery &q) {
+        *error = Error::storage(study.path() + QStringLiteral(": ") + q.lastError().text());
+        return std::nullopt;
+    };
+
+    // Consensus category per item: adjudicated, else the unique most frequent human
+    // label, else the reference label.
+    QHash<qint64, QString> consensus;
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT item_id, category, count(*) FROM category_label l"
+                               " JOIN rater ON rater.id = l.rater_id AND rater.kind = 'human'"
+                               " GROUP BY item_id, category ORDER BY item_id")))
+        return fail(q);
+    {
+        qint64 current = 0;
+        QString best;
+        qint64 bestCount = 0;
+        bool tie = false;
+        auto flush = [&] {
+            if (current != 0 && !tie && !best.isEmpty())
+                consensus.insert(current, best);
+        };
+        while (q.next()) {
+            const qint64 item = q.value(0).toLongLong();
+            const qint64 count = q.value(2).toLongLong();
+            if (item != current) {
+                flush();
+                current = item;
+                best = q.value(1).toString();
+                bestCount = count;
+                tie = false;
+            } else if (count > bestCount) {
+                best = q.value(1).toString();
+                bestCount = count;
+                tie = false;
+            } else if (count == bestCount) {
+                tie = true;
+            }
+        }
+        flush();
+    }
+    if (!q.exec(QStringLiteral("SELECT id, reference_label FROM item WHERE reference_label IS NOT NULL")))
+        return fail(q);
+    while (q.next())
+        if (!consensus.contains(q.value(0).toLongLong()))
+            consensus.insert(q.value(0).toLongLong(), q.value(1).toString());
+    if (!q.exec(QStringLiteral("SELECT item_id, category FROM adjudication"
+                               " WHERE item_id IS NOT NULL AND category IS NOT NULL ORDER BY id")))
+        return fail(q);
+    while (q.next())
+        consensus.insert(q.value(0).toLongLong(), q.value(1).toString());
+
+    ScoreMatrix m;
+    m.raters = *raters;
+    if (!q.exec(QStringLiteral(
+            "SELECT response.id, model.name, response.item_id,"
+            " (SELECT score FROM adjudication a WHERE a.response_id = response.id"
+            "  AND a.score IS NOT NULL ORDER BY a.id DESC LIMIT 1)"
+            " FROM response JOIN model ON model.id = response.model_id ORDER BY response.id")))
+        return fail(q);
+    while (q.next()) {
+        m.responseIds.append(q.value(0).toLongLong());
+        m.models.append(q.value(1).toString());
+        m.categories.append(consensus.value(q.value(2).toLongLong()));
+        m.adjudicated.push_back(q.value(3).isNull() ? std::nullopt : std::optional<int>(q.value(3).toInt()));
+    }
+    const std::size_t n = std::size_t(m.responseIds.size());
+    m.scores.assign(std::size_t(m.raters.size()) * n, std::numeric_limits<double>::quiet_NaN());
+    const QHash<qint64, int> responses = indexOf(m.responseIds);
+    const QHash<qint64, int> rIndex = raterIndex(m.raters);
+    if (!q.exec(QStringLiteral("SELECT rater_id, response_id, score FROM response_rating"
+                               " WHERE score IS NOT NULL")))
+        return fail(q);
+    while (q.next()) {
+        const auto r = rIndex.constFind(q.value(0).toLongLong());
+        const auto i = responses.constFind(q.value(1).toLongLong());
+        if (r == rIndex.cend() || i == responses.cend())
+            continue;
+        m.scores[std::size_t(*r) * n + std::size_t(*i)] = q.value(2).toDouble();
+    }
+    return m;
+}
+
+} // namespace cr::storage

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "storage/error.h"
+#include "storage/types.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+#include <vector>
+
+namespace cr::storage {
+
+class Study;
+
+/// Which raters a statistic is computed over: `human` (default), `llm`, `all`,
+/// or a comma-separated list of names.
+struct RaterSelection {
+    enum class Kind { Human, Llm, All, Named };
+    Kind kind = Kind::Human;
+    QStringList names;
+
+    /// Parses "human", "llm", "all" or "NAME,NAME"; empty = human.
+    static RaterSelection fromString(const QString &text);
+    QString toString() const;
+};
+
+/// Category labels as a raters × items matrix of protocol category indexes
+/// (the protocol's declared categories, not only those that occur); -1 = missing.
+struct LabelMatrix {
+    QList<Rater> raters;
+    QList<qint64> itemIds;
+    QStringList categories; // protocol order; index = code
+    std::vector<int> codes; // raters.size() * itemIds.size(), row-major by rater
+
+    int code(int rater, int item) const { return codes[std::size_t(rater) * std::size_t(itemIds.size()) + std::size_t(item)]; }
+};
+
+/// Scores as a raters × responses matrix (1..5; NaN = missing or "cannot assess"),
+/// with what harm rates are broken down by.
+struct ScoreMatrix {
+    QList<Rater> raters;
+    QList<qint64> responseIds;
+    QStringList models;                     // per response
+    QStringList categories;                 // per response: its item's consensus category ("" if none)
+    std::vector<std::optional<int>> adjudicated; // per response: latest adjudicated score
+    std::vector<double> scores;             // raters.size() * responseIds.size(), row-major by rater
+
+    double score(int rater, int response) const { return scores[std::size_t(rater) * std::size_t(responseIds.size()) + std::size_t(response)]; }
+};
+
+/// Loads the selected raters' category labels over every item. Unknown rater names
+/// are an InvalidInput error. Raters are in id order, items in import order.
+std::optional<LabelMatrix> loadLabels(Study &study, const RaterSelection &selection, Error *error);
+
+/// Loads the selected raters' scores over every response. An item's consensus
+/// category is its latest adjudicated category, else the unique most frequent
+/// label among the human raters, else its reference label.
+std::optional<ScoreMatrix> loadScores(Study &study, const RaterSelection &selection, Error *error);
+
+} // namespace cr::storage

@@ -1,0 +1,118 @@
+#include "storage/demo.h"
+#include "storage/importer.h"
+#include "storage/ratingdata.h"
+#include "storage/repositories.h"
+#include "storage/study.h"
+
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+
+using namespace cr::storage;
+
+class TestRatingData final : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void selectionParsing_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<QStringList>("names");
+        QTest::newRow("empty") << QString() << int(RaterSelection::Kind::Human) << QStringList();
+        QTest::newRow("human") << QStringLiteral("human") << int(RaterSelection::Kind::Human) << QStringList();
+        QTest::newRow("llm") << QStringLiteral("llm") << int(RaterSelection::Kind::Llm) << QStringList();
+        QTest::newRow("all") << QStringLiteral("all") << int(RaterSelection::Kind::All) << QStringList();
+        QTest::newRow("names") << QStringLiteral("a, b") << int(RaterSelection::Kind::Named)
+                               << QStringList{QStringLiteral("a"), QStringLiteral("b")};
+    }
+    void selectionParsing()
+    {
+        QFETCH(QString, text);
+        QFETCH(int, kind);
+        QFETCH(QStringList, names);
+        const RaterSelection s = RaterSelection::fromString(text);
+        QCOMPARE(int(s.kind), kind);
+        QCOMPARE(s.names, names);
+    }
+
+    void matrices()
+    {
+        QTemporaryDir dir;
+        Error e;
+        auto study = Study::create(dir.filePath(QStringLiteral("s.crisis")),
+                                   cr::protocol::defaultProtocol(), QStringLiteral("t"), &e);
+        QVERIFY2(study, qPrintable(e.message));
+        const QString items = dir.filePath(QStringLiteral("items.jsonl"));
+        const QString ratings = dir.filePath(QStringLiteral("ratings.jsonl"));
+        QFile f(items);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"item_id": "i1", "text": "a", "label": "no_crisis", "responses": [{"model": "m", "text": "r1"}, {"model": "n", "text": "r2"}]}
+{"item_id": "i2", "text": "b", "label": "self-harm", "responses": [{"model": "m", "text": "r3"}]}
+{"item_id": "i3", "text": "c", "responses": [{"model": "m", "text": "r4"}]}
+)");
+        f.close();
+        QFile g(ratings);
+        QVERIFY(g.open(QIODevice::WriteOnly));
+        g.write(R"({"rater": "h1", "item_id": "i1", "category": "anxiety_crisis"}
+{"rater": "h2", "item_id": "i1", "category": "anxiety_crisis"}
+{"rater": "h3", "item_id": "i1", "category": "no_crisis"}
+{"rater": "h1", "item_id": "i3", "category": "suicidal_ideation"}
+{"rater": "h2", "item_id": "i3", "category": "no_crisis"}
+{"rater": "llm", "rater_kind": "llm", "item_id": "i2", "category": "no_crisis"}
+{"rater": "h1", "item_id": "i1", "model": "m", "score": 2}
+{"rater": "h2", "item_id": "i1", "model": "m", "score": null, "cannot_assess": true}
+{"rater": "llm", "rater_kind": "llm", "item_id": "i1", "model": "n", "score": 5}
+)");
+        g.close();
+        ImportReport report;
+        QVERIFY2(Importer(*study).run({items, ratings}, {}, &report, &e), qPrintable(e.message));
+
+        const auto labels = loadLabels(*study, RaterSelection::fromString(QStringLiteral("human")), &e);
+        QVERIFY(labels);
+        QCOMPARE(labels->raters.size(), 3);
+        QCOMPARE(labels->itemIds.size(), 3);
+        QCOMPARE(labels->categories.size(), 7);
+        const int anxiety = int(labels->categories.indexOf(QStringLiteral("anxiety_crisis")));
+        QCOMPARE(labels->code(0, 0), anxiety);
+        QCOMPARE(labels->code(2, 1), -1);
+
+        const auto scores = loadScores(*study, RaterSelection::fromString(QStringLiteral("all")), &e);
+        QVERIFY(scores);
+        QCOMPARE(scores->raters.size(), 4);
+        QCOMPARE(scores->responseIds.size(), 4);
+        QCOMPARE(scores->models, (QStringList{QStringLiteral("m"), QStringLiteral("n"),
+                                              QStringLiteral("m"), QStringLiteral("m")}));
+        // Consensus: majority of humans (i1), reference when humans tie (i3 has none: empty),
+        // reference label when no human labels (i2).
+        QCOMPARE(scores->categories,
+                 (QStringList{QStringLiteral("anxiety_crisis"), QStringLiteral("anxiety_crisis"),
+                              QStringLiteral("self-harm"), QString()}));
+        QCOMPARE(scores->score(0, 0), 2.0);
+        QVERIFY(std::isnan(scores->score(1, 0))); // cannot assess is not a score
+        QCOMPARE(scores->score(3, 1), 5.0);
+
+        // An adjudicated category wins over the majority.
+        const auto lead = RaterRepository(*study).add(QStringLiteral("lead"), RaterKind::Human,
+                                                      RaterRole::Adjudicator, &e);
+        QVERIFY(lead);
+        Adjudication a;
+        a.itemId = labels->itemIds[0];
+        a.category = QStringLiteral("no_crisis");
+        a.adjudicatorId = lead->id;
+        QVERIFY(AdjudicationRepository(*study).add(a, &e) > 0);
+        const auto again = loadScores(*study, RaterSelection::fromString(QStringLiteral("human")), &e);
+        QVERIFY(again);
+        QCOMPARE(again->raters.size(), 3); // the adjudicator is not a rater of the group
+        QCOMPARE(again->categories.value(0), QStringLiteral("no_crisis"));
+
+        QVERIFY(!loadLabels(*study, RaterSelection::fromString(QStringLiteral("h1,nobody")), &e));
+        QCOMPARE(e.kind, ErrorKind::InvalidInput);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRatingData)
+#include "tst_ratingdata.moc"
