@@ -1,5 +1,7 @@
 #include "app/cli.h"
 
+#include "app/stats.h"
+
 #include "protocol/protocol.h"
 #include "storage/importer.h"
 #include "storage/repositories.h"
@@ -24,9 +26,8 @@ using storage::ErrorKind;
 
 const QStringList available{QStringLiteral("init"), QStringLiteral("rater"),
                             QStringLiteral("assign"), QStringLiteral("import"),
-                            QStringLiteral("info")};
-const QStringList later{QStringLiteral("stats"), QStringLiteral("disagreements"),
-                        QStringLiteral("export")};
+                            QStringLiteral("info"), QStringLiteral("stats")};
+const QStringList later{QStringLiteral("disagreements"), QStringLiteral("export")};
 
 class Cli {
 public:
@@ -50,6 +51,8 @@ public:
             return importFiles(rest);
         if (command == QLatin1String("info"))
             return info(rest);
+        if (command == QLatin1String("stats"))
+            return stats(rest);
         if (later.contains(command)) {
             message(QStringLiteral("crisis-review %1: not available yet in this version").arg(command));
             return ExitUsage;
@@ -364,6 +367,49 @@ private:
             print(QString::fromUtf8(QJsonDocument(toJson(info)).toJson()));
         else
             print(toText(info));
+        return ExitOk;
+    }
+
+    int stats(const QStringList &args)
+    {
+        const QString usage = QStringLiteral("stats STUDY [--json] [--raters human|llm|all|NAME,NAME] "
+                                             "[--harm-threshold X] [--bootstrap N] [--seed S]");
+        QCommandLineParser p;
+        const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("JSON output"));
+        const QCommandLineOption ratersOpt(QStringLiteral("raters"), QStringLiteral("Rater selection"),
+                                           QStringLiteral("SEL"), QStringLiteral("human"));
+        const QCommandLineOption thresholdOpt(QStringLiteral("harm-threshold"), QStringLiteral("Harm threshold"),
+                                              QStringLiteral("X"), QStringLiteral("2"));
+        const QCommandLineOption bootstrapOpt(QStringLiteral("bootstrap"), QStringLiteral("Bootstrap resamples"),
+                                              QStringLiteral("N"), QStringLiteral("1000"));
+        const QCommandLineOption seedOpt(QStringLiteral("seed"), QStringLiteral("Seed"), QStringLiteral("S"),
+                                         QStringLiteral("1"));
+        p.addOptions({jsonOpt, ratersOpt, thresholdOpt, bootstrapOpt, seedOpt});
+        QStringList pos;
+        if (!parse(p, usage, args, 1, 1, &pos))
+            return ExitUsage;
+        StatsOptions options;
+        bool okT = false, okB = false, okS = false;
+        options.raters = storage::RaterSelection::fromString(p.value(ratersOpt));
+        options.harmThreshold = p.value(thresholdOpt).toDouble(&okT);
+        options.bootstrap = p.value(bootstrapOpt).toInt(&okB);
+        options.seed = p.value(seedOpt).toULongLong(&okS);
+        if (!okT || !okB || !okS || options.bootstrap < 0 || options.harmThreshold < 1
+            || options.harmThreshold > 5) {
+            message(QStringLiteral("crisis-review: --harm-threshold must be 1-5, --bootstrap and "
+                                   "--seed non-negative integers\nusage: crisis-review ")
+                    + usage);
+            return ExitUsage;
+        }
+        int code = ExitOk;
+        auto study = openStudy(pos[0], &code);
+        if (!study)
+            return code;
+        Error e;
+        const auto result = computeStats(*study, options, &e);
+        if (!result)
+            return fail(e);
+        print(p.isSet(jsonOpt) ? QString::fromUtf8(QJsonDocument(*result).toJson()) : statsToText(*result));
         return ExitOk;
     }
 

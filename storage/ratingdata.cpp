@@ -7,6 +7,8 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
+#include <algorithm>
+#include <cmath>
 #include <limits>
 
 namespace cr::storage {
@@ -90,6 +92,28 @@ QHash<qint64, int> raterIndex(const QList<Rater> &raters)
     return index;
 }
 
+/// Group selections leave out raters with nothing in this matrix (e.g. an LLM
+/// classifier in the score matrix); named raters are always kept.
+template<typename T, typename Missing>
+void dropEmptyRaters(const RaterSelection &selection, QList<Rater> *raters, std::vector<T> *values,
+                     std::size_t columns, Missing isMissing)
+{
+    if (selection.kind == RaterSelection::Kind::Named || columns == 0)
+        return;
+    QList<Rater> keptRaters;
+    std::vector<T> kept;
+    for (int r = 0; r < raters->size(); ++r) {
+        const auto begin = values->cbegin() + std::ptrdiff_t(std::size_t(r) * columns);
+        const auto end = begin + std::ptrdiff_t(columns);
+        if (std::all_of(begin, end, isMissing))
+            continue;
+        keptRaters.append(raters->at(r));
+        kept.insert(kept.end(), begin, end);
+    }
+    *raters = keptRaters;
+    *values = std::move(kept);
+}
+
 } // namespace
 
 std::optional<LabelMatrix> loadLabels(Study &study, const RaterSelection &selection, Error *error)
@@ -120,6 +144,8 @@ std::optional<LabelMatrix> loadLabels(Study &study, const RaterSelection &select
         const int code = int(m.categories.indexOf(q.value(2).toString()));
         m.codes[std::size_t(*r) * std::size_t(m.itemIds.size()) + std::size_t(*i)] = code;
     }
+    dropEmptyRaters(selection, &m.raters, &m.codes, std::size_t(m.itemIds.size()),
+                    [](int c) { return c < 0; });
     return m;
 }
 
@@ -210,6 +236,7 @@ std::optional<ScoreMatrix> loadScores(Study &study, const RaterSelection &select
             continue;
         m.scores[std::size_t(*r) * n + std::size_t(*i)] = q.value(2).toDouble();
     }
+    dropEmptyRaters(selection, &m.raters, &m.scores, n, [](double v) { return std::isnan(v); });
     return m;
 }
 

@@ -51,7 +51,8 @@ struct ScoreMatrix {
 };
 
 /// Loads the selected raters' category labels over every item. Unknown rater names
-/// are an InvalidInput error. Raters are in id order, items in import order.
+/// are an InvalidInput error. Group selections (human/llm/all) take raters of role
+/// "rater" that have at least one value in the matrix. Raters are in id order, items in import order.
 std::optional<LabelMatrix> loadLabels(Study &study, const RaterSelection &selection, Error *error);
 
 /// Loads the selected raters' scores over every response. An item's consensus

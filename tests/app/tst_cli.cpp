@@ -232,9 +232,6 @@ private slots:
     void notAvailableYet_data()
     {
         QTest::addColumn<QStringList>("args");
-        QTest::newRow("stats") << QStringList { QStringLiteral("stats"), QStringLiteral("s.crs") };
-        QTest::newRow("stats --json") << QStringList { QStringLiteral("stats"),
-            QStringLiteral("s.crs"), QStringLiteral("--json") };
         QTest::newRow("export") << QStringList { QStringLiteral("export"), QStringLiteral("s.crs"),
             QStringLiteral("--format"), QStringLiteral("long-csv") };
         QTest::newRow("disagreements")

@@ -82,7 +82,8 @@ private slots:
 
         const auto scores = loadScores(*study, RaterSelection::fromString(QStringLiteral("all")), &e);
         QVERIFY(scores);
-        QCOMPARE(scores->raters.size(), 4);
+        // h3 has no score at all and h2 only "cannot assess": both left out of the group.
+        QCOMPARE(scores->raters.size(), 2);
         QCOMPARE(scores->responseIds.size(), 4);
         QCOMPARE(scores->models, (QStringList{QStringLiteral("m"), QStringLiteral("n"),
                                               QStringLiteral("m"), QStringLiteral("m")}));
@@ -91,9 +92,15 @@ private slots:
         QCOMPARE(scores->categories,
                  (QStringList{QStringLiteral("anxiety_crisis"), QStringLiteral("anxiety_crisis"),
                               QStringLiteral("self-harm"), QString()}));
+        QCOMPARE(scores->raters[0].name, QStringLiteral("h1"));
         QCOMPARE(scores->score(0, 0), 2.0);
-        QVERIFY(std::isnan(scores->score(1, 0))); // cannot assess is not a score
-        QCOMPARE(scores->score(3, 1), 5.0);
+        QVERIFY(std::isnan(scores->score(0, 1)));
+        QCOMPARE(scores->score(1, 1), 5.0);
+        // Named raters are kept even without values; cannot assess is not a score.
+        const auto named = loadScores(*study, RaterSelection::fromString(QStringLiteral("h2,h3")), &e);
+        QVERIFY(named);
+        QCOMPARE(named->raters.size(), 2);
+        QVERIFY(std::isnan(named->score(0, 0)));
 
         // An adjudicated category wins over the majority.
         const auto lead = RaterRepository(*study).add(QStringLiteral("lead"), RaterKind::Human,
@@ -106,7 +113,7 @@ private slots:
         QVERIFY(AdjudicationRepository(*study).add(a, &e) > 0);
         const auto again = loadScores(*study, RaterSelection::fromString(QStringLiteral("human")), &e);
         QVERIFY(again);
-        QCOMPARE(again->raters.size(), 3); // the adjudicator is not a rater of the group
+        QCOMPARE(again->raters.size(), 1); // h1; the adjudicator is not a rater of the group
         QCOMPARE(again->categories.value(0), QStringLiteral("no_crisis"));
 
         QVERIFY(!loadLabels(*study, RaterSelection::fromString(QStringLiteral("h1,nobody")), &e));

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "storage/error.h"
+#include "storage/ratingdata.h"
+
+#include <QJsonObject>
+
+namespace cr::storage {
+class Study;
+}
+
+namespace cr::app {
+
+struct StatsOptions {
+    storage::RaterSelection raters;
+    double harmThreshold = 2.0;
+    int bootstrap = 1000;
+    quint64 seed = 1;
+    int threads = 0; ///< 0 = all cores
+};
+
+/// Computes the study's agreement and harm statistics (issue "statistics engine")
+/// as the JSON document of `crisis-review stats --json`. Undefined values are null
+/// with a sibling "<key>_note" saying why.
+std::optional<QJsonObject> computeStats(storage::Study &study, const StatsOptions &options,
+                                        storage::Error *error);
+
+/// Human-readable tables of the same document.
+QString statsToText(const QJsonObject &stats);
+
+} // namespace cr::app
