@@ -950,18 +950,11 @@ private:
 
     bool recordRun(const QStringList &files)
     {
+        // The writer counts what it stored; the run counts the rows it read.
+        const qint64 rows = m_report->counts.rows;
+        m_report->counts = m_writer.counts();
+        m_report->counts.rows = rows;
         const ImportCounts &c = m_report->counts;
-        m_report->counts.modelsAdded = m_writer.counts().modelsAdded;
-        const ImportCounts &w = m_writer.counts();
-        m_report->counts.itemsAdded = w.itemsAdded;
-        m_report->counts.itemsUnchanged = w.itemsUnchanged;
-        m_report->counts.responsesAdded = w.responsesAdded;
-        m_report->counts.responsesUnchanged = w.responsesUnchanged;
-        m_report->counts.ratersAdded = w.ratersAdded;
-        m_report->counts.labelsAdded = w.labelsAdded;
-        m_report->counts.labelsUnchanged = w.labelsUnchanged;
-        m_report->counts.ratingsAdded = w.ratingsAdded;
-        m_report->counts.ratingsUnchanged = w.ratingsUnchanged;
         const QJsonObject summary{
             {QStringLiteral("rows"), c.rows},
             {QStringLiteral("items_added"), c.itemsAdded},
