@@ -9,6 +9,7 @@
 #include "ui/importprogress.h"
 #include "ui/newstudydialog.h"
 #include "ui/ratingpage.h"
+#include "ui/ratingsession.h"
 #include "ui/recentstudiesmenu.h"
 #include "ui/settings.h"
 #include "ui/studyfiles.h"
@@ -25,6 +26,7 @@
 #include <QMessageBox>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QUndoStack>
 
 namespace cr::ui {
 
@@ -147,6 +149,20 @@ void MainWindow::createMenus()
     file->addSeparator();
     file->addAction(m_closeAction);
     file->addAction(m_quitAction);
+
+    // Undo/redo belong to the rating session; the window only shows them.
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    QUndoStack *undoStack = m_ratingPage->session()->undoStack();
+    m_undoAction = undoStack->createUndoAction(this, tr("&Undo"));
+    m_undoAction->setShortcuts({ QKeySequence(Qt::CTRL | Qt::Key_Z) });
+    m_redoAction = undoStack->createRedoAction(this, tr("&Redo"));
+    m_redoAction->setShortcuts(
+        { QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y) });
+    edit->addAction(m_undoAction);
+    edit->addAction(m_redoAction);
+    edit->addSeparator();
+    edit->addAction(m_ratingPage->finishItemAction());
+    edit->addAction(m_ratingPage->flagAction());
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_ratingPage->overviewAction());
@@ -295,6 +311,11 @@ void MainWindow::updateActions()
     m_recentMenu->setEnabled(!busy);
     m_importAction->setEnabled(m_study && !busy);
     m_closeAction->setEnabled(m_study && !busy);
+    // Undo reaches ratings only where the rater sees them.
+    const bool rating = currentPage() == Page::Rating;
+    const QUndoStack *undoStack = m_ratingPage->session()->undoStack();
+    m_undoAction->setEnabled(rating && undoStack->canUndo());
+    m_redoAction->setEnabled(rating && undoStack->canRedo());
 }
 
 void MainWindow::updateTitle()

@@ -53,6 +53,8 @@ public:
     WelcomePage *welcomePage() const { return m_welcome; }
     StudyPage *studyPage() const { return m_studyPage; }
     RatingPage *ratingPage() const { return m_ratingPage; }
+    QAction *undoAction() const { return m_undoAction; }
+    QAction *redoAction() const { return m_redoAction; }
 
 signals:
     void studyOpened(const QString &path);
@@ -93,6 +95,8 @@ private:
     QAction *m_blurAction = nullptr;
     QAction *m_fullScreenAction = nullptr;
     QAction *m_aboutAction = nullptr;
+    QAction *m_undoAction = nullptr;
+    QAction *m_redoAction = nullptr;
     RecentStudiesMenu *m_recentMenu = nullptr;
 };
 

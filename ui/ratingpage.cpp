@@ -1,17 +1,25 @@
 #include "ui/ratingpage.h"
 
+#include "protocol/protocol.h"
 #include "storage/repositories.h"
 #include "storage/study.h"
 #include "ui/presentation.h"
+#include "ui/ratingsession.h"
 #include "ui/settings.h"
+#include "widgets/categorypicker.h"
+#include "widgets/likertselector.h"
 #include "widgets/messagebanner.h"
 #include "widgets/messageview.h"
+#include "widgets/protocolpanel.h"
 #include "widgets/responsecard.h"
 
 #include <QAction>
 #include <QEvent>
 #include <QHBoxLayout>
+#include <QHash>
 #include <QLabel>
+#include <QLocale>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
@@ -44,14 +52,53 @@ QToolButton *actionButton(QAction *action, QWidget *parent)
     return button;
 }
 
+/// LikertSelector's value for a stored rating.
+int selectorValue(const std::optional<storage::ResponseRating> &rating)
+{
+    if (!rating)
+        return widgets::LikertSelector::NoValue;
+    if (rating->cannotAssess)
+        return widgets::LikertSelector::CannotAssess;
+    return rating->score.value_or(widgets::LikertSelector::NoValue);
+}
+
+QAction *keyAction(const QString &text, const QList<QKeySequence> &keys, QWidget *parent)
+{
+    auto *action = new QAction(text, parent);
+    action->setShortcuts(keys);
+    action->setShortcutContext(Qt::WindowShortcut);
+    action->setEnabled(false);
+    parent->addAction(action);
+    return action;
+}
+
 } // namespace
 
 RatingPage::RatingPage(QWidget *parent)
     : QWidget(parent)
+    , m_session(new RatingSession(this))
     , m_previousAction(new QAction(tr("&Previous Item"), this))
     , m_nextAction(new QAction(tr("&Next Item"), this))
     , m_overviewAction(new QAction(tr("Study &Overview"), this))
     , m_revealAction(new QAction(tr("&Reveal Text"), this))
+    , m_finishAction(keyAction(tr("&Finish Item"),
+          { QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter),
+              QKeySequence(Qt::KeypadModifier | Qt::Key_Enter) },
+          this))
+    , m_flagAction(keyAction(tr("F&lag for Discussion"), { QKeySequence(Qt::Key_F) }, this))
+    , m_nextResponseAction(keyAction(
+          tr("Next Response"), { QKeySequence(Qt::Key_J), QKeySequence(Qt::Key_Tab) }, this))
+    , m_previousResponseAction(keyAction(tr("Previous Response"),
+          { QKeySequence(Qt::Key_K), QKeySequence(Qt::SHIFT | Qt::Key_Backtab),
+              QKeySequence(Qt::SHIFT | Qt::Key_Tab) },
+          this))
+    , m_clearAction(keyAction(tr("Clear Score"), { QKeySequence(Qt::Key_Delete) }, this))
+    , m_errorBanner(new widgets::MessageBanner(this))
+    , m_picker(new widgets::CategoryPicker(this))
+    , m_protocolPanel(new widgets::ProtocolPanel(this))
+    , m_progress(new QProgressBar(this))
+    , m_flagged(new QLabel(tr("Flagged for discussion"), this))
+    , m_hints(new QLabel(this))
     , m_contentNote(new widgets::MessageBanner(this))
     , m_stack(new QStackedWidget(this))
     , m_position(new QLabel(this))
@@ -67,9 +114,10 @@ RatingPage::RatingPage(QWidget *parent)
 {
     setAccessibleName(tr("Rating"));
 
-    m_previousAction->setShortcut(QKeySequence(Qt::Key_PageUp));
+    m_previousAction->setShortcuts(
+        { QKeySequence(Qt::Key_PageUp), QKeySequence(Qt::Key_Backspace) });
     m_previousAction->setIcon(style()->standardIcon(QStyle::SP_ArrowBack, nullptr, this));
-    m_previousAction->setToolTip(tr("Previous item (Page Up)"));
+    m_previousAction->setToolTip(tr("Previous item (Page Up or Backspace)"));
     m_nextAction->setShortcut(QKeySequence(Qt::Key_PageDown));
     m_nextAction->setIcon(style()->standardIcon(QStyle::SP_ArrowForward, nullptr, this));
     m_nextAction->setToolTip(tr("Next item (Page Down)"));
@@ -90,6 +138,47 @@ RatingPage::RatingPage(QWidget *parent)
         m_revealed = on;
         applyBlur();
     });
+
+    // Rating keys. Digits also arrive from the numpad (with Qt::KeypadModifier).
+    for (int value = 0; value <= 5; ++value) {
+        const auto digit = Qt::Key(Qt::Key_0 + value);
+        QAction *action = keyAction(value == 0 ? tr("Cannot Assess") : tr("Score %1").arg(value),
+            { QKeySequence(digit), QKeySequence(Qt::KeypadModifier | digit) }, this);
+        connect(action, &QAction::triggered, this, [this, value] { scoreCurrent(value); });
+        m_scoreActions.append(action);
+    }
+    connect(m_nextResponseAction, &QAction::triggered, this, [this] { moveResponse(1); });
+    connect(m_previousResponseAction, &QAction::triggered, this, [this] { moveResponse(-1); });
+    connect(m_finishAction, &QAction::triggered, this, &RatingPage::finishItem);
+    connect(m_clearAction, &QAction::triggered, this, [this] {
+        if (m_currentResponse >= 0 && m_currentResponse < m_shownResponseIds.size())
+            m_session->clearRating(m_shownResponseIds.at(m_currentResponse));
+    });
+    m_flagAction->setCheckable(true);
+    m_flagAction->setToolTip(tr("Flag this item for discussion (F)"));
+    connect(m_flagAction, &QAction::triggered, this, [this](bool on) {
+        if (!m_session->setFlagged(on)) // keep showing the stored state
+            m_flagAction->setChecked(!on);
+    });
+
+    connect(m_session, &RatingSession::itemChanged, this, &RatingPage::renderItem);
+    connect(m_session, &RatingSession::labelSaved, this, [this] {
+        m_errorBanner->hide();
+        renderValues();
+    });
+    connect(m_session, &RatingSession::ratingSaved, this, [this] {
+        m_errorBanner->hide();
+        renderValues();
+    });
+    connect(m_session, &RatingSession::statusSaved, this, &RatingPage::updateProgress);
+    connect(m_session, &RatingSession::flagSaved, this, [this](bool flagged) {
+        m_flagged->setVisible(flagged);
+        m_flagAction->setChecked(flagged);
+        m_status->setText(flagged ? tr("Flagged for discussion.") : tr("Flag removed."));
+    });
+    connect(m_session, &RatingSession::writeFailed, this, &RatingPage::showError);
+    connect(m_picker, &widgets::CategoryPicker::categoryRequested, this,
+        [this](const QString &id) { m_session->setCategory(id); });
 
     // Content note, until the rater acknowledges it once.
     m_contentNote->setCloseButtonVisible(false);
@@ -112,6 +201,14 @@ RatingPage::RatingPage(QWidget *parent)
     m_calibration->setAutoFillBackground(true);
     m_calibration->setContentsMargins(6, 1, 6, 1);
     m_calibration->setToolTip(tr("Every rater rates this item, to compare raters with each other"));
+    m_flagged->setFrameShape(QFrame::StyledPanel);
+    m_flagged->setContentsMargins(6, 1, 6, 1);
+    m_flagged->setToolTip(tr("You flagged this item for discussion; press F to remove the flag"));
+    m_flagged->hide();
+    m_progress->setAccessibleName(tr("Items finished"));
+    m_progress->setFormat(tr("%v of %m done"));
+    m_progress->setMaximumWidth(220);
+    m_progress->setTextVisible(true);
     m_revealButton = actionButton(m_revealAction, this);
     m_revealButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
 
@@ -122,7 +219,9 @@ RatingPage::RatingPage(QWidget *parent)
     header->addWidget(m_position);
     header->addWidget(m_itemId);
     header->addWidget(m_calibration);
+    header->addWidget(m_flagged);
     header->addStretch();
+    header->addWidget(m_progress);
     header->addWidget(m_revealButton);
     header->addWidget(actionButton(m_previousAction, this));
     header->addWidget(actionButton(m_nextAction, this));
@@ -137,6 +236,11 @@ RatingPage::RatingPage(QWidget *parent)
     m_message->setPlaceholder(tr("This item has no text."));
     messageLayout->addWidget(messageTitle);
     messageLayout->addWidget(m_message, 1);
+    auto *categoryTitle = heading(tr("Category"), messagePanel);
+    categoryTitle->setToolTip(tr("Label the message first: press the key shown on a category"));
+    messageLayout->addSpacing(6);
+    messageLayout->addWidget(categoryTitle);
+    messageLayout->addWidget(m_picker);
 
     // Right: the responses, blinded.
     auto *cards = new QWidget(m_responsesArea);
@@ -166,9 +270,11 @@ RatingPage::RatingPage(QWidget *parent)
     splitter->setChildrenCollapsible(false);
     splitter->addWidget(messagePanel);
     splitter->addWidget(responsesPanel);
-    splitter->setStretchFactor(0, 2);
-    splitter->setStretchFactor(1, 3);
-    splitter->setSizes({ 520, 780 });
+    splitter->addWidget(m_protocolPanel);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 5);
+    splitter->setStretchFactor(2, 3);
+    splitter->setSizes({ 360, 620, 340 });
 
     auto *work = new QWidget(m_stack);
     auto *workLayout = new QVBoxLayout(work);
@@ -206,12 +312,19 @@ RatingPage::RatingPage(QWidget *parent)
 
     m_status->setForegroundRole(QPalette::PlaceholderText);
     m_status->setWordWrap(true);
+    m_status->setAccessibleName(tr("Status"));
+    m_hints->setWordWrap(true);
+    m_hints->setTextFormat(Qt::RichText);
+    m_hints->setAccessibleName(tr("Keyboard keys"));
+    m_errorBanner->hide();
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(16, 10, 16, 8);
     layout->setSpacing(8);
     layout->addWidget(m_contentNote);
+    layout->addWidget(m_errorBanner);
     layout->addWidget(m_stack, 1);
+    layout->addWidget(m_hints);
     layout->addWidget(m_status);
 
     setFocusProxy(m_message);
@@ -223,16 +336,16 @@ void RatingPage::start(storage::Study *study, const storage::Rater &rater)
 {
     m_study = study;
     m_rater = rater;
-    m_assignments = study ? storage::AssignmentRepository(*study).forRater(rater.id)
-                          : QList<storage::Assignment>();
+    m_session->start(study, rater);
     m_index = -1;
+    m_warnedIndex = -1;
     m_blurred = Settings().blurText;
-    m_status->setText(tr("Signed in as %1. This is a read-only preview of your items: scoring "
-                         "arrives with the rating workspace.")
-                          .arg(rater.name));
+    m_errorBanner->hide();
     m_emptyTitle->setText(tr("No items are assigned to %1 yet.").arg(rater.name));
+    setupProtocol();
     showContentNoteIfNeeded();
-    if (m_assignments.isEmpty()) {
+    updateProgress();
+    if (itemCount() == 0) {
         m_status->setText(tr("Signed in as %1.").arg(rater.name));
         m_stack->setCurrentIndex(1);
         m_shownResponseIds.clear();
@@ -240,23 +353,35 @@ void RatingPage::start(storage::Study *study, const storage::Rater &rater)
         emit currentItemChanged(-1, 0);
         return;
     }
+    m_status->setText(tr("Signed in as %1.").arg(rater.name));
     m_stack->setCurrentIndex(0);
-    showItem(0);
+    showItem(m_session->firstUnfinishedIndex());
 }
 
 void RatingPage::clear()
 {
+    m_session->clear();
     m_study = nullptr;
     m_rater = {};
-    m_assignments.clear();
     m_shownResponseIds.clear();
     m_index = -1;
+    m_currentResponse = -1;
     m_message->setTurns({});
     for (widgets::ResponseCard *c : std::as_const(m_cards)) {
         c->setText({});
         c->hide();
     }
     updateActions();
+}
+
+int RatingPage::itemCount() const
+{
+    return m_session->itemCount();
+}
+
+QString RatingPage::statusMessage() const
+{
+    return m_status->text();
 }
 
 void RatingPage::setTextBlurred(bool blurred)
@@ -269,37 +394,73 @@ void RatingPage::setTextBlurred(bool blurred)
 
 void RatingPage::showItem(int index)
 {
-    if (!m_study || index < 0 || index >= m_assignments.size())
+    m_session->setCurrentIndex(index);
+}
+
+void RatingPage::showNextItem()
+{
+    if (m_index + 1 < itemCount())
+        showItem(m_index + 1);
+}
+
+void RatingPage::showPreviousItem()
+{
+    if (m_index > 0)
+        showItem(m_index - 1);
+}
+
+void RatingPage::renderItem(int index)
+{
+    if (!m_study || index < 0 || index >= itemCount())
         return;
     m_index = index;
-    const storage::Assignment &assignment = m_assignments.at(index);
+    const storage::Assignment &assignment = m_session->assignments().at(index);
     const storage::ItemRepository items(*m_study);
     const std::optional<storage::Item> item = items.item(assignment.itemId);
 
-    m_position->setText(tr("Item %1 of %2").arg(index + 1).arg(m_assignments.size()));
+    m_position->setText(tr("Item %1 of %2").arg(index + 1).arg(itemCount()));
     m_position->setAccessibleName(m_position->text());
     m_itemId->setText(item ? item->externalId : QString());
     m_itemId->setAccessibleName(tr("Item id %1").arg(m_itemId->text()));
     m_calibration->setVisible(assignment.calibration);
+    m_flagged->setVisible(assignment.flagged);
+    m_flagAction->setChecked(assignment.flagged);
     m_message->setTurns(item ? item->turns : QStringList());
 
-    const QList<storage::Response> responses = items.responses(assignment.itemId);
-    const QList<int> order = presentationOrder(int(responses.size()), assignment.seed);
-    m_shownResponseIds.clear();
-    for (int position = 0; position < order.size(); ++position) {
-        const storage::Response &response = responses.at(order.at(position));
+    // Texts by id; the order is the session's (the rater's seeded shuffle).
+    QHash<qint64, QString> texts;
+    for (const storage::Response &response : items.responses(assignment.itemId))
+        texts.insert(response.id, response.text);
+    m_shownResponseIds = m_session->responseIds();
+    for (int position = 0; position < m_shownResponseIds.size(); ++position) {
         widgets::ResponseCard *c = card(position);
         c->setTitle(tr("Response %1").arg(presentationLabel(position)));
-        c->setText(response.text);
+        c->setText(texts.value(m_shownResponseIds.at(position)));
+        if (auto *selector = qobject_cast<widgets::LikertSelector *>(c->footer()))
+            selector->setAccessibleName(tr("Score for %1").arg(c->title()));
         c->show();
-        m_shownResponseIds.append(response.id);
     }
-    for (qsizetype i = order.size(); i < m_cards.size(); ++i)
+    for (qsizetype i = m_shownResponseIds.size(); i < m_cards.size(); ++i) {
+        m_cards.at(i)->setCurrent(false);
         m_cards.at(i)->hide();
-    m_noResponses->setVisible(responses.isEmpty());
-    m_responsesTitle->setText(
-        responses.isEmpty() ? tr("Responses") : tr("Responses (%1)").arg(responses.size()));
+    }
+    m_noResponses->setVisible(m_shownResponseIds.isEmpty());
+    m_responsesTitle->setText(m_shownResponseIds.isEmpty()
+            ? tr("Responses")
+            : tr("Responses (%1)").arg(m_shownResponseIds.size()));
     m_responsesArea->verticalScrollBar()->setValue(0);
+
+    // Start at the first unscored response.
+    int first = m_shownResponseIds.isEmpty() ? -1 : 0;
+    for (int position = 0; position < m_shownResponseIds.size(); ++position) {
+        if (!m_session->rating(m_shownResponseIds.at(position))) {
+            first = position;
+            break;
+        }
+    }
+    m_currentResponse = -1;
+    setCurrentResponse(first);
+    renderValues();
 
     m_revealAction->setChecked(false);
     m_revealed = false;
@@ -308,16 +469,160 @@ void RatingPage::showItem(int index)
     emit currentItemChanged(m_index, itemCount());
 }
 
-void RatingPage::showNextItem()
+void RatingPage::renderValues()
 {
-    if (m_index + 1 < m_assignments.size())
-        showItem(m_index + 1);
+    const std::optional<storage::CategoryLabel> label = m_session->label();
+    const QString category = label ? label->category : QString();
+    m_picker->setCategory(category);
+    const int categoryIndex = int(m_categoryIds.indexOf(category));
+    if (categoryIndex >= 0)
+        m_protocolPanel->setCategory(
+            m_categoryNames.at(categoryIndex), m_categoryAnchors.at(categoryIndex));
+    else
+        m_protocolPanel->setCategory({}, {});
+    for (int position = 0; position < m_shownResponseIds.size(); ++position) {
+        auto *selector = qobject_cast<widgets::LikertSelector *>(card(position)->footer());
+        if (selector)
+            selector->setValue(selectorValue(m_session->rating(m_shownResponseIds.at(position))));
+    }
+    int level = 0;
+    if (m_currentResponse >= 0 && m_currentResponse < m_shownResponseIds.size()) {
+        const auto rating = m_session->rating(m_shownResponseIds.at(m_currentResponse));
+        level = rating && rating->score ? *rating->score : 0;
+    }
+    m_protocolPanel->setHighlightedLevel(level);
 }
 
-void RatingPage::showPreviousItem()
+void RatingPage::setCurrentResponse(int position)
 {
-    if (m_index > 0)
-        showItem(m_index - 1);
+    if (position < -1 || position >= m_shownResponseIds.size())
+        return;
+    m_currentResponse = position;
+    for (int i = 0; i < m_cards.size(); ++i)
+        m_cards.at(i)->setCurrent(i == position);
+    if (position >= 0)
+        m_responsesArea->ensureWidgetVisible(m_cards.at(position), 0, 10);
+    renderValues();
+}
+
+void RatingPage::moveResponse(int delta)
+{
+    const int count = int(m_shownResponseIds.size());
+    if (count == 0)
+        return;
+    setCurrentResponse(((std::max(m_currentResponse, 0) + delta) % count + count) % count);
+}
+
+void RatingPage::scoreCurrent(int value)
+{
+    scoreResponse(m_currentResponse, value);
+}
+
+void RatingPage::scoreResponse(int position, int value)
+{
+    if (position < 0 || position >= m_shownResponseIds.size())
+        return;
+    if (position != m_currentResponse)
+        setCurrentResponse(position);
+    const qint64 responseId = m_shownResponseIds.at(position);
+    const bool stored = value == widgets::LikertSelector::CannotAssess
+        ? m_session->setCannotAssess(responseId)
+        : m_session->setScore(responseId, value);
+    if (!stored)
+        return;
+    // On to the next unscored response, if any.
+    const int count = int(m_shownResponseIds.size());
+    for (int step = 1; step < count; ++step) {
+        const int next = (position + step) % count;
+        if (!m_session->rating(m_shownResponseIds.at(next))) {
+            setCurrentResponse(next);
+            return;
+        }
+    }
+}
+
+void RatingPage::finishItem()
+{
+    if (m_index < 0)
+        return;
+    if (!m_session->isCurrentItemComplete() && m_warnedIndex != m_index) {
+        m_warnedIndex = m_index;
+        QStringList missing;
+        if (!m_session->label())
+            missing << tr("the category");
+        for (int position = 0; position < m_shownResponseIds.size(); ++position)
+            if (!m_session->rating(m_shownResponseIds.at(position)))
+                missing << tr("Response %1").arg(presentationLabel(position));
+        m_status->setText(tr("Not rated yet: %1. Press Enter again to move on anyway.")
+                              .arg(QLocale().createSeparatedList(missing)));
+        return;
+    }
+    if (m_index + 1 < itemCount()) {
+        m_status->setText(tr("Signed in as %1.").arg(m_rater.name));
+        showItem(m_index + 1);
+    } else {
+        m_status->setText(tr("That was your last item. %1 of %2 are done.")
+                              .arg(m_session->finishedCount())
+                              .arg(itemCount()));
+    }
+}
+
+void RatingPage::setupProtocol()
+{
+    m_categoryIds.clear();
+    m_categoryNames.clear();
+    m_categoryAnchors.clear();
+    qDeleteAll(m_categoryActions);
+    m_categoryActions.clear();
+    QList<widgets::CategoryPicker::Entry> entries;
+    QStringList levelNames;
+    QStringList keys;
+    if (m_study) {
+        const protocol::Protocol protocol = m_study->currentProtocol();
+        for (const protocol::Level &level : protocol.levels)
+            levelNames << level.name;
+        for (const protocol::Category &category : protocol.categories) {
+            entries.append({ category.id, category.name, category.description, category.key });
+            m_categoryIds << category.id;
+            m_categoryNames << category.name;
+            m_categoryAnchors << category.anchors;
+            if (category.key.isNull())
+                continue;
+            keys << QString(category.key.toUpper());
+            QAction *action = keyAction(tr("Category %1").arg(category.name),
+                { QKeySequence(QString(category.key.toUpper())) }, this);
+            const QString id = category.id;
+            connect(action, &QAction::triggered, this, [this, id] { m_session->setCategory(id); });
+            m_categoryActions.append(action);
+        }
+    }
+    m_picker->setEntries(entries);
+    m_protocolPanel->setLevelNames(levelNames);
+    m_protocolPanel->setPlaceholder(
+        tr("Choose the message's category (%1) to see the protocol's anchors for it.")
+            .arg(keys.join(QStringLiteral(", "))));
+    for (widgets::ResponseCard *c : std::as_const(m_cards))
+        if (auto *selector = qobject_cast<widgets::LikertSelector *>(c->footer()))
+            selector->setLevelNames(levelNames);
+    m_hints->setText(tr("<b>%1</b> category &nbsp;·&nbsp; <b>1</b>–<b>5</b> score &nbsp;·&nbsp; "
+                        "<b>0</b> cannot assess &nbsp;·&nbsp; <b>J</b>/<b>K</b> or "
+                        "<b>Tab</b> next/previous response &nbsp;·&nbsp; <b>Enter</b> next item "
+                        "&nbsp;·&nbsp; <b>Backspace</b> previous item &nbsp;·&nbsp; <b>F</b> flag "
+                        "&nbsp;·&nbsp; <b>Ctrl+Z</b> undo")
+                         .arg(keys.join(QLatin1Char(' '))));
+}
+
+void RatingPage::showError(const QString &message)
+{
+    m_errorBanner->showMessage(widgets::MessageBanner::Kind::Error,
+        tr("Your last change was not saved, and the previous value is kept. %1").arg(message));
+}
+
+void RatingPage::updateProgress()
+{
+    m_progress->setRange(0, std::max(1, itemCount()));
+    m_progress->setValue(m_session->finishedCount());
+    m_progress->setVisible(itemCount() > 0);
 }
 
 void RatingPage::showEvent(QShowEvent *event)
@@ -345,8 +650,16 @@ bool RatingPage::eventFilter(QObject *watched, QEvent *event)
 void RatingPage::updateActions()
 {
     const bool active = isVisible() && m_study;
+    const bool rating = active && m_index >= 0;
     m_previousAction->setEnabled(active && m_index > 0);
-    m_nextAction->setEnabled(active && m_index >= 0 && m_index + 1 < m_assignments.size());
+    m_nextAction->setEnabled(active && m_index >= 0 && m_index + 1 < itemCount());
+    for (QAction *action : std::as_const(m_scoreActions))
+        action->setEnabled(rating);
+    for (QAction *action : std::as_const(m_categoryActions))
+        action->setEnabled(rating);
+    for (QAction *action : { m_finishAction, m_flagAction, m_nextResponseAction,
+             m_previousResponseAction, m_clearAction })
+        action->setEnabled(rating);
     m_overviewAction->setEnabled(active);
     m_revealAction->setEnabled(active && m_blurred && m_index >= 0);
     m_revealButton->setVisible(m_blurred);
@@ -371,6 +684,16 @@ widgets::ResponseCard *RatingPage::card(int position)
         auto *c = new widgets::ResponseCard(m_responsesArea->widget());
         c->setMaximumTextHeight(cardTextHeight());
         c->setTextBlurred(m_blurred && !m_revealed);
+        auto *selector = new widgets::LikertSelector(c);
+        if (m_study) {
+            QStringList names;
+            for (const protocol::Level &level : m_study->currentProtocol().levels)
+                names << level.name;
+            selector->setLevelNames(names);
+        }
+        c->setFooter(selector);
+        connect(selector, &widgets::LikertSelector::valueRequested, this,
+            [this, c](int value) { scoreResponse(int(m_cards.indexOf(c)), value); });
         // Before the stretch at the end of the column.
         m_cardsLayout->insertWidget(m_cardsLayout->count() - 1, c);
         m_cards.append(c);

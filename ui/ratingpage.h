@@ -6,6 +6,7 @@
 
 class QAction;
 class QLabel;
+class QProgressBar;
 class QScrollArea;
 class QStackedWidget;
 class QToolButton;
@@ -15,17 +16,24 @@ namespace cr::storage {
 class Study;
 }
 namespace cr::widgets {
+class CategoryPicker;
 class MessageBanner;
 class MessageView;
+class ProtocolPanel;
 class ResponseCard;
 } // namespace cr::widgets
 
 namespace cr::ui {
 
+class RatingSession;
+
 /// One rater's work, one assigned item at a time: the crisis message on the left,
 /// the candidate responses on the right as cards labelled "Response A", "B"… in an
 /// order shuffled by the assignment's seed. Blinded: nothing on this page ever
-/// shows which model wrote a response. Scoring is added by the rating workspace.
+/// shows which model wrote a response. The rater labels the message's category and
+/// scores each response 1–5 (or "cannot assess"), keyboard first; every value is shown
+/// only once the RatingSession has stored it. The protocol's anchors for the chosen
+/// category sit beside the responses.
 ///
 /// Threading: GUI thread only; reads the study synchronously (one item per move).
 class RatingPage final : public QWidget {
@@ -35,7 +43,7 @@ public:
     ~RatingPage() override;
 
     /// Signs `rater` in on `study` (not owned: it must outlive the page or be
-    /// detached with clear()) and shows the rater's first assignment.
+    /// detached with clear()) and shows the rater's first unfinished assignment.
     void start(storage::Study *study, const storage::Rater &rater);
     void clear();
 
@@ -43,13 +51,23 @@ public:
     qint64 raterId() const { return m_rater.id; }
     /// Index of the shown assignment, -1 when the rater has none.
     int currentIndex() const { return m_index; }
-    int itemCount() const { return int(m_assignments.size()); }
+    int itemCount() const;
     /// Response ids in display order (position 0 is "Response A").
     QList<qint64> shownResponseIds() const { return m_shownResponseIds; }
+    /// Display position of the response keyboard actions apply to; -1 when none.
+    int currentResponse() const { return m_currentResponse; }
+    void setCurrentResponse(int position);
+
+    RatingSession *session() const { return m_session; }
+    /// The last status message (warnings such as "Response B is not rated yet").
+    QString statusMessage() const;
 
     QAction *previousItemAction() const { return m_previousAction; }
     QAction *nextItemAction() const { return m_nextAction; }
     QAction *overviewAction() const { return m_overviewAction; }
+    /// Enter: next item, marking this one done; warns once when something is unrated.
+    QAction *finishItemAction() const { return m_finishAction; }
+    QAction *flagAction() const { return m_flagAction; }
 
     bool isTextBlurred() const { return m_blurred; }
     void setTextBlurred(bool blurred);
@@ -57,6 +75,8 @@ public:
     void showItem(int index);
     void showNextItem();
     void showPreviousItem();
+    /// Enter: moves on when the item is complete, or after one warning.
+    void finishItem();
 
 signals:
     void currentItemChanged(int index, int count);
@@ -68,6 +88,14 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    void renderItem(int index);
+    void renderValues();
+    void scoreCurrent(int value);
+    void scoreResponse(int position, int value);
+    void moveResponse(int delta);
+    void setupProtocol();
+    void showError(const QString &message);
+    void updateProgress();
     void updateActions();
     void applyBlur();
     widgets::ResponseCard *card(int position);
@@ -76,9 +104,14 @@ private:
 
     storage::Study *m_study = nullptr;
     storage::Rater m_rater;
-    QList<storage::Assignment> m_assignments;
+    RatingSession *m_session;
     QList<qint64> m_shownResponseIds;
+    QStringList m_categoryIds;
+    QList<QStringList> m_categoryAnchors;
+    QStringList m_categoryNames;
     int m_index = -1;
+    int m_currentResponse = -1;
+    int m_warnedIndex = -1;
     bool m_blurred = false;
     bool m_revealed = false;
 
@@ -86,6 +119,19 @@ private:
     QAction *m_nextAction;
     QAction *m_overviewAction;
     QAction *m_revealAction;
+    QAction *m_finishAction;
+    QAction *m_flagAction;
+    QAction *m_nextResponseAction;
+    QAction *m_previousResponseAction;
+    QAction *m_clearAction;
+    QList<QAction *> m_scoreActions;
+    QList<QAction *> m_categoryActions;
+    widgets::MessageBanner *m_errorBanner;
+    widgets::CategoryPicker *m_picker;
+    widgets::ProtocolPanel *m_protocolPanel;
+    QProgressBar *m_progress;
+    QLabel *m_flagged;
+    QLabel *m_hints;
     widgets::MessageBanner *m_contentNote;
     QStackedWidget *m_stack;
     QLabel *m_position;

@@ -4,6 +4,7 @@
 #include <QEvent>
 #include <QGraphicsBlurEffect>
 #include <QLabel>
+#include <QPainter>
 #include <QScrollBar>
 #include <QTextBrowser>
 #include <QVBoxLayout>
@@ -100,6 +101,43 @@ void ResponseCard::setTextBlurred(bool blurred)
     }
     m_text->setTextInteractionFlags(
         blurred ? Qt::NoTextInteraction : Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+}
+
+void ResponseCard::setFooter(QWidget *widget)
+{
+    if (widget == m_footer)
+        return;
+    delete m_footer;
+    m_footer = widget;
+    if (widget) {
+        widget->setParent(this);
+        static_cast<QVBoxLayout *>(layout())->addWidget(widget);
+        widget->show();
+    }
+}
+
+void ResponseCard::setCurrent(bool current)
+{
+    if (current == m_current)
+        return;
+    m_current = current;
+    QFont titleFont = m_title->font();
+    titleFont.setUnderline(current);
+    m_title->setFont(titleFont);
+    update();
+}
+
+void ResponseCard::paintEvent(QPaintEvent *event)
+{
+    QFrame::paintEvent(event);
+    if (!m_current)
+        return;
+    QPainter painter(this);
+    QPen pen(palette().color(QPalette::Highlight));
+    pen.setWidth(3);
+    painter.setPen(pen);
+    painter.setBrush(Qt::NoBrush);
+    painter.drawRect(rect().adjusted(1, 1, -2, -2));
 }
 
 void ResponseCard::changeEvent(QEvent *event)

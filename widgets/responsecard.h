@@ -29,17 +29,28 @@ public:
 
     QTextBrowser *textView() const { return m_text; }
 
+    /// Puts `widget` (for example a score selector) below the text; the card owns it.
+    void setFooter(QWidget *widget);
+    QWidget *footer() const { return m_footer; }
+
+    /// Marks the card as the one keyboard actions apply to (drawn highlighted).
+    bool isCurrent() const { return m_current; }
+    void setCurrent(bool current);
+
 protected:
     void changeEvent(QEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
+    void paintEvent(QPaintEvent *event) override;
 
 private:
     void updateTextHeight();
 
     QLabel *m_title;
     QTextBrowser *m_text;
+    QWidget *m_footer = nullptr;
     int m_maximumTextHeight = 360;
     bool m_blurred = false;
+    bool m_current = false;
 };
 
 } // namespace cr::widgets

@@ -2,8 +2,12 @@
 #include "teststudy.h"
 #include "ui/presentation.h"
 #include "ui/ratingpage.h"
+#include "ui/ratingsession.h"
 #include "ui/settings.h"
+#include "widgets/categorypicker.h"
+#include "widgets/likertselector.h"
 #include "widgets/messageview.h"
+#include "widgets/protocolpanel.h"
 #include "widgets/responsecard.h"
 
 #include <QAbstractButton>
@@ -118,8 +122,17 @@ private slots:
         for (int i = 0; i < page.itemCount(); ++i) {
             page.showItem(i);
             QCOMPARE(page.currentIndex(), i);
+            // With a label and a score the rating widgets show text too (anchors, levels):
+            // the check covers them. One score only, so no item becomes finished.
+            QVERIFY(page.session()->setCategory(QStringLiteral("self-harm")));
+            QVERIFY(page.session()->setScore(page.shownResponseIds().first(), 2));
+            QCOMPARE(page.findChildren<cr::widgets::LikertSelector *>().size(), 3);
+            QVERIFY(page.findChild<cr::widgets::CategoryPicker *>()->isVisibleTo(&page));
+            QCOMPARE(page.findChild<cr::widgets::ProtocolPanel *>()->categoryName(),
+                QStringLiteral("Self-harm"));
             const QStringList strings = visibleStrings(page);
             QVERIFY(strings.join(QLatin1Char('\n')).contains(QStringLiteral("Response C")));
+            QVERIFY(strings.join(QLatin1Char('\n')).contains(QStringLiteral("Cannot assess")));
             for (const QString &model : crtest::modelNames())
                 for (const QString &s : strings)
                     QVERIFY2(!s.contains(model, Qt::CaseInsensitive),

@@ -1,0 +1,161 @@
+#include "storage/repositories.h"
+#include "teststudy.h"
+#include "ui/ratingsession.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUndoStack>
+
+using cr::ui::RatingSession;
+namespace storage = cr::storage;
+
+class TestRatingSession : public QObject {
+    Q_OBJECT
+private slots:
+    void init()
+    {
+        m_dir = std::make_unique<QTemporaryDir>();
+        QVERIFY(m_dir->isValid());
+        m_study = crtest::createStudy(m_dir->path(), 3, &m_path);
+        QVERIFY(m_study);
+        m_ana = *storage::RaterRepository(*m_study).byName(QStringLiteral("ana"));
+    }
+    void cleanup()
+    {
+        m_study.reset();
+        m_dir.reset();
+    }
+
+    void startsAtFirstUnfinishedAssignment()
+    {
+        RatingSession session;
+        session.start(m_study.get(), m_ana);
+        QCOMPARE(session.itemCount(), 3);
+        QCOMPARE(session.firstUnfinishedIndex(), 0);
+        storage::Error error;
+        const auto assignments = storage::AssignmentRepository(*m_study).forRater(m_ana.id);
+        QVERIFY(storage::AssignmentRepository(*m_study).setStatus(
+            assignments.at(0).id, QStringLiteral("done"), &error));
+        session.start(m_study.get(), m_ana);
+        QCOMPARE(session.firstUnfinishedIndex(), 1);
+    }
+
+    void scoreIsStoredAndUndoRestoresThePreviousValue()
+    {
+        RatingSession session;
+        session.start(m_study.get(), m_ana);
+        QSignalSpy saved(&session, &RatingSession::ratingSaved);
+        session.setCurrentIndex(0);
+        const qint64 response = session.responseIds().at(1);
+        const storage::RatingRepository ratings(*m_study);
+        const qint64 events = storage::EventLog(*m_study).count();
+
+        QVERIFY(session.setScore(response, 2));
+        QCOMPARE(ratings.responseRating(response, m_ana.id)->score, std::optional<int>(2));
+        QVERIFY(ratings.responseRating(response, m_ana.id)->secondsSpent.has_value());
+        QVERIFY(session.setScore(response, 4));
+        QCOMPARE(ratings.responseRating(response, m_ana.id)->score, std::optional<int>(4));
+        QCOMPARE(saved.count(), 2);
+        QCOMPARE(session.undoStack()->count(), 2);
+
+        session.undoStack()->undo();
+        QCOMPARE(ratings.responseRating(response, m_ana.id)->score, std::optional<int>(2));
+        QCOMPARE(session.rating(response)->score, std::optional<int>(2));
+        session.undoStack()->undo();
+        QVERIFY(!ratings.responseRating(response, m_ana.id));
+        QVERIFY(!session.rating(response));
+        session.undoStack()->redo();
+        QCOMPARE(ratings.responseRating(response, m_ana.id)->score, std::optional<int>(2));
+        // Every write, undo and redo included, is in the audit log (with status changes).
+        QVERIFY(storage::EventLog(*m_study).count() >= events + 5);
+
+        QVERIFY(session.setCannotAssess(response));
+        QVERIFY(ratings.responseRating(response, m_ana.id)->cannotAssess);
+        QVERIFY(!ratings.responseRating(response, m_ana.id)->score);
+        session.undoStack()->undo();
+        QCOMPARE(ratings.responseRating(response, m_ana.id)->score, std::optional<int>(2));
+    }
+
+    void categoryUndoAndStatus()
+    {
+        RatingSession session;
+        session.start(m_study.get(), m_ana);
+        session.setCurrentIndex(0);
+        const qint64 item = session.currentItemId();
+        const storage::RatingRepository ratings(*m_study);
+        QVERIFY(session.setCategory(QStringLiteral("self-harm")));
+        QVERIFY(session.setCategory(QStringLiteral("anxiety_crisis")));
+        QCOMPARE(ratings.categoryLabel(item, m_ana.id)->category, QStringLiteral("anxiety_crisis"));
+        for (qint64 response : session.responseIds())
+            QVERIFY(session.setScore(response, 3));
+        QVERIFY(session.isCurrentItemComplete());
+        QCOMPARE(storage::AssignmentRepository(*m_study).forRater(m_ana.id).at(0).status,
+            QStringLiteral("done"));
+
+        // Undo from another item goes back to the item it changes.
+        session.setCurrentIndex(2);
+        QSignalSpy changed(&session, &RatingSession::itemChanged);
+        session.undoStack()->undo();
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(session.currentIndex(), 0);
+        QCOMPARE(storage::AssignmentRepository(*m_study).forRater(m_ana.id).at(0).status,
+            QStringLiteral("in_progress"));
+        session.undoStack()->undo();
+        session.undoStack()->undo();
+        session.undoStack()->undo();
+        QCOMPARE(ratings.categoryLabel(item, m_ana.id)->category, QStringLiteral("self-harm"));
+        session.undoStack()->undo();
+        QVERIFY(!ratings.categoryLabel(item, m_ana.id));
+        QVERIFY(!session.label());
+    }
+
+    void failedWriteKeepsTheOldValueAndSaysWhy()
+    {
+        RatingSession session;
+        session.start(m_study.get(), m_ana);
+        session.setCurrentIndex(0);
+        QSignalSpy failed(&session, &RatingSession::writeFailed);
+        QSignalSpy saved(&session, &RatingSession::labelSaved);
+        QVERIFY(session.setCategory(QStringLiteral("self-harm")));
+        QVERIFY(!session.setCategory(QStringLiteral("no-such-category")));
+        QCOMPARE(failed.count(), 1);
+        QVERIFY(!session.errorString().isEmpty());
+        QCOMPARE(saved.count(), 1);
+        QCOMPARE(session.label()->category, QStringLiteral("self-harm"));
+        QCOMPARE(session.undoStack()->count(), 1); // the failed action is not undoable
+        QVERIFY(!session.setScore(987654, 3)); // no such response
+        QCOMPARE(failed.count(), 2);
+        QCOMPARE(session.undoStack()->count(), 1);
+    }
+
+    void neverLoadsAnotherRatersValues()
+    {
+        RatingSession session;
+        session.start(m_study.get(), m_ana);
+        session.setCurrentIndex(0);
+        const auto judge = storage::RaterRepository(*m_study).byName(QStringLiteral("judge"));
+        storage::Error error;
+        storage::ResponseRating other;
+        other.responseId = session.responseIds().first();
+        other.raterId = judge->id;
+        other.score = 1;
+        QVERIFY2(storage::RatingRepository(*m_study).setResponseRating(other, &error),
+            qPrintable(error.message));
+        QVERIFY(storage::RatingRepository(*m_study).setCategoryLabel(
+            { session.currentItemId(), judge->id, QStringLiteral("no_crisis"), {} }, &error));
+        session.setCurrentIndex(0);
+        QVERIFY(!session.rating(other.responseId));
+        QVERIFY(!session.label());
+        QCOMPARE(session.unratedCount(), int(session.responseIds().size()));
+    }
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QString m_path;
+    std::unique_ptr<storage::Study> m_study;
+    storage::Rater m_ana;
+};
+
+QTEST_MAIN(TestRatingSession)
+#include "tst_ratingsession.moc"

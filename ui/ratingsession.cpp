@@ -1,0 +1,349 @@
+#include "ui/ratingsession.h"
+
+#include "storage/repositories.h"
+#include "storage/study.h"
+#include "ui/presentation.h"
+
+#include <QUndoCommand>
+#include <QUndoStack>
+#include <algorithm>
+
+namespace cr::ui {
+
+namespace {
+
+const QString statusDone = QStringLiteral("done");
+const QString statusSkipped = QStringLiteral("skipped");
+const QString statusInProgress = QStringLiteral("in_progress");
+const QString statusPending = QStringLiteral("pending");
+
+bool sameRating(const std::optional<storage::ResponseRating> &a,
+    const std::optional<storage::ResponseRating> &b)
+{
+    if (a.has_value() != b.has_value())
+        return false;
+    if (!a)
+        return true;
+    return a->score == b->score && a->cannotAssess == b->cannotAssess
+        && a->checklist == b->checklist && a->rationale == b->rationale;
+}
+
+/// Sets or clears the rater's category label of one item.
+class LabelCommand final : public QUndoCommand {
+public:
+    LabelCommand(RatingSession *session, int index, qint64 itemId,
+        std::optional<storage::CategoryLabel> before, std::optional<storage::CategoryLabel> after,
+        const QString &text)
+        : QUndoCommand(text)
+        , m_session(session)
+        , m_index(index)
+        , m_itemId(itemId)
+        , m_before(std::move(before))
+        , m_after(std::move(after))
+    {
+    }
+    void redo() override { setObsolete(!m_session->applyLabel(m_index, m_itemId, m_after)); }
+    void undo() override { setObsolete(!m_session->applyLabel(m_index, m_itemId, m_before)); }
+
+private:
+    RatingSession *m_session;
+    int m_index;
+    qint64 m_itemId;
+    std::optional<storage::CategoryLabel> m_before;
+    std::optional<storage::CategoryLabel> m_after;
+};
+
+/// Sets or clears the rater's rating of one response.
+class RatingCommand final : public QUndoCommand {
+public:
+    RatingCommand(RatingSession *session, int index, qint64 responseId,
+        std::optional<storage::ResponseRating> before, std::optional<storage::ResponseRating> after,
+        const QString &text)
+        : QUndoCommand(text)
+        , m_session(session)
+        , m_index(index)
+        , m_responseId(responseId)
+        , m_before(std::move(before))
+        , m_after(std::move(after))
+    {
+    }
+    void redo() override { setObsolete(!m_session->applyRating(m_index, m_responseId, m_after)); }
+    void undo() override { setObsolete(!m_session->applyRating(m_index, m_responseId, m_before)); }
+
+private:
+    RatingSession *m_session;
+    int m_index;
+    qint64 m_responseId;
+    std::optional<storage::ResponseRating> m_before;
+    std::optional<storage::ResponseRating> m_after;
+};
+
+} // namespace
+
+RatingSession::RatingSession(QObject *parent)
+    : QObject(parent)
+    , m_undoStack(new QUndoStack(this))
+{
+}
+
+RatingSession::~RatingSession() = default;
+
+void RatingSession::start(storage::Study *study, const storage::Rater &rater)
+{
+    m_undoStack->clear();
+    m_study = study;
+    m_rater = rater;
+    m_assignments = study ? storage::AssignmentRepository(*study).forRater(rater.id)
+                          : QList<storage::Assignment>();
+    m_index = -1;
+    m_responseIds.clear();
+    m_label.reset();
+    m_ratings.clear();
+    m_error = {};
+}
+
+void RatingSession::clear()
+{
+    start(nullptr, {});
+}
+
+int RatingSession::firstUnfinishedIndex() const
+{
+    if (m_assignments.isEmpty())
+        return -1;
+    for (int i = 0; i < m_assignments.size(); ++i) {
+        const QString &status = m_assignments.at(i).status;
+        if (status != statusDone && status != statusSkipped)
+            return i;
+    }
+    return 0;
+}
+
+int RatingSession::finishedCount() const
+{
+    return int(std::count_if(m_assignments.cbegin(), m_assignments.cend(),
+        [](const storage::Assignment &a) { return a.status == statusDone; }));
+}
+
+void RatingSession::setCurrentIndex(int index)
+{
+    if (!m_study || index < 0 || index >= m_assignments.size())
+        return;
+    m_index = index;
+    const storage::Assignment &assignment = m_assignments.at(index);
+    const QList<storage::Response> responses =
+        storage::ItemRepository(*m_study).responses(assignment.itemId);
+    const QList<int> order = presentationOrder(int(responses.size()), assignment.seed);
+    m_responseIds.clear();
+    for (int position : order)
+        m_responseIds.append(responses.at(position).id);
+    const storage::RatingRepository ratings(*m_study);
+    m_label = ratings.categoryLabel(assignment.itemId, m_rater.id);
+    m_ratings.clear();
+    for (const storage::ResponseRating &r : ratings.ratingsForItem(assignment.itemId, m_rater.id))
+        if (r.raterId == m_rater.id)
+            m_ratings.insert(r.responseId, r);
+    m_shown.start();
+    emit itemChanged(index);
+}
+
+const storage::Assignment *RatingSession::currentAssignment() const
+{
+    return m_index >= 0 && m_index < m_assignments.size() ? &m_assignments.at(m_index) : nullptr;
+}
+
+qint64 RatingSession::currentItemId() const
+{
+    const storage::Assignment *a = currentAssignment();
+    return a ? a->itemId : 0;
+}
+
+std::optional<storage::ResponseRating> RatingSession::rating(qint64 responseId) const
+{
+    const auto it = m_ratings.constFind(responseId);
+    if (it == m_ratings.cend())
+        return std::nullopt;
+    return *it;
+}
+
+int RatingSession::unratedCount() const
+{
+    int unrated = 0;
+    for (qint64 id : m_responseIds)
+        unrated += m_ratings.contains(id) ? 0 : 1;
+    return unrated;
+}
+
+bool RatingSession::isCurrentItemComplete() const
+{
+    return currentAssignment() && m_label.has_value() && unratedCount() == 0;
+}
+
+bool RatingSession::setCategory(const QString &categoryId)
+{
+    if (!currentAssignment())
+        return false;
+    storage::CategoryLabel after;
+    after.itemId = currentItemId();
+    after.raterId = m_rater.id;
+    after.category = categoryId;
+    if (m_label) {
+        if (m_label->category == categoryId)
+            return true;
+        after.note = m_label->note;
+    }
+    m_lastApplyOk = false;
+    m_undoStack->push(
+        new LabelCommand(this, m_index, after.itemId, m_label, after, tr("Set Category")));
+    return m_lastApplyOk;
+}
+
+bool RatingSession::clearCategory()
+{
+    if (!currentAssignment() || !m_label)
+        return currentAssignment() != nullptr;
+    m_lastApplyOk = false;
+    m_undoStack->push(new LabelCommand(
+        this, m_index, currentItemId(), m_label, std::nullopt, tr("Clear Category")));
+    return m_lastApplyOk;
+}
+
+bool RatingSession::setScore(qint64 responseId, int score)
+{
+    storage::ResponseRating after = rating(responseId).value_or(storage::ResponseRating {});
+    after.responseId = responseId;
+    after.raterId = m_rater.id;
+    after.score = score;
+    after.cannotAssess = false;
+    after.secondsSpent = secondsOnItem();
+    return pushRating(responseId, after, tr("Score %1").arg(score));
+}
+
+bool RatingSession::setCannotAssess(qint64 responseId)
+{
+    storage::ResponseRating after = rating(responseId).value_or(storage::ResponseRating {});
+    after.responseId = responseId;
+    after.raterId = m_rater.id;
+    after.score.reset();
+    after.cannotAssess = true;
+    after.secondsSpent = secondsOnItem();
+    return pushRating(responseId, after, tr("Cannot Assess"));
+}
+
+bool RatingSession::clearRating(qint64 responseId)
+{
+    return pushRating(responseId, std::nullopt, tr("Clear Score"));
+}
+
+bool RatingSession::pushRating(
+    qint64 responseId, std::optional<storage::ResponseRating> after, const QString &text)
+{
+    if (!currentAssignment())
+        return false;
+    const std::optional<storage::ResponseRating> before = rating(responseId);
+    if (sameRating(before, after))
+        return true;
+    m_lastApplyOk = false;
+    m_undoStack->push(new RatingCommand(this, m_index, responseId, before, std::move(after), text));
+    return m_lastApplyOk;
+}
+
+bool RatingSession::setFlagged(bool flagged)
+{
+    if (!m_study || !currentAssignment())
+        return false;
+    storage::Error error;
+    if (!storage::AssignmentRepository(*m_study).setFlagged(
+            m_assignments.at(m_index).id, flagged, &error)) {
+        fail(error);
+        return false;
+    }
+    m_assignments[m_index].flagged = flagged;
+    emit flagSaved(flagged);
+    return true;
+}
+
+bool RatingSession::applyLabel(
+    int index, qint64 itemId, const std::optional<storage::CategoryLabel> &label)
+{
+    m_lastApplyOk = false;
+    if (!m_study)
+        return false;
+    if (index != m_index)
+        setCurrentIndex(index); // undo shows the item it changes
+    storage::RatingRepository repository(*m_study);
+    storage::Error error;
+    const bool ok = label ? repository.setCategoryLabel(*label, &error)
+                          : repository.clearCategoryLabel(itemId, m_rater.id, &error);
+    if (!ok) {
+        fail(error);
+        return false;
+    }
+    m_label = repository.categoryLabel(itemId, m_rater.id);
+    m_lastApplyOk = true;
+    emit labelSaved(itemId);
+    updateStatus();
+    return true;
+}
+
+bool RatingSession::applyRating(
+    int index, qint64 responseId, const std::optional<storage::ResponseRating> &rating)
+{
+    m_lastApplyOk = false;
+    if (!m_study)
+        return false;
+    if (index != m_index)
+        setCurrentIndex(index);
+    storage::RatingRepository repository(*m_study);
+    storage::Error error;
+    const bool ok = rating ? repository.setResponseRating(*rating, &error)
+                           : repository.clearResponseRating(responseId, m_rater.id, &error);
+    if (!ok) {
+        fail(error);
+        return false;
+    }
+    if (const auto stored = repository.responseRating(responseId, m_rater.id))
+        m_ratings.insert(responseId, *stored);
+    else
+        m_ratings.remove(responseId);
+    m_lastApplyOk = true;
+    emit ratingSaved(responseId);
+    updateStatus();
+    return true;
+}
+
+void RatingSession::fail(const storage::Error &error)
+{
+    m_error = error;
+    emit writeFailed(error.message);
+}
+
+void RatingSession::updateStatus()
+{
+    if (!currentAssignment())
+        return;
+    storage::Assignment &assignment = m_assignments[m_index];
+    QString wanted = statusPending;
+    if (isCurrentItemComplete())
+        wanted = statusDone;
+    else if (m_label || !m_ratings.isEmpty())
+        wanted = statusInProgress;
+    if (assignment.status == statusSkipped && wanted != statusDone)
+        return;
+    if (assignment.status == wanted)
+        return;
+    storage::Error error;
+    if (!storage::AssignmentRepository(*m_study).setStatus(assignment.id, wanted, &error)) {
+        fail(error);
+        return;
+    }
+    assignment.status = wanted;
+    emit statusSaved(m_index, wanted);
+}
+
+double RatingSession::secondsOnItem() const
+{
+    return m_shown.isValid() ? double(m_shown.elapsed()) / 1000.0 : 0.0;
+}
+
+} // namespace cr::ui

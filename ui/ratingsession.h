@@ -1,0 +1,110 @@
+#pragma once
+
+#include "storage/error.h"
+#include "storage/types.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <optional>
+
+class QUndoStack;
+
+namespace cr::storage {
+class Study;
+}
+
+namespace cr::ui {
+
+/// One rater's work on a study: their assignments, the item being rated, their own
+/// ratings of it, and the undo history. Every user action is one QUndoCommand whose
+/// redo()/undo() write through RatingRepository (each write is its own durable
+/// transaction and is logged by the repository). The signals fire only after a write
+/// returned true; on failure writeFailed() carries the message and the stored (old)
+/// value stays what the session reports. Never loads another rater's values.
+///
+/// Threading: GUI thread only; writes synchronously.
+class RatingSession final : public QObject {
+    Q_OBJECT
+public:
+    explicit RatingSession(QObject *parent = nullptr);
+    ~RatingSession() override;
+
+    /// Signs `rater` in on `study` (not owned) and loads their assignments; clears
+    /// the undo history. Does not choose an item: see firstUnfinishedIndex().
+    void start(storage::Study *study, const storage::Rater &rater);
+    void clear();
+
+    storage::Study *study() const { return m_study; }
+    const storage::Rater &rater() const { return m_rater; }
+    QUndoStack *undoStack() const { return m_undoStack; }
+
+    const QList<storage::Assignment> &assignments() const { return m_assignments; }
+    int itemCount() const { return int(m_assignments.size()); }
+    /// Index of the first assignment neither done nor skipped; 0 when all are
+    /// finished; -1 when there are none.
+    int firstUnfinishedIndex() const;
+    int finishedCount() const;
+
+    int currentIndex() const { return m_index; }
+    /// Shows assignment `index`: loads its responses in the rater's shuffled order and
+    /// the rater's own label and ratings, restarts the time-spent clock.
+    void setCurrentIndex(int index);
+    const storage::Assignment *currentAssignment() const;
+    qint64 currentItemId() const;
+    /// Response ids in display order (position 0 is "Response A").
+    QList<qint64> responseIds() const { return m_responseIds; }
+
+    /// The rater's stored label / rating on the current item.
+    std::optional<storage::CategoryLabel> label() const { return m_label; }
+    std::optional<storage::ResponseRating> rating(qint64 responseId) const;
+    /// Responses of the current item without a score or "cannot assess".
+    int unratedCount() const;
+    bool isCurrentItemComplete() const;
+
+    // User actions on the current item (undoable). Return whether the value was stored.
+    bool setCategory(const QString &categoryId);
+    bool clearCategory();
+    bool setScore(qint64 responseId, int score);
+    bool setCannotAssess(qint64 responseId);
+    bool clearRating(qint64 responseId);
+    /// Flag for discussion (not part of the undo history).
+    bool setFlagged(bool flagged);
+
+    QString errorString() const { return m_error.message; }
+
+    // Used by the undo commands.
+    bool applyLabel(int index, qint64 itemId, const std::optional<storage::CategoryLabel> &label);
+    bool applyRating(
+        int index, qint64 responseId, const std::optional<storage::ResponseRating> &rating);
+
+signals:
+    void itemChanged(int index);
+    void labelSaved(qint64 itemId);
+    void ratingSaved(qint64 responseId);
+    void flagSaved(bool flagged);
+    void statusSaved(int index, const QString &status);
+    void writeFailed(const QString &message);
+
+private:
+    bool pushRating(
+        qint64 responseId, std::optional<storage::ResponseRating> after, const QString &text);
+    void fail(const storage::Error &error);
+    void updateStatus();
+    double secondsOnItem() const;
+
+    storage::Study *m_study = nullptr;
+    storage::Rater m_rater;
+    QList<storage::Assignment> m_assignments;
+    int m_index = -1;
+    QList<qint64> m_responseIds;
+    std::optional<storage::CategoryLabel> m_label;
+    QHash<qint64, storage::ResponseRating> m_ratings;
+    QElapsedTimer m_shown;
+    QUndoStack *m_undoStack;
+    storage::Error m_error;
+    bool m_lastApplyOk = false;
+};
+
+} // namespace cr::ui
