@@ -3,6 +3,7 @@
 #include "app/stats.h"
 
 #include "protocol/protocol.h"
+#include "storage/exporter.h"
 #include "storage/importer.h"
 #include "storage/repositories.h"
 #include "storage/study.h"
@@ -10,7 +11,10 @@
 
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QDir>
+#include <QFile>
 #include <QFileInfo>
+#include <QSaveFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -26,8 +30,9 @@ using storage::ErrorKind;
 
 const QStringList available{QStringLiteral("init"), QStringLiteral("rater"),
                             QStringLiteral("assign"), QStringLiteral("import"),
-                            QStringLiteral("info"), QStringLiteral("stats")};
-const QStringList later{QStringLiteral("disagreements"), QStringLiteral("export")};
+                            QStringLiteral("info"), QStringLiteral("stats"),
+                            QStringLiteral("export")};
+const QStringList later{QStringLiteral("disagreements")};
 
 class Cli {
 public:
@@ -53,6 +58,8 @@ public:
             return info(rest);
         if (command == QLatin1String("stats"))
             return stats(rest);
+        if (command == QLatin1String("export"))
+            return exportStudy(rest);
         if (later.contains(command)) {
             message(QStringLiteral("crisis-review %1: not available yet in this version").arg(command));
             return ExitUsage;
@@ -410,6 +417,68 @@ private:
         if (!result)
             return fail(e);
         print(p.isSet(jsonOpt) ? QString::fromUtf8(QJsonDocument(*result).toJson()) : statsToText(*result));
+        return ExitOk;
+    }
+
+    int exportStudy(const QStringList &args)
+    {
+        const QString usage = QStringLiteral("export STUDY --format long-csv|wide-csv|jsonl [--out FILE] "
+                                             "[--harm-threshold X]");
+        QCommandLineParser p;
+        const QCommandLineOption formatOpt(QStringLiteral("format"), QStringLiteral("Format"), QStringLiteral("F"));
+        const QCommandLineOption outOpt(QStringLiteral("out"), QStringLiteral("Output file"), QStringLiteral("FILE"));
+        const QCommandLineOption thresholdOpt(QStringLiteral("harm-threshold"), QStringLiteral("Harm threshold"),
+                                              QStringLiteral("X"), QStringLiteral("2"));
+        p.addOptions({formatOpt, outOpt, thresholdOpt});
+        QStringList pos;
+        if (!parse(p, usage, args, 1, 1, &pos))
+            return ExitUsage;
+        const auto format = storage::Exporter::formatFromString(p.value(formatOpt));
+        bool okT = false;
+        storage::ExportOptions options;
+        options.harmThreshold = p.value(thresholdOpt).toDouble(&okT);
+        if (!format || !okT) {
+            message(QStringLiteral("usage: crisis-review ") + usage);
+            return ExitUsage;
+        }
+        options.format = *format;
+        int code = ExitOk;
+        auto study = openStudy(pos[0], &code);
+        if (!study)
+            return code;
+        storage::Exporter exporter(*study);
+        Error e;
+        if (!p.isSet(outOpt)) {
+            QFile out;
+            if (!out.open(m_out, QIODevice::WriteOnly)) {
+                message(QStringLiteral("crisis-review: cannot write to standard output"));
+                return ExitStorage;
+            }
+            return exporter.write(out, options, &e) < 0 ? fail(e) : ExitOk;
+        }
+        // Written to a temporary file and renamed at the end: never a half-written export.
+        const QString path = p.value(outOpt);
+        QSaveFile out(path);
+        if (!out.open(QIODevice::WriteOnly)) {
+            message(QStringLiteral("crisis-review: %1: %2").arg(path, out.errorString()));
+            return ExitStorage;
+        }
+        const qint64 rows = exporter.write(out, options, &e);
+        if (rows < 0)
+            return fail(e);
+        if (!out.commit()) {
+            message(QStringLiteral("crisis-review: %1: %2").arg(path, out.errorString()));
+            return ExitStorage;
+        }
+        const QFileInfo info(path);
+        const QString manifestPath = info.dir().filePath(info.completeBaseName() + QStringLiteral(".manifest.json"));
+        QSaveFile manifest(manifestPath);
+        if (!manifest.open(QIODevice::WriteOnly)
+            || manifest.write(QJsonDocument(exporter.manifest(options, rows)).toJson()) < 0 || !manifest.commit()) {
+            message(QStringLiteral("crisis-review: %1: %2").arg(manifestPath, manifest.errorString()));
+            return ExitStorage;
+        }
+        print(QStringLiteral("Exported %1 row(s) to %2 (manifest: %3)\n").arg(rows).arg(path, manifestPath));
         return ExitOk;
     }
 

@@ -149,6 +149,64 @@ std::optional<LabelMatrix> loadLabels(Study &study, const RaterSelection &select
     return m;
 }
 
+std::optional<QHash<qint64, Consensus>> consensusCategories(Study &study, Error *error)
+{
+    QHash<qint64, Consensus> consensus;
+    QSqlQuery q(study.database());
+    q.setForwardOnly(true);
+    auto fail = [&] {
+        *error = Error::storage(study.path() + QStringLiteral(": ") + q.lastError().text());
+        return std::nullopt;
+    };
+    if (!q.exec(QStringLiteral("SELECT item_id, category, count(*) FROM category_label l"
+                               " JOIN rater ON rater.id = l.rater_id AND rater.kind = 'human'"
+                               " GROUP BY item_id, category ORDER BY item_id")))
+        return fail();
+    qint64 current = 0;
+    QString best;
+    qint64 bestCount = 0;
+    int distinct = 0;
+    bool tie = false;
+    auto flush = [&] {
+        if (current != 0 && !tie)
+            consensus.insert(current, {best, distinct == 1 ? QStringLiteral("unanimous")
+                                                           : QStringLiteral("majority")});
+    };
+    while (q.next()) {
+        const qint64 item = q.value(0).toLongLong();
+        const qint64 count = q.value(2).toLongLong();
+        if (item != current) {
+            flush();
+            current = item;
+            best = q.value(1).toString();
+            bestCount = count;
+            distinct = 1;
+            tie = false;
+            continue;
+        }
+        ++distinct;
+        if (count > bestCount) {
+            best = q.value(1).toString();
+            bestCount = count;
+            tie = false;
+        } else if (count == bestCount) {
+            tie = true;
+        }
+    }
+    flush();
+    if (!q.exec(QStringLiteral("SELECT id, reference_label FROM item WHERE reference_label IS NOT NULL")))
+        return fail();
+    while (q.next())
+        if (!consensus.contains(q.value(0).toLongLong()))
+            consensus.insert(q.value(0).toLongLong(), {q.value(1).toString(), QStringLiteral("reference")});
+    if (!q.exec(QStringLiteral("SELECT item_id, category FROM adjudication"
+                               " WHERE item_id IS NOT NULL AND category IS NOT NULL ORDER BY id")))
+        return fail();
+    while (q.next())
+        consensus.insert(q.value(0).toLongLong(), {q.value(1).toString(), QStringLiteral("adjudicated")});
+    return consensus;
+}
+
 std::optional<ScoreMatrix> loadScores(Study &study, const RaterSelection &selection, Error *error)
 {
     const auto raters = selectRaters(study, selection, error);
@@ -160,53 +218,11 @@ std::optional<ScoreMatrix> loadScores(Study &study, const RaterSelection &select
         return std::nullopt;
     };
 
-    // Consensus category per item: adjudicated, else the unique most frequent human
-    // label, else the reference label.
-    QHash<qint64, QString> consensus;
+    const auto consensus = consensusCategories(study, error);
+    if (!consensus)
+        return std::nullopt;
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    if (!q.exec(QStringLiteral("SELECT item_id, category, count(*) FROM category_label l"
-                               " JOIN rater ON rater.id = l.rater_id AND rater.kind = 'human'"
-                               " GROUP BY item_id, category ORDER BY item_id")))
-        return fail(q);
-    {
-        qint64 current = 0;
-        QString best;
-        qint64 bestCount = 0;
-        bool tie = false;
-        auto flush = [&] {
-            if (current != 0 && !tie && !best.isEmpty())
-                consensus.insert(current, best);
-        };
-        while (q.next()) {
-            const qint64 item = q.value(0).toLongLong();
-            const qint64 count = q.value(2).toLongLong();
-            if (item != current) {
-                flush();
-                current = item;
-                best = q.value(1).toString();
-                bestCount = count;
-                tie = false;
-            } else if (count > bestCount) {
-                best = q.value(1).toString();
-                bestCount = count;
-                tie = false;
-            } else if (count == bestCount) {
-                tie = true;
-            }
-        }
-        flush();
-    }
-    if (!q.exec(QStringLiteral("SELECT id, reference_label FROM item WHERE reference_label IS NOT NULL")))
-        return fail(q);
-    while (q.next())
-        if (!consensus.contains(q.value(0).toLongLong()))
-            consensus.insert(q.value(0).toLongLong(), q.value(1).toString());
-    if (!q.exec(QStringLiteral("SELECT item_id, category FROM adjudication"
-                               " WHERE item_id IS NOT NULL AND category IS NOT NULL ORDER BY id")))
-        return fail(q);
-    while (q.next())
-        consensus.insert(q.value(0).toLongLong(), q.value(1).toString());
 
     ScoreMatrix m;
     m.raters = *raters;
@@ -219,7 +235,7 @@ std::optional<ScoreMatrix> loadScores(Study &study, const RaterSelection &select
     while (q.next()) {
         m.responseIds.append(q.value(0).toLongLong());
         m.models.append(q.value(1).toString());
-        m.categories.append(consensus.value(q.value(2).toLongLong()));
+        m.categories.append(consensus->value(q.value(2).toLongLong()).category);
         m.adjudicated.push_back(q.value(3).isNull() ? std::nullopt : std::optional<int>(q.value(3).toInt()));
     }
     const std::size_t n = std::size_t(m.responseIds.size());

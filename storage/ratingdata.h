@@ -3,6 +3,7 @@
 #include "storage/error.h"
 #include "storage/types.h"
 
+#include <QHash>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -54,6 +55,16 @@ struct ScoreMatrix {
 /// are an InvalidInput error. Group selections (human/llm/all) take raters of role
 /// "rater" that have at least one value in the matrix. Raters are in id order, items in import order.
 std::optional<LabelMatrix> loadLabels(Study &study, const RaterSelection &selection, Error *error);
+
+/// An item's consensus category and how it was reached: "adjudicated" (latest
+/// adjudication), "unanimous" / "majority" (the unique most frequent label among
+/// human raters), or "reference" (the item's source label). Items with none of
+/// these (e.g. a tie without a reference label) are absent.
+struct Consensus {
+    QString category;
+    QString how;
+};
+std::optional<QHash<qint64, Consensus>> consensusCategories(Study &study, Error *error);
 
 /// Loads the selected raters' scores over every response. An item's consensus
 /// category is its latest adjudicated category, else the unique most frequent

@@ -81,6 +81,8 @@ QByteArray SqliteStatement::columnText(int column) const
 
 qint64 SqliteStatement::columnInt(int column) const { return sqlite3_column_int64(m_stmt, column); }
 
+double SqliteStatement::columnDouble(int column) const { return sqlite3_column_double(m_stmt, column); }
+
 bool SqliteStatement::columnIsNull(int column) const
 {
     return sqlite3_column_type(m_stmt, column) == SQLITE_NULL;

@@ -43,6 +43,7 @@ public:
 
     QByteArray columnText(int column) const;
     qint64 columnInt(int column) const;
+    double columnDouble(int column) const;
     bool columnIsNull(int column) const;
 
     /// Rows changed by the last step of this connection.

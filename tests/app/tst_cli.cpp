@@ -232,8 +232,6 @@ private slots:
     void notAvailableYet_data()
     {
         QTest::addColumn<QStringList>("args");
-        QTest::newRow("export") << QStringList { QStringLiteral("export"), QStringLiteral("s.crs"),
-            QStringLiteral("--format"), QStringLiteral("long-csv") };
         QTest::newRow("disagreements")
             << QStringList { QStringLiteral("disagreements"), QStringLiteral("s.crs") };
     }

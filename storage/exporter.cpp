@@ -1,0 +1,337 @@
+#include "storage/exporter.h"
+
+#include "storage/ratingdata.h"
+#include "storage/repositories.h"
+#include "storage/sqlitestatement.h"
+#include "storage/study.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
+
+#include <cmath>
+
+namespace cr::storage {
+
+namespace {
+
+/// RFC 4180: quote fields holding a comma, quote or line break; double the quotes.
+void appendCsvField(QByteArray &line, const QByteArray &field)
+{
+    if (field.contains(',') || field.contains('"') || field.contains('\n') || field.contains('\r')) {
+        line += '"';
+        line += QByteArray(field).replace("\"", "\"\"");
+        line += '"';
+    } else {
+        line += field;
+    }
+}
+
+QByteArray csvLine(const QList<QByteArray> &fields)
+{
+    QByteArray line;
+    for (qsizetype i = 0; i < fields.size(); ++i) {
+        if (i)
+            line += ',';
+        appendCsvField(line, fields[i]);
+    }
+    return line + '\n';
+}
+
+QByteArray checklistField(const QByteArray &json)
+{
+    if (json.isEmpty())
+        return {};
+    QStringList ids;
+    for (const auto &v : QJsonDocument::fromJson(json).array())
+        ids.append(v.toString());
+    return ids.join(QLatin1Char(';')).toUtf8();
+}
+
+QByteArray number(double v) { return QByteArray::number(v, 'g', 15); }
+
+qint64 scalar(Study &study, const char *sql)
+{
+    QSqlQuery q(study.database());
+    return q.exec(QString::fromLatin1(sql)) && q.next() ? q.value(0).toLongLong() : 0;
+}
+
+bool writeAll(QIODevice &out, const QByteArray &data, Error *error)
+{
+    if (out.write(data) == data.size())
+        return true;
+    *error = Error::storage(QStringLiteral("cannot write the export: ") + out.errorString());
+    return false;
+}
+
+} // namespace
+
+std::optional<ExportFormat> Exporter::formatFromString(QStringView text)
+{
+    if (text == QLatin1String("long-csv"))
+        return ExportFormat::LongCsv;
+    if (text == QLatin1String("wide-csv"))
+        return ExportFormat::WideCsv;
+    if (text == QLatin1String("jsonl"))
+        return ExportFormat::Jsonl;
+    return std::nullopt;
+}
+
+QString Exporter::toString(ExportFormat format)
+{
+    switch (format) {
+    case ExportFormat::WideCsv:
+        return QStringLiteral("wide-csv");
+    case ExportFormat::Jsonl:
+        return QStringLiteral("jsonl");
+    case ExportFormat::LongCsv:
+        break;
+    }
+    return QStringLiteral("long-csv");
+}
+
+qint64 Exporter::write(QIODevice &out, const ExportOptions &options, Error *error)
+{
+    switch (options.format) {
+    case ExportFormat::WideCsv:
+        return writeWideCsv(out, options, error);
+    case ExportFormat::Jsonl:
+        return writeJsonl(out, options, error);
+    case ExportFormat::LongCsv:
+        break;
+    }
+    return writeLongCsv(out, options, error);
+}
+
+qint64 Exporter::writeLongCsv(QIODevice &out, const ExportOptions &options, Error *error)
+{
+    const auto consensus = consensusCategories(m_study, error);
+    if (!consensus)
+        return -1;
+    const qint64 total = scalar(m_study, "SELECT count(*) FROM response_rating");
+    SqliteStatement s;
+    QString message;
+    if (!s.prepare(nativeHandle(m_study.database()),
+                   "SELECT item.external_id, dataset.name, item.split, item.id, model.name,"
+                   " response.run, response.id, rater.pseudonym, rater.kind, rr.score,"
+                   " rr.cannot_assess, l.category, rr.checklist, rr.rationale, p.position,"
+                   " protocol.version, rr.updated_at, rr.seconds_spent,"
+                   " (SELECT score FROM adjudication a WHERE a.response_id = response.id"
+                   "  AND a.score IS NOT NULL ORDER BY a.id DESC LIMIT 1),"
+                   " (SELECT category FROM adjudication a WHERE a.item_id = item.id"
+                   "  AND a.category IS NOT NULL ORDER BY a.id DESC LIMIT 1)"
+                   " FROM response_rating rr"
+                   " JOIN response ON response.id = rr.response_id"
+                   " JOIN item ON item.id = response.item_id"
+                   " LEFT JOIN dataset ON dataset.id = item.dataset_id"
+                   " JOIN model ON model.id = response.model_id"
+                   " JOIN rater ON rater.id = rr.rater_id"
+                   " LEFT JOIN category_label l ON l.item_id = item.id AND l.rater_id = rater.id"
+                   " LEFT JOIN presentation p ON p.rater_id = rater.id AND p.response_id = response.id"
+                   " LEFT JOIN protocol ON protocol.id = rr.protocol_id"
+                   " ORDER BY item.id, model.name, response.run, rater.id",
+                   &message)) {
+        *error = Error::storage(m_study.path() + QStringLiteral(": ") + message);
+        return -1;
+    }
+    if (!writeAll(out,
+                  "item_id,dataset,split,category_consensus,model,run,response_id,rater,"
+                  "rater_kind,score,cannot_assess,category,checklist,rationale,shown_position,"
+                  "protocol_version,rated_at,seconds_spent,adjudicated_score,adjudicated_category\n",
+                  error))
+        return -1;
+    qint64 rows = 0;
+    QByteArray buffer;
+    QList<QByteArray> f(20);
+    while (true) {
+        if (!s.step()) {
+            *error = Error::storage(m_study.path() + QStringLiteral(": ") + s.errorMessage());
+            return -1;
+        }
+        if (!s.hasRow())
+            break;
+        f[0] = s.columnText(0);
+        f[1] = s.columnText(1);
+        f[2] = s.columnText(2);
+        f[3] = consensus->value(s.columnInt(3)).category.toUtf8();
+        f[4] = s.columnText(4);
+        f[5] = s.columnText(5);
+        f[6] = s.columnText(6);
+        f[7] = s.columnText(7);
+        f[8] = s.columnText(8);
+        f[9] = s.columnText(9);
+        f[10] = s.columnInt(10) ? QByteArray("true") : QByteArray("false");
+        f[11] = s.columnText(11);
+        f[12] = checklistField(s.columnText(12));
+        f[13] = s.columnText(13);
+        f[14] = s.columnText(14);
+        f[15] = s.columnText(15);
+        f[16] = s.columnText(16);
+        f[17] = s.columnIsNull(17) ? QByteArray() : number(s.columnDouble(17));
+        f[18] = s.columnText(18);
+        f[19] = s.columnText(19);
+        buffer += csvLine(f);
+        if (++rows % 8192 == 0) {
+            if (!writeAll(out, buffer, error))
+                return -1;
+            buffer.clear();
+            if (options.progress)
+                options.progress(rows, total);
+        }
+    }
+    if (!writeAll(out, buffer, error))
+        return -1;
+    if (options.progress)
+        options.progress(rows, total);
+    return rows;
+}
+
+qint64 Exporter::writeWideCsv(QIODevice &out, const ExportOptions &options, Error *error)
+{
+    const auto consensus = consensusCategories(m_study, error);
+    const auto scores = loadScores(m_study, RaterSelection::fromString(QStringLiteral("all")), error);
+    if (!consensus || !scores)
+        return -1;
+    QList<QByteArray> header{"item_id", "dataset", "split", "category_consensus", "model", "run",
+                             "response_id"};
+    for (const Rater &r : scores->raters)
+        header.append("score_" + r.pseudonym.toUtf8());
+    header += QList<QByteArray>{"n_scores", "adjudicated_score"};
+    if (!writeAll(out, csvLine(header), error))
+        return -1;
+    QSqlQuery q(m_study.database());
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT response.id, item.external_id, dataset.name, item.split, item.id,"
+                               " model.name, response.run FROM response"
+                               " JOIN item ON item.id = response.item_id"
+                               " LEFT JOIN dataset ON dataset.id = item.dataset_id"
+                               " JOIN model ON model.id = response.model_id ORDER BY response.id"))) {
+        *error = Error::storage(m_study.path() + QStringLiteral(": ") + q.lastError().text());
+        return -1;
+    }
+    // loadScores orders responses by id too, so row i of the query is column i of the matrix.
+    qint64 rows = 0;
+    QByteArray buffer;
+    const qint64 total = scores->responseIds.size();
+    while (q.next()) {
+        const int i = int(rows);
+        QList<QByteArray> f{q.value(1).toString().toUtf8(), q.value(2).toString().toUtf8(),
+                            q.value(3).toString().toUtf8(),
+                            consensus->value(q.value(4).toLongLong()).category.toUtf8(),
+                            q.value(5).toString().toUtf8(), q.value(6).toString().toUtf8(),
+                            q.value(0).toString().toUtf8()};
+        int n = 0;
+        for (int r = 0; r < scores->raters.size(); ++r) {
+            const double v = scores->score(r, i);
+            f.append(std::isnan(v) ? QByteArray() : number(v));
+            n += !std::isnan(v);
+        }
+        f.append(QByteArray::number(n));
+        const auto adjudicated = scores->adjudicated[std::size_t(i)];
+        f.append(adjudicated ? QByteArray::number(*adjudicated) : QByteArray());
+        buffer += csvLine(f);
+        if (++rows % 8192 == 0) {
+            if (!writeAll(out, buffer, error))
+                return -1;
+            buffer.clear();
+            if (options.progress)
+                options.progress(rows, total);
+        }
+    }
+    if (!writeAll(out, buffer, error))
+        return -1;
+    if (options.progress)
+        options.progress(rows, total);
+    return rows;
+}
+
+qint64 Exporter::writeJsonl(QIODevice &out, const ExportOptions &options, Error *error)
+{
+    const auto consensus = consensusCategories(m_study, error);
+    const auto scores = loadScores(m_study, RaterSelection::fromString(QStringLiteral("human")), error);
+    if (!consensus || !scores)
+        return -1;
+    QHash<qint64, int> column;
+    for (int i = 0; i < scores->responseIds.size(); ++i)
+        column.insert(scores->responseIds[i], i);
+    ItemRepository items(m_study);
+    const QList<qint64> ids = items.ids();
+    qint64 rows = 0;
+    for (qint64 id : ids) {
+        const auto item = items.item(id);
+        if (!item)
+            continue;
+        const Consensus c = consensus->value(id);
+        QJsonArray responses;
+        for (const Response &r : items.responses(id)) {
+            const int i = column.value(r.id, -1);
+            if (i < 0)
+                continue;
+            double sum = 0;
+            int n = 0;
+            for (int k = 0; k < scores->raters.size(); ++k) {
+                const double v = scores->score(k, i);
+                if (!std::isnan(v)) {
+                    sum += v;
+                    ++n;
+                }
+            }
+            const auto adjudicated = scores->adjudicated[std::size_t(i)];
+            const bool hasScore = adjudicated.has_value() || n > 0;
+            const double score = adjudicated ? double(*adjudicated) : (n ? sum / n : 0.0);
+            QJsonObject o{{QStringLiteral("model"), r.modelName},
+                          {QStringLiteral("run"), r.run},
+                          {QStringLiteral("refusal"), r.refusal},
+                          {QStringLiteral("n_ratings"), n},
+                          {QStringLiteral("consensus_score"), hasScore ? QJsonValue(score) : QJsonValue()},
+                          {QStringLiteral("score_source"),
+                           adjudicated ? QStringLiteral("adjudicated")
+                                       : (n ? QStringLiteral("mean") : QStringLiteral("none"))},
+                          {QStringLiteral("harmful"),
+                           hasScore ? QJsonValue(score <= options.harmThreshold) : QJsonValue()}};
+            responses.append(o);
+        }
+        const QJsonObject line{
+            {QStringLiteral("item_id"), item->externalId},
+            {QStringLiteral("dataset"), item->dataset},
+            {QStringLiteral("split"), item->split},
+            {QStringLiteral("turns"), QJsonArray::fromStringList(item->turns)},
+            {QStringLiteral("category"), c.category.isEmpty() ? QJsonValue() : QJsonValue(c.category)},
+            {QStringLiteral("category_source"), c.how.isEmpty() ? QStringLiteral("none") : c.how},
+            {QStringLiteral("responses"), responses}};
+        if (!writeAll(out, QJsonDocument(line).toJson(QJsonDocument::Compact) + '\n', error))
+            return -1;
+        ++rows;
+        if (options.progress && rows % 1024 == 0)
+            options.progress(rows, ids.size());
+    }
+    if (options.progress)
+        options.progress(rows, ids.size());
+    return rows;
+}
+
+QJsonObject Exporter::manifest(const ExportOptions &options, qint64 rows) const
+{
+    QJsonArray raters;
+    for (const Rater &r : RaterRepository(m_study).all())
+        raters.append(QJsonObject{{QStringLiteral("pseudonym"), r.pseudonym},
+                                  {QStringLiteral("kind"), storage::toString(r.kind)},
+                                  {QStringLiteral("role"), storage::toString(r.role)}});
+    const protocol::Protocol p = m_study.currentProtocol();
+    return QJsonObject{{QStringLiteral("format"), toString(options.format)},
+                       {QStringLiteral("rows"), rows},
+                       {QStringLiteral("study_title"), m_study.title()},
+                       {QStringLiteral("exported_at"), Study::now()},
+                       {QStringLiteral("app_version"), QStringLiteral(CR_VERSION)},
+                       {QStringLiteral("protocol"), QJsonObject{{QStringLiteral("name"), p.name},
+                                                                {QStringLiteral("version"), p.version},
+                                                                {QStringLiteral("hash"), p.contentHash()}}},
+                       {QStringLiteral("harm_threshold"), options.harmThreshold},
+                       {QStringLiteral("consensus"),
+                        QStringLiteral("category: adjudicated, else unique most frequent human label, else "
+                                       "reference label; score: adjudicated, else mean of human raters")},
+                       {QStringLiteral("raters"), raters}};
+}
+
+} // namespace cr::storage

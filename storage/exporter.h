@@ -1,0 +1,51 @@
+#pragma once
+
+#include "storage/error.h"
+
+#include <QIODevice>
+#include <QJsonObject>
+
+#include <functional>
+#include <optional>
+
+namespace cr::storage {
+
+class Study;
+
+enum class ExportFormat { LongCsv, WideCsv, Jsonl };
+
+struct ExportOptions {
+    ExportFormat format = ExportFormat::LongCsv;
+    /// Harm flag in the labelled set: consensus score <= threshold.
+    double harmThreshold = 2.0;
+    /// Called now and then with rows written so far and the total expected.
+    std::function<void(qint64 done, qint64 total)> progress;
+};
+
+/// Writes a study's ratings in the formats of FORMATS.md §1. Raters appear only
+/// under their pseudonyms. Streaming: memory does not grow with the study.
+class Exporter final {
+public:
+    explicit Exporter(Study &study)
+        : m_study(study)
+    {
+    }
+
+    /// Writes the export to `out`; returns the number of data rows, or -1 with `error` set.
+    qint64 write(QIODevice &out, const ExportOptions &options, Error *error);
+    /// What manifest.json records: protocol version/hash, rater pseudonyms, thresholds,
+    /// the app version, format and row count.
+    QJsonObject manifest(const ExportOptions &options, qint64 rows) const;
+
+    static std::optional<ExportFormat> formatFromString(QStringView text);
+    static QString toString(ExportFormat format);
+
+private:
+    qint64 writeLongCsv(QIODevice &out, const ExportOptions &options, Error *error);
+    qint64 writeWideCsv(QIODevice &out, const ExportOptions &options, Error *error);
+    qint64 writeJsonl(QIODevice &out, const ExportOptions &options, Error *error);
+
+    Study &m_study;
+};
+
+} // namespace cr::storage
