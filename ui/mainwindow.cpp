@@ -163,6 +163,8 @@ void MainWindow::createMenus()
     edit->addSeparator();
     edit->addAction(m_ratingPage->finishItemAction());
     edit->addAction(m_ratingPage->flagAction());
+    edit->addAction(m_ratingPage->skipAction());
+    edit->addAction(m_ratingPage->distressingAction());
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_ratingPage->overviewAction());

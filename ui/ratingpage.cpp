@@ -12,6 +12,7 @@
 #include "widgets/messageview.h"
 #include "widgets/protocolpanel.h"
 #include "widgets/responsecard.h"
+#include "widgets/responsenotes.h"
 
 #include <QAction>
 #include <QEvent>
@@ -19,6 +20,7 @@
 #include <QHash>
 #include <QLabel>
 #include <QLocale>
+#include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
@@ -93,6 +95,12 @@ RatingPage::RatingPage(QWidget *parent)
               QKeySequence(Qt::SHIFT | Qt::Key_Tab) },
           this))
     , m_clearAction(keyAction(tr("Clear Score"), { QKeySequence(Qt::Key_Delete) }, this))
+    , m_skipAction(keyAction(tr("&Skip Item"), { QKeySequence(Qt::CTRL | Qt::Key_S) }, this))
+    , m_distressingAction(keyAction(
+          tr("&Pause — This Was Distressing"), { QKeySequence(Qt::CTRL | Qt::Key_P) }, this))
+    , m_breakPage(new QWidget(this))
+    , m_breakReason(new QLabel(m_breakPage))
+    , m_resumeButton(new QPushButton(tr("&Resume"), m_breakPage))
     , m_errorBanner(new widgets::MessageBanner(this))
     , m_picker(new widgets::CategoryPicker(this))
     , m_protocolPanel(new widgets::ProtocolPanel(this))
@@ -161,6 +169,14 @@ RatingPage::RatingPage(QWidget *parent)
             m_flagAction->setChecked(!on);
     });
 
+    m_skipAction->setIconText(tr("Skip"));
+    m_distressingAction->setIconText(tr("Pause"));
+    m_skipAction->setToolTip(tr("Skip this item and move on (Ctrl+S)"));
+    m_distressingAction->setToolTip(tr("Skip this item without penalty and take a pause (Ctrl+P). "
+                                       "Only the supervising researcher sees how often."));
+    connect(m_skipAction, &QAction::triggered, this, [this] { skipItem(false); });
+    connect(m_distressingAction, &QAction::triggered, this, [this] { skipItem(true); });
+
     connect(m_session, &RatingSession::itemChanged, this, &RatingPage::renderItem);
     connect(m_session, &RatingSession::labelSaved, this, [this] {
         m_errorBanner->hide();
@@ -222,6 +238,8 @@ RatingPage::RatingPage(QWidget *parent)
     header->addWidget(m_flagged);
     header->addStretch();
     header->addWidget(m_progress);
+    header->addWidget(actionButton(m_skipAction, this));
+    header->addWidget(actionButton(m_distressingAction, this));
     header->addWidget(m_revealButton);
     header->addWidget(actionButton(m_previousAction, this));
     header->addWidget(actionButton(m_nextAction, this));
@@ -307,8 +325,33 @@ RatingPage::RatingPage(QWidget *parent)
     emptyLayout->addWidget(emptyBack, 0, Qt::AlignHCenter);
     emptyLayout->addStretch();
 
+    // A short pause: the break reminder, or after a distressing item.
+    QFont breakFont = m_breakReason->font();
+    breakFont.setPointSizeF(breakFont.pointSizeF() * 1.35);
+    m_breakReason->setFont(breakFont);
+    m_breakReason->setWordWrap(true);
+    m_breakReason->setAlignment(Qt::AlignCenter);
+    m_breakReason->setAccessibleName(tr("Break"));
+    auto *breakHint = new QLabel(tr("Step away from the screen for a few minutes: stretch, "
+                                    "drink some water, look out of a window. Your work is saved."),
+        m_breakPage);
+    breakHint->setWordWrap(true);
+    breakHint->setAlignment(Qt::AlignCenter);
+    breakHint->setForegroundRole(QPalette::PlaceholderText);
+    m_resumeButton->setAccessibleName(tr("Resume rating"));
+    m_resumeButton->setAutoDefault(true); // Enter resumes
+    connect(m_resumeButton, &QPushButton::clicked, this, &RatingPage::resumeFromBreak);
+    auto *breakLayout = new QVBoxLayout(m_breakPage);
+    breakLayout->addStretch();
+    breakLayout->addWidget(m_breakReason);
+    breakLayout->addWidget(breakHint);
+    breakLayout->addSpacing(12);
+    breakLayout->addWidget(m_resumeButton, 0, Qt::AlignHCenter);
+    breakLayout->addStretch();
+
     m_stack->addWidget(work);
     m_stack->addWidget(empty);
+    m_stack->addWidget(m_breakPage);
 
     m_status->setForegroundRole(QPalette::PlaceholderText);
     m_status->setWordWrap(true);
@@ -338,6 +381,8 @@ void RatingPage::start(storage::Study *study, const storage::Rater &rater)
     m_rater = rater;
     m_session->start(study, rater);
     m_index = -1;
+    m_itemsSinceBreak = 0;
+    m_sinceBreak.start();
     m_warnedIndex = -1;
     m_blurred = Settings().blurText;
     m_errorBanner->hide();
@@ -394,6 +439,7 @@ void RatingPage::setTextBlurred(bool blurred)
 
 void RatingPage::showItem(int index)
 {
+    commitNotes();
     m_session->setCurrentIndex(index);
 }
 
@@ -438,6 +484,8 @@ void RatingPage::renderItem(int index)
         c->setText(texts.value(m_shownResponseIds.at(position)));
         if (auto *selector = qobject_cast<widgets::LikertSelector *>(c->footer()))
             selector->setAccessibleName(tr("Score for %1").arg(c->title()));
+        if (widgets::ResponseNotes *n = notes(position))
+            n->rationaleEdit()->setAccessibleName(tr("Rationale for %1").arg(c->title()));
         c->show();
     }
     for (qsizetype i = m_shownResponseIds.size(); i < m_cards.size(); ++i) {
@@ -482,8 +530,10 @@ void RatingPage::renderValues()
         m_protocolPanel->setCategory({}, {});
     for (int position = 0; position < m_shownResponseIds.size(); ++position) {
         auto *selector = qobject_cast<widgets::LikertSelector *>(card(position)->footer());
+        const auto rating = m_session->rating(m_shownResponseIds.at(position));
         if (selector)
-            selector->setValue(selectorValue(m_session->rating(m_shownResponseIds.at(position))));
+            selector->setValue(selectorValue(rating));
+        renderNotes(position, rating);
     }
     int level = 0;
     if (m_currentResponse >= 0 && m_currentResponse < m_shownResponseIds.size()) {
@@ -495,12 +545,17 @@ void RatingPage::renderValues()
 
 void RatingPage::setCurrentResponse(int position)
 {
+    markCurrentResponse(position, true);
+}
+
+void RatingPage::markCurrentResponse(int position, bool scroll)
+{
     if (position < -1 || position >= m_shownResponseIds.size())
         return;
     m_currentResponse = position;
     for (int i = 0; i < m_cards.size(); ++i)
         m_cards.at(i)->setCurrent(i == position);
-    if (position >= 0)
+    if (position >= 0 && scroll)
         m_responsesArea->ensureWidgetVisible(m_cards.at(position), 0, 10);
     renderValues();
 }
@@ -560,11 +615,107 @@ void RatingPage::finishItem()
     if (m_index + 1 < itemCount()) {
         m_status->setText(tr("Signed in as %1.").arg(m_rater.name));
         showItem(m_index + 1);
+        countItemForBreak();
     } else {
         m_status->setText(tr("That was your last item. %1 of %2 are done.")
                               .arg(m_session->finishedCount())
                               .arg(itemCount()));
     }
+}
+
+void RatingPage::skipItem(bool distressing)
+{
+    if (m_index < 0)
+        return;
+    commitNotes();
+    if (!m_session->skipCurrent(distressing))
+        return;
+    const int skipped = m_index;
+    updateProgress();
+    if (m_index + 1 < itemCount())
+        showItem(m_index + 1);
+    m_status->setText(distressing ? tr("Item %1 skipped without penalty.").arg(skipped + 1)
+                                  : tr("Item %1 skipped.").arg(skipped + 1));
+    if (distressing)
+        showBreak(tr("That one was hard. Take a moment before you go on."));
+    else
+        countItemForBreak();
+}
+
+void RatingPage::countItemForBreak()
+{
+    ++m_itemsSinceBreak;
+    const Settings settings;
+    const int items = settings.breakAfterItems;
+    const int minutes = settings.breakAfterMinutes;
+    if (items > 0 && m_itemsSinceBreak >= items)
+        showBreak(tr("You have rated %n items in a row. Time for a short break.", nullptr,
+            m_itemsSinceBreak));
+    else if (minutes > 0 && m_sinceBreak.isValid() && m_sinceBreak.elapsed() >= minutes * 60000LL)
+        showBreak(tr("You have been rating for %n minutes. Time for a short break.", nullptr,
+            int(m_sinceBreak.elapsed() / 60000)));
+}
+
+bool RatingPage::isOnBreak() const
+{
+    return m_stack->currentWidget() == m_breakPage;
+}
+
+void RatingPage::showBreak(const QString &reason)
+{
+    commitNotes();
+    m_breakReason->setText(reason);
+    m_stack->setCurrentWidget(m_breakPage);
+    m_hints->hide(); // no keys apply during the pause
+    updateActions();
+    m_resumeButton->setFocus();
+}
+
+void RatingPage::resumeFromBreak()
+{
+    m_itemsSinceBreak = 0;
+    m_sinceBreak.start();
+    m_stack->setCurrentIndex(itemCount() > 0 ? 0 : 1);
+    m_hints->show();
+    updateActions();
+    setFocus();
+}
+
+void RatingPage::commitNotes()
+{
+    for (widgets::ResponseNotes *n : std::as_const(m_notes))
+        n->commitRationale();
+}
+
+widgets::ResponseNotes *RatingPage::notes(int position) const
+{
+    return position >= 0 && position < m_notes.size() ? m_notes.at(position) : nullptr;
+}
+
+void RatingPage::focusCard(int position)
+{
+    setCurrentResponse(position);
+    if (position >= 0 && position < m_cards.size())
+        m_cards.at(position)->setFocus(Qt::ShortcutFocusReason);
+}
+
+void RatingPage::renderNotes(int position, const std::optional<storage::ResponseRating> &rating)
+{
+    widgets::ResponseNotes *n = notes(position);
+    if (!n)
+        return;
+    const std::optional<storage::CategoryLabel> label = m_session->label();
+    QList<widgets::ResponseNotes::Entry> entries;
+    for (const ChecklistEntry &item : std::as_const(m_checklist)) {
+        // Category-specific items (such as "does not over-react" for no crisis) only
+        // once the message carries that category.
+        if (item.categories.isEmpty() || (label && item.categories.contains(label->category)))
+            entries.append({ item.id, item.text });
+    }
+    n->setEntries(entries);
+    n->setEditable(rating.has_value());
+    n->setChecked(rating ? rating->checklist : QStringList());
+    n->setRationale(rating ? rating->rationale : QString());
 }
 
 void RatingPage::setupProtocol()
@@ -581,6 +732,9 @@ void RatingPage::setupProtocol()
         const protocol::Protocol protocol = m_study->currentProtocol();
         for (const protocol::Level &level : protocol.levels)
             levelNames << level.name;
+        m_checklist.clear();
+        for (const protocol::ChecklistItem &item : protocol.checklist)
+            m_checklist.append({ item.id, item.text, item.categories });
         for (const protocol::Category &category : protocol.categories) {
             entries.append({ category.id, category.name, category.description, category.key });
             m_categoryIds << category.id;
@@ -606,9 +760,10 @@ void RatingPage::setupProtocol()
             selector->setLevelNames(levelNames);
     m_hints->setText(tr("<b>%1</b> category &nbsp;·&nbsp; <b>1</b>–<b>5</b> score &nbsp;·&nbsp; "
                         "<b>0</b> cannot assess &nbsp;·&nbsp; <b>J</b>/<b>K</b> or "
-                        "<b>Tab</b> next/previous response &nbsp;·&nbsp; <b>Enter</b> next item "
+                        "<b>Tab</b> response &nbsp;·&nbsp; <b>Enter</b> next item "
                         "&nbsp;·&nbsp; <b>Backspace</b> previous item &nbsp;·&nbsp; <b>F</b> flag "
-                        "&nbsp;·&nbsp; <b>Ctrl+Z</b> undo")
+                        "&nbsp;·&nbsp; <b>Ctrl+S</b> skip &nbsp;·&nbsp; <b>Ctrl+P</b> pause "
+                        "&nbsp;·&nbsp; <b>Esc</b> leave text &nbsp;·&nbsp; <b>Ctrl+Z</b> undo")
                          .arg(keys.join(QLatin1Char(' '))));
 }
 
@@ -650,16 +805,16 @@ bool RatingPage::eventFilter(QObject *watched, QEvent *event)
 void RatingPage::updateActions()
 {
     const bool active = isVisible() && m_study;
-    const bool rating = active && m_index >= 0;
-    m_previousAction->setEnabled(active && m_index > 0);
-    m_nextAction->setEnabled(active && m_index >= 0 && m_index + 1 < itemCount());
+    const bool rating = active && m_index >= 0 && !isOnBreak();
     for (QAction *action : std::as_const(m_scoreActions))
         action->setEnabled(rating);
     for (QAction *action : std::as_const(m_categoryActions))
         action->setEnabled(rating);
     for (QAction *action : { m_finishAction, m_flagAction, m_nextResponseAction,
-             m_previousResponseAction, m_clearAction })
+             m_previousResponseAction, m_clearAction, m_skipAction, m_distressingAction })
         action->setEnabled(rating);
+    m_previousAction->setEnabled(rating && m_index > 0);
+    m_nextAction->setEnabled(rating && m_index + 1 < itemCount());
     m_overviewAction->setEnabled(active);
     m_revealAction->setEnabled(active && m_blurred && m_index >= 0);
     m_revealButton->setVisible(m_blurred);
@@ -694,6 +849,27 @@ widgets::ResponseCard *RatingPage::card(int position)
         c->setFooter(selector);
         connect(selector, &widgets::LikertSelector::valueRequested, this,
             [this, c](int value) { scoreResponse(int(m_cards.indexOf(c)), value); });
+        auto *n = new widgets::ResponseNotes(c);
+        c->setDetails(n);
+        const auto responseOf = [this, c]() -> qint64 {
+            const int at = int(m_cards.indexOf(c));
+            return at >= 0 && at < m_shownResponseIds.size() ? m_shownResponseIds.at(at) : 0;
+        };
+        connect(n, &widgets::ResponseNotes::checklistRequested, this,
+            [this, responseOf](const QStringList &ids) {
+                if (const qint64 id = responseOf())
+                    m_session->setChecklist(id, ids);
+            });
+        connect(n, &widgets::ResponseNotes::rationaleCommitted, this,
+            [this, responseOf](const QString &text) {
+                if (const qint64 id = responseOf())
+                    m_session->setRationale(id, text);
+            });
+        connect(n, &widgets::ResponseNotes::escapePressed, this,
+            [this, c] { focusCard(int(m_cards.indexOf(c))); });
+        connect(n, &widgets::ResponseNotes::rationaleFocused, this,
+            [this, c] { markCurrentResponse(int(m_cards.indexOf(c)), false); });
+        m_notes.append(n);
         // Before the stretch at the end of the column.
         m_cardsLayout->insertWidget(m_cardsLayout->count() - 1, c);
         m_cards.append(c);

@@ -2,11 +2,14 @@
 
 #include "storage/types.h"
 
+#include <QElapsedTimer>
 #include <QWidget>
+#include <optional>
 
 class QAction;
 class QLabel;
 class QProgressBar;
+class QPushButton;
 class QScrollArea;
 class QStackedWidget;
 class QToolButton;
@@ -21,6 +24,7 @@ class MessageBanner;
 class MessageView;
 class ProtocolPanel;
 class ResponseCard;
+class ResponseNotes;
 } // namespace cr::widgets
 
 namespace cr::ui {
@@ -68,6 +72,18 @@ public:
     /// Enter: next item, marking this one done; warns once when something is unrated.
     QAction *finishItemAction() const { return m_finishAction; }
     QAction *flagAction() const { return m_flagAction; }
+    /// Ctrl+S: skip this item (status 'skipped') and move on.
+    QAction *skipAction() const { return m_skipAction; }
+    /// Skip without penalty because the item was distressing, then take a pause.
+    QAction *distressingAction() const { return m_distressingAction; }
+
+    /// The checklist and rationale of the card at display `position`, or nullptr.
+    widgets::ResponseNotes *notes(int position) const;
+
+    /// The pause screen is shown (after the break reminder or a distressing item).
+    bool isOnBreak() const;
+    void showBreak(const QString &reason);
+    void resumeFromBreak();
 
     bool isTextBlurred() const { return m_blurred; }
     void setTextBlurred(bool blurred);
@@ -77,6 +93,8 @@ public:
     void showPreviousItem();
     /// Enter: moves on when the item is complete, or after one warning.
     void finishItem();
+    /// Skips the current item and moves on; `distressing` pauses afterwards.
+    void skipItem(bool distressing);
 
 signals:
     void currentItemChanged(int index, int count);
@@ -101,6 +119,12 @@ private:
     widgets::ResponseCard *card(int position);
     int cardTextHeight() const;
     void showContentNoteIfNeeded();
+    void commitNotes();
+    void renderNotes(int position, const std::optional<storage::ResponseRating> &rating);
+    /// Counts one item done or skipped; shows the pause screen when a break is due.
+    void countItemForBreak();
+    void focusCard(int position);
+    void markCurrentResponse(int position, bool scroll);
 
     storage::Study *m_study = nullptr;
     storage::Rater m_rater;
@@ -108,6 +132,14 @@ private:
     QList<qint64> m_shownResponseIds;
     QStringList m_categoryIds;
     QList<QStringList> m_categoryAnchors;
+    struct ChecklistEntry {
+        QString id;
+        QString text;
+        QStringList categories;
+    };
+    QList<ChecklistEntry> m_checklist;
+    int m_itemsSinceBreak = 0;
+    QElapsedTimer m_sinceBreak;
     QStringList m_categoryNames;
     int m_index = -1;
     int m_currentResponse = -1;
@@ -124,6 +156,11 @@ private:
     QAction *m_nextResponseAction;
     QAction *m_previousResponseAction;
     QAction *m_clearAction;
+    QAction *m_skipAction;
+    QAction *m_distressingAction;
+    QWidget *m_breakPage;
+    QLabel *m_breakReason;
+    QPushButton *m_resumeButton;
     QList<QAction *> m_scoreActions;
     QList<QAction *> m_categoryActions;
     widgets::MessageBanner *m_errorBanner;
@@ -143,6 +180,7 @@ private:
     QScrollArea *m_responsesArea;
     QVBoxLayout *m_cardsLayout;
     QList<widgets::ResponseCard *> m_cards;
+    QList<widgets::ResponseNotes *> m_notes;
     QLabel *m_noResponses;
     QLabel *m_emptyTitle;
     QLabel *m_status;

@@ -235,6 +235,24 @@ bool RatingSession::clearRating(qint64 responseId)
     return pushRating(responseId, std::nullopt, tr("Clear Score"));
 }
 
+bool RatingSession::setChecklist(qint64 responseId, const QStringList &checklist)
+{
+    std::optional<storage::ResponseRating> after = rating(responseId);
+    if (!after)
+        return false;
+    after->checklist = checklist;
+    return pushRating(responseId, after, tr("Checklist"));
+}
+
+bool RatingSession::setRationale(qint64 responseId, const QString &rationale)
+{
+    std::optional<storage::ResponseRating> after = rating(responseId);
+    if (!after)
+        return false;
+    after->rationale = rationale;
+    return pushRating(responseId, after, tr("Rationale"));
+}
+
 bool RatingSession::pushRating(
     qint64 responseId, std::optional<storage::ResponseRating> after, const QString &text)
 {
@@ -261,6 +279,45 @@ bool RatingSession::setFlagged(bool flagged)
     m_assignments[m_index].flagged = flagged;
     emit flagSaved(flagged);
     return true;
+}
+
+bool RatingSession::skipCurrent(bool distressing)
+{
+    if (!m_study || !currentAssignment())
+        return false;
+    storage::Assignment &assignment = m_assignments[m_index];
+    storage::AssignmentRepository repository(*m_study);
+    storage::Error error;
+    if (distressing && !assignment.flagged) {
+        if (!repository.setFlagged(assignment.id, true, &error)) {
+            fail(error);
+            return false;
+        }
+        assignment.flagged = true;
+        emit flagSaved(true);
+    }
+    if (assignment.status != statusSkipped) {
+        if (!repository.setStatus(assignment.id, statusSkipped, &error)) {
+            fail(error);
+            return false;
+        }
+        assignment.status = statusSkipped;
+        emit statusSaved(m_index, statusSkipped);
+    }
+    emit itemSkipped(m_index, distressing);
+    return true;
+}
+
+int RatingSession::skippedCount() const
+{
+    return int(std::count_if(m_assignments.cbegin(), m_assignments.cend(),
+        [](const storage::Assignment &a) { return a.status == statusSkipped; }));
+}
+
+int RatingSession::distressingCount() const
+{
+    return int(std::count_if(m_assignments.cbegin(), m_assignments.cend(),
+        [](const storage::Assignment &a) { return a.status == statusSkipped && a.flagged; }));
 }
 
 bool RatingSession::applyLabel(

@@ -69,8 +69,22 @@ public:
     bool setScore(qint64 responseId, int score);
     bool setCannotAssess(qint64 responseId);
     bool clearRating(qint64 responseId);
+    /// The optional checklist ticks and rationale are stored with the response's
+    /// rating, so they need one: without a score or "cannot assess" these refuse
+    /// (return false, nothing is written) and the page keeps them disabled. Each is
+    /// one undoable command; clearRating() drops them with the score.
+    bool setChecklist(qint64 responseId, const QStringList &checklist);
+    bool setRationale(qint64 responseId, const QString &rationale);
     /// Flag for discussion (not part of the undo history).
     bool setFlagged(bool flagged);
+    /// Skips the current item (status 'skipped'; not part of the undo history). A
+    /// distressing skip is a pause without penalty: storage has no skip reason, so it
+    /// is recorded as status 'skipped' plus the assignment's flag (see distressingCount()).
+    bool skipCurrent(bool distressing);
+    /// The rater's skipped assignments, and those skipped as distressing (skipped and
+    /// flagged), for the supervising researcher.
+    int skippedCount() const;
+    int distressingCount() const;
 
     QString errorString() const { return m_error.message; }
 
@@ -84,6 +98,7 @@ signals:
     void labelSaved(qint64 itemId);
     void ratingSaved(qint64 responseId);
     void flagSaved(bool flagged);
+    void itemSkipped(int index, bool distressing);
     void statusSaved(int index, const QString &status);
     void writeFailed(const QString &message);
 

@@ -21,6 +21,8 @@ Settings::Settings()
     , lastRater(QStringLiteral("Session/lastRater"))
     , contentNoteAcknowledged(QStringLiteral("Rating/contentNoteAcknowledged"), false)
     , blurText(QStringLiteral("Rating/blurText"), false)
+    , breakAfterItems(QStringLiteral("Rating/breakAfterItems"), 25)
+    , breakAfterMinutes(QStringLiteral("Rating/breakAfterMinutes"), 45)
     , m_recentStudies(QStringLiteral("Session/recentStudies"))
 {
 }

@@ -60,6 +60,9 @@ public:
     SettingValue<bool> contentNoteAcknowledged;
     /// Crisis messages and responses stay blurred until the rater reveals them.
     SettingValue<bool> blurText;
+    /// A break reminder after this many items or minutes of rating (0 = never).
+    SettingValue<int> breakAfterItems;
+    SettingValue<int> breakAfterMinutes;
 
     /// Most recent first, at most maxRecentStudies, no duplicates.
     QStringList recentStudies() const;

@@ -111,6 +111,21 @@ void ResponseCard::setFooter(QWidget *widget)
     m_footer = widget;
     if (widget) {
         widget->setParent(this);
+        auto *box = static_cast<QVBoxLayout *>(layout());
+        const int at = m_details ? box->indexOf(m_details) : box->count();
+        box->insertWidget(at, widget);
+        widget->show();
+    }
+}
+
+void ResponseCard::setDetails(QWidget *widget)
+{
+    if (widget == m_details)
+        return;
+    delete m_details;
+    m_details = widget;
+    if (widget) {
+        widget->setParent(this);
         static_cast<QVBoxLayout *>(layout())->addWidget(widget);
         widget->show();
     }

@@ -32,6 +32,9 @@ public:
     /// Puts `widget` (for example a score selector) below the text; the card owns it.
     void setFooter(QWidget *widget);
     QWidget *footer() const { return m_footer; }
+    /// Puts `widget` (for example a checklist and rationale) below the footer; owned.
+    void setDetails(QWidget *widget);
+    QWidget *details() const { return m_details; }
 
     /// Marks the card as the one keyboard actions apply to (drawn highlighted).
     bool isCurrent() const { return m_current; }
@@ -48,6 +51,7 @@ private:
     QLabel *m_title;
     QTextBrowser *m_text;
     QWidget *m_footer = nullptr;
+    QWidget *m_details = nullptr;
     int m_maximumTextHeight = 360;
     bool m_blurred = false;
     bool m_current = false;

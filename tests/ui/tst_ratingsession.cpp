@@ -150,6 +150,65 @@ private slots:
         QCOMPARE(session.unratedCount(), int(session.responseIds().size()));
     }
 
+    void checklistAndRationaleNeedAScoreAndUndo()
+    {
+        RatingSession session;
+        session.start(m_study.get(), m_ana);
+        session.setCurrentIndex(0);
+        const qint64 response = session.responseIds().at(0);
+        const storage::RatingRepository ratings(*m_study);
+        const QStringList ticks { QStringLiteral("empathy"), QStringLiteral("no_unsafe_info") };
+
+        // Stored with the rating: without a score nothing is written.
+        QVERIFY(!session.setChecklist(response, ticks));
+        QVERIFY(!session.setRationale(response, QStringLiteral("why")));
+        QVERIFY(!ratings.responseRating(response, m_ana.id));
+        QCOMPARE(session.undoStack()->count(), 0);
+
+        QVERIFY(session.setCannotAssess(response));
+        QVERIFY(session.setChecklist(response, ticks));
+        QVERIFY(session.setRationale(response, QStringLiteral("Too short to judge.")));
+        auto stored = ratings.responseRating(response, m_ana.id);
+        QVERIFY(stored && stored->cannotAssess);
+        QCOMPARE(stored->checklist, ticks);
+        QCOMPARE(stored->rationale, QStringLiteral("Too short to judge."));
+        QCOMPARE(session.undoStack()->count(), 3);
+
+        QVERIFY(!session.setChecklist(response, { QStringLiteral("not_an_item") }));
+        QCOMPARE(ratings.responseRating(response, m_ana.id)->checklist, ticks);
+
+        session.undoStack()->undo();
+        stored = ratings.responseRating(response, m_ana.id);
+        QCOMPARE(stored->rationale, QString());
+        QCOMPARE(stored->checklist, ticks);
+        session.undoStack()->undo();
+        QCOMPARE(ratings.responseRating(response, m_ana.id)->checklist, QStringList());
+        QVERIFY(ratings.responseRating(response, m_ana.id)->cannotAssess);
+    }
+
+    void skipStoresStatusAndCountsDistressing()
+    {
+        RatingSession session;
+        session.start(m_study.get(), m_ana);
+        session.setCurrentIndex(0);
+        QVERIFY(session.skipCurrent(false));
+        session.setCurrentIndex(1);
+        QSignalSpy skipped(&session, &RatingSession::itemSkipped);
+        QVERIFY(session.skipCurrent(true));
+        QCOMPARE(skipped.count(), 1);
+        QCOMPARE(skipped.at(0).at(1).toBool(), true);
+        const auto stored = storage::AssignmentRepository(*m_study).forRater(m_ana.id);
+        QCOMPARE(stored.at(0).status, QStringLiteral("skipped"));
+        QVERIFY(!stored.at(0).flagged);
+        QCOMPARE(stored.at(1).status, QStringLiteral("skipped"));
+        QVERIFY(stored.at(1).flagged);
+        QCOMPARE(session.skippedCount(), 2);
+        QCOMPARE(session.distressingCount(), 1);
+        session.start(m_study.get(), m_ana); // counted from storage, not the session
+        QCOMPARE(session.distressingCount(), 1);
+        QCOMPARE(session.firstUnfinishedIndex(), 2);
+    }
+
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
     QString m_path;

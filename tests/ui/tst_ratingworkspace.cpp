@@ -5,17 +5,24 @@
 #include "ui/mainwindow.h"
 #include "ui/ratingpage.h"
 #include "ui/ratingsession.h"
+#include "ui/settings.h"
 #include "widgets/categorypicker.h"
 #include "widgets/likertselector.h"
 #include "widgets/protocolpanel.h"
 #include "widgets/responsecard.h"
+#include "widgets/responsenotes.h"
 
 #include <QAbstractButton>
 #include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 
 using cr::ui::MainWindow;
 using cr::ui::RatingPage;
@@ -217,6 +224,173 @@ private slots:
         QVERIFY(!window.undoAction()->isEnabled());
         window.showPage(MainWindow::Page::Rating);
         QVERIFY(window.undoAction()->isEnabled());
+    }
+
+    void checklistAndRationaleAreStoredAndUndone()
+    {
+        QTemporaryDir dir;
+        QString path;
+        QVERIFY(crtest::createStudy(dir.path(), 3, &path));
+        MainWindow window;
+        window.resize(1366, 768);
+        QVERIFY(window.openStudy(path));
+        QVERIFY(window.signIn(QStringLiteral("ana")));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        RatingPage *page = window.ratingPage();
+        const storage::RatingRepository ratings(*window.study());
+        const qint64 anaId = page->raterId();
+        const qint64 response = page->shownResponseIds().at(0);
+        cr::widgets::ResponseNotes *notes = page->notes(0);
+        QVERIFY(notes);
+
+        // Stored with the score: disabled until there is one.
+        QVERIFY(!notes->isEditable());
+        QVERIFY(!notes->rationaleEdit()->isEnabled());
+        QTest::keyClick(&window, Qt::Key_S);
+        QTest::keyClick(&window, Qt::Key_3);
+        QVERIFY(notes->isEditable());
+        // no_overreaction is for no crisis only.
+        const auto ids = [&] {
+            QStringList out;
+            for (const auto &e : notes->entries())
+                out << e.id;
+            return out;
+        };
+        QVERIFY(ids().contains(QStringLiteral("empathy")));
+        QVERIFY(!ids().contains(QStringLiteral("no_overreaction")));
+
+        QTest::mouseClick(notes->checklistButton(), Qt::LeftButton);
+        QVERIFY(notes->isChecklistExpanded());
+        QCheckBox *empathy = nullptr;
+        for (QCheckBox *box : notes->checkBoxes())
+            if (box->property("checklistId").toString() == QLatin1String("empathy"))
+                empathy = box;
+        QVERIFY(empathy && empathy->isVisible());
+        QTRY_VERIFY(empathy->height() >= empathy->sizeHint().height()); // laid out
+        empathy->click(); // may be scrolled out of the responses column's view
+        QCOMPARE(ratings.responseRating(response, anaId)->checklist,
+            QStringList { QStringLiteral("empathy") });
+        QVERIFY(empathy->isChecked());
+        QCOMPARE(ratings.responseRating(response, anaId)->score, std::optional<int>(3));
+
+        // Typing in the rationale never triggers the single-key shortcuts.
+        QPlainTextEdit *edit = notes->rationaleEdit();
+        edit->setFocus();
+        QTRY_VERIFY(edit->hasFocus());
+        QCOMPARE(page->currentResponse(), 0); // the card being annotated
+        const int current = page->currentResponse();
+        QTest::keyClicks(edit, QStringLiteral("Safe, kind. No 5 stars"));
+        QTest::keyClick(edit, Qt::Key_Return);
+        QTest::keyClicks(edit, QStringLiteral("SHADNFJK 0"));
+        QCOMPARE(ratings.categoryLabel(page->session()->currentItemId(), anaId)->category,
+            QStringLiteral("suicidal_ideation"));
+        QCOMPARE(ratings.responseRating(response, anaId)->score, std::optional<int>(3));
+        QCOMPARE(page->currentIndex(), 0);
+        QCOMPARE(page->currentResponse(), current);
+        const QString typed = QStringLiteral("Safe, kind. No 5 stars\nSHADNFJK 0");
+        QCOMPARE(edit->toPlainText(), typed);
+        // Escape saves it and returns to the card, where keys act again.
+        QTest::keyClick(edit, Qt::Key_Escape);
+        QVERIFY(!edit->hasFocus());
+        QCOMPARE(ratings.responseRating(response, anaId)->rationale, typed);
+        QCOMPARE(ratings.responseRating(response, anaId)->checklist,
+            QStringList { QStringLiteral("empathy") });
+        QTest::keyClick(&window, Qt::Key_H);
+        QCOMPARE(ratings.categoryLabel(page->session()->currentItemId(), anaId)->category,
+            QStringLiteral("self-harm"));
+
+        // Undo: category, rationale, then the tick; each its own command.
+        QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier);
+        QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(ratings.responseRating(response, anaId)->rationale, QString());
+        QCOMPARE(edit->toPlainText(), QString());
+        QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(ratings.responseRating(response, anaId)->checklist, QStringList());
+        QVERIFY(!empathy->isChecked());
+        QCOMPARE(ratings.responseRating(response, anaId)->score, std::optional<int>(3));
+
+        // The rationale is also saved after a short idle, without leaving the field.
+        notes->setIdleMilliseconds(50);
+        edit->setFocus();
+        QTRY_VERIFY(edit->hasFocus());
+        QTest::keyClicks(edit, QStringLiteral("later"));
+        QTRY_COMPARE(ratings.responseRating(response, anaId)->rationale, QStringLiteral("later"));
+        QVERIFY(edit->hasFocus());
+    }
+
+    void skipAndDistressingPauseAreStored()
+    {
+        QTemporaryDir dir;
+        QString path;
+        QVERIFY(crtest::createStudy(dir.path(), 4, &path));
+        MainWindow window;
+        QVERIFY(window.openStudy(path));
+        QVERIFY(window.signIn(QStringLiteral("ana")));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        RatingPage *page = window.ratingPage();
+        storage::AssignmentRepository assignments(*window.study());
+        const qint64 anaId = page->raterId();
+
+        QCOMPARE(page->currentIndex(), 0);
+        QTest::keyClick(&window, Qt::Key_S, Qt::ControlModifier);
+        QCOMPARE(page->currentIndex(), 1);
+        QCOMPARE(assignments.forRater(anaId).at(0).status, QStringLiteral("skipped"));
+        QVERIFY(!page->isOnBreak());
+
+        // Distressing: skipped without penalty, counted, and a pause screen.
+        QTest::keyClick(&window, Qt::Key_P, Qt::ControlModifier);
+        QCOMPARE(page->currentIndex(), 2);
+        QCOMPARE(assignments.forRater(anaId).at(1).status, QStringLiteral("skipped"));
+        QVERIFY(assignments.forRater(anaId).at(1).flagged);
+        QCOMPARE(page->session()->distressingCount(), 1);
+        QCOMPARE(page->session()->skippedCount(), 2);
+        QVERIFY(page->isOnBreak());
+        QTest::keyClick(&window, Qt::Key_3); // rating keys rest during the pause
+        QVERIFY(!page->session()->rating(page->shownResponseIds().at(0)));
+        auto *resume = page->findChild<QPushButton *>();
+        for (QPushButton *b : page->findChildren<QPushButton *>())
+            if (b->accessibleName() == QLatin1String("Resume rating"))
+                resume = b;
+        QVERIFY(resume && resume->isVisible());
+        QTest::mouseClick(resume, Qt::LeftButton);
+        QVERIFY(!page->isOnBreak());
+        QTest::keyClick(&window, Qt::Key_3);
+        QVERIFY(page->session()->rating(page->shownResponseIds().at(0)));
+    }
+
+    void breakReminderAfterNItems()
+    {
+        cr::ui::Settings().breakAfterItems = 2;
+        QTemporaryDir dir;
+        QString path;
+        QVERIFY(crtest::createStudy(dir.path(), 5, &path));
+        MainWindow window;
+        QVERIFY(window.openStudy(path));
+        QVERIFY(window.signIn(QStringLiteral("ana")));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        RatingPage *page = window.ratingPage();
+        // Enter twice moves on past an unrated item (one warning).
+        QTest::keyClick(&window, Qt::Key_Return);
+        QTest::keyClick(&window, Qt::Key_Return);
+        QCOMPARE(page->currentIndex(), 1);
+        QVERIFY(!page->isOnBreak());
+        QTest::keyClick(&window, Qt::Key_Return);
+        QTest::keyClick(&window, Qt::Key_Return);
+        QCOMPARE(page->currentIndex(), 2);
+        QVERIFY(page->isOnBreak());
+        QWidget *focused = QApplication::focusWidget();
+        QVERIFY(focused && focused->accessibleName() == QLatin1String("Resume rating"));
+        QTest::keyClick(focused, Qt::Key_Return);
+        QVERIFY(!page->isOnBreak());
+        QCOMPARE(page->currentIndex(), 2);
+        QTest::keyClick(&window, Qt::Key_Return);
+        QTest::keyClick(&window, Qt::Key_Return);
+        QCOMPARE(page->currentIndex(), 3);
+        QVERIFY(!page->isOnBreak()); // counted afresh after the break
+        cr::ui::Settings().breakAfterItems.reset();
     }
 
 private:

@@ -28,6 +28,8 @@ private slots:
         QCOMPARE(s.lastRater.value(), QString());
         QCOMPARE(s.contentNoteAcknowledged.value(), false);
         QCOMPARE(s.blurText.value(), false);
+        QCOMPARE(s.breakAfterItems.value(), 25);
+        QCOMPARE(s.breakAfterMinutes.value(), 45);
         QVERIFY(s.mainWindowGeometry.value().isEmpty());
         QVERIFY(s.recentStudies().isEmpty());
         QVERIFY(!s.lastStudy.isSet());
