@@ -1,6 +1,6 @@
 #include "app/cli.h"
 
-#include "app/stats.h"
+#include "stats/stats.h"
 
 #include "protocol/protocol.h"
 #include "storage/exporter.h"
@@ -395,7 +395,7 @@ private:
         QStringList pos;
         if (!parse(p, usage, args, 1, 1, &pos))
             return ExitUsage;
-        StatsOptions options;
+        stats::StatsOptions options;
         bool okT = false, okB = false, okS = false;
         options.raters = storage::RaterSelection::fromString(p.value(ratersOpt));
         options.harmThreshold = p.value(thresholdOpt).toDouble(&okT);
@@ -413,10 +413,10 @@ private:
         if (!study)
             return code;
         Error e;
-        const auto result = computeStats(*study, options, &e);
+        const auto result = stats::computeStats(*study, options, &e);
         if (!result)
             return fail(e);
-        print(p.isSet(jsonOpt) ? QString::fromUtf8(QJsonDocument(*result).toJson()) : statsToText(*result));
+        print(p.isSet(jsonOpt) ? QString::fromUtf8(QJsonDocument(*result).toJson()) : stats::statsToText(*result));
         return ExitOk;
     }
 

@@ -9,7 +9,7 @@ namespace cr::storage {
 class Study;
 }
 
-namespace cr::app {
+namespace cr::stats {
 
 struct StatsOptions {
     storage::RaterSelection raters;
@@ -28,4 +28,4 @@ std::optional<QJsonObject> computeStats(storage::Study &study, const StatsOption
 /// Human-readable tables of the same document.
 QString statsToText(const QJsonObject &stats);
 
-} // namespace cr::app
+} // namespace cr::stats

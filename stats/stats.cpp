@@ -1,4 +1,4 @@
-#include "app/stats.h"
+#include "stats/stats.h"
 
 #include "analysis/bootstrap.h"
 #include "analysis/harm.h"
@@ -12,7 +12,7 @@
 
 #include <cmath>
 
-namespace cr::app {
+namespace cr::stats {
 
 namespace {
 
@@ -300,4 +300,4 @@ QString statsToText(const QJsonObject &stats)
     return s;
 }
 
-} // namespace cr::app
+} // namespace cr::stats
