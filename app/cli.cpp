@@ -492,7 +492,18 @@ private:
 
     static QJsonObject toJson(const storage::StudyInfo &info)
     {
-        QJsonArray models, raters;
+        QJsonArray models, raters, exposure;
+        for (const auto &x : info.exposure)
+            exposure.append(QJsonObject{{QStringLiteral("name"), x.name},
+                                        {QStringLiteral("assigned"), x.assigned},
+                                        {QStringLiteral("done"), x.done},
+                                        {QStringLiteral("skipped"), x.skipped},
+                                        {QStringLiteral("distressing"), x.distressing},
+                                        {QStringLiteral("sessions"), x.sessions},
+                                        {QStringLiteral("shown_today"), x.shownToday},
+                                        {QStringLiteral("shown_last_session"), x.shownLastSession},
+                                        {QStringLiteral("max_shown_in_session"), x.maxShownInSession},
+                                        {QStringLiteral("mean_shown_per_session"), x.shownPerSession}});
         for (const auto &m : info.modelRows)
             models.append(QJsonObject{{QStringLiteral("name"), m.name},
                                       {QStringLiteral("responses"), m.responses},
@@ -529,7 +540,8 @@ private:
             {QStringLiteral("splits"), countsObject(info.splits)},
             {QStringLiteral("reference_labels"), countsObject(info.referenceLabels)},
             {QStringLiteral("models"), models},
-            {QStringLiteral("raters"), raters}};
+            {QStringLiteral("raters"), raters},
+            {QStringLiteral("exposure"), exposure}};
     }
 
     static QString toText(const storage::StudyInfo &info)
@@ -566,6 +578,14 @@ private:
                      .arg(r.assigned)
                      .arg(r.labels)
                      .arg(r.ratings));
+        line(QStringLiteral("Exposure"), QStringLiteral("(for the supervising researcher)"));
+        for (const auto &x : info.exposure)
+            line(QStringLiteral("  ") + x.name,
+                 QStringLiteral("%1 done, %2 skipped, %3 distressing; %4 session(s), %5 shown today,"
+                                " %6 in the last session, mean %7 per session")
+                     .arg(x.done).arg(x.skipped).arg(x.distressing).arg(x.sessions)
+                     .arg(x.shownToday).arg(x.shownLastSession)
+                     .arg(x.shownPerSession, 0, 'f', 1));
         line(QStringLiteral("Assignments"), QString::number(info.assignments));
         line(QStringLiteral("Labels"), QString::number(info.labels));
         line(QStringLiteral("Ratings"), QString::number(info.ratings));

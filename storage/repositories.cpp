@@ -364,7 +364,8 @@ QList<Assignment> AssignmentRepository::forRater(qint64 raterId) const
 {
     QList<Assignment> out;
     QSqlQuery q(m_study.database());
-    q.prepare(QStringLiteral("SELECT id, item_id, seed, status, calibration, flagged FROM assignment"
+    q.prepare(QStringLiteral("SELECT id, item_id, seed, status, calibration, flagged, skip_reason"
+                             " FROM assignment"
                              " WHERE rater_id = ? ORDER BY calibration DESC, item_id"));
     q.addBindValue(raterId);
     if (!q.exec())
@@ -378,6 +379,7 @@ QList<Assignment> AssignmentRepository::forRater(qint64 raterId) const
         a.status = q.value(3).toString();
         a.calibration = q.value(4).toBool();
         a.flagged = q.value(5).toBool();
+        a.skipReason = q.value(6).toString();
         out.append(a);
     }
     return out;

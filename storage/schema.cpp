@@ -93,6 +93,23 @@ const char *const step4[] = {
     " BEGIN SELECT RAISE(ABORT, 'event log is append-only'); END",
 };
 
+// Version 5: care for raters. Why an item was skipped ('distressing' = the rater's
+// "pause — this was distressing", counted for the supervising researcher only) and
+// each sign-in's exposure (items shown / rated per session and per day). Version 4
+// recorded a distressing skip as status 'skipped' plus the flag; those become
+// 'distressing', other skips 'skipped'.
+const char *const step5[] = {
+    "ALTER TABLE assignment ADD COLUMN skip_reason TEXT"
+    " CHECK(skip_reason IN ('skipped','distressing'))",
+    "UPDATE assignment SET skip_reason = CASE WHEN flagged = 1 THEN 'distressing'"
+    " ELSE 'skipped' END WHERE status = 'skipped'",
+    "CREATE TABLE rating_session(id INTEGER PRIMARY KEY,"
+    " rater_id INTEGER NOT NULL REFERENCES rater(id), started_at TEXT NOT NULL,"
+    " ended_at TEXT NOT NULL, items_shown INTEGER NOT NULL DEFAULT 0,"
+    " items_rated INTEGER NOT NULL DEFAULT 0)",
+    "CREATE INDEX rating_session_rater ON rating_session(rater_id)",
+};
+
 struct Step {
     const char *const *statements;
     std::size_t count;
@@ -104,7 +121,7 @@ constexpr Step makeStep(const char *const (&s)[N])
     return {s, N};
 }
 
-const Step steps[] = {makeStep(step1), makeStep(step2), makeStep(step3), makeStep(step4)};
+const Step steps[] = {makeStep(step1), makeStep(step2), makeStep(step3), makeStep(step4), makeStep(step5)};
 static_assert(std::size(steps) == currentVersion, "one migration step per schema version");
 
 } // namespace

@@ -90,6 +90,7 @@ StudyInfo summarize(Study &study)
                                        q.value(4).toLongLong(), q.value(5).toLongLong(),
                                        q.value(6).toLongLong()});
     }
+    info.exposure = ExposureRepository(study).summary();
     return info;
 }
 

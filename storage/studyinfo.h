@@ -1,5 +1,7 @@
 #pragma once
 
+#include "storage/exposure.h"
+
 #include <QList>
 #include <QString>
 
@@ -55,6 +57,9 @@ struct StudyInfo {
         qint64 ratings = 0;
     };
     QList<RaterRow> raterRows;
+    /// Per-rater workload and exposure (skips, distressing pauses, sessions, items
+    /// shown today), for the supervising researcher.
+    QList<RaterExposure> exposure;
 };
 
 StudyInfo summarize(Study &study);

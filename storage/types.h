@@ -61,6 +61,8 @@ struct Assignment {
     QString status;
     bool calibration = false;
     bool flagged = false;
+    /// Why it was skipped: "skipped", "distressing", or "" (never skipped).
+    QString skipReason;
 };
 
 struct CategoryLabel {

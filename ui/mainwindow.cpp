@@ -8,12 +8,14 @@
 #include "ui/importjob.h"
 #include "ui/importprogress.h"
 #include "ui/newstudydialog.h"
+#include "ui/preferencesdialog.h"
 #include "ui/ratingpage.h"
 #include "ui/ratingsession.h"
 #include "ui/recentstudiesmenu.h"
 #include "ui/settings.h"
 #include "ui/studyfiles.h"
 #include "ui/studypage.h"
+#include "ui/studysetupdialog.h"
 #include "ui/welcomepage.h"
 
 #include <QApplication>
@@ -61,6 +63,7 @@ MainWindow::MainWindow(QWidget *parent)
             m_studyPage->showError(error.message);
     });
     connect(m_studyPage, &StudyPage::importRequested, this, &MainWindow::importDialog);
+    connect(m_studyPage, &StudyPage::setupRequested, this, &MainWindow::showStudySetup);
     connect(m_ratingPage, &RatingPage::overviewRequested, this, [this] {
         m_studyPage->refresh(); // the rater's work may have changed the counts
         showPage(Page::Study);
@@ -127,6 +130,13 @@ void MainWindow::createActions()
             on ? windowState() | Qt::WindowFullScreen : windowState() & ~Qt::WindowFullScreen);
     });
 
+    m_preferencesAction = new QAction(tr("&Preferences…"), this);
+    m_preferencesAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    m_preferencesAction->setMenuRole(QAction::PreferencesRole);
+    connect(m_preferencesAction, &QAction::triggered, this, &MainWindow::showPreferences);
+    m_setupAction = new QAction(tr("Set &Up Raters and Assignments…"), this);
+    connect(m_setupAction, &QAction::triggered, this, &MainWindow::showStudySetup);
+
     m_aboutAction = new QAction(tr("&About Crisis Review"), this);
     m_aboutAction->setMenuRole(QAction::AboutRole);
     connect(m_aboutAction, &QAction::triggered, this, &MainWindow::about);
@@ -165,6 +175,8 @@ void MainWindow::createMenus()
     edit->addAction(m_ratingPage->flagAction());
     edit->addAction(m_ratingPage->skipAction());
     edit->addAction(m_ratingPage->distressingAction());
+    edit->addSeparator();
+    edit->addAction(m_preferencesAction);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_ratingPage->overviewAction());
@@ -173,6 +185,9 @@ void MainWindow::createMenus()
     view->addSeparator();
     view->addAction(m_blurAction);
     view->addAction(m_fullScreenAction);
+
+    QMenu *studyMenu = menuBar()->addMenu(tr("&Study"));
+    studyMenu->addAction(m_setupAction);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_aboutAction);
@@ -313,6 +328,7 @@ void MainWindow::updateActions()
     m_recentMenu->setEnabled(!busy);
     m_importAction->setEnabled(m_study && !busy);
     m_closeAction->setEnabled(m_study && !busy);
+    m_setupAction->setEnabled(m_study && !busy);
     // Undo reaches ratings only where the rater sees them.
     const bool rating = currentPage() == Page::Rating;
     const QUndoStack *undoStack = m_ratingPage->session()->undoStack();
@@ -426,6 +442,29 @@ void MainWindow::closeEvent(QCloseEvent *event)
     settings.mainWindowGeometry = saveGeometry();
     settings.mainWindowState = saveState();
     QMainWindow::closeEvent(event);
+}
+
+PreferencesDialog *MainWindow::showPreferences()
+{
+    auto *dialog = new PreferencesDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    // Blur applies at once (through the View menu's action, which shows the setting);
+    // break and content-note settings are read when they apply.
+    connect(dialog, &QDialog::accepted, this,
+        [this] { m_blurAction->setChecked(Settings().blurText); });
+    dialog->open();
+    return dialog;
+}
+
+StudySetupDialog *MainWindow::showStudySetup()
+{
+    if (!m_study)
+        return nullptr;
+    auto *dialog = new StudySetupDialog(m_study.get(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &StudySetupDialog::studyChanged, m_studyPage, &StudyPage::refresh);
+    dialog->open();
+    return dialog;
 }
 
 } // namespace cr::ui

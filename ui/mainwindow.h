@@ -16,6 +16,8 @@ namespace cr::ui {
 
 class ImportJob;
 class ImportProgress;
+class PreferencesDialog;
+class StudySetupDialog;
 class RatingPage;
 class RecentStudiesMenu;
 class StudyPage;
@@ -55,6 +57,12 @@ public:
     RatingPage *ratingPage() const { return m_ratingPage; }
     QAction *undoAction() const { return m_undoAction; }
     QAction *redoAction() const { return m_redoAction; }
+    /// Edit ▸ Preferences… (Ctrl+,) and Study ▸ Set Up Raters and Assignments….
+    QAction *preferencesAction() const { return m_preferencesAction; }
+    QAction *setupAction() const { return m_setupAction; }
+    /// Opens the dialog (window-modal, deleted on close) and returns it.
+    PreferencesDialog *showPreferences();
+    StudySetupDialog *showStudySetup();
 
 signals:
     void studyOpened(const QString &path);
@@ -97,6 +105,8 @@ private:
     QAction *m_aboutAction = nullptr;
     QAction *m_undoAction = nullptr;
     QAction *m_redoAction = nullptr;
+    QAction *m_preferencesAction = nullptr;
+    QAction *m_setupAction = nullptr;
     RecentStudiesMenu *m_recentMenu = nullptr;
 };
 

@@ -1,6 +1,7 @@
 #include "ui/presentation.h"
 
 #include "analysis/random.h"
+#include "storage/exposure.h"
 
 #include <algorithm>
 #include <numeric>
@@ -19,10 +20,7 @@ QList<int> presentationOrder(int count, quint64 seed)
 
 QString presentationLabel(int position)
 {
-    QString label;
-    for (int n = position + 1; n > 0; n = (n - 1) / 26)
-        label.prepend(QChar(char16_t(u'A' + (n - 1) % 26)));
-    return label;
+    return storage::presentationLabel(position);
 }
 
 } // namespace cr::ui

@@ -196,7 +196,7 @@ RatingPage::RatingPage(QWidget *parent)
     connect(m_picker, &widgets::CategoryPicker::categoryRequested, this,
         [this](const QString &id) { m_session->setCategory(id); });
 
-    // Content note, until the rater acknowledges it once.
+    // Content note before each session (or, if the rater prefers, until acknowledged once).
     m_contentNote->setCloseButtonVisible(false);
     QPushButton *understood = m_contentNote->addButton(tr("I &Understand"));
     connect(understood, &QPushButton::clicked, this, [this] {
@@ -473,24 +473,28 @@ void RatingPage::renderItem(int index)
     m_flagAction->setChecked(assignment.flagged);
     m_message->setTurns(item ? item->turns : QStringList());
 
-    // Texts by id; the order is the session's (the rater's seeded shuffle).
-    QHash<qint64, QString> texts;
-    for (const storage::Response &response : items.responses(assignment.itemId))
-        texts.insert(response.id, response.text);
+    // The session loaded the texts with the ids, in the rater's seeded order. Cards
+    // are reused between items: only their text changes (titles are per position).
     m_shownResponseIds = m_session->responseIds();
+    const QStringList &texts = m_session->responseTexts();
     for (int position = 0; position < m_shownResponseIds.size(); ++position) {
+        const bool created = position >= m_cards.size();
         widgets::ResponseCard *c = card(position);
-        c->setTitle(tr("Response %1").arg(presentationLabel(position)));
-        c->setText(texts.value(m_shownResponseIds.at(position)));
-        if (auto *selector = qobject_cast<widgets::LikertSelector *>(c->footer()))
-            selector->setAccessibleName(tr("Score for %1").arg(c->title()));
-        if (widgets::ResponseNotes *n = notes(position))
-            n->rationaleEdit()->setAccessibleName(tr("Rationale for %1").arg(c->title()));
-        c->show();
+        if (created) {
+            c->setTitle(tr("Response %1").arg(presentationLabel(position)));
+            if (auto *selector = qobject_cast<widgets::LikertSelector *>(c->footer()))
+                selector->setAccessibleName(tr("Score for %1").arg(c->title()));
+            if (widgets::ResponseNotes *n = notes(position))
+                n->rationaleEdit()->setAccessibleName(tr("Rationale for %1").arg(c->title()));
+        }
+        c->setText(texts.value(position));
+        if (c->isHidden())
+            c->show();
     }
     for (qsizetype i = m_shownResponseIds.size(); i < m_cards.size(); ++i) {
         m_cards.at(i)->setCurrent(false);
-        m_cards.at(i)->hide();
+        if (!m_cards.at(i)->isHidden())
+            m_cards.at(i)->hide();
     }
     m_noResponses->setVisible(m_shownResponseIds.isEmpty());
     m_responsesTitle->setText(m_shownResponseIds.isEmpty()
@@ -507,8 +511,7 @@ void RatingPage::renderItem(int index)
         }
     }
     m_currentResponse = -1;
-    setCurrentResponse(first);
-    renderValues();
+    setCurrentResponse(first); // renders the values
 
     m_revealAction->setChecked(false);
     m_revealed = false;
@@ -879,7 +882,8 @@ widgets::ResponseCard *RatingPage::card(int position)
 
 void RatingPage::showContentNoteIfNeeded()
 {
-    if (Settings().contentNoteAcknowledged) {
+    const Settings settings;
+    if (!settings.contentNoteEachSession && settings.contentNoteAcknowledged) {
         m_contentNote->hide();
         return;
     }

@@ -1,5 +1,6 @@
 #include "ui/ratingsession.h"
 
+#include "storage/exposure.h"
 #include "storage/repositories.h"
 #include "storage/study.h"
 #include "ui/presentation.h"
@@ -97,9 +98,20 @@ void RatingSession::start(storage::Study *study, const storage::Rater &rater)
                           : QList<storage::Assignment>();
     m_index = -1;
     m_responseIds.clear();
+    m_responseTexts.clear();
     m_label.reset();
     m_ratings.clear();
     m_error = {};
+    m_sessionId = 0;
+    m_shownItems.clear();
+    m_ratedItems.clear();
+    if (study && !m_assignments.isEmpty()) {
+        // Exposure for the supervising researcher; rating goes on if this write fails.
+        storage::Error error;
+        m_sessionId = storage::ExposureRepository(*study).startSession(rater.id, &error);
+        if (!m_sessionId)
+            fail(error);
+    }
 }
 
 void RatingSession::clear()
@@ -135,8 +147,12 @@ void RatingSession::setCurrentIndex(int index)
         storage::ItemRepository(*m_study).responses(assignment.itemId);
     const QList<int> order = presentationOrder(int(responses.size()), assignment.seed);
     m_responseIds.clear();
-    for (int position : order)
+    m_responseTexts.clear();
+    for (int position : order) {
         m_responseIds.append(responses.at(position).id);
+        m_responseTexts.append(responses.at(position).text);
+    }
+    recordShown(assignment.itemId);
     const storage::RatingRepository ratings(*m_study);
     m_label = ratings.categoryLabel(assignment.itemId, m_rater.id);
     m_ratings.clear();
@@ -286,23 +302,20 @@ bool RatingSession::skipCurrent(bool distressing)
     if (!m_study || !currentAssignment())
         return false;
     storage::Assignment &assignment = m_assignments[m_index];
-    storage::AssignmentRepository repository(*m_study);
-    storage::Error error;
-    if (distressing && !assignment.flagged) {
-        if (!repository.setFlagged(assignment.id, true, &error)) {
+    const QString reason = distressing ? QStringLiteral("distressing") : statusSkipped;
+    if (assignment.status != statusSkipped || assignment.skipReason != reason) {
+        storage::Error error;
+        if (!storage::ExposureRepository(*m_study).skip(assignment.id,
+                distressing ? storage::SkipReason::Distressing : storage::SkipReason::Skipped,
+                &error)) {
             fail(error);
             return false;
         }
-        assignment.flagged = true;
-        emit flagSaved(true);
-    }
-    if (assignment.status != statusSkipped) {
-        if (!repository.setStatus(assignment.id, statusSkipped, &error)) {
-            fail(error);
-            return false;
-        }
+        const bool statusChanged = assignment.status != statusSkipped;
         assignment.status = statusSkipped;
-        emit statusSaved(m_index, statusSkipped);
+        assignment.skipReason = reason;
+        if (statusChanged)
+            emit statusSaved(m_index, statusSkipped);
     }
     emit itemSkipped(m_index, distressing);
     return true;
@@ -317,7 +330,7 @@ int RatingSession::skippedCount() const
 int RatingSession::distressingCount() const
 {
     return int(std::count_if(m_assignments.cbegin(), m_assignments.cend(),
-        [](const storage::Assignment &a) { return a.status == statusSkipped && a.flagged; }));
+        [](const storage::Assignment &a) { return a.skipReason == QLatin1String("distressing"); }));
 }
 
 bool RatingSession::applyLabel(
@@ -395,7 +408,27 @@ void RatingSession::updateStatus()
         return;
     }
     assignment.status = wanted;
+    if (wanted == statusDone && m_sessionId && !m_ratedItems.contains(assignment.itemId)) {
+        m_ratedItems.insert(assignment.itemId);
+        if (!storage::ExposureRepository(*m_study).countRated(m_sessionId, &error))
+            fail(error);
+    }
     emit statusSaved(m_index, wanted);
+}
+
+void RatingSession::recordShown(qint64 itemId)
+{
+    // What the rater saw, in which position (the export's shown_position), and the
+    // session's exposure count: one short transaction, once per item and session.
+    if (m_shownItems.contains(itemId))
+        return;
+    storage::Error error;
+    if (!storage::ExposureRepository(*m_study).recordShown(
+            m_sessionId, m_rater.id, m_responseIds, &error)) {
+        fail(error);
+        return;
+    }
+    m_shownItems.insert(itemId);
 }
 
 double RatingSession::secondsOnItem() const

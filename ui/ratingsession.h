@@ -6,6 +6,8 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QList>
+#include <QSet>
+#include <QStringList>
 #include <QObject>
 #include <optional>
 
@@ -55,6 +57,10 @@ public:
     qint64 currentItemId() const;
     /// Response ids in display order (position 0 is "Response A").
     QList<qint64> responseIds() const { return m_responseIds; }
+    /// Response texts in display order (loaded with the item; no second query).
+    const QStringList &responseTexts() const { return m_responseTexts; }
+    /// The exposure record of this sign-in (rating_session row), 0 when none.
+    qint64 sessionId() const { return m_sessionId; }
 
     /// The rater's stored label / rating on the current item.
     std::optional<storage::CategoryLabel> label() const { return m_label; }
@@ -78,11 +84,11 @@ public:
     /// Flag for discussion (not part of the undo history).
     bool setFlagged(bool flagged);
     /// Skips the current item (status 'skipped'; not part of the undo history). A
-    /// distressing skip is a pause without penalty: storage has no skip reason, so it
-    /// is recorded as status 'skipped' plus the assignment's flag (see distressingCount()).
+    /// distressing skip is a pause without penalty, stored with skip reason
+    /// 'distressing' (see distressingCount()); neither touches the discussion flag.
     bool skipCurrent(bool distressing);
-    /// The rater's skipped assignments, and those skipped as distressing (skipped and
-    /// flagged), for the supervising researcher.
+    /// The rater's skipped assignments, and those skipped as distressing, for the
+    /// supervising researcher (the rating page does not show these counts).
     int skippedCount() const;
     int distressingCount() const;
 
@@ -107,6 +113,7 @@ private:
         qint64 responseId, std::optional<storage::ResponseRating> after, const QString &text);
     void fail(const storage::Error &error);
     void updateStatus();
+    void recordShown(qint64 itemId);
     double secondsOnItem() const;
 
     storage::Study *m_study = nullptr;
@@ -114,6 +121,10 @@ private:
     QList<storage::Assignment> m_assignments;
     int m_index = -1;
     QList<qint64> m_responseIds;
+    QStringList m_responseTexts;
+    qint64 m_sessionId = 0;
+    QSet<qint64> m_shownItems; // items counted as shown in this session
+    QSet<qint64> m_ratedItems; // items counted as rated in this session
     std::optional<storage::CategoryLabel> m_label;
     QHash<qint64, storage::ResponseRating> m_ratings;
     QElapsedTimer m_shown;

@@ -29,6 +29,7 @@ public:
     void reset() { QSettings().remove(m_key); }
     bool isSet() const { return QSettings().contains(m_key); }
     QString key() const { return m_key; }
+    const T &defaultValue() const { return m_default; }
 
     operator T() const { return value(); }
     SettingValue &operator=(const T &value)
@@ -58,6 +59,8 @@ public:
     SettingValue<QString> lastRater;
     /// The rater has read the note about distressing content.
     SettingValue<bool> contentNoteAcknowledged;
+    /// The content note opens every rating session (default), not only until acknowledged once.
+    SettingValue<bool> contentNoteEachSession;
     /// Crisis messages and responses stay blurred until the rater reveals them.
     SettingValue<bool> blurText;
     /// A break reminder after this many items or minutes of rating (0 = never).

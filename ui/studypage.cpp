@@ -4,6 +4,7 @@
 #include "storage/study.h"
 #include "storage/studyinfo.h"
 #include "ui/modelstablemodel.h"
+#include "ui/raterexposuremodel.h"
 #include "ui/raterstablemodel.h"
 #include "widgets/messagebanner.h"
 #include "widgets/stattile.h"
@@ -95,6 +96,8 @@ StudyPage::StudyPage(QWidget *parent)
     : QWidget(parent)
     , m_models(new ModelsTableModel(this))
     , m_raters(new RatersTableModel(this))
+    , m_exposure(new RaterExposureModel(this))
+    , m_exposureView(makeTable(m_exposure, tr("Rater care"), this))
     , m_banner(new widgets::MessageBanner(this))
     , m_title(new QLabel(this))
     , m_path(new QLabel(this))
@@ -107,6 +110,7 @@ StudyPage::StudyPage(QWidget *parent)
     , m_contents(new QLabel(this))
     , m_emptyHint(new QLabel(this))
     , m_importButton(new QPushButton(tr("&Import Items and Responses…"), this))
+    , m_setupButton(new QPushButton(tr("Set &Up Raters and Assignments…"), this))
 {
     setAccessibleName(tr("Study overview"));
 
@@ -137,10 +141,12 @@ StudyPage::StudyPage(QWidget *parent)
     m_emptyHint->setWordWrap(true);
     m_emptyHint->setText(
         tr("This study has no items yet. Import a JSONL or CSV file of crisis inputs "
-           "and model responses to get started; add raters and assign items with "
-           "the command line (crisis-review rater add, crisis-review assign)."));
+           "and model responses to get started, then add raters and assign items "
+           "(Study ▸ Set Up Raters and Assignments…)."));
     m_importButton->setAccessibleName(tr("Import items and responses"));
     connect(m_importButton, &QPushButton::clicked, this, &StudyPage::importRequested);
+    m_setupButton->setAccessibleName(tr("Set up raters and assignments"));
+    connect(m_setupButton, &QPushButton::clicked, this, &StudyPage::setupRequested);
 
     // Start rating.
     auto *rateBox = new QGroupBox(tr("Rate"), this);
@@ -203,6 +209,14 @@ StudyPage::StudyPage(QWidget *parent)
     tables->setSpacing(4);
     tables->addWidget(sectionTitle(tr("&Raters"), m_ratersView, this));
     tables->addWidget(m_ratersView, 3);
+    tables->addWidget(m_setupButton, 0, Qt::AlignLeft);
+    tables->addSpacing(8);
+    // The study overview is the researcher's view; the rating page never shows these.
+    QLabel *careTitle = sectionTitle(tr("Rater &care (supervising researcher only)"), m_exposureView, this);
+    careTitle->setToolTip(tr("Skips, \"pause — this was distressing\" and items shown per "
+                             "session and per day. Raters never see these counts."));
+    tables->addWidget(careTitle);
+    tables->addWidget(m_exposureView, 2);
     tables->addSpacing(8);
     tables->addWidget(sectionTitle(tr("&Models"), m_modelsView, this));
     tables->addWidget(m_modelsView, 2);
@@ -245,6 +259,7 @@ void StudyPage::refresh()
         m_protocol->clear();
         m_models->setRows({});
         m_raters->setRows({});
+        m_exposure->setRows({});
         m_raterPicker->clear();
         m_contents->clear();
         for (widgets::StatTile *tile : std::as_const(m_tiles)) {
@@ -283,6 +298,7 @@ void StudyPage::refresh()
 
     m_models->setRows(info.modelRows);
     m_raters->setRows(info.raterRows);
+    m_exposure->setRows(info.exposure);
 
     // Human raters only: LLM raters are imported, never signed in.
     QHash<QString, qint64> assigned;

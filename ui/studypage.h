@@ -18,6 +18,7 @@ class StatTile;
 namespace cr::ui {
 
 class ModelsTableModel;
+class RaterExposureModel;
 class RatersTableModel;
 
 /// The researcher's overview of an open study (title, protocol, counts, models,
@@ -42,11 +43,15 @@ public:
 
     ModelsTableModel *modelsModel() const { return m_models; }
     RatersTableModel *ratersModel() const { return m_raters; }
+    /// Care for raters (researcher only): skips, distressing pauses, exposure.
+    RaterExposureModel *exposureModel() const { return m_exposure; }
     QComboBox *raterPicker() const { return m_raterPicker; }
 
 signals:
     void ratingRequested(qint64 raterId);
     void importRequested();
+    /// The researcher wants to add raters or assign items (StudySetupDialog).
+    void setupRequested();
 
 private:
     void updateStartButton();
@@ -55,6 +60,8 @@ private:
     QString m_preferredRater;
     ModelsTableModel *m_models;
     RatersTableModel *m_raters;
+    RaterExposureModel *m_exposure;
+    QTableView *m_exposureView;
     widgets::MessageBanner *m_banner;
     QLabel *m_title;
     QLabel *m_path;
@@ -68,6 +75,7 @@ private:
     QLabel *m_contents;
     QLabel *m_emptyHint;
     QPushButton *m_importButton;
+    QPushButton *m_setupButton;
 };
 
 } // namespace cr::ui

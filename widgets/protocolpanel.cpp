@@ -58,6 +58,8 @@ void ProtocolPanel::setLevelNames(const QStringList &names)
 
 void ProtocolPanel::setCategory(const QString &name, const QStringList &anchors)
 {
+    if (name == m_category && anchors == m_anchors)
+        return; // unchanged: no relabelling or relayout on every item
     m_category = name;
     m_anchors = anchors;
     updateLabels();
@@ -71,7 +73,10 @@ void ProtocolPanel::setPlaceholder(const QString &text)
 
 void ProtocolPanel::setHighlightedLevel(int level)
 {
-    m_highlighted = level >= 1 && level <= 5 ? level : 0;
+    const int highlighted = level >= 1 && level <= 5 ? level : 0;
+    if (highlighted == m_highlighted)
+        return;
+    m_highlighted = highlighted;
     updateLabels();
 }
 

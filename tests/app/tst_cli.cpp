@@ -5,6 +5,7 @@
 #include "storage/study.h"
 #include "tests/storage/testutil.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
@@ -557,6 +558,49 @@ private slots:
     }
 
     // ---- import and info ---------------------------------------------------------
+
+    void infoShowsExposurePerRater()
+    {
+        QVERIFY(makeStudy(QStringLiteral("s.crs"), 3, { QStringLiteral("ana"), QStringLiteral("ben") }));
+        Run r = run({ QStringLiteral("assign"), QStringLiteral("s.crs"), QStringLiteral("--raters"),
+            QStringLiteral("ana,ben"), QStringLiteral("--per-item"), QStringLiteral("2") });
+        QVERIFY2(r.code == 0, describe(r).constData());
+        {
+            // What the rating workspace writes: skips with a reason and sessions.
+            test::RawDb raw(path(QStringLiteral("s.crs")));
+            QSqlQuery q(raw.db());
+            const QString now = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+            QVERIFY(q.exec(QStringLiteral(
+                "UPDATE assignment SET status = 'skipped', skip_reason = 'distressing'"
+                " WHERE id = (SELECT min(id) FROM assignment WHERE rater_id ="
+                " (SELECT id FROM rater WHERE name = 'ana'))")));
+            QVERIFY(q.exec(QStringLiteral(
+                "INSERT INTO rating_session(rater_id, started_at, ended_at, items_shown,"
+                " items_rated) SELECT id, '2020-01-01T00:00:00.000Z', '2020-01-01T00:00:00.000Z',"
+                " 3, 2 FROM rater WHERE name = 'ana'")));
+            QVERIFY(q.exec(QStringLiteral(
+                "INSERT INTO rating_session(rater_id, started_at, ended_at, items_shown,"
+                " items_rated) SELECT id, '%1', '%1', 1, 0 FROM rater WHERE name = 'ana'")
+                               .arg(now)));
+        }
+        const QJsonArray exposure = infoJson(QStringLiteral("s.crs")).value(QStringLiteral("exposure")).toArray();
+        QCOMPARE(exposure.size(), 2);
+        const QJsonObject ana = exposure.at(0).toObject();
+        QCOMPARE(ana.value(QStringLiteral("name")).toString(), QStringLiteral("ana"));
+        QCOMPARE(ana.value(QStringLiteral("assigned")).toInt(), 3);
+        QCOMPARE(ana.value(QStringLiteral("skipped")).toInt(), 1);
+        QCOMPARE(ana.value(QStringLiteral("distressing")).toInt(), 1);
+        QCOMPARE(ana.value(QStringLiteral("sessions")).toInt(), 2);
+        QCOMPARE(ana.value(QStringLiteral("shown_today")).toInt(), 1);
+        QCOMPARE(ana.value(QStringLiteral("shown_last_session")).toInt(), 1);
+        QCOMPARE(ana.value(QStringLiteral("max_shown_in_session")).toInt(), 3);
+        QCOMPARE(ana.value(QStringLiteral("mean_shown_per_session")).toDouble(), 2.0);
+        QCOMPARE(exposure.at(1).toObject().value(QStringLiteral("distressing")).toInt(), 0);
+        r = run({ QStringLiteral("info"), QStringLiteral("s.crs") });
+        QVERIFY2(r.out.contains(QLatin1String(
+                     "0 done, 1 skipped, 1 distressing; 2 session(s), 1 shown today")),
+            describe(r).constData());
+    }
 
     void importAndInfo()
     {

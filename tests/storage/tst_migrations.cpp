@@ -280,6 +280,7 @@ private slots:
         QCOMPARE(assignments[0].seed, quint64(12345));
         QCOMPARE(assignments[0].calibration, false);
         QCOMPARE(assignments[0].flagged, false);
+        QCOMPARE(assignments[0].skipReason, QString()); // 'done' was never skipped
 
         // ...the new tables, columns and indexes exist...
         const QSqlDatabase db = study->database();
@@ -287,6 +288,8 @@ private slots:
         QVERIFY(t.contains(QStringLiteral("presentation")));
         QVERIFY(t.contains(QStringLiteral("import_run")));
         QVERIFY(t.contains(QStringLiteral("import_issue")));
+        QVERIFY(t.contains(QStringLiteral("rating_session")));
+        QVERIFY(columns(db, QStringLiteral("assignment")).contains(QStringLiteral("skip_reason")));
         QVERIFY(columns(db, QStringLiteral("assignment")).contains(QStringLiteral("calibration")));
         QVERIFY(columns(db, QStringLiteral("assignment")).contains(QStringLiteral("flagged")));
         QVERIFY(indexes(db).contains(QStringLiteral("response_model")));
@@ -321,6 +324,30 @@ private slots:
         study = Study::open(file, &e);
         QVERIFY2(study, qPrintable(e.message));
         QCOMPARE(eventsWithAction(*study, QStringLiteral("study.migrate")).size(), 1);
+    }
+
+    void version4SkipsGetTheirReason()
+    {
+        // v4 stored "pause — this was distressing" as status 'skipped' plus the flag.
+        const QString file = path(QStringLiteral("v4.crs"));
+        QVERIFY(buildOldStudy(file, 4, true,
+            QStringLiteral("INSERT INTO assignment(rater_id, item_id, seed, status, flagged,"
+                           " created_at) VALUES (1, 2, 7, 'skipped', 1, 'x'),"
+                           " (2, 1, 8, 'skipped', 0, 'x'), (2, 2, 9, 'pending', 1, 'x')")));
+        Error e;
+        auto study = Study::open(file, &e);
+        QVERIFY2(study, qPrintable(e.message));
+        const QList<Assignment> clin = AssignmentRepository(*study).forRater(1);
+        QCOMPARE(clin.size(), 2);
+        QCOMPARE(clin[1].itemId, 2);
+        QCOMPARE(clin[1].skipReason, QStringLiteral("distressing"));
+        const QList<Assignment> judge = AssignmentRepository(*study).forRater(2);
+        QCOMPARE(judge.size(), 2);
+        QCOMPARE(judge[0].skipReason, QStringLiteral("skipped"));
+        QCOMPARE(judge[1].skipReason, QString()); // flagged but not skipped
+        // The new column refuses other reasons.
+        QSqlQuery q(study->database());
+        QVERIFY(!q.exec(QStringLiteral("UPDATE assignment SET skip_reason = 'bored'")));
     }
 
     void failedMigrationRollsBack()

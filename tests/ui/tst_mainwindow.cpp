@@ -4,6 +4,10 @@
 #include "ui/importerrorsdialog.h"
 #include "ui/mainwindow.h"
 #include "ui/modelstablemodel.h"
+#include "ui/preferencesdialog.h"
+#include "ui/raterexposuremodel.h"
+#include "ui/ratingsession.h"
+#include "ui/studysetupdialog.h"
 #include "ui/raterstablemodel.h"
 #include "ui/ratingpage.h"
 #include "ui/settings.h"
@@ -12,7 +16,10 @@
 
 #include <QAbstractButton>
 #include <QAction>
+#include <QCheckBox>
+#include <QDialogButtonBox>
 #include <QComboBox>
+#include <QSpinBox>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -213,6 +220,87 @@ private slots:
         QCOMPARE(window.currentPage(), MainWindow::Page::Study);
         QTest::keyClick(&window, Qt::Key_PageDown); // no effect off the rating page
         QCOMPARE(window.ratingPage()->currentIndex(), 1);
+    }
+
+    void preferencesAndStudySetupAreReachable()
+    {
+        QString path;
+        QVERIFY(crtest::createStudy(freshDir(), 3, &path));
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        QVERIFY(!window.setupAction()->isEnabled()); // no study yet
+        QCOMPARE(window.preferencesAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_Comma));
+        QVERIFY(window.openStudy(path));
+        QVERIFY(window.setupAction()->isEnabled());
+
+        // Preferences: accepted values are stored, blur applies to the rating page at once.
+        QVERIFY(window.signIn(QStringLiteral("ana")));
+        QVERIFY(!window.ratingPage()->isTextBlurred());
+        cr::ui::PreferencesDialog *prefs = window.showPreferences();
+        QVERIFY(prefs && prefs->isVisible());
+        prefs->blurBox()->setChecked(true);
+        prefs->breakItemsBox()->setValue(12);
+        prefs->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+        QCOMPARE(cr::ui::Settings().breakAfterItems.value(), 12);
+        QVERIFY(window.ratingPage()->isTextBlurred());
+        window.showPreferences()->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Cancel)->click();
+        QTest::keyClick(&window, Qt::Key_1, Qt::ControlModifier); // back to the overview
+        QCOMPARE(window.currentPage(), MainWindow::Page::Study);
+
+        // Study setup from the menu: adding a rater refreshes the overview.
+        window.setupAction()->trigger();
+        auto *setup = window.findChild<cr::ui::StudySetupDialog *>();
+        QVERIFY(setup && setup->isVisible());
+        const int before = window.studyPage()->ratersModel()->rowCount();
+        setup->nameEdit()->setText(QStringLiteral("carla"));
+        QVERIFY(setup->addRater());
+        QCOMPARE(window.studyPage()->ratersModel()->rowCount(), before + 1);
+        setup->close();
+        cr::ui::Settings().blurText = false;
+    }
+
+    void exposureIsShownOnTheOverviewOnly()
+    {
+        QString path;
+        QVERIFY(crtest::createStudy(freshDir(), 3, &path));
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        QVERIFY(window.openStudy(path));
+        QVERIFY(window.signIn(QStringLiteral("ana")));
+        QTest::keyClick(&window, Qt::Key_P, Qt::ControlModifier); // pause — distressing
+        QVERIFY(window.ratingPage()->isOnBreak());
+        // The rater's page shows no counts of skips or pauses (nor anyone else's).
+        for (QLabel *label : window.ratingPage()->findChildren<QLabel *>())
+            QVERIFY2(!label->text().contains(QLatin1String("distressing"), Qt::CaseInsensitive),
+                qPrintable(label->text()));
+        QTest::keyClick(&window, Qt::Key_1, Qt::ControlModifier);
+        QCOMPARE(window.currentPage(), MainWindow::Page::Study);
+        const cr::ui::RaterExposureModel *exposure = window.studyPage()->exposureModel();
+        QCOMPARE(exposure->rowCount(), 2); // ana, ben (the LLM judge is not listed)
+        QCOMPARE(exposure->index(0, cr::ui::RaterExposureModel::NameColumn).data().toString(),
+            QStringLiteral("ana"));
+        QCOMPARE(exposure->index(0, cr::ui::RaterExposureModel::DistressingColumn)
+                     .data(cr::ui::RaterExposureModel::ValueRole)
+                     .toLongLong(),
+            1);
+        QCOMPARE(exposure->index(0, cr::ui::RaterExposureModel::SessionsColumn)
+                     .data(cr::ui::RaterExposureModel::ValueRole)
+                     .toLongLong(),
+            1);
+        QCOMPARE(exposure->index(0, cr::ui::RaterExposureModel::ShownTodayColumn)
+                     .data(cr::ui::RaterExposureModel::ValueRole)
+                     .toLongLong(),
+            2); // the skipped item and the next one
+        QCOMPARE(exposure->index(1, cr::ui::RaterExposureModel::SessionsColumn)
+                     .data(cr::ui::RaterExposureModel::ValueRole)
+                     .toLongLong(),
+            0);
+        // A rater with nothing assigned sees no items (and starts no session).
+        QVERIFY(window.signIn(QStringLiteral("ben")));
+        QCOMPARE(window.ratingPage()->itemCount(), 0);
+        QCOMPARE(window.ratingPage()->session()->sessionId(), 0);
     }
 
     void importRunsInTheBackgroundAndRefreshes()

@@ -192,6 +192,7 @@ private slots:
     void contentNoteShowsUntilAcknowledged()
     {
         QSettings().clear();
+        cr::ui::Settings().contentNoteEachSession = false;
         const auto ana = cr::storage::RaterRepository(*m_study).byName(QStringLiteral("ana"));
         {
             RatingPage page;
@@ -212,6 +213,20 @@ private slots:
         again.start(m_study.get(), *ana);
         for (QPushButton *b : again.findChildren<QPushButton *>())
             QVERIFY(b->text() != QStringLiteral("I &Understand") || !b->isVisible());
+    }
+
+    void contentNoteOpensEverySessionByDefault()
+    {
+        QSettings().clear();
+        cr::ui::Settings().contentNoteAcknowledged = true; // acknowledged in an earlier session
+        const auto ana = cr::storage::RaterRepository(*m_study).byName(QStringLiteral("ana"));
+        RatingPage page;
+        page.show();
+        page.start(m_study.get(), *ana);
+        int shown = 0;
+        for (QPushButton *b : page.findChildren<QPushButton *>())
+            shown += b->text() == QStringLiteral("I &Understand") && b->isVisible() ? 1 : 0;
+        QCOMPARE(shown, 1);
     }
 
     void blurredTextCanBeRevealed()

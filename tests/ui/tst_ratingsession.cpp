@@ -200,8 +200,10 @@ private slots:
         const auto stored = storage::AssignmentRepository(*m_study).forRater(m_ana.id);
         QCOMPARE(stored.at(0).status, QStringLiteral("skipped"));
         QVERIFY(!stored.at(0).flagged);
+        QCOMPARE(stored.at(0).skipReason, QStringLiteral("skipped"));
         QCOMPARE(stored.at(1).status, QStringLiteral("skipped"));
-        QVERIFY(stored.at(1).flagged);
+        QCOMPARE(stored.at(1).skipReason, QStringLiteral("distressing"));
+        QVERIFY(!stored.at(1).flagged); // a pause is not a flag for discussion
         QCOMPARE(session.skippedCount(), 2);
         QCOMPARE(session.distressingCount(), 1);
         session.start(m_study.get(), m_ana); // counted from storage, not the session

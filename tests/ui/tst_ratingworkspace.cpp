@@ -343,7 +343,7 @@ private slots:
         QTest::keyClick(&window, Qt::Key_P, Qt::ControlModifier);
         QCOMPARE(page->currentIndex(), 2);
         QCOMPARE(assignments.forRater(anaId).at(1).status, QStringLiteral("skipped"));
-        QVERIFY(assignments.forRater(anaId).at(1).flagged);
+        QCOMPARE(assignments.forRater(anaId).at(1).skipReason, QStringLiteral("distressing"));
         QCOMPARE(page->session()->distressingCount(), 1);
         QCOMPARE(page->session()->skippedCount(), 2);
         QVERIFY(page->isOnBreak());
