@@ -2,6 +2,7 @@
 
 #include "storage/study.h"
 
+#include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTime>
@@ -14,6 +15,31 @@ Error sqlError(const Study &study, const QSqlQuery &q)
 {
     return Error::storage(study.path() + QStringLiteral(": ") + q.lastError().text());
 }
+
+/// Commits of this scope skip the fsync (PRAGMA synchronous = NORMAL in WAL mode):
+/// they survive the app being killed, and the next FULL commit (any rating) makes
+/// them power-safe too. For bookkeeping written while the rater waits for an item
+/// to appear, never for a rating the UI acknowledges.
+class RelaxedSync final {
+public:
+    explicit RelaxedSync(const Study &study)
+        : m_db(study.database())
+    {
+        QSqlQuery q(m_db);
+        m_relaxed = q.exec(QStringLiteral("PRAGMA synchronous = NORMAL"));
+    }
+    ~RelaxedSync()
+    {
+        if (m_relaxed)
+            QSqlQuery(m_db).exec(QStringLiteral("PRAGMA synchronous = FULL"));
+    }
+    RelaxedSync(const RelaxedSync &) = delete;
+    RelaxedSync &operator=(const RelaxedSync &) = delete;
+
+private:
+    QSqlDatabase m_db;
+    bool m_relaxed = false;
+};
 
 } // namespace
 
@@ -82,6 +108,7 @@ bool ExposureRepository::recordShown(
 {
     if (responseIds.isEmpty() && !sessionId)
         return true;
+    const RelaxedSync relaxed(m_study); // outlives the transaction
     WriteTransaction tx(m_study, error);
     if (!tx.isActive())
         return false;

@@ -48,6 +48,8 @@ public:
     /// 2 is "B"…; idempotent: a response already recorded for this rater keeps its
     /// first position and time) and, when `sessionId` is not 0, counts one more item
     /// shown in that session (the caller counts each item once per session).
+    /// Committed without waiting for the disk (survives a crash of the app; made
+    /// power-safe by the next rating's commit), so showing an item never waits on fsync.
     bool recordShown(qint64 sessionId, qint64 raterId, const QList<qint64> &responseIds,
         Error *error);
     /// One more item finished (rated completely) in the session; moves ended_at to now.

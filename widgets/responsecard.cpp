@@ -35,6 +35,9 @@ ResponseCard::ResponseCard(QWidget *parent)
 
     QFont reading = m_text->font();
     reading.setPointSizeF(reading.pointSizeF() * 1.1);
+    // Fifteen responses are laid out per item: skip the cosmetic shaping (ligatures,
+    // kerning) that Latin text does not need; scripts that need shaping keep it.
+    reading.setStyleStrategy(QFont::PreferNoShaping);
     m_text->setFont(reading);
     m_text->setFrameShape(QFrame::NoFrame);
     m_text->setReadOnly(true);
@@ -45,6 +48,7 @@ ResponseCard::ResponseCard(QWidget *parent)
     m_text->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     m_text->viewport()->setBackgroundRole(QPalette::Base);
     m_text->document()->setDocumentMargin(2);
+    m_text->document()->setUndoRedoEnabled(false); // read-only: no undo history to rebuild
     connect(m_text->document()->documentLayout(), &QAbstractTextDocumentLayout::documentSizeChanged,
         this, &ResponseCard::updateTextHeight);
 
@@ -76,6 +80,10 @@ QString ResponseCard::text() const
 
 void ResponseCard::setText(const QString &text)
 {
+    // Lay the new text out once, at the full width: a scroll bar left over from the
+    // previous (longer) text would narrow the view, and its coming and going while the
+    // height adapts would lay the document out two more times.
+    m_text->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_text->setPlainText(text);
     m_text->verticalScrollBar()->setValue(0);
     updateTextHeight();
@@ -179,6 +187,11 @@ void ResponseCard::updateTextHeight()
         std::clamp(documentHeight + frame, minimum, std::max(minimum, m_maximumTextHeight));
     if (m_text->height() != height || m_text->minimumHeight() != height)
         m_text->setFixedHeight(height);
+    // Only text taller than the card allows scrolls (and shows a scroll bar).
+    const bool overflows = documentHeight + frame > height;
+    const Qt::ScrollBarPolicy policy = overflows ? Qt::ScrollBarAsNeeded : Qt::ScrollBarAlwaysOff;
+    if (m_text->verticalScrollBarPolicy() != policy)
+        m_text->setVerticalScrollBarPolicy(policy);
 }
 
 } // namespace cr::widgets

@@ -80,6 +80,8 @@ private slots:
         QVERIFY(!q.next());
         QCOMPARE(count(QStringLiteral("SELECT count(*) FROM presentation")), 3);
         QCOMPARE(presentationLabel(26), QStringLiteral("AA"));
+        // Written without waiting for the disk, then back to FULL for the ratings.
+        QCOMPARE(count(QStringLiteral("PRAGMA synchronous")), 2);
     }
 
     void sessionsCountShownAndRated()

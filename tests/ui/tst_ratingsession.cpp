@@ -1,8 +1,11 @@
+#include "storage/exporter.h"
 #include "storage/repositories.h"
 #include "teststudy.h"
 #include "ui/ratingsession.h"
 
+#include <QBuffer>
 #include <QSignalSpy>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUndoStack>
@@ -184,6 +187,51 @@ private slots:
         session.undoStack()->undo();
         QCOMPARE(ratings.responseRating(response, m_ana.id)->checklist, QStringList());
         QVERIFY(ratings.responseRating(response, m_ana.id)->cannotAssess);
+    }
+
+    void showingAnItemRecordsWhatTheRaterSawAndTheExportHasIt()
+    {
+        RatingSession session;
+        session.start(m_study.get(), m_ana);
+        QVERIFY(session.sessionId() > 0);
+        session.setCurrentIndex(1);
+        const QList<qint64> shown = session.responseIds();
+        QCOMPARE(shown.size(), 3);
+        QCOMPARE(session.responseTexts().size(), 3);
+        session.setCurrentIndex(0);
+        session.setCurrentIndex(1); // again: recorded once, counted once per session
+        QSqlQuery q(m_study->database());
+        QVERIFY(q.exec(QStringLiteral("SELECT response_id, position, label FROM presentation"
+                                      " WHERE rater_id = %1 ORDER BY rowid")
+                           .arg(m_ana.id)));
+        QList<qint64> recorded;
+        QStringList labels;
+        while (q.next()) {
+            recorded.append(q.value(0).toLongLong());
+            QCOMPARE(q.value(1).toInt(), int(recorded.size() - 1) % 3 + 1);
+            labels.append(q.value(2).toString());
+        }
+        QCOMPARE(recorded.size(), 6);
+        QCOMPARE(recorded.mid(0, 3), shown);
+        QCOMPARE(labels.mid(0, 3), (QStringList { QStringLiteral("A"), QStringLiteral("B"),
+                                       QStringLiteral("C") }));
+        QVERIFY(q.exec(QStringLiteral("SELECT items_shown FROM rating_session WHERE id = %1")
+                           .arg(session.sessionId())));
+        QVERIFY(q.next());
+        QCOMPARE(q.value(0).toInt(), 2);
+
+        // The export's shown_position column carries it: rate Response B of item 2.
+        session.setCurrentIndex(1);
+        QVERIFY(session.setScore(shown.at(1), 4));
+        QBuffer out;
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        storage::Error error;
+        QCOMPARE(storage::Exporter(*m_study).write(out, {}, &error), 1);
+        const QList<QByteArray> lines = out.data().split('\n');
+        const QList<QByteArray> header = lines.at(0).split(',');
+        const int column = int(header.indexOf("shown_position"));
+        QVERIFY(column >= 0);
+        QCOMPARE(lines.at(1).split(',').at(column), QByteArray("2"));
     }
 
     void skipStoresStatusAndCountsDistressing()
