@@ -12,6 +12,7 @@
 #include <QCommandLineParser>
 #include <QFile>
 #include <QFileInfo>
+#include <QPalette>
 #include <QPixmap>
 #include <QRegularExpression>
 #include <QSettings>
@@ -24,7 +25,7 @@ namespace {
 
 constexpr auto screenshotUsage =
     "usage: crisis-review screenshot STUDY|--demo --view welcome|study|rating --out FILE.png\n"
-    "                                [--rater NAME] [--size WxH]";
+    "                                [--rater NAME] [--size WxH] [--dark]";
 
 struct Options {
     QCommandLineOption demo { QStringLiteral("demo"),
@@ -37,7 +38,38 @@ struct Options {
         QStringLiteral("PNG file to write (screenshot)."), QStringLiteral("FILE") };
     QCommandLineOption size { QStringLiteral("size"), QStringLiteral("Window size (screenshot)."),
         QStringLiteral("WxH"), QStringLiteral("1366x768") };
+    QCommandLineOption dark { QStringLiteral("dark"),
+        QStringLiteral("Render with a dark palette (screenshot).") };
 };
+
+/// A dark Fusion palette, to check the pages under a dark system theme.
+QPalette darkPalette()
+{
+    QPalette p;
+    const QColor window(0x2b, 0x2b, 0x2e), base(0x1e, 0x1e, 0x20), text(0xe8, 0xe8, 0xea);
+    p.setColor(QPalette::Window, window);
+    p.setColor(QPalette::WindowText, text);
+    p.setColor(QPalette::Base, base);
+    p.setColor(QPalette::AlternateBase, window);
+    p.setColor(QPalette::Text, text);
+    p.setColor(QPalette::Button, window);
+    p.setColor(QPalette::ButtonText, text);
+    p.setColor(QPalette::ToolTipBase, base);
+    p.setColor(QPalette::ToolTipText, text);
+    p.setColor(QPalette::PlaceholderText, QColor(0xa0, 0xa0, 0xa6));
+    p.setColor(QPalette::Highlight, QColor(0x3d, 0x7e, 0xd6));
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::Link, QColor(0x6c, 0xa8, 0xff));
+    p.setColor(QPalette::Light, QColor(0x4a, 0x4a, 0x4e));
+    p.setColor(QPalette::Midlight, QColor(0x3a, 0x3a, 0x3e));
+    p.setColor(QPalette::Mid, QColor(0x26, 0x26, 0x29));
+    p.setColor(QPalette::Dark, QColor(0x16, 0x16, 0x18));
+    p.setColor(QPalette::Shadow, Qt::black);
+    p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x80, 0x80, 0x86));
+    p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x80, 0x80, 0x86));
+    p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x80, 0x80, 0x86));
+    return p;
+}
 
 void printError(const QString &text)
 {
@@ -112,6 +144,10 @@ int runScreenshot(const QCommandLineParser &parser, const Options &o, const QStr
     QSettings::setDefaultFormat(QSettings::IniFormat);
     QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDir.path());
 
+    if (parser.isSet(o.dark)) {
+        QApplication::setStyle(QStringLiteral("Fusion"));
+        QApplication::setPalette(darkPalette());
+    }
     ui::MainWindow window;
     window.setAttribute(Qt::WA_DontShowOnScreen);
     storage::Error error;
@@ -176,7 +212,7 @@ int runGui(int argc, char **argv)
 
     const Options o;
     QCommandLineParser parser;
-    parser.addOptions({ o.demo, o.rater, o.view, o.out, o.size });
+    parser.addOptions({ o.demo, o.rater, o.view, o.out, o.size, o.dark });
     parser.addPositionalArgument(QStringLiteral("STUDY"), QStringLiteral("Study file to open."));
     if (!parser.parse(QCoreApplication::arguments()))
         return usageError(parser.errorText(),

@@ -26,7 +26,7 @@ inline QString usageText()
         "  crisis-review export STUDY --format long-csv|wide-csv|jsonl [--out FILE]\n"
         "                             [--harm-threshold X]\n"
         "  crisis-review screenshot STUDY|--demo --view welcome|study|rating --out FILE.png\n"
-        "                             [--rater NAME] [--size WxH]\n"
+        "                             [--rater NAME] [--size WxH] [--dark]\n"
         "\n"
         "exit status: 0 success, 1 usage error, 2 invalid input, 3 storage or I/O error\n");
 }

@@ -184,7 +184,13 @@ QList<RaterExposure> ExposureRepository::summary(const QDateTime &dayStart) cons
     q.prepare(QStringLiteral(
         "SELECT r.id, r.name, r.kind, r.role,"
         " (SELECT count(*) FROM assignment a WHERE a.rater_id = r.id),"
-        " (SELECT count(*) FROM assignment a WHERE a.rater_id = r.id AND a.status = 'done'),"
+        // Done: finished in the workspace, or fully rated otherwise (e.g. imported).
+        " (SELECT count(*) FROM assignment a WHERE a.rater_id = r.id AND (a.status = 'done'"
+        "  OR (a.status <> 'skipped' AND EXISTS (SELECT 1 FROM category_label l"
+        "   WHERE l.item_id = a.item_id AND l.rater_id = r.id)"
+        "  AND NOT EXISTS (SELECT 1 FROM response p WHERE p.item_id = a.item_id"
+        "   AND NOT EXISTS (SELECT 1 FROM response_rating rr WHERE rr.response_id = p.id"
+        "    AND rr.rater_id = r.id))))),"
         " (SELECT count(*) FROM assignment a WHERE a.rater_id = r.id AND a.status = 'skipped'),"
         " (SELECT count(*) FROM assignment a WHERE a.rater_id = r.id"
         "  AND a.skip_reason = 'distressing'),"

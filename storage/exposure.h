@@ -22,7 +22,7 @@ struct RaterExposure {
     QString kind;
     QString role;
     qint64 assigned = 0;
-    qint64 done = 0;
+    qint64 done = 0;        ///< status 'done', or labelled with every response rated (imported)
     qint64 skipped = 0;     ///< assignments whose status is 'skipped' (any reason)
     qint64 distressing = 0; ///< assignments skipped as distressing (even if finished later)
     qint64 sessions = 0;    ///< sign-ins in the rating workspace

@@ -57,7 +57,8 @@ StudySetupDialog::StudySetupDialog(storage::Study *study, QWidget *parent)
     m_ratersView->setAlternatingRowColors(true);
     m_ratersView->setShowGrid(false);
     m_ratersView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_ratersView->horizontalHeader()->setStretchLastSection(true);
+    m_ratersView->horizontalHeader()->setSectionResizeMode(
+        RatersTableModel::NameColumn, QHeaderView::Stretch);
 
     m_name->setAccessibleName(tr("New rater name"));
     m_name->setPlaceholderText(tr("e.g. clinician-03"));

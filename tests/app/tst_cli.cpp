@@ -9,6 +9,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -600,6 +601,31 @@ private slots:
         QVERIFY2(r.out.contains(QLatin1String(
                      "0 done, 1 skipped, 1 distressing; 2 session(s), 1 shown today")),
             describe(r).constData());
+    }
+
+    void screenshotRendersLightAndDark()
+    {
+        // The rating page at 1366x768, in the default and a dark palette.
+        const auto meanLightness = [](const QString &file) {
+            const QImage image(file);
+            qint64 sum = 0;
+            for (int y = 0; y < image.height(); y += 8)
+                for (int x = 0; x < image.width(); x += 8)
+                    sum += qGray(image.pixel(x, y));
+            const qint64 n = qint64((image.height() + 7) / 8) * ((image.width() + 7) / 8);
+            return image.isNull() ? -1 : int(sum / n);
+        };
+        const QString light = path(QStringLiteral("light.png"));
+        const QString dark = path(QStringLiteral("dark.png"));
+        Run r = run({ QStringLiteral("screenshot"), QStringLiteral("--demo"), QStringLiteral("--view"),
+            QStringLiteral("rating"), QStringLiteral("--out"), light });
+        QVERIFY2(r.code == 0, describe(r).constData());
+        r = run({ QStringLiteral("screenshot"), QStringLiteral("--demo"), QStringLiteral("--view"),
+            QStringLiteral("rating"), QStringLiteral("--dark"), QStringLiteral("--out"), dark });
+        QVERIFY2(r.code == 0, describe(r).constData());
+        QCOMPARE(QImage(dark).size(), QSize(1366, 768));
+        QVERIFY2(meanLightness(light) > 180, qPrintable(QString::number(meanLightness(light))));
+        QVERIFY2(meanLightness(dark) < 80, qPrintable(QString::number(meanLightness(dark))));
     }
 
     void importAndInfo()

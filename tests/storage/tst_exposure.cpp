@@ -137,12 +137,25 @@ private slots:
         QCOMPARE(exposure.skipReason(ana[1].id), QStringLiteral("distressing"));
         // Rated later: no longer skipped, still counted as a distressing pause.
         QVERIFY(AssignmentRepository(*m_study).setStatus(ana[1].id, QStringLiteral("done"), &e));
+        // Ben's ratings of item 2 were imported (status still pending): labelled and
+        // every response rated counts as done; item 1 with one of three rated does not.
+        RatingRepository ratings(*m_study);
+        QVERIFY(ratings.setCategoryLabel({ 2, m_ben.id, QStringLiteral("no_crisis"), {} }, &e));
+        QVERIFY(ratings.setCategoryLabel({ 1, m_ben.id, QStringLiteral("no_crisis"), {} }, &e));
+        ResponseRating r;
+        r.raterId = m_ben.id;
+        r.score = 3;
+        r.responseId = ItemRepository(*m_study).responses(2).at(0).id;
+        QVERIFY2(ratings.setResponseRating(r, &e), qPrintable(e.message));
+        r.responseId = ItemRepository(*m_study).responses(1).at(0).id;
+        QVERIFY(ratings.setResponseRating(r, &e));
         const QList<RaterExposure> all = exposure.summary();
         QCOMPARE(all[0].assigned, 2);
         QCOMPARE(all[0].done, 1);
         QCOMPARE(all[0].skipped, 1);
         QCOMPARE(all[0].distressing, 1);
         QCOMPARE(all[1].skipped, 0);
+        QCOMPARE(all[1].done, 1);
         QCOMPARE(all[1].distressing, 0);
         QVERIFY(!exposure.skip(12345, SkipReason::Skipped, &e));
         QVERIFY(e.message.contains(QLatin1String("no assignment 12345")));

@@ -33,6 +33,7 @@
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QPlainTextEdit>
 #include <QTextEdit>
 #include <QTreeWidget>
 
@@ -402,6 +403,7 @@ private slots:
                 const bool control = qobject_cast<QAbstractButton *>(w)
                     || qobject_cast<QComboBox *>(w) || qobject_cast<QLineEdit *>(w)
                     || qobject_cast<QTextEdit *>(w) || qobject_cast<QProgressBar *>(w)
+                    || qobject_cast<QPlainTextEdit *>(w) || qobject_cast<QAbstractSpinBox *>(w)
                     || (qobject_cast<QAbstractItemView *>(w) && !qobject_cast<QHeaderView *>(w));
                 // Parts of a composite control (a table's corner button, a combo box's popup)
                 // are named through the control.
