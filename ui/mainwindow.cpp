@@ -241,6 +241,7 @@ void MainWindow::adoptStudy(std::unique_ptr<storage::Study> study, bool demo)
         m_welcome->setRecentStudies(settings.recentStudies());
     }
     m_studyPage->setPreferredRater(demo ? storage::demoRaterName() : QString(settings.lastRater));
+    m_studyPage->setCareVisible(true);
     m_studyPage->setStudy(m_study.get());
     showPage(Page::Study);
     updateTitle();
@@ -272,6 +273,8 @@ bool MainWindow::signIn(qint64 raterId, storage::Error *error)
     if (!m_demo)
         Settings().lastRater = rater->name;
     m_studyPage->setPreferredRater(rater->name);
+    if (rater->role == storage::RaterRole::Rater)
+        m_studyPage->setCareVisible(false); // until the study is opened again
     m_ratingPage->setTextBlurred(m_blurAction->isChecked());
     m_ratingPage->start(m_study.get(), *rater);
     showPage(Page::Rating);

@@ -212,11 +212,18 @@ StudyPage::StudyPage(QWidget *parent)
     tables->addWidget(m_setupButton, 0, Qt::AlignLeft);
     tables->addSpacing(8);
     // The study overview is the researcher's view; the rating page never shows these.
-    QLabel *careTitle = sectionTitle(tr("Rater &care (supervising researcher only)"), m_exposureView, this);
+    m_care = new QWidget(this);
+    QLabel *careTitle =
+        sectionTitle(tr("Rater &care (supervising researcher only)"), m_exposureView, m_care);
     careTitle->setToolTip(tr("Skips, \"pause — this was distressing\" and items shown per "
                              "session and per day. Raters never see these counts."));
-    tables->addWidget(careTitle);
-    tables->addWidget(m_exposureView, 2);
+    m_exposureView->setParent(m_care);
+    auto *careLayout = new QVBoxLayout(m_care);
+    careLayout->setContentsMargins(0, 0, 0, 0);
+    careLayout->setSpacing(4);
+    careLayout->addWidget(careTitle);
+    careLayout->addWidget(m_exposureView, 1);
+    tables->addWidget(m_care, 2);
     tables->addSpacing(8);
     tables->addWidget(sectionTitle(tr("&Models"), m_modelsView, this));
     tables->addWidget(m_modelsView, 2);
@@ -298,7 +305,7 @@ void StudyPage::refresh()
 
     m_models->setRows(info.modelRows);
     m_raters->setRows(info.raterRows);
-    m_exposure->setRows(info.exposure);
+    m_exposure->setRows(m_careVisible ? info.exposure : QList<storage::RaterExposure>());
 
     // Human raters only: LLM raters are imported, never signed in.
     QHash<QString, qint64> assigned;
@@ -353,6 +360,15 @@ void StudyPage::updateStartButton()
         m_rateHint->setText(
             tr("Raters see one crisis message at a time with its responses, blinded "
                "and shuffled, and only their own work."));
+}
+
+void StudyPage::setCareVisible(bool visible)
+{
+    if (visible == m_careVisible)
+        return;
+    m_careVisible = visible;
+    m_care->setVisible(visible);
+    refresh();
 }
 
 } // namespace cr::ui

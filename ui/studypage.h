@@ -45,6 +45,11 @@ public:
     RatersTableModel *ratersModel() const { return m_raters; }
     /// Care for raters (researcher only): skips, distressing pauses, exposure.
     RaterExposureModel *exposureModel() const { return m_exposure; }
+    /// The rater-care table is for the supervising researcher: shown while nobody or
+    /// an adjudicator/researcher is signed in, hidden (and emptied) once a person with
+    /// role "rater" has signed in on this window — raters never see others' counts.
+    void setCareVisible(bool visible);
+    bool isCareVisible() const { return m_careVisible; }
     QComboBox *raterPicker() const { return m_raterPicker; }
 
 signals:
@@ -62,6 +67,8 @@ private:
     RatersTableModel *m_raters;
     RaterExposureModel *m_exposure;
     QTableView *m_exposureView;
+    QWidget *m_care = nullptr;
+    bool m_careVisible = true;
     widgets::MessageBanner *m_banner;
     QLabel *m_title;
     QLabel *m_path;

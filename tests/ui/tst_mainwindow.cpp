@@ -278,7 +278,13 @@ private slots:
                 qPrintable(label->text()));
         QTest::keyClick(&window, Qt::Key_1, Qt::ControlModifier);
         QCOMPARE(window.currentPage(), MainWindow::Page::Study);
+        // A rater who goes back to the overview does not see anyone's care counts...
         const cr::ui::RaterExposureModel *exposure = window.studyPage()->exposureModel();
+        QVERIFY(!window.studyPage()->isCareVisible());
+        QCOMPARE(exposure->rowCount(), 0);
+        // ...the researcher, opening the study, does.
+        QVERIFY(window.openStudy(path));
+        QVERIFY(window.studyPage()->isCareVisible());
         QCOMPARE(exposure->rowCount(), 2); // ana, ben (the LLM judge is not listed)
         QCOMPARE(exposure->index(0, cr::ui::RaterExposureModel::NameColumn).data().toString(),
             QStringLiteral("ana"));
