@@ -97,6 +97,10 @@ void MainWindow::createActions()
     m_importAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
     connect(m_importAction, &QAction::triggered, this, &MainWindow::importDialog);
 
+    m_importFolderAction = new QAction(tr("Import &Benchmark Folder…"), this);
+    m_importFolderAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I));
+    connect(m_importFolderAction, &QAction::triggered, this, &MainWindow::importFolderDialog);
+
     m_demoAction = new QAction(tr("Open &Demo Study"), this);
     connect(m_demoAction, &QAction::triggered, this, [this] { openDemoStudy(); });
 
@@ -146,6 +150,7 @@ void MainWindow::createMenus()
     file->addAction(m_demoAction);
     file->addSeparator();
     file->addAction(m_importAction);
+    file->addAction(m_importFolderAction);
     file->addSeparator();
     file->addAction(m_closeAction);
     file->addAction(m_quitAction);
@@ -312,6 +317,7 @@ void MainWindow::updateActions()
     m_demoAction->setEnabled(!busy);
     m_recentMenu->setEnabled(!busy);
     m_importAction->setEnabled(m_study && !busy);
+    m_importFolderAction->setEnabled(m_study && !busy);
     m_closeAction->setEnabled(m_study && !busy);
     // Undo reaches ratings only where the rater sees them.
     const bool rating = currentPage() == Page::Rating;
@@ -368,6 +374,17 @@ void MainWindow::importDialog()
         tr("Items, responses and ratings (*.jsonl *.csv);;All files (*)"));
     if (!files.isEmpty())
         importFiles(files);
+}
+
+void MainWindow::importFolderDialog()
+{
+    if (!m_study || m_import)
+        return;
+    // A folder is imported as the published benchmark's layout (FORMATS.md §2).
+    const QString folder = QFileDialog::getExistingDirectory(this,
+        tr("Import a Benchmark Folder (dataset, answers, labels, judge files)"), studyDialogDirectory());
+    if (!folder.isEmpty())
+        importFiles({folder});
 }
 
 bool MainWindow::importFiles(const QStringList &files)
