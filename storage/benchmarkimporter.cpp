@@ -108,31 +108,37 @@ qsizetype firstDifference(const QString &a, const QString &b)
 /// Replaces the bare literal NaN outside strings with null (it is not JSON).
 QByteArray withoutNaN(const QByteArray &in)
 {
-    QByteArray out;
-    out.reserve(in.size() + 64);
+    std::vector<qsizetype> at; // where a bare NaN starts
     bool inString = false;
+    const char *d = in.constData();
     const qsizetype n = in.size();
     auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
     for (qsizetype i = 0; i < n; ++i) {
-        const char c = in[i];
+        const char c = d[i];
         if (inString) {
-            out += c;
-            if (c == '\\' && i + 1 < n)
-                out += in[++i];
+            if (c == '\\')
+                ++i;
             else if (c == '"')
                 inString = false;
-            continue;
-        }
-        if (c == '"') {
+        } else if (c == '"') {
             inString = true;
-        } else if (c == 'N' && i + 2 < n && in[i + 1] == 'a' && in[i + 2] == 'N'
-                   && (i == 0 || !word(in[i - 1])) && (i + 3 >= n || !word(in[i + 3]))) {
-            out += "null";
+        } else if (c == 'N' && i + 2 < n && d[i + 1] == 'a' && d[i + 2] == 'N'
+                   && (i == 0 || !word(d[i - 1])) && (i + 3 >= n || !word(d[i + 3]))) {
+            at.push_back(i);
             i += 2;
-            continue;
         }
-        out += c;
     }
+    if (at.empty())
+        return in;
+    QByteArray out;
+    out.reserve(n + qsizetype(at.size()));
+    qsizetype from = 0;
+    for (qsizetype pos : at) {
+        out.append(d + from, pos - from);
+        out.append("null", 4);
+        from = pos + 3;
+    }
+    out.append(d + from, n - from);
     return out;
 }
 
