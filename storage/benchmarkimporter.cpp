@@ -76,6 +76,7 @@ struct ItemState {
 struct Group {
     QString name;
     int anchor = -1; // the file whose rows become the items
+    QString anchorName; // its file name, for messages
     std::vector<ItemState> items;
 };
 
@@ -502,6 +503,8 @@ public:
         }
         applyLabels();
         applyHumanScores();
+        for (SourceFile &f : m_files)
+            std::vector<Row>().swap(f.rows); // everything needed is in the items and ratings now
         if (!m_options.skipInvalid && !m_report->errors.isEmpty()) {
             *m_error = Error::invalid(m_report->errors.first().toString());
             return false;
@@ -624,7 +627,7 @@ private:
                 auto it = byName.constFind(f.dataset);
                 if (it == byName.cend()) {
                     it = byName.insert(f.dataset, int(m_groups.size()));
-                    m_groups.push_back(Group{f.dataset, int(i), {}});
+                    m_groups.push_back(Group{f.dataset, int(i), {}, {}});
                 }
                 f.group = *it;
             }
@@ -641,6 +644,7 @@ private:
     void makeItems(Group &g)
     {
         const SourceFile &anchor = m_files[std::size_t(g.anchor)];
+        g.anchorName = QFileInfo(anchor.path).fileName();
         QString prefix = g.name;
         if (prefix.startsWith(QLatin1String("sampled_dataset_")))
             prefix = prefix.mid(16);
@@ -705,7 +709,7 @@ private:
         if (!row.valid || f.group < 0)
             return nullptr;
         Group &g = m_groups[std::size_t(f.group)];
-        const QString anchorName = QFileInfo(m_files[std::size_t(g.anchor)].path).fileName();
+        const QString &anchorName = g.anchorName;
         if (std::size_t(index) >= g.items.size()) {
             issue(file, index, {{}, QStringLiteral("has no counterpart: %1 has %2 row(s)")
                                         .arg(anchorName)
@@ -749,7 +753,7 @@ private:
             issue(file, qint64(f.rows.size()),
                   {{}, QStringLiteral("the file ends after %1 row(s); %2 has %3")
                            .arg(f.rows.size())
-                           .arg(QFileInfo(m_files[std::size_t(g.anchor)].path).fileName())
+                           .arg(g.anchorName)
                            .arg(g.items.size())});
     }
 

@@ -371,7 +371,7 @@ void MainWindow::importDialog()
         return;
     const QStringList files = QFileDialog::getOpenFileNames(this,
         tr("Import Items, Responses or Ratings"), studyDialogDirectory(),
-        tr("Items, responses and ratings (*.jsonl *.csv);;All files (*)"));
+        tr("Items, responses and ratings (*.jsonl *.csv);;Benchmark files (*.json);;All files (*)"));
     if (!files.isEmpty())
         importFiles(files);
 }
