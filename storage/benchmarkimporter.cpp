@@ -163,7 +163,7 @@ const std::vector<Pattern> &patterns()
             {Kind::Answers, "llm_answer", re(QStringLiteral(R"((.+?)-answers-(.+)[-_])") + ts + QStringLiteral(R"(\.json)"))},
             {Kind::Judge, "llm_evaluator",
              re(QStringLiteral(R"((.+?)-evaluation_(.+?)-answers-(.+)[-_])") + ts
-                + QStringLiteral(R"((?:_)") + ts + QStringLiteral(R"(|_(merged))\.json)"))},
+                + QStringLiteral(R"((?:[-_])") + ts + QStringLiteral(R"(|[-_](merged))\.json)"))},
             {Kind::LlmMerged, "llm_label", re(QStringLiteral(R"((.+?)-label(?:l)?ed-(.+?)[-_]merged[-_]labels\.json)"))},
             {Kind::LlmLabels, "llm_label", re(QStringLiteral(R"((.+?)-label(?:l)?ed-(.+)[-_])") + ts + QStringLiteral(R"(\.json)"))},
             {Kind::HumanMerged, "human_label", re(QStringLiteral(R"(human-label(?:l)?ed-(.+?)[-_]merged[-_]labels\.json)"))},

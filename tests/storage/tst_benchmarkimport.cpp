@@ -309,6 +309,29 @@ private slots:
         QVERIFY(response(QStringLiteral("n_6_test:hugg_1"), QStringLiteral("gpt-5-nano"), 1));
     }
 
+    void namesAsFormatsSpellsThem()
+    {
+        // FORMATS.md writes "_{timestamp}"; the published files use "-{timestamp}".
+        const QString root = tmp(QStringLiteral("layout"));
+        const QByteArray row = "{\"inputs\": [\"I feel tense.\"], \"dataset_id\": \"a_1\", \"label\": \"\"";
+        const QByteArray answer = ", \"answer\": \"Let's breathe together.\", \"refusal\": null, \"tokens\": 5";
+        QVERIFY(QDir().mkpath(root + QStringLiteral("/processed")));
+        QVERIFY(QDir().mkpath(root + QStringLiteral("/llm_answer")));
+        QVERIFY(QDir().mkpath(root + QStringLiteral("/llm_evaluator/judge-x")));
+        QVERIFY(test::writeFile(root + QStringLiteral("/processed/sampled_dataset_x.json"), "[" + row + "}]"));
+        QVERIFY(test::writeFile(
+            root + QStringLiteral("/llm_answer/model-y-answers-sampled_dataset_x_20250101_100000.json"),
+            "[" + row + answer + "}]"));
+        QVERIFY(test::writeFile(root
+                + QStringLiteral("/llm_evaluator/judge-x/judge-x-evaluation_model-y-answers-sampled_dataset_x_"
+                                 "20250101_100000_20250102_100000.json"),
+            "[" + row + answer + ", \"evaluation\": 4}]"));
+        QVERIFY2(import({ root }), qPrintable(describe()));
+        QCOMPARE(m_report.counts.responsesAdded, 1);
+        QCOMPARE(score(QStringLiteral("judge-x#1"), QStringLiteral("x:a_1"), QStringLiteral("model-y"), 1), 4);
+        QVERIFY(m_report.skippedFiles.isEmpty());
+    }
+
     void mismatches_data()
     {
         QTest::addColumn<QString>("file");
