@@ -875,8 +875,9 @@ private:
                     return;
                 }
                 addResponse(file, row, item, model, run); // the answers file was not imported
-            } else if (normalised(QString::fromUtf8(item.record.responses[*it].text))
-                       != normalised(QString::fromUtf8(row.answer))) {
+            } else if (item.record.responses[*it].text != row.answer
+                       && normalised(QString::fromUtf8(item.record.responses[*it].text))
+                           != normalised(QString::fromUtf8(row.answer))) {
                 issue(file, index, {QStringLiteral("answer"),
                                     QStringLiteral("differs from the response of model '%1' run %2 in %3")
                                         .arg(f.model)
