@@ -14,11 +14,9 @@
 #include <QMap>
 #include <QRegularExpression>
 #include <QSet>
-
-#include <simdjson.h>
-
 #include <algorithm>
 #include <cmath>
+#include <simdjson.h>
 #include <vector>
 
 namespace cr::storage {
@@ -28,7 +26,16 @@ namespace {
 using simdjson::dom::element;
 using simdjson::dom::element_type;
 
-enum class Kind { Dataset, Answers, Judge, LlmLabels, LlmMerged, HumanLabels, HumanScores, HumanMerged };
+enum class Kind {
+    Dataset,
+    Answers,
+    Judge,
+    LlmLabels,
+    LlmMerged,
+    HumanLabels,
+    HumanScores,
+    HumanMerged
+};
 
 /// One object of a file: the fields the importer uses, already checked.
 struct Row {
@@ -86,7 +93,10 @@ struct PendingRating {
     int index = 0;
 };
 
-QString normalised(const QString &text) { return text.simplified(); }
+QString normalised(const QString &text)
+{
+    return text.simplified();
+}
 
 QString shortText(const QString &text, qsizetype from = 0)
 {
@@ -124,7 +134,7 @@ QByteArray withoutNaN(const QByteArray &in)
         } else if (c == '"') {
             inString = true;
         } else if (c == 'N' && i + 2 < n && d[i + 1] == 'a' && d[i + 2] == 'N'
-                   && (i == 0 || !word(d[i - 1])) && (i + 3 >= n || !word(d[i + 3]))) {
+            && (i == 0 || !word(d[i - 1])) && (i + 3 >= n || !word(d[i + 3]))) {
             at.push_back(i);
             i += 2;
         }
@@ -158,17 +168,25 @@ const std::vector<Pattern> &patterns()
             return QRegularExpression(QLatin1Char('^') + p + QLatin1Char('$'));
         };
         const QString ts = timestamp;
-        return std::vector<Pattern>{
-            {Kind::Dataset, "processed", re(QStringLiteral(R"((sampled_dataset_.+)\.json)"))},
-            {Kind::Answers, "llm_answer", re(QStringLiteral(R"((.+?)-answers-(.+)[-_])") + ts + QStringLiteral(R"(\.json)"))},
-            {Kind::Judge, "llm_evaluator",
-             re(QStringLiteral(R"((.+?)-evaluation_(.+?)-answers-(.+)[-_])") + ts
-                + QStringLiteral(R"((?:[-_])") + ts + QStringLiteral(R"(|[-_](merged))\.json)"))},
-            {Kind::LlmMerged, "llm_label", re(QStringLiteral(R"((.+?)-label(?:l)?ed-(.+?)[-_]merged[-_]labels\.json)"))},
-            {Kind::LlmLabels, "llm_label", re(QStringLiteral(R"((.+?)-label(?:l)?ed-(.+)[-_])") + ts + QStringLiteral(R"(\.json)"))},
-            {Kind::HumanMerged, "human_label", re(QStringLiteral(R"(human-label(?:l)?ed-(.+?)[-_]merged[-_]labels\.json)"))},
-            {Kind::HumanLabels, "human_label", re(QStringLiteral(R"(([^_]+)_label(?:l)?ed_.*\.json)"))},
-            {Kind::HumanScores, "human_label", re(QStringLiteral(R"(([^_]+)_scores_.*\.json)"))},
+        return std::vector<Pattern> {
+            { Kind::Dataset, "processed", re(QStringLiteral(R"((sampled_dataset_.+)\.json)")) },
+            { Kind::Answers, "llm_answer",
+                re(QStringLiteral(R"((.+?)-answers-(.+)[-_])") + ts
+                    + QStringLiteral(R"(\.json)")) },
+            { Kind::Judge, "llm_evaluator",
+                re(QStringLiteral(R"((.+?)-evaluation_(.+?)-answers-(.+)[-_])") + ts
+                    + QStringLiteral(R"((?:[-_])") + ts
+                    + QStringLiteral(R"(|[-_](merged))\.json)")) },
+            { Kind::LlmMerged, "llm_label",
+                re(QStringLiteral(R"((.+?)-label(?:l)?ed-(.+?)[-_]merged[-_]labels\.json)")) },
+            { Kind::LlmLabels, "llm_label",
+                re(QStringLiteral(R"((.+?)-label(?:l)?ed-(.+)[-_])") + ts
+                    + QStringLiteral(R"(\.json)")) },
+            { Kind::HumanMerged, "human_label",
+                re(QStringLiteral(R"(human-label(?:l)?ed-(.+?)[-_]merged[-_]labels\.json)")) },
+            { Kind::HumanLabels, "human_label",
+                re(QStringLiteral(R"(([^_]+)_label(?:l)?ed_.*\.json)")) },
+            { Kind::HumanScores, "human_label", re(QStringLiteral(R"(([^_]+)_scores_.*\.json)")) },
         };
     }();
     return list;
@@ -191,7 +209,8 @@ QString classify(SourceFile *file)
         return QStringLiteral("a temporary file of the benchmark scripts");
     if (info.suffix().toLower() != QLatin1String("json"))
         return QStringLiteral("not a JSON file");
-    const QStringList folders = QDir::fromNativeSeparators(info.absolutePath()).split(QLatin1Char('/'));
+    const QStringList folders =
+        QDir::fromNativeSeparators(info.absolutePath()).split(QLatin1Char('/'));
     for (const Pattern &p : patterns()) {
         if (!folders.contains(QLatin1String(p.folder)))
             continue;
@@ -241,14 +260,14 @@ using Problem = std::optional<RowError>;
 
 RowError wrongType(const QString &field, const QString &expected, element e)
 {
-    return {field, QStringLiteral("must be %1, got %2").arg(expected, json::typeName(e))};
+    return { field, QStringLiteral("must be %1, got %2").arg(expected, json::typeName(e)) };
 }
 
 Problem readInputs(simdjson::dom::object obj, bool joined, Row *row)
 {
     element e;
     if (obj.at_key("inputs").get(e))
-        return RowError{QStringLiteral("inputs"), QStringLiteral("is required")};
+        return RowError { QStringLiteral("inputs"), QStringLiteral("is required") };
     std::string_view text;
     if (!e.get_string().get(text)) {
         if (!joined) // the score files join the sentences; the others keep an array
@@ -269,7 +288,7 @@ Problem readInputs(simdjson::dom::object obj, bool joined, Row *row)
         ++i;
     }
     if (parts.isEmpty())
-        return RowError{QStringLiteral("inputs"), QStringLiteral("must not be empty")};
+        return RowError { QStringLiteral("inputs"), QStringLiteral("must not be empty") };
     row->inputs = normalised(parts.join(QStringLiteral(" | ")));
     row->turnsJson = json::text(e);
     return std::nullopt;
@@ -309,7 +328,8 @@ Problem readScore(element e, const QString &field, std::optional<int> *out)
     if (!e.get_string().get(text)) {
         if (QByteArray(text.data(), qsizetype(text.size())).trimmed().isEmpty())
             return std::nullopt;
-        return RowError{field, QStringLiteral("must be a score 1-5 or NaN, got '%1'").arg(json::fromView(text))};
+        return RowError { field,
+            QStringLiteral("must be a score 1-5 or NaN, got '%1'").arg(json::fromView(text)) };
     }
     double value = 0;
     if (e.get_double().get(value)) {
@@ -319,7 +339,7 @@ Problem readScore(element e, const QString &field, std::optional<int> *out)
         value = double(whole);
     }
     if (value != std::floor(value) || value < 1 || value > 5)
-        return RowError{field, QStringLiteral("must be a score 1-5, got %1").arg(value)};
+        return RowError { field, QStringLiteral("must be a score 1-5, got %1").arg(value) };
     *out = int(value);
     return std::nullopt;
 }
@@ -328,7 +348,7 @@ Problem readResponse(simdjson::dom::object obj, const QString &stamp, Row *row)
 {
     element e;
     if (obj.at_key("answer").get(e))
-        return RowError{QStringLiteral("answer"), QStringLiteral("is required")};
+        return RowError { QStringLiteral("answer"), QStringLiteral("is required") };
     std::string_view text;
     simdjson::dom::object apiError;
     if (!e.get_string().get(text)) {
@@ -337,22 +357,25 @@ Problem readResponse(simdjson::dom::object obj, const QString &stamp, Row *row)
         // The provider blocked the prompt: a refused response whose text is the message.
         element message;
         if (apiError.at_key("message").get(message) || message.get_string().get(text))
-            return RowError{QStringLiteral("answer"),
-                            QStringLiteral("is an object without a message string")};
+            return RowError { QStringLiteral("answer"),
+                QStringLiteral("is an object without a message string") };
         row->answer = QByteArray(text.data(), qsizetype(text.size()));
         row->refusal = true;
     } else {
-        return wrongType(QStringLiteral("answer"), QStringLiteral("a string or an API error object"), e);
+        return wrongType(
+            QStringLiteral("answer"), QStringLiteral("a string or an API error object"), e);
     }
     row->hasAnswer = true;
     if (!obj.at_key("refusal").get(e) && !e.is_null()) {
         bool flag = false;
         if (!e.get_string().get(text))
-            row->refusal = row->refusal || !QByteArray(text.data(), qsizetype(text.size())).trimmed().isEmpty();
+            row->refusal = row->refusal
+                || !QByteArray(text.data(), qsizetype(text.size())).trimmed().isEmpty();
         else if (!e.get_bool().get(flag))
             row->refusal = row->refusal || flag;
         else
-            return wrongType(QStringLiteral("refusal"), QStringLiteral("null, text or true/false"), e);
+            return wrongType(
+                QStringLiteral("refusal"), QStringLiteral("null, text or true/false"), e);
     }
     if (!obj.at_key("tokens").get(e) && !e.is_null()) {
         int64_t tokens = 0;
@@ -360,9 +383,9 @@ Problem readResponse(simdjson::dom::object obj, const QString &stamp, Row *row)
             return wrongType(QStringLiteral("tokens"), QStringLiteral("a token count"), e);
         row->tokens = tokens;
     }
-    QJsonObject meta{{QStringLiteral("answers_timestamp"), stamp}};
+    QJsonObject meta { { QStringLiteral("answers_timestamp"), stamp } };
     QByteArray metadata = QJsonDocument(meta).toJson(QJsonDocument::Compact);
-    for (const char *key : {"role", "annotations"}) {
+    for (const char *key : { "role", "annotations" }) {
         if (!obj.at_key(key).get(e) && !e.is_null()) {
             metadata.chop(1);
             metadata += ",\"" + QByteArray(key) + "\":" + json::text(e) + '}';
@@ -409,49 +432,54 @@ Problem readRow(simdjson::dom::object obj, const SourceFile &file, Row *row)
         }
         if (obj.at_key("evaluation").get(e)) {
             if (!row->hasEvals)
-                return RowError{QStringLiteral("evaluation"), QStringLiteral("is required (or evals)")};
+                return RowError { QStringLiteral("evaluation"),
+                    QStringLiteral("is required (or evals)") };
         } else if (row->hasEvals) {
             double mean = 0;
             int64_t whole = 0;
             if (!e.is_null() && e.get_double().get(mean) && e.get_int64().get(whole))
-                return wrongType(QStringLiteral("evaluation"), QStringLiteral("a number or NaN"), e);
+                return wrongType(
+                    QStringLiteral("evaluation"), QStringLiteral("a number or NaN"), e);
         } else {
             return readScore(e, QStringLiteral("evaluation"), &row->score);
         }
         return std::nullopt;
     case Kind::HumanScores:
         if (obj.at_key("answer").get(e))
-            return RowError{QStringLiteral("answer"), QStringLiteral("is required")};
+            return RowError { QStringLiteral("answer"), QStringLiteral("is required") };
         {
             std::string_view text;
             if (e.get_string().get(text))
-                return wrongType(QStringLiteral("answer"), QStringLiteral("the text of the scored response"), e);
+                return wrongType(
+                    QStringLiteral("answer"), QStringLiteral("the text of the scored response"), e);
             row->answer = QByteArray(text.data(), qsizetype(text.size()));
             if (row->answer.trimmed().isEmpty())
-                return RowError{QStringLiteral("answer"), QStringLiteral("is empty")};
+                return RowError { QStringLiteral("answer"), QStringLiteral("is empty") };
             row->hasAnswer = true;
         }
         if (obj.at_key("evaluation").get(e))
-            return RowError{QStringLiteral("evaluation"), QStringLiteral("is required")};
+            return RowError { QStringLiteral("evaluation"), QStringLiteral("is required") };
         return readScore(e, QStringLiteral("evaluation"), &row->score);
     case Kind::LlmMerged:
     case Kind::HumanMerged:
         if (obj.at_key("all_labels").get(e)) {
             if (file.kind == Kind::LlmMerged)
-                return RowError{QStringLiteral("all_labels"), QStringLiteral("is required")};
+                return RowError { QStringLiteral("all_labels"), QStringLiteral("is required") };
             return std::nullopt;
         }
         {
             simdjson::dom::array labels;
             if (e.get_array().get(labels))
-                return wrongType(QStringLiteral("all_labels"), QStringLiteral("an array of labels"), e);
+                return wrongType(
+                    QStringLiteral("all_labels"), QStringLiteral("an array of labels"), e);
             int i = 0;
             for (element v : labels) {
                 std::string_view text;
                 if (v.is_null()) {
                     row->allLabels.append(QByteArray());
                 } else if (v.get_string().get(text)) {
-                    return wrongType(QStringLiteral("all_labels[%1]").arg(i), QStringLiteral("a label"), v);
+                    return wrongType(
+                        QStringLiteral("all_labels[%1]").arg(i), QStringLiteral("a label"), v);
                 } else {
                     row->allLabels.append(QByteArray(text.data(), qsizetype(text.size())));
                 }
@@ -519,7 +547,7 @@ private:
     }
     void issue(const QString &path, qint64 index, const RowError &e)
     {
-        const ImportIssue i{path, index, e.field, e.reason};
+        const ImportIssue i { path, index, e.field, e.reason };
         if (m_options.skipInvalid)
             m_report->skipped.append(i);
         else if (m_report->errors.size() < m_options.maxErrors)
@@ -549,7 +577,7 @@ private:
             } else if (info.exists()) {
                 found.append(path);
             } else {
-                issue(path, 0, {{}, QStringLiteral("no such file or folder")});
+                issue(path, 0, { {}, QStringLiteral("no such file or folder") });
             }
         }
         QSet<QString> seen;
@@ -572,7 +600,8 @@ private:
     {
         QFile file(f.path);
         if (!file.open(QIODevice::ReadOnly)) {
-            *m_error = Error::storage(f.path + QStringLiteral(": cannot read: ") + file.errorString());
+            *m_error =
+                Error::storage(f.path + QStringLiteral(": cannot read: ") + file.errorString());
             return false;
         }
         QByteArray bytes = file.readAll();
@@ -581,13 +610,20 @@ private:
         bytes = withoutNaN(bytes);
         const int index = int(&f - m_files.data());
         element doc;
-        if (auto code = m_parser.parse(bytes.constData(), std::size_t(bytes.size()), true).get(doc)) {
-            issue(index, 0, {{}, QStringLiteral("invalid JSON: ") + QString::fromUtf8(simdjson::error_message(code))});
+        if (auto code =
+                m_parser.parse(bytes.constData(), std::size_t(bytes.size()), true).get(doc)) {
+            issue(index, 0,
+                { {},
+                    QStringLiteral("invalid JSON: ")
+                        + QString::fromUtf8(simdjson::error_message(code)) });
             return true;
         }
         simdjson::dom::array array;
         if (doc.get_array().get(array)) {
-            issue(index, 0, {{}, QStringLiteral("must be a JSON array of objects, got ") + json::typeName(doc)});
+            issue(index, 0,
+                { {},
+                    QStringLiteral("must be a JSON array of objects, got ")
+                        + json::typeName(doc) });
             return true;
         }
         int i = 0;
@@ -596,7 +632,7 @@ private:
             simdjson::dom::object obj;
             Problem p;
             if (e.get_object().get(obj))
-                p = RowError{{}, QStringLiteral("must be an object, got ") + json::typeName(e)};
+                p = RowError { {}, QStringLiteral("must be an object, got ") + json::typeName(e) };
             else
                 p = readRow(obj, f, &row);
             if (p) {
@@ -616,8 +652,8 @@ private:
     // naming that dataset.
     void buildGroups()
     {
-        static const Kind anchorOrder[] = {Kind::Dataset, Kind::Answers, Kind::Judge, Kind::LlmLabels,
-                                           Kind::LlmMerged};
+        static const Kind anchorOrder[] = { Kind::Dataset, Kind::Answers, Kind::Judge,
+            Kind::LlmLabels, Kind::LlmMerged };
         QMap<QString, int> byName;
         for (Kind kind : anchorOrder) {
             for (std::size_t i = 0; i < m_files.size(); ++i) {
@@ -627,7 +663,7 @@ private:
                 auto it = byName.constFind(f.dataset);
                 if (it == byName.cend()) {
                     it = byName.insert(f.dataset, int(m_groups.size()));
-                    m_groups.push_back(Group{f.dataset, int(i), {}, {}});
+                    m_groups.push_back(Group { f.dataset, int(i), {}, {} });
                 }
                 f.group = *it;
             }
@@ -663,8 +699,8 @@ private:
             item.record.externalId = id;
             item.record.dataset = g.name.toUtf8();
             item.record.turnsJson = row.turnsJson;
-            QJsonObject meta{{QStringLiteral("dataset_id"), QString::fromUtf8(row.datasetId)},
-                             {QStringLiteral("index"), qint64(i)}};
+            QJsonObject meta { { QStringLiteral("dataset_id"), QString::fromUtf8(row.datasetId) },
+                { QStringLiteral("index"), qint64(i) } };
             item.record.metadataJson = QJsonDocument(meta).toJson(QJsonDocument::Compact);
             if (row.valid && !row.label.isEmpty()) {
                 const QString label = m_protocol.canonicalCategory(QString::fromUtf8(row.label));
@@ -680,7 +716,7 @@ private:
 
     static RowError unknownLabel(const QString &field, const QByteArray &value)
     {
-        return {field, QStringLiteral("unknown category '%1'").arg(QString::fromUtf8(value))};
+        return { field, QStringLiteral("unknown category '%1'").arg(QString::fromUtf8(value)) };
     }
 
     /// Human files name no dataset: the one they align with by size and content.
@@ -691,13 +727,15 @@ private:
             return 0;
         for (std::size_t g = 0; g < m_groups.size(); ++g) {
             const auto &items = m_groups[g].items;
-            if (items.size() == f.rows.size() && !items.empty() && items[0].inputs == f.rows[0].inputs)
+            if (items.size() == f.rows.size() && !items.empty()
+                && items[0].inputs == f.rows[0].inputs)
                 return int(g);
         }
-        issue(file, 0, {QStringLiteral("inputs"),
-                        m_groups.empty() ? QStringLiteral("no dataset file among the imported files")
-                                         : QStringLiteral("matches no imported dataset file by size and "
-                                                          "content")});
+        issue(file, 0,
+            { QStringLiteral("inputs"),
+                m_groups.empty() ? QStringLiteral("no dataset file among the imported files")
+                                 : QStringLiteral("matches no imported dataset file by size and "
+                                                  "content") });
         return -1;
     }
 
@@ -711,9 +749,11 @@ private:
         Group &g = m_groups[std::size_t(f.group)];
         const QString &anchorName = g.anchorName;
         if (std::size_t(index) >= g.items.size()) {
-            issue(file, index, {{}, QStringLiteral("has no counterpart: %1 has %2 row(s)")
-                                        .arg(anchorName)
-                                        .arg(g.items.size())});
+            issue(file, index,
+                { {},
+                    QStringLiteral("has no counterpart: %1 has %2 row(s)")
+                        .arg(anchorName)
+                        .arg(g.items.size()) });
             return nullptr;
         }
         ItemState &item = g.items[std::size_t(index)];
@@ -721,22 +761,26 @@ private:
             return item.valid ? &item : nullptr;
         if (row.inputs != item.inputs) {
             const qsizetype at = firstDifference(row.inputs, item.inputs);
-            issue(file, index, {QStringLiteral("inputs"),
-                                QStringLiteral("does not match row %1 of %2 (\"%3\" vs \"%4\")")
-                                    .arg(index)
-                                    .arg(anchorName, shortText(row.inputs, at), shortText(item.inputs, at))});
+            issue(file, index,
+                { QStringLiteral("inputs"),
+                    QStringLiteral("does not match row %1 of %2 (\"%3\" vs \"%4\")")
+                        .arg(index)
+                        .arg(anchorName, shortText(row.inputs, at), shortText(item.inputs, at)) });
             return nullptr;
         }
-        if (!row.datasetId.isEmpty() && !item.datasetId.isEmpty() && row.datasetId != item.datasetId) {
-            issue(file, index, {QStringLiteral("dataset_id"),
-                                QStringLiteral("is '%1', row %2 of %3 is '%4'")
-                                    .arg(QString::fromUtf8(row.datasetId))
-                                    .arg(index)
-                                    .arg(anchorName, QString::fromUtf8(item.datasetId))});
+        if (!row.datasetId.isEmpty() && !item.datasetId.isEmpty()
+            && row.datasetId != item.datasetId) {
+            issue(file, index,
+                { QStringLiteral("dataset_id"),
+                    QStringLiteral("is '%1', row %2 of %3 is '%4'")
+                        .arg(QString::fromUtf8(row.datasetId))
+                        .arg(index)
+                        .arg(anchorName, QString::fromUtf8(item.datasetId)) });
             return nullptr;
         }
         if (!item.valid) {
-            issue(file, index, {{}, QStringLiteral("row %1 of %2 is invalid").arg(index).arg(anchorName)});
+            issue(file, index,
+                { {}, QStringLiteral("row %1 of %2 is invalid").arg(index).arg(anchorName) });
             return nullptr;
         }
         return &item;
@@ -751,14 +795,14 @@ private:
         const Group &g = m_groups[std::size_t(f.group)];
         if (f.rows.size() < g.items.size())
             issue(file, qint64(f.rows.size()),
-                  {{}, QStringLiteral("the file ends after %1 row(s); %2 has %3")
-                           .arg(f.rows.size())
-                           .arg(g.anchorName)
-                           .arg(g.items.size())});
+                { {},
+                    QStringLiteral("the file ends after %1 row(s); %2 has %3")
+                        .arg(f.rows.size())
+                        .arg(g.anchorName)
+                        .arg(g.items.size()) });
     }
 
-    template<typename Fn>
-    void forRows(Kind kind, Fn &&fn)
+    template<typename Fn> void forRows(Kind kind, Fn &&fn)
     {
         for (std::size_t i = 0; i < m_files.size(); ++i) {
             if (m_files[i].kind != kind || m_skippedFiles.contains(int(i)))
@@ -793,14 +837,16 @@ private:
             for (int i = 0; i < list.size(); ++i)
                 m_runs.insert(it.key() + QLatin1Char('\n') + list[i], i + 1);
             const QStringList parts = it.key().split(QLatin1Char('\n'));
-            m_report->modelRuns.append(QStringLiteral("%1: %2 run(s) (%3)").arg(parts[0]).arg(list.size()).arg(parts[1]));
+            m_report->modelRuns.append(
+                QStringLiteral("%1: %2 run(s) (%3)").arg(parts[0]).arg(list.size()).arg(parts[1]));
         }
         // Judge files: a merged file holds all judge runs; separate runs count in time order.
         QMap<QString, QList<int>> judged; // judge\nmodel\ndataset\nstamp → files
         for (std::size_t i = 0; i < m_files.size(); ++i) {
             const SourceFile &f = m_files[i];
             if (f.kind == Kind::Judge)
-                judged[key3(f.who, f.model, f.dataset) + QLatin1Char('\n') + f.stamp].append(int(i));
+                judged[key3(f.who, f.model, f.dataset) + QLatin1Char('\n') + f.stamp].append(
+                    int(i));
         }
         for (const QList<int> &list : std::as_const(judged)) {
             int merged = -1;
@@ -812,8 +858,7 @@ private:
             for (int i : list) {
                 if (merged >= 0 && i != merged) {
                     m_skippedFiles.insert(i);
-                    m_report->skippedFiles.append(
-                        m_files[std::size_t(i)].path
+                    m_report->skippedFiles.append(m_files[std::size_t(i)].path
                         + QStringLiteral(": its judge runs are in %1")
                               .arg(QFileInfo(m_files[std::size_t(merged)].path).fileName()));
                 } else if (i != merged) {
@@ -842,8 +887,9 @@ private:
         r.refusal = row.refusal;
         r.tokens = row.tokens;
         r.metadataJson = row.metadata;
-        item.responses.insert({model, run}, int(item.record.responses.size()));
-        item.responseSource.insert({model, run}, QFileInfo(m_files[std::size_t(file)].path).fileName());
+        item.responses.insert({ model, run }, int(item.record.responses.size()));
+        item.responseSource.insert(
+            { model, run }, QFileInfo(m_files[std::size_t(file)].path).fileName());
         item.record.responses.append(std::move(r));
     }
 
@@ -865,24 +911,26 @@ private:
             const SourceFile &f = m_files[std::size_t(file)];
             const QByteArray model = f.model.toUtf8();
             const int run = runOf(f.model, f.dataset, f.stamp);
-            const auto it = item.responses.constFind({model, run});
+            const auto it = item.responses.constFind({ model, run });
             if (it == item.responses.cend()) {
                 if (m_answerFiles.contains(key3(f.model, f.dataset, f.stamp))) {
-                    issue(file, index, {QStringLiteral("answer"),
-                                        QStringLiteral("its response (model '%1' run %2) was not imported")
-                                            .arg(f.model)
-                                            .arg(run)});
+                    issue(file, index,
+                        { QStringLiteral("answer"),
+                            QStringLiteral("its response (model '%1' run %2) was not imported")
+                                .arg(f.model)
+                                .arg(run) });
                     return;
                 }
                 addResponse(file, row, item, model, run); // the answers file was not imported
             } else if (item.record.responses[*it].text != row.answer
-                       && normalised(QString::fromUtf8(item.record.responses[*it].text))
-                           != normalised(QString::fromUtf8(row.answer))) {
-                issue(file, index, {QStringLiteral("answer"),
-                                    QStringLiteral("differs from the response of model '%1' run %2 in %3")
-                                        .arg(f.model)
-                                        .arg(run)
-                                        .arg(item.responseSource.value({model, run}))});
+                && normalised(QString::fromUtf8(item.record.responses[*it].text))
+                    != normalised(QString::fromUtf8(row.answer))) {
+                issue(file, index,
+                    { QStringLiteral("answer"),
+                        QStringLiteral("differs from the response of model '%1' run %2 in %3")
+                            .arg(f.model)
+                            .arg(run)
+                            .arg(item.responseSource.value({ model, run })) });
                 return;
             }
             auto rating = [&](const QString &rater, const std::optional<int> &score) {
@@ -898,7 +946,7 @@ private:
                 r.run = run;
                 r.score = score;
                 r.rationale = QString::fromUtf8(row.rationale);
-                m_ratings.push_back({r, file, index});
+                m_ratings.push_back({ r, file, index });
             };
             if (row.hasEvals) {
                 for (int k = 0; k < row.evals.size(); ++k)
@@ -906,7 +954,8 @@ private:
             } else if (f.merged) {
                 rating(f.who, row.score);
             } else {
-                rating(QStringLiteral("%1#%2").arg(f.who).arg(m_judgeRun.value(file, 1)), row.score);
+                rating(
+                    QStringLiteral("%1#%2").arg(f.who).arg(m_judgeRun.value(file, 1)), row.score);
             }
         });
     }
@@ -922,7 +971,8 @@ private:
             forRowsOf(int(i), [&](int file, int index, const Row &row, ItemState &item) {
                 if (row.label.isEmpty())
                     return;
-                const QByteArray label = m_protocol.canonicalCategory(QString::fromUtf8(row.label)).toUtf8();
+                const QByteArray label =
+                    m_protocol.canonicalCategory(QString::fromUtf8(row.label)).toUtf8();
                 if (label.isEmpty()) {
                     issue(file, index, unknownLabel(QStringLiteral("label"), row.label));
                 } else if (item.record.label.isEmpty()) {
@@ -933,17 +983,16 @@ private:
                 }
             });
             if (int(m_report->errors.size() + m_report->skipped.size()) == before)
-                m_report->notices.append(
-                    QStringLiteral("%1: human majority labels used as the reference label of %2 item(s) "
-                                   "without one; %3 item(s) keep a different dataset label")
-                        .arg(m_files[i].path)
-                        .arg(filled)
-                        .arg(differing));
+                m_report->notices.append(QStringLiteral(
+                    "%1: human majority labels used as the reference label of %2 item(s) "
+                    "without one; %3 item(s) keep a different dataset label")
+                                             .arg(m_files[i].path)
+                                             .arg(filled)
+                                             .arg(differing));
         }
     }
 
-    template<typename Fn>
-    void forRowsOf(int file, Fn &&fn)
+    template<typename Fn> void forRowsOf(int file, Fn &&fn)
     {
         checkLength(file);
         for (std::size_t r = 0; r < m_files[std::size_t(file)].rows.size(); ++r) {
@@ -952,8 +1001,8 @@ private:
         }
     }
 
-    void label(int file, int index, const ItemState &item, const QString &rater, const QString &kind,
-               const QString &field, const QByteArray &value)
+    void label(int file, int index, const ItemState &item, const QString &rater,
+        const QString &kind, const QString &field, const QByteArray &value)
     {
         if (value.isEmpty())
             return;
@@ -966,14 +1015,14 @@ private:
         r.kind = kind;
         r.itemId = QString::fromUtf8(item.record.externalId);
         r.category = QString::fromUtf8(value);
-        m_ratings.push_back({r, file, index});
+        m_ratings.push_back({ r, file, index });
     }
 
     void applyLabels()
     {
         forRows(Kind::HumanLabels, [this](int file, int index, const Row &row, ItemState &item) {
             label(file, index, item, m_files[std::size_t(file)].who, QStringLiteral("human"),
-                  QStringLiteral("label"), row.label);
+                QStringLiteral("label"), row.label);
         });
         // LLM classifier runs in time order: {model}#1, #2...
         QMap<QString, QList<int>> runs;
@@ -986,9 +1035,11 @@ private:
                 return m_files[std::size_t(a)].stamp < m_files[std::size_t(b)].stamp;
             });
             for (int k = 0; k < it->size(); ++k) {
-                const QString rater = QStringLiteral("%1#%2").arg(m_files[std::size_t(it->at(k))].who).arg(k + 1);
+                const QString rater =
+                    QStringLiteral("%1#%2").arg(m_files[std::size_t(it->at(k))].who).arg(k + 1);
                 forRowsOf(it->at(k), [&](int file, int index, const Row &row, ItemState &item) {
-                    label(file, index, item, rater, QStringLiteral("llm"), QStringLiteral("label"), row.label);
+                    label(file, index, item, rater, QStringLiteral("llm"), QStringLiteral("label"),
+                        row.label);
                 });
             }
         }
@@ -998,13 +1049,15 @@ private:
             if (f.kind != Kind::LlmMerged)
                 continue;
             if (runs.contains(f.who + QLatin1Char('\n') + f.dataset)) {
-                m_report->skippedFiles.append(f.path + QStringLiteral(": its runs are imported from their own label files"));
+                m_report->skippedFiles.append(
+                    f.path + QStringLiteral(": its runs are imported from their own label files"));
                 continue;
             }
             forRowsOf(int(i), [&](int file, int index, const Row &row, ItemState &item) {
                 for (int k = 0; k < row.allLabels.size(); ++k)
-                    label(file, index, item, QStringLiteral("%1#%2").arg(f.who).arg(k + 1), QStringLiteral("llm"),
-                          QStringLiteral("all_labels[%1]").arg(k), row.allLabels[k]);
+                    label(file, index, item, QStringLiteral("%1#%2").arg(f.who).arg(k + 1),
+                        QStringLiteral("llm"), QStringLiteral("all_labels[%1]").arg(k),
+                        row.allLabels[k]);
             });
         }
     }
@@ -1020,17 +1073,19 @@ private:
             }
             const QString itemId = QString::fromUtf8(item.record.externalId);
             if (matches.isEmpty()) {
-                issue(file, index, {QStringLiteral("answer"),
-                                    QStringLiteral("matches no response of item '%1' (\"%2\")")
-                                        .arg(itemId, shortText(answer))});
+                issue(file, index,
+                    { QStringLiteral("answer"),
+                        QStringLiteral("matches no response of item '%1' (\"%2\")")
+                            .arg(itemId, shortText(answer)) });
                 return;
             }
             if (matches.size() > 1) {
-                issue(file, index, {QStringLiteral("answer"),
-                                    QStringLiteral("matches %1 responses of item '%2'; cannot tell which "
-                                                   "was scored")
-                                        .arg(matches.size())
-                                        .arg(itemId)});
+                issue(file, index,
+                    { QStringLiteral("answer"),
+                        QStringLiteral("matches %1 responses of item '%2'; cannot tell which "
+                                       "was scored")
+                            .arg(matches.size())
+                            .arg(itemId) });
                 return;
             }
             if (!row.score) {
@@ -1045,7 +1100,7 @@ private:
             r.model = QString::fromUtf8(response.model);
             r.run = response.run;
             r.score = row.score;
-            m_ratings.push_back({r, file, index});
+            m_ratings.push_back({ r, file, index });
         });
     }
 
@@ -1086,12 +1141,14 @@ private:
                 const ItemState &item = g.items[i];
                 if (!item.valid)
                     continue;
-                if (!one(g.anchor, qint64(i), [&](RowError *e) { return m_writer.writeItem(item.record, e); }))
+                if (!one(g.anchor, qint64(i),
+                        [&](RowError *e) { return m_writer.writeItem(item.record, e); }))
                     return false;
             }
         }
         for (const PendingRating &p : m_ratings) {
-            if (!one(p.file, p.index, [&](RowError *e) { return m_writer.writeRating(p.rating, e); }))
+            if (!one(p.file, p.index,
+                    [&](RowError *e) { return m_writer.writeRating(p.rating, e); }))
                 return false;
         }
         if (!m_options.skipInvalid && !m_report->errors.isEmpty()) {
@@ -1146,8 +1203,8 @@ bool BenchmarkImporter::looksLikeBenchmark(const QStringList &paths)
     return false;
 }
 
-bool BenchmarkImporter::run(const QStringList &paths, const ImportOptions &options, ImportReport *report,
-                            Error *error)
+bool BenchmarkImporter::run(
+    const QStringList &paths, const ImportOptions &options, ImportReport *report, Error *error)
 {
     *report = {};
     BenchmarkRun run(m_study, options, report, error);

@@ -29,8 +29,8 @@ public:
     {
     }
 
-    bool run(const QStringList &paths, const ImportOptions &options, ImportReport *report,
-             Error *error);
+    bool run(
+        const QStringList &paths, const ImportOptions &options, ImportReport *report, Error *error);
 
     /// True when the paths name a folder or a JSON-array file (format auto).
     static bool looksLikeBenchmark(const QStringList &paths);

@@ -4,9 +4,7 @@
 
 #include <QByteArray>
 #include <QString>
-
 #include <simdjson.h>
-
 #include <string_view>
 
 namespace cr::storage::json {

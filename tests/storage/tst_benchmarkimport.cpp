@@ -12,7 +12,6 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <memory>
 
 using namespace cr::storage;
@@ -80,11 +79,12 @@ class TestBenchmarkImport : public QObject {
     /// The score `rater` gave the response, -1 when there is no rating.
     int score(const QString &rater, const QString &item, const QString &model, int run) const
     {
-        const QVariant v = scalar(QStringLiteral(
-            "SELECT rr.score FROM response_rating rr JOIN rater ON rater.id = rr.rater_id"
-            " JOIN response r ON r.id = rr.response_id JOIN item ON item.id = r.item_id"
-            " JOIN model m ON m.id = r.model_id"
-            " WHERE rater.name = ? AND item.external_id = ? AND m.name = ? AND r.run = ?"),
+        const QVariant v = scalar(
+            QStringLiteral(
+                "SELECT rr.score FROM response_rating rr JOIN rater ON rater.id = rr.rater_id"
+                " JOIN response r ON r.id = rr.response_id JOIN item ON item.id = r.item_id"
+                " JOIN model m ON m.id = r.model_id"
+                " WHERE rater.name = ? AND item.external_id = ? AND m.name = ? AND r.run = ?"),
             { rater, item, model, run });
         return v.isValid() ? v.toInt() : -1;
     }
@@ -177,7 +177,8 @@ private slots:
         skipped.sort();
         QCOMPARE(skipped,
             QStringList({ QStringLiteral("README.md"),
-                QStringLiteral("TEMP_gpt-5-nano-answers-sampled_dataset_n_6_test-20250104-000000.json"),
+                QStringLiteral(
+                    "TEMP_gpt-5-nano-answers-sampled_dataset_n_6_test-20250104-000000.json"),
                 QStringLiteral("gpt-4o-mini-labeled-sampled_dataset_n_6_test-merged-labels.json"),
                 QStringLiteral("sampled_lowest_scores_n6.json") }));
         const auto h1 = RaterRepository(*m_study).byName(QStringLiteral("H1"));
@@ -192,38 +193,61 @@ private slots:
     {
         QVERIFY2(import({ fixture(QStringLiteral("good")) }), qPrintable(describe()));
         // Runs in timestamp order: run 2 is the file stamped 20250102.
-        const auto r2 = response(QStringLiteral("n_6_test:hugg_1"), QStringLiteral("gpt-5-nano"), 2);
+        const auto r2 =
+            response(QStringLiteral("n_6_test:hugg_1"), QStringLiteral("gpt-5-nano"), 2);
         QVERIFY(r2);
         QVERIFY(r2->text.endsWith(QLatin1String("(gpt-5-nano, run 2)")));
         QCOMPARE(r2->tokens, std::optional<int>(40));
         // Human scores, matched by the scored text.
-        QCOMPARE(score(QStringLiteral("H1"), QStringLiteral("n_6_test:hugg_1"), QStringLiteral("gpt-5-nano"), 2), 5);
-        QCOMPARE(score(QStringLiteral("H1"), QStringLiteral("n_6_test:red_8"), QStringLiteral("gpt-5-nano"), 1), 1);
+        QCOMPARE(score(QStringLiteral("H1"), QStringLiteral("n_6_test:hugg_1"),
+                     QStringLiteral("gpt-5-nano"), 2),
+            5);
+        QCOMPARE(score(QStringLiteral("H1"), QStringLiteral("n_6_test:red_8"),
+                     QStringLiteral("gpt-5-nano"), 1),
+            1);
         // NaN is "not scored", not zero.
-        QCOMPARE(score(QStringLiteral("H1"), QStringLiteral("n_6_test:kag_4"), QStringLiteral("gpt-5-nano"), 3), -1);
+        QCOMPARE(score(QStringLiteral("H1"), QStringLiteral("n_6_test:kag_4"),
+                     QStringLiteral("gpt-5-nano"), 3),
+            -1);
         // Judge runs of a merged file: one LLM rater per run.
-        QCOMPARE(score(QStringLiteral("gpt-4o-mini#1"), QStringLiteral("n_6_test:hugg_1"), QStringLiteral("gpt-5-nano"), 1), 4);
-        QCOMPARE(score(QStringLiteral("gpt-4o-mini#2"), QStringLiteral("n_6_test:hugg_1"), QStringLiteral("gpt-5-nano"), 1), 5);
-        QCOMPARE(score(QStringLiteral("gpt-4o-mini#2"), QStringLiteral("n_6_test:red_8"), QStringLiteral("gpt-5-nano"), 1), -1);
-        QCOMPARE(score(QStringLiteral("gpt-4o-mini#3"), QStringLiteral("n_6_test:red_8"), QStringLiteral("gpt-5-nano"), 1), 2);
-        QCOMPARE(scalar(QStringLiteral("SELECT rationale FROM response_rating rr JOIN rater ON rater.id = rr.rater_id"
-                                       " JOIN response r ON r.id = rr.response_id JOIN model m ON m.id = r.model_id"
-                                       " WHERE rater.name = 'gpt-4o-mini#1' AND m.name = 'gpt-5-nano'"
-                                       " ORDER BY rr.id LIMIT 1")).toString(),
+        QCOMPARE(score(QStringLiteral("gpt-4o-mini#1"), QStringLiteral("n_6_test:hugg_1"),
+                     QStringLiteral("gpt-5-nano"), 1),
+            4);
+        QCOMPARE(score(QStringLiteral("gpt-4o-mini#2"), QStringLiteral("n_6_test:hugg_1"),
+                     QStringLiteral("gpt-5-nano"), 1),
+            5);
+        QCOMPARE(score(QStringLiteral("gpt-4o-mini#2"), QStringLiteral("n_6_test:red_8"),
+                     QStringLiteral("gpt-5-nano"), 1),
+            -1);
+        QCOMPARE(score(QStringLiteral("gpt-4o-mini#3"), QStringLiteral("n_6_test:red_8"),
+                     QStringLiteral("gpt-5-nano"), 1),
+            2);
+        QCOMPARE(
+            scalar(
+                QStringLiteral(
+                    "SELECT rationale FROM response_rating rr JOIN rater ON rater.id = rr.rater_id"
+                    " JOIN response r ON r.id = rr.response_id JOIN model m ON m.id = r.model_id"
+                    " WHERE rater.name = 'gpt-4o-mini#1' AND m.name = 'gpt-5-nano'"
+                    " ORDER BY rr.id LIMIT 1"))
+                .toString(),
             QStringLiteral("Judge rationale for item 0."));
         // Separate judge-run files count in time order of their evaluation stamp;
         // the judged model's responses come from the judge files.
         const QString llama = QStringLiteral("meta-llama-Llama-4-Scout-17B-16E-Instruct");
-        QCOMPARE(score(QStringLiteral("gpt-4o-mini#1"), QStringLiteral("n_6_test:red_8"), llama, 1), 2);
-        QCOMPARE(score(QStringLiteral("gpt-4o-mini#2"), QStringLiteral("n_6_test:red_8"), llama, 1), 1);
-        QCOMPARE(score(QStringLiteral("gpt-4o-mini#1"), QStringLiteral("n_6_test:kag_3"), llama, 1), -1);
+        QCOMPARE(
+            score(QStringLiteral("gpt-4o-mini#1"), QStringLiteral("n_6_test:red_8"), llama, 1), 2);
+        QCOMPARE(
+            score(QStringLiteral("gpt-4o-mini#2"), QStringLiteral("n_6_test:red_8"), llama, 1), 1);
+        QCOMPARE(
+            score(QStringLiteral("gpt-4o-mini#1"), QStringLiteral("n_6_test:kag_3"), llama, 1), -1);
         QVERIFY(response(QStringLiteral("n_6_test:kag_4"), llama, 1));
     }
 
     void apiErrorAnswerIsARefusal()
     {
         QVERIFY2(import({ fixture(QStringLiteral("good")) }), qPrintable(describe()));
-        const auto r = response(QStringLiteral("n_6_test:kag_3"), QStringLiteral("deepseek-chat"), 1);
+        const auto r =
+            response(QStringLiteral("n_6_test:kag_3"), QStringLiteral("deepseek-chat"), 1);
         QVERIFY(r);
         QVERIFY(r->refusal);
         QCOMPARE(r->text,
@@ -231,8 +255,11 @@ private slots:
                            "content management policy."));
         QCOMPARE(r->tokens, std::optional<int>());
         // A human scored the refusal: matched by its message.
-        QCOMPARE(score(QStringLiteral("H1"), QStringLiteral("n_6_test:kag_3"), QStringLiteral("deepseek-chat"), 1), 3);
-        const auto other = response(QStringLiteral("n_6_test:kag_4"), QStringLiteral("deepseek-chat"), 1);
+        QCOMPARE(score(QStringLiteral("H1"), QStringLiteral("n_6_test:kag_3"),
+                     QStringLiteral("deepseek-chat"), 1),
+            3);
+        const auto other =
+            response(QStringLiteral("n_6_test:kag_4"), QStringLiteral("deepseek-chat"), 1);
         QVERIFY(other);
         QVERIFY(!other->refusal);
     }
@@ -240,15 +267,21 @@ private slots:
     void labelsFromBothSpellings()
     {
         QVERIFY2(import({ fixture(QStringLiteral("good")) }), qPrintable(describe()));
-        QCOMPARE(label(QStringLiteral("H1"), QStringLiteral("n_6_test:hugg_1")), QStringLiteral("suicidal_ideation"));
+        QCOMPARE(label(QStringLiteral("H1"), QStringLiteral("n_6_test:hugg_1")),
+            QStringLiteral("suicidal_ideation"));
         // H2_labelled_…: the alias self_harm becomes the protocol's id.
-        QCOMPARE(label(QStringLiteral("H2"), QStringLiteral("n_6_test:kag_3")), QStringLiteral("self-harm"));
+        QCOMPARE(label(QStringLiteral("H2"), QStringLiteral("n_6_test:kag_3")),
+            QStringLiteral("self-harm"));
         // Classifier runs from separate files, in time order.
-        QCOMPARE(label(QStringLiteral("gpt-4o-mini#1"), QStringLiteral("n_6_test:red_8")), QStringLiteral("anxiety_crisis"));
-        QCOMPARE(label(QStringLiteral("gpt-4o-mini#2"), QStringLiteral("n_6_test:red_8")), QStringLiteral("no_crisis"));
+        QCOMPARE(label(QStringLiteral("gpt-4o-mini#1"), QStringLiteral("n_6_test:red_8")),
+            QStringLiteral("anxiety_crisis"));
+        QCOMPARE(label(QStringLiteral("gpt-4o-mini#2"), QStringLiteral("n_6_test:red_8")),
+            QStringLiteral("no_crisis"));
         // …-merged_labels.json: all_labels, one rater per run.
-        QCOMPARE(label(QStringLiteral("gpt-5-nano#2"), QStringLiteral("n_6_test:hugg_1")), QStringLiteral("self-harm"));
-        QCOMPARE(label(QStringLiteral("gpt-5-nano#3"), QStringLiteral("n_6_test:hugg_1")), QStringLiteral("suicidal_ideation"));
+        QCOMPARE(label(QStringLiteral("gpt-5-nano#2"), QStringLiteral("n_6_test:hugg_1")),
+            QStringLiteral("self-harm"));
+        QCOMPARE(label(QStringLiteral("gpt-5-nano#3"), QStringLiteral("n_6_test:hugg_1")),
+            QStringLiteral("suicidal_ideation"));
     }
 
     void duplicateConversationsStayApart()
@@ -269,11 +302,14 @@ private slots:
             return ItemRepository(*m_study).byExternalId(QString::fromLatin1(id))->referenceLabel;
         };
         QCOMPARE(ref("n_6_test:hugg_1"), QStringLiteral("suicidal_ideation")); // the dataset's own
-        QCOMPARE(ref("n_6_test:kag_4"), QStringLiteral("substance_abuse_or_withdrawal")); // human majority
+        QCOMPARE(ref("n_6_test:kag_4"),
+            QStringLiteral("substance_abuse_or_withdrawal")); // human majority
         QCOMPARE(m_report.notices.size(), 1);
         QVERIFY2(m_report.notices.first().contains(QLatin1String("reference label of 1 item(s)")),
             qPrintable(m_report.notices.first()));
-        QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM rater WHERE name LIKE 'human%'")).toInt(), 0);
+        QCOMPARE(
+            scalar(QStringLiteral("SELECT count(*) FROM rater WHERE name LIKE 'human%'")).toInt(),
+            0);
     }
 
     void reimportChangesNothing()
@@ -287,13 +323,17 @@ private slots:
         QCOMPARE(m_report.counts.responsesUnchanged, 30);
         QCOMPARE(m_report.counts.labelsUnchanged, 42);
         QCOMPARE(m_report.counts.ratingsUnchanged, 39);
-        QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM import_run WHERE format = 'benchmark'")).toInt(), 2);
+        QCOMPARE(
+            scalar(QStringLiteral("SELECT count(*) FROM import_run WHERE format = 'benchmark'"))
+                .toInt(),
+            2);
     }
 
     void autoFormatTakesAFolder()
     {
         ImportOptions options;
-        QVERIFY2(import({ fixture(QStringLiteral("good")) }, false, ImportFormat::Auto), qPrintable(describe()));
+        QVERIFY2(import({ fixture(QStringLiteral("good")) }, false, ImportFormat::Auto),
+            qPrintable(describe()));
         QCOMPARE(m_report.counts.itemsAdded, 6);
     }
 
@@ -302,7 +342,10 @@ private slots:
         // Files instead of a folder: the dataset and one answers file.
         const QString good = fixture(QStringLiteral("good"));
         QVERIFY2(import({ good + QStringLiteral("/processed/sampled_dataset_n_6_test.json"),
-                     good + QStringLiteral("/llm_answer/gpt-5-nano-answers-sampled_dataset_n_6_test-20250102-090000.json") }),
+                     good
+                         + QStringLiteral(
+                             "/llm_answer/"
+                             "gpt-5-nano-answers-sampled_dataset_n_6_test-20250102-090000.json") }),
             qPrintable(describe()));
         QCOMPARE(m_report.counts.itemsAdded, 6);
         QCOMPARE(m_report.counts.responsesAdded, 6);
@@ -313,22 +356,29 @@ private slots:
     {
         // FORMATS.md writes "_{timestamp}"; the published files use "-{timestamp}".
         const QString root = tmp(QStringLiteral("layout"));
-        const QByteArray row = "{\"inputs\": [\"I feel tense.\"], \"dataset_id\": \"a_1\", \"label\": \"\"";
-        const QByteArray answer = ", \"answer\": \"Let's breathe together.\", \"refusal\": null, \"tokens\": 5";
+        const QByteArray row =
+            "{\"inputs\": [\"I feel tense.\"], \"dataset_id\": \"a_1\", \"label\": \"\"";
+        const QByteArray answer =
+            ", \"answer\": \"Let's breathe together.\", \"refusal\": null, \"tokens\": 5";
         QVERIFY(QDir().mkpath(root + QStringLiteral("/processed")));
         QVERIFY(QDir().mkpath(root + QStringLiteral("/llm_answer")));
         QVERIFY(QDir().mkpath(root + QStringLiteral("/llm_evaluator/judge-x")));
-        QVERIFY(test::writeFile(root + QStringLiteral("/processed/sampled_dataset_x.json"), "[" + row + "}]"));
         QVERIFY(test::writeFile(
-            root + QStringLiteral("/llm_answer/model-y-answers-sampled_dataset_x_20250101_100000.json"),
+            root + QStringLiteral("/processed/sampled_dataset_x.json"), "[" + row + "}]"));
+        QVERIFY(test::writeFile(root
+                + QStringLiteral(
+                    "/llm_answer/model-y-answers-sampled_dataset_x_20250101_100000.json"),
             "[" + row + answer + "}]"));
         QVERIFY(test::writeFile(root
-                + QStringLiteral("/llm_evaluator/judge-x/judge-x-evaluation_model-y-answers-sampled_dataset_x_"
-                                 "20250101_100000_20250102_100000.json"),
+                + QStringLiteral(
+                    "/llm_evaluator/judge-x/judge-x-evaluation_model-y-answers-sampled_dataset_x_"
+                    "20250101_100000_20250102_100000.json"),
             "[" + row + answer + ", \"evaluation\": 4}]"));
         QVERIFY2(import({ root }), qPrintable(describe()));
         QCOMPARE(m_report.counts.responsesAdded, 1);
-        QCOMPARE(score(QStringLiteral("judge-x#1"), QStringLiteral("x:a_1"), QStringLiteral("model-y"), 1), 4);
+        QCOMPARE(score(QStringLiteral("judge-x#1"), QStringLiteral("x:a_1"),
+                     QStringLiteral("model-y"), 1),
+            4);
         QVERIFY(m_report.skippedFiles.isEmpty());
     }
 
@@ -340,42 +390,51 @@ private slots:
         QTest::addColumn<QString>("expected"); // after "FILE:"
 
         const QString h1 = QStringLiteral("human_label/H1_labeled_n6_s42.json");
-        QTest::newRow("content mismatch") << h1 << QByteArray("I had a good day") << QByteArray("I had a bad day")
-                                          << QStringLiteral("2:inputs: does not match row 2 of "
-                                                            "sampled_dataset_n_6_test.json (\"I had a bad day at "
-                                                            "work today. | Any tip…\" vs \"I had a good day at "
-                                                            "work today. | Any ti…\")");
+        QTest::newRow("content mismatch")
+            << h1 << QByteArray("I had a good day") << QByteArray("I had a bad day")
+            << QStringLiteral("2:inputs: does not match row 2 of "
+                              "sampled_dataset_n_6_test.json (\"I had a bad day at "
+                              "work today. | Any tip…\" vs \"I had a good day at "
+                              "work today. | Any ti…\")");
         QTest::newRow("unknown label")
-            << QStringLiteral("human_label/H2_labelled_n6_s42.json") << QByteArray("\"label\": \"no_crisis\"")
-            << QByteArray("\"label\": \"sad\"") << QStringLiteral("2:label: unknown category 'sad'");
+            << QStringLiteral("human_label/H2_labelled_n6_s42.json")
+            << QByteArray("\"label\": \"no_crisis\"") << QByteArray("\"label\": \"sad\"")
+            << QStringLiteral("2:label: unknown category 'sad'");
         QTest::newRow("malformed human score")
-            << QStringLiteral("human_label/H1_scores_n6_s42.json") << QByteArray("\"evaluation\": 5")
-            << QByteArray("\"evaluation\": \"five\"")
+            << QStringLiteral("human_label/H1_scores_n6_s42.json")
+            << QByteArray("\"evaluation\": 5") << QByteArray("\"evaluation\": \"five\"")
             << QStringLiteral("0:evaluation: must be a score 1-5 or NaN, got 'five'");
         QTest::newRow("score out of range")
-            << QStringLiteral("human_label/H1_scores_n6_s42.json") << QByteArray("\"evaluation\": 5")
-            << QByteArray("\"evaluation\": 3.5") << QStringLiteral("0:evaluation: must be a score 1-5, got 3.5");
-        const QString merged = QStringLiteral("llm_evaluator/gpt-4o-mini/n_6/merged/"
-                                              "gpt-4o-mini-evaluation_gpt-5-nano-answers-sampled_dataset_n_6_test-"
-                                              "20250101-100000_merged.json");
+            << QStringLiteral("human_label/H1_scores_n6_s42.json")
+            << QByteArray("\"evaluation\": 5") << QByteArray("\"evaluation\": 3.5")
+            << QStringLiteral("0:evaluation: must be a score 1-5, got 3.5");
+        const QString merged =
+            QStringLiteral("llm_evaluator/gpt-4o-mini/n_6/merged/"
+                           "gpt-4o-mini-evaluation_gpt-5-nano-answers-sampled_dataset_n_6_test-"
+                           "20250101-100000_merged.json");
         QTest::newRow("malformed judge evaluation")
-            << merged << QByteArray("\"evaluation\": 4.333333333333333") << QByteArray("\"evaluation\": \"high\"")
+            << merged << QByteArray("\"evaluation\": 4.333333333333333")
+            << QByteArray("\"evaluation\": \"high\"")
             << QStringLiteral("0:evaluation: must be a number or NaN, got a string");
         QTest::newRow("judge answer differs")
             << merged << QByteArray("(gpt-5-nano, run 1)") << QByteArray("(gpt-5-nano, run one)")
             << QStringLiteral("0:answer: differs from the response of model 'gpt-5-nano' run 1 in "
                               "gpt-5-nano-answers-sampled_dataset_n_6_test-20250101-100000.json");
         QTest::newRow("score matches no response")
-            << QStringLiteral("human_label/H2_scores_n6_s42.json") << QByteArray("(gpt-5-nano, run 2)")
-            << QByteArray("(gpt-5-nano, run 9)")
-            << QStringLiteral("0:answer: matches no response of item 'n_6_test:hugg_1' (\"I'm really sorry "
-                              "you're feeling this way…\")");
+            << QStringLiteral("human_label/H2_scores_n6_s42.json")
+            << QByteArray("(gpt-5-nano, run 2)") << QByteArray("(gpt-5-nano, run 9)")
+            << QStringLiteral(
+                   "0:answer: matches no response of item 'n_6_test:hugg_1' (\"I'm really sorry "
+                   "you're feeling this way…\")");
         QTest::newRow("position mismatch")
-            << QStringLiteral("llm_answer/deepseek-chat-answers-sampled_dataset_n_6_test-20251105-121458.json")
+            << QStringLiteral(
+                   "llm_answer/deepseek-chat-answers-sampled_dataset_n_6_test-20251105-121458.json")
             << QByteArray("\"dataset_id\": \"red_8\"") << QByteArray("\"dataset_id\": \"red_9\"")
-            << QStringLiteral("3:dataset_id: is 'red_9', row 3 of sampled_dataset_n_6_test.json is 'red_8'");
+            << QStringLiteral(
+                   "3:dataset_id: is 'red_9', row 3 of sampled_dataset_n_6_test.json is 'red_8'");
         QTest::newRow("invalid JSON")
-            << QStringLiteral("llm_label/gpt-4o-mini-labeled-sampled_dataset_n_6_test-20250103-100000.json")
+            << QStringLiteral(
+                   "llm_label/gpt-4o-mini-labeled-sampled_dataset_n_6_test-20250103-100000.json")
             << QByteArray("[") << QByteArray("{") << QStringLiteral("0: invalid JSON: ");
     }
 
@@ -408,35 +467,46 @@ private slots:
         for (const ImportIssue &i : std::as_const(m_report.errors))
             errors.append(i.toString().mid(damaged.size() + 1));
         QCOMPARE(errors,
-            QStringList({ QStringLiteral("human_label/H3_scores_n6_s42.json:1:answer: must be the text of the "
-                                         "scored response, got an integer"),
+            QStringList({ QStringLiteral(
+                              "human_label/H3_scores_n6_s42.json:1:answer: must be the text of the "
+                              "scored response, got an integer"),
                 QStringLiteral("human_label/H3_scores_n6_s42.json:2:answer: is empty"),
-                QStringLiteral("human_label/H3_scores_n6_s42.json:3:answer: matches no response of item "
-                               "'n_6_test:red_8' (\"#REF!\")"),
+                QStringLiteral(
+                    "human_label/H3_scores_n6_s42.json:3:answer: matches no response of item "
+                    "'n_6_test:red_8' (\"#REF!\")"),
                 // "NaN" inside a string stays text.
-                QStringLiteral("human_label/H3_scores_n6_s42.json:5:answer: matches no response of item "
-                               "'n_6_test:kag_4' (\"NaN\")") }));
+                QStringLiteral(
+                    "human_label/H3_scores_n6_s42.json:5:answer: matches no response of item "
+                    "'n_6_test:kag_4' (\"NaN\")") }));
         QCOMPARE(dataCounts(), before);
     }
 
     void skipInvalidImportsTheRestAndStoresTheReport()
     {
         const QString damaged = fixture(QStringLiteral("damaged"));
-        QVERIFY2(import({ fixture(QStringLiteral("good")), damaged }, true), qPrintable(describe()));
+        QVERIFY2(
+            import({ fixture(QStringLiteral("good")), damaged }, true), qPrintable(describe()));
         QCOMPARE(m_report.skipped.size(), 4);
         QCOMPARE(m_report.counts.itemsAdded, 6);
         QCOMPARE(m_report.counts.ratingsAdded, 41); // 39 + H3's two valid rows
-        QCOMPARE(score(QStringLiteral("H3"), QStringLiteral("n_6_test:hugg_1"), QStringLiteral("gpt-5-nano"), 1), 3);
-        QCOMPARE(score(QStringLiteral("H3"), QStringLiteral("n_6_test:hugg_2"), QStringLiteral("gpt-5-nano"), 1), -1);
+        QCOMPARE(score(QStringLiteral("H3"), QStringLiteral("n_6_test:hugg_1"),
+                     QStringLiteral("gpt-5-nano"), 1),
+            3);
+        QCOMPARE(score(QStringLiteral("H3"), QStringLiteral("n_6_test:hugg_2"),
+                     QStringLiteral("gpt-5-nano"), 1),
+            -1);
         QSqlQuery q(m_study->database());
-        QVERIFY(q.exec(QStringLiteral("SELECT file, line, field, reason FROM import_issue ORDER BY line")));
+        QVERIFY(q.exec(
+            QStringLiteral("SELECT file, line, field, reason FROM import_issue ORDER BY line")));
         QStringList stored;
         while (q.next())
-            stored.append(QStringLiteral("%1:%2:%3").arg(QFileInfo(q.value(0).toString()).fileName(),
-                q.value(1).toString(), q.value(2).toString()));
+            stored.append(QStringLiteral("%1:%2:%3")
+                              .arg(QFileInfo(q.value(0).toString()).fileName(),
+                                  q.value(1).toString(), q.value(2).toString()));
         QCOMPARE(stored,
             QStringList({ QStringLiteral("H3_scores_n6_s42.json:1:answer"),
-                QStringLiteral("H3_scores_n6_s42.json:2:answer"), QStringLiteral("H3_scores_n6_s42.json:3:answer"),
+                QStringLiteral("H3_scores_n6_s42.json:2:answer"),
+                QStringLiteral("H3_scores_n6_s42.json:3:answer"),
                 QStringLiteral("H3_scores_n6_s42.json:5:answer") }));
     }
 
@@ -450,7 +520,9 @@ private slots:
         QCOMPARE(m_report.counts.itemsAdded, 5);
         QVERIFY(!ItemRepository(*m_study).byExternalId(QStringLiteral("n_6_test:red_7")));
         QCOMPARE(m_report.skipped.first().toString(),
-            root + QStringLiteral("/processed/sampled_dataset_n_6_test.json:2:label: unknown category 'unsure'"));
+            root
+                + QStringLiteral(
+                    "/processed/sampled_dataset_n_6_test.json:2:label: unknown category 'unsure'"));
         for (const ImportIssue &i : std::as_const(m_report.skipped))
             QCOMPARE(i.line, 2);
     }
@@ -473,7 +545,8 @@ private slots:
             lastDone = done;
             lastTotal = total;
         };
-        QVERIFY(Importer(*m_study).run({ fixture(QStringLiteral("good")) }, options, &m_report, &m_error));
+        QVERIFY(Importer(*m_study).run(
+            { fixture(QStringLiteral("good")) }, options, &m_report, &m_error));
         QVERIFY(lastTotal > 0);
         QCOMPARE(lastDone, lastTotal);
     }
