@@ -273,7 +273,7 @@ private:
 
     int importFiles(const QStringList &args)
     {
-        const QString usage = QStringLiteral("import STUDY FILE... [--format auto|jsonl|csv|benchmark] [--skip-invalid]");
+        const QString usage = QStringLiteral("import STUDY PATH... [--format auto|jsonl|csv|benchmark] [--skip-invalid]");
         QCommandLineParser p;
         const QCommandLineOption formatOpt(QStringLiteral("format"), QStringLiteral("Format"),
                                            QStringLiteral("FORMAT"), QStringLiteral("auto"));
@@ -286,10 +286,6 @@ private:
         if (!format) {
             message(QStringLiteral("crisis-review: unknown --format '%1'\nusage: crisis-review %2")
                         .arg(p.value(formatOpt), usage));
-            return ExitUsage;
-        }
-        if (*format == storage::ImportFormat::Benchmark) {
-            message(QStringLiteral("crisis-review import: --format benchmark is not available yet in this version"));
             return ExitUsage;
         }
         int code = ExitOk;
@@ -325,6 +321,8 @@ private:
             std::fputs("\n", m_err);
         for (const auto &issue : std::as_const(report.skipped))
             message(QStringLiteral("skipped ") + issue.toString());
+        for (const QString &file : std::as_const(report.skippedFiles))
+            message(QStringLiteral("skipped file ") + file);
         if (!ok) {
             if (!report.errors.isEmpty()) {
                 for (const auto &issue : std::as_const(report.errors))
@@ -354,7 +352,21 @@ private:
                   .arg(report.skipped.isEmpty()
                            ? QString()
                            : QStringLiteral("; %1 invalid row(s) skipped").arg(report.skipped.size())));
+        printBenchmarkSummary(report);
         return ExitOk;
+    }
+
+    void printBenchmarkSummary(const storage::ImportReport &report)
+    {
+        for (const QString &runs : report.modelRuns)
+            print(QStringLiteral("  model %1\n").arg(runs));
+        if (report.counts.scoresMissing > 0)
+            print(QStringLiteral("  %1 score(s) given as NaN or empty: kept as missing\n")
+                      .arg(report.counts.scoresMissing));
+        if (!report.skippedFiles.isEmpty())
+            print(QStringLiteral("  %1 file(s) skipped (listed on stderr)\n").arg(report.skippedFiles.size()));
+        for (const QString &notice : report.notices)
+            print(QStringLiteral("  note: %1\n").arg(notice));
     }
 
     int info(const QStringList &args)

@@ -1,5 +1,7 @@
 #include "storage/importer.h"
 
+#include "storage/benchmarkimporter.h"
+#include "storage/jsonutil.h"
 #include "storage/records.h"
 #include "storage/study.h"
 
@@ -48,29 +50,8 @@ constexpr qint64 progressStep = 1 << 20;
 using simdjson::dom::element;
 using simdjson::dom::element_type;
 
-QString fromView(std::string_view v) { return QString::fromUtf8(v.data(), qsizetype(v.size())); }
-
-QString typeName(element e)
-{
-    switch (e.type()) {
-    case element_type::ARRAY:
-        return QStringLiteral("an array");
-    case element_type::OBJECT:
-        return QStringLiteral("an object");
-    case element_type::INT64:
-    case element_type::UINT64:
-        return QStringLiteral("an integer");
-    case element_type::DOUBLE:
-        return QStringLiteral("a number");
-    case element_type::STRING:
-        return QStringLiteral("a string");
-    case element_type::BOOL:
-        return QStringLiteral("a boolean");
-    case element_type::NULL_VALUE:
-        return QStringLiteral("null");
-    }
-    return QStringLiteral("a value");
-}
+using json::fromView;
+using json::typeName;
 
 RowError wrongType(const QString &field, const QString &expected, element e)
 {
@@ -152,7 +133,7 @@ std::optional<RowError> readStringList(element e, const QString &field, QStringL
     return std::nullopt;
 }
 
-QByteArray jsonText(element e) { return QByteArray::fromStdString(simdjson::minify(e)); }
+QByteArray jsonText(element e) { return json::text(e); }
 
 /// Unknown keys are kept verbatim as a JSON object of metadata.
 void appendMetadata(QByteArray *json, std::string_view key, element value)
@@ -724,23 +705,13 @@ private:
     template<typename Fn>
     bool write(const QString &file, qint64 lineNo, Fn &&fn)
     {
-        // With --skip-invalid a row that fails half-way is undone by a savepoint.
-        if (m_options.skipInvalid && !m_writer.savepoint(m_error))
-            return false;
         RowError e;
-        const RecordWriter::Outcome outcome = fn(&e);
-        if (outcome == RecordWriter::Outcome::Fatal) {
-            *m_error = m_writer.fatalError();
+        const RecordWriter::Outcome outcome =
+            writeRow(m_writer, m_options.skipInvalid, std::forward<Fn>(fn), &e, m_error);
+        if (outcome == RecordWriter::Outcome::Fatal)
             return false;
-        }
-        if (outcome == RecordWriter::Outcome::Invalid) {
+        if (outcome == RecordWriter::Outcome::Invalid)
             issue(file, lineNo, e);
-            if (m_options.skipInvalid && !m_writer.rollbackToSavepoint(m_error))
-                return false;
-            return true;
-        }
-        if (m_options.skipInvalid && !m_writer.releaseSavepoint(m_error))
-            return false;
         return true;
     }
 
@@ -954,45 +925,7 @@ private:
         const qint64 rows = m_report->counts.rows;
         m_report->counts = m_writer.counts();
         m_report->counts.rows = rows;
-        const ImportCounts &c = m_report->counts;
-        const QJsonObject summary{
-            {QStringLiteral("rows"), c.rows},
-            {QStringLiteral("items_added"), c.itemsAdded},
-            {QStringLiteral("responses_added"), c.responsesAdded},
-            {QStringLiteral("models_added"), c.modelsAdded},
-            {QStringLiteral("raters_added"), c.ratersAdded},
-            {QStringLiteral("labels_added"), c.labelsAdded},
-            {QStringLiteral("ratings_added"), c.ratingsAdded},
-            {QStringLiteral("skipped"), int(m_report->skipped.size())}};
-        const QString summaryText = QString::fromUtf8(QJsonDocument(summary).toJson(QJsonDocument::Compact));
-        QSqlQuery q(m_study.database());
-        q.prepare(QStringLiteral("INSERT INTO import_run(at, actor, format, files, summary)"
-                                 " VALUES (?, ?, ?, ?, ?)"));
-        q.addBindValue(Study::now());
-        q.addBindValue(m_study.actor());
-        q.addBindValue(QStringLiteral("jsonl/csv"));
-        q.addBindValue(QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(files)).toJson(QJsonDocument::Compact)));
-        q.addBindValue(summaryText);
-        if (!q.exec()) {
-            *m_error = Error::storage(m_study.path() + QStringLiteral(": ") + q.lastError().text());
-            return false;
-        }
-        const qint64 runId = q.lastInsertId().toLongLong();
-        q.prepare(QStringLiteral("INSERT INTO import_issue(import_run_id, file, line, field, reason)"
-                                 " VALUES (?, ?, ?, ?, ?)"));
-        for (const ImportIssue &i : std::as_const(m_report->skipped)) {
-            q.addBindValue(runId);
-            q.addBindValue(i.file);
-            q.addBindValue(i.line);
-            q.addBindValue(i.field.isEmpty() ? QVariant() : QVariant(i.field));
-            q.addBindValue(i.reason);
-            if (!q.exec()) {
-                *m_error = Error::storage(m_study.path() + QStringLiteral(": ") + q.lastError().text());
-                return false;
-            }
-        }
-        return m_study.appendEvent(QStringLiteral("import"), QStringLiteral("import_run"), runId, {},
-                                   summaryText, m_error);
+        return recordImportRun(m_study, QStringLiteral("jsonl/csv"), files, *m_report, m_error);
     }
 
     Study &m_study;
@@ -1015,10 +948,9 @@ bool Importer::run(const QStringList &files, const ImportOptions &options, Impor
         *error = Error::invalid(QStringLiteral("no files to import"));
         return false;
     }
-    if (options.format == ImportFormat::Benchmark) {
-        *error = Error::invalid(QStringLiteral("--format benchmark is not available yet"));
-        return false;
-    }
+    if (options.format == ImportFormat::Benchmark
+        || (options.format == ImportFormat::Auto && BenchmarkImporter::looksLikeBenchmark(files)))
+        return BenchmarkImporter(m_study).run(files, options, report, error);
     Run run(m_study, options, report, error);
     return run.importFiles(files);
 }

@@ -36,6 +36,8 @@ struct ImportCounts {
     qint64 labelsUnchanged = 0;
     qint64 ratingsAdded = 0;
     qint64 ratingsUnchanged = 0;
+    /// Scores given as NaN, null or empty (benchmark layout): missing, not stored.
+    qint64 scoresMissing = 0;
 };
 
 struct ImportOptions {
@@ -52,9 +54,17 @@ struct ImportReport {
     ImportCounts counts;
     QList<ImportIssue> errors;
     QList<ImportIssue> skipped;
+    /// Benchmark layout: files not imported, each "PATH: why".
+    QStringList skippedFiles;
+    /// Benchmark layout: "MODEL: N run(s)" per model with responses in the files.
+    QStringList modelRuns;
+    /// Benchmark layout: other things the user should know (reference labels...).
+    QStringList notices;
 };
 
-/// Imports the app's own JSONL/CSV formats (FORMATS.md §1) into a study.
+/// Imports the app's own JSONL/CSV formats (FORMATS.md §1) into a study; the
+/// published benchmark layout (§2) is handed to BenchmarkImporter: with
+/// ImportFormat::Benchmark, or with Auto when a path is a folder or a JSON array.
 ///
 /// All files are imported in one transaction: on any error nothing changes.
 /// Streaming (bounded memory), prepared statements. Re-importing the same rows is

@@ -4,6 +4,7 @@
 #include "storage/study.h"
 
 #include <QJsonArray>
+#include <QJsonObject>
 #include <QJsonDocument>
 #include <QSqlError>
 
@@ -538,6 +539,50 @@ bool RecordWriter::releaseSavepoint(Error *error)
         return true;
     *error = Error::storage(m_misc.lastError().text());
     return false;
+}
+
+bool recordImportRun(Study &study, const QString &format, const QStringList &files,
+                     const ImportReport &report, Error *error)
+{
+    const ImportCounts &c = report.counts;
+    const QJsonObject summary{{QStringLiteral("rows"), c.rows},
+                              {QStringLiteral("items_added"), c.itemsAdded},
+                              {QStringLiteral("responses_added"), c.responsesAdded},
+                              {QStringLiteral("models_added"), c.modelsAdded},
+                              {QStringLiteral("raters_added"), c.ratersAdded},
+                              {QStringLiteral("labels_added"), c.labelsAdded},
+                              {QStringLiteral("ratings_added"), c.ratingsAdded},
+                              {QStringLiteral("skipped"), int(report.skipped.size())}};
+    const QString summaryText = QString::fromUtf8(QJsonDocument(summary).toJson(QJsonDocument::Compact));
+    QSqlQuery q(study.database());
+    q.prepare(QStringLiteral("INSERT INTO import_run(at, actor, format, files, summary)"
+                             " VALUES (?, ?, ?, ?, ?)"));
+    q.addBindValue(Study::now());
+    q.addBindValue(study.actor());
+    q.addBindValue(format);
+    q.addBindValue(QString::fromUtf8(
+        QJsonDocument(QJsonArray::fromStringList(files)).toJson(QJsonDocument::Compact)));
+    q.addBindValue(summaryText);
+    if (!q.exec()) {
+        *error = Error::storage(study.path() + QStringLiteral(": ") + q.lastError().text());
+        return false;
+    }
+    const qint64 runId = q.lastInsertId().toLongLong();
+    q.prepare(QStringLiteral("INSERT INTO import_issue(import_run_id, file, line, field, reason)"
+                             " VALUES (?, ?, ?, ?, ?)"));
+    for (const ImportIssue &i : report.skipped) {
+        q.addBindValue(runId);
+        q.addBindValue(i.file);
+        q.addBindValue(i.line);
+        q.addBindValue(i.field.isEmpty() ? QVariant() : QVariant(i.field));
+        q.addBindValue(i.reason);
+        if (!q.exec()) {
+            *error = Error::storage(study.path() + QStringLiteral(": ") + q.lastError().text());
+            return false;
+        }
+    }
+    return study.appendEvent(QStringLiteral("import"), QStringLiteral("import_run"), runId, {},
+                             summaryText, error);
 }
 
 } // namespace cr::storage

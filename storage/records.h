@@ -69,6 +69,11 @@ struct RatingRecord {
 qint64 insertRater(const QSqlDatabase &db, const QString &name, RaterKind kind, RaterRole role,
                    QString *pseudonym, QString *error);
 
+/// Records one finished import in import_run (with its skipped rows in
+/// import_issue) and the event log, inside the caller's transaction.
+bool recordImportRun(Study &study, const QString &format, const QStringList &files,
+                     const ImportReport &report, Error *error);
+
 /// Validates records against the study and its protocol and writes them with
 /// prepared statements. Never overwrites: equal rows are counted as unchanged,
 /// contradicting rows are reported as invalid.
@@ -126,5 +131,27 @@ private:
     QSqlQuery m_selectRating;
     QSqlQuery m_misc;
 };
+
+/// Writes one input row through `fn(RowError *)`. With skipInvalid the row runs in
+/// a savepoint, so a row that fails half-way leaves nothing behind. Fatal sets `error`.
+template<typename Fn>
+RecordWriter::Outcome writeRow(RecordWriter &writer, bool skipInvalid, Fn &&fn, RowError *rowError,
+                               Error *error)
+{
+    if (skipInvalid && !writer.savepoint(error))
+        return RecordWriter::Outcome::Fatal;
+    const RecordWriter::Outcome outcome = fn(rowError);
+    if (outcome == RecordWriter::Outcome::Fatal) {
+        *error = writer.fatalError();
+        return outcome;
+    }
+    if (skipInvalid) {
+        const bool ok = outcome == RecordWriter::Outcome::Invalid ? writer.rollbackToSavepoint(error)
+                                                                   : writer.releaseSavepoint(error);
+        if (!ok)
+            return RecordWriter::Outcome::Fatal;
+    }
+    return outcome;
+}
 
 } // namespace cr::storage

@@ -100,6 +100,10 @@ void MainWindow::createActions()
     m_importAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
     connect(m_importAction, &QAction::triggered, this, &MainWindow::importDialog);
 
+    m_importFolderAction = new QAction(tr("Import &Benchmark Folder…"), this);
+    m_importFolderAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I));
+    connect(m_importFolderAction, &QAction::triggered, this, &MainWindow::importFolderDialog);
+
     m_demoAction = new QAction(tr("Open &Demo Study"), this);
     connect(m_demoAction, &QAction::triggered, this, [this] { openDemoStudy(); });
 
@@ -156,6 +160,7 @@ void MainWindow::createMenus()
     file->addAction(m_demoAction);
     file->addSeparator();
     file->addAction(m_importAction);
+    file->addAction(m_importFolderAction);
     file->addSeparator();
     file->addAction(m_closeAction);
     file->addAction(m_quitAction);
@@ -330,6 +335,7 @@ void MainWindow::updateActions()
     m_demoAction->setEnabled(!busy);
     m_recentMenu->setEnabled(!busy);
     m_importAction->setEnabled(m_study && !busy);
+    m_importFolderAction->setEnabled(m_study && !busy);
     m_closeAction->setEnabled(m_study && !busy);
     m_setupAction->setEnabled(m_study && !busy);
     // Undo reaches ratings only where the rater sees them.
@@ -384,9 +390,20 @@ void MainWindow::importDialog()
         return;
     const QStringList files = QFileDialog::getOpenFileNames(this,
         tr("Import Items, Responses or Ratings"), studyDialogDirectory(),
-        tr("Items, responses and ratings (*.jsonl *.csv);;All files (*)"));
+        tr("Items, responses and ratings (*.jsonl *.csv);;Benchmark files (*.json);;All files (*)"));
     if (!files.isEmpty())
         importFiles(files);
+}
+
+void MainWindow::importFolderDialog()
+{
+    if (!m_study || m_import)
+        return;
+    // A folder is imported as the published benchmark's layout (FORMATS.md §2).
+    const QString folder = QFileDialog::getExistingDirectory(this,
+        tr("Import a Benchmark Folder (dataset, answers, labels, judge files)"), studyDialogDirectory());
+    if (!folder.isEmpty())
+        importFiles({folder});
 }
 
 bool MainWindow::importFiles(const QStringList &files)

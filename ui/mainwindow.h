@@ -81,6 +81,7 @@ private:
     void newStudy();
     void openStudyDialog();
     void importDialog();
+    void importFolderDialog();
     void finishImport(bool ok);
     void about();
 
@@ -97,6 +98,7 @@ private:
     QAction *m_newAction = nullptr;
     QAction *m_openAction = nullptr;
     QAction *m_importAction = nullptr;
+    QAction *m_importFolderAction = nullptr;
     QAction *m_demoAction = nullptr;
     QAction *m_closeAction = nullptr;
     QAction *m_quitAction = nullptr;

@@ -202,7 +202,7 @@ private slots:
         QTest::newRow("rater list") << QStringLiteral("crisis-review rater list STUDY");
         QTest::newRow("assign") << QStringLiteral(
             "crisis-review assign STUDY --raters NAME,NAME... --per-item K [--seed S]");
-        QTest::newRow("import") << QStringLiteral("crisis-review import STUDY FILE... [--format "
+        QTest::newRow("import") << QStringLiteral("crisis-review import STUDY PATH... [--format "
                                                   "auto|jsonl|csv|benchmark] [--skip-invalid]");
         QTest::newRow("info") << QStringLiteral("crisis-review info STUDY [--json]");
         QTest::newRow("stats") << QStringLiteral("crisis-review stats STUDY");
@@ -726,8 +726,9 @@ private slots:
         QVERIFY2(r.code == 1, describe(r).constData());
         r = run({ QStringLiteral("import"), QStringLiteral("s.crs"), good,
             QStringLiteral("--format"), QStringLiteral("benchmark") });
-        QVERIFY2(r.code == 1, describe(r).constData());
-        QVERIFY2(r.err.contains(QLatin1String("not available yet")), describe(r).constData());
+        QVERIFY2(r.code == 2, describe(r).constData());
+        QVERIFY2(r.err.contains(QLatin1String("no files of the benchmark layout found")),
+            describe(r).constData());
         r = run(
             { QStringLiteral("import"), QStringLiteral("s.crs"), QStringLiteral("nowhere.jsonl") });
         QVERIFY2(r.code == 2 || r.code == 3, describe(r).constData());
@@ -776,6 +777,40 @@ private slots:
                                 "SELECT file || ':' || line || ':' || field FROM import_issue"))
                      .toString(),
             QStringLiteral("mixed.jsonl:2:turns[1]"));
+    }
+
+    void importBenchmarkFolder()
+    {
+        QCOMPARE(run({ QStringLiteral("init"), QStringLiteral("s.crs") }).code, 0);
+        const QString good = test::sourceDir() + QStringLiteral("/tests/data/benchmark/good");
+        // A folder means the benchmark layout with --format auto.
+        Run r = run({ QStringLiteral("import"), QStringLiteral("s.crs"), good });
+        QVERIFY2(r.code == 0, describe(r).constData());
+        QVERIFY2(r.out.contains(QLatin1String("6 item(s) added")), describe(r).constData());
+        QVERIFY2(r.out.contains(QLatin1String("30 response(s) added")), describe(r).constData());
+        QVERIFY2(r.out.contains(QLatin1String("42 label(s) and 39 rating(s) added")), describe(r).constData());
+        QVERIFY2(r.out.contains(QLatin1String("model gpt-5-nano: 3 run(s)")), describe(r).constData());
+        QVERIFY2(r.out.contains(QLatin1String("3 score(s) given as NaN or empty")), describe(r).constData());
+        QVERIFY2(r.err.contains(QStringLiteral("skipped file ") + good + QStringLiteral("/README.md: not a JSON file")),
+            describe(r).constData());
+        // Damaged rows: exit 2, every problem named, nothing imported; then --skip-invalid.
+        const QString damaged = test::sourceDir() + QStringLiteral("/tests/data/benchmark/damaged");
+        QCOMPARE(run({ QStringLiteral("init"), QStringLiteral("t.crs") }).code, 0);
+        r = run({ QStringLiteral("import"), QStringLiteral("t.crs"), good, damaged, QStringLiteral("--format"),
+            QStringLiteral("benchmark") });
+        QVERIFY2(r.code == 2, describe(r).constData());
+        QVERIFY2(r.err.contains(QLatin1Char('\n') + damaged
+                     + QStringLiteral("/human_label/H3_scores_n6_s42.json:1:answer: must be the text")),
+            describe(r).constData());
+        QVERIFY2(r.err.contains(QLatin1String("import failed with 4 error(s)")), describe(r).constData());
+        QCOMPARE(infoJson(QStringLiteral("t.crs")).value(QStringLiteral("counts")).toObject()
+                     .value(QStringLiteral("items")).toInt(), 0);
+        r = run({ QStringLiteral("import"), QStringLiteral("t.crs"), good, damaged, QStringLiteral("--skip-invalid") });
+        QVERIFY2(r.code == 0, describe(r).constData());
+        QVERIFY2(r.err.contains(QStringLiteral("skipped ") + damaged
+                     + QStringLiteral("/human_label/H3_scores_n6_s42.json:3:answer: matches no response")),
+            describe(r).constData());
+        QVERIFY2(r.out.contains(QLatin1String("4 invalid row(s) skipped")), describe(r).constData());
     }
 
     void importScoreNullIsInvalidInput()

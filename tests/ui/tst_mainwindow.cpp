@@ -339,6 +339,28 @@ private slots:
             menuAction(window, QStringLiteral("&File"), QStringLiteral("&Import…"))->isEnabled());
     }
 
+    void importsABenchmarkFolderInTheBackground()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("benchmark.crisis"));
+        cr::storage::Error error;
+        QVERIFY(cr::storage::Study::create(
+            path, cr::protocol::defaultProtocol(), QStringLiteral("Empty"), &error));
+        MainWindow window;
+        QVERIFY(window.openStudy(path));
+        QAction *action = menuAction(
+            window, QStringLiteral("&File"), QStringLiteral("Import &Benchmark Folder…"));
+        QVERIFY(action && action->isEnabled());
+        QSignalSpy finished(&window, &MainWindow::importFinished);
+        QVERIFY(window.importFiles(
+            { qEnvironmentVariable("CR_SOURCE_DIR") + QStringLiteral("/tests/data/benchmark/good") }));
+        QVERIFY(!action->isEnabled());
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(finished.first().first().toBool(), true);
+        QCOMPARE(cr::storage::summarize(*window.study()).items, 6);
+        QCOMPARE(window.studyPage()->modelsModel()->rowCount(), 3);
+        QVERIFY(action->isEnabled());
+    }
+
     void aFailedImportListsProblemsAndChangesNothing()
     {
         const QString path = m_dir.filePath(QStringLiteral("badimport.crisis"));

@@ -1,0 +1,1214 @@
+#include "storage/benchmarkimporter.h"
+
+#include "storage/jsonutil.h"
+#include "storage/records.h"
+#include "storage/study.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
+#include <QHash>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMap>
+#include <QRegularExpression>
+#include <QSet>
+#include <algorithm>
+#include <cmath>
+#include <simdjson.h>
+#include <vector>
+
+namespace cr::storage {
+
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+enum class Kind {
+    Dataset,
+    Answers,
+    Judge,
+    LlmLabels,
+    LlmMerged,
+    HumanLabels,
+    HumanScores,
+    HumanMerged
+};
+
+/// One object of a file: the fields the importer uses, already checked.
+struct Row {
+    bool valid = true;
+    QString inputs; // normalised text, for content checks
+    QByteArray turnsJson;
+    QByteArray datasetId;
+    QByteArray label; // as given; empty = none
+    bool hasAnswer = false;
+    QByteArray answer;
+    bool refusal = false;
+    std::optional<qint64> tokens;
+    QByteArray metadata;
+    std::optional<int> score; // human score, or a judge's single score
+    bool hasEvals = false;
+    QList<std::optional<int>> evals;
+    QList<QByteArray> allLabels;
+    QByteArray rationale;
+};
+
+struct SourceFile {
+    QString path;
+    Kind kind = Kind::Dataset;
+    QString who; // model (answers, LLM labels), human rater, judge
+    QString model; // judge files: the judged model
+    QString dataset; // empty for human files
+    QString stamp; // answers/labels timestamp; judge files: the answers' timestamp
+    QString stamp2; // judge files: the evaluation timestamp, empty when merged
+    bool merged = false;
+    qint64 size = 0;
+    std::vector<Row> rows;
+    int group = -1;
+};
+
+struct ItemState {
+    ItemRecord record;
+    QString inputs;
+    QByteArray datasetId;
+    bool valid = true;
+    QHash<QPair<QByteArray, int>, int> responses; // (model, run) → index in record.responses
+    QHash<QPair<QByteArray, int>, QString> responseSource; // file that gave the response
+    QStringList normalisedTexts; // parallel to record.responses, for score matching
+};
+
+struct Group {
+    QString name;
+    int anchor = -1; // the file whose rows become the items
+    QString anchorName; // its file name, for messages
+    std::vector<ItemState> items;
+};
+
+struct PendingRating {
+    RatingRecord rating;
+    int file = 0;
+    int index = 0;
+};
+
+QString normalised(const QString &text)
+{
+    return text.simplified();
+}
+
+QString shortText(const QString &text, qsizetype from = 0)
+{
+    const qsizetype start = std::max<qsizetype>(0, std::min(from - 10, text.size() - 40));
+    QString out = text.mid(start, 40);
+    if (start > 0)
+        out.prepend(QStringLiteral("…"));
+    return start + 40 < text.size() ? out + QStringLiteral("…") : out;
+}
+
+/// Where two texts first differ.
+qsizetype firstDifference(const QString &a, const QString &b)
+{
+    qsizetype i = 0;
+    while (i < a.size() && i < b.size() && a[i] == b[i])
+        ++i;
+    return i;
+}
+
+/// Replaces the bare literal NaN outside strings with null (it is not JSON).
+QByteArray withoutNaN(const QByteArray &in)
+{
+    std::vector<qsizetype> at; // where a bare NaN starts
+    bool inString = false;
+    const char *d = in.constData();
+    const qsizetype n = in.size();
+    auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+    for (qsizetype i = 0; i < n; ++i) {
+        const char c = d[i];
+        if (inString) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == 'N' && i + 2 < n && d[i + 1] == 'a' && d[i + 2] == 'N'
+            && (i == 0 || !word(d[i - 1])) && (i + 3 >= n || !word(d[i + 3]))) {
+            at.push_back(i);
+            i += 2;
+        }
+    }
+    if (at.empty())
+        return in;
+    QByteArray out;
+    out.reserve(n + qsizetype(at.size()));
+    qsizetype from = 0;
+    for (qsizetype pos : at) {
+        out.append(d + from, pos - from);
+        out.append("null", 4);
+        from = pos + 3;
+    }
+    out.append(d + from, n - from);
+    return out;
+}
+
+const QString timestamp = QStringLiteral(R"((\d{8}[-_]?\d{6}))");
+
+struct Pattern {
+    Kind kind;
+    const char *folder;
+    QRegularExpression re;
+};
+
+const std::vector<Pattern> &patterns()
+{
+    static const std::vector<Pattern> list = [] {
+        auto re = [](const QString &p) {
+            return QRegularExpression(QLatin1Char('^') + p + QLatin1Char('$'));
+        };
+        const QString ts = timestamp;
+        return std::vector<Pattern> {
+            { Kind::Dataset, "processed", re(QStringLiteral(R"((sampled_dataset_.+)\.json)")) },
+            { Kind::Answers, "llm_answer",
+                re(QStringLiteral(R"((.+?)-answers-(.+)[-_])") + ts
+                    + QStringLiteral(R"(\.json)")) },
+            { Kind::Judge, "llm_evaluator",
+                re(QStringLiteral(R"((.+?)-evaluation_(.+?)-answers-(.+)[-_])") + ts
+                    + QStringLiteral(R"((?:[-_])") + ts
+                    + QStringLiteral(R"(|[-_](merged))\.json)")) },
+            { Kind::LlmMerged, "llm_label",
+                re(QStringLiteral(R"((.+?)-label(?:l)?ed-(.+?)[-_]merged[-_]labels\.json)")) },
+            { Kind::LlmLabels, "llm_label",
+                re(QStringLiteral(R"((.+?)-label(?:l)?ed-(.+)[-_])") + ts
+                    + QStringLiteral(R"(\.json)")) },
+            { Kind::HumanMerged, "human_label",
+                re(QStringLiteral(R"(human-label(?:l)?ed-(.+?)[-_]merged[-_]labels\.json)")) },
+            { Kind::HumanLabels, "human_label",
+                re(QStringLiteral(R"(([^_]+)_label(?:l)?ed_.*\.json)")) },
+            { Kind::HumanScores, "human_label", re(QStringLiteral(R"(([^_]+)_scores_.*\.json)")) },
+        };
+    }();
+    return list;
+}
+
+QString digits(const QString &stamp)
+{
+    QString out = stamp;
+    out.remove(QLatin1Char('-'));
+    out.remove(QLatin1Char('_'));
+    return out;
+}
+
+/// Sets `file` from its folder and name, or returns why it is not a benchmark file.
+QString classify(SourceFile *file)
+{
+    const QFileInfo info(file->path);
+    const QString name = info.fileName();
+    if (name.startsWith(QLatin1String("TEMP_")))
+        return QStringLiteral("a temporary file of the benchmark scripts");
+    if (info.suffix().toLower() != QLatin1String("json"))
+        return QStringLiteral("not a JSON file");
+    const QStringList folders =
+        QDir::fromNativeSeparators(info.absolutePath()).split(QLatin1Char('/'));
+    for (const Pattern &p : patterns()) {
+        if (!folders.contains(QLatin1String(p.folder)))
+            continue;
+        const QRegularExpressionMatch m = p.re.match(name);
+        if (!m.hasMatch())
+            continue;
+        file->kind = p.kind;
+        switch (p.kind) {
+        case Kind::Dataset:
+            file->dataset = m.captured(1);
+            break;
+        case Kind::Answers:
+        case Kind::LlmLabels:
+            file->who = m.captured(1);
+            file->dataset = m.captured(2);
+            file->stamp = digits(m.captured(3));
+            break;
+        case Kind::Judge:
+            file->who = m.captured(1);
+            file->model = m.captured(2);
+            file->dataset = m.captured(3);
+            file->stamp = digits(m.captured(4));
+            file->stamp2 = digits(m.captured(5));
+            file->merged = !m.captured(6).isEmpty();
+            break;
+        case Kind::LlmMerged:
+            file->who = m.captured(1);
+            file->dataset = m.captured(2);
+            file->merged = true;
+            break;
+        case Kind::HumanLabels:
+        case Kind::HumanScores:
+            file->who = m.captured(1);
+            break;
+        case Kind::HumanMerged:
+            file->merged = true;
+            break;
+        }
+        return {};
+    }
+    return QStringLiteral("not a file of the benchmark layout");
+}
+
+// ---- reading one object ------------------------------------------------------------
+
+using Problem = std::optional<RowError>;
+
+RowError wrongType(const QString &field, const QString &expected, element e)
+{
+    return { field, QStringLiteral("must be %1, got %2").arg(expected, json::typeName(e)) };
+}
+
+Problem readInputs(simdjson::dom::object obj, bool joined, Row *row)
+{
+    element e;
+    if (obj.at_key("inputs").get(e))
+        return RowError { QStringLiteral("inputs"), QStringLiteral("is required") };
+    std::string_view text;
+    if (!e.get_string().get(text)) {
+        if (!joined) // the score files join the sentences; the others keep an array
+            return wrongType(QStringLiteral("inputs"), QStringLiteral("an array of strings"), e);
+        row->inputs = normalised(json::fromView(text));
+        row->turnsJson = '[' + json::text(e) + ']';
+        return std::nullopt;
+    }
+    simdjson::dom::array array;
+    if (e.get_array().get(array))
+        return wrongType(QStringLiteral("inputs"), QStringLiteral("an array of strings"), e);
+    QStringList parts;
+    int i = 0;
+    for (element v : array) {
+        if (v.get_string().get(text))
+            return wrongType(QStringLiteral("inputs[%1]").arg(i), QStringLiteral("a string"), v);
+        parts.append(json::fromView(text));
+        ++i;
+    }
+    if (parts.isEmpty())
+        return RowError { QStringLiteral("inputs"), QStringLiteral("must not be empty") };
+    row->inputs = normalised(parts.join(QStringLiteral(" | ")));
+    row->turnsJson = json::text(e);
+    return std::nullopt;
+}
+
+Problem readOptionalString(simdjson::dom::object obj, const char *key, QByteArray *out)
+{
+    element e;
+    if (obj.at_key(key).get(e) || e.is_null())
+        return std::nullopt;
+    std::string_view text;
+    if (e.get_string().get(text))
+        return wrongType(QString::fromLatin1(key), QStringLiteral("a string"), e);
+    *out = QByteArray(text.data(), qsizetype(text.size()));
+    return std::nullopt;
+}
+
+Problem readDatasetId(simdjson::dom::object obj, Row *row)
+{
+    element e;
+    if (obj.at_key("dataset_id").get(e) || e.is_null())
+        return std::nullopt;
+    if (e.type() == element_type::INT64 || e.type() == element_type::UINT64) {
+        row->datasetId = json::text(e);
+        return std::nullopt;
+    }
+    return readOptionalString(obj, "dataset_id", &row->datasetId);
+}
+
+/// A 1-5 score; NaN (read as null), null and "" are missing.
+Problem readScore(element e, const QString &field, std::optional<int> *out)
+{
+    out->reset();
+    if (e.is_null())
+        return std::nullopt;
+    std::string_view text;
+    if (!e.get_string().get(text)) {
+        if (QByteArray(text.data(), qsizetype(text.size())).trimmed().isEmpty())
+            return std::nullopt;
+        return RowError { field,
+            QStringLiteral("must be a score 1-5 or NaN, got '%1'").arg(json::fromView(text)) };
+    }
+    double value = 0;
+    if (e.get_double().get(value)) {
+        int64_t whole = 0;
+        if (e.get_int64().get(whole))
+            return wrongType(field, QStringLiteral("a score 1-5 or NaN"), e);
+        value = double(whole);
+    }
+    if (value != std::floor(value) || value < 1 || value > 5)
+        return RowError { field, QStringLiteral("must be a score 1-5, got %1").arg(value) };
+    *out = int(value);
+    return std::nullopt;
+}
+
+Problem readResponse(simdjson::dom::object obj, const QString &stamp, Row *row)
+{
+    element e;
+    if (obj.at_key("answer").get(e))
+        return RowError { QStringLiteral("answer"), QStringLiteral("is required") };
+    std::string_view text;
+    simdjson::dom::object apiError;
+    if (!e.get_string().get(text)) {
+        row->answer = QByteArray(text.data(), qsizetype(text.size()));
+    } else if (!e.get_object().get(apiError)) {
+        // The provider blocked the prompt: a refused response whose text is the message.
+        element message;
+        if (apiError.at_key("message").get(message) || message.get_string().get(text))
+            return RowError { QStringLiteral("answer"),
+                QStringLiteral("is an object without a message string") };
+        row->answer = QByteArray(text.data(), qsizetype(text.size()));
+        row->refusal = true;
+    } else {
+        return wrongType(
+            QStringLiteral("answer"), QStringLiteral("a string or an API error object"), e);
+    }
+    row->hasAnswer = true;
+    if (!obj.at_key("refusal").get(e) && !e.is_null()) {
+        bool flag = false;
+        if (!e.get_string().get(text))
+            row->refusal = row->refusal
+                || !QByteArray(text.data(), qsizetype(text.size())).trimmed().isEmpty();
+        else if (!e.get_bool().get(flag))
+            row->refusal = row->refusal || flag;
+        else
+            return wrongType(
+                QStringLiteral("refusal"), QStringLiteral("null, text or true/false"), e);
+    }
+    if (!obj.at_key("tokens").get(e) && !e.is_null()) {
+        int64_t tokens = 0;
+        if (e.get_int64().get(tokens) || tokens < 0)
+            return wrongType(QStringLiteral("tokens"), QStringLiteral("a token count"), e);
+        row->tokens = tokens;
+    }
+    QJsonObject meta { { QStringLiteral("answers_timestamp"), stamp } };
+    QByteArray metadata = QJsonDocument(meta).toJson(QJsonDocument::Compact);
+    for (const char *key : { "role", "annotations" }) {
+        if (!obj.at_key(key).get(e) && !e.is_null()) {
+            metadata.chop(1);
+            metadata += ",\"" + QByteArray(key) + "\":" + json::text(e) + '}';
+        }
+    }
+    row->metadata = metadata;
+    return std::nullopt;
+}
+
+Problem readRow(simdjson::dom::object obj, const SourceFile &file, Row *row)
+{
+    element e;
+    Problem p = readInputs(obj, file.kind == Kind::HumanScores, row);
+    if (!p)
+        p = readDatasetId(obj, row);
+    if (!p)
+        p = readOptionalString(obj, "label", &row->label);
+    if (p)
+        return p;
+    switch (file.kind) {
+    case Kind::Dataset:
+    case Kind::HumanLabels:
+    case Kind::LlmLabels:
+        return std::nullopt;
+    case Kind::Answers:
+        return readResponse(obj, file.stamp, row);
+    case Kind::Judge:
+        if ((p = readResponse(obj, file.stamp, row)))
+            return p;
+        readOptionalString(obj, "explanation", &row->rationale); // may be a list: then left out
+        if (!obj.at_key("evals").get(e) && !e.is_null()) {
+            simdjson::dom::array evals;
+            if (e.get_array().get(evals))
+                return wrongType(QStringLiteral("evals"), QStringLiteral("an array of scores"), e);
+            row->hasEvals = true;
+            int i = 0;
+            for (element v : evals) {
+                std::optional<int> score;
+                if ((p = readScore(v, QStringLiteral("evals[%1]").arg(i), &score)))
+                    return p;
+                row->evals.append(score);
+                ++i;
+            }
+        }
+        if (obj.at_key("evaluation").get(e)) {
+            if (!row->hasEvals)
+                return RowError { QStringLiteral("evaluation"),
+                    QStringLiteral("is required (or evals)") };
+        } else if (row->hasEvals) {
+            double mean = 0;
+            int64_t whole = 0;
+            if (!e.is_null() && e.get_double().get(mean) && e.get_int64().get(whole))
+                return wrongType(
+                    QStringLiteral("evaluation"), QStringLiteral("a number or NaN"), e);
+        } else {
+            return readScore(e, QStringLiteral("evaluation"), &row->score);
+        }
+        return std::nullopt;
+    case Kind::HumanScores:
+        if (obj.at_key("answer").get(e))
+            return RowError { QStringLiteral("answer"), QStringLiteral("is required") };
+        {
+            std::string_view text;
+            if (e.get_string().get(text))
+                return wrongType(
+                    QStringLiteral("answer"), QStringLiteral("the text of the scored response"), e);
+            row->answer = QByteArray(text.data(), qsizetype(text.size()));
+            if (row->answer.trimmed().isEmpty())
+                return RowError { QStringLiteral("answer"), QStringLiteral("is empty") };
+            row->hasAnswer = true;
+        }
+        if (obj.at_key("evaluation").get(e))
+            return RowError { QStringLiteral("evaluation"), QStringLiteral("is required") };
+        return readScore(e, QStringLiteral("evaluation"), &row->score);
+    case Kind::LlmMerged:
+    case Kind::HumanMerged:
+        if (obj.at_key("all_labels").get(e)) {
+            if (file.kind == Kind::LlmMerged)
+                return RowError { QStringLiteral("all_labels"), QStringLiteral("is required") };
+            return std::nullopt;
+        }
+        {
+            simdjson::dom::array labels;
+            if (e.get_array().get(labels))
+                return wrongType(
+                    QStringLiteral("all_labels"), QStringLiteral("an array of labels"), e);
+            int i = 0;
+            for (element v : labels) {
+                std::string_view text;
+                if (v.is_null()) {
+                    row->allLabels.append(QByteArray());
+                } else if (v.get_string().get(text)) {
+                    return wrongType(
+                        QStringLiteral("all_labels[%1]").arg(i), QStringLiteral("a label"), v);
+                } else {
+                    row->allLabels.append(QByteArray(text.data(), qsizetype(text.size())));
+                }
+                ++i;
+            }
+        }
+        return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+// ---- the import ----------------------------------------------------------------------
+
+class BenchmarkRun {
+public:
+    BenchmarkRun(Study &study, const ImportOptions &options, ImportReport *report, Error *error)
+        : m_study(study)
+        , m_options(options)
+        , m_report(report)
+        , m_error(error)
+        , m_writer(study)
+        , m_protocol(study.currentProtocol())
+    {
+    }
+
+    bool run(const QStringList &paths)
+    {
+        if (!collect(paths))
+            return false;
+        if (m_files.empty()) {
+            *m_error = Error::invalid(QStringLiteral("%1: no files of the benchmark layout found")
+                                          .arg(paths.join(QStringLiteral(", "))));
+            return false;
+        }
+        for (SourceFile &f : m_files)
+            m_totalBytes += f.size;
+        for (SourceFile &f : m_files) {
+            if (!parse(f))
+                return false;
+        }
+        buildGroups();
+        assignRuns();
+        applyAnswers();
+        applyJudges();
+        applyHumanMerged();
+        for (ItemState *item : allItems()) {
+            for (const ResponseRecord &r : std::as_const(item->record.responses))
+                item->normalisedTexts.append(normalised(QString::fromUtf8(r.text)));
+        }
+        applyLabels();
+        applyHumanScores();
+        for (SourceFile &f : m_files)
+            std::vector<Row>().swap(f.rows); // everything needed is in the items and ratings now
+        if (!m_options.skipInvalid && !m_report->errors.isEmpty()) {
+            *m_error = Error::invalid(m_report->errors.first().toString());
+            return false;
+        }
+        return write(paths);
+    }
+
+private:
+    void issue(int file, qint64 index, const RowError &e)
+    {
+        issue(m_files[std::size_t(file)].path, index, e);
+    }
+    void issue(const QString &path, qint64 index, const RowError &e)
+    {
+        const ImportIssue i { path, index, e.field, e.reason };
+        if (m_options.skipInvalid)
+            m_report->skipped.append(i);
+        else if (m_report->errors.size() < m_options.maxErrors)
+            m_report->errors.append(i);
+    }
+
+    void progress(qint64 done)
+    {
+        if (m_options.progress && (done - m_lastProgress >= (1 << 20) || done == m_totalBytes)) {
+            m_lastProgress = done;
+            m_options.progress(done, m_totalBytes);
+        }
+    }
+
+    bool collect(const QStringList &paths)
+    {
+        QStringList found;
+        for (const QString &path : paths) {
+            const QFileInfo info(path);
+            if (info.isDir()) {
+                QStringList inDir;
+                QDirIterator it(path, QDir::Files, QDirIterator::Subdirectories);
+                while (it.hasNext())
+                    inDir.append(it.next());
+                inDir.sort();
+                found += inDir;
+            } else if (info.exists()) {
+                found.append(path);
+            } else {
+                issue(path, 0, { {}, QStringLiteral("no such file or folder") });
+            }
+        }
+        QSet<QString> seen;
+        for (const QString &path : std::as_const(found)) {
+            if (seen.contains(QFileInfo(path).absoluteFilePath()))
+                continue;
+            seen.insert(QFileInfo(path).absoluteFilePath());
+            SourceFile f;
+            f.path = path;
+            f.size = QFileInfo(path).size();
+            if (const QString why = classify(&f); !why.isEmpty())
+                m_report->skippedFiles.append(path + QStringLiteral(": ") + why);
+            else
+                m_files.push_back(std::move(f));
+        }
+        return true;
+    }
+
+    bool parse(SourceFile &f)
+    {
+        QFile file(f.path);
+        if (!file.open(QIODevice::ReadOnly)) {
+            *m_error =
+                Error::storage(f.path + QStringLiteral(": cannot read: ") + file.errorString());
+            return false;
+        }
+        QByteArray bytes = file.readAll();
+        if (bytes.startsWith("\xEF\xBB\xBF"))
+            bytes.remove(0, 3);
+        bytes = withoutNaN(bytes);
+        const int index = int(&f - m_files.data());
+        element doc;
+        if (auto code =
+                m_parser.parse(bytes.constData(), std::size_t(bytes.size()), true).get(doc)) {
+            issue(index, 0,
+                { {},
+                    QStringLiteral("invalid JSON: ")
+                        + QString::fromUtf8(simdjson::error_message(code)) });
+            return true;
+        }
+        simdjson::dom::array array;
+        if (doc.get_array().get(array)) {
+            issue(index, 0,
+                { {},
+                    QStringLiteral("must be a JSON array of objects, got ")
+                        + json::typeName(doc) });
+            return true;
+        }
+        int i = 0;
+        for (element e : array) {
+            Row row;
+            simdjson::dom::object obj;
+            Problem p;
+            if (e.get_object().get(obj))
+                p = RowError { {}, QStringLiteral("must be an object, got ") + json::typeName(e) };
+            else
+                p = readRow(obj, f, &row);
+            if (p) {
+                issue(index, i, *p);
+                row.valid = false;
+            }
+            f.rows.push_back(std::move(row));
+            ++i;
+        }
+        m_report->counts.rows += i;
+        m_parsedBytes += f.size;
+        progress(m_parsedBytes * 2 / 5);
+        return true;
+    }
+
+    // Items come from the dataset file, else from the first answers/judge/label file
+    // naming that dataset.
+    void buildGroups()
+    {
+        static const Kind anchorOrder[] = { Kind::Dataset, Kind::Answers, Kind::Judge,
+            Kind::LlmLabels, Kind::LlmMerged };
+        QMap<QString, int> byName;
+        for (Kind kind : anchorOrder) {
+            for (std::size_t i = 0; i < m_files.size(); ++i) {
+                SourceFile &f = m_files[i];
+                if (f.kind != kind || f.dataset.isEmpty())
+                    continue;
+                auto it = byName.constFind(f.dataset);
+                if (it == byName.cend()) {
+                    it = byName.insert(f.dataset, int(m_groups.size()));
+                    m_groups.push_back(Group { f.dataset, int(i), {}, {} });
+                }
+                f.group = *it;
+            }
+        }
+        for (Group &g : m_groups)
+            makeItems(g);
+        for (std::size_t i = 0; i < m_files.size(); ++i) {
+            SourceFile &f = m_files[i];
+            if (f.group < 0)
+                f.group = findGroup(int(i));
+        }
+    }
+
+    void makeItems(Group &g)
+    {
+        const SourceFile &anchor = m_files[std::size_t(g.anchor)];
+        g.anchorName = QFileInfo(anchor.path).fileName();
+        QString prefix = g.name;
+        if (prefix.startsWith(QLatin1String("sampled_dataset_")))
+            prefix = prefix.mid(16);
+        QSet<QByteArray> ids;
+        for (std::size_t i = 0; i < anchor.rows.size(); ++i) {
+            const Row &row = anchor.rows[i];
+            ItemState item;
+            item.valid = row.valid;
+            item.inputs = row.inputs;
+            item.datasetId = row.datasetId;
+            // Stable keys from the dataset's own ids; duplicate conversations stay apart.
+            QByteArray id = prefix.toUtf8() + ':' + row.datasetId;
+            if (row.datasetId.isEmpty() || ids.contains(row.datasetId))
+                id += '#' + QByteArray::number(qulonglong(i));
+            ids.insert(row.datasetId);
+            item.record.externalId = id;
+            item.record.dataset = g.name.toUtf8();
+            item.record.turnsJson = row.turnsJson;
+            QJsonObject meta { { QStringLiteral("dataset_id"), QString::fromUtf8(row.datasetId) },
+                { QStringLiteral("index"), qint64(i) } };
+            item.record.metadataJson = QJsonDocument(meta).toJson(QJsonDocument::Compact);
+            if (row.valid && !row.label.isEmpty()) {
+                const QString label = m_protocol.canonicalCategory(QString::fromUtf8(row.label));
+                if (label.isEmpty()) {
+                    issue(g.anchor, qint64(i), unknownLabel(QStringLiteral("label"), row.label));
+                    item.valid = false;
+                }
+                item.record.label = label.toUtf8();
+            }
+            g.items.push_back(std::move(item));
+        }
+    }
+
+    static RowError unknownLabel(const QString &field, const QByteArray &value)
+    {
+        return { field, QStringLiteral("unknown category '%1'").arg(QString::fromUtf8(value)) };
+    }
+
+    /// Human files name no dataset: the one they align with by size and content.
+    int findGroup(int file)
+    {
+        const SourceFile &f = m_files[std::size_t(file)];
+        if (m_groups.size() == 1)
+            return 0;
+        for (std::size_t g = 0; g < m_groups.size(); ++g) {
+            const auto &items = m_groups[g].items;
+            if (items.size() == f.rows.size() && !items.empty()
+                && items[0].inputs == f.rows[0].inputs)
+                return int(g);
+        }
+        issue(file, 0,
+            { QStringLiteral("inputs"),
+                m_groups.empty() ? QStringLiteral("no dataset file among the imported files")
+                                 : QStringLiteral("matches no imported dataset file by size and "
+                                                  "content") });
+        return -1;
+    }
+
+    /// The item at `index` of the file's dataset when the row aligns with it.
+    ItemState *aligned(int file, int index)
+    {
+        SourceFile &f = m_files[std::size_t(file)];
+        Row &row = f.rows[std::size_t(index)];
+        if (!row.valid || f.group < 0)
+            return nullptr;
+        Group &g = m_groups[std::size_t(f.group)];
+        const QString &anchorName = g.anchorName;
+        if (std::size_t(index) >= g.items.size()) {
+            issue(file, index,
+                { {},
+                    QStringLiteral("has no counterpart: %1 has %2 row(s)")
+                        .arg(anchorName)
+                        .arg(g.items.size()) });
+            return nullptr;
+        }
+        ItemState &item = g.items[std::size_t(index)];
+        if (file == g.anchor)
+            return item.valid ? &item : nullptr;
+        if (row.inputs != item.inputs) {
+            const qsizetype at = firstDifference(row.inputs, item.inputs);
+            issue(file, index,
+                { QStringLiteral("inputs"),
+                    QStringLiteral("does not match row %1 of %2 (\"%3\" vs \"%4\")")
+                        .arg(index)
+                        .arg(anchorName, shortText(row.inputs, at), shortText(item.inputs, at)) });
+            return nullptr;
+        }
+        if (!row.datasetId.isEmpty() && !item.datasetId.isEmpty()
+            && row.datasetId != item.datasetId) {
+            issue(file, index,
+                { QStringLiteral("dataset_id"),
+                    QStringLiteral("is '%1', row %2 of %3 is '%4'")
+                        .arg(QString::fromUtf8(row.datasetId))
+                        .arg(index)
+                        .arg(anchorName, QString::fromUtf8(item.datasetId)) });
+            return nullptr;
+        }
+        if (!item.valid) {
+            issue(file, index,
+                { {}, QStringLiteral("row %1 of %2 is invalid").arg(index).arg(anchorName) });
+            return nullptr;
+        }
+        return &item;
+    }
+
+    /// Reports a file that is shorter than its dataset.
+    void checkLength(int file)
+    {
+        const SourceFile &f = m_files[std::size_t(file)];
+        if (f.group < 0 || f.rows.empty())
+            return;
+        const Group &g = m_groups[std::size_t(f.group)];
+        if (f.rows.size() < g.items.size())
+            issue(file, qint64(f.rows.size()),
+                { {},
+                    QStringLiteral("the file ends after %1 row(s); %2 has %3")
+                        .arg(f.rows.size())
+                        .arg(g.anchorName)
+                        .arg(g.items.size()) });
+    }
+
+    template<typename Fn> void forRows(Kind kind, Fn &&fn)
+    {
+        for (std::size_t i = 0; i < m_files.size(); ++i) {
+            if (m_files[i].kind != kind || m_skippedFiles.contains(int(i)))
+                continue;
+            checkLength(int(i));
+            for (std::size_t r = 0; r < m_files[i].rows.size(); ++r) {
+                if (ItemState *item = aligned(int(i), int(r)))
+                    fn(int(i), int(r), m_files[i].rows[r], *item);
+            }
+        }
+    }
+
+    static QString key3(const QString &a, const QString &b, const QString &c)
+    {
+        return a + QLatin1Char('\n') + b + QLatin1Char('\n') + c;
+    }
+
+    // Several timestamps of one model = runs 1, 2, 3 in time order (answers and judge files).
+    void assignRuns()
+    {
+        QMap<QString, QStringList> stamps; // model\ndataset → timestamps
+        for (const SourceFile &f : m_files) {
+            if (f.kind == Kind::Answers)
+                stamps[f.who + QLatin1Char('\n') + f.dataset].append(f.stamp);
+            else if (f.kind == Kind::Judge)
+                stamps[f.model + QLatin1Char('\n') + f.dataset].append(f.stamp);
+        }
+        for (auto it = stamps.begin(); it != stamps.end(); ++it) {
+            QStringList list = *it;
+            list.sort();
+            list.removeDuplicates();
+            for (int i = 0; i < list.size(); ++i)
+                m_runs.insert(it.key() + QLatin1Char('\n') + list[i], i + 1);
+            const QStringList parts = it.key().split(QLatin1Char('\n'));
+            m_report->modelRuns.append(
+                QStringLiteral("%1: %2 run(s) (%3)").arg(parts[0]).arg(list.size()).arg(parts[1]));
+        }
+        // Judge files: a merged file holds all judge runs; separate runs count in time order.
+        QMap<QString, QList<int>> judged; // judge\nmodel\ndataset\nstamp → files
+        for (std::size_t i = 0; i < m_files.size(); ++i) {
+            const SourceFile &f = m_files[i];
+            if (f.kind == Kind::Judge)
+                judged[key3(f.who, f.model, f.dataset) + QLatin1Char('\n') + f.stamp].append(
+                    int(i));
+        }
+        for (const QList<int> &list : std::as_const(judged)) {
+            int merged = -1;
+            for (int i : list) {
+                if (m_files[std::size_t(i)].merged)
+                    merged = i;
+            }
+            QList<int> single;
+            for (int i : list) {
+                if (merged >= 0 && i != merged) {
+                    m_skippedFiles.insert(i);
+                    m_report->skippedFiles.append(m_files[std::size_t(i)].path
+                        + QStringLiteral(": its judge runs are in %1")
+                              .arg(QFileInfo(m_files[std::size_t(merged)].path).fileName()));
+                } else if (i != merged) {
+                    single.append(i);
+                }
+            }
+            std::sort(single.begin(), single.end(), [this](int a, int b) {
+                return m_files[std::size_t(a)].stamp2 < m_files[std::size_t(b)].stamp2;
+            });
+            for (int k = 0; k < single.size(); ++k)
+                m_judgeRun.insert(single[k], k + 1);
+        }
+    }
+
+    int runOf(const QString &model, const QString &dataset, const QString &stamp) const
+    {
+        return m_runs.value(key3(model, dataset, stamp), 1);
+    }
+
+    void addResponse(int file, const Row &row, ItemState &item, const QByteArray &model, int run)
+    {
+        ResponseRecord r;
+        r.model = model;
+        r.run = run;
+        r.text = row.answer;
+        r.refusal = row.refusal;
+        r.tokens = row.tokens;
+        r.metadataJson = row.metadata;
+        item.responses.insert({ model, run }, int(item.record.responses.size()));
+        item.responseSource.insert(
+            { model, run }, QFileInfo(m_files[std::size_t(file)].path).fileName());
+        item.record.responses.append(std::move(r));
+    }
+
+    void applyAnswers()
+    {
+        forRows(Kind::Answers, [this](int file, int, const Row &row, ItemState &item) {
+            const SourceFile &f = m_files[std::size_t(file)];
+            addResponse(file, row, item, f.who.toUtf8(), runOf(f.who, f.dataset, f.stamp));
+        });
+        for (const SourceFile &f : m_files) {
+            if (f.kind == Kind::Answers)
+                m_answerFiles.insert(key3(f.who, f.dataset, f.stamp));
+        }
+    }
+
+    void applyJudges()
+    {
+        forRows(Kind::Judge, [this](int file, int index, const Row &row, ItemState &item) {
+            const SourceFile &f = m_files[std::size_t(file)];
+            const QByteArray model = f.model.toUtf8();
+            const int run = runOf(f.model, f.dataset, f.stamp);
+            const auto it = item.responses.constFind({ model, run });
+            if (it == item.responses.cend()) {
+                if (m_answerFiles.contains(key3(f.model, f.dataset, f.stamp))) {
+                    issue(file, index,
+                        { QStringLiteral("answer"),
+                            QStringLiteral("its response (model '%1' run %2) was not imported")
+                                .arg(f.model)
+                                .arg(run) });
+                    return;
+                }
+                addResponse(file, row, item, model, run); // the answers file was not imported
+            } else if (item.record.responses[*it].text != row.answer
+                && normalised(QString::fromUtf8(item.record.responses[*it].text))
+                    != normalised(QString::fromUtf8(row.answer))) {
+                issue(file, index,
+                    { QStringLiteral("answer"),
+                        QStringLiteral("differs from the response of model '%1' run %2 in %3")
+                            .arg(f.model)
+                            .arg(run)
+                            .arg(item.responseSource.value({ model, run })) });
+                return;
+            }
+            auto rating = [&](const QString &rater, const std::optional<int> &score) {
+                if (!score) {
+                    ++m_report->counts.scoresMissing;
+                    return;
+                }
+                RatingRecord r;
+                r.rater = rater;
+                r.kind = QStringLiteral("llm");
+                r.itemId = QString::fromUtf8(item.record.externalId);
+                r.model = f.model;
+                r.run = run;
+                r.score = score;
+                r.rationale = QString::fromUtf8(row.rationale);
+                m_ratings.push_back({ r, file, index });
+            };
+            if (row.hasEvals) {
+                for (int k = 0; k < row.evals.size(); ++k)
+                    rating(QStringLiteral("%1#%2").arg(f.who).arg(k + 1), row.evals[k]);
+            } else if (f.merged) {
+                rating(f.who, row.score);
+            } else {
+                rating(
+                    QStringLiteral("%1#%2").arg(f.who).arg(m_judgeRun.value(file, 1)), row.score);
+            }
+        });
+    }
+
+    // The human majority file is not a rater: it fills the items' reference label.
+    void applyHumanMerged()
+    {
+        for (std::size_t i = 0; i < m_files.size(); ++i) {
+            if (m_files[i].kind != Kind::HumanMerged)
+                continue;
+            int filled = 0, differing = 0;
+            const int before = int(m_report->errors.size() + m_report->skipped.size());
+            forRowsOf(int(i), [&](int file, int index, const Row &row, ItemState &item) {
+                if (row.label.isEmpty())
+                    return;
+                const QByteArray label =
+                    m_protocol.canonicalCategory(QString::fromUtf8(row.label)).toUtf8();
+                if (label.isEmpty()) {
+                    issue(file, index, unknownLabel(QStringLiteral("label"), row.label));
+                } else if (item.record.label.isEmpty()) {
+                    item.record.label = label;
+                    ++filled;
+                } else if (item.record.label != label) {
+                    ++differing;
+                }
+            });
+            if (int(m_report->errors.size() + m_report->skipped.size()) == before)
+                m_report->notices.append(QStringLiteral(
+                    "%1: human majority labels used as the reference label of %2 item(s) "
+                    "without one; %3 item(s) keep a different dataset label")
+                                             .arg(m_files[i].path)
+                                             .arg(filled)
+                                             .arg(differing));
+        }
+    }
+
+    template<typename Fn> void forRowsOf(int file, Fn &&fn)
+    {
+        checkLength(file);
+        for (std::size_t r = 0; r < m_files[std::size_t(file)].rows.size(); ++r) {
+            if (ItemState *item = aligned(file, int(r)))
+                fn(file, int(r), m_files[std::size_t(file)].rows[r], *item);
+        }
+    }
+
+    void label(int file, int index, const ItemState &item, const QString &rater,
+        const QString &kind, const QString &field, const QByteArray &value)
+    {
+        if (value.isEmpty())
+            return;
+        if (m_protocol.canonicalCategory(QString::fromUtf8(value)).isEmpty()) {
+            issue(file, index, unknownLabel(field, value));
+            return;
+        }
+        RatingRecord r;
+        r.rater = rater;
+        r.kind = kind;
+        r.itemId = QString::fromUtf8(item.record.externalId);
+        r.category = QString::fromUtf8(value);
+        m_ratings.push_back({ r, file, index });
+    }
+
+    void applyLabels()
+    {
+        forRows(Kind::HumanLabels, [this](int file, int index, const Row &row, ItemState &item) {
+            label(file, index, item, m_files[std::size_t(file)].who, QStringLiteral("human"),
+                QStringLiteral("label"), row.label);
+        });
+        // LLM classifier runs in time order: {model}#1, #2...
+        QMap<QString, QList<int>> runs;
+        for (std::size_t i = 0; i < m_files.size(); ++i) {
+            if (m_files[i].kind == Kind::LlmLabels)
+                runs[m_files[i].who + QLatin1Char('\n') + m_files[i].dataset].append(int(i));
+        }
+        for (auto it = runs.begin(); it != runs.end(); ++it) {
+            std::sort(it->begin(), it->end(), [this](int a, int b) {
+                return m_files[std::size_t(a)].stamp < m_files[std::size_t(b)].stamp;
+            });
+            for (int k = 0; k < it->size(); ++k) {
+                const QString rater =
+                    QStringLiteral("%1#%2").arg(m_files[std::size_t(it->at(k))].who).arg(k + 1);
+                forRowsOf(it->at(k), [&](int file, int index, const Row &row, ItemState &item) {
+                    label(file, index, item, rater, QStringLiteral("llm"), QStringLiteral("label"),
+                        row.label);
+                });
+            }
+        }
+        // A merged classifier file only when its runs' own files are not imported.
+        for (std::size_t i = 0; i < m_files.size(); ++i) {
+            const SourceFile &f = m_files[i];
+            if (f.kind != Kind::LlmMerged)
+                continue;
+            if (runs.contains(f.who + QLatin1Char('\n') + f.dataset)) {
+                m_report->skippedFiles.append(
+                    f.path + QStringLiteral(": its runs are imported from their own label files"));
+                continue;
+            }
+            forRowsOf(int(i), [&](int file, int index, const Row &row, ItemState &item) {
+                for (int k = 0; k < row.allLabels.size(); ++k)
+                    label(file, index, item, QStringLiteral("%1#%2").arg(f.who).arg(k + 1),
+                        QStringLiteral("llm"), QStringLiteral("all_labels[%1]").arg(k),
+                        row.allLabels[k]);
+            });
+        }
+    }
+
+    void applyHumanScores()
+    {
+        forRows(Kind::HumanScores, [this](int file, int index, const Row &row, ItemState &item) {
+            const QString answer = normalised(QString::fromUtf8(row.answer));
+            QList<int> matches;
+            for (int k = 0; k < item.normalisedTexts.size(); ++k) {
+                if (item.normalisedTexts[k] == answer)
+                    matches.append(k);
+            }
+            const QString itemId = QString::fromUtf8(item.record.externalId);
+            if (matches.isEmpty()) {
+                issue(file, index,
+                    { QStringLiteral("answer"),
+                        QStringLiteral("matches no response of item '%1' (\"%2\")")
+                            .arg(itemId, shortText(answer)) });
+                return;
+            }
+            if (matches.size() > 1) {
+                issue(file, index,
+                    { QStringLiteral("answer"),
+                        QStringLiteral("matches %1 responses of item '%2'; cannot tell which "
+                                       "was scored")
+                            .arg(matches.size())
+                            .arg(itemId) });
+                return;
+            }
+            if (!row.score) {
+                ++m_report->counts.scoresMissing;
+                return;
+            }
+            const ResponseRecord &response = item.record.responses[matches.first()];
+            RatingRecord r;
+            r.rater = m_files[std::size_t(file)].who;
+            r.kind = QStringLiteral("human");
+            r.itemId = itemId;
+            r.model = QString::fromUtf8(response.model);
+            r.run = response.run;
+            r.score = row.score;
+            m_ratings.push_back({ r, file, index });
+        });
+    }
+
+    std::vector<ItemState *> allItems()
+    {
+        std::vector<ItemState *> out;
+        for (Group &g : m_groups) {
+            for (ItemState &item : g.items)
+                out.push_back(&item);
+        }
+        return out;
+    }
+
+    bool write(const QStringList &paths)
+    {
+        WriteTransaction tx(m_study, m_error);
+        if (!tx.isActive() || !m_writer.prepare(m_error))
+            return false;
+        qint64 total = 0, done = 0;
+        for (const Group &g : m_groups)
+            total += qint64(g.items.size());
+        total += qint64(m_ratings.size());
+        const qint64 parseShare = m_totalBytes * 2 / 5;
+        auto step = [&] {
+            if (++done % 512 == 0 && total > 0)
+                progress(parseShare + (m_totalBytes - parseShare) * done / total);
+        };
+        auto one = [&](int file, qint64 index, auto &&fn) {
+            RowError e;
+            const auto outcome = writeRow(m_writer, m_options.skipInvalid, fn, &e, m_error);
+            if (outcome == RecordWriter::Outcome::Invalid)
+                issue(file, index, e);
+            step();
+            return outcome != RecordWriter::Outcome::Fatal;
+        };
+        for (const Group &g : m_groups) {
+            for (std::size_t i = 0; i < g.items.size(); ++i) {
+                const ItemState &item = g.items[i];
+                if (!item.valid)
+                    continue;
+                if (!one(g.anchor, qint64(i),
+                        [&](RowError *e) { return m_writer.writeItem(item.record, e); }))
+                    return false;
+            }
+        }
+        for (const PendingRating &p : m_ratings) {
+            if (!one(p.file, p.index,
+                    [&](RowError *e) { return m_writer.writeRating(p.rating, e); }))
+                return false;
+        }
+        if (!m_options.skipInvalid && !m_report->errors.isEmpty()) {
+            *m_error = Error::invalid(m_report->errors.first().toString());
+            return false;
+        }
+        const qint64 rows = m_report->counts.rows;
+        const qint64 missing = m_report->counts.scoresMissing;
+        m_report->counts = m_writer.counts();
+        m_report->counts.rows = rows;
+        m_report->counts.scoresMissing = missing;
+        if (!recordImportRun(m_study, QStringLiteral("benchmark"), paths, *m_report, m_error)
+            || !tx.commit(m_error))
+            return false;
+        progress(m_totalBytes);
+        return true;
+    }
+
+    Study &m_study;
+    const ImportOptions &m_options;
+    ImportReport *m_report;
+    Error *m_error;
+    RecordWriter m_writer;
+    protocol::Protocol m_protocol;
+    simdjson::dom::parser m_parser;
+    std::vector<SourceFile> m_files;
+    std::vector<Group> m_groups;
+    std::vector<PendingRating> m_ratings;
+    QHash<QString, int> m_runs; // model\ndataset\nstamp → run
+    QHash<int, int> m_judgeRun; // separate judge-run file → run number
+    QSet<int> m_skippedFiles; // recognised but superseded
+    QSet<QString> m_answerFiles; // model\ndataset\nstamp
+    qint64 m_totalBytes = 0;
+    qint64 m_parsedBytes = 0;
+    qint64 m_lastProgress = 0;
+};
+
+} // namespace
+
+bool BenchmarkImporter::looksLikeBenchmark(const QStringList &paths)
+{
+    for (const QString &path : paths) {
+        const QFileInfo info(path);
+        if (info.isDir())
+            return true;
+        if (info.suffix().toLower() != QLatin1String("json"))
+            continue;
+        QFile f(path);
+        if (f.open(QIODevice::ReadOnly) && f.peek(4096).trimmed().startsWith('['))
+            return true;
+    }
+    return false;
+}
+
+bool BenchmarkImporter::run(
+    const QStringList &paths, const ImportOptions &options, ImportReport *report, Error *error)
+{
+    *report = {};
+    BenchmarkRun run(m_study, options, report, error);
+    return run.run(paths);
+}
+
+} // namespace cr::storage
