@@ -26,7 +26,7 @@ inline QString usageText()
         "                             [--raters A,B] [--llm] [--threshold X]\n"
         "  crisis-review export STUDY --format long-csv|wide-csv|jsonl [--out FILE]\n"
         "                             [--harm-threshold X]\n"
-        "  crisis-review screenshot STUDY|--demo --view welcome|study|rating --out FILE.png\n"
+        "  crisis-review screenshot STUDY|--demo --view welcome|study|rating|review --out FILE.png\n"
         "                             [--rater NAME] [--size WxH]\n"
         "\n"
         "exit status: 0 success, 1 usage error, 2 invalid input, 3 storage or I/O error\n");

@@ -6,6 +6,8 @@
 #include "ui/modelstablemodel.h"
 #include "ui/raterstablemodel.h"
 #include "ui/ratingpage.h"
+#include "ui/disagreementmodel.h"
+#include "ui/reviewpage.h"
 #include "ui/settings.h"
 #include "ui/studypage.h"
 #include "ui/welcomepage.h"
@@ -301,6 +303,33 @@ private slots:
         }
     }
 
+    void reviewIsReachableInTheDemo()
+    {
+        MainWindow window;
+        cr::storage::Error error;
+        if (!window.openDemoStudy(&error))
+            QSKIP("no demo data in this checkout");
+        const QString demoPath = window.study()->path();
+        window.show();
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        // The demo has one adjudicator (lead-researcher): Ctrl+D opens the review as them.
+        QTest::keyClick(&window, Qt::Key_D, Qt::ControlModifier);
+        QCOMPARE(window.currentPage(), MainWindow::Page::Review);
+        QCOMPARE(window.reviewPage()->adjudicatorName(), QStringLiteral("lead-researcher"));
+        QTRY_VERIFY(!window.reviewPage()->isLoading());
+        QVERIFY(window.reviewPage()->model()->rowCount() > 0);
+        QVERIFY(window.reviewPage()->currentDisagreement().has_value());
+        // Signing in as an adjudicator lands on the review too; a rater still rates.
+        QVERIFY(window.signIn(cr::storage::demoRaterName(), &error));
+        QCOMPARE(window.currentPage(), MainWindow::Page::Rating);
+        QVERIFY(window.signIn(QStringLiteral("lead-researcher"), &error));
+        QCOMPARE(window.currentPage(), MainWindow::Page::Review);
+        window.closeStudy();
+        for (const char *suffix : { "", "-wal", "-shm" })
+            QFile::remove(demoPath + QLatin1String(suffix));
+    }
+
     void everyControlHasAnAccessibleName()
     {
         QString path;
@@ -332,6 +361,14 @@ private slots:
         QVERIFY(window.signIn(QStringLiteral("ana")));
         check(window.ratingPage());
         check(window.statusBar());
+        cr::storage::Error error;
+        QVERIFY(cr::storage::RaterRepository(*window.study())
+                    .add(QStringLiteral("lead"), cr::storage::RaterKind::Human,
+                        cr::storage::RaterRole::Adjudicator, &error));
+        window.reviewAction()->trigger();
+        QCOMPARE(window.currentPage(), MainWindow::Page::Review);
+        QTRY_VERIFY(!window.reviewPage()->isLoading());
+        check(window.reviewPage());
     }
 
     void windowGeometryIsRemembered()
