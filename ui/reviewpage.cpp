@@ -16,6 +16,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -221,7 +222,7 @@ ReviewPage::ReviewPage(QWidget *parent)
 
     // Detail pane.
     m_message->setAccessibleName(tr("Input message"));
-    m_message->setMaximumHeight(160);
+    m_message->setMaximumHeight(120);
     auto *responses = new QWidget(this);
     m_responsesLayout = new QVBoxLayout(responses);
     m_responsesLayout->setContentsMargins(0, 0, 0, 0);
@@ -230,7 +231,7 @@ ReviewPage::ReviewPage(QWidget *parent)
     m_values->setWordWrap(true);
     m_values->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_values->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    m_values->setMinimumHeight(150);
+    m_values->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     auto *adoptLayout = new QHBoxLayout(m_adoptRow);
     adoptLayout->setContentsMargins(0, 0, 0, 0);
 
@@ -247,7 +248,7 @@ ReviewPage::ReviewPage(QWidget *parent)
     auto *reasons = new QGroupBox(tr("Reasons (at least one failure mode)"), this);
     reasons->setObjectName(QStringLiteral("reasons"));
     reasons->setAccessibleName(tr("Reasons"));
-    reasons->setLayout(new QVBoxLayout);
+    reasons->setLayout(new QGridLayout);
     m_note->setAccessibleName(tr("Adjudication note"));
     m_note->setPlaceholderText(tr("Note (optional; required for “Other”)"));
     m_note->setMaximumHeight(70);
@@ -285,13 +286,14 @@ ReviewPage::ReviewPage(QWidget *parent)
     auto *scroll = new QScrollArea(this);
     scroll->setWidget(detail);
     scroll->setWidgetResizable(true);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     scroll->setFrameShape(QFrame::NoFrame);
 
     auto *splitter = new QSplitter(this);
     splitter->addWidget(left);
     splitter->addWidget(scroll);
-    splitter->setStretchFactor(0, 1);
-    splitter->setStretchFactor(1, 1);
+    splitter->setStretchFactor(0, 4);
+    splitter->setStretchFactor(1, 5);
 
     auto *top = new QHBoxLayout;
     top->addWidget(heading(tr("Review Disagreements"), this));
@@ -359,6 +361,8 @@ bool ReviewPage::start(storage::Study *study, const storage::Rater &adjudicator,
         m_keyActions.append(action);
     }
     m_picker->setEntries(entries);
+    for (const protocol::ChecklistItem &c : protocol.checklist)
+        m_checklistTexts.insert(c.id, c.text);
     for (const protocol::Level &l : protocol.levels)
         m_levelNames.append(l.name);
     m_selector->setLevelNames(m_levelNames);
@@ -367,7 +371,8 @@ bool ReviewPage::start(storage::Study *study, const storage::Rater &adjudicator,
         auto *check = new QCheckBox(mode.name, box);
         check->setObjectName(mode.id);
         check->setAccessibleName(tr("Reason: %1").arg(mode.name));
-        box->layout()->addWidget(check);
+        auto *grid = qobject_cast<QGridLayout *>(box->layout());
+        grid->addWidget(check, int(m_reasons.size()) / 2, int(m_reasons.size()) % 2);
         m_reasons.append(check);
     }
     rebuildFilters();
@@ -391,6 +396,7 @@ void ReviewPage::clear()
     m_categoryIds.clear();
     m_categoryNames.clear();
     m_levelNames.clear();
+    m_checklistTexts.clear();
     // Category key actions belong to one protocol; score keys stay.
     while (m_keyActions.size() > 5)
         delete m_keyActions.takeLast();
@@ -459,12 +465,14 @@ void ReviewPage::finishLoad()
         }
         const QString who = m_blind ? b.rater.pseudonym : b.rater.name;
         const QString test = b.bias.test.tested
-            ? tr("Kruskal–Wallis H = %1, p = %2").arg(b.bias.test.h, 0, 'f', 2).arg(b.bias.test.p, 0, 'f', 3)
+            ? tr("Kruskal–Wallis H = %1, %2")
+                  .arg(b.bias.test.h, 0, 'f', 2)
+                  .arg(b.bias.test.p < 0.001 ? tr("p &lt; 0.001") : tr("p = %1").arg(b.bias.test.p, 0, 'f', 3))
             : tr("too few scores per position to test");
         lines.append(QStringLiteral("%1%2: %3 — %4%5")
                          .arg(b.bias.flagged ? QStringLiteral("<b>") : QString(), who.toHtmlEscaped(),
                               means.join(QStringLiteral(" · ")), test,
-                              b.bias.flagged ? tr(" — flagged (p < 0.05)</b>") : QString()));
+                              b.bias.flagged ? tr(" — flagged (p &lt; 0.05)</b>") : QString()));
     }
     m_bias->setText(lines.isEmpty() ? tr("No presentation records yet: the check needs the positions at which "
                                          "raters saw the responses.")
@@ -640,9 +648,10 @@ void ReviewPage::renderCurrent()
         auto *card = new widgets::ResponseCard;
         card->setTitle(score ? tr("Response (%1, run %2)").arg(r.modelName).arg(r.run) : tr("Response %1").arg(n));
         card->setText(r.text);
-        card->setMaximumTextHeight(score ? 200 : 110);
+        card->setMaximumTextHeight(score ? 200 : 64);
         card->setAccessibleName(card->title());
         m_responsesLayout->addWidget(card);
+        card->show(); // added to a visible page
     }
     m_title->setText(score ? tr("Item %1 · scores of one response disagree (range %2)")
                                  .arg(d.itemExternalId)
@@ -671,20 +680,29 @@ void ReviewPage::renderCurrent()
             label += tr(" · LLM");
         m_values->setHorizontalHeaderItem(c, new QTableWidgetItem(label));
         const QString value = valueText(d, v, m_categoryIds, m_categoryNames);
-        const QStringList cells = score ? QStringList{value, v.checklist.join(QStringLiteral(", ")), v.rationale}
+        QStringList ticks;
+        for (const QString &id : v.checklist)
+            ticks.append(m_checklistTexts.value(id, id));
+        const QStringList cells = score ? QStringList{value, ticks.join(QStringLiteral("; ")), v.rationale}
                                         : QStringList{value, v.note};
         for (int r = 0; r < cells.size(); ++r) {
             auto *cell = new QTableWidgetItem(cells[r]);
             cell->setData(Qt::AccessibleTextRole, tr("%1, %2: %3").arg(label, rows[r], cells[r]));
             m_values->setItem(r, c, cell);
         }
-        auto *adopt = new QPushButton(tr("Adopt %1: %2").arg(label, value), m_adoptRow);
+        auto *adopt = new QPushButton(tr("Adopt %1").arg(label), m_adoptRow);
         adopt->setAccessibleName(tr("Adopt the value of %1").arg(label));
+        adopt->setToolTip(tr("Take %1 as the decision").arg(value));
         adopt->setEnabled(!score || v.score.has_value());
         connect(adopt, &QPushButton::clicked, this, [this, c] { adoptColumn(c); });
         adoptLayout->addWidget(adopt);
+        adopt->show();
     }
     m_values->resizeRowsToContents();
+    int height = m_values->horizontalHeader()->height() + 2 * m_values->frameWidth();
+    for (int r = 0; r < m_values->rowCount(); ++r)
+        height += m_values->rowHeight(r);
+    m_values->setFixedHeight(height);
     renderDecision();
     updateActions();
 }

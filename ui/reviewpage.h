@@ -3,6 +3,7 @@
 #include "storage/review.h"
 #include "storage/types.h"
 
+#include <QHash>
 #include <QWidget>
 
 #include <memory>
@@ -129,6 +130,7 @@ private:
     QStringList m_categoryIds;
     QStringList m_categoryNames;
     QStringList m_levelNames;
+    QHash<QString, QString> m_checklistTexts;
 
     DisagreementModel *m_model;
     DisagreementFilterModel *m_proxy;
