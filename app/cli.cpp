@@ -472,13 +472,13 @@ private:
             if (!storage::RaterRepository(*study).byName(name))
                 return fail(Error::invalid(QStringLiteral("--raters: no rater '%1' in %2").arg(name, pos[0])));
         Error e;
-        const auto rows = storage::loadDisagreements(*study, threshold, &e);
+        auto rows = storage::loadDisagreements(*study, threshold, &e);
         if (!rows)
             return fail(e);
         QList<storage::Disagreement> shown;
-        for (const storage::Disagreement &d : *rows)
+        for (storage::Disagreement &d : *rows)
             if (filter.matches(d))
-                shown.append(d);
+                shown.append(std::move(d));
         print(p.isSet(jsonOpt) ? QString::fromUtf8(QJsonDocument(disagreementsToJson(shown)).toJson())
                                : disagreementsToText(shown));
         return ExitOk;

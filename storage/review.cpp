@@ -307,7 +307,7 @@ std::optional<QList<Disagreement>> loadDisagreements(Study &study, double harmTh
     QList<Disagreement> ordered;
     ordered.reserve(rows.size());
     for (std::size_t i : analysis::queueOrder(keys))
-        ordered.append(rows[qsizetype(i)]);
+        ordered.append(std::move(rows[qsizetype(i)]));
     return ordered;
 }
 
