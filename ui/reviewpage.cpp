@@ -383,9 +383,11 @@ bool ReviewPage::start(storage::Study *study, const storage::Rater &adjudicator,
 
 void ReviewPage::clear()
 {
+    ++m_generation; // a load still queued to finish belongs to the old study
+    m_reloadPending = false;
     if (m_loader) {
         m_loader->wait();
-        delete m_loader;
+        m_loader->deleteLater();
         m_loader = nullptr;
     }
     m_undoStack->clear();
@@ -410,8 +412,12 @@ void ReviewPage::clear()
 
 void ReviewPage::reload()
 {
-    if (!m_study || m_loader)
+    if (!m_study)
         return;
+    if (m_loader) { // load again once this one is in: it may predate the latest write
+        m_reloadPending = true;
+        return;
+    }
     if (m_current) {
         m_keepItem = m_current->itemId;
         m_keepResponse = m_current->responseId;
@@ -434,18 +440,26 @@ void ReviewPage::reload()
         result->bias = *bias;
         result->ok = true;
     });
-    connect(m_loader, &QThread::finished, this, &ReviewPage::finishLoad);
+    const quint64 generation = ++m_generation;
+    connect(m_loader, &QThread::finished, this, [this, generation] {
+        if (generation == m_generation)
+            finishLoad();
+    });
     m_loader->start();
 }
 
 void ReviewPage::finishLoad()
 {
-    QThread *loader = m_loader;
+    m_loader->deleteLater();
     m_loader = nullptr;
-    loader->deleteLater();
     const std::shared_ptr<LoadResult> result = m_result;
     if (!m_study || !result || result->path != m_study->path())
         return;
+    if (m_reloadPending) {
+        m_reloadPending = false;
+        reload();
+        return;
+    }
     if (!result->ok) {
         m_banner->showMessage(widgets::MessageBanner::Kind::Error,
                               tr("Could not load the disagreements: %1").arg(result->error.message));

@@ -135,6 +135,8 @@ private:
     DisagreementModel *m_model;
     DisagreementFilterModel *m_proxy;
     QThread *m_loader = nullptr;
+    quint64 m_generation = 0;
+    bool m_reloadPending = false;
     struct LoadResult;
     std::shared_ptr<LoadResult> m_result;
     qint64 m_keepItem = 0;
