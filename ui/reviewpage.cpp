@@ -24,6 +24,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QTableView>
 #include <QTableWidget>
@@ -138,7 +139,6 @@ ReviewPage::ReviewPage(QWidget *parent)
     , m_bias(new QLabel(this))
     , m_title(heading(QString(), this))
     , m_message(new widgets::MessageView(this))
-    , m_responsesLayout(nullptr)
     , m_values(new QTableWidget(this))
     , m_adoptRow(new QWidget(this))
     , m_decisionTitle(heading(tr("Decision"), this))
@@ -222,10 +222,16 @@ ReviewPage::ReviewPage(QWidget *parent)
 
     // Detail pane.
     m_message->setAccessibleName(tr("Input message"));
-    m_message->setMaximumHeight(120);
-    auto *responses = new QWidget(this);
-    m_responsesLayout = new QVBoxLayout(responses);
-    m_responsesLayout->setContentsMargins(0, 0, 0, 0);
+    m_message->setMinimumHeight(90);
+    m_message->setMaximumHeight(130);
+    // The disputed response sits above the raters' scores; an item's responses (context
+    // for a category) below the decision, so the decision stays in view.
+    for (auto **box : {&m_responsesAbove, &m_responsesBelow}) {
+        *box = new QWidget(this);
+        auto *l = new QVBoxLayout(*box);
+        l->setContentsMargins(0, 0, 0, 0);
+        l->addWidget(heading(box == &m_responsesAbove ? tr("Response") : tr("The item's responses"), *box));
+    }
     m_values->setAccessibleName(tr("Raters' values side by side"));
     m_values->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_values->setWordWrap(true);
@@ -251,7 +257,7 @@ ReviewPage::ReviewPage(QWidget *parent)
     reasons->setLayout(new QGridLayout);
     m_note->setAccessibleName(tr("Adjudication note"));
     m_note->setPlaceholderText(tr("Note (optional; required for “Other”)"));
-    m_note->setMaximumHeight(70);
+    m_note->setMaximumHeight(56);
     m_note->setTabChangesFocus(true);
     m_record->setAccessibleName(tr("Record adjudication"));
     m_record->setToolTip(tr("Record the decision (Ctrl+Enter)"));
@@ -267,8 +273,7 @@ ReviewPage::ReviewPage(QWidget *parent)
     d->addWidget(m_title);
     d->addWidget(heading(tr("Input"), detail));
     d->addWidget(m_message);
-    d->addWidget(heading(tr("Response(s)"), detail));
-    d->addWidget(responses);
+    d->addWidget(m_responsesAbove);
     d->addWidget(heading(tr("Raters"), detail));
     d->addWidget(m_values);
     d->addWidget(m_adoptRow);
@@ -282,6 +287,7 @@ ReviewPage::ReviewPage(QWidget *parent)
     recordRow->addWidget(m_history, 1);
     d->addLayout(recordRow);
     d->addWidget(m_status);
+    d->addWidget(m_responsesBelow);
     d->addStretch();
     auto *scroll = new QScrollArea(this);
     scroll->setWidget(detail);
@@ -625,10 +631,8 @@ void ReviewPage::renderCurrent()
     m_status->clear();
 
     // Responses: the disputed one, or all of the item's for a category.
-    while (QLayoutItem *item = m_responsesLayout->takeAt(0)) {
-        delete item->widget();
-        delete item;
-    }
+    qDeleteAll(m_responsesAbove->findChildren<widgets::ResponseCard *>(QString(), Qt::FindDirectChildrenOnly));
+    qDeleteAll(m_responsesBelow->findChildren<widgets::ResponseCard *>(QString(), Qt::FindDirectChildrenOnly));
     qDeleteAll(m_adoptRow->findChildren<QPushButton *>(QString(), Qt::FindDirectChildrenOnly));
     m_values->clear();
     m_values->setColumnCount(0);
@@ -639,6 +643,8 @@ void ReviewPage::renderCurrent()
     for (QWidget *w : std::initializer_list<QWidget *>{m_message, m_values, m_adoptRow, m_decisionTitle, m_note, m_record,
                                                        m_history})
         w->setVisible(has);
+    m_responsesAbove->setVisible(has && m_current->kind == storage::DisagreementKind::Score);
+    m_responsesBelow->setVisible(has && m_current->kind == storage::DisagreementKind::Category);
     if (auto *box = findChild<QGroupBox *>(QStringLiteral("reasons")))
         box->setVisible(has);
     m_picker->setVisible(has && m_current->kind == storage::DisagreementKind::Category);
@@ -654,6 +660,7 @@ void ReviewPage::renderCurrent()
     storage::ItemRepository items(*m_study);
     const auto item = items.item(d.itemId);
     m_message->setTurns(item ? item->turns : QStringList());
+    m_message->verticalScrollBar()->setValue(0);
     int n = 0;
     for (const storage::Response &r : items.responses(d.itemId)) {
         ++n;
@@ -662,9 +669,9 @@ void ReviewPage::renderCurrent()
         auto *card = new widgets::ResponseCard;
         card->setTitle(score ? tr("Response (%1, run %2)").arg(r.modelName).arg(r.run) : tr("Response %1").arg(n));
         card->setText(r.text);
-        card->setMaximumTextHeight(score ? 200 : 64);
+        card->setMaximumTextHeight(score ? 200 : 90);
         card->setAccessibleName(card->title());
-        m_responsesLayout->addWidget(card);
+        (score ? m_responsesAbove : m_responsesBelow)->layout()->addWidget(card);
         card->show(); // added to a visible page
     }
     m_title->setText(score ? tr("Item %1 · scores of one response disagree (range %2)")

@@ -171,7 +171,8 @@ private:
     QLabel *m_bias;
     QLabel *m_title;
     widgets::MessageView *m_message;
-    QVBoxLayout *m_responsesLayout;
+    QWidget *m_responsesAbove = nullptr;
+    QWidget *m_responsesBelow = nullptr;
     QTableWidget *m_values;
     QWidget *m_adoptRow;
     QLabel *m_decisionTitle;
