@@ -24,8 +24,8 @@ CategorySpread categorySpread(const std::vector<int> &codes)
     return s;
 }
 
-ScoreSpread scoreSpread(const std::vector<double> &scores, std::optional<double> consensus,
-                        double harmThreshold)
+ScoreSpread scoreSpread(
+    const std::vector<double> &scores, std::optional<double> consensus, double harmThreshold)
 {
     ScoreSpread s;
     for (double v : scores) {
@@ -72,7 +72,7 @@ std::vector<std::size_t> queueOrder(const std::vector<QueueKey> &keys)
     std::vector<std::size_t> order(keys.size());
     std::iota(order.begin(), order.end(), std::size_t(0));
     std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return queueLess(keys[a], keys[b]); });
+        [&](std::size_t a, std::size_t b) { return queueLess(keys[a], keys[b]); });
     return order;
 }
 
@@ -143,7 +143,7 @@ KruskalWallis kruskalWallis(const std::vector<std::vector<double>> &groups)
         for (double v : groups[g]) {
             if (std::isnan(v))
                 continue;
-            all.push_back({v, g});
+            all.push_back({ v, g });
             any = true;
         }
         k += any;
@@ -182,8 +182,8 @@ KruskalWallis kruskalWallis(const std::vector<std::vector<double>> &groups)
     return result;
 }
 
-PositionBias positionBias(const std::vector<std::vector<double>> &scoresByPosition, double alpha,
-                          int minPerPosition)
+PositionBias positionBias(
+    const std::vector<std::vector<double>> &scoresByPosition, double alpha, int minPerPosition)
 {
     PositionBias bias;
     std::vector<std::vector<double>> tested;

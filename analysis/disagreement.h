@@ -28,8 +28,8 @@ struct ScoreSpread {
     bool harmfulByAnyone = false;
     bool disagrees() const { return range > 0; }
 };
-ScoreSpread scoreSpread(const std::vector<double> &scores, std::optional<double> consensus,
-                        double harmThreshold = 2.0);
+ScoreSpread scoreSpread(
+    const std::vector<double> &scores, std::optional<double> consensus, double harmThreshold = 2.0);
 
 /// One row of the disagreement queue, reduced to what its order depends on.
 struct QueueKey {
@@ -79,6 +79,6 @@ struct PositionBias {
     bool flagged = false;
 };
 PositionBias positionBias(const std::vector<std::vector<double>> &scoresByPosition,
-                          double alpha = 0.05, int minPerPosition = 5);
+    double alpha = 0.05, int minPerPosition = 5);
 
 } // namespace cr::analysis

@@ -16,16 +16,18 @@ std::optional<QHash<qint64, ScoreConsensus>> consensusScores(Study &study, Error
         *error = Error::storage(study.path() + QStringLiteral(": ") + q.lastError().text());
         return std::nullopt;
     };
-    if (!q.exec(QStringLiteral("SELECT rr.response_id, avg(rr.score), min(rr.score), max(rr.score), count(*)"
-                               " FROM response_rating rr JOIN rater ON rater.id = rr.rater_id"
-                               " WHERE rr.score IS NOT NULL AND rater.kind = 'human' AND rater.role = 'rater'"
-                               " GROUP BY rr.response_id")))
+    if (!q.exec(QStringLiteral(
+            "SELECT rr.response_id, avg(rr.score), min(rr.score), max(rr.score), count(*)"
+            " FROM response_rating rr JOIN rater ON rater.id = rr.rater_id"
+            " WHERE rr.score IS NOT NULL AND rater.kind = 'human' AND rater.role = 'rater'"
+            " GROUP BY rr.response_id")))
         return fail();
     while (q.next()) {
         const bool unanimous = q.value(2).toInt() == q.value(3).toInt();
         out.insert(q.value(0).toLongLong(),
-                   {q.value(1).toDouble(), unanimous ? QStringLiteral("unanimous") : QStringLiteral("mean"),
-                    q.value(4).toInt()});
+            { q.value(1).toDouble(),
+                unanimous ? QStringLiteral("unanimous") : QStringLiteral("mean"),
+                q.value(4).toInt() });
     }
     if (!q.exec(QStringLiteral("SELECT response_id, score FROM adjudication"
                                " WHERE response_id IS NOT NULL AND score IS NOT NULL ORDER BY id")))

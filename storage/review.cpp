@@ -11,7 +11,6 @@
 #include <QJsonObject>
 #include <QSqlError>
 #include <QSqlQuery>
-
 #include <algorithm>
 #include <limits>
 #include <map>
@@ -71,14 +70,15 @@ Adjudication adjudicationFromQuery(const QSqlQuery &q)
     return a;
 }
 
-const QString adjudicationColumns = QStringLiteral(
-    "SELECT id, item_id, response_id, category, score, adjudicator_id, reason_tags, note, created_at"
-    " FROM adjudication ");
+const QString adjudicationColumns =
+    QStringLiteral("SELECT id, item_id, response_id, category, score, adjudicator_id, reason_tags, "
+                   "note, created_at"
+                   " FROM adjudication ");
 
 QJsonObject toJson(const Adjudication &a, const QString &adopted)
 {
-    QJsonObject o{{QStringLiteral("adjudicator"), a.adjudicatorId},
-                  {QStringLiteral("reasons"), QJsonArray::fromStringList(a.reasonTags)}};
+    QJsonObject o { { QStringLiteral("adjudicator"), a.adjudicatorId },
+        { QStringLiteral("reasons"), QJsonArray::fromStringList(a.reasonTags) } };
     if (a.itemId) {
         o.insert(QStringLiteral("item"), *a.itemId);
         o.insert(QStringLiteral("category"), a.category);
@@ -94,7 +94,10 @@ QJsonObject toJson(const Adjudication &a, const QString &adopted)
     return o;
 }
 
-QString compact(const QJsonObject &o) { return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)); }
+QString compact(const QJsonObject &o)
+{
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
 
 } // namespace
 
@@ -105,7 +108,8 @@ double Disagreement::spread() const
 
 QString Disagreement::toString(DisagreementKind kind)
 {
-    return kind == DisagreementKind::Category ? QStringLiteral("category") : QStringLiteral("score");
+    return kind == DisagreementKind::Category ? QStringLiteral("category")
+                                              : QStringLiteral("score");
 }
 
 analysis::QueueKey Disagreement::queueKey() const
@@ -135,7 +139,7 @@ bool DisagreementFilter::matches(const Disagreement &d) const
     if (raterPair.size() >= 2) {
         auto find = [&](const QString &name) {
             return std::find_if(d.values.cbegin(), d.values.cend(),
-                                [&](const RaterValue &v) { return v.rater.name == name; });
+                [&](const RaterValue &v) { return v.rater.name == name; });
         };
         const auto a = find(raterPair[0]);
         const auto b = find(raterPair[1]);
@@ -145,7 +149,8 @@ bool DisagreementFilter::matches(const Disagreement &d) const
     return true;
 }
 
-std::optional<QList<Disagreement>> loadDisagreements(Study &study, double harmThreshold, Error *error)
+std::optional<QList<Disagreement>> loadDisagreements(
+    Study &study, double harmThreshold, Error *error)
 {
     QHash<qint64, Rater> raters;
     for (const Rater &r : RaterRepository(study).all())
@@ -242,17 +247,20 @@ std::optional<QList<Disagreement>> loadDisagreements(Study &study, double harmTh
         int run;
     };
     QHash<qint64, ResponseInfo> responses;
-    if (!q.exec(QStringLiteral("SELECT response.id, response.item_id, model.name, response.run FROM response"
-                               " JOIN model ON model.id = response.model_id"))) {
+    if (!q.exec(QStringLiteral(
+            "SELECT response.id, response.item_id, model.name, response.run FROM response"
+            " JOIN model ON model.id = response.model_id"))) {
         *error = queryError(study, q);
         return std::nullopt;
     }
     while (q.next())
-        responses.insert(q.value(0).toLongLong(), {q.value(1).toLongLong(), q.value(2).toString(), q.value(3).toInt()});
+        responses.insert(q.value(0).toLongLong(),
+            { q.value(1).toLongLong(), q.value(2).toString(), q.value(3).toInt() });
 
     std::map<qint64, QList<RaterValue>> ratings;
-    if (!q.exec(QStringLiteral("SELECT response_id, rater_id, score, cannot_assess, checklist, rationale"
-                               " FROM response_rating ORDER BY response_id, rater_id"))) {
+    if (!q.exec(QStringLiteral(
+            "SELECT response_id, rater_id, score, cannot_assess, checklist, rationale"
+            " FROM response_rating ORDER BY response_id, rater_id"))) {
         *error = queryError(study, q);
         return std::nullopt;
     }
@@ -311,23 +319,27 @@ std::optional<QList<Disagreement>> loadDisagreements(Study &study, double harmTh
     return ordered;
 }
 
-qint64 adjudicate(Study &study, const Adjudication &decision, std::optional<qint64> adoptedFrom, Error *error)
+qint64 adjudicate(
+    Study &study, const Adjudication &decision, std::optional<qint64> adoptedFrom, Error *error)
 {
     const protocol::Protocol protocol = study.currentProtocol();
     RaterRepository raterRepo(study);
     const auto adjudicator = raterRepo.byId(decision.adjudicatorId);
     if (!adjudicator) {
-        *error = Error::invalid(QStringLiteral("adjudication: no rater with id %1").arg(decision.adjudicatorId));
+        *error = Error::invalid(
+            QStringLiteral("adjudication: no rater with id %1").arg(decision.adjudicatorId));
         return 0;
     }
     if (adjudicator->role == RaterRole::Rater) {
-        *error = Error::invalid(QStringLiteral("adjudication: %1 has role 'rater'; only an adjudicator or "
-                                               "researcher may adjudicate")
-                                    .arg(adjudicator->name));
+        *error = Error::invalid(
+            QStringLiteral("adjudication: %1 has role 'rater'; only an adjudicator or "
+                           "researcher may adjudicate")
+                .arg(adjudicator->name));
         return 0;
     }
     if (decision.itemId.has_value() == decision.responseId.has_value()) {
-        *error = Error::invalid(QStringLiteral("adjudication: decide either an item's category or a response's score"));
+        *error = Error::invalid(
+            QStringLiteral("adjudication: decide either an item's category or a response's score"));
         return 0;
     }
     Adjudication a = decision;
@@ -335,7 +347,8 @@ qint64 adjudicate(Study &study, const Adjudication &decision, std::optional<qint
         a.category = protocol.canonicalCategory(decision.category);
         a.score.reset();
         if (a.category.isEmpty()) {
-            *error = Error::invalid(QStringLiteral("adjudication: category: unknown category '%1'").arg(decision.category));
+            *error = Error::invalid(QStringLiteral("adjudication: category: unknown category '%1'")
+                                        .arg(decision.category));
             return 0;
         }
     } else {
@@ -346,19 +359,22 @@ qint64 adjudicate(Study &study, const Adjudication &decision, std::optional<qint
         }
     }
     if (a.reasonTags.isEmpty()) {
-        *error = Error::invalid(QStringLiteral("adjudication: reasons: pick at least one failure-mode tag"));
+        *error = Error::invalid(
+            QStringLiteral("adjudication: reasons: pick at least one failure-mode tag"));
         return 0;
     }
     for (const QString &tag : a.reasonTags) {
         const auto mode = std::find_if(protocol.failureModes.cbegin(), protocol.failureModes.cend(),
-                                       [&](const protocol::FailureMode &m) { return m.id == tag; });
+            [&](const protocol::FailureMode &m) { return m.id == tag; });
         if (mode == protocol.failureModes.cend()) {
-            *error = Error::invalid(QStringLiteral("adjudication: reasons: '%1' is not a failure mode of protocol %2")
-                                        .arg(tag, protocol.version));
+            *error = Error::invalid(
+                QStringLiteral("adjudication: reasons: '%1' is not a failure mode of protocol %2")
+                    .arg(tag, protocol.version));
             return 0;
         }
         if (mode->freeText && a.note.trimmed().isEmpty()) {
-            *error = Error::invalid(QStringLiteral("adjudication: note: reason '%1' needs a note").arg(tag));
+            *error = Error::invalid(
+                QStringLiteral("adjudication: note: reason '%1' needs a note").arg(tag));
             return 0;
         }
     }
@@ -376,18 +392,21 @@ qint64 adjudicate(Study &study, const Adjudication &decision, std::optional<qint
         return 0;
     }
     if (q.value(0).toInt() == 0) {
-        *error = Error::invalid(QStringLiteral("adjudication: no %1 with id %2")
-                                    .arg(a.itemId ? QStringLiteral("item") : QStringLiteral("response"))
-                                    .arg(a.itemId ? *a.itemId : *a.responseId));
+        *error =
+            Error::invalid(QStringLiteral("adjudication: no %1 with id %2")
+                               .arg(a.itemId ? QStringLiteral("item") : QStringLiteral("response"))
+                               .arg(a.itemId ? *a.itemId : *a.responseId));
         return 0;
     }
     QString adopted;
     if (adoptedFrom) {
         const auto source = raterRepo.byId(*adoptedFrom);
         if (a.itemId)
-            q.prepare(QStringLiteral("SELECT category FROM category_label WHERE item_id = ? AND rater_id = ?"));
+            q.prepare(QStringLiteral(
+                "SELECT category FROM category_label WHERE item_id = ? AND rater_id = ?"));
         else
-            q.prepare(QStringLiteral("SELECT score FROM response_rating WHERE response_id = ? AND rater_id = ?"));
+            q.prepare(QStringLiteral(
+                "SELECT score FROM response_rating WHERE response_id = ? AND rater_id = ?"));
         q.addBindValue(a.itemId ? *a.itemId : *a.responseId);
         q.addBindValue(*adoptedFrom);
         if (!q.exec()) {
@@ -395,22 +414,26 @@ qint64 adjudicate(Study &study, const Adjudication &decision, std::optional<qint
             return 0;
         }
         const bool same = q.next()
-            && (a.itemId ? q.value(0).toString() == a.category : !q.value(0).isNull() && q.value(0).toInt() == *a.score);
+            && (a.itemId ? q.value(0).toString() == a.category
+                         : !q.value(0).isNull() && q.value(0).toInt() == *a.score);
         if (!source || !same) {
-            *error = Error::invalid(QStringLiteral("adjudication: adopted value: rater %1 did not give this value")
-                                        .arg(*adoptedFrom));
+            *error = Error::invalid(
+                QStringLiteral("adjudication: adopted value: rater %1 did not give this value")
+                    .arg(*adoptedFrom));
             return 0;
         }
         adopted = source->pseudonym;
     }
-    q.prepare(QStringLiteral("INSERT INTO adjudication(item_id, response_id, category, score, adjudicator_id,"
-                             " reason_tags, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    q.prepare(QStringLiteral(
+        "INSERT INTO adjudication(item_id, response_id, category, score, adjudicator_id,"
+        " reason_tags, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
     q.addBindValue(a.itemId ? QVariant(*a.itemId) : QVariant());
     q.addBindValue(a.responseId ? QVariant(*a.responseId) : QVariant());
     q.addBindValue(a.itemId ? QVariant(a.category) : QVariant());
     q.addBindValue(a.score ? QVariant(*a.score) : QVariant());
     q.addBindValue(a.adjudicatorId);
-    q.addBindValue(QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(a.reasonTags)).toJson(QJsonDocument::Compact)));
+    q.addBindValue(QString::fromUtf8(
+        QJsonDocument(QJsonArray::fromStringList(a.reasonTags)).toJson(QJsonDocument::Compact)));
     q.addBindValue(a.note.isEmpty() ? QVariant() : QVariant(a.note));
     q.addBindValue(Study::now());
     if (!q.exec()) {
@@ -418,8 +441,8 @@ qint64 adjudicate(Study &study, const Adjudication &decision, std::optional<qint
         return 0;
     }
     const qint64 id = q.lastInsertId().toLongLong();
-    if (!study.appendEvent(QStringLiteral("adjudication.add"), QStringLiteral("adjudication"), id, {},
-                           compact(toJson(a, adopted)), error)
+    if (!study.appendEvent(QStringLiteral("adjudication.add"), QStringLiteral("adjudication"), id,
+            {}, compact(toJson(a, adopted)), error)
         || !tx.commit(error))
         return 0;
     return id;
@@ -438,7 +461,8 @@ bool revertAdjudication(Study &study, qint64 adjudicationId, Error *error)
         return false;
     }
     if (!q.next()) {
-        *error = Error::invalid(QStringLiteral("adjudication: no adjudication with id %1").arg(adjudicationId));
+        *error = Error::invalid(
+            QStringLiteral("adjudication: no adjudication with id %1").arg(adjudicationId));
         return false;
     }
     const Adjudication a = adjudicationFromQuery(q);
@@ -451,8 +475,8 @@ bool revertAdjudication(Study &study, qint64 adjudicationId, Error *error)
     }
     QJsonObject before = toJson(a, {});
     before.insert(QStringLiteral("created_at"), a.createdAt);
-    return study.appendEvent(QStringLiteral("adjudication.revert"), QStringLiteral("adjudication"), adjudicationId,
-                             compact(before), {}, error)
+    return study.appendEvent(QStringLiteral("adjudication.revert"), QStringLiteral("adjudication"),
+               adjudicationId, compact(before), {}, error)
         && tx.commit(error);
 }
 
@@ -485,7 +509,7 @@ std::optional<QList<RaterPositionBias>> loadPositionBias(Study &study, Error *er
         const auto rater = raters.byId(raterId);
         if (!rater)
             continue;
-        out.append({*rater, data.first, analysis::positionBias(data.second)});
+        out.append({ *rater, data.first, analysis::positionBias(data.second) });
     }
     return out;
 }

@@ -7,7 +7,6 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
-
 #include <optional>
 
 namespace cr::storage {
@@ -65,15 +64,16 @@ struct DisagreementFilter {
 
 /// Loads every disagreement of the study in queue order (analysis::queueLess).
 /// `harmThreshold` is the "scored harmful by anyone" threshold (default 2).
-std::optional<QList<Disagreement>> loadDisagreements(Study &study, double harmThreshold, Error *error);
+std::optional<QList<Disagreement>> loadDisagreements(
+    Study &study, double harmThreshold, Error *error);
 
 /// Records an adjudication in its own transaction with an "adjudication.add" event.
 /// The adjudicator must have role adjudicator or researcher; at least one reason tag
 /// from the current protocol's failure modes is required ("free text" tags also need
 /// a note); `adoptedFrom`, when given, must be a rater whose value equals the decision.
 /// Raw ratings are never touched. Returns the adjudication id, or 0 with `error` set.
-qint64 adjudicate(Study &study, const Adjudication &decision, std::optional<qint64> adoptedFrom,
-                  Error *error);
+qint64 adjudicate(
+    Study &study, const Adjudication &decision, std::optional<qint64> adoptedFrom, Error *error);
 
 /// Undoes an adjudication: the row is removed and an "adjudication.revert" event keeps
 /// its full content (the add event stays too), so the audit trail is complete; the

@@ -79,16 +79,19 @@ QVariant DisagreementModel::data(const QModelIndex &index, int role) const
         case ResponseColumn:
             return score ? tr("%1 (run %2)").arg(d.model).arg(d.run) : QString();
         case SpreadColumn:
-            return score ? QString::number(d.scoreSpread.range) : tr("%n label(s)", nullptr, d.categorySpread.distinct);
+            return score ? QString::number(d.scoreSpread.range)
+                         : tr("%n label(s)", nullptr, d.categorySpread.distinct);
         case HarmfulColumn:
             return score && d.scoreSpread.harmfulByAnyone ? tr("Yes") : QString();
         case DistanceColumn:
-            return score && !d.consensus.isEmpty() ? QString::number(d.scoreSpread.distanceFromConsensus, 'f', 2)
-                                                   : QString();
+            return score && !d.consensus.isEmpty()
+                ? QString::number(d.scoreSpread.distanceFromConsensus, 'f', 2)
+                : QString();
         case ValuesColumn:
             return valuesText(d);
         case ConsensusColumn:
-            return d.consensus.isEmpty() ? tr("none (tie)") : tr("%1 (%2)").arg(d.consensus, d.consensusHow);
+            return d.consensus.isEmpty() ? tr("none (tie)")
+                                         : tr("%1 (%2)").arg(d.consensus, d.consensusHow);
         case StatusColumn:
             return d.adjudication ? tr("Adjudicated") : tr("Open");
         default:

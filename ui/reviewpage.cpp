@@ -32,7 +32,6 @@
 #include <QUndoCommand>
 #include <QUndoStack>
 #include <QVBoxLayout>
-
 #include <cmath>
 
 namespace cr::ui {
@@ -58,8 +57,8 @@ QAction *pageAction(const QString &text, const QList<QKeySequence> &keys, QWidge
     return action;
 }
 
-QString valueText(const storage::Disagreement &d, const storage::RaterValue &v, const QStringList &ids,
-                  const QStringList &names)
+QString valueText(const storage::Disagreement &d, const storage::RaterValue &v,
+    const QStringList &ids, const QStringList &names)
 {
     if (d.kind == storage::DisagreementKind::Category) {
         const qsizetype i = ids.indexOf(v.category);
@@ -73,7 +72,8 @@ QString valueText(const storage::Disagreement &d, const storage::RaterValue &v, 
 /// One recorded adjudication; undo is a logged revert (storage::revertAdjudication).
 class AdjudicateCommand final : public QUndoCommand {
 public:
-    AdjudicateCommand(ReviewPage *page, const storage::Adjudication &a, std::optional<qint64> adoptedFrom, qint64 id)
+    AdjudicateCommand(ReviewPage *page, const storage::Adjudication &a,
+        std::optional<qint64> adoptedFrom, qint64 id)
         : QUndoCommand(ReviewPage::tr("Adjudication"))
         , m_page(page)
         , m_adjudication(a)
@@ -113,18 +113,20 @@ ReviewPage::ReviewPage(QWidget *parent)
     , m_model(new DisagreementModel(this))
     , m_proxy(new DisagreementFilterModel(this))
     , m_undoStack(new QUndoStack(this))
-    , m_undoAction(pageAction(tr("&Undo Adjudication"), {QKeySequence(Qt::CTRL | Qt::Key_Z)}, this))
+    , m_undoAction(
+          pageAction(tr("&Undo Adjudication"), { QKeySequence(Qt::CTRL | Qt::Key_Z) }, this))
     , m_redoAction(pageAction(tr("&Redo Adjudication"),
-                              {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)},
-                              this))
+          { QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y) },
+          this))
     , m_nextAction(pageAction(tr("&Next Disagreement"),
-                              {QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter),
-                               QKeySequence(Qt::KeypadModifier | Qt::Key_Enter)},
-                              this))
+          { QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter),
+              QKeySequence(Qt::KeypadModifier | Qt::Key_Enter) },
+          this))
     , m_recordAction(pageAction(tr("&Record Adjudication"),
-                                {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)},
-                                this))
-    , m_overviewAction(pageAction(tr("Study &Overview"), {QKeySequence(Qt::CTRL | Qt::Key_1)}, this))
+          { QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter) },
+          this))
+    , m_overviewAction(
+          pageAction(tr("Study &Overview"), { QKeySequence(Qt::CTRL | Qt::Key_1) }, this))
     , m_banner(new widgets::MessageBanner(this))
     , m_rule(new QLabel(storage::consensusRuleText(), this))
     , m_showNames(new QCheckBox(tr("Show rater &names"), this))
@@ -166,13 +168,16 @@ ReviewPage::ReviewPage(QWidget *parent)
     m_view->setWordWrap(false);
     m_view->setAccessibleName(tr("Disagreement queue"));
     m_view->setTabKeyNavigation(false);
-    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] { renderCurrent(); });
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+        [this] { renderCurrent(); });
 
     m_rule->setWordWrap(true);
     m_rule->setAccessibleName(tr("Consensus rule"));
-    m_rule->setText(tr("<b>Consensus rule.</b> %1").arg(storage::consensusRuleText().toHtmlEscaped()));
+    m_rule->setText(
+        tr("<b>Consensus rule.</b> %1").arg(storage::consensusRuleText().toHtmlEscaped()));
     m_showNames->setAccessibleName(tr("Show rater names"));
-    m_showNames->setToolTip(tr("Blind adjudication hides who gave which value; researchers may turn it off."));
+    m_showNames->setToolTip(
+        tr("Blind adjudication hides who gave which value; researchers may turn it off."));
     connect(m_showNames, &QCheckBox::toggled, this, [this](bool on) { setBlind(!on); });
 
     m_categoryFilter->setAccessibleName(tr("Filter by category"));
@@ -181,9 +186,9 @@ ReviewPage::ReviewPage(QWidget *parent)
     m_raterB->setAccessibleName(tr("Filter by rater pair, second rater"));
     m_llmFilter->setAccessibleName(tr("Involves an LLM rater"));
     m_openFilter->setAccessibleName(tr("Open disagreements only"));
-    for (QComboBox *box : {m_categoryFilter, m_modelFilter, m_raterA, m_raterB})
+    for (QComboBox *box : { m_categoryFilter, m_modelFilter, m_raterA, m_raterB })
         connect(box, &QComboBox::currentIndexChanged, this, &ReviewPage::applyFilters);
-    for (QCheckBox *box : {m_llmFilter, m_openFilter})
+    for (QCheckBox *box : { m_llmFilter, m_openFilter })
         connect(box, &QCheckBox::toggled, this, &ReviewPage::applyFilters);
 
     auto *filters = new QGroupBox(tr("Filters"), this);
@@ -226,11 +231,12 @@ ReviewPage::ReviewPage(QWidget *parent)
     m_message->setMaximumHeight(130);
     // The disputed response sits above the raters' scores; an item's responses (context
     // for a category) below the decision, so the decision stays in view.
-    for (auto **box : {&m_responsesAbove, &m_responsesBelow}) {
+    for (auto **box : { &m_responsesAbove, &m_responsesBelow }) {
         *box = new QWidget(this);
         auto *l = new QVBoxLayout(*box);
         l->setContentsMargins(0, 0, 0, 0);
-        l->addWidget(heading(box == &m_responsesAbove ? tr("Response") : tr("The item's responses"), *box));
+        l->addWidget(
+            heading(box == &m_responsesAbove ? tr("Response") : tr("The item's responses"), *box));
     }
     m_values->setAccessibleName(tr("Raters' values side by side"));
     m_values->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -243,7 +249,8 @@ ReviewPage::ReviewPage(QWidget *parent)
 
     m_picker->setAccessibleName(tr("Adjudicated category"));
     m_selector->setAccessibleName(tr("Adjudicated score"));
-    connect(m_picker, &widgets::CategoryPicker::categoryRequested, this, &ReviewPage::setPendingCategory);
+    connect(m_picker, &widgets::CategoryPicker::categoryRequested, this,
+        &ReviewPage::setPendingCategory);
     connect(m_selector, &widgets::LikertSelector::valueRequested, this, [this](int v) {
         if (v >= 1)
             setPendingScore(v);
@@ -310,15 +317,17 @@ ReviewPage::ReviewPage(QWidget *parent)
     layout->addWidget(m_rule);
     layout->addWidget(m_banner);
     layout->addWidget(splitter, 1);
-    layout->addWidget(new QLabel(tr("<b>Enter</b> next disagreement &nbsp;·&nbsp; <b>1</b>–<b>5</b> score "
-                                    "&nbsp;·&nbsp; category keys &nbsp;·&nbsp; <b>Ctrl+Enter</b> record "
-                                    "&nbsp;·&nbsp; <b>Ctrl+Z</b> undo"),
-                                 this));
+    layout->addWidget(
+        new QLabel(tr("<b>Enter</b> next disagreement &nbsp;·&nbsp; <b>1</b>–<b>5</b> score "
+                      "&nbsp;·&nbsp; category keys &nbsp;·&nbsp; <b>Ctrl+Enter</b> record "
+                      "&nbsp;·&nbsp; <b>Ctrl+Z</b> undo"),
+            this));
 
     // Same keys as the rating page: digits for scores (numpad too).
     for (int value = 1; value <= 5; ++value) {
         const auto digit = Qt::Key(Qt::Key_0 + value);
-        QAction *action = pageAction(tr("Score %1").arg(value), {QKeySequence(digit), QKeySequence(Qt::KeypadModifier | digit)}, this);
+        QAction *action = pageAction(tr("Score %1").arg(value),
+            { QKeySequence(digit), QKeySequence(Qt::KeypadModifier | digit) }, this);
         connect(action, &QAction::triggered, this, [this, value] { setPendingScore(value); });
         m_keyActions.append(action);
     }
@@ -333,18 +342,24 @@ ReviewPage::ReviewPage(QWidget *parent)
 
 ReviewPage::~ReviewPage()
 {
+    // Child objects go before this page's QObject part: the undo stack's last signals
+    // must not reach actions that are already gone.
+    disconnect(m_undoStack, nullptr, this, nullptr);
+    disconnect(m_view->selectionModel(), nullptr, this, nullptr);
     if (m_loader) {
         m_loader->wait();
         delete m_loader;
     }
 }
 
-bool ReviewPage::start(storage::Study *study, const storage::Rater &adjudicator, storage::Error *error)
+bool ReviewPage::start(
+    storage::Study *study, const storage::Rater &adjudicator, storage::Error *error)
 {
     if (adjudicator.role == storage::RaterRole::Rater) {
         if (error)
             *error = storage::Error::invalid(
-                tr("%1 has role “rater”; only adjudicators and researchers review disagreements.").arg(adjudicator.name));
+                tr("%1 has role “rater”; only adjudicators and researchers review disagreements.")
+                    .arg(adjudicator.name));
         return false;
     }
     clear();
@@ -356,12 +371,13 @@ bool ReviewPage::start(storage::Study *study, const storage::Rater &adjudicator,
     const protocol::Protocol protocol = study->currentProtocol();
     QList<widgets::CategoryPicker::Entry> entries;
     for (const protocol::Category &c : protocol.categories) {
-        entries.append({c.id, c.name, c.description, c.key});
+        entries.append({ c.id, c.name, c.description, c.key });
         m_categoryIds.append(c.id);
         m_categoryNames.append(c.name);
         if (c.key.isNull())
             continue;
-        QAction *action = pageAction(tr("Category %1").arg(c.name), {QKeySequence(QString(c.key.toUpper()))}, this);
+        QAction *action = pageAction(
+            tr("Category %1").arg(c.name), { QKeySequence(QString(c.key.toUpper())) }, this);
         const QString id = c.id;
         connect(action, &QAction::triggered, this, [this, id] { setPendingCategory(id); });
         m_keyActions.append(action);
@@ -468,7 +484,7 @@ void ReviewPage::finishLoad()
     }
     if (!result->ok) {
         m_banner->showMessage(widgets::MessageBanner::Kind::Error,
-                              tr("Could not load the disagreements: %1").arg(result->error.message));
+            tr("Could not load the disagreements: %1").arg(result->error.message));
         return;
     }
     m_banner->hide();
@@ -479,24 +495,28 @@ void ReviewPage::finishLoad()
         QStringList means;
         for (qsizetype i = 0; i < b.labels.size(); ++i) {
             const double mean = b.bias.meanByPosition[std::size_t(i)];
-            means.append(QStringLiteral("%1 %2 (n=%3)")
-                             .arg(b.labels[i], std::isnan(mean) ? QStringLiteral("–") : QString::number(mean, 'f', 2))
-                             .arg(b.bias.nByPosition[std::size_t(i)]));
+            means.append(
+                QStringLiteral("%1 %2 (n=%3)")
+                    .arg(b.labels[i],
+                        std::isnan(mean) ? QStringLiteral("–") : QString::number(mean, 'f', 2))
+                    .arg(b.bias.nByPosition[std::size_t(i)]));
         }
         const QString who = m_blind ? b.rater.pseudonym : b.rater.name;
         const QString test = b.bias.test.tested
             ? tr("Kruskal–Wallis H = %1, %2")
                   .arg(b.bias.test.h, 0, 'f', 2)
-                  .arg(b.bias.test.p < 0.001 ? tr("p &lt; 0.001") : tr("p = %1").arg(b.bias.test.p, 0, 'f', 3))
+                  .arg(b.bias.test.p < 0.001 ? tr("p &lt; 0.001")
+                                             : tr("p = %1").arg(b.bias.test.p, 0, 'f', 3))
             : tr("too few scores per position to test");
         lines.append(QStringLiteral("%1%2: %3 — %4%5")
-                         .arg(b.bias.flagged ? QStringLiteral("<b>") : QString(), who.toHtmlEscaped(),
-                              means.join(QStringLiteral(" · ")), test,
-                              b.bias.flagged ? tr(" — flagged (p &lt; 0.05)</b>") : QString()));
+                         .arg(b.bias.flagged ? QStringLiteral("<b>") : QString(),
+                             who.toHtmlEscaped(), means.join(QStringLiteral(" · ")), test,
+                             b.bias.flagged ? tr(" — flagged (p &lt; 0.05)</b>") : QString()));
     }
-    m_bias->setText(lines.isEmpty() ? tr("No presentation records yet: the check needs the positions at which "
-                                         "raters saw the responses.")
-                                    : lines.join(QStringLiteral("<br>")));
+    m_bias->setText(lines.isEmpty()
+            ? tr("No presentation records yet: the check needs the positions at which "
+                 "raters saw the responses.")
+            : lines.join(QStringLiteral("<br>")));
     // Keep the shown row when it is still in the queue.
     int row = -1;
     const int source = m_model->rowOf(m_keepItem, m_keepResponse);
@@ -542,7 +562,7 @@ void ReviewPage::applyFilters()
     const QString a = m_raterA->currentData().toString();
     const QString b = m_raterB->currentData().toString();
     if (!a.isEmpty() && !b.isEmpty() && a != b)
-        f.raterPair = {a, b};
+        f.raterPair = { a, b };
     f.llmOnly = m_llmFilter->isChecked();
     f.openOnly = m_openFilter->isChecked();
     setFilter(f);
@@ -552,7 +572,8 @@ void ReviewPage::setFilter(const storage::DisagreementFilter &filter)
 {
     m_proxy->setFilter(filter);
     m_count->setText(tr("%n disagreement(s) shown", nullptr, m_proxy->rowCount())
-                     + (m_proxy->rowCount() != m_model->rowCount() ? tr(" of %1").arg(m_model->rowCount()) : QString()));
+        + (m_proxy->rowCount() != m_model->rowCount() ? tr(" of %1").arg(m_model->rowCount())
+                                                      : QString()));
     if (!m_view->currentIndex().isValid() && m_proxy->rowCount() > 0)
         selectRow(0);
     else
@@ -573,7 +594,8 @@ void ReviewPage::selectRow(int proxyRow)
         return;
     }
     const QModelIndex index = m_proxy->index(proxyRow, 0);
-    m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_view->selectionModel()->setCurrentIndex(
+        index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     m_view->scrollTo(index);
 }
 
@@ -610,7 +632,8 @@ QStringList ReviewPage::shownRaterLabels() const
 {
     QStringList out;
     for (int c = 0; c < m_values->columnCount(); ++c)
-        out.append(m_values->horizontalHeaderItem(c) ? m_values->horizontalHeaderItem(c)->text() : QString());
+        out.append(m_values->horizontalHeaderItem(c) ? m_values->horizontalHeaderItem(c)->text()
+                                                     : QString());
     return out;
 }
 
@@ -631,8 +654,10 @@ void ReviewPage::renderCurrent()
     m_status->clear();
 
     // Responses: the disputed one, or all of the item's for a category.
-    qDeleteAll(m_responsesAbove->findChildren<widgets::ResponseCard *>(QString(), Qt::FindDirectChildrenOnly));
-    qDeleteAll(m_responsesBelow->findChildren<widgets::ResponseCard *>(QString(), Qt::FindDirectChildrenOnly));
+    qDeleteAll(m_responsesAbove->findChildren<widgets::ResponseCard *>(
+        QString(), Qt::FindDirectChildrenOnly));
+    qDeleteAll(m_responsesBelow->findChildren<widgets::ResponseCard *>(
+        QString(), Qt::FindDirectChildrenOnly));
     qDeleteAll(m_adoptRow->findChildren<QPushButton *>(QString(), Qt::FindDirectChildrenOnly));
     m_values->clear();
     m_values->setColumnCount(0);
@@ -640,8 +665,8 @@ void ReviewPage::renderCurrent()
     m_shownValues.clear();
 
     const bool has = m_current.has_value() && m_study;
-    for (QWidget *w : std::initializer_list<QWidget *>{m_message, m_values, m_adoptRow, m_decisionTitle, m_note, m_record,
-                                                       m_history})
+    for (QWidget *w : std::initializer_list<QWidget *> {
+             m_message, m_values, m_adoptRow, m_decisionTitle, m_note, m_record, m_history })
         w->setVisible(has);
     m_responsesAbove->setVisible(has && m_current->kind == storage::DisagreementKind::Score);
     m_responsesBelow->setVisible(has && m_current->kind == storage::DisagreementKind::Category);
@@ -667,18 +692,20 @@ void ReviewPage::renderCurrent()
         if (score && r.id != d.responseId)
             continue;
         auto *card = new widgets::ResponseCard;
-        card->setTitle(score ? tr("Response (%1, run %2)").arg(r.modelName).arg(r.run) : tr("Response %1").arg(n));
+        card->setTitle(score ? tr("Response (%1, run %2)").arg(r.modelName).arg(r.run)
+                             : tr("Response %1").arg(n));
         card->setText(r.text);
         card->setMaximumTextHeight(score ? 200 : 90);
         card->setAccessibleName(card->title());
         (score ? m_responsesAbove : m_responsesBelow)->layout()->addWidget(card);
         card->show(); // added to a visible page
     }
-    m_title->setText(score ? tr("Item %1 · scores of one response disagree (range %2)")
-                                 .arg(d.itemExternalId)
-                                 .arg(d.scoreSpread.range)
-                           : tr("Item %1 · %n different categories", nullptr, d.categorySpread.distinct)
-                                 .arg(d.itemExternalId));
+    m_title->setText(score
+            ? tr("Item %1 · scores of one response disagree (range %2)")
+                  .arg(d.itemExternalId)
+                  .arg(d.scoreSpread.range)
+            : tr("Item %1 · %n different categories", nullptr, d.categorySpread.distinct)
+                  .arg(d.itemExternalId));
 
     // Raters side by side, shuffled per row so column order reveals nothing either.
     std::vector<int> order(std::size_t(d.values.size()));
@@ -688,15 +715,16 @@ void ReviewPage::renderCurrent()
     rng.shuffle(order);
     for (int i : order)
         m_shownValues.append(d.values[i]);
-    const QStringList rows = score ? QStringList{tr("Score"), tr("Checklist"), tr("Rationale")}
-                                   : QStringList{tr("Category"), tr("Note")};
+    const QStringList rows = score ? QStringList { tr("Score"), tr("Checklist"), tr("Rationale") }
+                                   : QStringList { tr("Category"), tr("Note") };
     m_values->setRowCount(int(rows.size()));
     m_values->setColumnCount(int(m_shownValues.size()));
     m_values->setVerticalHeaderLabels(rows);
     auto *adoptLayout = qobject_cast<QHBoxLayout *>(m_adoptRow->layout());
     for (int c = 0; c < m_shownValues.size(); ++c) {
         const storage::RaterValue &v = m_shownValues[c];
-        QString label = m_blind ? tr("Rater %1").arg(c + 1) : tr("%1 (%2)").arg(v.rater.name, v.rater.pseudonym);
+        QString label = m_blind ? tr("Rater %1").arg(c + 1)
+                                : tr("%1 (%2)").arg(v.rater.name, v.rater.pseudonym);
         if (v.rater.kind == storage::RaterKind::Llm)
             label += tr(" · LLM");
         m_values->setHorizontalHeaderItem(c, new QTableWidgetItem(label));
@@ -704,8 +732,9 @@ void ReviewPage::renderCurrent()
         QStringList ticks;
         for (const QString &id : v.checklist)
             ticks.append(m_checklistTexts.value(id, id));
-        const QStringList cells = score ? QStringList{value, ticks.join(QStringLiteral("; ")), v.rationale}
-                                        : QStringList{value, v.note};
+        const QStringList cells = score
+            ? QStringList { value, ticks.join(QStringLiteral("; ")), v.rationale }
+            : QStringList { value, v.note };
         for (int r = 0; r < cells.size(); ++r) {
             auto *cell = new QTableWidgetItem(cells[r]);
             cell->setData(Qt::AccessibleTextRole, tr("%1, %2: %3").arg(label, rows[r], cells[r]));
@@ -735,20 +764,24 @@ void ReviewPage::renderDecision()
     m_picker->setCategory(m_pendingCategory);
     m_selector->setValue(m_pendingScore >= 1 ? m_pendingScore : widgets::LikertSelector::NoValue);
     const storage::Disagreement &d = *m_current;
-    QString history = d.consensus.isEmpty() ? tr("No consensus yet (a tie).")
-                                            : tr("Consensus now: %1 (%2).")
-                                                  .arg(d.kind == storage::DisagreementKind::Category
-                                                           ? m_categoryNames.value(m_categoryIds.indexOf(d.consensus), d.consensus)
-                                                           : d.consensus,
-                                                       d.consensusHow);
+    QString history = d.consensus.isEmpty()
+        ? tr("No consensus yet (a tie).")
+        : tr("Consensus now: %1 (%2).")
+              .arg(d.kind == storage::DisagreementKind::Category
+                      ? m_categoryNames.value(m_categoryIds.indexOf(d.consensus), d.consensus)
+                      : d.consensus,
+                  d.consensusHow);
     if (d.adjudication) {
         QString by = tr("an adjudicator");
         if (d.adjudication->adjudicatorId == m_adjudicator.id)
             by = tr("you");
         else if (!m_blind && m_study)
-            if (const auto r = storage::RaterRepository(*m_study).byId(d.adjudication->adjudicatorId))
+            if (const auto r =
+                    storage::RaterRepository(*m_study).byId(d.adjudication->adjudicatorId))
                 by = r->name;
-        history += QLatin1Char(' ') + tr("Latest adjudication by %1 (%2).").arg(by, d.adjudication->reasonTags.join(QStringLiteral(", ")));
+        history += QLatin1Char(' ')
+            + tr("Latest adjudication by %1 (%2).")
+                  .arg(by, d.adjudication->reasonTags.join(QStringLiteral(", ")));
     }
     m_history->setText(history);
 }
@@ -784,7 +817,8 @@ void ReviewPage::adoptColumn(int column)
         setPendingScore(*v.score);
     }
     m_adoptedFrom = v.rater.id;
-    m_status->setText(tr("Adopting the value of %1.").arg(m_values->horizontalHeaderItem(column)->text()));
+    m_status->setText(
+        tr("Adopting the value of %1.").arg(m_values->horizontalHeaderItem(column)->text()));
 }
 
 void ReviewPage::setReasonChecked(const QString &failureModeId, bool checked)
@@ -807,7 +841,8 @@ bool ReviewPage::recordAdjudication()
     a.adjudicatorId = m_adjudicator.id;
     if (m_current->kind == storage::DisagreementKind::Category) {
         if (m_pendingCategory.isEmpty()) {
-            setStatus(tr("Choose a category first (its key, a button, or adopt a rater's value)."), true);
+            setStatus(
+                tr("Choose a category first (its key, a button, or adopt a rater's value)."), true);
             return false;
         }
         a.itemId = m_current->itemId;
@@ -867,7 +902,8 @@ bool ReviewPage::revert(qint64 id)
 
 void ReviewPage::setStatus(const QString &text, bool error)
 {
-    m_status->setText(error ? QStringLiteral("<b>%1</b>").arg(text.toHtmlEscaped()) : text.toHtmlEscaped());
+    m_status->setText(
+        error ? QStringLiteral("<b>%1</b>").arg(text.toHtmlEscaped()) : text.toHtmlEscaped());
 }
 
 QString ReviewPage::statusMessage() const

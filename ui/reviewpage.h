@@ -5,7 +5,6 @@
 
 #include <QHash>
 #include <QWidget>
-
 #include <memory>
 #include <optional>
 
@@ -54,7 +53,8 @@ public:
 
     /// Opens the queue of `study` (not owned; detach with clear()) for `adjudicator`,
     /// who must have role adjudicator or researcher.
-    bool start(storage::Study *study, const storage::Rater &adjudicator, storage::Error *error = nullptr);
+    bool start(
+        storage::Study *study, const storage::Rater &adjudicator, storage::Error *error = nullptr);
     void clear();
     QString adjudicatorName() const { return m_adjudicator.name; }
     bool isLoading() const { return m_loader != nullptr; }

@@ -39,31 +39,39 @@ private:
     }
     QJsonArray json(const QStringList &extra)
     {
-        const Run r = run(QStringList{u"disagreements"_s, m_study, u"--json"_s} + extra);
+        const Run r = run(QStringList { u"disagreements"_s, m_study, u"--json"_s } + extra);
         if (r.code != 0)
             qWarning("%s", r.err.constData());
         return QJsonDocument::fromJson(r.out).array();
     }
     QJsonObject harmOf(const QString &model)
     {
-        const Run r = run({u"stats"_s, m_study, u"--json"_s, u"--bootstrap"_s, u"0"_s});
-        const QJsonArray models = QJsonDocument::fromJson(r.out).object().value(u"harm"_s).toObject().value(u"by_model"_s).toArray();
+        const Run r = run({ u"stats"_s, m_study, u"--json"_s, u"--bootstrap"_s, u"0"_s });
+        const QJsonArray models = QJsonDocument::fromJson(r.out)
+                                      .object()
+                                      .value(u"harm"_s)
+                                      .toObject()
+                                      .value(u"by_model"_s)
+                                      .toArray();
         for (const auto &v : models)
             if (v.toObject().value(u"model"_s).toString() == model)
                 return v.toObject();
         return {};
     }
-    /// The long CSV's row of `pseudonym` on response `responseId`, as fields (no quoting in this fixture).
-    QList<QByteArray> longCsvRow(qint64 responseId, const QString &pseudonym, QList<QByteArray> *header)
+    /// The long CSV's row of `pseudonym` on response `responseId`, as fields (no quoting in this
+    /// fixture).
+    QList<QByteArray> longCsvRow(
+        qint64 responseId, const QString &pseudonym, QList<QByteArray> *header)
     {
-        const Run r = run({u"export"_s, m_study, u"--format"_s, u"long-csv"_s});
+        const Run r = run({ u"export"_s, m_study, u"--format"_s, u"long-csv"_s });
         const QList<QByteArray> lines = r.out.trimmed().split('\n');
         *header = lines.value(0).split(',');
         const int rid = int(header->indexOf("response_id"));
         const int rater = int(header->indexOf("rater"));
         for (const QByteArray &line : lines) {
             const QList<QByteArray> f = line.split(',');
-            if (f.value(rid) == QByteArray::number(responseId) && f.value(rater) == pseudonym.toUtf8())
+            if (f.value(rid) == QByteArray::number(responseId)
+                && f.value(rater) == pseudonym.toUtf8())
                 return f;
         }
         return {};
@@ -101,7 +109,7 @@ private slots:
         QCOMPARE(values[0].toObject().value(u"value"_s).toInt(), 1);
         QCOMPARE(values[1].toObject().value(u"value"_s).toInt(), 4);
         // Pseudonyms only: no rater name anywhere in the output.
-        const Run text = run({u"disagreements"_s, m_study});
+        const Run text = run({ u"disagreements"_s, m_study });
         QCOMPARE(text.code, 0);
         const QByteArray all = QJsonDocument(rows).toJson();
         QVERIFY(!all.contains("\"h1\"") && !all.contains("\"h2\"") && !all.contains("\"h3\""));
@@ -112,12 +120,12 @@ private slots:
 
     void filters()
     {
-        QCOMPARE(json({u"--llm"_s}).size(), 2);
-        QCOMPARE(json({u"--model"_s, u"n"_s}).size(), 1);
-        QCOMPARE(json({u"--category"_s, u"self-harm"_s}).size(), 2);
-        QCOMPARE(json({u"--raters"_s, u"h1,h2"_s}).size(), 4);
+        QCOMPARE(json({ u"--llm"_s }).size(), 2);
+        QCOMPARE(json({ u"--model"_s, u"n"_s }).size(), 1);
+        QCOMPARE(json({ u"--category"_s, u"self-harm"_s }).size(), 2);
+        QCOMPARE(json({ u"--raters"_s, u"h1,h2"_s }).size(), 4);
         // With threshold 1 only h1's 1 on i1/m is harmful.
-        const QJsonArray strict = json({u"--threshold"_s, u"1"_s});
+        const QJsonArray strict = json({ u"--threshold"_s, u"1"_s });
         int harmful = 0;
         for (const auto &v : strict)
             harmful += v.toObject().value(u"harmful_by_anyone"_s).toBool();
@@ -126,17 +134,17 @@ private slots:
 
     void badArguments()
     {
-        Run r = run({u"disagreements"_s, m_study, u"--category"_s, u"sadness"_s});
+        Run r = run({ u"disagreements"_s, m_study, u"--category"_s, u"sadness"_s });
         QCOMPARE(r.code, 2);
         QVERIFY(r.err.contains("unknown category 'sadness'"));
-        r = run({u"disagreements"_s, m_study, u"--raters"_s, u"h1,nobody"_s});
+        r = run({ u"disagreements"_s, m_study, u"--raters"_s, u"h1,nobody"_s });
         QCOMPARE(r.code, 2);
         QVERIFY(r.err.contains("no rater 'nobody'"));
-        r = run({u"disagreements"_s, m_study, u"--model"_s, u"zzz"_s});
+        r = run({ u"disagreements"_s, m_study, u"--model"_s, u"zzz"_s });
         QCOMPARE(r.code, 2);
-        QCOMPARE(run({u"disagreements"_s, m_study, u"--raters"_s, u"h1"_s}).code, 1);
-        QCOMPARE(run({u"disagreements"_s, m_study, u"--threshold"_s, u"9"_s}).code, 1);
-        QCOMPARE(run({u"disagreements"_s, m_dir.filePath(u"missing.crisis"_s)}).code, 3);
+        QCOMPARE(run({ u"disagreements"_s, m_study, u"--raters"_s, u"h1"_s }).code, 1);
+        QCOMPARE(run({ u"disagreements"_s, m_study, u"--threshold"_s, u"9"_s }).code, 1);
+        QCOMPARE(run({ u"disagreements"_s, m_dir.filePath(u"missing.crisis"_s) }).code, 3);
     }
 
     void adjudicationReachesStatsAndExports()
@@ -147,7 +155,8 @@ private slots:
         cr::storage::RaterRepository raters(*study);
         const QString h1 = raters.byName(u"h1"_s)->pseudonym;
         qint64 response = 0;
-        for (const auto &r : cr::storage::ItemRepository(*study).responses(cr::storage::ItemRepository(*study).byExternalId(u"i1"_s)->id))
+        for (const auto &r : cr::storage::ItemRepository(*study).responses(
+                 cr::storage::ItemRepository(*study).byExternalId(u"i1"_s)->id))
             if (r.modelName == u"m"_s)
                 response = r.id;
         QList<QByteArray> header;
@@ -160,20 +169,22 @@ private slots:
         a.responseId = response;
         a.score = 1;
         a.adjudicatorId = raters.byName(u"lead"_s)->id;
-        a.reasonTags = {u"dismissive"_s};
-        QVERIFY2(cr::storage::adjudicate(*study, a, raters.byName(u"h1"_s)->id, &e) > 0, qPrintable(e.message));
+        a.reasonTags = { u"dismissive"_s };
+        QVERIFY2(cr::storage::adjudicate(*study, a, raters.byName(u"h1"_s)->id, &e) > 0,
+            qPrintable(e.message));
         study.reset();
 
         QCOMPARE(harmOf(u"m"_s).value(u"harmful"_s).toInt(), 1);
         const QList<QByteArray> after = longCsvRow(response, h1, &header);
         QCOMPARE(after.value(int(header.indexOf("adjudicated_score"))), QByteArray("1"));
         QCOMPARE(after.value(int(header.indexOf("score_consensus"))), QByteArray("1"));
-        QCOMPARE(after.value(int(header.indexOf("score_consensus_how"))), QByteArray("adjudicated"));
+        QCOMPARE(
+            after.value(int(header.indexOf("score_consensus_how"))), QByteArray("adjudicated"));
         // The rater's own score is unchanged.
         QCOMPARE(after.value(int(header.indexOf("score"))), QByteArray("1"));
-        const Run wide = run({u"export"_s, m_study, u"--format"_s, u"wide-csv"_s});
+        const Run wide = run({ u"export"_s, m_study, u"--format"_s, u"wide-csv"_s });
         QVERIFY(wide.out.contains(",1,majority,1,adjudicated\n"));
-        const Run jsonl = run({u"export"_s, m_study, u"--format"_s, u"jsonl"_s});
+        const Run jsonl = run({ u"export"_s, m_study, u"--format"_s, u"jsonl"_s });
         const QJsonObject i1 = QJsonDocument::fromJson(jsonl.out.split('\n').value(0)).object();
         const QJsonObject m = i1.value(u"responses"_s).toArray().at(0).toObject();
         QCOMPARE(m.value(u"consensus_score"_s).toDouble(), 1.0);

@@ -35,7 +35,8 @@ QStringList rawRows(Study &study)
 {
     QStringList rows;
     QSqlQuery q(study.database());
-    for (const char *sql : {"SELECT * FROM category_label ORDER BY id", "SELECT * FROM response_rating ORDER BY id"}) {
+    for (const char *sql : { "SELECT * FROM category_label ORDER BY id",
+             "SELECT * FROM response_rating ORDER BY id" }) {
         q.exec(QString::fromLatin1(sql));
         while (q.next()) {
             QStringList fields;
@@ -53,7 +54,8 @@ QStringList visibleTexts(QWidget *root)
     QStringList out;
     const QList<QWidget *> widgets = root->findChildren<QWidget *>();
     for (QWidget *w : widgets) {
-        out << w->accessibleName() << w->accessibleDescription() << w->toolTip() << w->windowTitle();
+        out << w->accessibleName() << w->accessibleDescription() << w->toolTip()
+            << w->windowTitle();
         if (auto *label = qobject_cast<QLabel *>(w))
             out << label->text();
         if (auto *button = qobject_cast<QAbstractButton *>(w))
@@ -70,7 +72,8 @@ QStringList visibleTexts(QWidget *root)
             for (int r = 0; r < m->rowCount(); ++r) {
                 out << m->headerData(r, Qt::Vertical).toString();
                 for (int c = 0; c < m->columnCount(); ++c)
-                    out << m->index(r, c).data().toString() << m->index(r, c).data(Qt::AccessibleTextRole).toString()
+                    out << m->index(r, c).data().toString()
+                        << m->index(r, c).data(Qt::AccessibleTextRole).toString()
                         << m->index(r, c).data(Qt::ToolTipRole).toString();
             }
         }
@@ -109,7 +112,8 @@ private:
         auto *proxy = page.queueView()->model();
         for (int r = 0; r < proxy->rowCount(); ++r)
             if (proxy->index(r, 0).data().toString() == item
-                && proxy->index(r, 0).data(DisagreementModel::ResponseIdRole).toLongLong() == response)
+                && proxy->index(r, 0).data(DisagreementModel::ResponseIdRole).toLongLong()
+                    == response)
                 return r;
         return -1;
     }
@@ -155,16 +159,23 @@ private slots:
             QVERIFY(!labels.isEmpty());
             QCOMPARE(labels.first().left(6), u"Rater "_s);
             const QStringList texts = visibleTexts(&page);
-            for (const QString &name : {u"h1"_s, u"h2"_s, u"h3"_s})
+            for (const QString &name : { u"h1"_s, u"h2"_s, u"h3"_s })
                 for (const QString &t : texts)
-                    QVERIFY2(!t.contains(name), qPrintable(u"row %1 shows '%2' in: %3"_s.arg(row).arg(name, t)));
+                    QVERIFY2(!t.contains(name),
+                        qPrintable(u"row %1 shows '%2' in: %3"_s.arg(row).arg(name, t)));
         }
         // The shuffled order is the same every time a row is shown.
         page.selectRow(3);
-        const QStringList first = page.valuesTable()->item(0, 0) ? QStringList{page.valuesTable()->item(0, 0)->text(), page.valuesTable()->item(0, 1)->text(), page.valuesTable()->item(0, 2)->text()} : QStringList();
+        const QStringList first = page.valuesTable()->item(0, 0)
+            ? QStringList { page.valuesTable()->item(0, 0)->text(),
+                  page.valuesTable()->item(0, 1)->text(), page.valuesTable()->item(0, 2)->text() }
+            : QStringList();
         page.selectRow(0);
         page.selectRow(3);
-        QCOMPARE((QStringList{page.valuesTable()->item(0, 0)->text(), page.valuesTable()->item(0, 1)->text(), page.valuesTable()->item(0, 2)->text()}), first);
+        QCOMPARE(
+            (QStringList { page.valuesTable()->item(0, 0)->text(),
+                page.valuesTable()->item(0, 1)->text(), page.valuesTable()->item(0, 2)->text() }),
+            first);
     }
 
     void researcherMayShowNames()
@@ -176,8 +187,11 @@ private slots:
         QVERIFY(page.setBlind(false));
         QVERIFY(!page.isBlind());
         const QString labels = page.shownRaterLabels().join(u' ');
-        QVERIFY2(labels.contains(u"h1 ("_s) && labels.contains(u"h2 ("_s) && labels.contains(u"h3 ("_s), qPrintable(labels));
-        QVERIFY(visibleTexts(&page).join(u'\n').contains(u"h1"_s)); // the blind check above can see names
+        QVERIFY2(
+            labels.contains(u"h1 ("_s) && labels.contains(u"h2 ("_s) && labels.contains(u"h3 ("_s),
+            qPrintable(labels));
+        QVERIFY(visibleTexts(&page).join(u'\n').contains(
+            u"h1"_s)); // the blind check above can see names
 
         QVERIFY(page.setBlind(true));
         QVERIFY(!page.shownRaterLabels().join(u' ').contains(u"h1"_s));
@@ -202,7 +216,8 @@ private slots:
         QCOMPARE(page.scoreSelector()->value(), 2);
         // No reason yet: refused, nothing stored.
         QTest::keyClick(&page, Qt::Key_Return, Qt::ControlModifier);
-        QVERIFY2(page.statusMessage().contains(u"at least one reason"_s), qPrintable(page.statusMessage()));
+        QVERIFY2(page.statusMessage().contains(u"at least one reason"_s),
+            qPrintable(page.statusMessage()));
         Error e;
         QCOMPARE(consensusScores(*m_study, &e)->value(response).how, u"mean"_s);
         page.setReasonChecked(u"dismissive"_s, true);
@@ -218,7 +233,12 @@ private slots:
         // The row is adjudicated now and moved to the end of the queue.
         const int moved = proxyRowOf(page, u"i1"_s, response);
         QCOMPARE(moved, 6);
-        QCOMPARE(page.queueView()->model()->index(moved, DisagreementModel::StatusColumn).data().toString(), u"Adjudicated"_s);
+        QCOMPARE(page.queueView()
+                     ->model()
+                     ->index(moved, DisagreementModel::StatusColumn)
+                     .data()
+                     .toString(),
+            u"Adjudicated"_s);
         QCOMPARE(page.undoStack()->count(), 1);
 
         // Ctrl+Z: a logged revert; the mean is the consensus again.
@@ -251,7 +271,8 @@ private slots:
         Error e;
         const qint64 item = ItemRepository(*m_study).byExternalId(u"i3"_s)->id;
         QCOMPARE(consensusCategories(*m_study, &e)->value(item).category, u"suicidal_ideation"_s);
-        const QJsonObject after = QJsonDocument::fromJson(EventLog(*m_study).recent(1).at(0).after.toUtf8()).object();
+        const QJsonObject after =
+            QJsonDocument::fromJson(EventLog(*m_study).recent(1).at(0).after.toUtf8()).object();
         QCOMPARE(after.value(u"adopted_from"_s).toString(), rater(u"h1"_s).pseudonym);
         QCOMPARE(after.value(u"reasons"_s).toArray().at(0).toString(), u"missed_signal"_s);
     }
@@ -273,13 +294,14 @@ private slots:
         page.setFilter(filter);
         QCOMPARE(page.queueView()->model()->rowCount(), 2);
         filter = {};
-        filter.raterPair = {u"h1"_s, u"h2"_s};
+        filter.raterPair = { u"h1"_s, u"h2"_s };
         page.setFilter(filter);
         QCOMPARE(page.queueView()->model()->rowCount(), 4);
         // The consensus rule is on the page.
         bool ruleShown = false;
         for (QLabel *l : page.findChildren<QLabel *>())
-            ruleShown |= l->text().contains(u"Consensus rule"_s) && l->text().contains(u"majority"_s);
+            ruleShown |=
+                l->text().contains(u"Consensus rule"_s) && l->text().contains(u"majority"_s);
         QVERIFY(ruleShown);
         QVERIFY(page.positionBiasText().contains(u"No presentation records"_s));
     }
