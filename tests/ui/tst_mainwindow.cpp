@@ -8,6 +8,7 @@
 #include "ui/ratingpage.h"
 #include "ui/disagreementmodel.h"
 #include "ui/reviewpage.h"
+#include "widgets/likertselector.h"
 #include "ui/settings.h"
 #include "ui/studypage.h"
 #include "ui/welcomepage.h"
@@ -325,6 +326,17 @@ private slots:
         QCOMPARE(window.currentPage(), MainWindow::Page::Rating);
         QVERIFY(window.signIn(QStringLiteral("lead-researcher"), &error));
         QCOMPARE(window.currentPage(), MainWindow::Page::Review);
+        QTRY_VERIFY(!window.reviewPage()->isLoading());
+        // The rating page's keys are off while the review is shown: 4 sets the decision here.
+        cr::storage::DisagreementFilter scores;
+        for (const cr::storage::Disagreement &d : window.reviewPage()->model()->rows())
+            if (d.kind == cr::storage::DisagreementKind::Score)
+                scores.model = d.model;
+        QVERIFY(!scores.model.isEmpty());
+        window.reviewPage()->setFilter(scores);
+        window.reviewPage()->selectRow(0);
+        QTest::keyClick(&window, Qt::Key_4);
+        QCOMPARE(window.reviewPage()->scoreSelector()->value(), 4);
         window.closeStudy();
         for (const char *suffix : { "", "-wal", "-shm" })
             QFile::remove(demoPath + QLatin1String(suffix));

@@ -277,6 +277,26 @@ private slots:
         QCOMPARE(after.value(u"reasons"_s).toArray().at(0).toString(), u"missed_signal"_s);
     }
 
+    void positionBiasSummary()
+    {
+        // h2 saw each of its five scored responses at A or B: A 4, 5 | B 4, 3, 5.
+        QSqlQuery q(m_study->database());
+        QVERIFY(
+            q.exec(u"INSERT INTO presentation(rater_id, response_id, position, label, shown_at)"
+                   " SELECT rr.rater_id, rr.response_id, rr.response_id % 2,"
+                   " CASE rr.response_id % 2 WHEN 0 THEN 'A' ELSE 'B' END, '2026-01-01T00:00:00Z'"
+                   " FROM response_rating rr JOIN rater ON rater.id = rr.rater_id"
+                   " WHERE rater.name = 'h2'"_s));
+        ReviewPage page;
+        page.show();
+        QVERIFY(start(page, u"lead"_s));
+        const QString text = page.positionBiasText();
+        QVERIFY2(text.contains(rater(u"h2"_s).pseudonym), qPrintable(text));
+        QVERIFY(!text.contains(u"h2"_s));
+        QVERIFY(text.contains(u"A "_s) && text.contains(u"B "_s));
+        QVERIFY2(text.contains(u"too few scores per position"_s), qPrintable(text));
+    }
+
     void enterMovesToNextAndFilters()
     {
         ReviewPage page;
