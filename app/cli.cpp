@@ -1,4 +1,5 @@
 #include "app/cli.h"
+#include "app/disagreements.h"
 
 #include "stats/stats.h"
 
@@ -19,6 +20,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
+
 #include <unistd.h>
 
 namespace cr::app {
@@ -31,8 +34,8 @@ using storage::ErrorKind;
 const QStringList available{QStringLiteral("init"), QStringLiteral("rater"),
                             QStringLiteral("assign"), QStringLiteral("import"),
                             QStringLiteral("info"), QStringLiteral("stats"),
-                            QStringLiteral("export")};
-const QStringList later{QStringLiteral("disagreements")};
+                            QStringLiteral("export"), QStringLiteral("disagreements")};
+const QStringList later{};
 
 class Cli {
 public:
@@ -60,6 +63,8 @@ public:
             return stats(rest);
         if (command == QLatin1String("export"))
             return exportStudy(rest);
+        if (command == QLatin1String("disagreements"))
+            return disagreements(rest);
         if (later.contains(command)) {
             message(QStringLiteral("crisis-review %1: not available yet in this version").arg(command));
             return ExitUsage;
@@ -429,6 +434,65 @@ private:
         if (!result)
             return fail(e);
         print(p.isSet(jsonOpt) ? QString::fromUtf8(QJsonDocument(*result).toJson()) : stats::statsToText(*result));
+        return ExitOk;
+    }
+
+    int disagreements(const QStringList &args)
+    {
+        const QString usage = QStringLiteral("disagreements STUDY [--json] [--category ID] [--model NAME] "
+                                             "[--raters A,B] [--llm] [--threshold X]");
+        QCommandLineParser p;
+        const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("JSON output"));
+        const QCommandLineOption categoryOpt(QStringLiteral("category"), QStringLiteral("Category"), QStringLiteral("ID"));
+        const QCommandLineOption modelOpt(QStringLiteral("model"), QStringLiteral("Model"), QStringLiteral("NAME"));
+        const QCommandLineOption ratersOpt(QStringLiteral("raters"), QStringLiteral("Rater pair"), QStringLiteral("A,B"));
+        const QCommandLineOption llmOpt(QStringLiteral("llm"), QStringLiteral("Involves an LLM rater"));
+        const QCommandLineOption thresholdOpt(QStringLiteral("threshold"), QStringLiteral("Harm threshold"),
+                                              QStringLiteral("X"), QStringLiteral("2"));
+        p.addOptions({jsonOpt, categoryOpt, modelOpt, ratersOpt, llmOpt, thresholdOpt});
+        QStringList pos;
+        if (!parse(p, usage, args, 1, 1, &pos))
+            return ExitUsage;
+        bool okT = false;
+        const double threshold = p.value(thresholdOpt).toDouble(&okT);
+        storage::DisagreementFilter filter;
+        filter.model = p.value(modelOpt);
+        filter.llmOnly = p.isSet(llmOpt);
+        for (const QString &name : p.value(ratersOpt).split(QLatin1Char(','), Qt::SkipEmptyParts))
+            filter.raterPair.append(name.trimmed());
+        if (!okT || threshold < 1 || threshold > 5 || (p.isSet(ratersOpt) && filter.raterPair.size() != 2)) {
+            message(QStringLiteral("crisis-review: --threshold must be 1-5 and --raters name two raters\n"
+                                   "usage: crisis-review ")
+                    + usage);
+            return ExitUsage;
+        }
+        int code = ExitOk;
+        auto study = openStudy(pos[0], &code);
+        if (!study)
+            return code;
+        if (p.isSet(categoryOpt)) {
+            filter.category = study->currentProtocol().canonicalCategory(p.value(categoryOpt));
+            if (filter.category.isEmpty())
+                return fail(Error::invalid(QStringLiteral("--category: unknown category '%1'").arg(p.value(categoryOpt))));
+        }
+        if (p.isSet(modelOpt)) {
+            const QList<storage::Model> models = storage::ItemRepository(*study).models();
+            if (std::none_of(models.cbegin(), models.cend(), [&](const storage::Model &m) { return m.name == filter.model; }))
+                return fail(Error::invalid(QStringLiteral("--model: no model '%1' in %2").arg(filter.model, pos[0])));
+        }
+        for (const QString &name : std::as_const(filter.raterPair))
+            if (!storage::RaterRepository(*study).byName(name))
+                return fail(Error::invalid(QStringLiteral("--raters: no rater '%1' in %2").arg(name, pos[0])));
+        Error e;
+        auto rows = storage::loadDisagreements(*study, threshold, &e);
+        if (!rows)
+            return fail(e);
+        QList<storage::Disagreement> shown;
+        for (storage::Disagreement &d : *rows)
+            if (filter.matches(d))
+                shown.append(std::move(d));
+        print(p.isSet(jsonOpt) ? QString::fromUtf8(QJsonDocument(disagreementsToJson(shown)).toJson())
+                               : disagreementsToText(shown));
         return ExitOk;
     }
 

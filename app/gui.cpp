@@ -5,6 +5,7 @@
 #include "storage/repositories.h"
 #include "storage/study.h"
 #include "ui/mainwindow.h"
+#include "ui/reviewpage.h"
 #include "ui/settings.h"
 #include "ui/studypage.h"
 
@@ -24,7 +25,7 @@ namespace cr::app {
 namespace {
 
 constexpr auto screenshotUsage =
-    "usage: crisis-review screenshot STUDY|--demo --view welcome|study|rating --out FILE.png\n"
+    "usage: crisis-review screenshot STUDY|--demo --view welcome|study|rating|review --out FILE.png\n"
     "                                [--rater NAME] [--size WxH] [--dark]";
 
 struct Options {
@@ -116,10 +117,10 @@ int runScreenshot(const QCommandLineParser &parser, const Options &o, const QStr
             QStringLiteral("screenshot needs either STUDY or --demo"), screenshotUsage);
     const QString view = parser.value(o.view);
     if (view != QLatin1String("welcome") && view != QLatin1String("study")
-        && view != QLatin1String("rating"))
+        && view != QLatin1String("rating") && view != QLatin1String("review"))
         return usageError(view.isEmpty()
                 ? QStringLiteral("screenshot needs --view")
-                : QStringLiteral("unknown view '%1' (welcome, study or rating)").arg(view),
+                : QStringLiteral("unknown view '%1' (welcome, study, rating or review)").arg(view),
             screenshotUsage);
     const QString out = parser.value(o.out);
     if (out.isEmpty())
@@ -173,6 +174,25 @@ int runScreenshot(const QCommandLineParser &parser, const Options &o, const QStr
         } else if (!window.signIn(rater, &error)) {
             printError(error.message);
             code = exitCodeFor(error);
+        }
+    } else if (view == QLatin1String("review")) {
+        std::optional<storage::Rater> reviewer;
+        for (const storage::Rater &r : storage::RaterRepository(*window.study()).all())
+            if (rater.isEmpty() ? r.kind == storage::RaterKind::Human && r.role != storage::RaterRole::Rater
+                                : r.name == rater) {
+                reviewer = r;
+                break;
+            }
+        if (!reviewer) {
+            printError(QStringLiteral("no adjudicator or researcher in %1; pass --rater NAME")
+                           .arg(window.study()->path()));
+            code = ExitInvalidInput;
+        } else if (!window.openReview(reviewer->id, &error)) {
+            printError(error.message);
+            code = exitCodeFor(error);
+        } else {
+            while (window.reviewPage()->isLoading()) // the queue loads on a worker thread
+                QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
         }
     } else if (view == QLatin1String("study")) {
         if (!rater.isEmpty())

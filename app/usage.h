@@ -23,10 +23,11 @@ inline QString usageText()
         "  crisis-review info STUDY [--json]\n"
         "  crisis-review stats STUDY [--json] [--raters human|llm|all|NAME,NAME]\n"
         "                             [--harm-threshold X] [--bootstrap N] [--seed S]\n"
-        "  crisis-review disagreements STUDY [--json]  (not available yet)\n"
+        "  crisis-review disagreements STUDY [--json] [--category ID] [--model NAME]\n"
+        "                             [--raters A,B] [--llm] [--threshold X]\n"
         "  crisis-review export STUDY --format long-csv|wide-csv|jsonl [--out FILE]\n"
         "                             [--harm-threshold X]\n"
-        "  crisis-review screenshot STUDY|--demo --view welcome|study|rating --out FILE.png\n"
+        "  crisis-review screenshot STUDY|--demo --view welcome|study|rating|review --out FILE.png\n"
         "                             [--rater NAME] [--size WxH] [--dark]\n"
         "\n"
         "exit status: 0 success, 1 usage error, 2 invalid input, 3 storage or I/O error\n");

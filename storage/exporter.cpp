@@ -1,5 +1,6 @@
 #include "storage/exporter.h"
 
+#include "storage/consensus.h"
 #include "storage/ratingdata.h"
 #include "storage/repositories.h"
 #include "storage/sqlitestatement.h"
@@ -107,7 +108,8 @@ qint64 Exporter::write(QIODevice &out, const ExportOptions &options, Error *erro
 qint64 Exporter::writeLongCsv(QIODevice &out, const ExportOptions &options, Error *error)
 {
     const auto consensus = consensusCategories(m_study, error);
-    if (!consensus)
+    const auto scoreConsensus = consensusScores(m_study, error);
+    if (!consensus || !scoreConsensus)
         return -1;
     const qint64 total = scalar(m_study, "SELECT count(*) FROM response_rating");
     SqliteStatement s;
@@ -138,12 +140,13 @@ qint64 Exporter::writeLongCsv(QIODevice &out, const ExportOptions &options, Erro
     if (!writeAll(out,
                   "item_id,dataset,split,category_consensus,model,run,response_id,rater,"
                   "rater_kind,score,cannot_assess,category,checklist,rationale,shown_position,"
-                  "protocol_version,rated_at,seconds_spent,adjudicated_score,adjudicated_category\n",
+                  "protocol_version,rated_at,seconds_spent,adjudicated_score,adjudicated_category,"
+                  "category_consensus_how,score_consensus,score_consensus_how\n",
                   error))
         return -1;
     qint64 rows = 0;
     QByteArray buffer;
-    QList<QByteArray> f(20);
+    QList<QByteArray> f(23);
     while (true) {
         if (!s.step()) {
             *error = Error::storage(m_study.path() + QStringLiteral(": ") + s.errorMessage());
@@ -171,6 +174,10 @@ qint64 Exporter::writeLongCsv(QIODevice &out, const ExportOptions &options, Erro
         f[17] = s.columnIsNull(17) ? QByteArray() : number(s.columnDouble(17));
         f[18] = s.columnText(18);
         f[19] = s.columnText(19);
+        f[20] = consensus->value(s.columnInt(3)).how.toUtf8();
+        const auto sc = scoreConsensus->constFind(s.columnInt(6));
+        f[21] = sc == scoreConsensus->cend() ? QByteArray() : number(sc->score);
+        f[22] = sc == scoreConsensus->cend() ? QByteArray() : sc->how.toUtf8();
         buffer += csvLine(f);
         if (++rows % 8192 == 0) {
             if (!writeAll(out, buffer, error))
@@ -191,13 +198,15 @@ qint64 Exporter::writeWideCsv(QIODevice &out, const ExportOptions &options, Erro
 {
     const auto consensus = consensusCategories(m_study, error);
     const auto scores = loadScores(m_study, RaterSelection::fromString(QStringLiteral("all")), error);
-    if (!consensus || !scores)
+    const auto scoreConsensus = consensusScores(m_study, error);
+    if (!consensus || !scores || !scoreConsensus)
         return -1;
     QList<QByteArray> header{"item_id", "dataset", "split", "category_consensus", "model", "run",
                              "response_id"};
     for (const Rater &r : scores->raters)
         header.append("score_" + r.pseudonym.toUtf8());
-    header += QList<QByteArray>{"n_scores", "adjudicated_score"};
+    header += QList<QByteArray>{"n_scores", "adjudicated_score", "category_consensus_how", "score_consensus",
+                                "score_consensus_how"};
     if (!writeAll(out, csvLine(header), error))
         return -1;
     QSqlQuery q(m_study.database());
@@ -230,6 +239,10 @@ qint64 Exporter::writeWideCsv(QIODevice &out, const ExportOptions &options, Erro
         f.append(QByteArray::number(n));
         const auto adjudicated = scores->adjudicated[std::size_t(i)];
         f.append(adjudicated ? QByteArray::number(*adjudicated) : QByteArray());
+        f.append(consensus->value(q.value(4).toLongLong()).how.toUtf8());
+        const auto sc = scoreConsensus->constFind(q.value(0).toLongLong());
+        f.append(sc == scoreConsensus->cend() ? QByteArray() : number(sc->score));
+        f.append(sc == scoreConsensus->cend() ? QByteArray() : sc->how.toUtf8());
         buffer += csvLine(f);
         if (++rows % 8192 == 0) {
             if (!writeAll(out, buffer, error))
@@ -250,7 +263,8 @@ qint64 Exporter::writeJsonl(QIODevice &out, const ExportOptions &options, Error 
 {
     const auto consensus = consensusCategories(m_study, error);
     const auto scores = loadScores(m_study, RaterSelection::fromString(QStringLiteral("human")), error);
-    if (!consensus || !scores)
+    const auto scoreConsensus = consensusScores(m_study, error);
+    if (!consensus || !scores || !scoreConsensus)
         return -1;
     QHash<qint64, int> column;
     for (int i = 0; i < scores->responseIds.size(); ++i)
@@ -268,26 +282,18 @@ qint64 Exporter::writeJsonl(QIODevice &out, const ExportOptions &options, Error 
             const int i = column.value(r.id, -1);
             if (i < 0)
                 continue;
-            double sum = 0;
             int n = 0;
-            for (int k = 0; k < scores->raters.size(); ++k) {
-                const double v = scores->score(k, i);
-                if (!std::isnan(v)) {
-                    sum += v;
-                    ++n;
-                }
-            }
-            const auto adjudicated = scores->adjudicated[std::size_t(i)];
-            const bool hasScore = adjudicated.has_value() || n > 0;
-            const double score = adjudicated ? double(*adjudicated) : (n ? sum / n : 0.0);
+            for (int k = 0; k < scores->raters.size(); ++k)
+                n += !std::isnan(scores->score(k, i));
+            const auto sc = scoreConsensus->constFind(r.id);
+            const bool hasScore = sc != scoreConsensus->cend();
+            const double score = hasScore ? sc->score : 0.0;
             QJsonObject o{{QStringLiteral("model"), r.modelName},
                           {QStringLiteral("run"), r.run},
                           {QStringLiteral("refusal"), r.refusal},
                           {QStringLiteral("n_ratings"), n},
                           {QStringLiteral("consensus_score"), hasScore ? QJsonValue(score) : QJsonValue()},
-                          {QStringLiteral("score_source"),
-                           adjudicated ? QStringLiteral("adjudicated")
-                                       : (n ? QStringLiteral("mean") : QStringLiteral("none"))},
+                          {QStringLiteral("score_source"), hasScore ? sc->how : QStringLiteral("none")},
                           {QStringLiteral("harmful"),
                            hasScore ? QJsonValue(score <= options.harmThreshold) : QJsonValue()}};
             responses.append(o);
@@ -329,8 +335,7 @@ QJsonObject Exporter::manifest(const ExportOptions &options, qint64 rows) const
                                                                 {QStringLiteral("hash"), p.contentHash()}}},
                        {QStringLiteral("harm_threshold"), options.harmThreshold},
                        {QStringLiteral("consensus"),
-                        QStringLiteral("category: adjudicated, else unique most frequent human label, else "
-                                       "reference label; score: adjudicated, else mean of human raters")},
+                        consensusRuleText()},
                        {QStringLiteral("raters"), raters}};
 }
 

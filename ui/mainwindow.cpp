@@ -11,6 +11,7 @@
 #include "ui/preferencesdialog.h"
 #include "ui/ratingpage.h"
 #include "ui/ratingsession.h"
+#include "ui/reviewpage.h"
 #include "ui/recentstudiesmenu.h"
 #include "ui/settings.h"
 #include "ui/studyfiles.h"
@@ -23,6 +24,7 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -38,11 +40,13 @@ MainWindow::MainWindow(QWidget *parent)
     , m_welcome(new WelcomePage(m_pages))
     , m_studyPage(new StudyPage(m_pages))
     , m_ratingPage(new RatingPage(m_pages))
+    , m_reviewPage(new ReviewPage(m_pages))
     , m_progress(new ImportProgress(this))
 {
     m_pages->addWidget(m_welcome);
     m_pages->addWidget(m_studyPage);
     m_pages->addWidget(m_ratingPage);
+    m_pages->addWidget(m_reviewPage);
     setCentralWidget(m_pages);
 
     statusBar()->addPermanentWidget(m_progress);
@@ -68,6 +72,10 @@ MainWindow::MainWindow(QWidget *parent)
         m_studyPage->refresh(); // the rater's work may have changed the counts
         showPage(Page::Study);
     });
+    connect(m_reviewPage, &ReviewPage::overviewRequested, this, [this] {
+        m_studyPage->refresh();
+        showPage(Page::Study);
+    });
 
     const Settings settings;
     m_welcome->setRecentStudies(settings.recentStudies());
@@ -83,6 +91,7 @@ MainWindow::~MainWindow()
     delete m_import; // waits for a running import before the study goes away
     m_import = nullptr;
     m_ratingPage->clear();
+    m_reviewPage->clear();
     m_studyPage->setStudy(nullptr);
 }
 
@@ -140,6 +149,10 @@ void MainWindow::createActions()
     connect(m_preferencesAction, &QAction::triggered, this, &MainWindow::showPreferences);
     m_setupAction = new QAction(tr("Set &Up Raters and Assignments…"), this);
     connect(m_setupAction, &QAction::triggered, this, &MainWindow::showStudySetup);
+    m_reviewAction = new QAction(tr("Review &Disagreements"), this);
+    m_reviewAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+    m_reviewAction->setToolTip(tr("Review and adjudicate disagreements (adjudicators and researchers)"));
+    connect(m_reviewAction, &QAction::triggered, this, &MainWindow::reviewDisagreements);
 
     m_aboutAction = new QAction(tr("&About Crisis Review"), this);
     m_aboutAction->setMenuRole(QAction::AboutRole);
@@ -187,6 +200,7 @@ void MainWindow::createMenus()
     view->addAction(m_ratingPage->overviewAction());
     view->addAction(m_ratingPage->previousItemAction());
     view->addAction(m_ratingPage->nextItemAction());
+    view->addAction(m_reviewAction);
     view->addSeparator();
     view->addAction(m_blurAction);
     view->addAction(m_fullScreenAction);
@@ -267,6 +281,8 @@ bool MainWindow::signIn(qint64 raterId, storage::Error *error)
 {
     const std::optional<storage::Rater> rater =
         m_study ? storage::RaterRepository(*m_study).byId(raterId) : std::nullopt;
+    if (rater && rater->kind == storage::RaterKind::Human && rater->role != storage::RaterRole::Rater)
+        return openReview(raterId, error);
     if (!rater || rater->kind != storage::RaterKind::Human) {
         if (error)
             *error = storage::Error::invalid(rater
@@ -293,6 +309,7 @@ void MainWindow::closeStudy()
         return;
     const bool explicitClose = sender() == m_closeAction;
     m_ratingPage->clear();
+    m_reviewPage->clear();
     m_studyPage->setStudy(nullptr);
     m_study.reset();
     m_demo = false;
@@ -307,6 +324,8 @@ MainWindow::Page MainWindow::currentPage() const
 {
     if (m_pages->currentWidget() == m_ratingPage)
         return Page::Rating;
+    if (m_pages->currentWidget() == m_reviewPage)
+        return Page::Review;
     if (m_pages->currentWidget() == m_studyPage)
         return Page::Study;
     return Page::Welcome;
@@ -318,7 +337,10 @@ void MainWindow::showPage(Page page)
         page = Page::Welcome;
     if (page == Page::Rating && m_ratingPage->raterName().isEmpty())
         page = Page::Study;
-    QWidget *widget = page == Page::Rating ? static_cast<QWidget *>(m_ratingPage)
+    if (page == Page::Review && m_reviewPage->adjudicatorName().isEmpty())
+        page = Page::Study;
+    QWidget *widget = page == Page::Review ? static_cast<QWidget *>(m_reviewPage)
+        : page == Page::Rating ? static_cast<QWidget *>(m_ratingPage)
         : page == Page::Study              ? static_cast<QWidget *>(m_studyPage)
                                            : static_cast<QWidget *>(m_welcome);
     m_pages->setCurrentWidget(widget);
@@ -338,6 +360,7 @@ void MainWindow::updateActions()
     m_importFolderAction->setEnabled(m_study && !busy);
     m_closeAction->setEnabled(m_study && !busy);
     m_setupAction->setEnabled(m_study && !busy);
+    m_reviewAction->setEnabled(m_study && !busy);
     // Undo reaches ratings only where the rater sees them.
     const bool rating = currentPage() == Page::Rating;
     const QUndoStack *undoStack = m_ratingPage->session()->undoStack();
@@ -355,8 +378,62 @@ void MainWindow::updateTitle()
         title = studyTitle + QStringLiteral(" — ") + title;
         if (currentPage() == Page::Rating)
             title = m_ratingPage->raterName() + QStringLiteral(" · ") + title;
+        if (currentPage() == Page::Review)
+            title = m_reviewPage->adjudicatorName() + QStringLiteral(" · ") + title;
     }
     setWindowTitle(title);
+}
+
+bool MainWindow::openReview(qint64 adjudicatorId, storage::Error *error)
+{
+    const std::optional<storage::Rater> rater =
+        m_study ? storage::RaterRepository(*m_study).byId(adjudicatorId) : std::nullopt;
+    storage::Error e = storage::Error::invalid(tr("That rater is not in this study."));
+    if (!rater || !m_reviewPage->start(m_study.get(), *rater, &e)) {
+        if (error)
+            *error = e;
+        return false;
+    }
+    m_study->setActor(rater->name);
+    showPage(Page::Review);
+    return true;
+}
+
+void MainWindow::reviewDisagreements()
+{
+    if (!m_study)
+        return;
+    if (currentPage() == Page::Review)
+        return;
+    QList<storage::Rater> reviewers;
+    for (const storage::Rater &r : storage::RaterRepository(*m_study).all())
+        if (r.kind == storage::RaterKind::Human && r.role != storage::RaterRole::Rater)
+            reviewers.append(r);
+    // Signed in as an adjudicator or researcher already: no question.
+    for (const storage::Rater &r : std::as_const(reviewers))
+        if (r.name == m_study->actor()) {
+            openReview(r.id);
+            return;
+        }
+    if (reviewers.isEmpty()) {
+        m_studyPage->showError(tr("Only adjudicators and researchers review disagreements. Add one with "
+                                  "“crisis-review rater add STUDY NAME --role adjudicator”."));
+        showPage(Page::Study);
+        return;
+    }
+    qint64 id = reviewers.first().id;
+    if (reviewers.size() > 1) {
+        QStringList names;
+        for (const storage::Rater &r : std::as_const(reviewers))
+            names.append(r.name);
+        bool ok = false;
+        const QString name = QInputDialog::getItem(this, tr("Review Disagreements"), tr("Sign in as:"), names, 0,
+                                                   false, &ok);
+        if (!ok)
+            return;
+        id = reviewers.at(names.indexOf(name)).id;
+    }
+    openReview(id);
 }
 
 void MainWindow::newStudy()

@@ -20,6 +20,7 @@ class PreferencesDialog;
 class StudySetupDialog;
 class RatingPage;
 class RecentStudiesMenu;
+class ReviewPage;
 class StudyPage;
 class WelcomePage;
 
@@ -29,7 +30,7 @@ class WelcomePage;
 class MainWindow final : public QMainWindow {
     Q_OBJECT
 public:
-    enum class Page { Welcome, Study, Rating };
+    enum class Page { Welcome, Study, Rating, Review };
 
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -42,6 +43,9 @@ public:
     /// Signs a human rater of the open study in and shows the rating page.
     bool signIn(const QString &raterName, storage::Error *error = nullptr);
     bool signIn(qint64 raterId, storage::Error *error = nullptr);
+    /// Shows the disagreement review for an adjudicator or researcher (signIn() of
+    /// such a rater lands here too). Study ▸ Review Disagreements (Ctrl+D).
+    bool openReview(qint64 adjudicatorId, storage::Error *error = nullptr);
     void closeStudy();
     /// Imports files into the open study on a worker thread (File ▸ Import… after its dialog).
     bool importFiles(const QStringList &files);
@@ -55,6 +59,8 @@ public:
     WelcomePage *welcomePage() const { return m_welcome; }
     StudyPage *studyPage() const { return m_studyPage; }
     RatingPage *ratingPage() const { return m_ratingPage; }
+    ReviewPage *reviewPage() const { return m_reviewPage; }
+    QAction *reviewAction() const { return m_reviewAction; }
     QAction *undoAction() const { return m_undoAction; }
     QAction *redoAction() const { return m_redoAction; }
     /// Edit ▸ Preferences… (Ctrl+,) and Study ▸ Set Up Raters and Assignments….
@@ -84,6 +90,7 @@ private:
     void importFolderDialog();
     void finishImport(bool ok);
     void about();
+    void reviewDisagreements();
 
     std::unique_ptr<storage::Study> m_study;
     bool m_demo = false;
@@ -93,6 +100,7 @@ private:
     WelcomePage *m_welcome;
     StudyPage *m_studyPage;
     RatingPage *m_ratingPage;
+    ReviewPage *m_reviewPage;
     ImportProgress *m_progress;
 
     QAction *m_newAction = nullptr;
@@ -109,6 +117,7 @@ private:
     QAction *m_redoAction = nullptr;
     QAction *m_preferencesAction = nullptr;
     QAction *m_setupAction = nullptr;
+    QAction *m_reviewAction = nullptr;
     RecentStudiesMenu *m_recentMenu = nullptr;
 };
 

@@ -69,7 +69,8 @@ private slots:
         const QByteArray csv = f.readAll();
         QVERIFY(csv.startsWith("item_id,dataset,split,category_consensus,model,run,response_id,rater,rater_kind,"
                                "score,cannot_assess,category,checklist,rationale,shown_position,"
-                               "protocol_version,rated_at,seconds_spent,adjudicated_score,adjudicated_category\n"));
+                               "protocol_version,rated_at,seconds_spent,adjudicated_score,adjudicated_category,"
+                               "category_consensus_how,score_consensus,score_consensus_how\n"));
         // Pseudonyms only; the rationale is quoted with doubled quotes and keeps its newline.
         QVERIFY(!csv.contains("h1"));
         QVERIFY(csv.contains("i1,d,test,anxiety_crisis,m1,1,1,R001,human,2,false,anxiety_crisis,"
@@ -110,8 +111,9 @@ private slots:
         const QList<QByteArray> lines = wide.trimmed().split('\n');
         QCOMPARE(lines.size(), 4); // header + 3 responses
         QCOMPARE(lines[0], QByteArray("item_id,dataset,split,category_consensus,model,run,response_id,"
-                                      "score_R001,score_R002,score_R003,n_scores,adjudicated_score"));
-        QCOMPARE(lines[1], QByteArray("i1,d,test,anxiety_crisis,m1,1,1,2,1,,2,"));
+                                      "score_R001,score_R002,score_R003,n_scores,adjudicated_score,"
+                                      "category_consensus_how,score_consensus,score_consensus_how"));
+        QCOMPARE(lines[1], QByteArray("i1,d,test,anxiety_crisis,m1,1,1,2,1,,2,,unanimous,1.5,mean"));
         QCOMPARE(run({QStringLiteral("export"), path(QStringLiteral("a.crisis")), QStringLiteral("--format"),
                       QStringLiteral("jsonl")}, &jsonl), 0);
         const QList<QByteArray> items = jsonl.trimmed().split('\n');
@@ -124,6 +126,7 @@ private slots:
         QCOMPARE(m1.value(QStringLiteral("model")).toString(), QStringLiteral("m1"));
         QCOMPARE(m1.value(QStringLiteral("consensus_score")).toDouble(), 1.5);
         QCOMPARE(m1.value(QStringLiteral("n_ratings")).toInt(), 2);
+        QCOMPARE(m1.value(QStringLiteral("score_source")).toString(), QStringLiteral("mean"));
         QCOMPARE(m1.value(QStringLiteral("harmful")).toBool(), true);
         // i2: only an LLM judged it, so the human consensus is empty, with no category.
         const QJsonObject i2 = QJsonDocument::fromJson(items[1]).object();

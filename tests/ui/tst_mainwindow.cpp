@@ -10,6 +10,9 @@
 #include "ui/studysetupdialog.h"
 #include "ui/raterstablemodel.h"
 #include "ui/ratingpage.h"
+#include "ui/disagreementmodel.h"
+#include "ui/reviewpage.h"
+#include "widgets/likertselector.h"
 #include "ui/settings.h"
 #include "ui/studypage.h"
 #include "ui/welcomepage.h"
@@ -418,6 +421,44 @@ private slots:
         }
     }
 
+    void reviewIsReachableInTheDemo()
+    {
+        MainWindow window;
+        cr::storage::Error error;
+        if (!window.openDemoStudy(&error))
+            QSKIP("no demo data in this checkout");
+        const QString demoPath = window.study()->path();
+        window.show();
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        // The demo has one adjudicator (lead-researcher): Ctrl+D opens the review as them.
+        QTest::keyClick(&window, Qt::Key_D, Qt::ControlModifier);
+        QCOMPARE(window.currentPage(), MainWindow::Page::Review);
+        QCOMPARE(window.reviewPage()->adjudicatorName(), QStringLiteral("lead-researcher"));
+        QTRY_VERIFY(!window.reviewPage()->isLoading());
+        QVERIFY(window.reviewPage()->model()->rowCount() > 0);
+        QVERIFY(window.reviewPage()->currentDisagreement().has_value());
+        // Signing in as an adjudicator lands on the review too; a rater still rates.
+        QVERIFY(window.signIn(cr::storage::demoRaterName(), &error));
+        QCOMPARE(window.currentPage(), MainWindow::Page::Rating);
+        QVERIFY(window.signIn(QStringLiteral("lead-researcher"), &error));
+        QCOMPARE(window.currentPage(), MainWindow::Page::Review);
+        QTRY_VERIFY(!window.reviewPage()->isLoading());
+        // The rating page's keys are off while the review is shown: 4 sets the decision here.
+        cr::storage::DisagreementFilter scores;
+        for (const cr::storage::Disagreement &d : window.reviewPage()->model()->rows())
+            if (d.kind == cr::storage::DisagreementKind::Score)
+                scores.model = d.model;
+        QVERIFY(!scores.model.isEmpty());
+        window.reviewPage()->setFilter(scores);
+        window.reviewPage()->selectRow(0);
+        QTest::keyClick(&window, Qt::Key_4);
+        QCOMPARE(window.reviewPage()->scoreSelector()->value(), 4);
+        window.closeStudy();
+        for (const char *suffix : { "", "-wal", "-shm" })
+            QFile::remove(demoPath + QLatin1String(suffix));
+    }
+
     void everyControlHasAnAccessibleName()
     {
         QString path;
@@ -450,6 +491,14 @@ private slots:
         QVERIFY(window.signIn(QStringLiteral("ana")));
         check(window.ratingPage());
         check(window.statusBar());
+        cr::storage::Error error;
+        QVERIFY(cr::storage::RaterRepository(*window.study())
+                    .add(QStringLiteral("lead"), cr::storage::RaterKind::Human,
+                        cr::storage::RaterRole::Adjudicator, &error));
+        window.reviewAction()->trigger();
+        QCOMPARE(window.currentPage(), MainWindow::Page::Review);
+        QTRY_VERIFY(!window.reviewPage()->isLoading());
+        check(window.reviewPage());
     }
 
     void windowGeometryIsRemembered()

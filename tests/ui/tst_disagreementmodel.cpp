@@ -1,0 +1,104 @@
+#include "storage/review.h"
+#include "tests/storage/reviewfixture.h"
+#include "ui/disagreementmodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace cr::storage;
+using cr::ui::DisagreementFilterModel;
+using cr::ui::DisagreementModel;
+using namespace Qt::StringLiterals;
+
+class TestDisagreementModel final : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QList<Disagreement> m_rows;
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        Error e;
+        auto study = cr::test::createReviewStudy(m_dir.path(), &e);
+        QVERIFY2(study, qPrintable(e.message));
+        const auto rows = loadDisagreements(*study, 2.0, &e);
+        QVERIFY(rows);
+        m_rows = *rows;
+    }
+
+    void rowsAndColumns()
+    {
+        DisagreementModel model;
+        QAbstractItemModelTester tester(
+            &model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+        model.setRows(m_rows);
+        QCOMPARE(reset.size(), 1);
+        QCOMPARE(model.rowCount(), 7);
+        QCOMPARE(model.columnCount(), int(DisagreementModel::ColumnCount));
+        QCOMPARE(model.data(model.index(0, DisagreementModel::ItemColumn)).toString(), u"i3"_s);
+        QCOMPARE(
+            model.data(model.index(0, DisagreementModel::KindColumn)).toString(), u"Category"_s);
+        QCOMPARE(model.data(model.index(0, DisagreementModel::ConsensusColumn)).toString(),
+            u"none (tie)"_s);
+        // i1/m: scores 1, 4, 4 listed sorted and without who gave them.
+        QCOMPARE(
+            model.data(model.index(3, DisagreementModel::ValuesColumn)).toString(), u"1 · 4 · 4"_s);
+        QCOMPARE(model.data(model.index(3, DisagreementModel::SpreadColumn)).toString(), u"3"_s);
+        QCOMPARE(model.data(model.index(3, DisagreementModel::HarmfulColumn)).toString(), u"Yes"_s);
+        QCOMPARE(
+            model.data(model.index(3, DisagreementModel::DistanceColumn)).toString(), u"2.00"_s);
+        QCOMPARE(model.data(model.index(3, DisagreementModel::ConsensusColumn)).toString(),
+            u"3.00 (mean)"_s);
+        QCOMPARE(model.data(model.index(3, DisagreementModel::StatusColumn)).toString(), u"Open"_s);
+        QCOMPARE(model.data(model.index(3, 0), DisagreementModel::SortRole).toString(), u"i1"_s);
+        QCOMPARE(
+            model.data(model.index(3, DisagreementModel::SpreadColumn), DisagreementModel::SortRole)
+                .toDouble(),
+            3.0);
+        QCOMPARE(model.data(model.index(3, 0), DisagreementModel::KindRole).toString(), u"score"_s);
+        QCOMPARE(model.data(model.index(3, 0), DisagreementModel::ResponseIdRole).toLongLong(),
+            m_rows[3].responseId);
+        QCOMPARE(model.rowOf(m_rows[3].itemId, m_rows[3].responseId), 3);
+        QCOMPARE(model.rowOf(m_rows[3].itemId, -5), -1);
+        QVERIFY(model.roleNames().contains(DisagreementModel::SortRole));
+    }
+
+    void filterAndSort()
+    {
+        DisagreementModel model;
+        DisagreementFilterModel proxy;
+        proxy.setSourceModel(&model);
+        QAbstractItemModelTester tester(
+            &proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setRows(m_rows);
+        QCOMPARE(proxy.rowCount(), 7);
+        DisagreementFilter filter;
+        filter.llmOnly = true;
+        proxy.setFilter(filter);
+        QCOMPARE(proxy.rowCount(), 2);
+        QCOMPARE(proxy.data(proxy.index(0, 0)).toString(), u"i2"_s);
+        QCOMPARE(proxy.data(proxy.index(1, DisagreementModel::ResponseColumn)).toString(),
+            u"n (run 1)"_s);
+        filter = {};
+        filter.model = u"m"_s;
+        proxy.setFilter(filter);
+        QCOMPARE(proxy.rowCount(), 3);
+        // Sorted by spread, largest first: i1/m (3), i2/m (2), i3/m (1).
+        proxy.sort(DisagreementModel::SpreadColumn, Qt::DescendingOrder);
+        QStringList items;
+        for (int r = 0; r < proxy.rowCount(); ++r)
+            items.append(proxy.data(proxy.index(r, 0)).toString());
+        QCOMPARE(items, (QStringList { u"i1"_s, u"i2"_s, u"i3"_s }));
+        proxy.setFilter({});
+        QCOMPARE(proxy.rowCount(), 7);
+    }
+};
+
+QTEST_MAIN(TestDisagreementModel)
+#include "tst_disagreementmodel.moc"
