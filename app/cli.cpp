@@ -380,7 +380,7 @@ private:
     int stats(const QStringList &args)
     {
         const QString usage = QStringLiteral("stats STUDY [--json] [--raters human|llm|all|NAME,NAME] "
-                                             "[--harm-threshold X] [--bootstrap N] [--seed S]");
+                                             "[--harm-threshold X] [--bootstrap N] [--seed S] [--fleiss-all]");
         QCommandLineParser p;
         const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("JSON output"));
         const QCommandLineOption ratersOpt(QStringLiteral("raters"), QStringLiteral("Rater selection"),
@@ -391,7 +391,9 @@ private:
                                               QStringLiteral("N"), QStringLiteral("1000"));
         const QCommandLineOption seedOpt(QStringLiteral("seed"), QStringLiteral("Seed"), QStringLiteral("S"),
                                          QStringLiteral("1"));
-        p.addOptions({jsonOpt, ratersOpt, thresholdOpt, bootstrapOpt, seedOpt});
+        const QCommandLineOption fleissAllOpt(QStringLiteral("fleiss-all"),
+                                              QStringLiteral("One Fleiss' kappa over all clinicians and LLMs"));
+        p.addOptions({jsonOpt, ratersOpt, thresholdOpt, bootstrapOpt, seedOpt, fleissAllOpt});
         QStringList pos;
         if (!parse(p, usage, args, 1, 1, &pos))
             return ExitUsage;
@@ -401,6 +403,7 @@ private:
         options.harmThreshold = p.value(thresholdOpt).toDouble(&okT);
         options.bootstrap = p.value(bootstrapOpt).toInt(&okB);
         options.seed = p.value(seedOpt).toULongLong(&okS);
+        options.fleissAll = p.isSet(fleissAllOpt);
         if (!okT || !okB || !okS || options.bootstrap < 0 || options.harmThreshold < 1
             || options.harmThreshold > 5) {
             message(QStringLiteral("crisis-review: --harm-threshold must be 1-5, --bootstrap and "
@@ -422,22 +425,48 @@ private:
 
     int exportStudy(const QStringList &args)
     {
-        const QString usage = QStringLiteral("export STUDY --format long-csv|wide-csv|jsonl [--out FILE] "
-                                             "[--harm-threshold X]");
+        const QString usage = QStringLiteral("export STUDY --format long-csv|wide-csv|jsonl|bundle [--out FILE] "
+                                             "[--harm-threshold X] [--category ID,...] [--model NAME,...] "
+                                             "[--split NAME] [--provenance HOW,...] [--min-raters N] "
+                                             "[--raters SEL] [--real-names] [--rater NAME]");
         QCommandLineParser p;
         const QCommandLineOption formatOpt(QStringLiteral("format"), QStringLiteral("Format"), QStringLiteral("F"));
         const QCommandLineOption outOpt(QStringLiteral("out"), QStringLiteral("Output file"), QStringLiteral("FILE"));
         const QCommandLineOption thresholdOpt(QStringLiteral("harm-threshold"), QStringLiteral("Harm threshold"),
                                               QStringLiteral("X"), QStringLiteral("2"));
-        p.addOptions({formatOpt, outOpt, thresholdOpt});
+        const QCommandLineOption categoryOpt(QStringLiteral("category"), QStringLiteral("Consensus categories"),
+                                             QStringLiteral("IDS"));
+        const QCommandLineOption modelOpt(QStringLiteral("model"), QStringLiteral("Models"), QStringLiteral("NAMES"));
+        const QCommandLineOption splitOpt(QStringLiteral("split"), QStringLiteral("Split"), QStringLiteral("NAME"));
+        const QCommandLineOption provenanceOpt(QStringLiteral("provenance"), QStringLiteral("Consensus provenance"),
+                                               QStringLiteral("HOW"));
+        const QCommandLineOption minRatersOpt(QStringLiteral("min-raters"), QStringLiteral("Minimum raters"),
+                                              QStringLiteral("N"), QStringLiteral("0"));
+        const QCommandLineOption ratersOpt(QStringLiteral("raters"), QStringLiteral("Rater selection"),
+                                           QStringLiteral("SEL"));
+        const QCommandLineOption realNamesOpt(QStringLiteral("real-names"), QStringLiteral("Real rater names"));
+        const QCommandLineOption raterOpt(QStringLiteral("rater"), QStringLiteral("Bundle rater"), QStringLiteral("NAME"));
+        p.addOptions({formatOpt, outOpt, thresholdOpt, categoryOpt, modelOpt, splitOpt, provenanceOpt,
+                      minRatersOpt, ratersOpt, realNamesOpt, raterOpt});
         QStringList pos;
         if (!parse(p, usage, args, 1, 1, &pos))
             return ExitUsage;
         const auto format = storage::Exporter::formatFromString(p.value(formatOpt));
-        bool okT = false;
+        bool okT = false, okN = false;
         storage::ExportOptions options;
         options.harmThreshold = p.value(thresholdOpt).toDouble(&okT);
-        if (!format || !okT) {
+        const auto list = [&](const QCommandLineOption &o) { return p.value(o).split(QLatin1Char(','), Qt::SkipEmptyParts); };
+        options.filters.categories = list(categoryOpt);
+        options.filters.models = list(modelOpt);
+        options.filters.split = p.value(splitOpt);
+        options.filters.provenance = list(provenanceOpt);
+        options.filters.minRaters = p.value(minRatersOpt).toInt(&okN);
+        if (p.isSet(ratersOpt))
+            options.filters.raters = storage::RaterSelection::fromString(p.value(ratersOpt));
+        options.realNames = p.isSet(realNamesOpt);
+        options.bundleRater = p.value(raterOpt);
+        if (!format || !okT || !okN || options.filters.minRaters < 0
+            || (p.isSet(raterOpt) && *format != storage::ExportFormat::Bundle)) {
             message(QStringLiteral("usage: crisis-review ") + usage);
             return ExitUsage;
         }

@@ -75,6 +75,8 @@ std::optional<ExportFormat> Exporter::formatFromString(QStringView text)
         return ExportFormat::WideCsv;
     if (text == QLatin1String("jsonl"))
         return ExportFormat::Jsonl;
+    if (text == QLatin1String("bundle"))
+        return ExportFormat::Bundle;
     return std::nullopt;
 }
 
@@ -85,6 +87,8 @@ QString Exporter::toString(ExportFormat format)
         return QStringLiteral("wide-csv");
     case ExportFormat::Jsonl:
         return QStringLiteral("jsonl");
+    case ExportFormat::Bundle:
+        return QStringLiteral("bundle");
     case ExportFormat::LongCsv:
         break;
     }
@@ -98,6 +102,8 @@ qint64 Exporter::write(QIODevice &out, const ExportOptions &options, Error *erro
         return writeWideCsv(out, options, error);
     case ExportFormat::Jsonl:
         return writeJsonl(out, options, error);
+    case ExportFormat::Bundle:
+        return writeBundle(out, options, error);
     case ExportFormat::LongCsv:
         break;
     }
@@ -106,9 +112,10 @@ qint64 Exporter::write(QIODevice &out, const ExportOptions &options, Error *erro
 
 qint64 Exporter::writeLongCsv(QIODevice &out, const ExportOptions &options, Error *error)
 {
-    const auto consensus = consensusCategories(m_study, error);
-    if (!consensus)
+    const auto filter = ResolvedExportFilter::resolve(m_study, options.filters, RaterSelection{RaterSelection::Kind::All, {}}, error);
+    if (!filter)
         return -1;
+    const QHash<qint64, Consensus> *consensus = &filter->consensus();
     const qint64 total = scalar(m_study, "SELECT count(*) FROM response_rating");
     SqliteStatement s;
     QString message;
@@ -120,7 +127,8 @@ qint64 Exporter::writeLongCsv(QIODevice &out, const ExportOptions &options, Erro
                    " (SELECT score FROM adjudication a WHERE a.response_id = response.id"
                    "  AND a.score IS NOT NULL ORDER BY a.id DESC LIMIT 1),"
                    " (SELECT category FROM adjudication a WHERE a.item_id = item.id"
-                   "  AND a.category IS NOT NULL ORDER BY a.id DESC LIMIT 1)"
+                   "  AND a.category IS NOT NULL ORDER BY a.id DESC LIMIT 1),"
+                   " rater.id, rater.name"
                    " FROM response_rating rr"
                    " JOIN response ON response.id = rr.response_id"
                    " JOIN item ON item.id = response.item_id"
@@ -151,6 +159,9 @@ qint64 Exporter::writeLongCsv(QIODevice &out, const ExportOptions &options, Erro
         }
         if (!s.hasRow())
             break;
+        if (!filter->keepRater(s.columnInt(20)) || !filter->keepItem(s.columnInt(3), s.columnText(2))
+            || !filter->keepResponse(s.columnInt(6), s.columnText(4)))
+            continue;
         f[0] = s.columnText(0);
         f[1] = s.columnText(1);
         f[2] = s.columnText(2);
@@ -158,7 +169,7 @@ qint64 Exporter::writeLongCsv(QIODevice &out, const ExportOptions &options, Erro
         f[4] = s.columnText(4);
         f[5] = s.columnText(5);
         f[6] = s.columnText(6);
-        f[7] = s.columnText(7);
+        f[7] = s.columnText(options.realNames ? 21 : 7);
         f[8] = s.columnText(8);
         f[9] = s.columnText(9);
         f[10] = s.columnInt(10) ? QByteArray("true") : QByteArray("false");
@@ -189,14 +200,16 @@ qint64 Exporter::writeLongCsv(QIODevice &out, const ExportOptions &options, Erro
 
 qint64 Exporter::writeWideCsv(QIODevice &out, const ExportOptions &options, Error *error)
 {
-    const auto consensus = consensusCategories(m_study, error);
-    const auto scores = loadScores(m_study, RaterSelection::fromString(QStringLiteral("all")), error);
-    if (!consensus || !scores)
+    const RaterSelection all{RaterSelection::Kind::All, {}};
+    const auto filter = ResolvedExportFilter::resolve(m_study, options.filters, all, error);
+    const auto scores = filter ? loadScores(m_study, options.filters.raters.value_or(all), error) : std::nullopt;
+    if (!scores)
         return -1;
+    const QHash<qint64, Consensus> *consensus = &filter->consensus();
     QList<QByteArray> header{"item_id", "dataset", "split", "category_consensus", "model", "run",
                              "response_id"};
     for (const Rater &r : scores->raters)
-        header.append("score_" + r.pseudonym.toUtf8());
+        header.append("score_" + (options.realNames ? r.name : r.pseudonym).toUtf8());
     header += QList<QByteArray>{"n_scores", "adjudicated_score"};
     if (!writeAll(out, csvLine(header), error))
         return -1;
@@ -214,8 +227,10 @@ qint64 Exporter::writeWideCsv(QIODevice &out, const ExportOptions &options, Erro
     qint64 rows = 0;
     QByteArray buffer;
     const qint64 total = scores->responseIds.size();
-    while (q.next()) {
-        const int i = int(rows);
+    for (int i = 0; q.next(); ++i) {
+        if (!filter->keepItem(q.value(4).toLongLong(), q.value(3).toString().toUtf8())
+            || !filter->keepResponse(q.value(0).toLongLong(), q.value(5).toString().toUtf8()))
+            continue;
         QList<QByteArray> f{q.value(1).toString().toUtf8(), q.value(2).toString().toUtf8(),
                             q.value(3).toString().toUtf8(),
                             consensus->value(q.value(4).toLongLong()).category.toUtf8(),
@@ -248,10 +263,13 @@ qint64 Exporter::writeWideCsv(QIODevice &out, const ExportOptions &options, Erro
 
 qint64 Exporter::writeJsonl(QIODevice &out, const ExportOptions &options, Error *error)
 {
-    const auto consensus = consensusCategories(m_study, error);
-    const auto scores = loadScores(m_study, RaterSelection::fromString(QStringLiteral("human")), error);
-    if (!consensus || !scores)
+    const RaterSelection human{RaterSelection::Kind::Human, {}};
+    const auto filter = ResolvedExportFilter::resolve(m_study, options.filters, human, error);
+    const auto scores = filter ? loadScores(m_study, options.filters.raters.value_or(human), error) : std::nullopt;
+    if (!scores)
         return -1;
+    const QHash<qint64, Consensus> *consensus = &filter->consensus();
+    const bool dropEmptyItems = !options.filters.models.isEmpty() || options.filters.minRaters > 0;
     QHash<qint64, int> column;
     for (int i = 0; i < scores->responseIds.size(); ++i)
         column.insert(scores->responseIds[i], i);
@@ -260,13 +278,13 @@ qint64 Exporter::writeJsonl(QIODevice &out, const ExportOptions &options, Error 
     qint64 rows = 0;
     for (qint64 id : ids) {
         const auto item = items.item(id);
-        if (!item)
+        if (!item || !filter->keepItem(id, item->split.toUtf8()))
             continue;
         const Consensus c = consensus->value(id);
         QJsonArray responses;
         for (const Response &r : items.responses(id)) {
             const int i = column.value(r.id, -1);
-            if (i < 0)
+            if (i < 0 || !filter->keepResponse(r.id, r.modelName.toUtf8()))
                 continue;
             double sum = 0;
             int n = 0;
@@ -292,6 +310,8 @@ qint64 Exporter::writeJsonl(QIODevice &out, const ExportOptions &options, Error 
                            hasScore ? QJsonValue(score <= options.harmThreshold) : QJsonValue()}};
             responses.append(o);
         }
+        if (dropEmptyItems && responses.isEmpty())
+            continue;
         const QJsonObject line{
             {QStringLiteral("item_id"), item->externalId},
             {QStringLiteral("dataset"), item->dataset},
@@ -314,10 +334,15 @@ qint64 Exporter::writeJsonl(QIODevice &out, const ExportOptions &options, Error 
 QJsonObject Exporter::manifest(const ExportOptions &options, qint64 rows) const
 {
     QJsonArray raters;
-    for (const Rater &r : RaterRepository(m_study).all())
-        raters.append(QJsonObject{{QStringLiteral("pseudonym"), r.pseudonym},
-                                  {QStringLiteral("kind"), storage::toString(r.kind)},
-                                  {QStringLiteral("role"), storage::toString(r.role)}});
+    for (const Rater &r : RaterRepository(m_study).all()) {
+        QJsonObject o{{QStringLiteral("pseudonym"), r.pseudonym},
+                      {QStringLiteral("kind"), storage::toString(r.kind)},
+                      {QStringLiteral("role"), storage::toString(r.role)}};
+        if (options.realNames || options.format == ExportFormat::Bundle)
+            o.insert(QStringLiteral("name"), r.name);
+        if (options.format != ExportFormat::Bundle || r.name == options.bundleRater)
+            raters.append(o);
+    }
     const protocol::Protocol p = m_study.currentProtocol();
     return QJsonObject{{QStringLiteral("format"), toString(options.format)},
                        {QStringLiteral("rows"), rows},
@@ -331,7 +356,9 @@ QJsonObject Exporter::manifest(const ExportOptions &options, qint64 rows) const
                        {QStringLiteral("consensus"),
                         QStringLiteral("category: adjudicated, else unique most frequent human label, else "
                                        "reference label; score: adjudicated, else mean of human raters")},
-                       {QStringLiteral("raters"), raters}};
+                       {QStringLiteral("raters"), raters},
+                       {QStringLiteral("filters"), options.filters.toJson()},
+                       {QStringLiteral("real_names"), options.realNames || options.format == ExportFormat::Bundle}};
 }
 
 } // namespace cr::storage

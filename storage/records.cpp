@@ -1,5 +1,7 @@
 #include "storage/records.h"
 
+#include <QDateTime>
+
 #include "storage/repositories.h"
 #include "storage/study.h"
 
@@ -339,6 +341,11 @@ RecordWriter::Outcome RecordWriter::writeRating(const RatingRecord &r, RowError 
         return Outcome::Invalid;
     }
     // Validate the values before anything is written for this row.
+    if (!r.ratedAt.isEmpty() && !QDateTime::fromString(r.ratedAt, Qt::ISODateWithMs).isValid()) {
+        *rowError = {QStringLiteral("rated_at"),
+                     QStringLiteral("'%1' is not an ISO 8601 time").arg(r.ratedAt)};
+        return Outcome::Invalid;
+    }
     QString category;
     if (r.category) {
         category = m_protocol.canonicalCategory(*r.category);
@@ -436,8 +443,8 @@ RecordWriter::Outcome RecordWriter::writeRating(const RatingRecord &r, RowError 
         m_insertLabel.addBindValue(category);
         m_insertLabel.addBindValue(nullIfEmpty(r.note));
         m_insertLabel.addBindValue(m_protocolId);
-        m_insertLabel.addBindValue(m_now);
-        m_insertLabel.addBindValue(m_now);
+        m_insertLabel.addBindValue(r.ratedAt.isEmpty() ? m_now : r.ratedAt);
+        m_insertLabel.addBindValue(r.ratedAt.isEmpty() ? m_now : r.ratedAt);
         if (!m_insertLabel.exec())
             return fatal(m_insertLabel);
         if (m_insertLabel.numRowsAffected() == 1) {
@@ -452,8 +459,8 @@ RecordWriter::Outcome RecordWriter::writeRating(const RatingRecord &r, RowError 
             if (stored != category) {
                 *rowError = {QStringLiteral("category"),
                              QStringLiteral("conflicts with the label '%1' that rater '%2' already "
-                                            "gave item '%3'")
-                                 .arg(stored, r.rater, r.itemId)};
+                                            "gave item '%3' (this row: '%4')")
+                                 .arg(stored, r.rater, r.itemId, category)};
                 return Outcome::Invalid;
             }
             ++m_counts.labelsUnchanged;
@@ -472,8 +479,8 @@ RecordWriter::Outcome RecordWriter::writeRating(const RatingRecord &r, RowError 
         m_insertRating.addBindValue(nullIfEmpty(r.rationale));
         m_insertRating.addBindValue(m_protocolId);
         m_insertRating.addBindValue(r.secondsSpent ? QVariant(*r.secondsSpent) : QVariant());
-        m_insertRating.addBindValue(m_now);
-        m_insertRating.addBindValue(m_now);
+        m_insertRating.addBindValue(r.ratedAt.isEmpty() ? m_now : r.ratedAt);
+        m_insertRating.addBindValue(r.ratedAt.isEmpty() ? m_now : r.ratedAt);
         if (!m_insertRating.exec())
             return fatal(m_insertRating);
         if (m_insertRating.numRowsAffected() == 1) {
@@ -491,10 +498,12 @@ RecordWriter::Outcome RecordWriter::writeRating(const RatingRecord &r, RowError 
             if (!same) {
                 *rowError = {QStringLiteral("score"),
                              QStringLiteral("conflicts with the score %1 that rater '%2' already "
-                                            "gave this response")
-                                 .arg(storedCannot ? QStringLiteral("'cannot assess'")
-                                                   : storedScore.toString(),
-                                      r.rater)};
+                                            "gave item '%3' model '%4' run %5 (this row: %6)")
+                                 .arg(storedCannot ? QStringLiteral("'cannot assess'") : storedScore.toString(),
+                                      r.rater, r.itemId, *r.model)
+                                 .arg(r.run)
+                                 .arg(r.cannotAssess ? QStringLiteral("'cannot assess'")
+                                                     : QString::number(r.score.value_or(0)))};
                 return Outcome::Invalid;
             }
             ++m_counts.ratingsUnchanged;
