@@ -485,28 +485,11 @@ private:
             }
             return exporter.write(out, options, &e) < 0 ? fail(e) : ExitOk;
         }
-        // Written to a temporary file and renamed at the end: never a half-written export.
         const QString path = p.value(outOpt);
-        QSaveFile out(path);
-        if (!out.open(QIODevice::WriteOnly)) {
-            message(QStringLiteral("crisis-review: %1: %2").arg(path, out.errorString()));
-            return ExitStorage;
-        }
-        const qint64 rows = exporter.write(out, options, &e);
+        QString manifestPath;
+        const qint64 rows = exporter.writeFile(path, options, &e, &manifestPath);
         if (rows < 0)
             return fail(e);
-        if (!out.commit()) {
-            message(QStringLiteral("crisis-review: %1: %2").arg(path, out.errorString()));
-            return ExitStorage;
-        }
-        const QFileInfo info(path);
-        const QString manifestPath = info.dir().filePath(info.completeBaseName() + QStringLiteral(".manifest.json"));
-        QSaveFile manifest(manifestPath);
-        if (!manifest.open(QIODevice::WriteOnly)
-            || manifest.write(QJsonDocument(exporter.manifest(options, rows)).toJson()) < 0 || !manifest.commit()) {
-            message(QStringLiteral("crisis-review: %1: %2").arg(manifestPath, manifest.errorString()));
-            return ExitStorage;
-        }
         print(QStringLiteral("Exported %1 row(s) to %2 (manifest: %3)\n").arg(rows).arg(path, manifestPath));
         return ExitOk;
     }

@@ -43,6 +43,13 @@ public:
 
     /// Writes the export to `out`; returns the number of data rows, or -1 with `error` set.
     qint64 write(QIODevice &out, const ExportOptions &options, Error *error);
+    /// Writes the export to `path` (through a temporary file renamed at the end: never a
+    /// half-written export) and its manifest beside it as `<base>.manifest.json`.
+    /// Returns the number of data rows, or -1 with `error` set (file name and reason).
+    qint64 writeFile(const QString &path, const ExportOptions &options, Error *error,
+                     QString *manifestPath = nullptr);
+    /// The manifest's path for an export written to `path`.
+    static QString manifestPathFor(const QString &path);
     /// What manifest.json records: protocol version/hash, rater pseudonyms, thresholds,
     /// the app version, format and row count.
     QJsonObject manifest(const ExportOptions &options, qint64 rows) const;

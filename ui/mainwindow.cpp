@@ -4,6 +4,7 @@
 #include "storage/demo.h"
 #include "storage/repositories.h"
 #include "storage/study.h"
+#include "ui/exportdialog.h"
 #include "ui/importerrorsdialog.h"
 #include "ui/importjob.h"
 #include "ui/importprogress.h"
@@ -97,6 +98,16 @@ void MainWindow::createActions()
     m_importAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
     connect(m_importAction, &QAction::triggered, this, &MainWindow::importDialog);
 
+    m_exportAction = new QAction(tr("&Export…"), this);
+    m_exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    m_exportAction->setObjectName(QStringLiteral("exportAction"));
+    connect(m_exportAction, &QAction::triggered, this, [this] {
+        if (!m_study)
+            return;
+        ExportDialog dialog(*m_study, this);
+        dialog.exec();
+    });
+
     m_demoAction = new QAction(tr("Open &Demo Study"), this);
     connect(m_demoAction, &QAction::triggered, this, [this] { openDemoStudy(); });
 
@@ -146,6 +157,7 @@ void MainWindow::createMenus()
     file->addAction(m_demoAction);
     file->addSeparator();
     file->addAction(m_importAction);
+    file->addAction(m_exportAction);
     file->addSeparator();
     file->addAction(m_closeAction);
     file->addAction(m_quitAction);
@@ -312,6 +324,7 @@ void MainWindow::updateActions()
     m_demoAction->setEnabled(!busy);
     m_recentMenu->setEnabled(!busy);
     m_importAction->setEnabled(m_study && !busy);
+    m_exportAction->setEnabled(m_study && !busy);
     m_closeAction->setEnabled(m_study && !busy);
     // Undo reaches ratings only where the rater sees them.
     const bool rating = currentPage() == Page::Rating;

@@ -89,6 +89,7 @@ private:
     QAction *m_newAction = nullptr;
     QAction *m_openAction = nullptr;
     QAction *m_importAction = nullptr;
+    QAction *m_exportAction = nullptr;
     QAction *m_demoAction = nullptr;
     QAction *m_closeAction = nullptr;
     QAction *m_quitAction = nullptr;
