@@ -17,15 +17,17 @@ namespace cr::storage {
 namespace {
 
 /// RFC 4180: quote fields holding a comma, quote or line break; double the quotes.
-void appendCsvField(QByteArray &line, const QByteArray &field)
+void appendCsvField(QByteArray &line, QByteArrayView field)
 {
-    if (field.contains(',') || field.contains('"') || field.contains('\n') || field.contains('\r')) {
-        line += '"';
-        line += QByteArray(field).replace("\"", "\"\"");
-        line += '"';
-    } else {
-        line += field;
+    for (const char c : field) {
+        if (c == ',' || c == '"' || c == '\n' || c == '\r') {
+            line += '"';
+            line += field.toByteArray().replace("\"", "\"\"");
+            line += '"';
+            return;
+        }
     }
+    line.append(field);
 }
 
 QByteArray csvLine(const QList<QByteArray> &fields)
@@ -115,86 +117,148 @@ qint64 Exporter::writeLongCsv(QIODevice &out, const ExportOptions &options, Erro
     const auto filter = ResolvedExportFilter::resolve(m_study, options.filters, RaterSelection{RaterSelection::Kind::All, {}}, error);
     if (!filter)
         return -1;
-    const QHash<qint64, Consensus> *consensus = &filter->consensus();
     const qint64 total = scalar(m_study, "SELECT count(*) FROM response_rating");
-    SqliteStatement s;
+    // Small lookups instead of per-rating joins: raters and protocol versions.
+    QHash<qint64, std::pair<QByteArray, QByteArray>> raters; // id -> (shown name, kind)
+    for (const Rater &r : RaterRepository(m_study).all())
+        raters.insert(r.id, {(options.realNames ? r.name : r.pseudonym).toUtf8(), storage::toString(r.kind).toUtf8()});
+    QHash<qint64, QByteArray> protocolVersions;
+    {
+        QSqlQuery q(m_study.database());
+        if (q.exec(QStringLiteral("SELECT id, version FROM protocol")))
+            while (q.next())
+                protocolVersions.insert(q.value(0).toLongLong(), q.value(1).toString().toUtf8());
+    }
+    // Responses in export order (the outer loop), each response's ratings, each item's labels.
+    SqliteStatement responses, ratings, labels;
     QString message;
-    if (!s.prepare(nativeHandle(m_study.database()),
-                   "SELECT item.external_id, dataset.name, item.split, item.id, model.name,"
-                   " response.run, response.id, rater.pseudonym, rater.kind, rr.score,"
-                   " rr.cannot_assess, l.category, rr.checklist, rr.rationale, p.position,"
-                   " protocol.version, rr.updated_at, rr.seconds_spent,"
-                   " (SELECT score FROM adjudication a WHERE a.response_id = response.id"
-                   "  AND a.score IS NOT NULL ORDER BY a.id DESC LIMIT 1),"
-                   " (SELECT category FROM adjudication a WHERE a.item_id = item.id"
-                   "  AND a.category IS NOT NULL ORDER BY a.id DESC LIMIT 1),"
-                   " rater.id, rater.name"
-                   " FROM response_rating rr"
-                   " JOIN response ON response.id = rr.response_id"
-                   " JOIN item ON item.id = response.item_id"
-                   " LEFT JOIN dataset ON dataset.id = item.dataset_id"
-                   " JOIN model ON model.id = response.model_id"
-                   " JOIN rater ON rater.id = rr.rater_id"
-                   " LEFT JOIN category_label l ON l.item_id = item.id AND l.rater_id = rater.id"
-                   " LEFT JOIN presentation p ON p.rater_id = rater.id AND p.response_id = response.id"
-                   " LEFT JOIN protocol ON protocol.id = rr.protocol_id"
-                   " ORDER BY item.id, model.name, response.run, rater.id",
-                   &message)) {
+    sqlite3 *db = nativeHandle(m_study.database());
+    if (!responses.prepare(db,
+                           "SELECT response.id, item.id, item.external_id, dataset.name, item.split, model.name,"
+                           " response.run,"
+                           " (SELECT score FROM adjudication a WHERE a.response_id = response.id"
+                           "  AND a.score IS NOT NULL ORDER BY a.id DESC LIMIT 1),"
+                           " (SELECT category FROM adjudication a WHERE a.item_id = item.id"
+                           "  AND a.category IS NOT NULL ORDER BY a.id DESC LIMIT 1)"
+                           " FROM response JOIN item ON item.id = response.item_id"
+                           " LEFT JOIN dataset ON dataset.id = item.dataset_id"
+                           " JOIN model ON model.id = response.model_id"
+                           " ORDER BY item.id, model.name, response.run",
+                           &message)
+        || !ratings.prepare(db,
+                            "SELECT rr.rater_id, rr.score, rr.cannot_assess, rr.checklist, rr.rationale,"
+                            " p.position, rr.protocol_id, rr.updated_at, rr.seconds_spent"
+                            " FROM response_rating rr LEFT JOIN presentation p"
+                            " ON p.rater_id = rr.rater_id AND p.response_id = rr.response_id"
+                            " WHERE rr.response_id = ? ORDER BY rr.rater_id",
+                            &message)
+        || !labels.prepare(db, "SELECT rater_id, category FROM category_label WHERE item_id = ?", &message)) {
         *error = Error::storage(m_study.path() + QStringLiteral(": ") + message);
         return -1;
     }
+    const auto failed = [&](const SqliteStatement &s) {
+        *error = Error::storage(m_study.path() + QStringLiteral(": ") + s.errorMessage());
+        return qint64(-1);
+    };
     if (!writeAll(out,
                   "item_id,dataset,split,category_consensus,model,run,response_id,rater,"
                   "rater_kind,score,cannot_assess,category,checklist,rationale,shown_position,"
                   "protocol_version,rated_at,seconds_spent,adjudicated_score,adjudicated_category\n",
                   error))
         return -1;
-    qint64 rows = 0;
+    qint64 rows = 0, seen = 0;
     QByteArray buffer;
-    QList<QByteArray> f(20);
+    qint64 labelsItem = -1;
+    QHash<qint64, QByteArray> itemLabels; // rater id -> category, for labelsItem
+    QByteArray responsePart; // the row's first 7 fields, shared by the response's ratings
+    QByteArray adjudicatedPart;
     while (true) {
-        if (!s.step()) {
-            *error = Error::storage(m_study.path() + QStringLiteral(": ") + s.errorMessage());
-            return -1;
-        }
-        if (!s.hasRow())
+        if (!responses.step())
+            return failed(responses);
+        if (!responses.hasRow())
             break;
-        if (!filter->keepRater(s.columnInt(20)) || !filter->keepItem(s.columnInt(3), s.columnText(2))
-            || !filter->keepResponse(s.columnInt(6), s.columnText(4)))
+        const qint64 itemId = responses.columnInt(1);
+        const qint64 responseId = responses.columnInt(0);
+        if (!filter->keepItem(itemId, responses.columnText(4)) || !filter->keepResponse(responseId, responses.columnText(5)))
             continue;
-        f[0] = s.columnText(0);
-        f[1] = s.columnText(1);
-        f[2] = s.columnText(2);
-        f[3] = consensus->value(s.columnInt(3)).category.toUtf8();
-        f[4] = s.columnText(4);
-        f[5] = s.columnText(5);
-        f[6] = s.columnText(6);
-        f[7] = s.columnText(options.realNames ? 21 : 7);
-        f[8] = s.columnText(8);
-        f[9] = s.columnText(9);
-        f[10] = s.columnInt(10) ? QByteArray("true") : QByteArray("false");
-        f[11] = s.columnText(11);
-        f[12] = checklistField(s.columnText(12));
-        f[13] = s.columnText(13);
-        f[14] = s.columnText(14);
-        f[15] = s.columnText(15);
-        f[16] = s.columnText(16);
-        f[17] = s.columnIsNull(17) ? QByteArray() : number(s.columnDouble(17));
-        f[18] = s.columnText(18);
-        f[19] = s.columnText(19);
-        buffer += csvLine(f);
-        if (++rows % 8192 == 0) {
+        if (itemId != labelsItem) {
+            labelsItem = itemId;
+            itemLabels.clear();
+            labels.bindInt(1, itemId);
+            while (labels.step() && labels.hasRow())
+                itemLabels.insert(labels.columnInt(0), labels.columnText(1));
+            labels.reset();
+        }
+        responsePart.clear();
+        appendCsvField(responsePart, responses.columnText(2));
+        responsePart += ',';
+        appendCsvField(responsePart, responses.columnText(3));
+        responsePart += ',';
+        appendCsvField(responsePart, responses.columnText(4));
+        responsePart += ',';
+        appendCsvField(responsePart, filter->consensus().value(itemId).category.toUtf8());
+        responsePart += ',';
+        appendCsvField(responsePart, responses.columnText(5));
+        responsePart += ',';
+        responsePart += QByteArray::number(responses.columnInt(6));
+        responsePart += ',';
+        responsePart += QByteArray::number(responseId);
+        responsePart += ',';
+        adjudicatedPart.clear();
+        adjudicatedPart += responses.columnText(7);
+        adjudicatedPart += ',';
+        appendCsvField(adjudicatedPart, responses.columnText(8));
+        adjudicatedPart += '\n';
+        ratings.bindInt(1, responseId);
+        while (true) {
+            if (!ratings.step())
+                return failed(ratings);
+            if (!ratings.hasRow())
+                break;
+            ++seen;
+            const qint64 raterId = ratings.columnInt(0);
+            if (!filter->keepRater(raterId))
+                continue;
+            const auto &rater = raters.value(raterId);
+            buffer += responsePart;
+            appendCsvField(buffer, rater.first);
+            buffer += ',';
+            buffer += rater.second;
+            buffer += ',';
+            buffer.append(ratings.columnView(1));
+            buffer += ',';
+            buffer.append(ratings.columnInt(2) ? QByteArrayView("true,") : QByteArrayView("false,"));
+            appendCsvField(buffer, itemLabels.value(raterId));
+            buffer += ',';
+            appendCsvField(buffer, checklistField(ratings.columnText(3)));
+            buffer += ',';
+            appendCsvField(buffer, ratings.columnView(4));
+            buffer += ',';
+            buffer.append(ratings.columnView(5));
+            buffer += ',';
+            appendCsvField(buffer, protocolVersions.value(ratings.columnInt(6)));
+            buffer += ',';
+            appendCsvField(buffer, ratings.columnView(7));
+            buffer += ',';
+            if (!ratings.columnIsNull(8))
+                buffer += number(ratings.columnDouble(8));
+            buffer += ',';
+            buffer += adjudicatedPart;
+            ++rows;
+        }
+        ratings.reset();
+        if (buffer.size() >= (1 << 20)) {
             if (!writeAll(out, buffer, error))
                 return -1;
             buffer.clear();
             if (options.progress)
-                options.progress(rows, total);
+                options.progress(seen, total);
         }
     }
     if (!writeAll(out, buffer, error))
         return -1;
     if (options.progress)
-        options.progress(rows, total);
+        options.progress(total, total);
     return rows;
 }
 
