@@ -5,7 +5,6 @@
 #include <QJsonObject>
 #include <QJsonValue>
 #include <QString>
-
 #include <cmath>
 
 namespace cr::stats {
@@ -18,7 +17,7 @@ inline void put(QJsonObject &o, const QString &key, const analysis::Estimate &e)
     } else {
         o.insert(key, QJsonValue::Null);
         o.insert(key + QStringLiteral("_note"),
-                 QString::fromStdString(e.note.empty() ? std::string("undefined") : e.note));
+            QString::fromStdString(e.note.empty() ? std::string("undefined") : e.note));
     }
 }
 

@@ -1,15 +1,13 @@
 #include "stats/llmvshuman.h"
 
-#include "stats/jsonutil.h"
-
 #include "analysis/classification.h"
 #include "analysis/kappa.h"
 #include "analysis/krippendorff.h"
 #include "analysis/scores.h"
+#include "stats/jsonutil.h"
 
 #include <QJsonArray>
 #include <QMap>
-
 #include <cmath>
 
 namespace cr::stats {
@@ -30,9 +28,10 @@ QList<int> ratersOfKind(const QList<storage::Rater> &raters, RaterKind kind)
     return rows;
 }
 
-/// One LLM-vs-reference row for category labels; `reference` and `llm` are codes per item (-1 missing).
-QJsonObject categoryPair(const QString &llm, const QString &human, const std::vector<int> &reference,
-                         const std::vector<int> &predicted, int K)
+/// One LLM-vs-reference row for category labels; `reference` and `llm` are codes per item (-1
+/// missing).
+QJsonObject categoryPair(const QString &llm, const QString &human,
+    const std::vector<int> &reference, const std::vector<int> &predicted, int K)
 {
     std::vector<int> x, y;
     for (std::size_t i = 0; i < reference.size(); ++i) {
@@ -41,7 +40,8 @@ QJsonObject categoryPair(const QString &llm, const QString &human, const std::ve
             y.push_back(predicted[i]);
         }
     }
-    QJsonObject o{{QStringLiteral("llm"), llm}, {QStringLiteral("human"), human}, {QStringLiteral("n"), int(x.size())}};
+    QJsonObject o { { QStringLiteral("llm"), llm }, { QStringLiteral("human"), human },
+        { QStringLiteral("n"), int(x.size()) } };
     const analysis::KappaResult k = analysis::cohenKappa(x, y, K);
     const analysis::ClassificationReport c = analysis::classificationReport(x, y, K);
     put(o, QStringLiteral("cohen_kappa"), k.kappa);
@@ -73,8 +73,8 @@ std::optional<std::vector<int>> scoreCodes(const std::vector<double> &v)
     return codes;
 }
 
-QJsonObject scorePair(const QString &llm, const QString &human, const std::vector<double> &reference,
-                      const std::vector<double> &judged)
+QJsonObject scorePair(const QString &llm, const QString &human,
+    const std::vector<double> &reference, const std::vector<double> &judged)
 {
     std::vector<double> x, y;
     for (std::size_t i = 0; i < reference.size(); ++i) {
@@ -84,7 +84,8 @@ QJsonObject scorePair(const QString &llm, const QString &human, const std::vecto
         }
     }
     const analysis::PairedScoreAgreement s = analysis::pairedScoreAgreement(x, y);
-    QJsonObject o{{QStringLiteral("llm"), llm}, {QStringLiteral("human"), human}, {QStringLiteral("n"), s.n}};
+    QJsonObject o { { QStringLiteral("llm"), llm }, { QStringLiteral("human"), human },
+        { QStringLiteral("n"), s.n } };
     put(o, QStringLiteral("mae"), s.mae);
     put(o, QStringLiteral("rmse"), s.rmse);
     put(o, QStringLiteral("within_one"), s.withinOne);
@@ -92,7 +93,7 @@ QJsonObject scorePair(const QString &llm, const QString &human, const std::vecto
     put(o, QStringLiteral("kappa_quadratic"),
         cx && cy ? analysis::cohenKappa(*cx, *cy, 5, analysis::Weighting::Quadratic).kappa
                  : Estimate::undefined("scores are not whole 1-5 values (e.g. a mean)"));
-    const analysis::RatingTable table = analysis::RatingTable::fromRows({x, y});
+    const analysis::RatingTable table = analysis::RatingTable::fromRows({ x, y });
     put(o, QStringLiteral("krippendorff_alpha_ordinal"),
         analysis::krippendorffAlpha(table, analysis::Metric::Ordinal).alpha);
     put(o, QStringLiteral("krippendorff_alpha_interval"),
@@ -101,7 +102,7 @@ QJsonObject scorePair(const QString &llm, const QString &human, const std::vecto
 }
 
 void categories(const storage::LabelMatrix &m, const QHash<qint64, storage::Consensus> &consensus,
-                QJsonArray *rows)
+    QJsonArray *rows)
 {
     const int K = int(m.categories.size());
     const int items = int(m.itemIds.size());
@@ -189,12 +190,13 @@ QJsonArray judgeConsistency(const storage::ScoreMatrix &m)
         QJsonArray names;
         for (int r : rows)
             names.append(m.raters[r].name);
-        QJsonObject o{{QStringLiteral("llm"), it.key()},
-                      {QStringLiteral("runs"), int(rows.size())},
-                      {QStringLiteral("run_raters"), names},
-                      {QStringLiteral("n"), int(units.size())}};
-        put(o, QStringLiteral("alpha_ordinal"), analysis::krippendorffAlpha(table, analysis::Metric::Ordinal).alpha);
-        put(o, QStringLiteral("alpha_interval"), analysis::krippendorffAlpha(table, analysis::Metric::Interval).alpha);
+        QJsonObject o { { QStringLiteral("llm"), it.key() },
+            { QStringLiteral("runs"), int(rows.size()) }, { QStringLiteral("run_raters"), names },
+            { QStringLiteral("n"), int(units.size()) } };
+        put(o, QStringLiteral("alpha_ordinal"),
+            analysis::krippendorffAlpha(table, analysis::Metric::Ordinal).alpha);
+        put(o, QStringLiteral("alpha_interval"),
+            analysis::krippendorffAlpha(table, analysis::Metric::Interval).alpha);
         const analysis::IccResult icc = analysis::intraclassCorrelation(table);
         put(o, QStringLiteral("icc_2_1"), icc.icc21);
         put(o, QStringLiteral("icc_3_1"), icc.icc31);
@@ -222,7 +224,8 @@ QJsonObject fleissAllRaters(const storage::LabelMatrix &m)
     }
     const analysis::AgreementResult f =
         analysis::fleissKappa(analysis::CountTable::fromRatings(table, int(m.categories.size())));
-    QJsonObject o{{QStringLiteral("raters"), names}, {QStringLiteral("n_items"), f.subjects}};
+    QJsonObject o { { QStringLiteral("raters"), names },
+        { QStringLiteral("n_items"), f.subjects } };
     put(o, QStringLiteral("fleiss_kappa"), f.coefficient);
     return o;
 }
@@ -230,18 +233,18 @@ QJsonObject fleissAllRaters(const storage::LabelMatrix &m)
 } // namespace
 
 QJsonObject llmVsHuman(const storage::LabelMatrix &labels, const storage::ScoreMatrix &scoreMatrix,
-                       const QHash<qint64, storage::Consensus> &consensus, bool fleissAll)
+    const QHash<qint64, storage::Consensus> &consensus, bool fleissAll)
 {
     QJsonArray categoryRows, scoreRows;
     categories(labels, consensus, &categoryRows);
     scores(scoreMatrix, &scoreRows);
-    QJsonObject o{{QStringLiteral("category_ids"), QJsonArray::fromStringList(labels.categories)},
-                  {QStringLiteral("consensus"),
-                   QStringLiteral("categories: adjudicated, else unanimous or majority human label; "
-                                  "scores: mean of the human raters")},
-                  {QStringLiteral("categories"), categoryRows},
-                  {QStringLiteral("scores"), scoreRows},
-                  {QStringLiteral("judge_consistency"), judgeConsistency(scoreMatrix)}};
+    QJsonObject o { { QStringLiteral("category_ids"),
+                        QJsonArray::fromStringList(labels.categories) },
+        { QStringLiteral("consensus"),
+            QStringLiteral("categories: adjudicated, else unanimous or majority human label; "
+                           "scores: mean of the human raters") },
+        { QStringLiteral("categories"), categoryRows }, { QStringLiteral("scores"), scoreRows },
+        { QStringLiteral("judge_consistency"), judgeConsistency(scoreMatrix) } };
     if (fleissAll)
         o.insert(QStringLiteral("fleiss_all"), fleissAllRaters(labels));
     return o;
@@ -259,54 +262,67 @@ QString llmVsHumanToText(const QJsonObject &section)
     if (cats.isEmpty() && scs.isEmpty() && judges.isEmpty())
         return QStringLiteral("\nLLM raters vs clinicians: no LLM rater in the study\n");
     if (!cats.isEmpty()) {
-        s += QStringLiteral("\nLLM classifiers vs clinicians (category labels)\n  %1 %2 %3 %4 %5 %6 %7\n")
-                 .arg(QStringLiteral("llm").leftJustified(22), QStringLiteral("human").leftJustified(16),
-                      QStringLiteral("n").rightJustified(6), QStringLiteral("kappa").rightJustified(7),
-                      QStringLiteral("agree").rightJustified(7), QStringLiteral("acc").rightJustified(7),
-                      QStringLiteral("macroF1").rightJustified(7));
+        s += QStringLiteral(
+            "\nLLM classifiers vs clinicians (category labels)\n  %1 %2 %3 %4 %5 %6 %7\n")
+                 .arg(QStringLiteral("llm").leftJustified(22),
+                     QStringLiteral("human").leftJustified(16),
+                     QStringLiteral("n").rightJustified(6),
+                     QStringLiteral("kappa").rightJustified(7),
+                     QStringLiteral("agree").rightJustified(7),
+                     QStringLiteral("acc").rightJustified(7),
+                     QStringLiteral("macroF1").rightJustified(7));
         for (const auto &x : cats) {
             const QJsonObject o = x.toObject();
             s += QStringLiteral("  %1 %2 %3 %4 %5 %6 %7\n")
                      .arg(o.value(QStringLiteral("llm")).toString().leftJustified(22),
-                          o.value(QStringLiteral("human")).toString().leftJustified(16))
+                         o.value(QStringLiteral("human")).toString().leftJustified(16))
                      .arg(o.value(QStringLiteral("n")).toInt(), 6)
                      .arg(v(o, "cohen_kappa", 7), v(o, "percent_agreement", 7), v(o, "accuracy", 7),
-                          v(o, "macro_f1", 7));
+                         v(o, "macro_f1", 7));
         }
     }
     if (!scs.isEmpty()) {
-        s += QStringLiteral("\nLLM judges vs clinicians (scores; consensus = human mean)\n  %1 %2 %3 %4 %5 %6 %7 %8\n")
-                 .arg(QStringLiteral("llm").leftJustified(22), QStringLiteral("human").leftJustified(16),
-                      QStringLiteral("n").rightJustified(6), QStringLiteral("MAE").rightJustified(7),
-                      QStringLiteral("RMSE").rightJustified(7), QStringLiteral("within1").rightJustified(7),
-                      QStringLiteral("kappa_w").rightJustified(7), QStringLiteral("alpha").rightJustified(7));
+        s += QStringLiteral("\nLLM judges vs clinicians (scores; consensus = human mean)\n  %1 %2 "
+                            "%3 %4 %5 %6 %7 %8\n")
+                 .arg(QStringLiteral("llm").leftJustified(22),
+                     QStringLiteral("human").leftJustified(16),
+                     QStringLiteral("n").rightJustified(6), QStringLiteral("MAE").rightJustified(7),
+                     QStringLiteral("RMSE").rightJustified(7),
+                     QStringLiteral("within1").rightJustified(7),
+                     QStringLiteral("kappa_w").rightJustified(7),
+                     QStringLiteral("alpha").rightJustified(7));
         for (const auto &x : scs) {
             const QJsonObject o = x.toObject();
             s += QStringLiteral("  %1 %2 %3 %4 %5 %6 %7 %8\n")
                      .arg(o.value(QStringLiteral("llm")).toString().leftJustified(22),
-                          o.value(QStringLiteral("human")).toString().leftJustified(16))
+                         o.value(QStringLiteral("human")).toString().leftJustified(16))
                      .arg(o.value(QStringLiteral("n")).toInt(), 6)
-                     .arg(v(o, "mae", 7), v(o, "rmse", 7), v(o, "within_one", 7), v(o, "kappa_quadratic", 7),
-                          v(o, "krippendorff_alpha_ordinal", 7));
+                     .arg(v(o, "mae", 7), v(o, "rmse", 7), v(o, "within_one", 7),
+                         v(o, "kappa_quadratic", 7), v(o, "krippendorff_alpha_ordinal", 7));
         }
     }
     if (!judges.isEmpty()) {
-        s += QStringLiteral("\nJudge run-to-run consistency\n  %1 %2 %3 %4 %5 %6\n")
-                 .arg(QStringLiteral("judge").leftJustified(22), QStringLiteral("runs").rightJustified(5),
-                      QStringLiteral("n").rightJustified(6), QStringLiteral("alpha_o").rightJustified(7),
-                      QStringLiteral("ICC2,1").rightJustified(7), QStringLiteral("agree").rightJustified(7));
+        s +=
+            QStringLiteral("\nJudge run-to-run consistency\n  %1 %2 %3 %4 %5 %6\n")
+                .arg(QStringLiteral("judge").leftJustified(22),
+                    QStringLiteral("runs").rightJustified(5), QStringLiteral("n").rightJustified(6),
+                    QStringLiteral("alpha_o").rightJustified(7),
+                    QStringLiteral("ICC2,1").rightJustified(7),
+                    QStringLiteral("agree").rightJustified(7));
         for (const auto &x : judges) {
             const QJsonObject o = x.toObject();
             s += QStringLiteral("  %1 %2 %3 %4 %5 %6\n")
                      .arg(o.value(QStringLiteral("llm")).toString().leftJustified(22))
                      .arg(o.value(QStringLiteral("runs")).toInt(), 5)
                      .arg(o.value(QStringLiteral("n")).toInt(), 6)
-                     .arg(v(o, "alpha_ordinal", 7), v(o, "icc_2_1", 7), v(o, "percent_agreement", 7));
+                     .arg(v(o, "alpha_ordinal", 7), v(o, "icc_2_1", 7),
+                         v(o, "percent_agreement", 7));
         }
     }
     if (section.contains(QStringLiteral("fleiss_all"))) {
         const QJsonObject f = section.value(QStringLiteral("fleiss_all")).toObject();
-        s += QStringLiteral("\nAll clinicians and LLMs together: Fleiss' kappa %1 (%2 raters, %3 items)\n")
+        s += QStringLiteral(
+            "\nAll clinicians and LLMs together: Fleiss' kappa %1 (%2 raters, %3 items)\n")
                  .arg(number(f.value(QStringLiteral("fleiss_kappa"))))
                  .arg(f.value(QStringLiteral("raters")).toArray().size())
                  .arg(f.value(QStringLiteral("n_items")).toInt());

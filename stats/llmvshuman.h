@@ -24,7 +24,7 @@ namespace cr::stats {
 /// `labels` and `scores` must hold all raters (selection "all"). Undefined values
 /// are null with a sibling `<key>_note`. Pure computation, any thread.
 QJsonObject llmVsHuman(const storage::LabelMatrix &labels, const storage::ScoreMatrix &scores,
-                       const QHash<qint64, storage::Consensus> &consensus, bool fleissAll);
+    const QHash<qint64, storage::Consensus> &consensus, bool fleissAll);
 
 /// The readable tables of `stats` for the section above.
 QString llmVsHumanToText(const QJsonObject &section);

@@ -13,8 +13,8 @@ QString Exporter::manifestPathFor(const QString &path)
     return info.dir().filePath(info.completeBaseName() + QStringLiteral(".manifest.json"));
 }
 
-qint64 Exporter::writeFile(const QString &path, const ExportOptions &options, Error *error,
-                           QString *manifestPath)
+qint64 Exporter::writeFile(
+    const QString &path, const ExportOptions &options, Error *error, QString *manifestPath)
 {
     QSaveFile out(path);
     if (!out.open(QIODevice::WriteOnly)) {
@@ -31,7 +31,8 @@ qint64 Exporter::writeFile(const QString &path, const ExportOptions &options, Er
     const QString mPath = manifestPathFor(path);
     QSaveFile manifestFile(mPath);
     if (!manifestFile.open(QIODevice::WriteOnly)
-        || manifestFile.write(QJsonDocument(manifest(options, rows)).toJson()) < 0 || !manifestFile.commit()) {
+        || manifestFile.write(QJsonDocument(manifest(options, rows)).toJson()) < 0
+        || !manifestFile.commit()) {
         *error = Error::storage(QStringLiteral("%1: %2").arg(mPath, manifestFile.errorString()));
         return -1;
     }

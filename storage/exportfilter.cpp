@@ -6,15 +6,14 @@
 #include <QJsonArray>
 #include <QSqlError>
 #include <QSqlQuery>
-
 #include <algorithm>
 
 namespace cr::storage {
 
 namespace {
 
-const QStringList kProvenance{QStringLiteral("unanimous"), QStringLiteral("majority"),
-                              QStringLiteral("adjudicated"), QStringLiteral("reference")};
+const QStringList kProvenance { QStringLiteral("unanimous"), QStringLiteral("majority"),
+    QStringLiteral("adjudicated"), QStringLiteral("reference") };
 
 Error badValue(const QString &option, const QString &value, const QString &why)
 {
@@ -33,28 +32,32 @@ bool ExportFilters::validate(Study &study, Error *error) const
 {
     const protocol::Protocol p = study.currentProtocol();
     for (const QString &c : categories) {
-        if (std::none_of(p.categories.cbegin(), p.categories.cend(), [&](const auto &k) { return k.id == c; })) {
-            *error = badValue(QStringLiteral("category"), c, QStringLiteral("is not a category of the protocol"));
+        if (std::none_of(p.categories.cbegin(), p.categories.cend(),
+                [&](const auto &k) { return k.id == c; })) {
+            *error = badValue(
+                QStringLiteral("category"), c, QStringLiteral("is not a category of the protocol"));
             return false;
         }
     }
     const QList<Model> known = ItemRepository(study).models();
     for (const QString &m : models) {
-        if (std::none_of(known.cbegin(), known.cend(), [&](const Model &k) { return k.name == m; })) {
-            *error = badValue(QStringLiteral("model"), m, QStringLiteral("is not a model of the study"));
+        if (std::none_of(
+                known.cbegin(), known.cend(), [&](const Model &k) { return k.name == m; })) {
+            *error =
+                badValue(QStringLiteral("model"), m, QStringLiteral("is not a model of the study"));
             return false;
         }
     }
     for (const QString &how : provenance) {
         if (!kProvenance.contains(how)) {
             *error = badValue(QStringLiteral("provenance"), how,
-                              QStringLiteral("must be one of unanimous, majority, adjudicated, reference"));
+                QStringLiteral("must be one of unanimous, majority, adjudicated, reference"));
             return false;
         }
     }
     if (minRaters < 0) {
         *error = badValue(QStringLiteral("min-raters"), QString::number(minRaters),
-                          QStringLiteral("must not be negative"));
+            QStringLiteral("must not be negative"));
         return false;
     }
     return !raters || selectRaters(study, *raters, error).has_value();
@@ -78,9 +81,8 @@ QJsonObject ExportFilters::toJson() const
     return o;
 }
 
-std::optional<ResolvedExportFilter> ResolvedExportFilter::resolve(Study &study, const ExportFilters &filters,
-                                                                  const RaterSelection &defaultRaters,
-                                                                  Error *error)
+std::optional<ResolvedExportFilter> ResolvedExportFilter::resolve(
+    Study &study, const ExportFilters &filters, const RaterSelection &defaultRaters, Error *error)
 {
     if (!filters.validate(study, error))
         return std::nullopt;

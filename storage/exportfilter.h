@@ -9,7 +9,6 @@
 #include <QList>
 #include <QSet>
 #include <QStringList>
-
 #include <optional>
 
 namespace cr::storage {
@@ -21,7 +20,8 @@ struct ExportFilters {
     QStringList categories; ///< the item's consensus category is one of these
     QStringList models; ///< the response's model is one of these
     QString split; ///< the item's split
-    QStringList provenance; ///< how the consensus category was reached: unanimous|majority|adjudicated|reference
+    QStringList provenance; ///< how the consensus category was reached:
+                            ///< unanimous|majority|adjudicated|reference
     int minRaters = 0; ///< responses rated by at least this many of the selected raters
     /// Whose ratings: unset = the format's default (every rater for the CSVs,
     /// the human raters for the labelled JSONL's consensus).
@@ -42,7 +42,7 @@ public:
     /// Loads the consensus categories, selected raters and (with minRaters) the
     /// per-response rater counts. Returns nothing with `error` set on failure.
     static std::optional<ResolvedExportFilter> resolve(Study &study, const ExportFilters &filters,
-                                                       const RaterSelection &defaultRaters, Error *error);
+        const RaterSelection &defaultRaters, Error *error);
 
     const QHash<qint64, Consensus> &consensus() const { return m_consensus; }
     const QList<Rater> &raters() const { return m_raters; }

@@ -25,7 +25,8 @@ namespace cr::ui {
 
 namespace {
 
-QListWidget *checkList(const QStringList &labels, const QStringList &ids, const QString &accessibleName)
+QListWidget *checkList(
+    const QStringList &labels, const QStringList &ids, const QString &accessibleName)
 {
     auto *list = new QListWidget;
     list->setAccessibleName(accessibleName);
@@ -60,7 +61,8 @@ ExportDialog::ExportDialog(storage::Study &study, QWidget *parent)
     m_format->addItem(tr("Long CSV — one row per rating"), QStringLiteral("long-csv"));
     m_format->addItem(tr("Wide CSV — one row per response"), QStringLiteral("wide-csv"));
     m_format->addItem(tr("Labelled set (JSONL) — one object per item"), QStringLiteral("jsonl"));
-    m_format->addItem(tr("Rater bundle (JSONL) — one rater's ratings, for import"), QStringLiteral("bundle"));
+    m_format->addItem(
+        tr("Rater bundle (JSONL) — one rater's ratings, for import"), QStringLiteral("bundle"));
 
     QStringList categoryLabels, categoryIds;
     for (const auto &c : study.currentProtocol().categories) {
@@ -78,9 +80,10 @@ ExportDialog::ExportDialog(storage::Study &study, QWidget *parent)
     m_split->setPlaceholderText(tr("all splits"));
 
     auto *provenance = new QHBoxLayout;
-    const QStringList hows{QStringLiteral("unanimous"), QStringLiteral("majority"), QStringLiteral("adjudicated"),
-                           QStringLiteral("reference")};
-    const QStringList howLabels{tr("&Unanimous"), tr("&Majority"), tr("A&djudicated"), tr("Re&ference label")};
+    const QStringList hows { QStringLiteral("unanimous"), QStringLiteral("majority"),
+        QStringLiteral("adjudicated"), QStringLiteral("reference") };
+    const QStringList howLabels { tr("&Unanimous"), tr("&Majority"), tr("A&djudicated"),
+        tr("Re&ference label") };
     for (qsizetype i = 0; i < hows.size(); ++i) {
         auto *box = new QCheckBox(howLabels[i]);
         box->setProperty("provenance", hows[i]);
@@ -147,8 +150,9 @@ ExportDialog::ExportDialog(storage::Study &study, QWidget *parent)
     m_exportButton->setDefault(true);
 
     auto *layout = new QVBoxLayout(this);
-    auto *hint = new QLabel(tr("Leave a filter empty to export everything. A manifest (.manifest.json) is "
-                               "written beside the file."));
+    auto *hint =
+        new QLabel(tr("Leave a filter empty to export everything. A manifest (.manifest.json) is "
+                      "written beside the file."));
     hint->setWordWrap(true);
     layout->addWidget(hint);
     layout->addLayout(form);
@@ -162,8 +166,8 @@ ExportDialog::ExportDialog(storage::Study &study, QWidget *parent)
         const QString path = m_path->text();
         if (!path.isEmpty()) {
             const QFileInfo info(path);
-            m_path->setText(info.dir().filePath(info.completeBaseName() + QLatin1Char('.')
-                                                + suffixFor(options().format)));
+            m_path->setText(info.dir().filePath(
+                info.completeBaseName() + QLatin1Char('.') + suffixFor(options().format)));
         }
     });
     connect(m_browse, &QPushButton::clicked, this, &ExportDialog::browse);
@@ -173,7 +177,8 @@ ExportDialog::ExportDialog(storage::Study &study, QWidget *parent)
 
     const QString folder = Settings().lastExportFolder.value();
     const QString base = QFileInfo(m_studyPath).completeBaseName() + QStringLiteral("-ratings.csv");
-    m_path->setText(QDir(folder.isEmpty() ? QFileInfo(m_studyPath).absolutePath() : folder).filePath(base));
+    m_path->setText(
+        QDir(folder.isEmpty() ? QFileInfo(m_studyPath).absolutePath() : folder).filePath(base));
     updateEnabled();
 }
 
@@ -203,7 +208,8 @@ storage::ExportOptions ExportDialog::options() const
         if (box->isChecked())
             o.filters.provenance.append(box->property("provenance").toString());
     o.filters.minRaters = m_minRaters->value();
-    if (const QString sel = m_raters->currentData().toString(); !sel.isEmpty() && o.format != storage::ExportFormat::Bundle)
+    if (const QString sel = m_raters->currentData().toString();
+        !sel.isEmpty() && o.format != storage::ExportFormat::Bundle)
         o.filters.raters = storage::RaterSelection::fromString(sel);
     o.realNames = m_realNames->isChecked();
     if (o.format == storage::ExportFormat::Bundle)
@@ -229,9 +235,9 @@ bool ExportDialog::isExporting() const
 void ExportDialog::browse()
 {
     const QString suffix = suffixFor(options().format);
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export To"), outputPath(),
-        suffix == QLatin1String("csv") ? tr("CSV files (*.csv)") : tr("JSON Lines files (*.jsonl)"));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export To"), outputPath(),
+        suffix == QLatin1String("csv") ? tr("CSV files (*.csv)")
+                                       : tr("JSON Lines files (*.jsonl)"));
     if (!path.isEmpty())
         m_path->setText(path);
 }
@@ -240,15 +246,16 @@ void ExportDialog::updateEnabled()
 {
     const bool busy = isExporting();
     const bool bundle = options().format == storage::ExportFormat::Bundle;
-    for (QWidget *w : std::initializer_list<QWidget *>{m_format, m_categories, m_models, m_split, m_minRaters,
-                                                       m_path, m_browse})
+    for (QWidget *w : std::initializer_list<QWidget *> {
+             m_format, m_categories, m_models, m_split, m_minRaters, m_path, m_browse })
         w->setEnabled(!busy);
     for (QCheckBox *box : m_provenance)
         box->setEnabled(!busy);
     m_raters->setEnabled(!busy && !bundle);
     m_bundleRater->setEnabled(!busy && bundle && m_bundleRater->count() > 0);
     m_realNames->setEnabled(!busy && !bundle);
-    m_exportButton->setEnabled(!busy && !outputPath().isEmpty() && (!bundle || m_bundleRater->count() > 0));
+    m_exportButton->setEnabled(
+        !busy && !outputPath().isEmpty() && (!bundle || m_bundleRater->count() > 0));
 }
 
 bool ExportDialog::startExport()
@@ -261,7 +268,9 @@ bool ExportDialog::startExport()
         return false;
     }
     if (!QFileInfo(path).dir().exists()) {
-        showStatus(tr("The folder %1 does not exist.").arg(QDir::toNativeSeparators(QFileInfo(path).absolutePath())), true);
+        showStatus(tr("The folder %1 does not exist.")
+                       .arg(QDir::toNativeSeparators(QFileInfo(path).absolutePath())),
+            true);
         return false;
     }
     delete m_job;
@@ -290,8 +299,8 @@ void ExportDialog::finish(bool ok)
         Settings().lastExportFolder = QFileInfo(m_job->outPath()).absolutePath();
         showStatus(tr("Exported %n row(s) to %1 (manifest: %2).", nullptr, int(m_job->rows()))
                        .arg(QDir::toNativeSeparators(m_job->outPath()),
-                            QFileInfo(m_job->manifestPath()).fileName()),
-                   false);
+                           QFileInfo(m_job->manifestPath()).fileName()),
+            false);
     } else {
         showStatus(tr("Export failed: %1").arg(m_job->error().message), true);
     }
@@ -302,7 +311,8 @@ void ExportDialog::finish(bool ok)
 void ExportDialog::showStatus(const QString &text, bool error)
 {
     m_status->setText(text);
-    m_status->setStyleSheet(error ? QStringLiteral("color: #b00020; font-weight: bold;") : QString());
+    m_status->setStyleSheet(
+        error ? QStringLiteral("color: #b00020; font-weight: bold;") : QString());
 }
 
 } // namespace cr::ui

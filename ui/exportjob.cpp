@@ -7,7 +7,8 @@
 
 namespace cr::ui {
 
-ExportJob::ExportJob(QString studyPath, QString outPath, storage::ExportOptions options, QObject *parent)
+ExportJob::ExportJob(
+    QString studyPath, QString outPath, storage::ExportOptions options, QObject *parent)
     : QObject(parent)
     , m_studyPath(std::move(studyPath))
     , m_outPath(std::move(outPath))
@@ -28,7 +29,8 @@ void ExportJob::start()
     m_thread = QThread::create([this] { run(); });
     m_thread->setParent(this);
     connect(
-        m_thread, &QThread::finished, this, [this] { emit finished(m_rows >= 0); }, Qt::QueuedConnection);
+        m_thread, &QThread::finished, this, [this] { emit finished(m_rows >= 0); },
+        Qt::QueuedConnection);
     m_thread->start();
 }
 

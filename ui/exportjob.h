@@ -20,7 +20,8 @@ namespace cr::ui {
 class ExportJob final : public QObject {
     Q_OBJECT
 public:
-    ExportJob(QString studyPath, QString outPath, storage::ExportOptions options, QObject *parent = nullptr);
+    ExportJob(QString studyPath, QString outPath, storage::ExportOptions options,
+        QObject *parent = nullptr);
     ~ExportJob() override;
 
     void start();

@@ -54,16 +54,17 @@ private:
     QList<QList<QByteArray>> longRows(const QStringList &extra, const QString &study = {})
     {
         QByteArray out;
-        if (run(QStringList{QStringLiteral("export"), study.isEmpty() ? m_study : study, QStringLiteral("--format"),
-                            QStringLiteral("long-csv")}
-                + extra,
+        if (run(QStringList { QStringLiteral("export"), study.isEmpty() ? m_study : study,
+                    QStringLiteral("--format"), QStringLiteral("long-csv") }
+                    + extra,
                 &out)
             != 0)
-            return {{"failed"}};
+            return { { "failed" } };
         QList<QList<QByteArray>> rows;
         const QList<QByteArray> lines = out.split('\n');
         for (qsizetype i = 1; i < lines.size(); ++i)
-            if (lines[i].startsWith('i')) // data rows start with an item id; skips the rationale's 2nd line
+            if (lines[i].startsWith(
+                    'i')) // data rows start with an item id; skips the rationale's 2nd line
                 rows.append(lines[i].split(','));
         return rows;
     }
@@ -71,7 +72,10 @@ private:
     QByteArray exportTo(const QString &study, const QString &format, const QStringList &extra = {})
     {
         QByteArray out;
-        if (run(QStringList{QStringLiteral("export"), study, QStringLiteral("--format"), format} + extra, &out) != 0)
+        if (run(QStringList { QStringLiteral("export"), study, QStringLiteral("--format"), format }
+                    + extra,
+                &out)
+            != 0)
             return "failed";
         return out;
     }
@@ -79,7 +83,8 @@ private:
     QString newStudy(const QString &name)
     {
         const QString s = path(name);
-        if (run({QStringLiteral("init"), s}) != 0 || run({QStringLiteral("import"), s, path(QStringLiteral("items.jsonl"))}) != 0)
+        if (run({ QStringLiteral("init"), s }) != 0
+            || run({ QStringLiteral("import"), s, path(QStringLiteral("items.jsonl")) }) != 0)
             return {};
         return s;
     }
@@ -90,14 +95,16 @@ private slots:
         QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_dir.isValid());
         // tests/data/exportfilters/: the study below, and what raters rate on their laptops.
-        const QString data = qEnvironmentVariable("CR_SOURCE_DIR") + QStringLiteral("/tests/data/exportfilters/");
-        for (const char *name : {"items", "ratings", "alice", "bob", "alice2", "extra"}) {
+        const QString data =
+            qEnvironmentVariable("CR_SOURCE_DIR") + QStringLiteral("/tests/data/exportfilters/");
+        for (const char *name : { "items", "ratings", "alice", "bob", "alice2", "extra" }) {
             const QString file = QLatin1String(name) + QStringLiteral(".jsonl");
             QVERIFY(QFile::copy(data + file, path(file)));
         }
         m_study = newStudy(QStringLiteral("a.crisis"));
         QVERIFY(!m_study.isEmpty());
-        QCOMPARE(run({QStringLiteral("import"), m_study, path(QStringLiteral("ratings.jsonl"))}), 0);
+        QCOMPARE(
+            run({ QStringLiteral("import"), m_study, path(QStringLiteral("ratings.jsonl")) }), 0);
     }
 
     void filters_data()
@@ -106,33 +113,38 @@ private slots:
         QTest::addColumn<int>("rows");
         QTest::addColumn<int>("column"); // checked column (-1: none)
         QTest::addColumn<QByteArrayList>("allowed");
-        QTest::newRow("none") << QStringList{} << 11 << -1 << QByteArrayList{};
-        QTest::newRow("category") << QStringList{QStringLiteral("--category"), QStringLiteral("anxiety_crisis")} << 5 << 3
-                                  << QByteArrayList{"anxiety_crisis"};
-        QTest::newRow("categories") << QStringList{QStringLiteral("--category"), QStringLiteral("suicidal_ideation,self-harm")}
-                                    << 6 << 3 << QByteArrayList{"suicidal_ideation", "self-harm"};
-        QTest::newRow("model") << QStringList{QStringLiteral("--model"), QStringLiteral("m2")} << 3 << 4 << QByteArrayList{"m2"};
-        QTest::newRow("split") << QStringList{QStringLiteral("--split"), QStringLiteral("train")} << 2 << 2
-                               << QByteArrayList{"train"};
-        QTest::newRow("majority") << QStringList{QStringLiteral("--provenance"), QStringLiteral("majority")} << 4 << 0
-                                  << QByteArrayList{"i3"};
+        QTest::newRow("none") << QStringList {} << 11 << -1 << QByteArrayList {};
+        QTest::newRow("category") << QStringList { QStringLiteral("--category"),
+            QStringLiteral("anxiety_crisis") }
+                                  << 5 << 3 << QByteArrayList { "anxiety_crisis" };
+        QTest::newRow("categories") << QStringList {
+            QStringLiteral("--category"), QStringLiteral("suicidal_ideation,self-harm")
+        } << 6 << 3 << QByteArrayList { "suicidal_ideation", "self-harm" };
+        QTest::newRow("model") << QStringList { QStringLiteral("--model"), QStringLiteral("m2") }
+                               << 3 << 4 << QByteArrayList { "m2" };
+        QTest::newRow("split") << QStringList { QStringLiteral("--split"), QStringLiteral("train") }
+                               << 2 << 2 << QByteArrayList { "train" };
+        QTest::newRow("majority") << QStringList { QStringLiteral("--provenance"),
+            QStringLiteral("majority") }
+                                  << 4 << 0 << QByteArrayList { "i3" };
         QTest::newRow("unanimous+reference")
-            << QStringList{QStringLiteral("--provenance"), QStringLiteral("unanimous,reference")} << 7 << 0
-            << QByteArrayList{"i1", "i2"};
-        QTest::newRow("min-raters") << QStringList{QStringLiteral("--min-raters"), QStringLiteral("2")} << 10 << -1
-                                    << QByteArrayList{};
-        QTest::newRow("min-raters humans")
-            << QStringList{QStringLiteral("--min-raters"), QStringLiteral("3"), QStringLiteral("--raters"), QStringLiteral("human")}
-            << 3 << 0 << QByteArrayList{"i1"};
-        QTest::newRow("llm") << QStringList{QStringLiteral("--raters"), QStringLiteral("llm")} << 2 << 8
-                             << QByteArrayList{"llm"};
-        QTest::newRow("named real")
-            << QStringList{QStringLiteral("--raters"), QStringLiteral("h1,h3"), QStringLiteral("--real-names")} << 6 << 7
-            << QByteArrayList{"h1", "h3"};
-        QTest::newRow("combined")
-            << QStringList{QStringLiteral("--split"), QStringLiteral("test"), QStringLiteral("--model"), QStringLiteral("m1"),
-                           QStringLiteral("--raters"), QStringLiteral("human"), QStringLiteral("--real-names")}
-            << 4 << 7 << QByteArrayList{"h1", "h2", "h3"};
+            << QStringList { QStringLiteral("--provenance"), QStringLiteral("unanimous,reference") }
+            << 7 << 0 << QByteArrayList { "i1", "i2" };
+        QTest::newRow("min-raters")
+            << QStringList { QStringLiteral("--min-raters"), QStringLiteral("2") } << 10 << -1
+            << QByteArrayList {};
+        QTest::newRow("min-raters humans") << QStringList { QStringLiteral("--min-raters"),
+            QStringLiteral("3"), QStringLiteral("--raters"), QStringLiteral("human") }
+                                           << 3 << 0 << QByteArrayList { "i1" };
+        QTest::newRow("llm") << QStringList { QStringLiteral("--raters"), QStringLiteral("llm") }
+                             << 2 << 8 << QByteArrayList { "llm" };
+        QTest::newRow("named real") << QStringList { QStringLiteral("--raters"),
+            QStringLiteral("h1,h3"), QStringLiteral("--real-names") }
+                                    << 6 << 7 << QByteArrayList { "h1", "h3" };
+        QTest::newRow("combined") << QStringList { QStringLiteral("--split"),
+            QStringLiteral("test"), QStringLiteral("--model"), QStringLiteral("m1"),
+            QStringLiteral("--raters"), QStringLiteral("human"), QStringLiteral("--real-names") }
+                                  << 4 << 7 << QByteArrayList { "h1", "h2", "h3" };
     }
 
     void filters()
@@ -147,7 +159,8 @@ private slots:
             if (column >= 0)
                 QVERIFY2(allowed.contains(row.value(column)), row.join(',').constData());
             // Pseudonyms unless --real-names.
-            QCOMPARE(row.value(7).startsWith('R'), !options.contains(QStringLiteral("--real-names")));
+            QCOMPARE(
+                row.value(7).startsWith('R'), !options.contains(QStringLiteral("--real-names")));
         }
     }
 
@@ -155,8 +168,8 @@ private slots:
     {
         // Wide CSV: the selected raters' columns, the filtered responses.
         const QList<QByteArray> wide = exportTo(m_study, QStringLiteral("wide-csv"),
-                                                {QStringLiteral("--raters"), QStringLiteral("human"), QStringLiteral("--model"),
-                                                 QStringLiteral("m1"), QStringLiteral("--real-names")})
+            { QStringLiteral("--raters"), QStringLiteral("human"), QStringLiteral("--model"),
+                QStringLiteral("m1"), QStringLiteral("--real-names") })
                                            .trimmed()
                                            .split('\n');
         QCOMPARE(wide.size(), 4); // header + i1/m1, i2/m1, i3/m1
@@ -165,8 +178,8 @@ private slots:
         QCOMPARE(wide[1], QByteArray("i1,,test,anxiety_crisis,m1,1,1,2,1,2,3,"));
         // Labelled JSONL: items of the split, only the model's responses.
         const QList<QByteArray> jsonl = exportTo(m_study, QStringLiteral("jsonl"),
-                                                 {QStringLiteral("--split"), QStringLiteral("test"), QStringLiteral("--model"),
-                                                  QStringLiteral("m2")})
+            { QStringLiteral("--split"), QStringLiteral("test"), QStringLiteral("--model"),
+                QStringLiteral("m2") })
                                             .trimmed()
                                             .split('\n');
         QCOMPARE(jsonl.size(), 2);
@@ -174,15 +187,22 @@ private slots:
             const QJsonObject o = QJsonDocument::fromJson(line).object();
             QCOMPARE(o.value(QStringLiteral("split")).toString(), QStringLiteral("test"));
             QCOMPARE(o.value(QStringLiteral("responses")).toArray().size(), 1);
-            QCOMPARE(o.value(QStringLiteral("responses")).toArray().at(0).toObject().value(QStringLiteral("model")).toString(),
-                     QStringLiteral("m2"));
+            QCOMPARE(o.value(QStringLiteral("responses"))
+                         .toArray()
+                         .at(0)
+                         .toObject()
+                         .value(QStringLiteral("model"))
+                         .toString(),
+                QStringLiteral("m2"));
         }
         // The manifest records the filters.
-        QCOMPARE(run({QStringLiteral("export"), m_study, QStringLiteral("--format"), QStringLiteral("long-csv"),
-                      QStringLiteral("--category"), QStringLiteral("anxiety_crisis"), QStringLiteral("--min-raters"),
-                      QStringLiteral("2"), QStringLiteral("--out"), path(QStringLiteral("f.csv"))}),
-                 0);
-        const QJsonObject m = QJsonDocument::fromJson(read(path(QStringLiteral("f.manifest.json")))).object();
+        QCOMPARE(run({ QStringLiteral("export"), m_study, QStringLiteral("--format"),
+                     QStringLiteral("long-csv"), QStringLiteral("--category"),
+                     QStringLiteral("anxiety_crisis"), QStringLiteral("--min-raters"),
+                     QStringLiteral("2"), QStringLiteral("--out"), path(QStringLiteral("f.csv")) }),
+            0);
+        const QJsonObject m =
+            QJsonDocument::fromJson(read(path(QStringLiteral("f.manifest.json")))).object();
         QCOMPARE(m.value(QStringLiteral("rows")).toInt(), 4);
         const QJsonObject f = m.value(QStringLiteral("filters")).toObject();
         const QJsonArray categories = f.value(QStringLiteral("category")).toArray();
@@ -197,16 +217,20 @@ private slots:
         QTest::addColumn<QStringList>("options");
         QTest::addColumn<int>("code");
         QTest::addColumn<QByteArray>("message");
-        QTest::newRow("category") << QStringList{QStringLiteral("--category"), QStringLiteral("sadness")} << 2
-                                  << QByteArray("--category: 'sadness' is not a category");
-        QTest::newRow("model") << QStringList{QStringLiteral("--model"), QStringLiteral("m9")} << 2
-                               << QByteArray("--model: 'm9' is not a model");
-        QTest::newRow("provenance") << QStringList{QStringLiteral("--provenance"), QStringLiteral("vote")} << 2
-                                    << QByteArray("--provenance: 'vote' must be one of");
-        QTest::newRow("rater") << QStringList{QStringLiteral("--raters"), QStringLiteral("nobody")} << 2
-                               << QByteArray("no rater 'nobody'");
-        QTest::newRow("min-raters") << QStringList{QStringLiteral("--min-raters"), QStringLiteral("x")} << 1
-                                    << QByteArray("usage");
+        QTest::newRow("category") << QStringList { QStringLiteral("--category"),
+            QStringLiteral("sadness") }
+                                  << 2 << QByteArray("--category: 'sadness' is not a category");
+        QTest::newRow("model") << QStringList { QStringLiteral("--model"), QStringLiteral("m9") }
+                               << 2 << QByteArray("--model: 'm9' is not a model");
+        QTest::newRow("provenance")
+            << QStringList { QStringLiteral("--provenance"), QStringLiteral("vote") } << 2
+            << QByteArray("--provenance: 'vote' must be one of");
+        QTest::newRow("rater") << QStringList { QStringLiteral("--raters"),
+            QStringLiteral("nobody") }
+                               << 2 << QByteArray("no rater 'nobody'");
+        QTest::newRow("min-raters")
+            << QStringList { QStringLiteral("--min-raters"), QStringLiteral("x") } << 1
+            << QByteArray("usage");
     }
 
     void badFilters()
@@ -215,11 +239,12 @@ private slots:
         QFETCH(int, code);
         QFETCH(QByteArray, message);
         QByteArray err;
-        QCOMPARE(run(QStringList{QStringLiteral("export"), m_study, QStringLiteral("--format"), QStringLiteral("long-csv"),
-                                 QStringLiteral("--out"), path(QStringLiteral("bad.csv"))}
+        QCOMPARE(run(QStringList { QStringLiteral("export"), m_study, QStringLiteral("--format"),
+                         QStringLiteral("long-csv"), QStringLiteral("--out"),
+                         path(QStringLiteral("bad.csv")) }
                          + options,
                      nullptr, &err),
-                 code);
+            code);
         QVERIFY2(err.contains(message), err.constData());
         QVERIFY(!QFile::exists(path(QStringLiteral("bad.csv"))));
     }
@@ -229,7 +254,7 @@ private slots:
         const QByteArray first = exportTo(m_study, QStringLiteral("long-csv"));
         write(path(QStringLiteral("rt.csv")), first);
         const QString b = newStudy(QStringLiteral("rt-long.crisis"));
-        QCOMPARE(run({QStringLiteral("import"), b, path(QStringLiteral("rt.csv"))}), 0);
+        QCOMPARE(run({ QStringLiteral("import"), b, path(QStringLiteral("rt.csv")) }), 0);
         QCOMPARE(exportTo(b, QStringLiteral("long-csv")), first);
     }
 
@@ -239,10 +264,11 @@ private slots:
         QCOMPARE(first.count('\n'), 19); // 8 labels + 11 ratings, every rater
         write(path(QStringLiteral("rt.jsonl")), first);
         const QString b = newStudy(QStringLiteral("rt-jsonl.crisis"));
-        QCOMPARE(run({QStringLiteral("import"), b, path(QStringLiteral("rt.jsonl"))}), 0);
+        QCOMPARE(run({ QStringLiteral("import"), b, path(QStringLiteral("rt.jsonl")) }), 0);
         QCOMPARE(exportTo(b, QStringLiteral("bundle")), first);
         // ...and the long CSV of the copy equals the original's too.
-        QCOMPARE(exportTo(b, QStringLiteral("long-csv")), exportTo(m_study, QStringLiteral("long-csv")));
+        QCOMPARE(
+            exportTo(b, QStringLiteral("long-csv")), exportTo(m_study, QStringLiteral("long-csv")));
     }
 
     void bundlesMergeIntoMaster()
@@ -251,72 +277,117 @@ private slots:
         const QString master = newStudy(QStringLiteral("master.crisis"));
         QVERIFY(QFile::copy(master, path(QStringLiteral("lap1.crisis"))));
         QVERIFY(QFile::copy(master, path(QStringLiteral("lap2.crisis"))));
-        QCOMPARE(run({QStringLiteral("import"), path(QStringLiteral("lap1.crisis")), path(QStringLiteral("alice.jsonl"))}), 0);
-        QCOMPARE(run({QStringLiteral("import"), path(QStringLiteral("lap2.crisis")), path(QStringLiteral("bob.jsonl"))}), 0);
-        QCOMPARE(run({QStringLiteral("export"), path(QStringLiteral("lap1.crisis")), QStringLiteral("--format"), QStringLiteral("bundle"),
-                      QStringLiteral("--rater"), QStringLiteral("alice"), QStringLiteral("--out"), path(QStringLiteral("alice.bundle.jsonl"))}),
-                 0);
-        QCOMPARE(run({QStringLiteral("export"), path(QStringLiteral("lap2.crisis")), QStringLiteral("--format"), QStringLiteral("bundle"),
-                      QStringLiteral("--rater"), QStringLiteral("bob"), QStringLiteral("--out"), path(QStringLiteral("bob.bundle.jsonl"))}),
-                 0);
+        QCOMPARE(run({ QStringLiteral("import"), path(QStringLiteral("lap1.crisis")),
+                     path(QStringLiteral("alice.jsonl")) }),
+            0);
+        QCOMPARE(run({ QStringLiteral("import"), path(QStringLiteral("lap2.crisis")),
+                     path(QStringLiteral("bob.jsonl")) }),
+            0);
+        QCOMPARE(run({ QStringLiteral("export"), path(QStringLiteral("lap1.crisis")),
+                     QStringLiteral("--format"), QStringLiteral("bundle"),
+                     QStringLiteral("--rater"), QStringLiteral("alice"), QStringLiteral("--out"),
+                     path(QStringLiteral("alice.bundle.jsonl")) }),
+            0);
+        QCOMPARE(run({ QStringLiteral("export"), path(QStringLiteral("lap2.crisis")),
+                     QStringLiteral("--format"), QStringLiteral("bundle"),
+                     QStringLiteral("--rater"), QStringLiteral("bob"), QStringLiteral("--out"),
+                     path(QStringLiteral("bob.bundle.jsonl")) }),
+            0);
         const QByteArray aliceBundle = read(path(QStringLiteral("alice.bundle.jsonl")));
         QCOMPARE(aliceBundle.count('\n'), 3);
         QVERIFY(aliceBundle.contains("\"checklist\":[\"empathy\"]"));
         QVERIFY(aliceBundle.contains("\"seconds_spent\":31"));
         QVERIFY(aliceBundle.contains("\"rated_at\":\"20"));
         QVERIFY(!aliceBundle.contains("bob"));
-        QCOMPARE(QJsonDocument::fromJson(read(path(QStringLiteral("alice.bundle.manifest.json")))).object()
-                     .value(QStringLiteral("raters")).toArray().size(),
-                 1);
+        QCOMPARE(QJsonDocument::fromJson(read(path(QStringLiteral("alice.bundle.manifest.json"))))
+                     .object()
+                     .value(QStringLiteral("raters"))
+                     .toArray()
+                     .size(),
+            1);
 
-        QCOMPARE(run({QStringLiteral("import"), master, path(QStringLiteral("alice.bundle.jsonl")),
-                      path(QStringLiteral("bob.bundle.jsonl"))}),
-                 0);
-        const QByteArray merged = exportTo(master, QStringLiteral("long-csv"), {QStringLiteral("--real-names")});
+        QCOMPARE(run({ QStringLiteral("import"), master, path(QStringLiteral("alice.bundle.jsonl")),
+                     path(QStringLiteral("bob.bundle.jsonl")) }),
+            0);
+        const QByteArray merged =
+            exportTo(master, QStringLiteral("long-csv"), { QStringLiteral("--real-names") });
         QCOMPARE(merged.count('\n'), 1 + 3);
         // Timestamps, checklist, rationale and time spent survive the trip.
-        QCOMPARE(exportTo(master, QStringLiteral("bundle"), {QStringLiteral("--rater"), QStringLiteral("alice")}), aliceBundle);
-        QCOMPARE(exportTo(master, QStringLiteral("bundle"), {QStringLiteral("--rater"), QStringLiteral("bob")}),
-                 read(path(QStringLiteral("bob.bundle.jsonl"))));
+        QCOMPARE(exportTo(master, QStringLiteral("bundle"),
+                     { QStringLiteral("--rater"), QStringLiteral("alice") }),
+            aliceBundle);
+        QCOMPARE(exportTo(master, QStringLiteral("bundle"),
+                     { QStringLiteral("--rater"), QStringLiteral("bob") }),
+            read(path(QStringLiteral("bob.bundle.jsonl"))));
 
         // Idempotent: importing a bundle again changes nothing.
-        QCOMPARE(run({QStringLiteral("import"), master, path(QStringLiteral("alice.bundle.jsonl"))}), 0);
-        QCOMPARE(exportTo(master, QStringLiteral("long-csv"), {QStringLiteral("--real-names")}), merged);
+        QCOMPARE(
+            run({ QStringLiteral("import"), master, path(QStringLiteral("alice.bundle.jsonl")) }),
+            0);
+        QCOMPARE(exportTo(master, QStringLiteral("long-csv"), { QStringLiteral("--real-names") }),
+            merged);
 
         // Conflict: alice also rated on laptop 2, differently. Nothing is imported and
         // each conflict is reported with file, line, item, response, stored and new value.
-        QCOMPARE(run({QStringLiteral("import"), path(QStringLiteral("lap2.crisis")), path(QStringLiteral("alice2.jsonl"))}), 0);
-        QCOMPARE(run({QStringLiteral("export"), path(QStringLiteral("lap2.crisis")), QStringLiteral("--format"), QStringLiteral("bundle"),
-                      QStringLiteral("--rater"), QStringLiteral("alice"), QStringLiteral("--out"), path(QStringLiteral("alice2.bundle.jsonl"))}),
-                 0);
+        QCOMPARE(run({ QStringLiteral("import"), path(QStringLiteral("lap2.crisis")),
+                     path(QStringLiteral("alice2.jsonl")) }),
+            0);
+        QCOMPARE(run({ QStringLiteral("export"), path(QStringLiteral("lap2.crisis")),
+                     QStringLiteral("--format"), QStringLiteral("bundle"),
+                     QStringLiteral("--rater"), QStringLiteral("alice"), QStringLiteral("--out"),
+                     path(QStringLiteral("alice2.bundle.jsonl")) }),
+            0);
         QByteArray err;
-        QCOMPARE(run({QStringLiteral("import"), master, path(QStringLiteral("alice2.bundle.jsonl"))}, nullptr, &err), 2);
+        QCOMPARE(
+            run({ QStringLiteral("import"), master, path(QStringLiteral("alice2.bundle.jsonl")) },
+                nullptr, &err),
+            2);
         const QString bundle = path(QStringLiteral("alice2.bundle.jsonl"));
-        QVERIFY2(err.contains((bundle + QStringLiteral(":1:category: conflicts with the label 'anxiety_crisis' that rater "
-                                                       "'alice' already gave item 'i1' (this row: 'self-harm')")).toUtf8()),
-                 err.constData());
-        QVERIFY2(err.contains((bundle + QStringLiteral(":2:score: conflicts with the score 2 that rater 'alice' already gave "
-                                                       "item 'i1' model 'm1' run 1 (this row: 3)")).toUtf8()),
-                 err.constData());
-        QCOMPARE(exportTo(master, QStringLiteral("long-csv"), {QStringLiteral("--real-names")}), merged); // i3/m1 not added
+        QVERIFY2(err.contains((bundle
+                     + QStringLiteral(
+                         ":1:category: conflicts with the label 'anxiety_crisis' that rater "
+                         "'alice' already gave item 'i1' (this row: 'self-harm')"))
+                                  .toUtf8()),
+            err.constData());
+        QVERIFY2(err.contains((bundle
+                     + QStringLiteral(
+                         ":2:score: conflicts with the score 2 that rater 'alice' already gave "
+                         "item 'i1' model 'm1' run 1 (this row: 3)"))
+                                  .toUtf8()),
+            err.constData());
+        QCOMPARE(exportTo(master, QStringLiteral("long-csv"), { QStringLiteral("--real-names") }),
+            merged); // i3/m1 not added
 
         // An item the master does not have: the error names the file and line.
-        QCOMPARE(run({QStringLiteral("import"), path(QStringLiteral("lap2.crisis")), path(QStringLiteral("extra.jsonl"))}), 0);
-        QCOMPARE(run({QStringLiteral("export"), path(QStringLiteral("lap2.crisis")), QStringLiteral("--format"), QStringLiteral("bundle"),
-                      QStringLiteral("--rater"), QStringLiteral("bob"), QStringLiteral("--out"), path(QStringLiteral("bob2.bundle.jsonl"))}),
-                 0);
-        QCOMPARE(run({QStringLiteral("import"), master, path(QStringLiteral("bob2.bundle.jsonl"))}, nullptr, &err), 2);
-        QVERIFY2(err.contains((path(QStringLiteral("bob2.bundle.jsonl")) + QStringLiteral(":3:item_id: unknown item 'i9'")).toUtf8()),
-                 err.constData());
-        QCOMPARE(exportTo(master, QStringLiteral("long-csv"), {QStringLiteral("--real-names")}), merged);
+        QCOMPARE(run({ QStringLiteral("import"), path(QStringLiteral("lap2.crisis")),
+                     path(QStringLiteral("extra.jsonl")) }),
+            0);
+        QCOMPARE(run({ QStringLiteral("export"), path(QStringLiteral("lap2.crisis")),
+                     QStringLiteral("--format"), QStringLiteral("bundle"),
+                     QStringLiteral("--rater"), QStringLiteral("bob"), QStringLiteral("--out"),
+                     path(QStringLiteral("bob2.bundle.jsonl")) }),
+            0);
+        QCOMPARE(
+            run({ QStringLiteral("import"), master, path(QStringLiteral("bob2.bundle.jsonl")) },
+                nullptr, &err),
+            2);
+        QVERIFY2(err.contains((path(QStringLiteral("bob2.bundle.jsonl"))
+                     + QStringLiteral(":3:item_id: unknown item 'i9'"))
+                                  .toUtf8()),
+            err.constData());
+        QCOMPARE(exportTo(master, QStringLiteral("long-csv"), { QStringLiteral("--real-names") }),
+            merged);
 
         // --rater belongs to bundles; an unknown bundle rater is named.
-        QCOMPARE(run({QStringLiteral("export"), master, QStringLiteral("--format"), QStringLiteral("long-csv"),
-                      QStringLiteral("--rater"), QStringLiteral("alice")}),
-                 1);
-        QCOMPARE(run({QStringLiteral("export"), master, QStringLiteral("--format"), QStringLiteral("bundle"),
-                      QStringLiteral("--rater"), QStringLiteral("carol")}, nullptr, &err),
-                 2);
+        QCOMPARE(
+            run({ QStringLiteral("export"), master, QStringLiteral("--format"),
+                QStringLiteral("long-csv"), QStringLiteral("--rater"), QStringLiteral("alice") }),
+            1);
+        QCOMPARE(
+            run({ QStringLiteral("export"), master, QStringLiteral("--format"),
+                    QStringLiteral("bundle"), QStringLiteral("--rater"), QStringLiteral("carol") },
+                nullptr, &err),
+            2);
         QVERIFY(err.contains("no rater 'carol'"));
     }
 };

@@ -1,7 +1,6 @@
 // File ▸ Export…: set the options, export on the worker thread, check the file,
 // its manifest and the remembered folder; errors are shown in the dialog.
 #include "teststudy.h"
-
 #include "ui/exportdialog.h"
 #include "ui/settings.h"
 
@@ -58,17 +57,19 @@ private slots:
         QVERIFY(ratings.open(QIODevice::WriteOnly));
         for (int i = 1; i <= 3; ++i)
             for (const QString &model : crtest::modelNames())
-                ratings.write(QStringLiteral("{\"rater\": \"ana\", \"item_id\": \"t-00%1\", \"model\": \"%2\", \"score\": %3}\n")
+                ratings.write(QStringLiteral("{\"rater\": \"ana\", \"item_id\": \"t-00%1\", "
+                                             "\"model\": \"%2\", \"score\": %3}\n")
                                   .arg(i)
                                   .arg(model)
                                   .arg(i + 1)
                                   .toUtf8());
-        ratings.write("{\"rater\": \"judge\", \"rater_kind\": \"llm\", \"item_id\": \"t-001\", \"model\": "
-                      "\"sentinel-model-one\", \"score\": 5}\n");
+        ratings.write(
+            "{\"rater\": \"judge\", \"rater_kind\": \"llm\", \"item_id\": \"t-001\", \"model\": "
+            "\"sentinel-model-one\", \"score\": 5}\n");
         ratings.close();
         storage::ImportReport report;
         storage::Error error;
-        QVERIFY(storage::Importer(*m_study).run({ratings.fileName()}, {}, &report, &error));
+        QVERIFY(storage::Importer(*m_study).run({ ratings.fileName() }, {}, &report, &error));
     }
 
     void cleanupTestCase() { QSettings().clear(); }
@@ -85,7 +86,9 @@ private slots:
         auto *models = byName<QListWidget>(&dialog, QStringLiteral("Models to export"));
         QVERIFY(models);
         QCOMPARE(models->count(), 3);
-        models->findItems(QStringLiteral("sentinel-model-one"), Qt::MatchExactly).value(0)->setCheckState(Qt::Checked);
+        models->findItems(QStringLiteral("sentinel-model-one"), Qt::MatchExactly)
+            .value(0)
+            ->setCheckState(Qt::Checked);
         auto *raters = byName<QComboBox>(&dialog, QStringLiteral("Raters"));
         raters->setCurrentIndex(raters->findData(QStringLiteral("human")));
         byName<QCheckBox>(&dialog, QStringLiteral("Use real rater names"))->setChecked(true);
@@ -100,7 +103,8 @@ private slots:
         QTRY_COMPARE(finished.count(), 1);
         QCOMPARE(finished.at(0).at(0).toBool(), true);
         if (qEnvironmentVariableIsSet("CR_SCREENSHOT_DIR")) // for looking at the dialog by hand
-            dialog.grab().save(qEnvironmentVariable("CR_SCREENSHOT_DIR") + QStringLiteral("/exportdialog.png"));
+            dialog.grab().save(
+                qEnvironmentVariable("CR_SCREENSHOT_DIR") + QStringLiteral("/exportdialog.png"));
 
         const QList<QByteArray> lines = read(out).trimmed().split('\n');
         QCOMPARE(lines.size(), 1 + 3); // header + ana's three ratings of model one (no judge)
@@ -108,11 +112,18 @@ private slots:
             QVERIFY2(lines[i].contains(",sentinel-model-one,1,"), lines[i].constData());
             QVERIFY2(lines[i].contains(",ana,human,"), lines[i].constData());
         }
-        const QJsonObject manifest = QJsonDocument::fromJson(read(m_dir.filePath(QStringLiteral("out/ana.manifest.json")))).object();
+        const QJsonObject manifest =
+            QJsonDocument::fromJson(read(m_dir.filePath(QStringLiteral("out/ana.manifest.json"))))
+                .object();
         QCOMPARE(manifest.value(QStringLiteral("rows")).toInt(), 3);
-        QCOMPARE(manifest.value(QStringLiteral("filters")).toObject().value(QStringLiteral("raters")).toString(),
-                 QStringLiteral("human"));
-        QVERIFY(byName<QLabel>(&dialog, QStringLiteral("Export status"))->text().contains(QStringLiteral("Exported 3 row(s)")));
+        QCOMPARE(manifest.value(QStringLiteral("filters"))
+                     .toObject()
+                     .value(QStringLiteral("raters"))
+                     .toString(),
+            QStringLiteral("human"));
+        QVERIFY(byName<QLabel>(&dialog, QStringLiteral("Export status"))
+                    ->text()
+                    .contains(QStringLiteral("Exported 3 row(s)")));
         // The folder is remembered for the next export.
         QCOMPARE(ui::Settings().lastExportFolder.value(), QFileInfo(out).absolutePath());
         ui::ExportDialog next(*m_study);
@@ -145,14 +156,16 @@ private slots:
         auto *status = byName<QLabel>(&dialog, QStringLiteral("Export status"));
         dialog.setOutputPath(m_dir.filePath(QStringLiteral("missing-folder/x.csv")));
         QVERIFY(!dialog.startExport());
-        QVERIFY2(status->text().contains(QStringLiteral("does not exist")), qPrintable(status->text()));
+        QVERIFY2(
+            status->text().contains(QStringLiteral("does not exist")), qPrintable(status->text()));
         // A file that cannot be written (the path is a folder): reported after the run.
         dialog.setOutputPath(m_dir.filePath(QStringLiteral("out")));
         QSignalSpy finished(&dialog, &ui::ExportDialog::exportFinished);
         QVERIFY(dialog.startExport());
         QTRY_COMPARE(finished.count(), 1);
         QCOMPARE(finished.at(0).at(0).toBool(), false);
-        QVERIFY2(status->text().startsWith(QStringLiteral("Export failed: ")), qPrintable(status->text()));
+        QVERIFY2(status->text().startsWith(QStringLiteral("Export failed: ")),
+            qPrintable(status->text()));
         QVERIFY(QFileInfo(m_dir.filePath(QStringLiteral("out"))).isDir());
     }
 };
