@@ -102,7 +102,7 @@ bool RecordWriter::prepare(Error *error)
                                " cannot_assess, checklist, rationale, protocol_id, seconds_spent,"
                                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                                " ON CONFLICT(response_id, rater_id) DO NOTHING"))
-        && exec(m_selectRating, QStringLiteral("SELECT score, cannot_assess FROM response_rating"
+        && exec(m_selectRating, QStringLiteral("SELECT score, cannot_assess, checklist, rationale FROM response_rating"
                                                " WHERE response_id = ? AND rater_id = ?"));
     m_misc = QSqlQuery(m_study.database());
     if (!ok) {
@@ -492,6 +492,10 @@ RecordWriter::Outcome RecordWriter::writeRating(const RatingRecord &r, RowError 
                 return fatal(m_selectRating);
             const QVariant storedScore = m_selectRating.value(0);
             const bool storedCannot = m_selectRating.value(1).toBool();
+            QStringList storedChecklist;
+            for (const auto &v : QJsonDocument::fromJson(m_selectRating.value(2).toByteArray()).array())
+                storedChecklist.append(v.toString());
+            const QString storedRationale = m_selectRating.value(3).toString();
             m_selectRating.finish();
             const bool same = storedCannot == r.cannotAssess
                 && (storedScore.isNull() ? !r.score : (r.score && storedScore.toInt() == *r.score));
@@ -504,6 +508,20 @@ RecordWriter::Outcome RecordWriter::writeRating(const RatingRecord &r, RowError 
                                  .arg(r.run)
                                  .arg(r.cannotAssess ? QStringLiteral("'cannot assess'")
                                                      : QString::number(r.score.value_or(0)))};
+                return Outcome::Invalid;
+            }
+            // A row that states a checklist or rationale must agree with the stored one
+            // (a merged bundle never drops a rater's edit silently); absent = not stated.
+            const bool checklistDiffers = !r.checklist.isEmpty() && r.checklist != storedChecklist;
+            if (checklistDiffers || (!r.rationale.isEmpty() && r.rationale != storedRationale)) {
+                const QString field = checklistDiffers ? QStringLiteral("checklist") : QStringLiteral("rationale");
+                *rowError = {field,
+                             QStringLiteral("conflicts with the %1 that rater '%2' already gave item '%3' "
+                                            "model '%4' run %5 (stored: '%6'; this row: '%7')")
+                                 .arg(field, r.rater, r.itemId, *r.model)
+                                 .arg(r.run)
+                                 .arg(checklistDiffers ? storedChecklist.join(QLatin1Char(';')) : storedRationale,
+                                      checklistDiffers ? r.checklist.join(QLatin1Char(';')) : r.rationale)};
                 return Outcome::Invalid;
             }
             ++m_counts.ratingsUnchanged;

@@ -355,6 +355,13 @@ private slots:
                          "item 'i1' model 'm1' run 1 (this row: 3)"))
                                   .toUtf8()),
             err.constData());
+        // The same 'cannot assess' with a rationale the master does not have is a conflict too.
+        QVERIFY2(err.contains((bundle
+                               + QStringLiteral(":4:rationale: conflicts with the rationale that rater 'alice' "
+                                                "already gave item 'i3' model 'm2' run 1 (stored: ''; this row: "
+                                                "'Too vague to judge.')"))
+                                  .toUtf8()),
+            err.constData());
         QCOMPARE(exportTo(master, QStringLiteral("long-csv"), { QStringLiteral("--real-names") }),
             merged); // i3/m1 not added
 
