@@ -2,8 +2,11 @@
 // its manifest and the remembered folder; errors are shown in the dialog.
 #include "teststudy.h"
 #include "ui/exportdialog.h"
+#include "ui/mainwindow.h"
 #include "ui/settings.h"
 
+#include <QAction>
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QCoreApplication>
@@ -18,6 +21,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 using namespace cr;
 
@@ -148,6 +152,26 @@ private slots:
         const QJsonObject line = QJsonDocument::fromJson(read(out).trimmed()).object();
         QCOMPARE(line.value(QStringLiteral("rater")).toString(), QStringLiteral("judge"));
         QCOMPARE(line.value(QStringLiteral("score")).toInt(), 5);
+    }
+
+    void mainWindowOpensItWithCtrlE()
+    {
+        ui::MainWindow window;
+        auto *action = window.findChild<QAction *>(QStringLiteral("exportAction"));
+        QVERIFY(action);
+        QVERIFY(!action->isEnabled()); // no study yet
+        QVERIFY(window.openStudy(m_path));
+        QVERIFY(action->isEnabled());
+        QCOMPARE(action->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_E));
+        bool shown = false;
+        QTimer::singleShot(0, this, [&shown] {
+            auto *dialog = qobject_cast<ui::ExportDialog *>(QApplication::activeModalWidget());
+            shown = dialog != nullptr;
+            if (dialog)
+                dialog->reject();
+        });
+        action->trigger(); // modal: returns once the dialog is closed
+        QVERIFY(shown);
     }
 
     void errorsAreShown()
