@@ -55,6 +55,19 @@ bool ExportFilters::validate(Study &study, Error *error) const
             return false;
         }
     }
+    if (!split.isEmpty()) {
+        QSqlQuery q(study.database());
+        q.prepare(QStringLiteral("SELECT 1 FROM item WHERE split = ? LIMIT 1"));
+        q.addBindValue(split);
+        if (!q.exec()) {
+            *error = Error::storage(study.path() + QStringLiteral(": ") + q.lastError().text());
+            return false;
+        }
+        if (!q.next()) {
+            *error = badValue(QStringLiteral("split"), split, QStringLiteral("is not a split of the study"));
+            return false;
+        }
+    }
     if (minRaters < 0) {
         *error = badValue(QStringLiteral("min-raters"), QString::number(minRaters),
             QStringLiteral("must not be negative"));

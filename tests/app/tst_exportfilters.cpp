@@ -222,6 +222,8 @@ private slots:
                                   << 2 << QByteArray("--category: 'sadness' is not a category");
         QTest::newRow("model") << QStringList { QStringLiteral("--model"), QStringLiteral("m9") }
                                << 2 << QByteArray("--model: 'm9' is not a model");
+        QTest::newRow("split") << QStringList { QStringLiteral("--split"), QStringLiteral("validation") } << 2
+                               << QByteArray("--split: 'validation' is not a split of the study");
         QTest::newRow("provenance")
             << QStringList { QStringLiteral("--provenance"), QStringLiteral("vote") } << 2
             << QByteArray("--provenance: 'vote' must be one of");
