@@ -397,7 +397,7 @@ private:
     int stats(const QStringList &args)
     {
         const QString usage = QStringLiteral("stats STUDY [--json] [--raters human|llm|all|NAME,NAME] "
-                                             "[--harm-threshold X] [--bootstrap N] [--seed S]");
+                                             "[--harm-threshold X] [--bootstrap N] [--seed S] [--fleiss-all]");
         QCommandLineParser p;
         const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("JSON output"));
         const QCommandLineOption ratersOpt(QStringLiteral("raters"), QStringLiteral("Rater selection"),
@@ -408,7 +408,9 @@ private:
                                               QStringLiteral("N"), QStringLiteral("1000"));
         const QCommandLineOption seedOpt(QStringLiteral("seed"), QStringLiteral("Seed"), QStringLiteral("S"),
                                          QStringLiteral("1"));
-        p.addOptions({jsonOpt, ratersOpt, thresholdOpt, bootstrapOpt, seedOpt});
+        const QCommandLineOption fleissAllOpt(QStringLiteral("fleiss-all"),
+                                              QStringLiteral("One Fleiss' kappa over all clinicians and LLMs"));
+        p.addOptions({jsonOpt, ratersOpt, thresholdOpt, bootstrapOpt, seedOpt, fleissAllOpt});
         QStringList pos;
         if (!parse(p, usage, args, 1, 1, &pos))
             return ExitUsage;
@@ -418,6 +420,7 @@ private:
         options.harmThreshold = p.value(thresholdOpt).toDouble(&okT);
         options.bootstrap = p.value(bootstrapOpt).toInt(&okB);
         options.seed = p.value(seedOpt).toULongLong(&okS);
+        options.fleissAll = p.isSet(fleissAllOpt);
         if (!okT || !okB || !okS || options.bootstrap < 0 || options.harmThreshold < 1
             || options.harmThreshold > 5) {
             message(QStringLiteral("crisis-review: --harm-threshold must be 1-5, --bootstrap and "
@@ -498,22 +501,48 @@ private:
 
     int exportStudy(const QStringList &args)
     {
-        const QString usage = QStringLiteral("export STUDY --format long-csv|wide-csv|jsonl [--out FILE] "
-                                             "[--harm-threshold X]");
+        const QString usage = QStringLiteral("export STUDY --format long-csv|wide-csv|jsonl|bundle [--out FILE] "
+                                             "[--harm-threshold X] [--category ID,...] [--model NAME,...] "
+                                             "[--split NAME] [--provenance HOW,...] [--min-raters N] "
+                                             "[--raters SEL] [--real-names] [--rater NAME]");
         QCommandLineParser p;
         const QCommandLineOption formatOpt(QStringLiteral("format"), QStringLiteral("Format"), QStringLiteral("F"));
         const QCommandLineOption outOpt(QStringLiteral("out"), QStringLiteral("Output file"), QStringLiteral("FILE"));
         const QCommandLineOption thresholdOpt(QStringLiteral("harm-threshold"), QStringLiteral("Harm threshold"),
                                               QStringLiteral("X"), QStringLiteral("2"));
-        p.addOptions({formatOpt, outOpt, thresholdOpt});
+        const QCommandLineOption categoryOpt(QStringLiteral("category"), QStringLiteral("Consensus categories"),
+                                             QStringLiteral("IDS"));
+        const QCommandLineOption modelOpt(QStringLiteral("model"), QStringLiteral("Models"), QStringLiteral("NAMES"));
+        const QCommandLineOption splitOpt(QStringLiteral("split"), QStringLiteral("Split"), QStringLiteral("NAME"));
+        const QCommandLineOption provenanceOpt(QStringLiteral("provenance"), QStringLiteral("Consensus provenance"),
+                                               QStringLiteral("HOW"));
+        const QCommandLineOption minRatersOpt(QStringLiteral("min-raters"), QStringLiteral("Minimum raters"),
+                                              QStringLiteral("N"), QStringLiteral("0"));
+        const QCommandLineOption ratersOpt(QStringLiteral("raters"), QStringLiteral("Rater selection"),
+                                           QStringLiteral("SEL"));
+        const QCommandLineOption realNamesOpt(QStringLiteral("real-names"), QStringLiteral("Real rater names"));
+        const QCommandLineOption raterOpt(QStringLiteral("rater"), QStringLiteral("Bundle rater"), QStringLiteral("NAME"));
+        p.addOptions({formatOpt, outOpt, thresholdOpt, categoryOpt, modelOpt, splitOpt, provenanceOpt,
+                      minRatersOpt, ratersOpt, realNamesOpt, raterOpt});
         QStringList pos;
         if (!parse(p, usage, args, 1, 1, &pos))
             return ExitUsage;
         const auto format = storage::Exporter::formatFromString(p.value(formatOpt));
-        bool okT = false;
+        bool okT = false, okN = false;
         storage::ExportOptions options;
         options.harmThreshold = p.value(thresholdOpt).toDouble(&okT);
-        if (!format || !okT) {
+        const auto list = [&](const QCommandLineOption &o) { return p.value(o).split(QLatin1Char(','), Qt::SkipEmptyParts); };
+        options.filters.categories = list(categoryOpt);
+        options.filters.models = list(modelOpt);
+        options.filters.split = p.value(splitOpt);
+        options.filters.provenance = list(provenanceOpt);
+        options.filters.minRaters = p.value(minRatersOpt).toInt(&okN);
+        if (p.isSet(ratersOpt))
+            options.filters.raters = storage::RaterSelection::fromString(p.value(ratersOpt));
+        options.realNames = p.isSet(realNamesOpt);
+        options.bundleRater = p.value(raterOpt);
+        if (!format || !okT || !okN || options.filters.minRaters < 0
+            || (p.isSet(raterOpt) && *format != storage::ExportFormat::Bundle)) {
             message(QStringLiteral("usage: crisis-review ") + usage);
             return ExitUsage;
         }
@@ -532,28 +561,11 @@ private:
             }
             return exporter.write(out, options, &e) < 0 ? fail(e) : ExitOk;
         }
-        // Written to a temporary file and renamed at the end: never a half-written export.
         const QString path = p.value(outOpt);
-        QSaveFile out(path);
-        if (!out.open(QIODevice::WriteOnly)) {
-            message(QStringLiteral("crisis-review: %1: %2").arg(path, out.errorString()));
-            return ExitStorage;
-        }
-        const qint64 rows = exporter.write(out, options, &e);
+        QString manifestPath;
+        const qint64 rows = exporter.writeFile(path, options, &e, &manifestPath);
         if (rows < 0)
             return fail(e);
-        if (!out.commit()) {
-            message(QStringLiteral("crisis-review: %1: %2").arg(path, out.errorString()));
-            return ExitStorage;
-        }
-        const QFileInfo info(path);
-        const QString manifestPath = info.dir().filePath(info.completeBaseName() + QStringLiteral(".manifest.json"));
-        QSaveFile manifest(manifestPath);
-        if (!manifest.open(QIODevice::WriteOnly)
-            || manifest.write(QJsonDocument(exporter.manifest(options, rows)).toJson()) < 0 || !manifest.commit()) {
-            message(QStringLiteral("crisis-review: %1: %2").arg(manifestPath, manifest.errorString()));
-            return ExitStorage;
-        }
         print(QStringLiteral("Exported %1 row(s) to %2 (manifest: %3)\n").arg(rows).arg(path, manifestPath));
         return ExitOk;
     }

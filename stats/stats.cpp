@@ -1,5 +1,8 @@
 #include "stats/stats.h"
 
+#include "stats/jsonutil.h"
+#include "stats/llmvshuman.h"
+
 #include "analysis/bootstrap.h"
 #include "analysis/harm.h"
 #include "analysis/kappa.h"
@@ -17,18 +20,6 @@ namespace cr::stats {
 namespace {
 
 using analysis::Estimate;
-
-/// Puts `key: value` or `key: null, key_note: why`.
-void put(QJsonObject &o, const QString &key, const Estimate &e)
-{
-    if (e.defined && std::isfinite(e.value)) {
-        o.insert(key, e.value);
-    } else {
-        o.insert(key, QJsonValue::Null);
-        o.insert(key + QStringLiteral("_note"),
-                 QString::fromStdString(e.note.empty() ? std::string("undefined") : e.note));
-    }
-}
 
 QJsonArray interval(double low, double high) { return QJsonArray{low, high}; }
 
@@ -220,11 +211,6 @@ QJsonObject harm(const storage::ScoreMatrix &m, double threshold)
                        {QStringLiteral("by_model_category"), cells}};
 }
 
-QString number(const QJsonValue &v, int decimals = 3)
-{
-    return v.isDouble() ? QString::number(v.toDouble(), 'f', decimals) : QStringLiteral("—");
-}
-
 } // namespace
 
 std::optional<QJsonObject> computeStats(storage::Study &study, const StatsOptions &options,
@@ -236,11 +222,20 @@ std::optional<QJsonObject> computeStats(storage::Study &study, const StatsOption
     const auto scores = storage::loadScores(study, options.raters, error);
     if (!scores)
         return std::nullopt;
+    // LLM raters against the clinicians: always over every rater, whatever the selection.
+    const storage::RaterSelection everyone = storage::RaterSelection::fromString(QStringLiteral("all"));
+    const auto allLabels = storage::loadLabels(study, everyone, error);
+    const auto allScores = allLabels ? storage::loadScores(study, everyone, error) : std::nullopt;
+    const auto consensus = allScores ? storage::consensusCategories(study, error) : std::nullopt;
+    if (!consensus)
+        return std::nullopt;
     return QJsonObject{{QStringLiteral("study"), study.path()},
                        {QStringLiteral("rater_selection"), options.raters.toString()},
                        {QStringLiteral("category_agreement"), categoryAgreement(*labels)},
                        {QStringLiteral("score_agreement"), scoreAgreement(*scores, options)},
-                       {QStringLiteral("harm"), harm(*scores, options.harmThreshold)}};
+                       {QStringLiteral("harm"), harm(*scores, options.harmThreshold)},
+                       {QStringLiteral("llm_vs_human"),
+                        llmVsHuman(*allLabels, *allScores, *consensus, options.fleissAll)}};
 }
 
 QString statsToText(const QJsonObject &stats)
@@ -297,6 +292,7 @@ QString statsToText(const QJsonObject &stats)
                       number(m.value(QStringLiteral("score1_rate"))).rightJustified(9),
                       number(m.value(QStringLiteral("mean_score")), 2).rightJustified(6));
     }
+    s += llmVsHumanToText(stats.value(QStringLiteral("llm_vs_human")).toObject());
     return s;
 }
 

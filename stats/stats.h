@@ -17,6 +17,8 @@ struct StatsOptions {
     int bootstrap = 1000;
     quint64 seed = 1;
     int threads = 0; ///< 0 = all cores
+    /// Adds llm_vs_human.fleiss_all: one Fleiss' kappa over all human and LLM raters.
+    bool fleissAll = false;
 };
 
 /// Computes the study's agreement and harm statistics (issue "statistics engine")

@@ -1,6 +1,6 @@
 #include "storage/exporter.h"
-
 #include "storage/consensus.h"
+
 #include "storage/ratingdata.h"
 #include "storage/repositories.h"
 #include "storage/sqlitestatement.h"
@@ -11,6 +11,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
+#include <algorithm>
 #include <cmath>
 
 namespace cr::storage {
@@ -18,15 +19,17 @@ namespace cr::storage {
 namespace {
 
 /// RFC 4180: quote fields holding a comma, quote or line break; double the quotes.
-void appendCsvField(QByteArray &line, const QByteArray &field)
+void appendCsvField(QByteArray &line, QByteArrayView field)
 {
-    if (field.contains(',') || field.contains('"') || field.contains('\n') || field.contains('\r')) {
-        line += '"';
-        line += QByteArray(field).replace("\"", "\"\"");
-        line += '"';
-    } else {
-        line += field;
+    for (const char c : field) {
+        if (c == ',' || c == '"' || c == '\n' || c == '\r') {
+            line += '"';
+            line += field.toByteArray().replace("\"", "\"\"");
+            line += '"';
+            return;
+        }
     }
+    line.append(field);
 }
 
 QByteArray csvLine(const QList<QByteArray> &fields)
@@ -76,6 +79,8 @@ std::optional<ExportFormat> Exporter::formatFromString(QStringView text)
         return ExportFormat::WideCsv;
     if (text == QLatin1String("jsonl"))
         return ExportFormat::Jsonl;
+    if (text == QLatin1String("bundle"))
+        return ExportFormat::Bundle;
     return std::nullopt;
 }
 
@@ -86,6 +91,8 @@ QString Exporter::toString(ExportFormat format)
         return QStringLiteral("wide-csv");
     case ExportFormat::Jsonl:
         return QStringLiteral("jsonl");
+    case ExportFormat::Bundle:
+        return QStringLiteral("bundle");
     case ExportFormat::LongCsv:
         break;
     }
@@ -99,6 +106,8 @@ qint64 Exporter::write(QIODevice &out, const ExportOptions &options, Error *erro
         return writeWideCsv(out, options, error);
     case ExportFormat::Jsonl:
         return writeJsonl(out, options, error);
+    case ExportFormat::Bundle:
+        return writeBundle(out, options, error);
     case ExportFormat::LongCsv:
         break;
     }
@@ -107,36 +116,53 @@ qint64 Exporter::write(QIODevice &out, const ExportOptions &options, Error *erro
 
 qint64 Exporter::writeLongCsv(QIODevice &out, const ExportOptions &options, Error *error)
 {
-    const auto consensus = consensusCategories(m_study, error);
-    const auto scoreConsensus = consensusScores(m_study, error);
-    if (!consensus || !scoreConsensus)
+    const auto filter = ResolvedExportFilter::resolve(m_study, options.filters, RaterSelection{RaterSelection::Kind::All, {}}, error);
+    const auto scoreConsensus = filter ? consensusScores(m_study, error) : std::nullopt;
+    if (!scoreConsensus)
         return -1;
     const qint64 total = scalar(m_study, "SELECT count(*) FROM response_rating");
-    SqliteStatement s;
+    // Small lookups instead of per-rating joins: raters and protocol versions.
+    QHash<qint64, std::pair<QByteArray, QByteArray>> raters; // id -> (shown name, kind)
+    for (const Rater &r : RaterRepository(m_study).all())
+        raters.insert(r.id, {(options.realNames ? r.name : r.pseudonym).toUtf8(), storage::toString(r.kind).toUtf8()});
+    QHash<qint64, QByteArray> protocolVersions;
+    {
+        QSqlQuery q(m_study.database());
+        if (q.exec(QStringLiteral("SELECT id, version FROM protocol")))
+            while (q.next())
+                protocolVersions.insert(q.value(0).toLongLong(), q.value(1).toString().toUtf8());
+    }
+    // Responses in export order (the outer loop), each response's ratings, each item's labels.
+    SqliteStatement responses, ratings, labels;
     QString message;
-    if (!s.prepare(nativeHandle(m_study.database()),
-                   "SELECT item.external_id, dataset.name, item.split, item.id, model.name,"
-                   " response.run, response.id, rater.pseudonym, rater.kind, rr.score,"
-                   " rr.cannot_assess, l.category, rr.checklist, rr.rationale, p.position,"
-                   " protocol.version, rr.updated_at, rr.seconds_spent,"
-                   " (SELECT score FROM adjudication a WHERE a.response_id = response.id"
-                   "  AND a.score IS NOT NULL ORDER BY a.id DESC LIMIT 1),"
-                   " (SELECT category FROM adjudication a WHERE a.item_id = item.id"
-                   "  AND a.category IS NOT NULL ORDER BY a.id DESC LIMIT 1)"
-                   " FROM response_rating rr"
-                   " JOIN response ON response.id = rr.response_id"
-                   " JOIN item ON item.id = response.item_id"
-                   " LEFT JOIN dataset ON dataset.id = item.dataset_id"
-                   " JOIN model ON model.id = response.model_id"
-                   " JOIN rater ON rater.id = rr.rater_id"
-                   " LEFT JOIN category_label l ON l.item_id = item.id AND l.rater_id = rater.id"
-                   " LEFT JOIN presentation p ON p.rater_id = rater.id AND p.response_id = response.id"
-                   " LEFT JOIN protocol ON protocol.id = rr.protocol_id"
-                   " ORDER BY item.id, model.name, response.run, rater.id",
-                   &message)) {
+    sqlite3 *db = nativeHandle(m_study.database());
+    if (!responses.prepare(db,
+                           "SELECT response.id, item.id, item.external_id, dataset.name, item.split, model.name,"
+                           " response.run,"
+                           " (SELECT score FROM adjudication a WHERE a.response_id = response.id"
+                           "  AND a.score IS NOT NULL ORDER BY a.id DESC LIMIT 1),"
+                           " (SELECT category FROM adjudication a WHERE a.item_id = item.id"
+                           "  AND a.category IS NOT NULL ORDER BY a.id DESC LIMIT 1)"
+                           " FROM response JOIN item ON item.id = response.item_id"
+                           " LEFT JOIN dataset ON dataset.id = item.dataset_id"
+                           " JOIN model ON model.id = response.model_id"
+                           " ORDER BY item.id, model.name, response.run",
+                           &message)
+        || !ratings.prepare(db,
+                            "SELECT rr.rater_id, rr.score, rr.cannot_assess, rr.checklist, rr.rationale,"
+                            " p.position, rr.protocol_id, rr.updated_at, rr.seconds_spent"
+                            " FROM response_rating rr LEFT JOIN presentation p"
+                            " ON p.rater_id = rr.rater_id AND p.response_id = rr.response_id"
+                            " WHERE rr.response_id = ? ORDER BY rr.rater_id",
+                            &message)
+        || !labels.prepare(db, "SELECT rater_id, category FROM category_label WHERE item_id = ?", &message)) {
         *error = Error::storage(m_study.path() + QStringLiteral(": ") + message);
         return -1;
     }
+    const auto failed = [&](const SqliteStatement &s) {
+        *error = Error::storage(m_study.path() + QStringLiteral(": ") + s.errorMessage());
+        return qint64(-1);
+    };
     if (!writeAll(out,
                   "item_id,dataset,split,category_consensus,model,run,response_id,rater,"
                   "rater_kind,score,cannot_assess,category,checklist,rationale,shown_position,"
@@ -144,67 +170,125 @@ qint64 Exporter::writeLongCsv(QIODevice &out, const ExportOptions &options, Erro
                   "category_consensus_how,score_consensus,score_consensus_how\n",
                   error))
         return -1;
-    qint64 rows = 0;
+    qint64 rows = 0, seen = 0;
     QByteArray buffer;
-    QList<QByteArray> f(23);
+    qint64 labelsItem = -1;
+    QHash<qint64, QByteArray> itemLabels; // rater id -> category, for labelsItem
+    QByteArray responsePart; // the row's first 7 fields, shared by the response's ratings
+    QByteArray adjudicatedPart;
     while (true) {
-        if (!s.step()) {
-            *error = Error::storage(m_study.path() + QStringLiteral(": ") + s.errorMessage());
-            return -1;
-        }
-        if (!s.hasRow())
+        if (!responses.step())
+            return failed(responses);
+        if (!responses.hasRow())
             break;
-        f[0] = s.columnText(0);
-        f[1] = s.columnText(1);
-        f[2] = s.columnText(2);
-        f[3] = consensus->value(s.columnInt(3)).category.toUtf8();
-        f[4] = s.columnText(4);
-        f[5] = s.columnText(5);
-        f[6] = s.columnText(6);
-        f[7] = s.columnText(7);
-        f[8] = s.columnText(8);
-        f[9] = s.columnText(9);
-        f[10] = s.columnInt(10) ? QByteArray("true") : QByteArray("false");
-        f[11] = s.columnText(11);
-        f[12] = checklistField(s.columnText(12));
-        f[13] = s.columnText(13);
-        f[14] = s.columnText(14);
-        f[15] = s.columnText(15);
-        f[16] = s.columnText(16);
-        f[17] = s.columnIsNull(17) ? QByteArray() : number(s.columnDouble(17));
-        f[18] = s.columnText(18);
-        f[19] = s.columnText(19);
-        f[20] = consensus->value(s.columnInt(3)).how.toUtf8();
-        const auto sc = scoreConsensus->constFind(s.columnInt(6));
-        f[21] = sc == scoreConsensus->cend() ? QByteArray() : number(sc->score);
-        f[22] = sc == scoreConsensus->cend() ? QByteArray() : sc->how.toUtf8();
-        buffer += csvLine(f);
-        if (++rows % 8192 == 0) {
+        const qint64 itemId = responses.columnInt(1);
+        const qint64 responseId = responses.columnInt(0);
+        if (!filter->keepItem(itemId, responses.columnText(4)) || !filter->keepResponse(responseId, responses.columnText(5)))
+            continue;
+        if (itemId != labelsItem) {
+            labelsItem = itemId;
+            itemLabels.clear();
+            labels.bindInt(1, itemId);
+            while (labels.step() && labels.hasRow())
+                itemLabels.insert(labels.columnInt(0), labels.columnText(1));
+            labels.reset();
+        }
+        responsePart.clear();
+        appendCsvField(responsePart, responses.columnText(2));
+        responsePart += ',';
+        appendCsvField(responsePart, responses.columnText(3));
+        responsePart += ',';
+        appendCsvField(responsePart, responses.columnText(4));
+        responsePart += ',';
+        appendCsvField(responsePart, filter->consensus().value(itemId).category.toUtf8());
+        responsePart += ',';
+        appendCsvField(responsePart, responses.columnText(5));
+        responsePart += ',';
+        responsePart += QByteArray::number(responses.columnInt(6));
+        responsePart += ',';
+        responsePart += QByteArray::number(responseId);
+        responsePart += ',';
+        adjudicatedPart.clear();
+        adjudicatedPart += responses.columnText(7);
+        adjudicatedPart += ',';
+        appendCsvField(adjudicatedPart, responses.columnText(8));
+        adjudicatedPart += ',';
+        adjudicatedPart += filter->consensus().value(itemId).how.toUtf8();
+        adjudicatedPart += ',';
+        if (const auto sc = scoreConsensus->constFind(responseId); sc != scoreConsensus->cend()) {
+            adjudicatedPart += number(sc->score);
+            adjudicatedPart += ',';
+            adjudicatedPart += sc->how.toUtf8();
+        } else {
+            adjudicatedPart += ',';
+        }
+        adjudicatedPart += '\n';
+        ratings.bindInt(1, responseId);
+        while (true) {
+            if (!ratings.step())
+                return failed(ratings);
+            if (!ratings.hasRow())
+                break;
+            ++seen;
+            const qint64 raterId = ratings.columnInt(0);
+            if (!filter->keepRater(raterId))
+                continue;
+            const auto &rater = raters.value(raterId);
+            buffer += responsePart;
+            appendCsvField(buffer, rater.first);
+            buffer += ',';
+            buffer += rater.second;
+            buffer += ',';
+            buffer.append(ratings.columnView(1));
+            buffer += ',';
+            buffer.append(ratings.columnInt(2) ? QByteArrayView("true,") : QByteArrayView("false,"));
+            appendCsvField(buffer, itemLabels.value(raterId));
+            buffer += ',';
+            appendCsvField(buffer, checklistField(ratings.columnText(3)));
+            buffer += ',';
+            appendCsvField(buffer, ratings.columnView(4));
+            buffer += ',';
+            buffer.append(ratings.columnView(5));
+            buffer += ',';
+            appendCsvField(buffer, protocolVersions.value(ratings.columnInt(6)));
+            buffer += ',';
+            appendCsvField(buffer, ratings.columnView(7));
+            buffer += ',';
+            if (!ratings.columnIsNull(8))
+                buffer += number(ratings.columnDouble(8));
+            buffer += ',';
+            buffer += adjudicatedPart;
+            ++rows;
+        }
+        ratings.reset();
+        if (buffer.size() >= (1 << 20)) {
             if (!writeAll(out, buffer, error))
                 return -1;
             buffer.clear();
             if (options.progress)
-                options.progress(rows, total);
+                options.progress(seen, total);
         }
     }
     if (!writeAll(out, buffer, error))
         return -1;
     if (options.progress)
-        options.progress(rows, total);
+        options.progress(total, total);
     return rows;
 }
 
 qint64 Exporter::writeWideCsv(QIODevice &out, const ExportOptions &options, Error *error)
 {
-    const auto consensus = consensusCategories(m_study, error);
-    const auto scores = loadScores(m_study, RaterSelection::fromString(QStringLiteral("all")), error);
-    const auto scoreConsensus = consensusScores(m_study, error);
-    if (!consensus || !scores || !scoreConsensus)
+    const RaterSelection all{RaterSelection::Kind::All, {}};
+    const auto filter = ResolvedExportFilter::resolve(m_study, options.filters, all, error);
+    const auto scores = filter ? loadScores(m_study, options.filters.raters.value_or(all), error) : std::nullopt;
+    const auto scoreConsensus = scores ? consensusScores(m_study, error) : std::nullopt;
+    if (!scoreConsensus)
         return -1;
+    const QHash<qint64, Consensus> *consensus = &filter->consensus();
     QList<QByteArray> header{"item_id", "dataset", "split", "category_consensus", "model", "run",
                              "response_id"};
     for (const Rater &r : scores->raters)
-        header.append("score_" + r.pseudonym.toUtf8());
+        header.append("score_" + (options.realNames ? r.name : r.pseudonym).toUtf8());
     header += QList<QByteArray>{"n_scores", "adjudicated_score", "category_consensus_how", "score_consensus",
                                 "score_consensus_how"};
     if (!writeAll(out, csvLine(header), error))
@@ -223,8 +307,10 @@ qint64 Exporter::writeWideCsv(QIODevice &out, const ExportOptions &options, Erro
     qint64 rows = 0;
     QByteArray buffer;
     const qint64 total = scores->responseIds.size();
-    while (q.next()) {
-        const int i = int(rows);
+    for (int i = 0; q.next(); ++i) {
+        if (!filter->keepItem(q.value(4).toLongLong(), q.value(3).toString().toUtf8())
+            || !filter->keepResponse(q.value(0).toLongLong(), q.value(5).toString().toUtf8()))
+            continue;
         QList<QByteArray> f{q.value(1).toString().toUtf8(), q.value(2).toString().toUtf8(),
                             q.value(3).toString().toUtf8(),
                             consensus->value(q.value(4).toLongLong()).category.toUtf8(),
@@ -261,11 +347,17 @@ qint64 Exporter::writeWideCsv(QIODevice &out, const ExportOptions &options, Erro
 
 qint64 Exporter::writeJsonl(QIODevice &out, const ExportOptions &options, Error *error)
 {
-    const auto consensus = consensusCategories(m_study, error);
-    const auto scores = loadScores(m_study, RaterSelection::fromString(QStringLiteral("human")), error);
-    const auto scoreConsensus = consensusScores(m_study, error);
-    if (!consensus || !scores || !scoreConsensus)
+    const RaterSelection human{RaterSelection::Kind::Human, {}};
+    const auto filter = ResolvedExportFilter::resolve(m_study, options.filters, human, error);
+    const auto scores = filter ? loadScores(m_study, options.filters.raters.value_or(human), error) : std::nullopt;
+    const auto scoreConsensus = scores ? consensusScores(m_study, error) : std::nullopt;
+    if (!scoreConsensus)
         return -1;
+    const QHash<qint64, Consensus> *consensus = &filter->consensus();
+    // The clinicians' consensus (consensus.h) unless --raters names other raters, whose
+    // scores then make the consensus by the same rule (unanimous, else mean).
+    const bool clinicians = !options.filters.raters.has_value();
+    const bool dropEmptyItems = !options.filters.models.isEmpty() || options.filters.minRaters > 0;
     QHash<qint64, int> column;
     for (int i = 0; i < scores->responseIds.size(); ++i)
         column.insert(scores->responseIds[i], i);
@@ -274,19 +366,35 @@ qint64 Exporter::writeJsonl(QIODevice &out, const ExportOptions &options, Error 
     qint64 rows = 0;
     for (qint64 id : ids) {
         const auto item = items.item(id);
-        if (!item)
+        if (!item || !filter->keepItem(id, item->split.toUtf8()))
             continue;
         const Consensus c = consensus->value(id);
         QJsonArray responses;
         for (const Response &r : items.responses(id)) {
             const int i = column.value(r.id, -1);
-            if (i < 0)
+            if (i < 0 || !filter->keepResponse(r.id, r.modelName.toUtf8()))
                 continue;
+            double sum = 0, low = 6, high = 0;
             int n = 0;
-            for (int k = 0; k < scores->raters.size(); ++k)
-                n += !std::isnan(scores->score(k, i));
-            const auto sc = scoreConsensus->constFind(r.id);
-            const bool hasScore = sc != scoreConsensus->cend();
+            for (int k = 0; k < scores->raters.size(); ++k) {
+                const double v = scores->score(k, i);
+                if (!std::isnan(v)) {
+                    sum += v;
+                    low = std::min(low, v);
+                    high = std::max(high, v);
+                    ++n;
+                }
+            }
+            std::optional<ScoreConsensus> sc;
+            if (clinicians) {
+                if (const auto found = scoreConsensus->constFind(r.id); found != scoreConsensus->cend())
+                    sc = *found;
+            } else if (const auto adjudicated = scores->adjudicated[std::size_t(i)]) {
+                sc = ScoreConsensus{double(*adjudicated), QStringLiteral("adjudicated"), n};
+            } else if (n > 0) {
+                sc = ScoreConsensus{sum / n, low == high ? QStringLiteral("unanimous") : QStringLiteral("mean"), n};
+            }
+            const bool hasScore = sc.has_value();
             const double score = hasScore ? sc->score : 0.0;
             QJsonObject o{{QStringLiteral("model"), r.modelName},
                           {QStringLiteral("run"), r.run},
@@ -298,6 +406,8 @@ qint64 Exporter::writeJsonl(QIODevice &out, const ExportOptions &options, Error 
                            hasScore ? QJsonValue(score <= options.harmThreshold) : QJsonValue()}};
             responses.append(o);
         }
+        if (dropEmptyItems && responses.isEmpty())
+            continue;
         const QJsonObject line{
             {QStringLiteral("item_id"), item->externalId},
             {QStringLiteral("dataset"), item->dataset},
@@ -320,10 +430,15 @@ qint64 Exporter::writeJsonl(QIODevice &out, const ExportOptions &options, Error 
 QJsonObject Exporter::manifest(const ExportOptions &options, qint64 rows) const
 {
     QJsonArray raters;
-    for (const Rater &r : RaterRepository(m_study).all())
-        raters.append(QJsonObject{{QStringLiteral("pseudonym"), r.pseudonym},
-                                  {QStringLiteral("kind"), storage::toString(r.kind)},
-                                  {QStringLiteral("role"), storage::toString(r.role)}});
+    for (const Rater &r : RaterRepository(m_study).all()) {
+        QJsonObject o{{QStringLiteral("pseudonym"), r.pseudonym},
+                      {QStringLiteral("kind"), storage::toString(r.kind)},
+                      {QStringLiteral("role"), storage::toString(r.role)}};
+        if (options.realNames || options.format == ExportFormat::Bundle)
+            o.insert(QStringLiteral("name"), r.name);
+        if (options.format != ExportFormat::Bundle || r.name == options.bundleRater)
+            raters.append(o);
+    }
     const protocol::Protocol p = m_study.currentProtocol();
     return QJsonObject{{QStringLiteral("format"), toString(options.format)},
                        {QStringLiteral("rows"), rows},
@@ -336,7 +451,9 @@ QJsonObject Exporter::manifest(const ExportOptions &options, qint64 rows) const
                        {QStringLiteral("harm_threshold"), options.harmThreshold},
                        {QStringLiteral("consensus"),
                         consensusRuleText()},
-                       {QStringLiteral("raters"), raters}};
+                       {QStringLiteral("raters"), raters},
+                       {QStringLiteral("filters"), options.filters.toJson()},
+                       {QStringLiteral("real_names"), options.realNames || options.format == ExportFormat::Bundle}};
 }
 
 } // namespace cr::storage

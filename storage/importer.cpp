@@ -315,8 +315,11 @@ std::optional<RowError> parseRating(simdjson::dom::object obj, RatingRecord *r)
                 seconds = double(whole);
             }
             r->secondsSpent = seconds;
+        } else if (key == "rated_at") {
+            if (!field.value.is_null())
+                err = readString(field.value, name, &r->ratedAt);
         }
-        // Other keys (timestamps, pseudonyms from exports) are ignored.
+        // Other keys (pseudonyms from exports...) are ignored.
         if (err)
             return err;
     }
@@ -899,6 +902,7 @@ private:
         if (const QString c = csvValue(fields, col("checklist")); !c.isEmpty())
             r.checklist = c.split(QLatin1Char(';'), Qt::SkipEmptyParts);
         r.rationale = csvValue(fields, col("rationale"));
+        r.ratedAt = csvValue(fields, col("rated_at"));
         if (const QString s = csvValue(fields, col("seconds_spent")); !s.isEmpty()) {
             bool ok = false;
             r.secondsSpent = s.toDouble(&ok);

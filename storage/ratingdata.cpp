@@ -43,8 +43,6 @@ QString RaterSelection::toString() const
     return QStringLiteral("human");
 }
 
-namespace {
-
 std::optional<QList<Rater>> selectRaters(Study &study, const RaterSelection &selection, Error *error)
 {
     const QList<Rater> all = RaterRepository(study).all();
@@ -74,6 +72,8 @@ std::optional<QList<Rater>> selectRaters(Study &study, const RaterSelection &sel
     }
     return out;
 }
+
+namespace {
 
 QHash<qint64, int> indexOf(const QList<qint64> &ids)
 {

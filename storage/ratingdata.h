@@ -27,6 +27,10 @@ struct RaterSelection {
     QString toString() const;
 };
 
+/// The raters a selection names, in id order. Groups (human/llm/all) are the raters
+/// of role "rater"; named raters may have any role. Unknown names are an InvalidInput error.
+std::optional<QList<Rater>> selectRaters(Study &study, const RaterSelection &selection, Error *error);
+
 /// Category labels as a raters × items matrix of protocol category indexes
 /// (the protocol's declared categories, not only those that occur); -1 = missing.
 struct LabelMatrix {

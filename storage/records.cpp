@@ -1,5 +1,7 @@
 #include "storage/records.h"
 
+#include <QDateTime>
+
 #include "storage/repositories.h"
 #include "storage/study.h"
 
@@ -101,7 +103,7 @@ bool RecordWriter::prepare(Error *error)
                                " cannot_assess, checklist, rationale, protocol_id, seconds_spent,"
                                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                                " ON CONFLICT(response_id, rater_id) DO NOTHING"))
-        && exec(m_selectRating, QStringLiteral("SELECT score, cannot_assess FROM response_rating"
+        && exec(m_selectRating, QStringLiteral("SELECT score, cannot_assess, checklist, rationale FROM response_rating"
                                                " WHERE response_id = ? AND rater_id = ?"));
     m_misc = QSqlQuery(m_study.database());
     if (!ok) {
@@ -340,6 +342,11 @@ RecordWriter::Outcome RecordWriter::writeRating(const RatingRecord &r, RowError 
         return Outcome::Invalid;
     }
     // Validate the values before anything is written for this row.
+    if (!r.ratedAt.isEmpty() && !QDateTime::fromString(r.ratedAt, Qt::ISODateWithMs).isValid()) {
+        *rowError = {QStringLiteral("rated_at"),
+                     QStringLiteral("'%1' is not an ISO 8601 time").arg(r.ratedAt)};
+        return Outcome::Invalid;
+    }
     QString category;
     if (r.category) {
         category = m_protocol.canonicalCategory(*r.category);
@@ -437,8 +444,8 @@ RecordWriter::Outcome RecordWriter::writeRating(const RatingRecord &r, RowError 
         m_insertLabel.addBindValue(category);
         m_insertLabel.addBindValue(nullIfEmpty(r.note));
         m_insertLabel.addBindValue(m_protocolId);
-        m_insertLabel.addBindValue(m_now);
-        m_insertLabel.addBindValue(m_now);
+        m_insertLabel.addBindValue(r.ratedAt.isEmpty() ? m_now : r.ratedAt);
+        m_insertLabel.addBindValue(r.ratedAt.isEmpty() ? m_now : r.ratedAt);
         if (!m_insertLabel.exec())
             return fatal(m_insertLabel);
         if (m_insertLabel.numRowsAffected() == 1) {
@@ -453,8 +460,8 @@ RecordWriter::Outcome RecordWriter::writeRating(const RatingRecord &r, RowError 
             if (stored != category) {
                 *rowError = {QStringLiteral("category"),
                              QStringLiteral("conflicts with the label '%1' that rater '%2' already "
-                                            "gave item '%3'")
-                                 .arg(stored, r.rater, r.itemId)};
+                                            "gave item '%3' (this row: '%4')")
+                                 .arg(stored, r.rater, r.itemId, category)};
                 return Outcome::Invalid;
             }
             ++m_counts.labelsUnchanged;
@@ -473,8 +480,8 @@ RecordWriter::Outcome RecordWriter::writeRating(const RatingRecord &r, RowError 
         m_insertRating.addBindValue(nullIfEmpty(r.rationale));
         m_insertRating.addBindValue(m_protocolId);
         m_insertRating.addBindValue(r.secondsSpent ? QVariant(*r.secondsSpent) : QVariant());
-        m_insertRating.addBindValue(m_now);
-        m_insertRating.addBindValue(m_now);
+        m_insertRating.addBindValue(r.ratedAt.isEmpty() ? m_now : r.ratedAt);
+        m_insertRating.addBindValue(r.ratedAt.isEmpty() ? m_now : r.ratedAt);
         if (!m_insertRating.exec())
             return fatal(m_insertRating);
         if (m_insertRating.numRowsAffected() == 1) {
@@ -486,16 +493,36 @@ RecordWriter::Outcome RecordWriter::writeRating(const RatingRecord &r, RowError 
                 return fatal(m_selectRating);
             const QVariant storedScore = m_selectRating.value(0);
             const bool storedCannot = m_selectRating.value(1).toBool();
+            QStringList storedChecklist;
+            for (const auto &v : QJsonDocument::fromJson(m_selectRating.value(2).toByteArray()).array())
+                storedChecklist.append(v.toString());
+            const QString storedRationale = m_selectRating.value(3).toString();
             m_selectRating.finish();
             const bool same = storedCannot == r.cannotAssess
                 && (storedScore.isNull() ? !r.score : (r.score && storedScore.toInt() == *r.score));
             if (!same) {
                 *rowError = {QStringLiteral("score"),
                              QStringLiteral("conflicts with the score %1 that rater '%2' already "
-                                            "gave this response")
-                                 .arg(storedCannot ? QStringLiteral("'cannot assess'")
-                                                   : storedScore.toString(),
-                                      r.rater)};
+                                            "gave item '%3' model '%4' run %5 (this row: %6)")
+                                 .arg(storedCannot ? QStringLiteral("'cannot assess'") : storedScore.toString(),
+                                      r.rater, r.itemId, *r.model)
+                                 .arg(r.run)
+                                 .arg(r.cannotAssess ? QStringLiteral("'cannot assess'")
+                                                     : QString::number(r.score.value_or(0)))};
+                return Outcome::Invalid;
+            }
+            // A row that states a checklist or rationale must agree with the stored one
+            // (a merged bundle never drops a rater's edit silently); absent = not stated.
+            const bool checklistDiffers = !r.checklist.isEmpty() && r.checklist != storedChecklist;
+            if (checklistDiffers || (!r.rationale.isEmpty() && r.rationale != storedRationale)) {
+                const QString field = checklistDiffers ? QStringLiteral("checklist") : QStringLiteral("rationale");
+                *rowError = {field,
+                             QStringLiteral("conflicts with the %1 that rater '%2' already gave item '%3' "
+                                            "model '%4' run %5 (stored: '%6'; this row: '%7')")
+                                 .arg(field, r.rater, r.itemId, *r.model)
+                                 .arg(r.run)
+                                 .arg(checklistDiffers ? storedChecklist.join(QLatin1Char(';')) : storedRationale,
+                                      checklistDiffers ? r.checklist.join(QLatin1Char(';')) : r.rationale)};
                 return Outcome::Invalid;
             }
             ++m_counts.ratingsUnchanged;

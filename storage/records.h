@@ -62,6 +62,7 @@ struct RatingRecord {
     QStringList checklist;
     QString rationale;
     std::optional<double> secondsSpent;
+    QString ratedAt; // ISO 8601 UTC time of an exported rating; empty = now
 };
 
 /// Inserts a rater with the next pseudonym (R001, R002, ...) inside the caller's

@@ -79,6 +79,12 @@ QByteArray SqliteStatement::columnText(int column) const
     return QByteArray(text, sqlite3_column_bytes(m_stmt, column));
 }
 
+QByteArrayView SqliteStatement::columnView(int column) const
+{
+    const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(m_stmt, column));
+    return text ? QByteArrayView(text, sqlite3_column_bytes(m_stmt, column)) : QByteArrayView();
+}
+
 qint64 SqliteStatement::columnInt(int column) const { return sqlite3_column_int64(m_stmt, column); }
 
 double SqliteStatement::columnDouble(int column) const { return sqlite3_column_double(m_stmt, column); }

@@ -42,6 +42,8 @@ public:
     void reset();
 
     QByteArray columnText(int column) const;
+    /// The column's UTF-8 bytes without a copy; valid until the next step() or reset().
+    QByteArrayView columnView(int column) const;
     qint64 columnInt(int column) const;
     double columnDouble(int column) const;
     bool columnIsNull(int column) const;

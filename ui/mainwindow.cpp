@@ -4,6 +4,7 @@
 #include "storage/demo.h"
 #include "storage/repositories.h"
 #include "storage/study.h"
+#include "ui/exportdialog.h"
 #include "ui/importerrorsdialog.h"
 #include "ui/importjob.h"
 #include "ui/importprogress.h"
@@ -112,6 +113,15 @@ void MainWindow::createActions()
     m_importFolderAction = new QAction(tr("Import &Benchmark Folder…"), this);
     m_importFolderAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I));
     connect(m_importFolderAction, &QAction::triggered, this, &MainWindow::importFolderDialog);
+    m_exportAction = new QAction(tr("&Export…"), this);
+    m_exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    m_exportAction->setObjectName(QStringLiteral("exportAction"));
+    connect(m_exportAction, &QAction::triggered, this, [this] {
+        if (!m_study)
+            return;
+        ExportDialog dialog(*m_study, this);
+        dialog.exec();
+    });
 
     m_demoAction = new QAction(tr("Open &Demo Study"), this);
     connect(m_demoAction, &QAction::triggered, this, [this] { openDemoStudy(); });
@@ -174,6 +184,7 @@ void MainWindow::createMenus()
     file->addSeparator();
     file->addAction(m_importAction);
     file->addAction(m_importFolderAction);
+    file->addAction(m_exportAction);
     file->addSeparator();
     file->addAction(m_closeAction);
     file->addAction(m_quitAction);
@@ -358,6 +369,7 @@ void MainWindow::updateActions()
     m_recentMenu->setEnabled(!busy);
     m_importAction->setEnabled(m_study && !busy);
     m_importFolderAction->setEnabled(m_study && !busy);
+    m_exportAction->setEnabled(m_study && !busy);
     m_closeAction->setEnabled(m_study && !busy);
     m_setupAction->setEnabled(m_study && !busy);
     m_reviewAction->setEnabled(m_study && !busy);

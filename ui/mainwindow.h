@@ -107,6 +107,7 @@ private:
     QAction *m_openAction = nullptr;
     QAction *m_importAction = nullptr;
     QAction *m_importFolderAction = nullptr;
+    QAction *m_exportAction = nullptr;
     QAction *m_demoAction = nullptr;
     QAction *m_closeAction = nullptr;
     QAction *m_quitAction = nullptr;

@@ -24,6 +24,7 @@ Settings::Settings()
     , blurText(QStringLiteral("Rating/blurText"), false)
     , breakAfterItems(QStringLiteral("Rating/breakAfterItems"), 25)
     , breakAfterMinutes(QStringLiteral("Rating/breakAfterMinutes"), 45)
+    , lastExportFolder(QStringLiteral("Export/lastFolder"))
     , m_recentStudies(QStringLiteral("Session/recentStudies"))
 {
 }

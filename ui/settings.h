@@ -66,6 +66,8 @@ public:
     /// A break reminder after this many items or minutes of rating (0 = never).
     SettingValue<int> breakAfterItems;
     SettingValue<int> breakAfterMinutes;
+    /// The folder of the last export (File ▸ Export… starts there).
+    SettingValue<QString> lastExportFolder;
 
     /// Most recent first, at most maxRecentStudies, no duplicates.
     QStringList recentStudies() const;

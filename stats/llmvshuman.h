@@ -1,0 +1,32 @@
+#pragma once
+
+#include "storage/ratingdata.h"
+
+#include <QHash>
+#include <QJsonObject>
+
+namespace cr::stats {
+
+/// LLM raters measured against the clinicians (issue 7), the `llm_vs_human`
+/// section of `crisis-review stats --json`:
+/// - `categories[]`: each LLM classifier against each human rater and against the
+///   clinicians' consensus (`human: "consensus"`: adjudicated, unanimous or
+///   majority human label; reference labels are not clinicians and are left out):
+///   n, cohen_kappa, percent_agreement, accuracy, macro_f1, confusion (rows = human,
+///   columns = LLM, in `category_ids` order);
+/// - `scores[]`: each LLM judge against each human rater and against the humans'
+///   mean score: n, mae, rmse, within_one, kappa_quadratic, krippendorff_alpha_ordinal
+///   and _interval;
+/// - `judge_consistency[]`: LLM raters named `judge#1`, `judge#2`… grouped by the
+///   part before `#`, their runs taken as raters;
+/// - `fleiss_all` (only when `fleissAll`): one Fleiss' kappa over every human and
+///   LLM rater's category labels.
+/// `labels` and `scores` must hold all raters (selection "all"). Undefined values
+/// are null with a sibling `<key>_note`. Pure computation, any thread.
+QJsonObject llmVsHuman(const storage::LabelMatrix &labels, const storage::ScoreMatrix &scores,
+    const QHash<qint64, storage::Consensus> &consensus, bool fleissAll);
+
+/// The readable tables of `stats` for the section above.
+QString llmVsHumanToText(const QJsonObject &section);
+
+} // namespace cr::stats

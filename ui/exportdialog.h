@@ -1,0 +1,73 @@
+#pragma once
+
+#include "storage/exporter.h"
+
+#include <QDialog>
+
+class QCheckBox;
+class QComboBox;
+class QDialogButtonBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+
+namespace cr::storage {
+class Study;
+}
+
+namespace cr::ui {
+
+class ExportJob;
+
+/// File ▸ Export…: format, filters and output file; the export runs on a worker
+/// thread (ExportJob) with a progress bar and writes the manifest beside the file.
+/// Remembers the last export folder in Settings. GUI thread only; `study` is read
+/// in the constructor (categories, models, raters) and not kept.
+class ExportDialog final : public QDialog {
+    Q_OBJECT
+public:
+    ExportDialog(storage::Study &study, QWidget *parent = nullptr);
+    ~ExportDialog() override;
+
+    /// The options the controls describe (no progress callback).
+    storage::ExportOptions options() const;
+    QString outputPath() const;
+    void setOutputPath(const QString &path);
+    bool isExporting() const;
+
+    /// Starts the export (the Export button); false when the input is incomplete.
+    bool startExport();
+
+signals:
+    void exportFinished(bool ok);
+
+private:
+    void browse();
+    void updateEnabled();
+    void finish(bool ok);
+    void showStatus(const QString &text, bool error);
+    static QStringList checked(const QListWidget *list);
+
+    QString m_studyPath;
+    ExportJob *m_job = nullptr;
+    QComboBox *m_format;
+    QListWidget *m_categories;
+    QListWidget *m_models;
+    QLineEdit *m_split;
+    QList<QCheckBox *> m_provenance;
+    QSpinBox *m_minRaters;
+    QComboBox *m_raters;
+    QComboBox *m_bundleRater;
+    QCheckBox *m_realNames;
+    QLineEdit *m_path;
+    QPushButton *m_browse;
+    QProgressBar *m_progress;
+    QLabel *m_status;
+    QDialogButtonBox *m_buttons;
+    QPushButton *m_exportButton;
+};
+
+} // namespace cr::ui
