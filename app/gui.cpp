@@ -1,14 +1,17 @@
 #include "app/gui.h"
 
 #include "app/cli.h"
+#include "app/reportcommand.h"
 #include "storage/demo.h"
 #include "storage/repositories.h"
 #include "storage/study.h"
+#include "ui/dashboardpage.h"
 #include "ui/mainwindow.h"
 #include "ui/settings.h"
 #include "ui/studypage.h"
 
 #include <QApplication>
+#include <QEventLoop>
 #include <QCommandLineParser>
 #include <QFile>
 #include <QFileInfo>
@@ -23,7 +26,7 @@ namespace cr::app {
 namespace {
 
 constexpr auto screenshotUsage =
-    "usage: crisis-review screenshot STUDY|--demo --view welcome|study|rating --out FILE.png\n"
+    "usage: crisis-review screenshot STUDY|--demo --view welcome|study|rating|dashboard --out FILE.png\n"
     "                                [--rater NAME] [--size WxH]";
 
 struct Options {
@@ -84,10 +87,10 @@ int runScreenshot(const QCommandLineParser &parser, const Options &o, const QStr
             QStringLiteral("screenshot needs either STUDY or --demo"), screenshotUsage);
     const QString view = parser.value(o.view);
     if (view != QLatin1String("welcome") && view != QLatin1String("study")
-        && view != QLatin1String("rating"))
+        && view != QLatin1String("rating") && view != QLatin1String("dashboard"))
         return usageError(view.isEmpty()
                 ? QStringLiteral("screenshot needs --view")
-                : QStringLiteral("unknown view '%1' (welcome, study or rating)").arg(view),
+                : QStringLiteral("unknown view '%1' (welcome, study, rating or dashboard)").arg(view),
             screenshotUsage);
     const QString out = parser.value(o.out);
     if (out.isEmpty())
@@ -138,6 +141,20 @@ int runScreenshot(const QCommandLineParser &parser, const Options &o, const QStr
             printError(error.message);
             code = exitCodeFor(error);
         }
+    } else if (view == QLatin1String("dashboard")) {
+        window.resize(width, height);
+        // The statistics are computed on a worker thread; grab once the charts are drawn.
+        QEventLoop loop;
+        QObject::connect(window.dashboardPage(), &ui::DashboardPage::computationFinished, &loop, &QEventLoop::quit);
+        QObject::connect(window.dashboardPage(), &ui::DashboardPage::computationFailed, &loop,
+            [&loop, &code](const QString &message) {
+                printError(message);
+                code = ExitStorage;
+                loop.quit();
+            });
+        window.showPage(ui::MainWindow::Page::Dashboard);
+        if (window.dashboardPage()->isComputing())
+            loop.exec();
     } else if (view == QLatin1String("study")) {
         if (!rater.isEmpty())
             window.studyPage()->setPreferredRater(rater);
@@ -167,6 +184,8 @@ int runScreenshot(const QCommandLineParser &parser, const Options &o, const QStr
 
 int runGui(int argc, char **argv)
 {
+    if (argc > 1 && qstrcmp(argv[1], "report") == 0)
+        return runReportCommand(argc, argv);
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("CrisisReview"));
     QApplication::setApplicationName(QStringLiteral("crisis-review"));

@@ -25,7 +25,10 @@ inline QString usageText()
         "  crisis-review disagreements STUDY [--json]  (not available yet)\n"
         "  crisis-review export STUDY --format long-csv|wide-csv|jsonl [--out FILE]\n"
         "                             [--harm-threshold X]\n"
-        "  crisis-review screenshot STUDY|--demo --view welcome|study|rating --out FILE.png\n"
+        "  crisis-review report STUDY --out FILE.pdf [--raters SEL] [--harm-threshold X]\n"
+        "                             [--category IDS] [--model NAMES] [--split NAMES] [--from DATE]\n"
+        "                             [--to DATE] [--confusion REFERENCE:PREDICTED]\n"
+        "  crisis-review screenshot STUDY|--demo --view welcome|study|rating|dashboard --out FILE.png\n"
         "                             [--rater NAME] [--size WxH]\n"
         "\n"
         "exit status: 0 success, 1 usage error, 2 invalid input, 3 storage or I/O error\n");

@@ -4,6 +4,7 @@
 #include "storage/demo.h"
 #include "storage/repositories.h"
 #include "storage/study.h"
+#include "ui/dashboardpage.h"
 #include "ui/importerrorsdialog.h"
 #include "ui/importjob.h"
 #include "ui/importprogress.h"
@@ -36,11 +37,13 @@ MainWindow::MainWindow(QWidget *parent)
     , m_welcome(new WelcomePage(m_pages))
     , m_studyPage(new StudyPage(m_pages))
     , m_ratingPage(new RatingPage(m_pages))
+    , m_dashboard(new DashboardPage(m_pages))
     , m_progress(new ImportProgress(this))
 {
     m_pages->addWidget(m_welcome);
     m_pages->addWidget(m_studyPage);
     m_pages->addWidget(m_ratingPage);
+    m_pages->addWidget(m_dashboard);
     setCentralWidget(m_pages);
 
     statusBar()->addPermanentWidget(m_progress);
@@ -109,6 +112,18 @@ void MainWindow::createActions()
     m_quitAction->setMenuRole(QAction::QuitRole);
     connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
 
+    m_dashboardAction = new QAction(tr("&Dashboard"), this);
+    m_dashboardAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
+    m_dashboardAction->setStatusTip(tr("Charts of agreement, harm rates and category confusion"));
+    connect(m_dashboardAction, &QAction::triggered, this, [this] { showPage(Page::Dashboard); });
+    m_reportAction = new QAction(tr("&Report…"), this);
+    m_reportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    m_reportAction->setStatusTip(tr("Export the dashboard as a PDF report"));
+    connect(m_reportAction, &QAction::triggered, this, [this] {
+        showPage(Page::Dashboard);
+        m_dashboard->exportReportDialog();
+    });
+
     m_blurAction = new QAction(tr("&Blur Message Text"), this);
     m_blurAction->setCheckable(true);
     m_blurAction->setChecked(Settings().blurText);
@@ -146,6 +161,7 @@ void MainWindow::createMenus()
     file->addAction(m_demoAction);
     file->addSeparator();
     file->addAction(m_importAction);
+    file->addAction(m_reportAction);
     file->addSeparator();
     file->addAction(m_closeAction);
     file->addAction(m_quitAction);
@@ -168,6 +184,7 @@ void MainWindow::createMenus()
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_ratingPage->overviewAction());
+    view->addAction(m_dashboardAction);
     view->addAction(m_ratingPage->previousItemAction());
     view->addAction(m_ratingPage->nextItemAction());
     view->addSeparator();
@@ -271,6 +288,7 @@ void MainWindow::closeStudy()
     const bool explicitClose = sender() == m_closeAction;
     m_ratingPage->clear();
     m_studyPage->setStudy(nullptr);
+    m_dashboard->setStudy(nullptr);
     m_study.reset();
     m_demo = false;
     if (explicitClose)
@@ -286,6 +304,8 @@ MainWindow::Page MainWindow::currentPage() const
         return Page::Rating;
     if (m_pages->currentWidget() == m_studyPage)
         return Page::Study;
+    if (m_pages->currentWidget() == m_dashboard)
+        return Page::Dashboard;
     return Page::Welcome;
 }
 
@@ -295,7 +315,10 @@ void MainWindow::showPage(Page page)
         page = Page::Welcome;
     if (page == Page::Rating && m_ratingPage->raterName().isEmpty())
         page = Page::Study;
-    QWidget *widget = page == Page::Rating ? static_cast<QWidget *>(m_ratingPage)
+    if (page == Page::Dashboard && m_dashboard->document().isEmpty() && !m_dashboard->isComputing())
+        m_dashboard->setStudy(m_study.get()); // computed on first show, not on open
+    QWidget *widget = page == Page::Dashboard ? static_cast<QWidget *>(m_dashboard)
+        : page == Page::Rating             ? static_cast<QWidget *>(m_ratingPage)
         : page == Page::Study              ? static_cast<QWidget *>(m_studyPage)
                                            : static_cast<QWidget *>(m_welcome);
     m_pages->setCurrentWidget(widget);
@@ -313,6 +336,8 @@ void MainWindow::updateActions()
     m_recentMenu->setEnabled(!busy);
     m_importAction->setEnabled(m_study && !busy);
     m_closeAction->setEnabled(m_study && !busy);
+    m_dashboardAction->setEnabled(m_study != nullptr);
+    m_reportAction->setEnabled(m_study != nullptr);
     // Undo reaches ratings only where the rater sees them.
     const bool rating = currentPage() == Page::Rating;
     const QUndoStack *undoStack = m_ratingPage->session()->undoStack();

@@ -14,6 +14,7 @@ class Study;
 
 namespace cr::ui {
 
+class DashboardPage;
 class ImportJob;
 class ImportProgress;
 class RatingPage;
@@ -27,7 +28,7 @@ class WelcomePage;
 class MainWindow final : public QMainWindow {
     Q_OBJECT
 public:
-    enum class Page { Welcome, Study, Rating };
+    enum class Page { Welcome, Study, Rating, Dashboard };
 
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -53,6 +54,7 @@ public:
     WelcomePage *welcomePage() const { return m_welcome; }
     StudyPage *studyPage() const { return m_studyPage; }
     RatingPage *ratingPage() const { return m_ratingPage; }
+    DashboardPage *dashboardPage() const { return m_dashboard; }
     QAction *undoAction() const { return m_undoAction; }
     QAction *redoAction() const { return m_redoAction; }
 
@@ -84,6 +86,7 @@ private:
     WelcomePage *m_welcome;
     StudyPage *m_studyPage;
     RatingPage *m_ratingPage;
+    DashboardPage *m_dashboard;
     ImportProgress *m_progress;
 
     QAction *m_newAction = nullptr;
@@ -95,6 +98,8 @@ private:
     QAction *m_blurAction = nullptr;
     QAction *m_fullScreenAction = nullptr;
     QAction *m_aboutAction = nullptr;
+    QAction *m_dashboardAction = nullptr;
+    QAction *m_reportAction = nullptr;
     QAction *m_undoAction = nullptr;
     QAction *m_redoAction = nullptr;
     RecentStudiesMenu *m_recentMenu = nullptr;
