@@ -72,13 +72,11 @@ DashboardPage::DashboardPage(QWidget *parent)
         card->setMinimumHeight(chart == m_charts.agreement ? 560 : 380);
         connect(card, &widgets::ChartCard::exportRequested, this,
             [this, chart](const QString &format) { exportChart(chart, format); });
-        // harm | distribution; model × category | confusion; agreement across.
-        if (chart == m_charts.agreement)
-            grid->addWidget(card, 2, 0, 1, 2);
-        else if (chart == m_charts.confusion)
-            grid->addWidget(card, 1, 1);
+        // harm | distribution, then the matrices across the full width.
+        if (i < 2)
+            grid->addWidget(card, 0, i);
         else
-            grid->addWidget(card, i / 2, i % 2);
+            grid->addWidget(card, i - 1, 0, 1, 2);
     }
     grid->setColumnStretch(0, 1);
     grid->setColumnStretch(1, 1);

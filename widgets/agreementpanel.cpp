@@ -215,7 +215,7 @@ ChartTable ConfusionPanel::table() const
 void ConfusionPanel::renderBody(QPainter *painter, const QRectF &target) const
 {
     const QFontMetricsF fm(font(), painter->device());
-    const qreal split = target.width() * 0.62;
+    const qreal split = target.width() * 0.66;
     paintHeatmap(painter, QRectF(target.left(), target.top(), split - 12, target.height()), m_matrix, palette(), font());
     const QRectF right(target.left() + split, target.top(), target.width() - split, target.height());
     painter->save();
@@ -224,7 +224,7 @@ void ConfusionPanel::renderBody(QPainter *painter, const QRectF &target) const
     painter->setFont(bold);
     painter->setPen(palette().color(QPalette::WindowText));
     painter->drawText(QRectF(right.left(), right.top(), right.width(), fm.height() * 1.4), Qt::AlignLeft | Qt::AlignVCenter,
-        tr("F1 per class (macro %1, accuracy %2)").arg(fixed(m_macroF1, 2), fixed(m_accuracy, 2)));
+        tr("F1 per class (macro %1, acc. %2)").arg(fixed(m_macroF1, 2), fixed(m_accuracy, 2)));
     painter->restore();
     QList<std::pair<QString, double>> bars;
     for (const ClassScore &s : m_classes)

@@ -8,6 +8,7 @@
 #include <QLabel>
 #include <QMenu>
 #include <QPainter>
+#include <QStyle>
 #include <QSvgGenerator>
 #include <QToolButton>
 #include <QToolTip>
@@ -133,7 +134,9 @@ ChartCard::ChartCard(DashboardChart *chart, QWidget *parent)
     bold.setPointSizeF(bold.pointSizeF() * 1.15);
     m_title->setFont(bold);
     m_n->setForegroundRole(QPalette::PlaceholderText);
-    m_info->setText(QStringLiteral("ⓘ"));
+    m_info->setIcon(style()->standardIcon(QStyle::SP_MessageBoxInformation));
+    m_info->setText(tr("How computed"));
+    m_info->setToolButtonStyle(Qt::ToolButtonIconOnly);
     m_info->setAutoRaise(true);
     m_info->setAccessibleName(tr("How %1 is computed").arg(chart->title()));
     connect(m_info, &QToolButton::clicked, this, [this] {

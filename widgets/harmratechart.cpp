@@ -145,9 +145,10 @@ void HarmRateChart::rebuild()
     for (const RateBar &b : m_bars)
         if (std::isfinite(b.rate))
             top = std::max(top, b.high * 100);
-    const double axisTop = std::min(100.0, std::ceil(top / 10) * 10);
+    const double step = top > 50 ? 20 : 10;
+    const double axisTop = std::min(100.0, std::ceil(top / step) * step);
     x->setRange(0, axisTop);
-    x->setTickCount(int(axisTop / (axisTop > 50 ? 20 : 10)) + 1);
+    x->setTickCount(int(axisTop / step) + 1);
     x->setLabelFormat(QStringLiteral("%.0f%"));
     x->setTitleText(tr("% of responses"));
     auto *y = new QBarCategoryAxis;
