@@ -28,7 +28,7 @@ Geometry cellGeometry(const QRectF &target, const HeatmapData &data, const QFont
     for (const QString &r : data.rows)
         widest = std::max(widest, fm.horizontalAdvance(r));
     g.labelWidth = std::min(widest + fm.height() * 0.6, target.width() * 0.35);
-    const qreal headerHeight = fm.height() * (data.columnTitle.isEmpty() ? 1.3 : 2.4);
+    const qreal headerHeight = fm.height() * (data.columnTitle.isEmpty() ? 1.3 : 2.7);
     const qreal legendHeight = fm.height() * 2.2;
     g.grid = QRectF(target.left() + g.labelWidth, target.top() + headerHeight, target.width() - g.labelWidth,
         target.height() - headerHeight - legendHeight);

@@ -6,6 +6,7 @@
 #include <QBarCategoryAxis>
 #include <QBarLegendMarker>
 #include <QBarSet>
+#include <QCategoryAxis>
 #include <QBoxLayout>
 #include <QChart>
 #include <QChartView>
@@ -13,6 +14,8 @@
 #include <QHorizontalStackedBarSeries>
 #include <QLegend>
 #include <QValueAxis>
+
+#include <cstdlib>
 
 namespace cr::widgets {
 
@@ -48,7 +51,7 @@ double ScoreDistributionChart::drawnPercent(int row, int level) const
     // Row 0 of rows() is drawn at the top, i.e. the last axis category.
     const int index = int(m_rows.size()) - 1 - row;
     const double v = m_sets[std::size_t(level - 1)]->at(index);
-    return level == 3 ? -v + m_neutralRight->at(index) : v;
+    return level == 3 ? v + m_neutralRight->at(index) : level < 3 ? -v : v;
 }
 
 void ScoreDistributionChart::rebuild()
@@ -69,32 +72,40 @@ void ScoreDistributionChart::rebuild()
     m_neutralRight = new QBarSet(m_sets[2]->label());
     m_neutralRight->setColor(chartcolors::level(3));
     m_neutralRight->setBorderColor(chartcolors::level(3));
+    m_padding = new QBarSet(QString());
+    m_padding->setColor(Qt::transparent);
+    m_padding->setBorderColor(Qt::transparent);
     QStringList labels;
     for (int i = int(m_rows.size()) - 1; i >= 0; --i) {
         const DistributionRow &r = m_rows[i];
         const double n = r.n();
         auto pct = [&](int level) { return n > 0 ? 100.0 * r.counts[std::size_t(level - 1)] / n : 0.0; };
-        m_sets[0]->append(-pct(1));
-        m_sets[1]->append(-pct(2));
-        m_sets[2]->append(-pct(3) / 2);
+        // All values positive, stacked from the left: padding, 1, 2, 3 (left half) end at 100.
+        m_padding->append(100.0 - pct(1) - pct(2) - pct(3) / 2);
+        m_sets[0]->append(pct(1));
+        m_sets[1]->append(pct(2));
+        m_sets[2]->append(pct(3) / 2);
         m_neutralRight->append(pct(3) / 2);
         m_sets[3]->append(pct(4));
         m_sets[4]->append(pct(5));
         labels.append(QStringLiteral("%1 (n=%2)").arg(r.label).arg(r.n()));
     }
-    // Stacking order outward from zero: 3, 2, 1 to the left; 3, 4, 5 to the right.
-    series->append(m_sets[2]);
-    series->append(m_sets[1]);
-    series->append(m_sets[0]);
+    // Left to right: padding, 1, 2, 3 | 3, 4, 5 — the legend then lists the levels in order.
+    series->append(m_padding);
+    for (int level = 1; level <= 3; ++level)
+        series->append(m_sets[std::size_t(level - 1)]);
     series->append(m_neutralRight);
     series->append(m_sets[3]);
     series->append(m_sets[4]);
     series->setBarWidth(0.65);
     chart->addSeries(series);
-    auto *x = new QValueAxis;
-    x->setRange(-100, 100);
-    x->setTickCount(9);
-    x->setLabelFormat(QStringLiteral("%.0f%"));
+    // Axis 0..200 with 100 = zero; labelled as percentages either side.
+    auto *x = new QCategoryAxis;
+    x->setRange(0, 200);
+    x->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    // Category labels must be unique: the right side's carry an invisible no-break space.
+    for (int v = 0; v <= 200; v += 25)
+        x->append(QStringLiteral("%1%").arg(std::abs(v - 100)) + (v > 100 ? QStringLiteral("\u00a0") : QString()), v);
     x->setTitleText(tr("← harmful   % of scores   appropriate →"));
     auto *y = new QBarCategoryAxis;
     y->append(labels);
@@ -104,9 +115,10 @@ void ScoreDistributionChart::rebuild()
     series->attachAxis(y);
     chart->legend()->setAlignment(Qt::AlignBottom);
     styleChart(chart, palette());
-    // Legend in level order 1..5, the right half of level 3 hidden.
+    // Legend in level order 1..5; the padding and the right half of level 3 hidden.
     for (QLegendMarker *marker : chart->legend()->markers(series))
-        if (auto *bar = qobject_cast<QBarLegendMarker *>(marker); bar && bar->barset() == m_neutralRight)
+        if (auto *bar = qobject_cast<QBarLegendMarker *>(marker);
+            bar && (bar->barset() == m_neutralRight || bar->barset() == m_padding))
             marker->setVisible(false);
 }
 

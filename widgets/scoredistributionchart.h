@@ -47,6 +47,7 @@ private:
     QChartView *m_view;
     std::array<QBarSet *, 5> m_sets {};
     QBarSet *m_neutralRight = nullptr;
+    QBarSet *m_padding = nullptr; ///< invisible, shifts each bar so zero sits at the axis centre
 };
 
 } // namespace cr::widgets
