@@ -14,6 +14,7 @@
 #include <QJsonObject>
 #include <QPageLayout>
 #include <QPainter>
+#include <QPalette>
 #include <QPdfWriter>
 
 #include <algorithm>
@@ -250,6 +251,14 @@ bool writeStudyReport(storage::Study &study, const stats::StatsOptions &options,
 
     QWidget host;
     host.setAttribute(Qt::WA_DontShowOnScreen);
+    // Paper is white whatever the screen theme.
+    QPalette paper = host.palette();
+    paper.setColor(QPalette::Window, Qt::white);
+    paper.setColor(QPalette::Base, Qt::white);
+    paper.setColor(QPalette::WindowText, Qt::black);
+    paper.setColor(QPalette::Text, Qt::black);
+    paper.setColor(QPalette::Mid, QColor(0xb0, 0xb0, 0xb0));
+    host.setPalette(paper);
     host.resize(1100, 700);
     const DashboardCharts charts = DashboardCharts::create(&host);
     for (widgets::DashboardChart *chart : charts.all())
