@@ -365,6 +365,25 @@ private slots:
         QVERIFY(body.contains(QStringLiteral("Page 6")));
     }
 
+    void screenshotWaitsForTheCharts()
+    {
+        const QString png = m_dir.filePath(QStringLiteral("dash.png"));
+        QProcess p;
+        p.start(qEnvironmentVariable("CR_BINARY_DIR") + QStringLiteral("/app/crisis-review"),
+            { QStringLiteral("screenshot"), m_path, QStringLiteral("--view"), QStringLiteral("dashboard"),
+                QStringLiteral("--out"), png });
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 0);
+        const QImage image(png);
+        QCOMPARE(image.size(), QSize(1366, 768));
+        // The harm bars (Okabe–Ito vermillion) are on screen, i.e. the result was drawn.
+        int vermillion = 0;
+        for (int y = 0; y < image.height(); y += 3)
+            for (int x = 0; x < image.width(); x += 3)
+                vermillion += image.pixelColor(x, y) == QColor(0xD5, 0x5E, 0x00);
+        QVERIFY(vermillion > 50);
+    }
+
     void reportCommand()
     {
         if (QStandardPaths::findExecutable(QStringLiteral("pdfinfo")).isEmpty())
