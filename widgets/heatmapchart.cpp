@@ -144,7 +144,9 @@ void paintHeatmap(
     paintMark(painter, swatch, markFill, markHatch);
     painter->drawText(QRectF(swatch.right() + 4, legendTop, target.right() - swatch.right() - 4, ramp.height()),
         Qt::AlignLeft | Qt::AlignVCenter,
-        QCoreApplication::translate("cr::widgets::HeatmapChart", "n < %1 or empty").arg(data.minimumN));
+        data.minimumN > 1
+            ? QCoreApplication::translate("cr::widgets::HeatmapChart", "n < %1 or empty").arg(data.minimumN)
+            : QCoreApplication::translate("cr::widgets::HeatmapChart", "empty"));
     painter->restore();
 }
 
