@@ -315,8 +315,12 @@ void MainWindow::showPage(Page page)
         page = Page::Welcome;
     if (page == Page::Rating && m_ratingPage->raterName().isEmpty())
         page = Page::Study;
-    if (page == Page::Dashboard && m_dashboard->document().isEmpty() && !m_dashboard->isComputing())
-        m_dashboard->setStudy(m_study.get()); // computed on first show, not on open
+    if (page == Page::Dashboard && currentPage() != Page::Dashboard && m_study) {
+        if (m_dashboard->document().isEmpty() && !m_dashboard->isComputing())
+            m_dashboard->setStudy(m_study.get()); // computed on first show, not on open
+        else
+            m_dashboard->recompute(); // ratings may have changed since
+    }
     QWidget *widget = page == Page::Dashboard ? static_cast<QWidget *>(m_dashboard)
         : page == Page::Rating             ? static_cast<QWidget *>(m_ratingPage)
         : page == Page::Study              ? static_cast<QWidget *>(m_studyPage)
