@@ -1,15 +1,18 @@
 #include "app/gui.h"
 
 #include "app/cli.h"
+#include "app/reportcommand.h"
 #include "storage/demo.h"
 #include "storage/repositories.h"
 #include "storage/study.h"
+#include "ui/dashboardpage.h"
 #include "ui/mainwindow.h"
 #include "ui/reviewpage.h"
 #include "ui/settings.h"
 #include "ui/studypage.h"
 
 #include <QApplication>
+#include <QEventLoop>
 #include <QCommandLineParser>
 #include <QFile>
 #include <QFileInfo>
@@ -25,8 +28,8 @@ namespace cr::app {
 namespace {
 
 constexpr auto screenshotUsage =
-    "usage: crisis-review screenshot STUDY|--demo --view welcome|study|rating|review --out FILE.png\n"
-    "                                [--rater NAME] [--size WxH] [--dark]";
+    "usage: crisis-review screenshot STUDY|--demo --view welcome|study|rating|review|dashboard\n"
+    "                                --out FILE.png [--rater NAME] [--size WxH] [--dark]";
 
 struct Options {
     QCommandLineOption demo { QStringLiteral("demo"),
@@ -117,10 +120,11 @@ int runScreenshot(const QCommandLineParser &parser, const Options &o, const QStr
             QStringLiteral("screenshot needs either STUDY or --demo"), screenshotUsage);
     const QString view = parser.value(o.view);
     if (view != QLatin1String("welcome") && view != QLatin1String("study")
-        && view != QLatin1String("rating") && view != QLatin1String("review"))
+        && view != QLatin1String("rating") && view != QLatin1String("review")
+        && view != QLatin1String("dashboard"))
         return usageError(view.isEmpty()
                 ? QStringLiteral("screenshot needs --view")
-                : QStringLiteral("unknown view '%1' (welcome, study, rating or review)").arg(view),
+                : QStringLiteral("unknown view '%1' (welcome, study, rating, review or dashboard)").arg(view),
             screenshotUsage);
     const QString out = parser.value(o.out);
     if (out.isEmpty())
@@ -194,6 +198,20 @@ int runScreenshot(const QCommandLineParser &parser, const Options &o, const QStr
             while (window.reviewPage()->isLoading()) // the queue loads on a worker thread
                 QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
         }
+    } else if (view == QLatin1String("dashboard")) {
+        window.resize(width, height);
+        // The statistics are computed on a worker thread; grab once the charts are drawn.
+        QEventLoop loop;
+        QObject::connect(window.dashboardPage(), &ui::DashboardPage::computationFinished, &loop, &QEventLoop::quit);
+        QObject::connect(window.dashboardPage(), &ui::DashboardPage::computationFailed, &loop,
+            [&loop, &code](const QString &message) {
+                printError(message);
+                code = ExitStorage;
+                loop.quit();
+            });
+        window.showPage(ui::MainWindow::Page::Dashboard);
+        if (window.dashboardPage()->isComputing())
+            loop.exec();
     } else if (view == QLatin1String("study")) {
         if (!rater.isEmpty())
             window.studyPage()->setPreferredRater(rater);
@@ -223,6 +241,8 @@ int runScreenshot(const QCommandLineParser &parser, const Options &o, const QStr
 
 int runGui(int argc, char **argv)
 {
+    if (argc > 1 && qstrcmp(argv[1], "report") == 0)
+        return runReportCommand(argc, argv);
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("CrisisReview"));
     QApplication::setApplicationName(QStringLiteral("crisis-review"));

@@ -30,8 +30,11 @@ inline QString usageText()
         "                             [--split NAME] [--provenance unanimous|majority|adjudicated|reference,...]\n"
         "                             [--min-raters N] [--raters human|llm|all|NAME,NAME] [--real-names]\n"
         "                             [--rater NAME]  (bundle: one rater's ratings, real name, for import)\n"
-        "  crisis-review screenshot STUDY|--demo --view welcome|study|rating|review --out FILE.png\n"
-        "                             [--rater NAME] [--size WxH] [--dark]\n"
+        "  crisis-review report STUDY --out FILE.pdf [--raters SEL] [--harm-threshold X]\n"
+        "                             [--category IDS] [--model NAMES] [--split NAMES] [--from DATE]\n"
+        "                             [--to DATE] [--confusion REFERENCE:PREDICTED]\n"
+        "  crisis-review screenshot STUDY|--demo --view welcome|study|rating|review|dashboard\n"
+        "                             --out FILE.png [--rater NAME] [--size WxH] [--dark]\n"
         "\n"
         "exit status: 0 success, 1 usage error, 2 invalid input, 3 storage or I/O error\n");
 }

@@ -4,6 +4,7 @@
 #include "stats/llmvshuman.h"
 
 #include "analysis/bootstrap.h"
+#include "analysis/classification.h"
 #include "analysis/harm.h"
 #include "analysis/kappa.h"
 #include "analysis/krippendorff.h"
@@ -13,6 +14,7 @@
 #include <QJsonArray>
 #include <QMap>
 
+#include <array>
 #include <cmath>
 
 namespace cr::stats {
@@ -31,7 +33,31 @@ QJsonArray raterNames(const QList<storage::Rater> &raters)
     return names;
 }
 
-QJsonObject categoryAgreement(const storage::LabelMatrix &m)
+/// `key: [low, high]` of a seeded bootstrap interval for Krippendorff's alpha, or null with a note.
+analysis::BootstrapInterval putBootstrap(QJsonObject &o, const QString &key, const analysis::RatingTable &table,
+                                         analysis::Metric metric, const StatsOptions &options)
+{
+    if (options.bootstrap <= 0) {
+        o.insert(key, QJsonValue::Null);
+        o.insert(key + QStringLiteral("_note"), QStringLiteral("bootstrap disabled (--bootstrap 0)"));
+        return {};
+    }
+    analysis::BootstrapOptions b;
+    b.replicates = options.bootstrap;
+    b.seed = options.seed;
+    b.threads = options.threads;
+    const analysis::BootstrapInterval ci = analysis::bootstrapAlpha(table, metric, b);
+    if (ci.low.defined && ci.high.defined) {
+        o.insert(key, interval(ci.low.value, ci.high.value));
+    } else {
+        o.insert(key, QJsonValue::Null);
+        o.insert(key + QStringLiteral("_note"),
+                 QString::fromStdString(ci.low.note.empty() ? std::string("undefined") : ci.low.note));
+    }
+    return ci;
+}
+
+QJsonObject categoryAgreement(const storage::LabelMatrix &m, const StatsOptions &options)
 {
     const int raters = int(m.raters.size());
     const int K = int(m.categories.size());
@@ -58,6 +84,7 @@ QJsonObject categoryAgreement(const storage::LabelMatrix &m)
     put(o, QStringLiteral("krippendorff_alpha_nominal"),
         analysis::krippendorffAlpha(table, analysis::Metric::Nominal).alpha);
     put(o, QStringLiteral("gwet_ac1"), analysis::gwetAC(counts).coefficient);
+    putBootstrap(o, QStringLiteral("alpha_nominal_ci"), table, analysis::Metric::Nominal, options);
     put(o, QStringLiteral("percent_agreement"), analysis::percentAgreement(counts));
     QJsonArray pairwise;
     for (int a = 0; a < raters; ++a) {
@@ -107,27 +134,12 @@ QJsonObject scoreAgreement(const storage::ScoreMatrix &m, const StatsOptions &op
         analysis::krippendorffAlpha(table, analysis::Metric::Ordinal).alpha);
     put(o, QStringLiteral("krippendorff_alpha_interval"),
         analysis::krippendorffAlpha(table, analysis::Metric::Interval).alpha);
-    if (options.bootstrap > 0) {
-        analysis::BootstrapOptions b;
-        b.replicates = options.bootstrap;
-        b.seed = options.seed;
-        b.threads = options.threads;
-        const analysis::BootstrapInterval ci =
-            analysis::bootstrapAlpha(table, analysis::Metric::Ordinal, b);
-        if (ci.low.defined && ci.high.defined) {
-            o.insert(QStringLiteral("alpha_ordinal_ci"), interval(ci.low.value, ci.high.value));
-        } else {
-            o.insert(QStringLiteral("alpha_ordinal_ci"), QJsonValue::Null);
-            o.insert(QStringLiteral("alpha_ordinal_ci_note"),
-                     QString::fromStdString(ci.low.note.empty() ? std::string("undefined") : ci.low.note));
-        }
+    const analysis::BootstrapInterval ci =
+        putBootstrap(o, QStringLiteral("alpha_ordinal_ci"), table, analysis::Metric::Ordinal, options);
+    if (options.bootstrap > 0)
         o.insert(QStringLiteral("bootstrap"), QJsonObject{{QStringLiteral("replicates"), ci.replicates},
                                                           {QStringLiteral("seed"), QString::number(options.seed)},
                                                           {QStringLiteral("undefined_replicates"), ci.undefinedReplicates}});
-    } else {
-        o.insert(QStringLiteral("alpha_ordinal_ci"), QJsonValue::Null);
-        o.insert(QStringLiteral("alpha_ordinal_ci_note"), QStringLiteral("bootstrap disabled (--bootstrap 0)"));
-    }
     QJsonArray pairwise;
     for (int a = 0; a < raters; ++a) {
         for (int b = a + 1; b < raters; ++b) {
@@ -211,31 +223,162 @@ QJsonObject harm(const storage::ScoreMatrix &m, double threshold)
                        {QStringLiteral("by_model_category"), cells}};
 }
 
+/// Counts of each score level 1..5 per model over every selected rater's score.
+QJsonArray scoreDistribution(const storage::ScoreMatrix &m)
+{
+    QMap<QString, std::array<int, 5>> byModel;
+    for (int i = 0; i < m.responseIds.size(); ++i) {
+        auto &counts = byModel[m.models[i]];
+        for (int r = 0; r < m.raters.size(); ++r) {
+            const double v = m.score(r, i);
+            if (!std::isnan(v) && v >= 1 && v <= 5)
+                ++counts[std::size_t(v) - 1];
+        }
+    }
+    QJsonArray out;
+    for (auto it = byModel.cbegin(); it != byModel.cend(); ++it) {
+        QJsonArray counts;
+        int n = 0;
+        for (const int c : it.value()) {
+            counts.append(c);
+            n += c;
+        }
+        out.append(QJsonObject{{QStringLiteral("model"), it.key()},
+                               {QStringLiteral("n"), n},
+                               {QStringLiteral("counts"), counts}});
+    }
+    return out;
+}
+
+/// One category code per item of `m`: the unique most frequent label among its raters, else -1.
+std::vector<int> groupLabels(const storage::LabelMatrix &m)
+{
+    std::vector<int> out(std::size_t(m.itemIds.size()), -1);
+    std::vector<int> counts(std::size_t(m.categories.size()));
+    for (int i = 0; i < m.itemIds.size(); ++i) {
+        std::fill(counts.begin(), counts.end(), 0);
+        for (int r = 0; r < m.raters.size(); ++r)
+            if (const int c = m.code(r, i); c >= 0)
+                ++counts[std::size_t(c)];
+        int best = -1, bestCount = 0;
+        bool tie = false;
+        for (int k = 0; k < int(counts.size()); ++k) {
+            if (counts[std::size_t(k)] > bestCount) {
+                best = k;
+                bestCount = counts[std::size_t(k)];
+                tie = false;
+            } else if (counts[std::size_t(k)] == bestCount && bestCount > 0) {
+                tie = true;
+            }
+        }
+        out[std::size_t(i)] = tie ? -1 : best;
+    }
+    return out;
+}
+
+/// Per-item codes of one confusion side over `items` (the filtered items, in order).
+std::optional<std::vector<int>> sideLabels(storage::Study &study, const QString &side, const StatsOptions &options,
+                                           const QList<qint64> &items, const QStringList &categories,
+                                           storage::Error *error)
+{
+    if (side == QLatin1String(kConsensus)) {
+        const auto consensus = storage::consensusCategories(study, error);
+        if (!consensus)
+            return std::nullopt;
+        std::vector<int> out;
+        out.reserve(std::size_t(items.size()));
+        for (const qint64 id : items)
+            out.push_back(int(categories.indexOf(consensus->value(id).category)));
+        return out;
+    }
+    const auto labels = storage::loadLabels(study, storage::RaterSelection::fromString(side), error, options.filter);
+    if (!labels)
+        return std::nullopt;
+    return groupLabels(*labels);
+}
+
+std::optional<QJsonObject> confusion(storage::Study &study, const storage::LabelMatrix &labels,
+                                     const StatsOptions &options, storage::Error *error)
+{
+    const auto reference = sideLabels(study, options.confusionReference, options, labels.itemIds, labels.categories, error);
+    if (!reference)
+        return std::nullopt;
+    const auto predicted = sideLabels(study, options.confusionPredicted, options, labels.itemIds, labels.categories, error);
+    if (!predicted)
+        return std::nullopt;
+    const int K = int(labels.categories.size());
+    const analysis::ClassificationReport report = analysis::classificationReport(*reference, *predicted, K);
+    QJsonArray matrix, perClass;
+    for (int r = 0; r < K; ++r) {
+        QJsonArray row;
+        for (int c = 0; c < K; ++c)
+            row.append(report.n > 0 ? int(report.matrix[std::size_t(r * K + c)]) : 0);
+        matrix.append(row);
+    }
+    for (int k = 0; k < K && report.n > 0; ++k) {
+        QJsonObject o{{QStringLiteral("category"), labels.categories[k]},
+                      {QStringLiteral("support"), report.support[std::size_t(k)]}};
+        put(o, QStringLiteral("precision"), report.precision[std::size_t(k)]);
+        put(o, QStringLiteral("recall"), report.recall[std::size_t(k)]);
+        put(o, QStringLiteral("f1"), report.f1[std::size_t(k)]);
+        perClass.append(o);
+    }
+    QJsonObject o{{QStringLiteral("reference"), options.confusionReference},
+                  {QStringLiteral("predicted"), options.confusionPredicted},
+                  {QStringLiteral("categories"), QJsonArray::fromStringList(labels.categories)},
+                  {QStringLiteral("n"), report.n},
+                  {QStringLiteral("matrix"), matrix},
+                  {QStringLiteral("per_class"), perClass}};
+    put(o, QStringLiteral("macro_f1"), report.macroF1);
+    put(o, QStringLiteral("accuracy"), report.accuracy);
+    return o;
+}
+
 } // namespace
 
 std::optional<QJsonObject> computeStats(storage::Study &study, const StatsOptions &options,
                                         storage::Error *error)
 {
-    const auto labels = storage::loadLabels(study, options.raters, error);
+    const auto labels = storage::loadLabels(study, options.raters, error, options.filter);
     if (!labels)
         return std::nullopt;
-    const auto scores = storage::loadScores(study, options.raters, error);
+    const auto scores = storage::loadScores(study, options.raters, error, options.filter);
     if (!scores)
         return std::nullopt;
-    // LLM raters against the clinicians: always over every rater, whatever the selection.
+    // LLM raters against the clinicians: every rater, whatever the selection (filters apply).
     const storage::RaterSelection everyone = storage::RaterSelection::fromString(QStringLiteral("all"));
-    const auto allLabels = storage::loadLabels(study, everyone, error);
-    const auto allScores = allLabels ? storage::loadScores(study, everyone, error) : std::nullopt;
+    const auto allLabels = storage::loadLabels(study, everyone, error, options.filter);
+    const auto allScores = allLabels ? storage::loadScores(study, everyone, error, options.filter) : std::nullopt;
     const auto consensus = allScores ? storage::consensusCategories(study, error) : std::nullopt;
     if (!consensus)
         return std::nullopt;
-    return QJsonObject{{QStringLiteral("study"), study.path()},
-                       {QStringLiteral("rater_selection"), options.raters.toString()},
-                       {QStringLiteral("category_agreement"), categoryAgreement(*labels)},
-                       {QStringLiteral("score_agreement"), scoreAgreement(*scores, options)},
-                       {QStringLiteral("harm"), harm(*scores, options.harmThreshold)},
-                       {QStringLiteral("llm_vs_human"),
-                        llmVsHuman(*allLabels, *allScores, *consensus, options.fleissAll)}};
+    QJsonObject doc{{QStringLiteral("study"), study.path()},
+                    {QStringLiteral("rater_selection"), options.raters.toString()},
+                    {QStringLiteral("category_agreement"), categoryAgreement(*labels, options)},
+                    {QStringLiteral("score_agreement"), scoreAgreement(*scores, options)},
+                    {QStringLiteral("harm"), harm(*scores, options.harmThreshold)},
+                    {QStringLiteral("score_distribution"), scoreDistribution(*scores)},
+                    {QStringLiteral("llm_vs_human"), llmVsHuman(*allLabels, *allScores, *consensus, options.fleissAll)}};
+    if (!options.filter.isEmpty())
+        doc.insert(QStringLiteral("filters"), filterToJson(options.filter));
+    if (!options.confusionReference.isEmpty() && !options.confusionPredicted.isEmpty()) {
+        const auto c = confusion(study, *labels, options, error);
+        if (!c)
+            return std::nullopt;
+        doc.insert(QStringLiteral("confusion"), *c);
+    }
+    return doc;
+}
+
+QJsonObject filterToJson(const storage::RatingFilter &filter)
+{
+    auto list = [](const QStringList &l) { return l.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(QJsonArray::fromStringList(l)); };
+    auto date = [](const QDate &d) { return d.isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(d.toString(Qt::ISODate)); };
+    return QJsonObject{{QStringLiteral("categories"), list(filter.categories)},
+                       {QStringLiteral("models"), list(filter.models)},
+                       {QStringLiteral("splits"), list(filter.splits)},
+                       {QStringLiteral("from"), date(filter.from)},
+                       {QStringLiteral("to"), date(filter.to)}};
 }
 
 QString statsToText(const QJsonObject &stats)

@@ -4,6 +4,8 @@
 #include "storage/study.h"
 
 #include <QHash>
+#include <QSet>
+#include <QVariantList>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -114,9 +116,78 @@ void dropEmptyRaters(const RaterSelection &selection, QList<Rater> *raters, std:
     *values = std::move(kept);
 }
 
+/// SQL condition on a rating table's created_at for the filter's date range, with its binds.
+QString dateCondition(const RatingFilter &filter, QVariantList *binds)
+{
+    QString sql;
+    if (!filter.from.isNull()) {
+        sql += QStringLiteral(" AND substr(created_at, 1, 10) >= ?");
+        binds->append(filter.from.toString(Qt::ISODate));
+    }
+    if (!filter.to.isNull()) {
+        sql += QStringLiteral(" AND substr(created_at, 1, 10) <= ?");
+        binds->append(filter.to.toString(Qt::ISODate));
+    }
+    return sql;
+}
+
+/// Items kept by the filter's splits and categories (all when neither is set).
+std::optional<QSet<qint64>> filteredItems(Study &study, const RatingFilter &filter, Error *error)
+{
+    if (filter.splits.isEmpty() && filter.categories.isEmpty())
+        return QSet<qint64>();
+    std::optional<QHash<qint64, Consensus>> consensus;
+    if (!filter.categories.isEmpty()) {
+        consensus = consensusCategories(study, error);
+        if (!consensus)
+            return std::nullopt;
+    }
+    QSet<qint64> kept;
+    QSqlQuery q(study.database());
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT id, split FROM item"))) {
+        *error = Error::storage(study.path() + QStringLiteral(": ") + q.lastError().text());
+        return std::nullopt;
+    }
+    while (q.next()) {
+        const qint64 id = q.value(0).toLongLong();
+        if (!filter.splits.isEmpty() && !filter.splits.contains(q.value(1).toString()))
+            continue;
+        if (consensus && !filter.categories.contains(consensus->value(id).category))
+            continue;
+        kept.insert(id);
+    }
+    return kept;
+}
+
+bool execWith(QSqlQuery &q, const QString &sql, const QVariantList &binds)
+{
+    if (!q.prepare(sql))
+        return false;
+    for (const QVariant &b : binds)
+        q.addBindValue(b);
+    return q.exec();
+}
+
 } // namespace
 
-std::optional<LabelMatrix> loadLabels(Study &study, const RaterSelection &selection, Error *error)
+std::optional<QStringList> itemSplits(Study &study, Error *error)
+{
+    QSqlQuery q(study.database());
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT DISTINCT split FROM item WHERE split IS NOT NULL AND split <> ''"
+                               " ORDER BY split"))) {
+        *error = Error::storage(study.path() + QStringLiteral(": ") + q.lastError().text());
+        return std::nullopt;
+    }
+    QStringList splits;
+    while (q.next())
+        splits.append(q.value(0).toString());
+    return splits;
+}
+
+std::optional<LabelMatrix> loadLabels(Study &study, const RaterSelection &selection, Error *error,
+                                      const RatingFilter &filter)
 {
     const auto raters = selectRaters(study, selection, error);
     if (!raters)
@@ -124,6 +195,11 @@ std::optional<LabelMatrix> loadLabels(Study &study, const RaterSelection &select
     LabelMatrix m;
     m.raters = *raters;
     m.itemIds = ItemRepository(study).ids();
+    const auto keptItems = filteredItems(study, filter, error);
+    if (!keptItems)
+        return std::nullopt;
+    if (!filter.splits.isEmpty() || !filter.categories.isEmpty())
+        m.itemIds.removeIf([&](qint64 id) { return !keptItems->contains(id); });
     const protocol::Protocol protocol = study.currentProtocol();
     for (const auto &c : protocol.categories)
         m.categories.append(c.id);
@@ -132,7 +208,10 @@ std::optional<LabelMatrix> loadLabels(Study &study, const RaterSelection &select
     const QHash<qint64, int> rIndex = raterIndex(m.raters);
     QSqlQuery q(study.database());
     q.setForwardOnly(true);
-    if (!q.exec(QStringLiteral("SELECT rater_id, item_id, category FROM category_label"))) {
+    QVariantList binds;
+    const QString labelSql = QStringLiteral("SELECT rater_id, item_id, category FROM category_label WHERE 1")
+        + dateCondition(filter, &binds);
+    if (!execWith(q, labelSql, binds)) {
         *error = Error::storage(study.path() + QStringLiteral(": ") + q.lastError().text());
         return std::nullopt;
     }
@@ -207,7 +286,8 @@ std::optional<QHash<qint64, Consensus>> consensusCategories(Study &study, Error 
     return consensus;
 }
 
-std::optional<ScoreMatrix> loadScores(Study &study, const RaterSelection &selection, Error *error)
+std::optional<ScoreMatrix> loadScores(Study &study, const RaterSelection &selection, Error *error,
+                                      const RatingFilter &filter)
 {
     const auto raters = selectRaters(study, selection, error);
     if (!raters)
@@ -221,6 +301,10 @@ std::optional<ScoreMatrix> loadScores(Study &study, const RaterSelection &select
     const auto consensus = consensusCategories(study, error);
     if (!consensus)
         return std::nullopt;
+    const auto keptItems = filteredItems(study, filter, error);
+    if (!keptItems)
+        return std::nullopt;
+    const bool itemFilter = !filter.splits.isEmpty() || !filter.categories.isEmpty();
     QSqlQuery q(db);
     q.setForwardOnly(true);
 
@@ -233,6 +317,10 @@ std::optional<ScoreMatrix> loadScores(Study &study, const RaterSelection &select
             " FROM response JOIN model ON model.id = response.model_id ORDER BY response.id")))
         return fail(q);
     while (q.next()) {
+        if (!filter.models.isEmpty() && !filter.models.contains(q.value(1).toString()))
+            continue;
+        if (itemFilter && !keptItems->contains(q.value(2).toLongLong()))
+            continue;
         m.responseIds.append(q.value(0).toLongLong());
         m.models.append(q.value(1).toString());
         m.categories.append(consensus->value(q.value(2).toLongLong()).category);
@@ -242,8 +330,11 @@ std::optional<ScoreMatrix> loadScores(Study &study, const RaterSelection &select
     m.scores.assign(std::size_t(m.raters.size()) * n, std::numeric_limits<double>::quiet_NaN());
     const QHash<qint64, int> responses = indexOf(m.responseIds);
     const QHash<qint64, int> rIndex = raterIndex(m.raters);
-    if (!q.exec(QStringLiteral("SELECT rater_id, response_id, score FROM response_rating"
-                               " WHERE score IS NOT NULL")))
+    QVariantList binds;
+    const QString scoreSql = QStringLiteral("SELECT rater_id, response_id, score FROM response_rating"
+                                            " WHERE score IS NOT NULL")
+        + dateCondition(filter, &binds);
+    if (!execWith(q, scoreSql, binds))
         return fail(q);
     while (q.next()) {
         const auto r = rIndex.constFind(q.value(0).toLongLong());

@@ -3,6 +3,7 @@
 #include "storage/error.h"
 #include "storage/types.h"
 
+#include <QDate>
 #include <QHash>
 #include <QList>
 #include <QString>
@@ -30,6 +31,22 @@ struct RaterSelection {
 /// The raters a selection names, in id order. Groups (human/llm/all) are the raters
 /// of role "rater"; named raters may have any role. Unknown names are an InvalidInput error.
 std::optional<QList<Rater>> selectRaters(Study &study, const RaterSelection &selection, Error *error);
+/// Restricts what statistics are computed over (dashboard and report filters).
+/// Empty lists mean "all". Categories match an item's consensus category (see
+/// consensusCategories()); models apply to responses only; the date range is
+/// inclusive and applies to when a label or score was first saved (created_at, UTC).
+struct RatingFilter {
+    QStringList categories;
+    QStringList models;
+    QStringList splits;
+    QDate from; ///< null = open
+    QDate to;   ///< null = open
+
+    bool isEmpty() const
+    {
+        return categories.isEmpty() && models.isEmpty() && splits.isEmpty() && from.isNull() && to.isNull();
+    }
+};
 
 /// Category labels as a raters × items matrix of protocol category indexes
 /// (the protocol's declared categories, not only those that occur); -1 = missing.
@@ -58,7 +75,9 @@ struct ScoreMatrix {
 /// Loads the selected raters' category labels over every item. Unknown rater names
 /// are an InvalidInput error. Group selections (human/llm/all) take raters of role
 /// "rater" that have at least one value in the matrix. Raters are in id order, items in import order.
-std::optional<LabelMatrix> loadLabels(Study &study, const RaterSelection &selection, Error *error);
+/// `filter` keeps the items of its splits and categories and the labels of its date range.
+std::optional<LabelMatrix> loadLabels(Study &study, const RaterSelection &selection, Error *error,
+                                      const RatingFilter &filter = {});
 
 /// An item's consensus category and how it was reached: "adjudicated" (latest
 /// adjudication), "unanimous" / "majority" (the unique most frequent label among
@@ -73,6 +92,12 @@ std::optional<QHash<qint64, Consensus>> consensusCategories(Study &study, Error 
 /// Loads the selected raters' scores over every response. An item's consensus
 /// category is its latest adjudicated category, else the unique most frequent
 /// label among the human raters, else its reference label.
-std::optional<ScoreMatrix> loadScores(Study &study, const RaterSelection &selection, Error *error);
+/// `filter` keeps the responses of its models, splits and categories and the scores
+/// of its date range.
+std::optional<ScoreMatrix> loadScores(Study &study, const RaterSelection &selection, Error *error,
+                                      const RatingFilter &filter = {});
+
+/// Distinct item splits in the study (sorted; items without a split are left out).
+std::optional<QStringList> itemSplits(Study &study, Error *error);
 
 } // namespace cr::storage

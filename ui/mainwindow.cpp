@@ -5,6 +5,7 @@
 #include "storage/repositories.h"
 #include "storage/study.h"
 #include "ui/exportdialog.h"
+#include "ui/dashboardpage.h"
 #include "ui/importerrorsdialog.h"
 #include "ui/importjob.h"
 #include "ui/importprogress.h"
@@ -42,12 +43,14 @@ MainWindow::MainWindow(QWidget *parent)
     , m_studyPage(new StudyPage(m_pages))
     , m_ratingPage(new RatingPage(m_pages))
     , m_reviewPage(new ReviewPage(m_pages))
+    , m_dashboard(new DashboardPage(m_pages))
     , m_progress(new ImportProgress(this))
 {
     m_pages->addWidget(m_welcome);
     m_pages->addWidget(m_studyPage);
     m_pages->addWidget(m_ratingPage);
     m_pages->addWidget(m_reviewPage);
+    m_pages->addWidget(m_dashboard);
     setCentralWidget(m_pages);
 
     statusBar()->addPermanentWidget(m_progress);
@@ -135,6 +138,18 @@ void MainWindow::createActions()
     m_quitAction->setMenuRole(QAction::QuitRole);
     connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
 
+    m_dashboardAction = new QAction(tr("&Dashboard"), this);
+    m_dashboardAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
+    m_dashboardAction->setStatusTip(tr("Charts of agreement, harm rates and category confusion"));
+    connect(m_dashboardAction, &QAction::triggered, this, [this] { showPage(Page::Dashboard); });
+    m_reportAction = new QAction(tr("&Report…"), this);
+    m_reportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    m_reportAction->setStatusTip(tr("Export the dashboard as a PDF report"));
+    connect(m_reportAction, &QAction::triggered, this, [this] {
+        showPage(Page::Dashboard);
+        m_dashboard->exportReportDialog();
+    });
+
     m_blurAction = new QAction(tr("&Blur Message Text"), this);
     m_blurAction->setCheckable(true);
     m_blurAction->setChecked(Settings().blurText);
@@ -185,6 +200,7 @@ void MainWindow::createMenus()
     file->addAction(m_importAction);
     file->addAction(m_importFolderAction);
     file->addAction(m_exportAction);
+    file->addAction(m_reportAction);
     file->addSeparator();
     file->addAction(m_closeAction);
     file->addAction(m_quitAction);
@@ -209,6 +225,7 @@ void MainWindow::createMenus()
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_ratingPage->overviewAction());
+    view->addAction(m_dashboardAction);
     view->addAction(m_ratingPage->previousItemAction());
     view->addAction(m_ratingPage->nextItemAction());
     view->addAction(m_reviewAction);
@@ -322,6 +339,7 @@ void MainWindow::closeStudy()
     m_ratingPage->clear();
     m_reviewPage->clear();
     m_studyPage->setStudy(nullptr);
+    m_dashboard->setStudy(nullptr);
     m_study.reset();
     m_demo = false;
     if (explicitClose)
@@ -339,6 +357,8 @@ MainWindow::Page MainWindow::currentPage() const
         return Page::Review;
     if (m_pages->currentWidget() == m_studyPage)
         return Page::Study;
+    if (m_pages->currentWidget() == m_dashboard)
+        return Page::Dashboard;
     return Page::Welcome;
 }
 
@@ -350,8 +370,15 @@ void MainWindow::showPage(Page page)
         page = Page::Study;
     if (page == Page::Review && m_reviewPage->adjudicatorName().isEmpty())
         page = Page::Study;
-    QWidget *widget = page == Page::Review ? static_cast<QWidget *>(m_reviewPage)
-        : page == Page::Rating ? static_cast<QWidget *>(m_ratingPage)
+    if (page == Page::Dashboard && currentPage() != Page::Dashboard && m_study) {
+        if (m_dashboard->document().isEmpty() && !m_dashboard->isComputing())
+            m_dashboard->setStudy(m_study.get()); // computed on first show, not on open
+        else
+            m_dashboard->recompute(); // ratings may have changed since
+    }
+    QWidget *widget = page == Page::Dashboard ? static_cast<QWidget *>(m_dashboard)
+        : page == Page::Review             ? static_cast<QWidget *>(m_reviewPage)
+        : page == Page::Rating             ? static_cast<QWidget *>(m_ratingPage)
         : page == Page::Study              ? static_cast<QWidget *>(m_studyPage)
                                            : static_cast<QWidget *>(m_welcome);
     m_pages->setCurrentWidget(widget);
@@ -373,6 +400,8 @@ void MainWindow::updateActions()
     m_closeAction->setEnabled(m_study && !busy);
     m_setupAction->setEnabled(m_study && !busy);
     m_reviewAction->setEnabled(m_study && !busy);
+    m_dashboardAction->setEnabled(m_study != nullptr);
+    m_reportAction->setEnabled(m_study != nullptr);
     // Undo reaches ratings only where the rater sees them.
     const bool rating = currentPage() == Page::Rating;
     const QUndoStack *undoStack = m_ratingPage->session()->undoStack();

@@ -14,6 +14,7 @@ class Study;
 
 namespace cr::ui {
 
+class DashboardPage;
 class ImportJob;
 class ImportProgress;
 class PreferencesDialog;
@@ -30,7 +31,7 @@ class WelcomePage;
 class MainWindow final : public QMainWindow {
     Q_OBJECT
 public:
-    enum class Page { Welcome, Study, Rating, Review };
+    enum class Page { Welcome, Study, Rating, Review, Dashboard };
 
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -61,6 +62,7 @@ public:
     RatingPage *ratingPage() const { return m_ratingPage; }
     ReviewPage *reviewPage() const { return m_reviewPage; }
     QAction *reviewAction() const { return m_reviewAction; }
+    DashboardPage *dashboardPage() const { return m_dashboard; }
     QAction *undoAction() const { return m_undoAction; }
     QAction *redoAction() const { return m_redoAction; }
     /// Edit ▸ Preferences… (Ctrl+,) and Study ▸ Set Up Raters and Assignments….
@@ -101,6 +103,7 @@ private:
     StudyPage *m_studyPage;
     RatingPage *m_ratingPage;
     ReviewPage *m_reviewPage;
+    DashboardPage *m_dashboard;
     ImportProgress *m_progress;
 
     QAction *m_newAction = nullptr;
@@ -114,6 +117,8 @@ private:
     QAction *m_blurAction = nullptr;
     QAction *m_fullScreenAction = nullptr;
     QAction *m_aboutAction = nullptr;
+    QAction *m_dashboardAction = nullptr;
+    QAction *m_reportAction = nullptr;
     QAction *m_undoAction = nullptr;
     QAction *m_redoAction = nullptr;
     QAction *m_preferencesAction = nullptr;

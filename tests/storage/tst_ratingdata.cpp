@@ -8,6 +8,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace cr::storage;
@@ -118,6 +119,62 @@ private slots:
 
         QVERIFY(!loadLabels(*study, RaterSelection::fromString(QStringLiteral("h1,nobody")), &e));
         QCOMPARE(e.kind, ErrorKind::InvalidInput);
+    }
+
+    void filters()
+    {
+        QTemporaryDir dir;
+        Error e;
+        auto study = Study::create(dir.filePath(QStringLiteral("f.crisis")), cr::protocol::defaultProtocol(),
+                                   QStringLiteral("t"), &e);
+        QVERIFY2(study, qPrintable(e.message));
+        QFile f(dir.filePath(QStringLiteral("items.jsonl")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"item_id": "i1", "split": "train", "text": "a", "label": "no_crisis", "responses": [{"model": "m", "text": "r1"}, {"model": "n", "text": "r2"}]}
+{"item_id": "i2", "split": "test", "text": "b", "label": "self-harm", "responses": [{"model": "m", "text": "r3"}]}
+{"item_id": "i3", "split": "test", "text": "c", "label": "self-harm", "responses": [{"model": "n", "text": "r4"}]}
+{"rater": "h1", "item_id": "i1", "model": "m", "score": 2}
+{"rater": "h1", "item_id": "i2", "model": "m", "score": 4}
+{"rater": "h1", "item_id": "i3", "model": "n", "score": 5}
+{"rater": "h1", "item_id": "i2", "category": "self-harm"}
+{"rater": "h1", "item_id": "i1", "category": "no_crisis"}
+)");
+        f.close();
+        ImportReport report;
+        QVERIFY2(Importer(*study).run({f.fileName()}, {}, &report, &e), qPrintable(e.message));
+        QCOMPARE(itemSplits(*study, &e).value(), (QStringList{QStringLiteral("test"), QStringLiteral("train")}));
+        auto scores = [&](const RatingFilter &filter) {
+            const auto m = loadScores(*study, RaterSelection::fromString(QStringLiteral("h1")), &e, filter);
+            QList<double> out;
+            for (int i = 0; m && i < m->responseIds.size(); ++i)
+                out.append(m->score(0, i));
+            return out;
+        };
+        QCOMPARE(scores({}).size(), 4);
+        RatingFilter byModel;
+        byModel.models = {QStringLiteral("m")};
+        QCOMPARE(scores(byModel), (QList<double>{2, 4}));
+        RatingFilter bySplit;
+        bySplit.splits = {QStringLiteral("test")};
+        QCOMPARE(scores(bySplit), (QList<double>{4, 5}));
+        RatingFilter byCategory; // i2 and i3 have consensus self-harm (label, reference)
+        byCategory.categories = {QStringLiteral("self-harm")};
+        byCategory.models = {QStringLiteral("n")};
+        QCOMPARE(scores(byCategory), (QList<double>{5}));
+        RatingFilter future;
+        future.from = QDate::currentDate().addDays(1);
+        const QList<double> none = scores(future);
+        QCOMPARE(none.size(), 4); // responses stay, their scores are filtered out
+        QVERIFY(std::all_of(none.cbegin(), none.cend(), [](double v) { return std::isnan(v); }));
+        RatingFilter today;
+        today.from = QDate::currentDate().addDays(-1);
+        today.to = QDate::currentDate().addDays(1);
+        QCOMPARE(scores(today).first(), 2.0);
+        const auto labels = loadLabels(*study, RaterSelection::fromString(QStringLiteral("h1")), &e, bySplit);
+        QVERIFY(labels);
+        QCOMPARE(labels->itemIds.size(), 2);
+        QCOMPARE(labels->categories.at(labels->code(0, 0)), QStringLiteral("self-harm"));
+        QCOMPARE(labels->code(0, 1), -1);
     }
 };
 

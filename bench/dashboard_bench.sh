@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Dashboard on a paper-scale generated study (2,046 items x 5 models x 3 runs, 4 raters):
+# open → all five charts drawn, model filter change → redrawn, PDF report written
+# (statistics with 1,000 bootstrap replicates each time). RUNS=5 whole runs.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+need_build
+bench="$build/bench/ui/bench_dashboard"
+work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
+"$gen" --out "$work/data" --seed 1 2>/dev/null
+"$app" init "$work/s.crisis" >/dev/null
+"$app" import "$work/s.crisis" "$work/data/items.jsonl" "$work/data/ratings.jsonl" >/dev/null 2>&1
+for ((i = 0; i < runs; i++)); do
+    QT_QPA_PLATFORM=offscreen "$bench" "$work/s.crisis" 2>/dev/null
+done
+# The report command end to end (open, statistics, charts, PDF), wall seconds.
+times=()
+for ((i = 0; i < runs; i++)); do
+    time_cmd s kb -- "$app" report "$work/s.crisis" --out "$work/r.pdf"
+    times+=("$s")
+done
+echo "crisis-review report (whole command): median $(median "${times[@]}") s over $runs runs; $(pdfinfo "$work/r.pdf" 2>/dev/null | grep Pages || true)"

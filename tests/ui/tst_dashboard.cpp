@@ -1,0 +1,416 @@
+// The dashboard's chart series against the statistics engine and direct analysis
+// calls on a small known study; filters, the worker thread, exports, the PDF report.
+#include "analysis/classification.h"
+#include "analysis/harm.h"
+#include "analysis/kappa.h"
+#include "report/dashboarddata.h"
+#include "stats/stats.h"
+#include "storage/importer.h"
+#include "storage/repositories.h"
+#include "storage/study.h"
+#include "ui/dashboardpage.h"
+#include "widgets/agreementpanel.h"
+
+#include <QBarSet>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDateEdit>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QImage>
+#include <QJsonArray>
+#include <QLineSeries>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QScatterSeries>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QSvgRenderer>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+
+using namespace cr;
+
+namespace {
+
+const QStringList kCategories { QStringLiteral("suicidal_ideation"), QStringLiteral("self-harm"),
+    QStringLiteral("anxiety_crisis") };
+const QStringList kModels { QStringLiteral("model-a"), QStringLiteral("model-b") };
+constexpr int kItems = 24;
+
+int humanScore(int rater, int item, int model)
+{
+    const int base = 1 + (item + 2 * model) % 5;
+    return rater == 1 && item % 3 == 0 ? std::min(5, base + 1) : base;
+}
+int humanCategory(int rater, int item) { return rater == 1 && item % 4 == 0 ? (item + 1) % 3 : item % 3; }
+int judgeCategory(int item) { return item % 5 == 0 ? (item + 2) % 3 : item % 3; }
+bool isTrain(int item) { return item < 12; }
+
+QString itemId(int i) { return QStringLiteral("k-%1").arg(i, 2, 10, QLatin1Char('0')); }
+
+bool near(double a, double b) { return std::abs(a - b) < 1e-9; }
+
+} // namespace
+
+class TestDashboard final : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString m_path;
+    std::unique_ptr<storage::Study> m_study;
+
+    /// Consensus score (mean of the two humans) of every response of `model` among `items`.
+    std::vector<double> consensus(int model, bool (*keep)(int)) const
+    {
+        std::vector<double> out;
+        for (int i = 0; i < kItems; ++i)
+            if (keep(i))
+                out.push_back((humanScore(0, i, model) + humanScore(1, i, model)) / 2.0);
+        return out;
+    }
+
+    void waitFor(ui::DashboardPage &page)
+    {
+        QTRY_VERIFY_WITH_TIMEOUT(!page.isComputing(), 20000);
+        QVERIFY(!page.document().isEmpty());
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_dir.isValid());
+        QFile items(m_dir.filePath(QStringLiteral("items.jsonl")));
+        QFile ratings(m_dir.filePath(QStringLiteral("ratings.jsonl")));
+        QVERIFY(items.open(QIODevice::WriteOnly) && ratings.open(QIODevice::WriteOnly));
+        const char *humans[] = { "dr-alpha", "dr-beta" };
+        for (int i = 0; i < kItems; ++i) {
+            items.write(QStringLiteral(R"({"item_id": "%1", "split": "%2", "label": "%3", "turns": ["I feel alone tonight."], )"
+                                       R"("responses": [{"model": "model-a", "text": "a%1"}, {"model": "model-b", "text": "b%1"}]})"
+                                       "\n")
+                            .arg(itemId(i), isTrain(i) ? QStringLiteral("train") : QStringLiteral("test"), kCategories[i % 3])
+                            .toUtf8());
+            for (int r = 0; r < 2; ++r) {
+                ratings.write(QStringLiteral(R"({"rater": "%1", "rater_kind": "human", "item_id": "%2", "category": "%3"})"
+                                             "\n")
+                                  .arg(QLatin1String(humans[r]), itemId(i), kCategories[humanCategory(r, i)])
+                                  .toUtf8());
+                for (int m = 0; m < 2; ++m)
+                    ratings.write(QStringLiteral(R"({"rater": "%1", "rater_kind": "human", "item_id": "%2", "model": "%3", "score": %4})"
+                                                 "\n")
+                                      .arg(QLatin1String(humans[r]), itemId(i), kModels[m])
+                                      .arg(humanScore(r, i, m))
+                                      .toUtf8());
+            }
+            ratings.write(QStringLiteral(R"({"rater": "judge", "rater_kind": "llm", "item_id": "%1", "category": "%2"})"
+                                         "\n")
+                              .arg(itemId(i), kCategories[judgeCategory(i)])
+                              .toUtf8());
+        }
+        items.close();
+        ratings.close();
+        m_path = m_dir.filePath(QStringLiteral("known.crisis"));
+        storage::Error error;
+        m_study = storage::Study::create(m_path, protocol::defaultProtocol(), QStringLiteral("Known dashboard study"), &error);
+        QVERIFY2(m_study, qPrintable(error.message));
+        storage::ImportReport report;
+        QVERIFY2(storage::Importer(*m_study).run({ items.fileName(), ratings.fileName() }, {}, &report, &error),
+            qPrintable(error.message));
+    }
+
+    void harmChartMatchesEngineAndAnalysis()
+    {
+        ui::DashboardPage page;
+        page.setStudy(m_study.get());
+        waitFor(page);
+        const QJsonArray byModel =
+            page.document().value(QStringLiteral("harm")).toObject().value(QStringLiteral("by_model")).toArray();
+        QCOMPARE(byModel.size(), 2);
+        const widgets::HarmRateChart *chart = page.charts().harm;
+        QCOMPARE(chart->bars().size(), 2);
+        for (int m = 0; m < 2; ++m) {
+            const analysis::HarmSummary direct = analysis::harmSummary(consensus(m, [](int) { return true; }), 2.0);
+            const auto it = std::find_if(chart->bars().cbegin(), chart->bars().cend(),
+                [&](const widgets::RateBar &b) { return b.label == kModels[m]; });
+            QVERIFY(it != chart->bars().cend());
+            QCOMPARE(it->n, direct.n);
+            QCOMPARE(it->harmful, direct.harmful);
+            QVERIFY(near(it->rate, direct.rate.point.value));
+            QVERIFY(near(it->low, direct.rate.low));
+            QVERIFY(near(it->high, direct.rate.high));
+            QVERIFY(near(it->scoredOneRate, direct.score1Rate.point.value));
+            // The drawn series: axis category 0 is the lowest bar.
+            const int drawn = int(chart->bars().size()) - 1 - int(it - chart->bars().cbegin());
+            QVERIFY(near(chart->rateSet()->at(drawn), direct.rate.point.value * 100));
+            const QLineSeries *whisker = chart->whiskerSeries().at(drawn);
+            QVERIFY(near(whisker->at(2).x(), direct.rate.low * 100));
+            QVERIFY(near(whisker->at(3).x(), direct.rate.high * 100));
+            QVERIFY(near(whisker->at(3).y(), drawn));
+        }
+        // Sorted by rate, highest first.
+        QVERIFY(chart->bars().at(0).rate >= chart->bars().at(1).rate);
+    }
+
+    void distributionAgreementAndConfusionMatchAnalysis()
+    {
+        ui::DashboardPage page;
+        page.setStudy(m_study.get());
+        waitFor(page);
+        const report::DashboardCharts &charts = page.charts();
+        // Score distribution: every human score per model.
+        for (int m = 0; m < 2; ++m) {
+            std::array<int, 5> counts {};
+            for (int i = 0; i < kItems; ++i)
+                for (int r = 0; r < 2; ++r)
+                    ++counts[std::size_t(humanScore(r, i, m) - 1)];
+            QCOMPARE(charts.distribution->rows().at(m).label, kModels[m]);
+            QCOMPARE(charts.distribution->rows().at(m).counts, counts);
+            QVERIFY(near(charts.distribution->drawnPercent(m, 1), -100.0 * counts[0] / (2 * kItems)));
+            QVERIFY(near(charts.distribution->drawnPercent(m, 5), 100.0 * counts[4] / (2 * kItems)));
+        }
+        // Pairwise Cohen's kappa on categories and quadratic kappa on scores.
+        std::vector<int> c0, c1, s0, s1;
+        for (int i = 0; i < kItems; ++i) {
+            c0.push_back(humanCategory(0, i));
+            c1.push_back(humanCategory(1, i));
+        }
+        const auto protocolCategories = m_study->currentProtocol().categories;
+        auto code = [&](int local) {
+            for (int k = 0; k < protocolCategories.size(); ++k)
+                if (protocolCategories[k].id == kCategories[local])
+                    return k;
+            return -1;
+        };
+        for (int &c : c0)
+            c = code(c);
+        for (int &c : c1)
+            c = code(c);
+        for (int m = 0; m < 2; ++m)
+            for (int i = 0; i < kItems; ++i) {
+                s0.push_back(humanScore(0, i, m) - 1);
+                s1.push_back(humanScore(1, i, m) - 1);
+            }
+        const int K = int(protocolCategories.size());
+        const widgets::HeatmapData &catKappa = charts.agreement->categoryKappa();
+        QCOMPARE(catKappa.rows, (QStringList { QStringLiteral("dr-alpha"), QStringLiteral("dr-beta") }));
+        QVERIFY(near(catKappa.value(0, 1), analysis::cohenKappa(c0, c1, K).kappa.value));
+        QCOMPARE(catKappa.count(0, 1), kItems);
+        QVERIFY(near(charts.agreement->scoreKappa().value(1, 0),
+            analysis::cohenKappa(s0, s1, 5, analysis::Weighting::Quadratic).kappa.value));
+        // Confusion: consensus (unanimous, else the reference label = item % 3) against the judge.
+        std::vector<int> reference, predicted;
+        for (int i = 0; i < kItems; ++i) {
+            reference.push_back(code(i % 3));
+            predicted.push_back(code(judgeCategory(i)));
+        }
+        const analysis::ClassificationReport direct = analysis::classificationReport(reference, predicted, K);
+        const widgets::HeatmapData &matrix = charts.confusion->matrix();
+        QCOMPARE(matrix.rows.size(), K);
+        for (int r = 0; r < K; ++r)
+            for (int c = 0; c < K; ++c)
+                QCOMPARE(matrix.count(r, c), int(direct.matrix[std::size_t(r * K + c)]));
+        QVERIFY(near(charts.confusion->macroF1(), direct.macroF1.value));
+        for (const widgets::ClassScore &s : charts.confusion->classes()) {
+            const int k = int(matrix.rows.indexOf(s.label));
+            QCOMPARE(s.support, direct.support[std::size_t(k)]);
+            if (direct.f1[std::size_t(k)].defined)
+                QVERIFY(near(s.f1, direct.f1[std::size_t(k)].value));
+        }
+        // Model × category: n per cell, harm rate from the same consensus scores.
+        const widgets::HeatmapData &cells = charts.modelCategory->data();
+        QCOMPARE(cells.rows, kModels);
+        QCOMPARE(cells.columns.size(), 3);
+        const int col = int(cells.columns.indexOf(kCategories[0]));
+        std::vector<double> scores;
+        for (int i = 0; i < kItems; i += 3)
+            scores.push_back((humanScore(0, i, 0) + humanScore(1, i, 0)) / 2.0);
+        QCOMPARE(cells.count(0, col), int(scores.size()));
+        QVERIFY(near(cells.value(0, col), analysis::harmSummary(scores, 2.0).rate.point.value));
+        QVERIFY(cells.isMarked(0, col)); // n = 8 < 10
+    }
+
+    void filtersChangeSeries()
+    {
+        ui::DashboardPage page;
+        page.setStudy(m_study.get());
+        waitFor(page);
+        // Model filter: one bar.
+        page.modelCombo()->setCurrentIndex(page.modelCombo()->findData(kModels[1]));
+        waitFor(page);
+        QCOMPARE(page.charts().harm->bars().size(), 1);
+        QCOMPARE(page.charts().harm->bars().at(0).label, kModels[1]);
+        // Split filter: training items only, recomputed from the same consensus.
+        page.splitCombo()->setCurrentIndex(page.splitCombo()->findData(QStringLiteral("train")));
+        waitFor(page);
+        const analysis::HarmSummary train = analysis::harmSummary(consensus(1, isTrain), 2.0);
+        QCOMPARE(page.charts().harm->bars().at(0).n, 12);
+        QVERIFY(near(page.charts().harm->bars().at(0).rate, train.rate.point.value));
+        // Threshold.
+        page.thresholdSpin()->setValue(3.0);
+        waitFor(page);
+        QVERIFY(near(page.charts().harm->bars().at(0).rate, analysis::harmSummary(consensus(1, isTrain), 3.0).rate.point.value));
+        QCOMPARE(page.charts().harm->threshold(), 3.0);
+        // Category filter (consensus category = item % 3 here).
+        page.splitCombo()->setCurrentIndex(0);
+        page.categoryCombo()->setCurrentIndex(page.categoryCombo()->findData(kCategories[2]));
+        waitFor(page);
+        QCOMPARE(page.charts().harm->bars().at(0).n, kItems / 3);
+        QCOMPARE(page.charts().confusion->matrix().rows.size(), m_study->currentProtocol().categories.size());
+        int confused = 0;
+        for (const int n : page.charts().confusion->matrix().counts)
+            confused += n;
+        QCOMPARE(confused, kItems / 3);
+        // Date range in the future: nothing rated.
+        page.dateRangeCheck()->setChecked(true);
+        page.fromEdit()->setDate(QDate::currentDate().addYears(1));
+        page.toEdit()->setDate(QDate::currentDate().addYears(2));
+        waitFor(page);
+        QCOMPARE(page.charts().harm->bars().at(0).n, 0);
+        QVERIFY(std::isnan(page.charts().harm->bars().at(0).rate));
+    }
+
+    void recomputeRunsOffTheUiThreadAndDropsStaleResults()
+    {
+        ui::DashboardPage page;
+        QSignalSpy finished(&page, &ui::DashboardPage::computationFinished);
+        page.setStudy(m_study.get());
+        // Change filters while the first run is still going; only the last state counts.
+        page.modelCombo()->setCurrentIndex(page.modelCombo()->findData(kModels[0]));
+        page.recompute();
+        page.modelCombo()->setCurrentIndex(page.modelCombo()->findData(kModels[1]));
+        page.recompute();
+        waitFor(page);
+        QVERIFY(page.lastWorkerThread() != nullptr);
+        QVERIFY(page.lastWorkerThread() != QThread::currentThread());
+        QCOMPARE(page.charts().harm->bars().size(), 1);
+        QCOMPARE(page.charts().harm->bars().at(0).label, kModels[1]);
+        const QJsonArray models = page.document().value(QStringLiteral("filters")).toObject().value(QStringLiteral("models")).toArray();
+        QCOMPARE(models, QJsonArray { kModels[1] });
+        QVERIFY(finished.size() >= 1);
+    }
+
+    void chartExports()
+    {
+        ui::DashboardPage page;
+        page.resize(1200, 900);
+        page.setStudy(m_study.get());
+        waitFor(page);
+        for (widgets::DashboardChart *chart : page.charts().all()) {
+            const QString svg = m_dir.filePath(QStringLiteral("chart.svg"));
+            const QString png = m_dir.filePath(QStringLiteral("chart.png"));
+            QVERIFY(chart->saveSvg(svg));
+            QVERIFY(chart->savePng(png));
+            QSvgRenderer renderer(svg);
+            QVERIFY2(renderer.isValid(), qPrintable(chart->title()));
+            QFile file(svg);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            const QString text = QString::fromUtf8(file.readAll());
+            QVERIFY2(text.contains(chart->title().toHtmlEscaped()), qPrintable(chart->title()));
+            const QImage image(png);
+            QVERIFY(!image.isNull());
+            QVERIFY(image.width() >= 800 && image.height() >= 480);
+            // Not a blank canvas: the chart painted some pixels unlike the background.
+            const QRgb background = image.pixel(0, 0);
+            int differing = 0;
+            for (int y = 0; y < image.height(); y += 7)
+                for (int x = 0; x < image.width(); x += 7)
+                    differing += image.pixel(x, y) != background;
+            QVERIFY2(differing > 100, qPrintable(chart->title()));
+        }
+        QString error;
+        QVERIFY2(page.exportTables(m_dir.path(), &error), qPrintable(error));
+        QFile harmCsv(m_dir.filePath(QStringLiteral("harm-rate-per-model.csv")));
+        QVERIFY(harmCsv.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = harmCsv.readAll().trimmed().split('\n');
+        QCOMPARE(lines.size(), 3);
+        QVERIFY(lines.at(0).startsWith("model,n,harmful,harm_rate,ci_low,ci_high"));
+    }
+
+    void pdfReport()
+    {
+        if (QStandardPaths::findExecutable(QStringLiteral("pdfinfo")).isEmpty()
+            || QStandardPaths::findExecutable(QStringLiteral("pdftotext")).isEmpty())
+            QSKIP("pdfinfo/pdftotext (poppler-utils) not installed");
+        ui::DashboardPage page;
+        page.setStudy(m_study.get());
+        waitFor(page);
+        const QString pdf = m_dir.filePath(QStringLiteral("report.pdf"));
+        QString error;
+        QVERIFY2(page.exportReport(pdf, &error), qPrintable(error));
+        QProcess info;
+        info.start(QStringLiteral("pdfinfo"), { pdf });
+        QVERIFY(info.waitForFinished(30000));
+        QCOMPARE(info.exitCode(), 0);
+        const QString infoText = QString::fromUtf8(info.readAllStandardOutput());
+        const QRegularExpressionMatch pages = QRegularExpression(QStringLiteral("Pages:\\s+(\\d+)")).match(infoText);
+        QVERIFY(pages.hasMatch());
+        QVERIFY2(pages.captured(1).toInt() >= 6, qPrintable(infoText)); // title + one page per chart
+        QProcess text;
+        text.start(QStringLiteral("pdftotext"), { pdf, QStringLiteral("-") });
+        QVERIFY(text.waitForFinished(30000));
+        const QString body = QString::fromUtf8(text.readAllStandardOutput());
+        QVERIFY(body.contains(QStringLiteral("Known dashboard study")));
+        QVERIFY(body.contains(QStringLiteral("Harm rate per model")));
+        QVERIFY(body.contains(QStringLiteral("Category confusion")));
+        QVERIFY(body.contains(m_study->currentProtocol().contentHash()));
+        // Raters appear as pseudonyms only.
+        const auto alpha = storage::RaterRepository(*m_study).byName(QStringLiteral("dr-alpha"));
+        QVERIFY(alpha);
+        QVERIFY2(body.contains(alpha->pseudonym), qPrintable(body.left(2000)));
+        QVERIFY(!body.contains(QStringLiteral("dr-alpha")));
+        QVERIFY(body.contains(QStringLiteral("Page 6")));
+    }
+
+    void screenshotWaitsForTheCharts()
+    {
+        const QString png = m_dir.filePath(QStringLiteral("dash.png"));
+        QProcess p;
+        p.start(qEnvironmentVariable("CR_BINARY_DIR") + QStringLiteral("/app/crisis-review"),
+            { QStringLiteral("screenshot"), m_path, QStringLiteral("--view"), QStringLiteral("dashboard"),
+                QStringLiteral("--out"), png });
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 0);
+        const QImage image(png);
+        QCOMPARE(image.size(), QSize(1366, 768));
+        // The harm bars (Okabe–Ito vermillion) are on screen, i.e. the result was drawn.
+        int vermillion = 0;
+        for (int y = 0; y < image.height(); y += 3)
+            for (int x = 0; x < image.width(); x += 3)
+                vermillion += image.pixelColor(x, y) == QColor(0xD5, 0x5E, 0x00);
+        QVERIFY(vermillion > 50);
+    }
+
+    void reportCommand()
+    {
+        if (QStandardPaths::findExecutable(QStringLiteral("pdfinfo")).isEmpty())
+            QSKIP("pdfinfo (poppler-utils) not installed");
+        const QString pdf = m_dir.filePath(QStringLiteral("cli.pdf"));
+        QProcess p;
+        p.start(qEnvironmentVariable("CR_BINARY_DIR") + QStringLiteral("/app/crisis-review"),
+            { QStringLiteral("report"), m_path, QStringLiteral("--out"), pdf, QStringLiteral("--bootstrap"),
+                QStringLiteral("100"), QStringLiteral("--model"), kModels[0] });
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 0);
+        QVERIFY(p.readAllStandardError().contains("report: chart 5 of 5"));
+        QProcess text;
+        text.start(QStringLiteral("pdftotext"), { pdf, QStringLiteral("-") });
+        QVERIFY(text.waitForFinished(30000));
+        const QString body = QString::fromUtf8(text.readAllStandardOutput());
+        QVERIFY(body.contains(QStringLiteral("model: model-a")));
+        // A bad date is a usage error naming the option.
+        QProcess bad;
+        bad.start(qEnvironmentVariable("CR_BINARY_DIR") + QStringLiteral("/app/crisis-review"),
+            { QStringLiteral("report"), m_path, QStringLiteral("--out"), pdf, QStringLiteral("--from"),
+                QStringLiteral("2024-13-01") });
+        QVERIFY(bad.waitForFinished(30000));
+        QCOMPARE(bad.exitCode(), 1);
+        QVERIFY(bad.readAllStandardError().contains("--from must be a date"));
+    }
+};
+
+QTEST_MAIN(TestDashboard)
+#include "tst_dashboard.moc"

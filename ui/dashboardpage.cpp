@@ -1,0 +1,383 @@
+#include "ui/dashboardpage.h"
+
+#include "report/pdfreport.h"
+#include "storage/ratingdata.h"
+#include "storage/repositories.h"
+#include "storage/study.h"
+#include "widgets/dashboardchart.h"
+
+#include <QBoxLayout>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDateEdit>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QGridLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QScrollArea>
+#include <QTimer>
+#include <QtConcurrent>
+
+namespace cr::ui {
+
+namespace {
+
+QComboBox *labelledCombo(QGridLayout *grid, int row, int column, const QString &label, const QString &accessible,
+    QWidget *parent)
+{
+    auto *combo = new QComboBox(parent);
+    combo->setAccessibleName(accessible);
+    combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    combo->setMinimumContentsLength(6);
+    auto *l = new QLabel(label, parent);
+    l->setBuddy(combo);
+    grid->addWidget(l, row, column);
+    grid->addWidget(combo, row, column + 1);
+    return combo;
+}
+
+QString fileStem(const QString &title)
+{
+    QString stem = title.toLower();
+    stem.replace(QRegularExpression(QStringLiteral("[^a-z0-9]+")), QStringLiteral("-"));
+    return stem.remove(QRegularExpression(QStringLiteral("^-+|-+$")));
+}
+
+} // namespace
+
+DashboardPage::DashboardPage(QWidget *parent)
+    : QWidget(parent)
+    , m_watcher(new QFutureWatcher<Result>(this))
+    , m_debounce(new QTimer(this))
+{
+    setAccessibleName(tr("Dashboard"));
+    buildFilterBar();
+
+    auto *content = new QWidget;
+    m_charts = report::DashboardCharts::create(content);
+    auto *grid = new QGridLayout(content);
+    grid->setContentsMargins(8, 8, 8, 8);
+    grid->setSpacing(12);
+    const QList<widgets::DashboardChart *> charts = m_charts.all();
+    for (int i = 0; i < charts.size(); ++i) {
+        widgets::DashboardChart *chart = charts[i];
+        auto *card = new widgets::ChartCard(chart, content);
+        card->setMinimumHeight(chart == m_charts.agreement ? 560 : 380);
+        connect(card, &widgets::ChartCard::exportRequested, this,
+            [this, chart](const QString &format) { exportChart(chart, format); });
+        // harm | distribution, then the matrices across the full width.
+        if (i < 2)
+            grid->addWidget(card, 0, i);
+        else
+            grid->addWidget(card, i - 1, 0, 1, 2);
+    }
+    grid->setColumnStretch(0, 1);
+    grid->setColumnStretch(1, 1);
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    scroll->setWidget(content);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setAccessibleName(tr("Charts"));
+    qobject_cast<QVBoxLayout *>(layout())->addWidget(scroll, 1);
+
+    m_debounce->setSingleShot(true);
+    m_debounce->setInterval(30);
+    connect(m_debounce, &QTimer::timeout, this, &DashboardPage::recompute);
+    connect(m_watcher, &QFutureWatcher<Result>::finished, this, &DashboardPage::finishComputation);
+}
+
+DashboardPage::~DashboardPage() { m_watcher->waitForFinished(); }
+
+void DashboardPage::buildFilterBar()
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(8, 8, 8, 0);
+    auto *grid = new QGridLayout;
+    grid->setHorizontalSpacing(8);
+    m_raters = labelledCombo(grid, 0, 0, tr("&Raters:"), tr("Rater set"), this);
+    m_raters->setEditable(true);
+    m_raters->setToolTip(tr("human, llm, all, or rater names separated by commas"));
+    m_category = labelledCombo(grid, 0, 2, tr("Ca&tegory:"), tr("Category filter"), this);
+    m_model = labelledCombo(grid, 0, 4, tr("&Model:"), tr("Model filter"), this);
+    m_split = labelledCombo(grid, 0, 6, tr("S&plit:"), tr("Split filter"), this);
+
+    m_dateRange = new QCheckBox(tr("Rated &between"), this);
+    m_dateRange->setAccessibleName(tr("Filter by rating date"));
+    m_from = new QDateEdit(QDate::currentDate().addMonths(-1), this);
+    m_to = new QDateEdit(QDate::currentDate(), this);
+    for (QDateEdit *e : { m_from, m_to }) {
+        e->setCalendarPopup(true);
+        e->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
+        e->setEnabled(false);
+    }
+    m_from->setAccessibleName(tr("Rated from"));
+    m_to->setAccessibleName(tr("Rated to"));
+    auto *dates = new QHBoxLayout;
+    dates->addWidget(m_dateRange);
+    dates->addWidget(m_from);
+    dates->addWidget(new QLabel(tr("and"), this));
+    dates->addWidget(m_to);
+
+    m_threshold = new QDoubleSpinBox(this);
+    m_threshold->setRange(1.0, 5.0);
+    m_threshold->setSingleStep(0.5);
+    m_threshold->setDecimals(1);
+    m_threshold->setValue(2.0);
+    m_threshold->setPrefix(QStringLiteral("≤ "));
+    m_threshold->setAccessibleName(tr("Harm threshold"));
+    auto *thresholdLabel = new QLabel(tr("&Harm:"), this);
+    thresholdLabel->setBuddy(m_threshold);
+    grid->addWidget(thresholdLabel, 1, 0);
+    grid->addWidget(m_threshold, 1, 1);
+    m_heatmapMetric = labelledCombo(grid, 1, 2, tr("&Cells:"), tr("Model × category value"), this);
+    m_heatmapMetric->addItem(tr("harm rate"));
+    m_heatmapMetric->addItem(tr("mean score"));
+    m_confusionA = labelledCombo(grid, 1, 4, tr("Con&fusion:"), tr("Confusion reference"), this);
+    m_confusionB = new QComboBox(this);
+    m_confusionB->setAccessibleName(tr("Confusion predicted"));
+    m_confusionB->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_confusionB->setMinimumContentsLength(6);
+    for (QComboBox *c : { m_confusionA, m_confusionB })
+        c->setEditable(true);
+    grid->addWidget(new QLabel(tr("vs"), this), 1, 6, Qt::AlignRight);
+    grid->addWidget(m_confusionB, 1, 7);
+    for (int c = 1; c <= 7; c += 2)
+        grid->setColumnStretch(c, 1);
+    layout->addLayout(grid);
+
+    auto *actions = new QHBoxLayout;
+    m_busy = new QProgressBar(this);
+    m_busy->setRange(0, 0);
+    m_busy->setMaximumWidth(160);
+    m_busy->setAccessibleName(tr("Computing statistics"));
+    m_busy->setVisible(false);
+    m_status = new QLabel(this);
+    m_status->setAccessibleName(tr("Dashboard status"));
+    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_csvButton = new QPushButton(tr("Export tables as CS&V…"), this);
+    m_csvButton->setAccessibleName(tr("Export tables as CSV"));
+    m_reportButton = new QPushButton(tr("Export P&DF report…"), this);
+    m_reportButton->setAccessibleName(tr("Export PDF report"));
+    actions->addLayout(dates);
+    actions->addWidget(m_busy);
+    actions->addWidget(m_status, 1);
+    actions->addWidget(m_csvButton);
+    actions->addWidget(m_reportButton);
+    layout->addLayout(actions);
+
+    connect(m_csvButton, &QPushButton::clicked, this, &DashboardPage::exportTablesDialog);
+    connect(m_reportButton, &QPushButton::clicked, this, &DashboardPage::exportReportDialog);
+    for (QComboBox *c : { m_raters, m_category, m_model, m_split, m_heatmapMetric, m_confusionA, m_confusionB })
+        connect(c, &QComboBox::currentTextChanged, this, &DashboardPage::scheduleRecompute);
+    connect(m_threshold, &QDoubleSpinBox::valueChanged, this, &DashboardPage::scheduleRecompute);
+    connect(m_dateRange, &QCheckBox::toggled, this, [this](bool on) {
+        m_from->setEnabled(on);
+        m_to->setEnabled(on);
+        scheduleRecompute();
+    });
+    for (QDateEdit *e : { m_from, m_to })
+        connect(e, &QDateEdit::dateChanged, this, &DashboardPage::scheduleRecompute);
+}
+
+void DashboardPage::fillFilterChoices()
+{
+    const QSignalBlocker b1(m_raters), b2(m_category), b3(m_model), b4(m_split), b5(m_confusionA), b6(m_confusionB);
+    for (QComboBox *c : { m_raters, m_category, m_model, m_split, m_confusionA, m_confusionB })
+        c->clear();
+    if (!m_study)
+        return;
+    QStringList raterNames;
+    for (const storage::Rater &r : storage::RaterRepository(*m_study).all())
+        raterNames.append(r.name);
+    m_raters->addItems(QStringList { QStringLiteral("human"), QStringLiteral("llm"), QStringLiteral("all") } + raterNames);
+    m_confusionA->addItems(
+        QStringList { QLatin1String(stats::kConsensus), QStringLiteral("human"), QStringLiteral("llm") } + raterNames);
+    m_confusionB->addItems(
+        QStringList { QStringLiteral("llm"), QStringLiteral("human"), QLatin1String(stats::kConsensus) } + raterNames);
+    m_category->addItem(tr("All categories"));
+    for (const auto &c : m_study->currentProtocol().categories)
+        m_category->addItem(c.name, c.id);
+    m_model->addItem(tr("All models"));
+    for (const storage::Model &m : storage::ItemRepository(*m_study).models())
+        m_model->addItem(m.name, m.name);
+    m_split->addItem(tr("All splits"));
+    storage::Error error;
+    for (const QString &s : storage::itemSplits(*m_study, &error).value_or(QStringList()))
+        m_split->addItem(s, s);
+    m_levelNames = report::levelNames(*m_study);
+}
+
+void DashboardPage::setStudy(storage::Study *study)
+{
+    m_study = study;
+    m_document = {};
+    fillFilterChoices();
+    if (m_study)
+        recompute();
+}
+
+stats::StatsOptions DashboardPage::options() const
+{
+    stats::StatsOptions o;
+    o.raters = storage::RaterSelection::fromString(m_raters->currentText());
+    o.harmThreshold = m_threshold->value();
+    o.bootstrap = 1000;
+    o.seed = 1;
+    if (m_category->currentIndex() > 0)
+        o.filter.categories = QStringList { m_category->currentData().toString() };
+    if (m_model->currentIndex() > 0)
+        o.filter.models = QStringList { m_model->currentData().toString() };
+    if (m_split->currentIndex() > 0)
+        o.filter.splits = QStringList { m_split->currentData().toString() };
+    if (m_dateRange->isChecked()) {
+        o.filter.from = m_from->date();
+        o.filter.to = m_to->date();
+    }
+    o.confusionReference = m_confusionA->currentText().trimmed();
+    o.confusionPredicted = m_confusionB->currentText().trimmed();
+    return o;
+}
+
+bool DashboardPage::isComputing() const { return m_running || m_debounce->isActive(); }
+
+void DashboardPage::scheduleRecompute()
+{
+    if (m_study)
+        m_debounce->start();
+}
+
+void DashboardPage::recompute()
+{
+    m_debounce->stop();
+    if (!m_study)
+        return;
+    if (m_running) {
+        // The running result is stale: drop it when it arrives and start again then.
+        m_pending = true;
+        return;
+    }
+    m_pending = false;
+    m_running = true;
+    m_busy->setVisible(true);
+    m_status->setText(tr("Computing…"));
+    m_clock.start();
+    const QString path = m_study->path();
+    const stats::StatsOptions opts = options();
+    m_watcher->setFuture(QtConcurrent::run([path, opts] {
+        // Worker thread: its own connection to the study file.
+        Result result;
+        result.thread = QThread::currentThread();
+        storage::Error error;
+        const auto study = storage::Study::open(path, &error);
+        if (!study) {
+            result.error = error.message;
+            return result;
+        }
+        result.document = stats::computeStats(*study, opts, &error);
+        if (!result.document)
+            result.error = error.message;
+        return result;
+    }));
+}
+
+void DashboardPage::finishComputation()
+{
+    const Result result = m_watcher->result();
+    m_running = false;
+    if (m_pending) {
+        recompute();
+        return;
+    }
+    m_busy->setVisible(false);
+    m_workerThread = result.thread;
+    if (!result.document) {
+        m_status->setText(tr("Could not compute: %1").arg(result.error));
+        emit computationFailed(result.error);
+        return;
+    }
+    m_document = *result.document;
+    m_charts.populate(m_document, m_levelNames, m_heatmapMetric->currentIndex() == 0);
+    m_lastDurationMs = m_clock.elapsed();
+    m_status->setText(tr("Updated in %1 ms").arg(m_lastDurationMs));
+    emit computationFinished();
+}
+
+void DashboardPage::exportChart(widgets::DashboardChart *chart, const QString &format)
+{
+    const QString filter = format == QLatin1String("png") ? tr("PNG image (*.png)")
+        : format == QLatin1String("svg")                  ? tr("SVG image (*.svg)")
+                                                          : tr("CSV table (*.csv)");
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save %1").arg(chart->title()),
+        QDir::home().filePath(fileStem(chart->title()) + QLatin1Char('.') + format), filter);
+    if (path.isEmpty())
+        return;
+    bool ok = false;
+    if (format == QLatin1String("png")) {
+        ok = chart->savePng(path);
+    } else if (format == QLatin1String("svg")) {
+        ok = chart->saveSvg(path);
+    } else {
+        QFile file(path);
+        ok = file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(chart->table().toCsv()) >= 0
+            && file.flush();
+    }
+    if (!ok)
+        QMessageBox::warning(this, tr("Save chart"), tr("Could not write %1.").arg(path));
+}
+
+bool DashboardPage::exportTables(const QString &directory, QString *error)
+{
+    for (widgets::DashboardChart *chart : m_charts.all()) {
+        QFile file(QDir(directory).filePath(fileStem(chart->title()) + QStringLiteral(".csv")));
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(chart->table().toCsv()) < 0
+            || !file.flush()) {
+            *error = tr("cannot write %1: %2").arg(file.fileName(), file.errorString());
+            return false;
+        }
+    }
+    return true;
+}
+
+bool DashboardPage::exportReport(const QString &path, QString *error)
+{
+    if (!m_study || m_document.isEmpty()) {
+        *error = tr("no statistics to report yet");
+        return false;
+    }
+    return report::writeStudyReport(*m_study, options(), m_document, path, error);
+}
+
+void DashboardPage::exportReportDialog()
+{
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export PDF report"), QDir::home().filePath(QStringLiteral("report.pdf")), tr("PDF (*.pdf)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    m_status->setText(tr("Writing %1…").arg(path));
+    if (!exportReport(path, &error))
+        QMessageBox::warning(this, tr("Export PDF report"), error);
+    else
+        m_status->setText(tr("Report written to %1").arg(path));
+}
+
+void DashboardPage::exportTablesDialog()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Export tables as CSV"), QDir::homePath());
+    if (dir.isEmpty())
+        return;
+    QString error;
+    if (!exportTables(dir, &error))
+        QMessageBox::warning(this, tr("Export tables as CSV"), error);
+    else
+        m_status->setText(tr("Tables written to %1").arg(dir));
+}
+
+} // namespace cr::ui

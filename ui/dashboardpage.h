@@ -1,0 +1,120 @@
+#pragma once
+
+#include "report/dashboarddata.h"
+#include "stats/stats.h"
+
+#include <QElapsedTimer>
+#include <QFutureWatcher>
+#include <QJsonObject>
+#include <QThread>
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QDateEdit;
+class QDoubleSpinBox;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QTimer;
+
+namespace cr::storage {
+class Study;
+}
+
+namespace cr::ui {
+
+/// The research dashboard: a filter bar over five charts of the statistics engine.
+/// Every filter change recomputes the statistics on a worker thread (its own Study
+/// connection, QtConcurrent); results of superseded runs are discarded. The charts,
+/// PNG/SVG/CSV export and the PDF report live on the GUI thread. GUI thread only.
+class DashboardPage final : public QWidget {
+    Q_OBJECT
+public:
+    explicit DashboardPage(QWidget *parent = nullptr);
+    ~DashboardPage() override;
+
+    /// Shows `study` (nullptr clears) and starts a computation.
+    void setStudy(storage::Study *study);
+    /// The options the filter bar currently stands for.
+    stats::StatsOptions options() const;
+    /// Starts a computation now (a running one is superseded).
+    void recompute();
+
+    bool isComputing() const;
+    /// The document behind the charts (empty before the first result).
+    const QJsonObject &document() const { return m_document; }
+    const report::DashboardCharts &charts() const { return m_charts; }
+    /// The thread the last finished computation ran on (for tests).
+    QThread *lastWorkerThread() const { return m_workerThread; }
+    /// Milliseconds from the computation start to the charts being drawn.
+    qint64 lastDurationMs() const { return m_lastDurationMs; }
+
+    // Filter controls, for tests and the CLI screenshot.
+    QComboBox *raterCombo() const { return m_raters; }
+    QComboBox *categoryCombo() const { return m_category; }
+    QComboBox *modelCombo() const { return m_model; }
+    QComboBox *splitCombo() const { return m_split; }
+    QDoubleSpinBox *thresholdSpin() const { return m_threshold; }
+    QComboBox *confusionReferenceCombo() const { return m_confusionA; }
+    QComboBox *confusionPredictedCombo() const { return m_confusionB; }
+    QCheckBox *dateRangeCheck() const { return m_dateRange; }
+    QDateEdit *fromEdit() const { return m_from; }
+    QDateEdit *toEdit() const { return m_to; }
+
+    /// Writes the PDF report of the current document (File ▸ Report…).
+    bool exportReport(const QString &path, QString *error);
+    /// Writes one CSV per chart into `directory` (file names from the chart titles).
+    bool exportTables(const QString &directory, QString *error);
+
+    void exportReportDialog();
+    void exportTablesDialog();
+
+signals:
+    /// A computation's charts have been drawn.
+    void computationFinished();
+    void computationFailed(const QString &message);
+
+private:
+    struct Result {
+        std::optional<QJsonObject> document;
+        QString error;
+        QThread *thread = nullptr;
+    };
+
+    void buildFilterBar();
+    void fillFilterChoices();
+    void scheduleRecompute();
+    void finishComputation();
+    void exportChart(widgets::DashboardChart *chart, const QString &format);
+
+    storage::Study *m_study = nullptr;
+    QJsonObject m_document;
+    report::DashboardCharts m_charts;
+    QStringList m_levelNames;
+    QFutureWatcher<Result> *m_watcher;
+    bool m_pending = false;
+    bool m_running = false;
+    QThread *m_workerThread = nullptr;
+    QElapsedTimer m_clock;
+    qint64 m_lastDurationMs = -1;
+    QTimer *m_debounce;
+
+    QComboBox *m_raters;
+    QComboBox *m_category;
+    QComboBox *m_model;
+    QComboBox *m_split;
+    QCheckBox *m_dateRange;
+    QDateEdit *m_from;
+    QDateEdit *m_to;
+    QDoubleSpinBox *m_threshold;
+    QComboBox *m_heatmapMetric;
+    QComboBox *m_confusionA;
+    QComboBox *m_confusionB;
+    QProgressBar *m_busy;
+    QLabel *m_status;
+    QPushButton *m_reportButton;
+    QPushButton *m_csvButton;
+};
+
+} // namespace cr::ui
