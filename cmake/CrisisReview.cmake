@@ -35,8 +35,14 @@ function(cr_add_test name)
     add_executable(${name} ${ARG_SOURCES})
     target_link_libraries(${name} PRIVATE cr_common Qt6::Test ${ARG_LIBS})
     add_test(NAME ${name} COMMAND ${name})
+    # Each test gets its own HOME and XDG config/data folders, so tests that run at the
+    # same time (ctest -j) never share QSettings files, recent-study lists or demo copies,
+    # and no test reads or changes the developer's own settings. Child processes inherit them.
+    set(home "${PROJECT_BINARY_DIR}/test-home/${name}")
+    file(MAKE_DIRECTORY "${home}")
     set(env "CR_SOURCE_DIR=${PROJECT_SOURCE_DIR}" "CR_BINARY_DIR=${PROJECT_BINARY_DIR}"
-            "QT_QPA_PLATFORM=offscreen")
+            "QT_QPA_PLATFORM=offscreen" "HOME=${home}" "XDG_CONFIG_HOME=${home}/.config"
+            "XDG_DATA_HOME=${home}/.local/share")
     set_tests_properties(${name} PROPERTIES ENVIRONMENT "${env}")
     if(ARG_TIMEOUT)
         set_tests_properties(${name} PROPERTIES TIMEOUT ${ARG_TIMEOUT})
