@@ -243,6 +243,10 @@ int runGui(int argc, char **argv)
 {
     if (argc > 1 && qstrcmp(argv[1], "report") == 0)
         return runReportCommand(argc, argv);
+    // The screenshot command renders headless, with or without a display.
+    for (int i = 1; i < argc; ++i)
+        if (qstrcmp(argv[i], "screenshot") == 0 && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("CrisisReview"));
     QApplication::setApplicationName(QStringLiteral("crisis-review"));

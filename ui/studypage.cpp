@@ -298,13 +298,23 @@ void StudyPage::refresh()
         info.assignments, info.labels, info.ratings, info.adjudications };
     for (int i = 0; i < TileCount; ++i)
         m_tiles[i]->setValue(locale.toString(values[i]));
+    // Once a rater has signed in, other raters' work is not shown (counts included).
+    for (const int hidden : { Labels, Ratings, Adjudications })
+        m_tiles[hidden]->setVisible(m_careVisible);
     m_tiles[Responses]->setDetail(info.refusals > 0
             ? (info.refusals == 1 ? tr("1 refusal")
                                   : tr("%1 refusals").arg(locale.toString(info.refusals)))
             : QString());
 
     m_models->setRows(info.modelRows);
-    m_raters->setRows(info.raterRows);
+    QList<storage::StudyInfo::RaterRow> raterRows = info.raterRows;
+    if (!m_careVisible)
+        for (auto &row : raterRows)
+            row.labels = row.ratings = 0; // the columns are hidden too; nothing to read out
+    m_raters->setRows(raterRows);
+    for (const int column : { RatersTableModel::LabelsColumn, RatersTableModel::RatingsColumn })
+        m_ratersView->setColumnHidden(column, !m_careVisible);
+    m_setupButton->setVisible(m_careVisible);
     m_exposure->setRows(m_careVisible ? info.exposure : QList<storage::RaterExposure>());
 
     // Human raters only: LLM raters are imported, never signed in.

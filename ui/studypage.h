@@ -45,9 +45,11 @@ public:
     RatersTableModel *ratersModel() const { return m_raters; }
     /// Care for raters (researcher only): skips, distressing pauses, exposure.
     RaterExposureModel *exposureModel() const { return m_exposure; }
-    /// The rater-care table is for the supervising researcher: shown while nobody or
-    /// an adjudicator/researcher is signed in, hidden (and emptied) once a person with
-    /// role "rater" has signed in on this window — raters never see others' counts.
+    /// The rater-care table, the raters' label and score counts, the label/score/
+    /// adjudication totals and the setup button are for the supervising researcher:
+    /// shown while nobody or an adjudicator/researcher is signed in, hidden (and
+    /// emptied) once a person with role "rater" has signed in on this window — raters
+    /// never see others' counts.
     void setCareVisible(bool visible);
     bool isCareVisible() const { return m_careVisible; }
     QComboBox *raterPicker() const { return m_raterPicker; }

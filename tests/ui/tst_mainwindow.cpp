@@ -23,6 +23,7 @@
 #include <QDialogButtonBox>
 #include <QComboBox>
 #include <QSpinBox>
+#include <QTableView>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -285,6 +286,18 @@ private slots:
         const cr::ui::RaterExposureModel *exposure = window.studyPage()->exposureModel();
         QVERIFY(!window.studyPage()->isCareVisible());
         QCOMPARE(exposure->rowCount(), 0);
+        // ...nor how many labels and scores anyone has given.
+        const cr::ui::RatersTableModel *raters = window.studyPage()->ratersModel();
+        QVERIFY(raters->rowCount() > 0);
+        for (int row = 0; row < raters->rowCount(); ++row)
+            for (const int column : { cr::ui::RatersTableModel::LabelsColumn, cr::ui::RatersTableModel::RatingsColumn })
+                QCOMPARE(raters->index(row, column).data().toString(), QStringLiteral("0"));
+        const auto views = window.studyPage()->findChildren<QTableView *>();
+        const auto ratersView = std::find_if(views.cbegin(), views.cend(),
+            [raters](const QTableView *v) { return v->model() == raters; });
+        QVERIFY(ratersView != views.cend());
+        QVERIFY((*ratersView)->isColumnHidden(cr::ui::RatersTableModel::LabelsColumn));
+        QVERIFY((*ratersView)->isColumnHidden(cr::ui::RatersTableModel::RatingsColumn));
         // ...the researcher, opening the study, does.
         QVERIFY(window.openStudy(path));
         QVERIFY(window.studyPage()->isCareVisible());
