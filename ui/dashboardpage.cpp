@@ -69,7 +69,8 @@ DashboardPage::DashboardPage(QWidget *parent)
     for (int i = 0; i < charts.size(); ++i) {
         widgets::DashboardChart *chart = charts[i];
         auto *card = new widgets::ChartCard(chart, content);
-        card->setMinimumHeight(chart == m_charts.agreement ? 560 : 380);
+        if (chart != m_charts.llm) // the LLM tables grow with their rows
+            card->setMinimumHeight(chart == m_charts.agreement ? 560 : 380);
         connect(card, &widgets::ChartCard::exportRequested, this,
             [this, chart](const QString &format) { exportChart(chart, format); });
         // harm | distribution, then the matrices across the full width.

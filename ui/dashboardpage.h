@@ -24,7 +24,7 @@ class Study;
 
 namespace cr::ui {
 
-/// The research dashboard: a filter bar over five charts of the statistics engine.
+/// The research dashboard: a filter bar over six charts of the statistics engine.
 /// Every filter change recomputes the statistics on a worker thread (its own Study
 /// connection, QtConcurrent); results of superseded runs are discarded. The charts,
 /// PNG/SVG/CSV export and the PDF report live on the GUI thread. GUI thread only.
