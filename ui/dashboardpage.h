@@ -34,11 +34,14 @@ public:
     explicit DashboardPage(QWidget *parent = nullptr);
     ~DashboardPage() override;
 
-    /// Shows `study` (nullptr clears) and starts a computation.
+    /// Shows `study` and starts a computation; nullptr detaches (the filter lists and
+    /// choices are kept, so the next study starts from them where they still apply).
     void setStudy(storage::Study *study);
+    storage::Study *study() const { return m_study; }
     /// The options the filter bar currently stands for.
     stats::StatsOptions options() const;
-    /// Starts a computation now (a running one is superseded).
+    /// Refreshes the filter lists from the study (keeping valid choices) and starts a
+    /// computation now (a running one is superseded). Call when the study's content changed.
     void recompute();
 
     bool isComputing() const;
@@ -85,6 +88,7 @@ private:
     void buildFilterBar();
     void fillFilterChoices();
     void scheduleRecompute();
+    void startComputation();
     void finishComputation();
     void exportChart(widgets::DashboardChart *chart, const QString &format);
 

@@ -9,6 +9,7 @@
 #include "storage/repositories.h"
 #include "storage/study.h"
 #include "ui/dashboardpage.h"
+#include "ui/mainwindow.h"
 #include "widgets/agreementpanel.h"
 #include "widgets/llmcomparisonpanel.h"
 
@@ -488,6 +489,74 @@ private slots:
         waitFor(filtered);
         QVERIFY(filtered.charts().llm->isEmpty());
         QVERIFY(filtered.charts().llm->emptyMessage().contains(QStringLiteral("current filters")));
+    }
+
+    void filterListsRefreshAfterImportAndOnAnotherStudy()
+    {
+        // A study of its own: the import changes it.
+        const QString path = m_dir.filePath(QStringLiteral("growing.crisis"));
+        const QString other = m_dir.filePath(QStringLiteral("other.crisis"));
+        storage::Error error;
+        for (const QString &p : { path, other }) {
+            auto study = storage::Study::create(p, protocol::defaultProtocol(), QStringLiteral("Growing"), &error);
+            QVERIFY2(study, qPrintable(error.message));
+            storage::ImportReport report;
+            QVERIFY2(storage::Importer(*study).run(
+                         { m_dir.filePath(QStringLiteral("items.jsonl")), m_dir.filePath(QStringLiteral("humans.jsonl")) },
+                         {}, &report, &error),
+                qPrintable(error.message));
+        }
+        const QString more = m_dir.filePath(QStringLiteral("more.jsonl"));
+        QFile file(more);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"({"item_id": "new-1", "split": "validation", "label": "self-harm", "turns": ["Nobody listens to me."], )"
+                   R"("responses": [{"model": "model-c", "text": "c1"}]})"
+                   "\n");
+        file.close();
+        QFile ratings(m_dir.filePath(QStringLiteral("more-ratings.jsonl")));
+        QVERIFY(ratings.open(QIODevice::WriteOnly));
+        ratings.write(R"({"rater": "dr-gamma", "rater_kind": "human", "item_id": "new-1", "model": "model-c", "score": 4})"
+                      "\n");
+        ratings.close();
+
+        ui::MainWindow window;
+        QVERIFY2(window.openStudy(path, &error), qPrintable(error.message));
+        window.showPage(ui::MainWindow::Page::Dashboard);
+        ui::DashboardPage *page = window.dashboardPage();
+        waitFor(*page);
+        QCOMPARE(page->modelCombo()->findData(QStringLiteral("model-c")), -1);
+        // The user's choices, which stay valid after the import.
+        page->modelCombo()->setCurrentIndex(page->modelCombo()->findData(kModels[1]));
+        page->splitCombo()->setCurrentIndex(page->splitCombo()->findData(QStringLiteral("test")));
+        page->raterCombo()->setCurrentText(QStringLiteral("dr-alpha,dr-beta"));
+        waitFor(*page);
+
+        QSignalSpy imported(&window, &ui::MainWindow::importFinished);
+        QVERIFY(window.importFiles({ more, ratings.fileName() }));
+        QTRY_COMPARE_WITH_TIMEOUT(imported.size(), 1, 20000);
+        QCOMPARE(imported.at(0).at(0).toBool(), true);
+        waitFor(*page);
+        QVERIFY(page->modelCombo()->findData(QStringLiteral("model-c")) > 0);
+        QVERIFY(page->splitCombo()->findData(QStringLiteral("validation")) > 0);
+        QVERIFY(page->raterCombo()->findText(QStringLiteral("dr-gamma")) > 0);
+        QVERIFY(page->confusionReferenceCombo()->findText(QStringLiteral("dr-gamma")) > 0);
+        QCOMPARE(page->modelCombo()->currentData().toString(), kModels[1]);
+        QCOMPARE(page->splitCombo()->currentData().toString(), QStringLiteral("test"));
+        QCOMPARE(page->raterCombo()->currentText(), QStringLiteral("dr-alpha,dr-beta"));
+        QCOMPARE(page->document().value(QStringLiteral("filters")).toObject().value(QStringLiteral("models")).toArray(),
+            QJsonArray { kModels[1] });
+
+        // Another study: its lists, and the choices that no longer apply fall back to "all".
+        page->modelCombo()->setCurrentIndex(page->modelCombo()->findData(QStringLiteral("model-c")));
+        waitFor(*page);
+        QVERIFY2(window.openStudy(other, &error), qPrintable(error.message));
+        window.showPage(ui::MainWindow::Page::Dashboard);
+        waitFor(*page);
+        QCOMPARE(page->modelCombo()->findData(QStringLiteral("model-c")), -1);
+        QCOMPARE(page->raterCombo()->findText(QStringLiteral("dr-gamma")), -1);
+        QCOMPARE(page->modelCombo()->currentIndex(), 0);
+        QCOMPARE(page->splitCombo()->currentData().toString(), QStringLiteral("test"));
+        QVERIFY(page->document().value(QStringLiteral("study")).toString().endsWith(QStringLiteral("other.crisis")));
     }
 
     void pdfReport()
