@@ -6,7 +6,6 @@
 #include <QHelpEvent>
 #include <QPainter>
 #include <QToolTip>
-
 #include <algorithm>
 #include <cmath>
 
@@ -14,8 +13,8 @@ namespace cr::widgets {
 
 namespace {
 
-constexpr qreal kRowLines = 1.7;   // row height in font heights
-constexpr qreal kGapLines = 0.7;   // space between tables
+constexpr qreal kRowLines = 1.7; // row height in font heights
+constexpr qreal kGapLines = 0.7; // space between tables
 constexpr qreal kLegendLines = 2.0;
 
 QString formatted(double v, int decimals)
@@ -45,8 +44,8 @@ LlmComparisonPanel::LlmComparisonPanel(QWidget *parent)
     setMinimumHeight(160);
 }
 
-void LlmComparisonPanel::setData(
-    const QList<MetricTable> &tables, const QString &sampleSize, const QString &emptyMessage, const QString &explanation)
+void LlmComparisonPanel::setData(const QList<MetricTable> &tables, const QString &sampleSize,
+    const QString &emptyMessage, const QString &explanation)
 {
     m_tables = tables;
     m_emptyMessage = emptyMessage;
@@ -61,7 +60,8 @@ void LlmComparisonPanel::setData(
 
 bool LlmComparisonPanel::isEmpty() const
 {
-    return std::none_of(m_tables.cbegin(), m_tables.cend(), [](const MetricTable &t) { return !t.rows.isEmpty(); });
+    return std::none_of(
+        m_tables.cbegin(), m_tables.cend(), [](const MetricTable &t) { return !t.rows.isEmpty(); });
 }
 
 int LlmComparisonPanel::preferredHeight() const
@@ -77,20 +77,23 @@ int LlmComparisonPanel::preferredHeight() const
 ChartTable LlmComparisonPanel::table() const
 {
     ChartTable t;
-    t.header = QStringList { QStringLiteral("table"), QStringLiteral("llm"), QStringLiteral("reference"),
-        QStringLiteral("n"), QStringLiteral("statistic"), QStringLiteral("value"), QStringLiteral("note") };
+    t.header = QStringList { QStringLiteral("table"), QStringLiteral("llm"),
+        QStringLiteral("reference"), QStringLiteral("n"), QStringLiteral("statistic"),
+        QStringLiteral("value"), QStringLiteral("note") };
     for (const MetricTable &table : m_tables)
         for (const MetricRow &row : table.rows)
             for (int c = 0; c < table.columns.size(); ++c) {
                 const double v = row.values[std::size_t(c)];
-                t.rows.append(QStringList { table.key, row.rater, row.reference, QString::number(row.n),
-                    table.columns[c].key, std::isfinite(v) ? QString::number(v, 'g', 6) : QString(),
+                t.rows.append(QStringList { table.key, row.rater, row.reference,
+                    QString::number(row.n), table.columns[c].key,
+                    std::isfinite(v) ? QString::number(v, 'g', 6) : QString(),
                     row.notes.value(c) });
             }
     return t;
 }
 
-void LlmComparisonPanel::paintTables(QPainter *painter, const QRectF &target, QList<Hit> *hits) const
+void LlmComparisonPanel::paintTables(
+    QPainter *painter, const QRectF &target, QList<Hit> *hits) const
 {
     painter->save();
     painter->setFont(font());
@@ -98,8 +101,8 @@ void LlmComparisonPanel::paintTables(QPainter *painter, const QRectF &target, QL
     const QColor text = palette().color(QPalette::WindowText);
     painter->setPen(text);
     if (isEmpty()) {
-        painter->drawText(target.adjusted(0, fm.height() * 0.5, 0, 0), Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
-            m_emptyMessage);
+        painter->drawText(target.adjusted(0, fm.height() * 0.5, 0, 0),
+            Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, m_emptyMessage);
         painter->restore();
         return;
     }
@@ -124,7 +127,8 @@ void LlmComparisonPanel::paintTables(QPainter *painter, const QRectF &target, QL
     raterWidth = std::min(raterWidth + pad, target.width() * 0.24);
     referenceWidth = std::min(referenceWidth + pad, target.width() * 0.2);
     const qreal nWidth = fm.horizontalAdvance(QStringLiteral("00000")) + pad;
-    const qreal room = (target.width() - raterWidth - referenceWidth - nWidth) / qreal(metricColumns);
+    const qreal room =
+        (target.width() - raterWidth - referenceWidth - nWidth) / qreal(metricColumns);
     metricWidth = std::min(room, std::max(metricWidth + pad, fm.height() * 7));
 
     int shown = 0;
@@ -136,24 +140,27 @@ void LlmComparisonPanel::paintTables(QPainter *painter, const QRectF &target, QL
     const qreal metricsLeft = target.left() + raterWidth + referenceWidth + nWidth;
     qreal y = target.top();
     auto cellText = [&](const QRectF &r, const QString &s, Qt::Alignment a) {
-        painter->drawText(r.adjusted(4, 0, -4, 0), a | Qt::AlignVCenter, fm.elidedText(s, Qt::ElideRight, r.width() - 8));
+        painter->drawText(r.adjusted(4, 0, -4, 0), a | Qt::AlignVCenter,
+            fm.elidedText(s, Qt::ElideRight, r.width() - 8));
     };
     for (const MetricTable &t : m_tables) {
         if (t.rows.isEmpty())
             continue;
         painter->setFont(bold);
         painter->setPen(text);
-        painter->drawText(QRectF(target.left(), y, target.width(), rowHeight), Qt::AlignLeft | Qt::AlignVCenter,
+        painter->drawText(QRectF(target.left(), y, target.width(), rowHeight),
+            Qt::AlignLeft | Qt::AlignVCenter,
             fm.elidedText(t.title, Qt::ElideRight, target.width()));
         y += rowHeight;
         painter->setFont(font());
         cellText(QRectF(target.left(), y, raterWidth, rowHeight), t.raterTitle, Qt::AlignLeft);
-        cellText(QRectF(target.left() + raterWidth, y, referenceWidth, rowHeight), t.referenceTitle, Qt::AlignLeft);
-        cellText(QRectF(target.left() + raterWidth + referenceWidth, y, nWidth, rowHeight), QStringLiteral("n"),
-            Qt::AlignRight);
+        cellText(QRectF(target.left() + raterWidth, y, referenceWidth, rowHeight), t.referenceTitle,
+            Qt::AlignLeft);
+        cellText(QRectF(target.left() + raterWidth + referenceWidth, y, nWidth, rowHeight),
+            QStringLiteral("n"), Qt::AlignRight);
         for (int c = 0; c < t.columns.size(); ++c)
-            cellText(QRectF(metricsLeft + c * metricWidth, y, metricWidth, rowHeight), t.columns[c].title,
-                Qt::AlignHCenter);
+            cellText(QRectF(metricsLeft + c * metricWidth, y, metricWidth, rowHeight),
+                t.columns[c].title, Qt::AlignHCenter);
         y += rowHeight;
         const qreal tableRight = metricsLeft + qreal(t.columns.size()) * metricWidth;
         painter->drawLine(QPointF(target.left(), y), QPointF(tableRight, y));
@@ -169,7 +176,8 @@ void LlmComparisonPanel::paintTables(QPainter *painter, const QRectF &target, QL
             }
             if (newGroup)
                 cellText(QRectF(target.left(), y, raterWidth, rowHeight), row.rater, Qt::AlignLeft);
-            cellText(QRectF(target.left() + raterWidth, y, referenceWidth, rowHeight), row.reference, Qt::AlignLeft);
+            cellText(QRectF(target.left() + raterWidth, y, referenceWidth, rowHeight),
+                row.reference, Qt::AlignLeft);
             cellText(QRectF(target.left() + raterWidth + referenceWidth, y, nWidth, rowHeight),
                 QString::number(row.n), Qt::AlignRight);
             for (int c = 0; c < t.columns.size(); ++c) {
@@ -182,7 +190,8 @@ void LlmComparisonPanel::paintTables(QPainter *painter, const QRectF &target, QL
                     painter->setPen(text);
                 } else {
                     const double span = column.best - column.worst;
-                    const QColor fill = chartcolors::sequential(span != 0 ? (v - column.worst) / span : 0.5);
+                    const QColor fill =
+                        chartcolors::sequential(span != 0 ? (v - column.worst) / span : 0.5);
                     painter->fillRect(inner, fill);
                     painter->setPen(chartcolors::textOn(fill));
                 }
@@ -206,21 +215,24 @@ void LlmComparisonPanel::paintTables(QPainter *painter, const QRectF &target, QL
     const QString worse = tr("worse");
     const QString better = tr("better agreement");
     const qreal rampWidth = std::min(target.width() * 0.3, fm.height() * 12);
-    const QRectF ramp(target.left() + fm.horizontalAdvance(worse) + 8, legendTop, rampWidth, fm.height() * 0.8);
+    const QRectF ramp(
+        target.left() + fm.horizontalAdvance(worse) + 8, legendTop, rampWidth, fm.height() * 0.8);
     QLinearGradient gradient(ramp.left(), 0, ramp.right(), 0);
     for (int i = 0; i <= 8; ++i)
         gradient.setColorAt(i / 8.0, chartcolors::sequential(i / 8.0));
-    painter->drawText(QRectF(target.left(), legendTop, ramp.left() - target.left() - 4, ramp.height()),
+    painter->drawText(
+        QRectF(target.left(), legendTop, ramp.left() - target.left() - 4, ramp.height()),
         Qt::AlignRight | Qt::AlignVCenter, worse);
     painter->fillRect(ramp, gradient);
     const qreal betterWidth = fm.horizontalAdvance(better) + 8;
-    painter->drawText(QRectF(ramp.right() + 4, legendTop, betterWidth, ramp.height()), Qt::AlignLeft | Qt::AlignVCenter,
-        better);
-    const QRectF swatch(ramp.right() + betterWidth + fm.height() * 2, legendTop, fm.height() * 1.2, ramp.height());
+    painter->drawText(QRectF(ramp.right() + 4, legendTop, betterWidth, ramp.height()),
+        Qt::AlignLeft | Qt::AlignVCenter, better);
+    const QRectF swatch(
+        ramp.right() + betterWidth + fm.height() * 2, legendTop, fm.height() * 1.2, ramp.height());
     paintMark(painter, swatch, palette());
     const int minimumN = m_tables.isEmpty() ? 10 : m_tables.first().minimumN;
-    painter->drawText(QRectF(swatch.right() + 4, legendTop, std::max<qreal>(0, target.right() - swatch.right() - 4),
-                          ramp.height()),
+    painter->drawText(QRectF(swatch.right() + 4, legendTop,
+                          std::max<qreal>(0, target.right() - swatch.right() - 4), ramp.height()),
         Qt::AlignLeft | Qt::AlignVCenter, tr("n < %1 or undefined").arg(minimumN));
     painter->restore();
 }

@@ -9,7 +9,7 @@ namespace cr::widgets {
 /// One statistic column of a MetricTable; its cells are coloured on the sequential
 /// ramp from `best`'s opposite end (`worst`) to `best`, so brighter always reads "agrees more".
 struct MetricColumn {
-    QString key;   ///< machine name (CSV), e.g. "cohen_kappa"
+    QString key; ///< machine name (CSV), e.g. "cohen_kappa"
     QString title; ///< header on screen
     double worst = 0.0;
     double best = 1.0;
@@ -22,7 +22,7 @@ struct MetricRow {
     QString reference;
     int n = 0;
     std::vector<double> values; ///< one per column; NaN = undefined
-    QStringList notes;          ///< one per column: why the value is undefined (empty if defined)
+    QStringList notes; ///< one per column: why the value is undefined (empty if defined)
 };
 
 /// A titled table of rows × statistic columns, drawn as a coloured table.
@@ -45,8 +45,8 @@ class LlmComparisonPanel final : public DashboardChart {
 public:
     explicit LlmComparisonPanel(QWidget *parent = nullptr);
 
-    void setData(const QList<MetricTable> &tables, const QString &sampleSize, const QString &emptyMessage,
-        const QString &explanation);
+    void setData(const QList<MetricTable> &tables, const QString &sampleSize,
+        const QString &emptyMessage, const QString &explanation);
     const QList<MetricTable> &tables() const { return m_tables; }
     /// True when no table has a row (the message is shown instead).
     bool isEmpty() const;
