@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Dashboard on a paper-scale generated study (2,046 items x 5 models x 3 runs, 4 raters):
-# open → all five charts drawn, model filter change → redrawn, PDF report written
+# open → all six charts drawn, model filter change → redrawn, PDF report written
 # (statistics with 1,000 bootstrap replicates each time). RUNS=5 whole runs.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need_build

@@ -1,5 +1,7 @@
 #include "report/dashboarddata.h"
 
+#include "stats/stats.h"
+
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QMap>
@@ -186,14 +188,72 @@ QList<widgets::ClassScore> classScores(const QJsonObject &confusion)
     return out;
 }
 
+QList<widgets::MetricTable> llmComparisonTables(const QJsonObject &stats)
+{
+    const QJsonObject section = object(stats, "llm_vs_human");
+    auto column = [](const char *key, const QString &title, double worst, double best) {
+        return widgets::MetricColumn { QLatin1String(key), title, worst, best, 2 };
+    };
+    auto rows = [](const QJsonArray &list, const QList<widgets::MetricColumn> &columns, const char *referenceKey) {
+        QList<widgets::MetricRow> out;
+        for (const QJsonValue &v : list) {
+            const QJsonObject o = v.toObject();
+            widgets::MetricRow row;
+            row.rater = o.value(QLatin1String("llm")).toString();
+            const QJsonValue reference = o.value(QLatin1String(referenceKey));
+            row.reference = reference.isString() ? reference.toString() : tr("%1 runs").arg(reference.toInt());
+            row.n = o.value(QLatin1String("n")).toInt();
+            for (const widgets::MetricColumn &c : columns) {
+                row.values.push_back(num(o.value(c.key)));
+                row.notes.append(o.value(c.key + QLatin1String("_note")).toString());
+            }
+            out.append(row);
+        }
+        return out;
+    };
+    widgets::MetricTable categories;
+    categories.key = QStringLiteral("categories");
+    categories.title = tr("LLM classifiers vs clinicians: crisis categories (per input)");
+    categories.raterTitle = tr("LLM classifier");
+    categories.referenceTitle = tr("clinician");
+    categories.columns = { column("cohen_kappa", tr("Cohen's κ"), 0, 1),
+        column("percent_agreement", tr("agreement"), 0, 1), column("accuracy", tr("accuracy"), 0, 1),
+        column("macro_f1", tr("macro-F1"), 0, 1) };
+    categories.rows = rows(array(section, "categories"), categories.columns, "human");
+
+    widgets::MetricTable scores;
+    scores.key = QStringLiteral("scores");
+    scores.title = tr("LLM judges vs clinicians: 1–5 scores (per response; consensus = clinicians' mean)");
+    scores.raterTitle = tr("LLM judge");
+    scores.referenceTitle = tr("clinician");
+    scores.columns = { column("mae", tr("MAE"), 4, 0), column("rmse", tr("RMSE"), 4, 0),
+        column("within_one", tr("within ±1"), 0, 1), column("kappa_quadratic", tr("weighted κ"), 0, 1),
+        column("krippendorff_alpha_ordinal", tr("α ordinal"), 0, 1) };
+    scores.rows = rows(array(section, "scores"), scores.columns, "human");
+
+    widgets::MetricTable consistency;
+    consistency.key = QStringLiteral("judge_consistency");
+    consistency.title = tr("LLM judge run-to-run consistency (scores)");
+    consistency.raterTitle = tr("LLM judge");
+    consistency.referenceTitle = tr("runs");
+    consistency.columns = { column("alpha_ordinal", tr("α ordinal"), 0, 1),
+        column("alpha_interval", tr("α interval"), 0, 1), column("icc_2_1", tr("ICC(2,1)"), 0, 1),
+        column("icc_3_1", tr("ICC(3,1)"), 0, 1), column("percent_agreement", tr("agreement"), 0, 1) };
+    consistency.rows = rows(array(section, "judge_consistency"), consistency.columns, "runs");
+    return { categories, scores, consistency };
+}
+
 QJsonObject pseudonymised(const QJsonObject &stats, const QHash<QString, QString> &pseudonyms)
 {
     auto rename = [&](const QString &name) { return pseudonyms.value(name, name); };
+    auto renameAll = [&](const QJsonArray &names) {
+        QStringList out;
+        for (const QJsonValue &v : names)
+            out.append(rename(v.toString()));
+        return out;
+    };
     auto renameSection = [&](QJsonObject section) {
-        QJsonArray raters;
-        for (const QJsonValue &v : array(section, "raters"))
-            raters.append(rename(v.toString()));
-        section.insert(QStringLiteral("raters"), raters);
+        section.insert(QStringLiteral("raters"), QJsonArray::fromStringList(renameAll(array(section, "raters"))));
         QJsonArray pairs;
         for (const QJsonValue &v : array(section, "pairwise")) {
             QJsonObject p = v.toObject();
@@ -210,7 +270,35 @@ QJsonObject pseudonymised(const QJsonObject &stats, const QHash<QString, QString
             n = rename(n);
         return names.join(QLatin1Char(','));
     };
+    auto renameRows = [&](const QJsonArray &rows) {
+        QJsonArray out;
+        for (const QJsonValue &v : rows) {
+            QJsonObject o = v.toObject();
+            for (const QLatin1String key : { QLatin1String("llm"), QLatin1String("human") })
+                if (o.contains(key))
+                    o.insert(key, rename(o.value(key).toString()));
+            if (o.contains(QLatin1String("run_raters"))) {
+                // A judge's name is its runs' name before '#': show it by their pseudonyms.
+                const QStringList runs = renameAll(array(o, "run_raters"));
+                o.insert(QStringLiteral("run_raters"), QJsonArray::fromStringList(runs));
+                o.insert(QStringLiteral("llm"), runs.join(QLatin1Char('/')));
+            }
+            out.append(o);
+        }
+        return out;
+    };
     QJsonObject out = stats;
+    if (stats.contains(QLatin1String("llm_vs_human"))) {
+        QJsonObject l = object(stats, "llm_vs_human");
+        for (const char *key : { "categories", "scores", "judge_consistency" })
+            l.insert(QLatin1String(key), renameRows(array(l, key)));
+        if (l.contains(QLatin1String("fleiss_all"))) {
+            QJsonObject f = object(l, "fleiss_all");
+            f.insert(QStringLiteral("raters"), QJsonArray::fromStringList(renameAll(array(f, "raters"))));
+            l.insert(QStringLiteral("fleiss_all"), f);
+        }
+        out.insert(QStringLiteral("llm_vs_human"), l);
+    }
     for (const char *key : { "category_agreement", "score_agreement" })
         out.insert(QLatin1String(key), renameSection(object(stats, key)));
     out.insert(QStringLiteral("rater_selection"), renameList(stats.value(QLatin1String("rater_selection")).toString()));
@@ -231,12 +319,13 @@ DashboardCharts DashboardCharts::create(QWidget *parent)
     c.modelCategory = new widgets::HeatmapChart(tr("Model × category"), parent);
     c.agreement = new widgets::AgreementPanel(parent);
     c.confusion = new widgets::ConfusionPanel(parent);
+    c.llm = new widgets::LlmComparisonPanel(parent);
     return c;
 }
 
 QList<widgets::DashboardChart *> DashboardCharts::all() const
 {
-    return { harm, distribution, modelCategory, agreement, confusion };
+    return { harm, distribution, modelCategory, agreement, confusion, llm };
 }
 
 void DashboardCharts::populate(const QJsonObject &stats, const QStringList &levelNames, bool heatmapHarmRate) const
@@ -279,6 +368,38 @@ void DashboardCharts::populate(const QJsonObject &stats, const QStringList &leve
            "adjudicated category, else the human majority, else the reference label. Colour: share of the "
            "reference row; n: count. F1 per class = 2·TP / (2·TP + FP + FN); macro F1 averages the defined classes.")
             .arg(conf.value(QLatin1String("reference")).toString(), conf.value(QLatin1String("predicted")).toString()));
+
+    const QList<widgets::MetricTable> tables = llmComparisonTables(stats);
+    QStringList llms, clinicians;
+    for (const widgets::MetricTable &t : tables.mid(0, 2))
+        for (const widgets::MetricRow &r : t.rows) {
+            if (!llms.contains(r.rater))
+                llms.append(r.rater);
+            if (r.reference != QLatin1String(stats::kConsensus) && !clinicians.contains(r.reference))
+                clinicians.append(r.reference);
+        }
+    const QString sampleSize = llms.isEmpty()
+        ? tr("no LLM raters")
+        : tr("LLM raters: %1; clinicians: %2 and their consensus; n per row").arg(llms.size()).arg(clinicians.size());
+    const QString emptyMessage = stats.contains(QLatin1String("filters"))
+        ? tr("No LLM rater has category labels or scores under the current filters, so there is nothing to "
+             "compare with the clinicians. Clear the filters to see all LLM raters.")
+        : tr("This study has no LLM raters, so there is nothing to compare with the clinicians. Import the labels "
+             "of an LLM classifier or the scores of an LLM judge (raters of kind “llm”) to see how they agree "
+             "with the clinicians.");
+    llm->setData(tables, sampleSize, emptyMessage,
+        tr("Categories: each LLM classifier's crisis category per input against each clinician's and against the "
+           "clinicians' consensus (adjudicated, else their unanimous or majority label; reference labels are not "
+           "clinicians and are left out), over the inputs both labelled (n). Cohen's κ is chance-corrected; "
+           "agreement is the share of identical labels (= accuracy with the clinician as truth); macro-F1 averages "
+           "the per-category F1. Scores: each LLM judge's 1–5 score per response against each clinician's and "
+           "against the clinicians' mean score: mean absolute and root-mean-square error, share within ±1 point, "
+           "quadratic-weighted κ (whole scores only, so undefined against a mean) and Krippendorff's α ordinal. "
+           "Judge consistency: LLM raters named judge#1, judge#2… are runs of one judge; Krippendorff's α, "
+           "ICC(2,1), ICC(3,1) and exact agreement across runs. Computed over every rater whatever the rater "
+           "selection; the category, model, split and date filters apply. Colour: brighter = closer agreement "
+           "(0–1; MAE and RMSE 4–0); rows with fewer than %1 observations and undefined values are hatched.")
+            .arg(tables.first().minimumN));
 }
 
 } // namespace cr::report

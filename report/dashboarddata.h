@@ -3,6 +3,7 @@
 #include "widgets/agreementpanel.h"
 #include "widgets/harmratechart.h"
 #include "widgets/heatmapchart.h"
+#include "widgets/llmcomparisonpanel.h"
 #include "widgets/scoredistributionchart.h"
 
 #include <QHash>
@@ -26,19 +27,24 @@ QList<widgets::Coefficient> agreementCoefficients(const QJsonObject &stats);
 /// Confusion matrix (value = share of the reference row, n = count) and per-class F1.
 widgets::HeatmapData confusionHeatmap(const QJsonObject &confusion);
 QList<widgets::ClassScore> classScores(const QJsonObject &confusion);
+/// The llm_vs_human section as three tables: LLM classifier × (clinician, consensus)
+/// on categories, LLM judge × (clinician, consensus) on scores, judge run-to-run
+/// consistency. Rows keep the engine's order; values are the engine's numbers.
+QList<widgets::MetricTable> llmComparisonTables(const QJsonObject &stats);
 
 /// Replaces rater names by pseudonyms throughout the document (for reports).
 QJsonObject pseudonymised(const QJsonObject &stats, const QHash<QString, QString> &pseudonyms);
 
-/// The dashboard's five charts. Owns nothing: the widgets have Qt parents.
+/// The dashboard's six charts. Owns nothing: the widgets have Qt parents.
 struct DashboardCharts {
     widgets::HarmRateChart *harm = nullptr;
     widgets::ScoreDistributionChart *distribution = nullptr;
     widgets::HeatmapChart *modelCategory = nullptr;
     widgets::AgreementPanel *agreement = nullptr;
     widgets::ConfusionPanel *confusion = nullptr;
+    widgets::LlmComparisonPanel *llm = nullptr;
 
-    /// Creates the five charts as children of `parent`.
+    /// Creates the six charts as children of `parent`.
     static DashboardCharts create(QWidget *parent);
     QList<widgets::DashboardChart *> all() const;
     /// Fills every chart from `stats`; `levelNames` name the score levels 1..5.

@@ -25,6 +25,8 @@
 #include <QTimer>
 #include <QtConcurrent>
 
+#include <algorithm>
+
 namespace cr::ui {
 
 namespace {
@@ -69,7 +71,8 @@ DashboardPage::DashboardPage(QWidget *parent)
     for (int i = 0; i < charts.size(); ++i) {
         widgets::DashboardChart *chart = charts[i];
         auto *card = new widgets::ChartCard(chart, content);
-        card->setMinimumHeight(chart == m_charts.agreement ? 560 : 380);
+        if (chart != m_charts.llm) // the LLM tables grow with their rows
+            card->setMinimumHeight(chart == m_charts.agreement ? 560 : 380);
         connect(card, &widgets::ChartCard::exportRequested, this,
             [this, chart](const QString &format) { exportChart(chart, format); });
         // harm | distribution, then the matrices across the full width.
@@ -89,7 +92,7 @@ DashboardPage::DashboardPage(QWidget *parent)
 
     m_debounce->setSingleShot(true);
     m_debounce->setInterval(30);
-    connect(m_debounce, &QTimer::timeout, this, &DashboardPage::recompute);
+    connect(m_debounce, &QTimer::timeout, this, &DashboardPage::startComputation);
     connect(m_watcher, &QFutureWatcher<Result>::finished, this, &DashboardPage::finishComputation);
 }
 
@@ -186,13 +189,34 @@ void DashboardPage::buildFilterBar()
         connect(e, &QDateEdit::dateChanged, this, &DashboardPage::scheduleRecompute);
 }
 
+namespace {
+
+/// True when every comma-separated part of `text` is one of `combo`'s entries.
+bool offers(const QComboBox *combo, const QString &text)
+{
+    const QStringList parts = text.split(QLatin1Char(','), Qt::SkipEmptyParts);
+    return !parts.isEmpty()
+        && std::all_of(parts.cbegin(), parts.cend(), [combo](const QString &p) { return combo->findText(p.trimmed()) >= 0; });
+}
+
+} // namespace
+
 void DashboardPage::fillFilterChoices()
 {
-    const QSignalBlocker b1(m_raters), b2(m_category), b3(m_model), b4(m_split), b5(m_confusionA), b6(m_confusionB);
-    for (QComboBox *c : { m_raters, m_category, m_model, m_split, m_confusionA, m_confusionB })
-        c->clear();
     if (!m_study)
-        return;
+        return; // keep the lists (and the user's choices) for the next study
+    const QList<QComboBox *> byText { m_raters, m_confusionA, m_confusionB };
+    const QList<QComboBox *> byData { m_category, m_model, m_split };
+    QStringList texts;
+    for (QComboBox *c : byText)
+        texts.append(c->currentText().trimmed());
+    QVariantList values;
+    for (QComboBox *c : byData)
+        values.append(c->currentIndex() > 0 ? c->currentData() : QVariant());
+
+    const QSignalBlocker b1(m_raters), b2(m_category), b3(m_model), b4(m_split), b5(m_confusionA), b6(m_confusionB);
+    for (QComboBox *c : byText + byData)
+        c->clear();
     QStringList raterNames;
     for (const storage::Rater &r : storage::RaterRepository(*m_study).all())
         raterNames.append(r.name);
@@ -212,15 +236,28 @@ void DashboardPage::fillFilterChoices()
     for (const QString &s : storage::itemSplits(*m_study, &error).value_or(QStringList()))
         m_split->addItem(s, s);
     m_levelNames = report::levelNames(*m_study);
+
+    // Keep the user's choices where the new lists still offer them.
+    for (int i = 0; i < byText.size(); ++i) {
+        if (offers(byText[i], texts[i]))
+            byText[i]->setCurrentText(texts[i]);
+        else
+            byText[i]->setCurrentIndex(0);
+    }
+    for (int i = 0; i < byData.size(); ++i)
+        byData[i]->setCurrentIndex(values[i].isValid() ? std::max(0, byData[i]->findData(values[i])) : 0);
 }
 
 void DashboardPage::setStudy(storage::Study *study)
 {
     m_study = study;
     m_document = {};
+    m_pending = m_running; // a running computation belongs to the previous study
     fillFilterChoices();
     if (m_study)
-        recompute();
+        startComputation();
+    else
+        m_debounce->stop();
 }
 
 stats::StatsOptions DashboardPage::options() const
@@ -254,6 +291,13 @@ void DashboardPage::scheduleRecompute()
 }
 
 void DashboardPage::recompute()
+{
+    // The study's content may have changed since (an import, new raters): refresh the lists first.
+    fillFilterChoices();
+    startComputation();
+}
+
+void DashboardPage::startComputation()
 {
     m_debounce->stop();
     if (!m_study)
@@ -291,11 +335,16 @@ void DashboardPage::finishComputation()
 {
     const Result result = m_watcher->result();
     m_running = false;
-    if (m_pending) {
-        recompute();
+    if (m_pending && m_study) {
+        startComputation();
         return;
     }
+    m_pending = false;
     m_busy->setVisible(false);
+    if (!m_study) {
+        m_status->clear();
+        return;
+    }
     m_workerThread = result.thread;
     if (!result.document) {
         m_status->setText(tr("Could not compute: %1").arg(result.error));

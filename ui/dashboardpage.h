@@ -24,7 +24,7 @@ class Study;
 
 namespace cr::ui {
 
-/// The research dashboard: a filter bar over five charts of the statistics engine.
+/// The research dashboard: a filter bar over six charts of the statistics engine.
 /// Every filter change recomputes the statistics on a worker thread (its own Study
 /// connection, QtConcurrent); results of superseded runs are discarded. The charts,
 /// PNG/SVG/CSV export and the PDF report live on the GUI thread. GUI thread only.
@@ -34,11 +34,14 @@ public:
     explicit DashboardPage(QWidget *parent = nullptr);
     ~DashboardPage() override;
 
-    /// Shows `study` (nullptr clears) and starts a computation.
+    /// Shows `study` and starts a computation; nullptr detaches (the filter lists and
+    /// choices are kept, so the next study starts from them where they still apply).
     void setStudy(storage::Study *study);
+    storage::Study *study() const { return m_study; }
     /// The options the filter bar currently stands for.
     stats::StatsOptions options() const;
-    /// Starts a computation now (a running one is superseded).
+    /// Refreshes the filter lists from the study (keeping valid choices) and starts a
+    /// computation now (a running one is superseded). Call when the study's content changed.
     void recompute();
 
     bool isComputing() const;
@@ -85,6 +88,7 @@ private:
     void buildFilterBar();
     void fillFilterChoices();
     void scheduleRecompute();
+    void startComputation();
     void finishComputation();
     void exportChart(widgets::DashboardChart *chart, const QString &format);
 

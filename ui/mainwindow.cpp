@@ -371,10 +371,10 @@ void MainWindow::showPage(Page page)
     if (page == Page::Review && m_reviewPage->adjudicatorName().isEmpty())
         page = Page::Study;
     if (page == Page::Dashboard && currentPage() != Page::Dashboard && m_study) {
-        if (m_dashboard->document().isEmpty() && !m_dashboard->isComputing())
+        if (m_dashboard->study() != m_study.get())
             m_dashboard->setStudy(m_study.get()); // computed on first show, not on open
         else
-            m_dashboard->recompute(); // ratings may have changed since
+            m_dashboard->recompute(); // ratings, raters or items may have changed since
     }
     QWidget *widget = page == Page::Dashboard ? static_cast<QWidget *>(m_dashboard)
         : page == Page::Review             ? static_cast<QWidget *>(m_reviewPage)
@@ -550,8 +550,11 @@ void MainWindow::finishImport(bool ok)
                 .arg(locale.toString(c.itemsAdded), locale.toString(c.responsesAdded),
                     locale.toString(c.labelsAdded + c.ratingsAdded), locale.toString(c.rows)),
             8000);
-        if (m_study && m_study->path() == job->studyPath())
+        if (m_study && m_study->path() == job->studyPath()) {
             m_studyPage->refresh();
+            if (m_dashboard->study() == m_study.get())
+                m_dashboard->recompute(); // new models, splits or raters for the filter lists
+        }
     } else {
         statusBar()->showMessage(tr("Import failed; nothing changed."), 8000);
         // Window-modal without a nested event loop.

@@ -45,20 +45,20 @@ QString formatValue(double v, int decimals)
     return std::isfinite(v) ? QString::number(v, 'f', decimals) : QStringLiteral("—");
 }
 
-/// Grey fill with diagonal hatching, drawn as lines (pattern brushes do not survive SVG).
-void paintMark(QPainter *painter, const QRectF &r, const QColor &fill, const QColor &hatch)
+} // namespace
+
+void paintMark(QPainter *painter, const QRectF &r, const QPalette &palette)
 {
+    const bool dark = chartcolors::isDark(palette);
     painter->save();
-    painter->fillRect(r, fill);
+    painter->fillRect(r, dark ? QColor(0x44, 0x44, 0x44) : QColor(0xE0, 0xE0, 0xE0));
     painter->setClipRect(r, Qt::IntersectClip);
-    painter->setPen(QPen(hatch, 1));
+    painter->setPen(QPen(dark ? QColor(0x88, 0x88, 0x88) : QColor(0x9E, 0x9E, 0x9E), 1));
     const qreal step = 7;
     for (qreal x = r.left() - r.height(); x < r.right(); x += step)
         painter->drawLine(QPointF(x, r.bottom()), QPointF(x + r.height(), r.top()));
     painter->restore();
 }
-
-} // namespace
 
 bool HeatmapData::isMarked(int row, int column) const
 {
@@ -74,8 +74,6 @@ void paintHeatmap(
     const QFontMetricsF fm(font, painter->device());
     const Geometry g = cellGeometry(target, data, fm);
     const QColor text = palette.color(QPalette::WindowText);
-    const QColor markFill = chartcolors::isDark(palette) ? QColor(0x44, 0x44, 0x44) : QColor(0xE0, 0xE0, 0xE0);
-    const QColor markHatch = chartcolors::isDark(palette) ? QColor(0x88, 0x88, 0x88) : QColor(0x9E, 0x9E, 0x9E);
 
     painter->setPen(text);
     if (!data.columnTitle.isEmpty())
@@ -99,8 +97,7 @@ void paintHeatmap(
             QColor fill;
             QString line1, line2;
             if (data.isMarked(row, c)) {
-                fill = markFill;
-                paintMark(painter, inner, markFill, markHatch);
+                paintMark(painter, inner, palette);
                 line1 = n >= 0 && n < data.minimumN && std::isfinite(v) ? formatValue(v, data.decimals) : QStringLiteral("—");
             } else {
                 const double span = data.maximum - data.minimum;
@@ -141,7 +138,7 @@ void paintHeatmap(
     painter->drawText(QRectF(ramp.right() + 4, legendTop, fm.horizontalAdvance(QStringLiteral("-0.000")) + 4, ramp.height()),
         Qt::AlignLeft | Qt::AlignVCenter, formatValue(data.maximum, data.decimals));
     const QRectF swatch(ramp.right() + fm.height() * 4, legendTop, fm.height() * 1.2, ramp.height());
-    paintMark(painter, swatch, markFill, markHatch);
+    paintMark(painter, swatch, palette);
     painter->drawText(QRectF(swatch.right() + 4, legendTop, target.right() - swatch.right() - 4, ramp.height()),
         Qt::AlignLeft | Qt::AlignVCenter,
         data.minimumN > 1

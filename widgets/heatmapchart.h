@@ -25,6 +25,10 @@ struct HeatmapData {
     bool isMarked(int row, int column) const;
 };
 
+/// Grey fill with diagonal hatching: a cell that is undefined or has too few
+/// observations. Drawn as lines (pattern brushes do not survive SVG).
+void paintMark(QPainter *painter, const QRectF &r, const QPalette &palette);
+
 /// Paints a heatmap with row/column labels, n in each cell, a hatched grey mark for
 /// undefined or small cells, and a colour legend along the bottom.
 void paintHeatmap(QPainter *painter, const QRectF &target, const HeatmapData &data, const QPalette &palette,

@@ -9,7 +9,9 @@
 #include "storage/repositories.h"
 #include "storage/study.h"
 #include "ui/dashboardpage.h"
+#include "ui/mainwindow.h"
 #include "widgets/agreementpanel.h"
+#include "widgets/llmcomparisonpanel.h"
 
 #include <QBarSet>
 #include <QCheckBox>
@@ -48,6 +50,12 @@ int humanScore(int rater, int item, int model)
 }
 int humanCategory(int rater, int item) { return rater == 1 && item % 4 == 0 ? (item + 1) % 3 : item % 3; }
 int judgeCategory(int item) { return item % 5 == 0 ? (item + 2) % 3 : item % 3; }
+/// LLM judge "scorer" in two runs (scorer#1, scorer#2): close to the first clinician.
+int judgeScore(int run, int item, int model)
+{
+    const int base = humanScore(0, item, model);
+    return (item + run) % 4 == 0 ? (base > 1 ? base - 1 : 2) : base;
+}
 bool isTrain(int item) { return item < 12; }
 
 QString itemId(int i) { return QStringLiteral("k-%1").arg(i, 2, 10, QLatin1Char('0')); }
@@ -71,6 +79,35 @@ private:
             if (keep(i))
                 out.push_back((humanScore(0, i, model) + humanScore(1, i, model)) / 2.0);
         return out;
+    }
+
+    /// The panel's table equals the engine's list: same rows in order, every value to 1e-9.
+    static void compareTable(const widgets::MetricTable &table, const QJsonArray &engine, const char *referenceKey)
+    {
+        QCOMPARE(table.rows.size(), engine.size());
+        for (int r = 0; r < table.rows.size(); ++r) {
+            const widgets::MetricRow &row = table.rows[r];
+            const QJsonObject o = engine.at(r).toObject();
+            QCOMPARE(row.rater, o.value(QStringLiteral("llm")).toString());
+            const QJsonValue reference = o.value(QLatin1String(referenceKey));
+            if (reference.isString())
+                QCOMPARE(row.reference, reference.toString());
+            else
+                QVERIFY(row.reference.startsWith(QString::number(reference.toInt())));
+            QCOMPARE(row.n, o.value(QStringLiteral("n")).toInt());
+            QCOMPARE(row.values.size(), std::size_t(table.columns.size()));
+            for (int c = 0; c < table.columns.size(); ++c) {
+                const QJsonValue v = o.value(table.columns[c].key);
+                QVERIFY2(v.isDouble() || v.isNull(), qPrintable(table.columns[c].key));
+                const double shown = row.values[std::size_t(c)];
+                if (v.isNull()) {
+                    QVERIFY(std::isnan(shown));
+                    QCOMPARE(row.notes.value(c), o.value(table.columns[c].key + QStringLiteral("_note")).toString());
+                } else {
+                    QVERIFY2(near(shown, v.toDouble()), qPrintable(table.columns[c].key));
+                }
+            }
+        }
     }
 
     void waitFor(ui::DashboardPage &page)
@@ -110,8 +147,24 @@ private slots:
                                          "\n")
                               .arg(itemId(i), kCategories[judgeCategory(i)])
                               .toUtf8());
+            for (int run = 1; run <= 2; ++run)
+                for (int m = 0; m < 2; ++m)
+                    ratings.write(QStringLiteral(R"({"rater": "scorer#%1", "rater_kind": "llm", "item_id": "%2", "model": "%3", "score": %4})"
+                                                 "\n")
+                                      .arg(run)
+                                      .arg(itemId(i), kModels[m])
+                                      .arg(judgeScore(run, i, m))
+                                      .toUtf8());
         }
         items.close();
+        ratings.close();
+        // The human ratings alone, for studies without LLM raters.
+        QFile humanRatings(m_dir.filePath(QStringLiteral("humans.jsonl")));
+        QVERIFY(ratings.open(QIODevice::ReadOnly) && humanRatings.open(QIODevice::WriteOnly));
+        for (const QByteArray &line : ratings.readAll().split('\n'))
+            if (!line.isEmpty() && !line.contains("\"llm\""))
+                humanRatings.write(line + '\n');
+        humanRatings.close();
         ratings.close();
         m_path = m_dir.filePath(QStringLiteral("known.crisis"));
         storage::Error error;
@@ -330,6 +383,182 @@ private slots:
         QVERIFY(lines.at(0).startsWith("model,n,harmful,harm_rate,ci_low,ci_high"));
     }
 
+    void llmPanelMatchesEngine()
+    {
+        ui::DashboardPage page;
+        page.setStudy(m_study.get());
+        waitFor(page);
+        const QJsonObject section = page.document().value(QStringLiteral("llm_vs_human")).toObject();
+        const widgets::LlmComparisonPanel *panel = page.charts().llm;
+        QVERIFY(!panel->isEmpty());
+        QCOMPARE(panel->tables().size(), 3);
+        const widgets::MetricTable &categories = panel->tables().at(0);
+        const widgets::MetricTable &scores = panel->tables().at(1);
+        const widgets::MetricTable &consistency = panel->tables().at(2);
+        compareTable(categories, section.value(QStringLiteral("categories")).toArray(), "human");
+        compareTable(scores, section.value(QStringLiteral("scores")).toArray(), "human");
+        compareTable(consistency, section.value(QStringLiteral("judge_consistency")).toArray(), "runs");
+        // judge × (dr-alpha, dr-beta, consensus); scorer#1 and scorer#2 × the same; one judge with two runs.
+        QCOMPARE(categories.rows.size(), 3);
+        QCOMPARE(categories.rows.at(2).reference, QStringLiteral("consensus"));
+        QCOMPARE(scores.rows.size(), 6);
+        QCOMPARE(consistency.rows.size(), 1);
+        QCOMPARE(consistency.rows.at(0).rater, QStringLiteral("scorer"));
+        QCOMPARE(consistency.rows.at(0).n, 2 * kItems);
+        QCOMPARE(scores.columns.at(0).key, QStringLiteral("mae"));
+        // Spot checks against the analysis library.
+        std::vector<int> alpha, judge;
+        const auto protocolCategories = m_study->currentProtocol().categories;
+        auto code = [&](int local) {
+            for (int k = 0; k < protocolCategories.size(); ++k)
+                if (protocolCategories[k].id == kCategories[local])
+                    return k;
+            return -1;
+        };
+        std::vector<int> s0, j1;
+        double absolute = 0;
+        for (int i = 0; i < kItems; ++i) {
+            alpha.push_back(code(humanCategory(0, i)));
+            judge.push_back(code(judgeCategory(i)));
+            for (int m = 0; m < 2; ++m) {
+                s0.push_back(humanScore(0, i, m) - 1);
+                j1.push_back(judgeScore(1, i, m) - 1);
+                absolute += std::abs(humanScore(0, i, m) - judgeScore(1, i, m));
+            }
+        }
+        QCOMPARE(categories.rows.at(0).reference, QStringLiteral("dr-alpha"));
+        QCOMPARE(categories.rows.at(0).n, kItems);
+        QVERIFY(near(categories.rows.at(0).values.at(0),
+            analysis::cohenKappa(alpha, judge, int(protocolCategories.size())).kappa.value));
+        QCOMPARE(scores.rows.at(0).rater, QStringLiteral("scorer#1"));
+        QCOMPARE(scores.rows.at(0).reference, QStringLiteral("dr-alpha"));
+        QVERIFY(near(scores.rows.at(0).values.at(0), absolute / (2 * kItems)));
+        QVERIFY(near(scores.rows.at(0).values.at(3),
+            analysis::cohenKappa(s0, j1, 5, analysis::Weighting::Quadratic).kappa.value));
+        // Against the clinicians' mean, quadratic kappa is undefined and says why.
+        const widgets::MetricRow &consensusRow = scores.rows.at(2);
+        QCOMPARE(consensusRow.reference, QStringLiteral("consensus"));
+        QVERIFY(std::isnan(consensusRow.values.at(3)));
+        QVERIFY(!consensusRow.notes.at(3).isEmpty());
+        // The CSV table: one line per row and statistic.
+        const widgets::ChartTable table = panel->table();
+        QCOMPARE(table.rows.size(), 3 * 4 + 6 * 5 + 1 * 5);
+        QCOMPARE(table.header.at(4), QStringLiteral("statistic"));
+        QCOMPARE(table.rows.at(0).at(0), QStringLiteral("categories"));
+        QCOMPARE(table.rows.at(0).at(4), QStringLiteral("cohen_kappa"));
+        QVERIFY(panel->sampleSize().contains(QStringLiteral("LLM raters: 3")));
+        QVERIFY(panel->explanation().contains(QStringLiteral("Cohen's κ")));
+        // Under the dashboard's filters too.
+        page.modelCombo()->setCurrentIndex(page.modelCombo()->findData(kModels[0]));
+        waitFor(page);
+        compareTable(page.charts().llm->tables().at(1),
+            page.document().value(QStringLiteral("llm_vs_human")).toObject().value(QStringLiteral("scores")).toArray(),
+            "human");
+        QCOMPARE(page.charts().llm->tables().at(1).rows.at(0).n, kItems);
+    }
+
+    void llmPanelSaysWhenThereAreNoLlmRaters()
+    {
+        // The same study without its LLM raters.
+        storage::Error error;
+        auto study = storage::Study::create(m_dir.filePath(QStringLiteral("humans.crisis")), protocol::defaultProtocol(),
+            QStringLiteral("Humans only"), &error);
+        QVERIFY2(study, qPrintable(error.message));
+        storage::ImportReport report;
+        QVERIFY2(storage::Importer(*study).run({ m_dir.filePath(QStringLiteral("items.jsonl")), m_dir.filePath(QStringLiteral("humans.jsonl")) },
+                     {}, &report, &error),
+            qPrintable(error.message));
+        ui::DashboardPage page;
+        page.setStudy(study.get());
+        waitFor(page);
+        const widgets::LlmComparisonPanel *panel = page.charts().llm;
+        QVERIFY(panel->isEmpty());
+        QVERIFY2(panel->emptyMessage().startsWith(QStringLiteral("This study has no LLM raters")),
+            qPrintable(panel->emptyMessage()));
+        QCOMPARE(panel->sampleSize(), QStringLiteral("no LLM raters"));
+        QVERIFY(panel->table().rows.isEmpty());
+        QVERIFY(panel->minimumHeight() < 200); // a message, not empty tables
+        // The known study under a filter that leaves no LLM rating says that instead.
+        ui::DashboardPage filtered;
+        filtered.setStudy(m_study.get());
+        waitFor(filtered);
+        QVERIFY(!filtered.charts().llm->isEmpty());
+        filtered.dateRangeCheck()->setChecked(true);
+        filtered.fromEdit()->setDate(QDate::currentDate().addYears(1));
+        filtered.toEdit()->setDate(QDate::currentDate().addYears(2));
+        waitFor(filtered);
+        QVERIFY(filtered.charts().llm->isEmpty());
+        QVERIFY(filtered.charts().llm->emptyMessage().contains(QStringLiteral("current filters")));
+    }
+
+    void filterListsRefreshAfterImportAndOnAnotherStudy()
+    {
+        // A study of its own: the import changes it.
+        const QString path = m_dir.filePath(QStringLiteral("growing.crisis"));
+        const QString other = m_dir.filePath(QStringLiteral("other.crisis"));
+        storage::Error error;
+        for (const QString &p : { path, other }) {
+            auto study = storage::Study::create(p, protocol::defaultProtocol(), QStringLiteral("Growing"), &error);
+            QVERIFY2(study, qPrintable(error.message));
+            storage::ImportReport report;
+            QVERIFY2(storage::Importer(*study).run(
+                         { m_dir.filePath(QStringLiteral("items.jsonl")), m_dir.filePath(QStringLiteral("humans.jsonl")) },
+                         {}, &report, &error),
+                qPrintable(error.message));
+        }
+        const QString more = m_dir.filePath(QStringLiteral("more.jsonl"));
+        QFile file(more);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"({"item_id": "new-1", "split": "validation", "label": "self-harm", "turns": ["Nobody listens to me."], )"
+                   R"("responses": [{"model": "model-c", "text": "c1"}]})"
+                   "\n");
+        file.close();
+        QFile ratings(m_dir.filePath(QStringLiteral("more-ratings.jsonl")));
+        QVERIFY(ratings.open(QIODevice::WriteOnly));
+        ratings.write(R"({"rater": "dr-gamma", "rater_kind": "human", "item_id": "new-1", "model": "model-c", "score": 4})"
+                      "\n");
+        ratings.close();
+
+        ui::MainWindow window;
+        QVERIFY2(window.openStudy(path, &error), qPrintable(error.message));
+        window.showPage(ui::MainWindow::Page::Dashboard);
+        ui::DashboardPage *page = window.dashboardPage();
+        waitFor(*page);
+        QCOMPARE(page->modelCombo()->findData(QStringLiteral("model-c")), -1);
+        // The user's choices, which stay valid after the import.
+        page->modelCombo()->setCurrentIndex(page->modelCombo()->findData(kModels[1]));
+        page->splitCombo()->setCurrentIndex(page->splitCombo()->findData(QStringLiteral("test")));
+        page->raterCombo()->setCurrentText(QStringLiteral("dr-alpha,dr-beta"));
+        waitFor(*page);
+
+        QSignalSpy imported(&window, &ui::MainWindow::importFinished);
+        QVERIFY(window.importFiles({ more, ratings.fileName() }));
+        QTRY_COMPARE_WITH_TIMEOUT(imported.size(), 1, 20000);
+        QCOMPARE(imported.at(0).at(0).toBool(), true);
+        waitFor(*page);
+        QVERIFY(page->modelCombo()->findData(QStringLiteral("model-c")) > 0);
+        QVERIFY(page->splitCombo()->findData(QStringLiteral("validation")) > 0);
+        QVERIFY(page->raterCombo()->findText(QStringLiteral("dr-gamma")) > 0);
+        QVERIFY(page->confusionReferenceCombo()->findText(QStringLiteral("dr-gamma")) > 0);
+        QCOMPARE(page->modelCombo()->currentData().toString(), kModels[1]);
+        QCOMPARE(page->splitCombo()->currentData().toString(), QStringLiteral("test"));
+        QCOMPARE(page->raterCombo()->currentText(), QStringLiteral("dr-alpha,dr-beta"));
+        QCOMPARE(page->document().value(QStringLiteral("filters")).toObject().value(QStringLiteral("models")).toArray(),
+            QJsonArray { kModels[1] });
+
+        // Another study: its lists, and the choices that no longer apply fall back to "all".
+        page->modelCombo()->setCurrentIndex(page->modelCombo()->findData(QStringLiteral("model-c")));
+        waitFor(*page);
+        QVERIFY2(window.openStudy(other, &error), qPrintable(error.message));
+        window.showPage(ui::MainWindow::Page::Dashboard);
+        waitFor(*page);
+        QCOMPARE(page->modelCombo()->findData(QStringLiteral("model-c")), -1);
+        QCOMPARE(page->raterCombo()->findText(QStringLiteral("dr-gamma")), -1);
+        QCOMPARE(page->modelCombo()->currentIndex(), 0);
+        QCOMPARE(page->splitCombo()->currentData().toString(), QStringLiteral("test"));
+        QVERIFY(page->document().value(QStringLiteral("study")).toString().endsWith(QStringLiteral("other.crisis")));
+    }
+
     void pdfReport()
     {
         if (QStandardPaths::findExecutable(QStringLiteral("pdfinfo")).isEmpty()
@@ -356,6 +585,12 @@ private slots:
         QVERIFY(body.contains(QStringLiteral("Known dashboard study")));
         QVERIFY(body.contains(QStringLiteral("Harm rate per model")));
         QVERIFY(body.contains(QStringLiteral("Category confusion")));
+        QVERIFY(body.contains(QStringLiteral("LLM raters vs clinicians")));
+        QVERIFY(body.contains(QStringLiteral("vs clinicians: crisis categories")));
+        QVERIFY(body.contains(QStringLiteral("LLM judges vs clinicians")));
+        QVERIFY(body.contains(QStringLiteral("run-to-run consistency")));
+        QVERIFY(body.contains(QStringLiteral("macro_f1"))); // the table behind the panel
+        QVERIFY(!body.contains(QStringLiteral("scorer#1"))); // LLM raters are pseudonymised too
         QVERIFY(body.contains(m_study->currentProtocol().contentHash()));
         // Raters appear as pseudonyms only.
         const auto alpha = storage::RaterRepository(*m_study).byName(QStringLiteral("dr-alpha"));
@@ -395,12 +630,13 @@ private slots:
                 QStringLiteral("100"), QStringLiteral("--model"), kModels[0] });
         QVERIFY(p.waitForFinished(60000));
         QCOMPARE(p.exitCode(), 0);
-        QVERIFY(p.readAllStandardError().contains("report: chart 5 of 5"));
+        QVERIFY(p.readAllStandardError().contains("report: chart 6 of 6"));
         QProcess text;
         text.start(QStringLiteral("pdftotext"), { pdf, QStringLiteral("-") });
         QVERIFY(text.waitForFinished(30000));
         const QString body = QString::fromUtf8(text.readAllStandardOutput());
         QVERIFY(body.contains(QStringLiteral("model: model-a")));
+        QVERIFY(body.contains(QStringLiteral("LLM raters vs clinicians")));
         // A bad date is a usage error naming the option.
         QProcess bad;
         bad.start(qEnvironmentVariable("CR_BINARY_DIR") + QStringLiteral("/app/crisis-review"),
