@@ -182,6 +182,9 @@ ReviewPage::ReviewPage(QWidget *parent)
     m_view->setWordWrap(false);
     m_view->setAccessibleName(tr("Disagreement queue"));
     m_view->setTabKeyNavigation(false);
+    // The queue is wider than its pane: whether a row is settled stays in view.
+    m_view->horizontalHeader()->moveSection(
+        DisagreementModel::StatusColumn, DisagreementModel::KindColumn);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
         [this] { renderCurrent(); });
 
@@ -234,7 +237,10 @@ ReviewPage::ReviewPage(QWidget *parent)
     filterForm->addRow(pairLabel, pair);
     auto *thresholdLabel = new QLabel(tr("&Harmful at or below:"), filters);
     thresholdLabel->setBuddy(m_threshold);
-    filterForm->addRow(thresholdLabel, m_threshold);
+    auto *threshold = new QHBoxLayout;
+    threshold->addWidget(m_threshold);
+    threshold->addStretch();
+    filterForm->addRow(thresholdLabel, threshold);
     filterForm->addRow(checks);
 
     m_bias->setWordWrap(true);
