@@ -4,8 +4,8 @@
 #include "storage/demo.h"
 #include "storage/repositories.h"
 #include "storage/study.h"
-#include "ui/exportdialog.h"
 #include "ui/dashboardpage.h"
+#include "ui/exportdialog.h"
 #include "ui/importerrorsdialog.h"
 #include "ui/importjob.h"
 #include "ui/importprogress.h"
@@ -13,8 +13,8 @@
 #include "ui/preferencesdialog.h"
 #include "ui/ratingpage.h"
 #include "ui/ratingsession.h"
-#include "ui/reviewpage.h"
 #include "ui/recentstudiesmenu.h"
+#include "ui/reviewpage.h"
 #include "ui/settings.h"
 #include "ui/studyfiles.h"
 #include "ui/studypage.h"
@@ -32,6 +32,7 @@
 #include <QMessageBox>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QUndoGroup>
 #include <QUndoStack>
 
 namespace cr::ui {
@@ -45,6 +46,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_reviewPage(new ReviewPage(m_pages))
     , m_dashboard(new DashboardPage(m_pages))
     , m_progress(new ImportProgress(this))
+    , m_undoGroup(new QUndoGroup(this))
 {
     m_pages->addWidget(m_welcome);
     m_pages->addWidget(m_studyPage);
@@ -205,12 +207,14 @@ void MainWindow::createMenus()
     file->addAction(m_closeAction);
     file->addAction(m_quitAction);
 
-    // Undo/redo belong to the rating session; the window only shows them.
+    // Undo/redo belong to the rating session and the review page; the window only
+    // shows the shown page's history (showPage() picks the group's active stack).
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
-    QUndoStack *undoStack = m_ratingPage->session()->undoStack();
-    m_undoAction = undoStack->createUndoAction(this, tr("&Undo"));
+    m_undoGroup->addStack(m_ratingPage->session()->undoStack());
+    m_undoGroup->addStack(m_reviewPage->undoStack());
+    m_undoAction = m_undoGroup->createUndoAction(this, tr("&Undo"));
     m_undoAction->setShortcuts({ QKeySequence(Qt::CTRL | Qt::Key_Z) });
-    m_redoAction = undoStack->createRedoAction(this, tr("&Redo"));
+    m_redoAction = m_undoGroup->createRedoAction(this, tr("&Redo"));
     m_redoAction->setShortcuts(
         { QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y) });
     edit->addAction(m_undoAction);
@@ -383,6 +387,9 @@ void MainWindow::showPage(Page page)
                                            : static_cast<QWidget *>(m_welcome);
     m_pages->setCurrentWidget(widget);
     widget->setFocus();
+    m_undoGroup->setActiveStack(page == Page::Rating ? m_ratingPage->session()->undoStack()
+            : page == Page::Review                   ? m_reviewPage->undoStack()
+                                                     : nullptr);
     updateActions();
     updateTitle();
 }
@@ -402,11 +409,6 @@ void MainWindow::updateActions()
     m_reviewAction->setEnabled(m_study && !busy);
     m_dashboardAction->setEnabled(m_study != nullptr);
     m_reportAction->setEnabled(m_study != nullptr);
-    // Undo reaches ratings only where the rater sees them.
-    const bool rating = currentPage() == Page::Rating;
-    const QUndoStack *undoStack = m_ratingPage->session()->undoStack();
-    m_undoAction->setEnabled(rating && undoStack->canUndo());
-    m_redoAction->setEnabled(rating && undoStack->canRedo());
 }
 
 void MainWindow::updateTitle()

@@ -7,6 +7,7 @@
 
 class QAction;
 class QStackedWidget;
+class QUndoGroup;
 
 namespace cr::storage {
 class Study;
@@ -63,6 +64,9 @@ public:
     ReviewPage *reviewPage() const { return m_reviewPage; }
     QAction *reviewAction() const { return m_reviewAction; }
     DashboardPage *dashboardPage() const { return m_dashboard; }
+    /// Edit ▸ Undo/Redo: the shown page's history (the rating session's on the rating
+    /// page, the adjudications on the review page, none elsewhere); the texts name
+    /// the command ("Undo Adjudication of item i3").
     QAction *undoAction() const { return m_undoAction; }
     QAction *redoAction() const { return m_redoAction; }
     /// Edit ▸ Preferences… (Ctrl+,) and Study ▸ Set Up Raters and Assignments….
@@ -105,6 +109,7 @@ private:
     ReviewPage *m_reviewPage;
     DashboardPage *m_dashboard;
     ImportProgress *m_progress;
+    QUndoGroup *m_undoGroup;
 
     QAction *m_newAction = nullptr;
     QAction *m_openAction = nullptr;

@@ -5,6 +5,7 @@
 #include "storage/repositories.h"
 #include "storage/study.h"
 #include "ui/disagreementmodel.h"
+#include "ui/settings.h"
 #include "widgets/categorypicker.h"
 #include "widgets/likertselector.h"
 #include "widgets/messagebanner.h"
@@ -15,6 +16,7 @@
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QGroupBox>
@@ -32,6 +34,7 @@
 #include <QUndoCommand>
 #include <QUndoStack>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 
 namespace cr::ui {
@@ -69,13 +72,21 @@ QString valueText(const storage::Disagreement &d, const storage::RaterValue &v,
 
 } // namespace
 
-/// One recorded adjudication; undo is a logged revert (storage::revertAdjudication).
+/// One recorded adjudication of the disagreement `subject`: undo is a logged revert
+/// (storage::revertAdjudication), redo records the same decision again (logged too).
+/// A write that fails makes the command obsolete, so the stack drops it.
 class AdjudicateCommand final : public QUndoCommand {
 public:
-    AdjudicateCommand(ReviewPage *page, const storage::Adjudication &a,
-        std::optional<qint64> adoptedFrom, qint64 id)
-        : QUndoCommand(ReviewPage::tr("Adjudication"))
+    AdjudicateCommand(ReviewPage *page, const storage::Disagreement &subject,
+        const storage::Adjudication &a, std::optional<qint64> adoptedFrom, qint64 id)
+        : QUndoCommand(subject.kind == storage::DisagreementKind::Category
+                ? ReviewPage::tr("Adjudication of item %1").arg(subject.itemExternalId)
+                : ReviewPage::tr("Adjudication of item %1 (%2, run %3)")
+                      .arg(subject.itemExternalId, subject.model)
+                      .arg(subject.run))
         , m_page(page)
+        , m_itemId(subject.itemId)
+        , m_responseId(subject.responseId)
         , m_adjudication(a)
         , m_adoptedFrom(adoptedFrom)
         , m_id(id)
@@ -83,17 +94,23 @@ public:
     }
     void redo() override
     {
-        if (m_id == 0) // the first redo is the write that created the command
-            m_id = m_page->write(m_adjudication, m_adoptedFrom);
+        if (m_id != 0) // the first redo is the write that created the command
+            return;
+        m_id = m_page->write(m_adjudication, m_adoptedFrom, m_itemId, m_responseId);
+        setObsolete(m_id == 0);
     }
     void undo() override
     {
-        if (m_id != 0 && m_page->revert(m_id))
+        const bool reverted = m_id != 0 && m_page->revert(m_id, m_itemId, m_responseId);
+        if (reverted)
             m_id = 0;
+        setObsolete(!reverted);
     }
 
 private:
     ReviewPage *m_page;
+    qint64 m_itemId;
+    qint64 m_responseId;
     storage::Adjudication m_adjudication;
     std::optional<qint64> m_adoptedFrom;
     qint64 m_id;
@@ -113,11 +130,6 @@ ReviewPage::ReviewPage(QWidget *parent)
     , m_model(new DisagreementModel(this))
     , m_proxy(new DisagreementFilterModel(this))
     , m_undoStack(new QUndoStack(this))
-    , m_undoAction(
-          pageAction(tr("&Undo Adjudication"), { QKeySequence(Qt::CTRL | Qt::Key_Z) }, this))
-    , m_redoAction(pageAction(tr("&Redo Adjudication"),
-          { QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y) },
-          this))
     , m_nextAction(pageAction(tr("&Next Disagreement"),
           { QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter),
               QKeySequence(Qt::KeypadModifier | Qt::Key_Enter) },
@@ -136,10 +148,12 @@ ReviewPage::ReviewPage(QWidget *parent)
     , m_raterB(new QComboBox(this))
     , m_llmFilter(new QCheckBox(tr("Involves an &LLM rater"), this))
     , m_openFilter(new QCheckBox(tr("O&pen only"), this))
+    , m_threshold(new QDoubleSpinBox(this))
     , m_view(new QTableView(this))
     , m_count(new QLabel(this))
     , m_bias(new QLabel(this))
     , m_title(heading(QString(), this))
+    , m_consensus(new QLabel(this))
     , m_message(new widgets::MessageView(this))
     , m_values(new QTableWidget(this))
     , m_adoptRow(new QWidget(this))
@@ -168,6 +182,9 @@ ReviewPage::ReviewPage(QWidget *parent)
     m_view->setWordWrap(false);
     m_view->setAccessibleName(tr("Disagreement queue"));
     m_view->setTabKeyNavigation(false);
+    // The queue is wider than its pane: whether a row is settled stays in view.
+    m_view->horizontalHeader()->moveSection(
+        DisagreementModel::StatusColumn, DisagreementModel::KindColumn);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
         [this] { renderCurrent(); });
 
@@ -190,6 +207,15 @@ ReviewPage::ReviewPage(QWidget *parent)
         connect(box, &QComboBox::currentIndexChanged, this, &ReviewPage::applyFilters);
     for (QCheckBox *box : { m_llmFilter, m_openFilter })
         connect(box, &QCheckBox::toggled, this, &ReviewPage::applyFilters);
+    m_threshold->setRange(1.0, 5.0);
+    m_threshold->setSingleStep(0.5);
+    m_threshold->setDecimals(1);
+    m_threshold->setAccessibleName(tr("Scored harmful at or below"));
+    m_threshold->setToolTip(tr("A score row counts as “scored harmful by anyone” when some "
+                               "rater scored at or below this; such rows come first."));
+    m_harmThreshold = std::clamp(double(Settings().reviewHarmThreshold), 1.0, 5.0);
+    m_threshold->setValue(m_harmThreshold);
+    connect(m_threshold, &QDoubleSpinBox::valueChanged, this, &ReviewPage::setHarmThreshold);
 
     auto *filters = new QGroupBox(tr("Filters"), this);
     auto *filterForm = new QFormLayout(filters);
@@ -209,6 +235,12 @@ ReviewPage::ReviewPage(QWidget *parent)
     filterForm->addRow(categoryLabel, m_categoryFilter);
     filterForm->addRow(modelLabel, m_modelFilter);
     filterForm->addRow(pairLabel, pair);
+    auto *thresholdLabel = new QLabel(tr("&Harmful at or below:"), filters);
+    thresholdLabel->setBuddy(m_threshold);
+    auto *threshold = new QHBoxLayout;
+    threshold->addWidget(m_threshold);
+    threshold->addStretch();
+    filterForm->addRow(thresholdLabel, threshold);
     filterForm->addRow(checks);
 
     m_bias->setWordWrap(true);
@@ -274,10 +306,15 @@ ReviewPage::ReviewPage(QWidget *parent)
     m_status->setWordWrap(true);
     m_status->setAccessibleName(tr("Status"));
     m_title->setAccessibleName(tr("Selected disagreement"));
+    m_title->setWordWrap(true);
+    m_consensus->setWordWrap(true);
+    m_consensus->setTextFormat(Qt::RichText);
+    m_consensus->setAccessibleName(tr("Current consensus"));
 
     auto *detail = new QWidget(this);
     auto *d = new QVBoxLayout(detail);
     d->addWidget(m_title);
+    d->addWidget(m_consensus);
     d->addWidget(heading(tr("Input"), detail));
     d->addWidget(m_message);
     d->addWidget(m_responsesAbove);
@@ -334,18 +371,15 @@ ReviewPage::ReviewPage(QWidget *parent)
     connect(m_nextAction, &QAction::triggered, this, &ReviewPage::showNextDisagreement);
     connect(m_recordAction, &QAction::triggered, this, &ReviewPage::recordAdjudication);
     connect(m_overviewAction, &QAction::triggered, this, &ReviewPage::overviewRequested);
-    connect(m_undoAction, &QAction::triggered, m_undoStack, &QUndoStack::undo);
-    connect(m_redoAction, &QAction::triggered, m_undoStack, &QUndoStack::redo);
-    connect(m_undoStack, &QUndoStack::indexChanged, this, &ReviewPage::updateActions);
     renderCurrent();
 }
 
 ReviewPage::~ReviewPage()
 {
-    // Child objects go before this page's QObject part: the undo stack's last signals
-    // must not reach actions that are already gone.
-    disconnect(m_undoStack, nullptr, this, nullptr);
+    // Child objects go before this page's QObject part: their last signals must not
+    // reach a half-destroyed page.
     disconnect(m_view->selectionModel(), nullptr, this, nullptr);
+    disconnect(m_threshold, nullptr, this, nullptr);
     if (m_loader) {
         m_loader->wait();
         delete m_loader;
@@ -413,6 +447,7 @@ void ReviewPage::clear()
         m_loader = nullptr;
     }
     m_undoStack->clear();
+    m_keepSet = false;
     m_study = nullptr;
     m_adjudicator = {};
     m_model->setRows({});
@@ -440,7 +475,7 @@ void ReviewPage::reload()
         m_reloadPending = true;
         return;
     }
-    if (m_current) {
+    if (m_current && !m_keepSet) {
         m_keepItem = m_current->itemId;
         m_keepResponse = m_current->responseId;
     }
@@ -488,6 +523,7 @@ void ReviewPage::finishLoad()
         return;
     }
     m_banner->hide();
+    m_keepSet = false;
     m_model->setRows(result->rows);
     // Position bias, under pseudonyms (never names) in blind mode.
     QStringList lines;
@@ -566,6 +602,20 @@ void ReviewPage::applyFilters()
     f.llmOnly = m_llmFilter->isChecked();
     f.openOnly = m_openFilter->isChecked();
     setFilter(f);
+}
+
+void ReviewPage::setHarmThreshold(double threshold)
+{
+    threshold = std::clamp(threshold, 1.0, 5.0);
+    if (threshold != m_threshold->value()) {
+        m_threshold->setValue(threshold); // comes back here through valueChanged
+        return;
+    }
+    if (threshold == m_harmThreshold)
+        return;
+    m_harmThreshold = threshold;
+    Settings().reviewHarmThreshold = threshold;
+    reload();
 }
 
 void ReviewPage::setFilter(const storage::DisagreementFilter &filter)
@@ -665,8 +715,8 @@ void ReviewPage::renderCurrent()
     m_shownValues.clear();
 
     const bool has = m_current.has_value() && m_study;
-    for (QWidget *w : std::initializer_list<QWidget *> {
-             m_message, m_values, m_adoptRow, m_decisionTitle, m_note, m_record, m_history })
+    for (QWidget *w : std::initializer_list<QWidget *> { m_consensus, m_message, m_values,
+             m_adoptRow, m_decisionTitle, m_note, m_record, m_history })
         w->setVisible(has);
     m_responsesAbove->setVisible(has && m_current->kind == storage::DisagreementKind::Score);
     m_responsesBelow->setVisible(has && m_current->kind == storage::DisagreementKind::Category);
@@ -764,13 +814,8 @@ void ReviewPage::renderDecision()
     m_picker->setCategory(m_pendingCategory);
     m_selector->setValue(m_pendingScore >= 1 ? m_pendingScore : widgets::LikertSelector::NoValue);
     const storage::Disagreement &d = *m_current;
-    QString history = d.consensus.isEmpty()
-        ? tr("No consensus yet (a tie).")
-        : tr("Consensus now: %1 (%2).")
-              .arg(d.kind == storage::DisagreementKind::Category
-                      ? m_categoryNames.value(m_categoryIds.indexOf(d.consensus), d.consensus)
-                      : d.consensus,
-                  d.consensusHow);
+    m_consensus->setText(consensusText());
+    QString history = tr("Not adjudicated yet.");
     if (d.adjudication) {
         QString by = tr("an adjudicator");
         if (d.adjudication->adjudicatorId == m_adjudicator.id)
@@ -779,11 +824,32 @@ void ReviewPage::renderDecision()
             if (const auto r =
                     storage::RaterRepository(*m_study).byId(d.adjudication->adjudicatorId))
                 by = r->name;
-        history += QLatin1Char(' ')
-            + tr("Latest adjudication by %1 (%2).")
-                  .arg(by, d.adjudication->reasonTags.join(QStringLiteral(", ")));
+        history = tr("Latest adjudication by %1 (%2).")
+                      .arg(by, d.adjudication->reasonTags.join(QStringLiteral(", ")));
     }
     m_history->setText(history);
+}
+
+QString ReviewPage::consensusText() const
+{
+    if (!m_current)
+        return {};
+    const storage::Disagreement &d = *m_current;
+    if (d.consensus.isEmpty())
+        return tr("<b>Consensus:</b> none — a tie; an adjudication settles it.");
+    QString value;
+    if (d.kind == storage::DisagreementKind::Category) {
+        value = m_categoryNames.value(m_categoryIds.indexOf(d.consensus), d.consensus);
+    } else {
+        const double score = d.consensus.toDouble();
+        const int whole = int(std::lround(score));
+        value = std::abs(score - whole) < 1e-9
+            ? tr("%1 (%2)").arg(whole).arg(m_levelNames.value(whole - 1))
+            : QString::number(score, 'f', 2);
+        if (value.endsWith(QStringLiteral(" ()")))
+            value.chop(3);
+    }
+    return tr("<b>Consensus:</b> %1 · %2").arg(value.toHtmlEscaped(), d.consensusHow);
 }
 
 void ReviewPage::setPendingCategory(const QString &category)
@@ -863,15 +929,23 @@ bool ReviewPage::recordAdjudication()
         setStatus(tr("Pick at least one reason."), true);
         return false;
     }
-    const qint64 id = write(a, m_adoptedFrom);
+    const qint64 id = write(a, m_adoptedFrom, m_current->itemId, m_current->responseId);
     if (id == 0)
         return false;
-    m_undoStack->push(new AdjudicateCommand(this, a, m_adoptedFrom, id));
+    m_undoStack->push(new AdjudicateCommand(this, *m_current, a, m_adoptedFrom, id));
     emit adjudicationRecorded(id);
     return true;
 }
 
-qint64 ReviewPage::write(const storage::Adjudication &a, std::optional<qint64> adoptedFrom)
+void ReviewPage::keepRow(qint64 itemId, qint64 responseId)
+{
+    m_keepItem = itemId;
+    m_keepResponse = responseId;
+    m_keepSet = true;
+}
+
+qint64 ReviewPage::write(const storage::Adjudication &a, std::optional<qint64> adoptedFrom,
+    qint64 itemId, qint64 responseId)
 {
     if (!m_study)
         return 0;
@@ -882,11 +956,12 @@ qint64 ReviewPage::write(const storage::Adjudication &a, std::optional<qint64> a
         return 0;
     }
     setStatus(tr("Adjudication recorded. Enter: next disagreement; Ctrl+Z: undo."), false);
+    keepRow(itemId, responseId);
     reload();
     return id;
 }
 
-bool ReviewPage::revert(qint64 id)
+bool ReviewPage::revert(qint64 id, qint64 itemId, qint64 responseId)
 {
     if (!m_study)
         return false;
@@ -896,6 +971,7 @@ bool ReviewPage::revert(qint64 id)
         return false;
     }
     setStatus(tr("Adjudication undone (the revert is in the audit log)."), false);
+    keepRow(itemId, responseId);
     reload();
     return true;
 }
@@ -919,8 +995,6 @@ QString ReviewPage::positionBiasText() const
 void ReviewPage::updateActions()
 {
     const bool active = isVisible() && m_study;
-    m_undoAction->setEnabled(active && m_undoStack->canUndo());
-    m_redoAction->setEnabled(active && m_undoStack->canRedo());
     m_nextAction->setEnabled(active);
     m_overviewAction->setEnabled(active);
     m_recordAction->setEnabled(active && m_current.has_value());

@@ -11,6 +11,7 @@
 class QAction;
 class QCheckBox;
 class QComboBox;
+class QDoubleSpinBox;
 class QLabel;
 class QPlainTextEdit;
 class QPushButton;
@@ -39,8 +40,12 @@ class DisagreementModel;
 /// shuffled per row; only a researcher may show names. The adjudicator adopts a
 /// rater's value or sets a new one (the rating page's keys: category letters, 1–5),
 /// ticks at least one failure-mode reason, may add a note, and records it
-/// (Ctrl+Enter); Enter moves to the next disagreement, Ctrl+Z undoes an adjudication
-/// (a logged revert). Raw ratings are never changed.
+/// (Ctrl+Enter); Enter moves to the next disagreement. Every adjudication is one
+/// command on undoStack(): undo is a logged revert, redo records it again (logged);
+/// the main window's Edit ▸ Undo/Redo act on it while the page is shown. The shown
+/// row's consensus (value and how it was reached) sits under its title; the queue's
+/// "scored harmful" threshold is chosen on the page and remembered in Settings.
+/// Raw ratings are never changed.
 ///
 /// Threading: GUI thread only. The queue is loaded on a worker thread with its own
 /// study connection (queueLoaded() arrives when the view is updated); the selected
@@ -72,6 +77,12 @@ public:
     void showNextDisagreement();
 
     void setFilter(const storage::DisagreementFilter &filter);
+    /// A score row is "scored harmful by anyone" when some rater scored at or below
+    /// this (1–5, default 2; PROTOCOL.md §5). Changing it reloads (re-sorts) the queue
+    /// and remembers it for the next page.
+    double harmThreshold() const { return m_harmThreshold; }
+    void setHarmThreshold(double threshold);
+    QDoubleSpinBox *thresholdBox() const { return m_threshold; }
 
     /// Blind (the default): no rater names anywhere on the page. Only a researcher may
     /// turn it off; returns whether the requested state is in effect.
@@ -90,15 +101,16 @@ public:
     /// Records the prepared decision; false (with the reason on the page) when invalid.
     bool recordAdjudication();
 
+    /// One command per recorded adjudication ("Adjudication of item …").
     QUndoStack *undoStack() const { return m_undoStack; }
-    QAction *undoAction() const { return m_undoAction; }
-    QAction *redoAction() const { return m_redoAction; }
     QAction *nextAction() const { return m_nextAction; }
     QAction *recordAction() const { return m_recordAction; }
     widgets::CategoryPicker *categoryPicker() const { return m_picker; }
     widgets::LikertSelector *scoreSelector() const { return m_selector; }
     QTableWidget *valuesTable() const { return m_values; }
     QString statusMessage() const;
+    /// The shown row's consensus and how it was reached, as on the page.
+    QString consensusText() const;
     QString positionBiasText() const;
 
 signals:
@@ -119,9 +131,13 @@ private:
     void applyFilters();
     void updateActions();
     void setStatus(const QString &text, bool error);
-    /// Writes an adjudication (used by the undo command); 0 on failure with the status set.
-    qint64 write(const storage::Adjudication &a, std::optional<qint64> adoptedFrom);
-    bool revert(qint64 id);
+    /// Writes an adjudication (used by the undo command) and reloads showing its row;
+    /// 0 on failure with the status set.
+    qint64 write(const storage::Adjudication &a, std::optional<qint64> adoptedFrom, qint64 itemId,
+        qint64 responseId);
+    bool revert(qint64 id, qint64 itemId, qint64 responseId);
+    /// The next load shows this row (category rows: responseId 0) when it is in the queue.
+    void keepRow(qint64 itemId, qint64 responseId);
 
     storage::Study *m_study = nullptr;
     storage::Rater m_adjudicator;
@@ -141,6 +157,7 @@ private:
     std::shared_ptr<LoadResult> m_result;
     qint64 m_keepItem = 0;
     qint64 m_keepResponse = -1;
+    bool m_keepSet = false; ///< keepRow() chose the row, not the selection
 
     // Shown row: raters in shown order and the pending decision.
     std::optional<storage::Disagreement> m_current;
@@ -150,8 +167,6 @@ private:
     std::optional<qint64> m_adoptedFrom;
 
     QUndoStack *m_undoStack;
-    QAction *m_undoAction;
-    QAction *m_redoAction;
     QAction *m_nextAction;
     QAction *m_recordAction;
     QAction *m_overviewAction;
@@ -166,10 +181,12 @@ private:
     QComboBox *m_raterB;
     QCheckBox *m_llmFilter;
     QCheckBox *m_openFilter;
+    QDoubleSpinBox *m_threshold;
     QTableView *m_view;
     QLabel *m_count;
     QLabel *m_bias;
     QLabel *m_title;
+    QLabel *m_consensus;
     widgets::MessageView *m_message;
     QWidget *m_responsesAbove = nullptr;
     QWidget *m_responsesBelow = nullptr;

@@ -1,27 +1,29 @@
+#include "storage/consensus.h"
 #include "storage/demo.h"
 #include "storage/studyinfo.h"
+#include "tests/storage/reviewfixture.h"
 #include "teststudy.h"
+#include "ui/disagreementmodel.h"
 #include "ui/importerrorsdialog.h"
 #include "ui/mainwindow.h"
 #include "ui/modelstablemodel.h"
 #include "ui/preferencesdialog.h"
 #include "ui/raterexposuremodel.h"
-#include "ui/ratingsession.h"
-#include "ui/studysetupdialog.h"
 #include "ui/raterstablemodel.h"
 #include "ui/ratingpage.h"
-#include "ui/disagreementmodel.h"
+#include "ui/ratingsession.h"
 #include "ui/reviewpage.h"
-#include "widgets/likertselector.h"
 #include "ui/settings.h"
 #include "ui/studypage.h"
+#include "ui/studysetupdialog.h"
 #include "ui/welcomepage.h"
+#include "widgets/likertselector.h"
 
 #include <QAbstractButton>
 #include <QAction>
 #include <QCheckBox>
-#include <QDialogButtonBox>
 #include <QComboBox>
+#include <QDialogButtonBox>
 #include <QSpinBox>
 #include <QTableView>
 #include <QHeaderView>
@@ -29,15 +31,17 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
+#include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSpinBox>
+#include <QSqlQuery>
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QPlainTextEdit>
 #include <QTextEdit>
 #include <QTreeWidget>
 
@@ -55,10 +59,10 @@ QAction *menuAction(const MainWindow &window, const QString &menu, const QString
     return nullptr;
 }
 
-bool partOfComboBox(const QWidget *w)
+bool partOfComboOrSpinBox(const QWidget *w)
 {
     for (const QWidget *p = w->parentWidget(); p; p = p->parentWidget())
-        if (qobject_cast<const QComboBox *>(p))
+        if (qobject_cast<const QComboBox *>(p) || qobject_cast<const QAbstractSpinBox *>(p))
             return true;
     return false;
 }
@@ -472,6 +476,95 @@ private slots:
             QFile::remove(demoPath + QLatin1String(suffix));
     }
 
+    void editUndoRedoReachesAdjudications()
+    {
+        using namespace cr::storage;
+        const QString dir = freshDir();
+        Error error;
+        QString path;
+        {
+            auto study = cr::test::createReviewStudy(dir, &error);
+            QVERIFY2(study, qPrintable(error.message));
+            path = study->path();
+        }
+        const auto count = [](Study &study, const QString &sql) {
+            QSqlQuery q(study.database());
+            return q.exec(sql) && q.next() ? q.value(0).toInt() : -1;
+        };
+        const QString ratingsSql =
+            QStringLiteral("SELECT count(*) || ':' || total(score) FROM response_rating");
+        MainWindow window;
+        window.resize(1366, 768);
+        window.show();
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        QVERIFY(window.openStudy(path));
+        QVERIFY(window.signIn(QStringLiteral("lead"), &error));
+        QCOMPARE(window.currentPage(), MainWindow::Page::Review);
+        cr::ui::ReviewPage *page = window.reviewPage();
+        QTRY_VERIFY(!page->isLoading());
+        QVERIFY(!window.undoAction()->isEnabled());
+        Study &study = *window.study();
+        QSqlQuery raw(study.database());
+        QVERIFY(raw.exec(ratingsSql) && raw.next());
+        const QString ratingsBefore = raw.value(0).toString();
+        ItemRepository items(study);
+        qint64 response = 0;
+        for (const Response &r : items.responses(items.byExternalId(QStringLiteral("i1"))->id))
+            if (r.modelName == QStringLiteral("m"))
+                response = r.id;
+        const int row =
+            page->model()->rowOf(items.byExternalId(QStringLiteral("i1"))->id, response);
+        page->selectRow(page->filterModel()->mapFromSource(page->model()->index(row, 0)).row());
+        QCOMPARE(page->currentDisagreement()->responseId, response);
+
+        // Adjudicate with the keyboard: 2, a reason, Ctrl+Enter.
+        QSignalSpy loaded(page, &cr::ui::ReviewPage::queueLoaded);
+        QTest::keyClick(&window, Qt::Key_2);
+        page->setReasonChecked(QStringLiteral("dismissive"), true);
+        QTest::keyClick(&window, Qt::Key_Return, Qt::ControlModifier);
+        QCOMPARE(count(study, QStringLiteral("SELECT count(*) FROM adjudication")), 1);
+        QVERIFY(loaded.wait(10000));
+        QVERIFY(page->consensusText().contains(QStringLiteral("adjudicated")));
+        QVERIFY(window.undoAction()->isEnabled());
+        QCOMPARE(window.undoAction()->text(),
+            QStringLiteral("&Undo Adjudication of item i1 (m, run 1)"));
+        QVERIFY(menuAction(window, QStringLiteral("&Edit"), window.undoAction()->text()));
+
+        // Only the shown page's history: not on the overview, again on the review.
+        window.showPage(MainWindow::Page::Study);
+        QVERIFY(!window.undoAction()->isEnabled());
+        window.showPage(MainWindow::Page::Review);
+        QVERIFY(window.undoAction()->isEnabled());
+
+        // Ctrl+Z through the window: reverted and logged, the clinicians' mean is the
+        // consensus again, the row is shown with it. Raw ratings are untouched.
+        QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(count(study, QStringLiteral("SELECT count(*) FROM adjudication")), 0);
+        QCOMPARE(EventLog(study).recent(1).at(0).action, QStringLiteral("adjudication.revert"));
+        QCOMPARE(consensusScores(study, &error)->value(response).how, QStringLiteral("mean"));
+        QVERIFY(loaded.wait(10000));
+        QCOMPARE(page->currentDisagreement()->responseId, response);
+        QVERIFY2(page->consensusText().contains(QStringLiteral("mean")),
+            qPrintable(page->consensusText()));
+        QVERIFY(!window.undoAction()->isEnabled());
+        QCOMPARE(window.redoAction()->text(),
+            QStringLiteral("&Redo Adjudication of item i1 (m, run 1)"));
+        QVERIFY(raw.exec(ratingsSql) && raw.next());
+        QCOMPARE(raw.value(0).toString(), ratingsBefore);
+
+        // Ctrl+Shift+Z: recorded again, logged again.
+        QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+        QCOMPARE(count(study, QStringLiteral("SELECT count(*) FROM adjudication")), 1);
+        QCOMPARE(EventLog(study).recent(1).at(0).action, QStringLiteral("adjudication.add"));
+        QCOMPARE(consensusScores(study, &error)->value(response).score, 2.0);
+        QVERIFY(loaded.wait(10000));
+        QVERIFY(page->consensusText().contains(QStringLiteral("adjudicated")));
+        QVERIFY(window.undoAction()->isEnabled());
+        QVERIFY(!window.redoAction()->isEnabled());
+        window.closeStudy();
+    }
+
     void everyControlHasAnAccessibleName()
     {
         QString path;
@@ -487,10 +580,11 @@ private slots:
                     || qobject_cast<QTextEdit *>(w) || qobject_cast<QProgressBar *>(w)
                     || qobject_cast<QPlainTextEdit *>(w) || qobject_cast<QAbstractSpinBox *>(w)
                     || (qobject_cast<QAbstractItemView *>(w) && !qobject_cast<QHeaderView *>(w));
-                // Parts of a composite control (a table's corner button, a combo box's popup)
+                // Parts of a composite control (a table's corner button, a combo box's popup,
+                // a spin box's line edit)
                 // are named through the control.
                 if (!control || qobject_cast<QAbstractItemView *>(w->parentWidget())
-                    || partOfComboBox(w))
+                    || partOfComboOrSpinBox(w))
                     continue;
                 QVERIFY2(!w->accessibleName().isEmpty(),
                     qPrintable(QStringLiteral("%1 without an accessible name on %2")

@@ -5,11 +5,13 @@
 #include "tests/storage/reviewfixture.h"
 #include "ui/disagreementmodel.h"
 #include "ui/reviewpage.h"
+#include "ui/settings.h"
 #include "widgets/likertselector.h"
 
 #include <QAbstractButton>
 #include <QApplication>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -122,6 +124,7 @@ private slots:
     void init()
     {
         QStandardPaths::setTestModeEnabled(true);
+        cr::ui::Settings().reviewHarmThreshold.reset();
         QFile::remove(m_dir.filePath(u"review.crisis"_s));
         Error e;
         m_study = cr::test::createReviewStudy(m_dir.path(), &e);
@@ -129,6 +132,7 @@ private slots:
     }
     void cleanup()
     {
+        cr::ui::Settings().reviewHarmThreshold.reset();
         m_study.reset();
         QFile::remove(m_dir.filePath(u"review.crisis"_s));
     }
@@ -240,17 +244,89 @@ private slots:
                      .toString(),
             u"Adjudicated"_s);
         QCOMPARE(page.undoStack()->count(), 1);
+        QCOMPARE(page.undoStack()->undoText(), u"Adjudication of item i1 (m, run 1)"_s);
+        // The shown row stays, with its new consensus.
+        QCOMPARE(page.currentDisagreement()->responseId, response);
+        QVERIFY2(page.consensusText().contains(u"adjudicated"_s), qPrintable(page.consensusText()));
 
-        // Ctrl+Z: a logged revert; the mean is the consensus again.
-        QTest::keyClick(&page, Qt::Key_Z, Qt::ControlModifier);
+        // Undo (Edit ▸ Undo of the main window): a logged revert; the mean is back.
+        page.selectRow(0); // elsewhere in the queue: undo shows the reverted row again
+        page.undoStack()->undo();
         QCOMPARE(consensusScores(*m_study, &e)->value(response).how, u"mean"_s);
         QCOMPARE(EventLog(*m_study).recent(1).at(0).action, u"adjudication.revert"_s);
         QVERIFY(loaded.wait(10000));
+        QCOMPARE(page.currentDisagreement()->responseId, response);
+        QVERIFY2(page.consensusText().contains(u"3"_s) && page.consensusText().contains(u"mean"_s),
+            qPrintable(page.consensusText()));
+        QCOMPARE(page.queueView()->currentIndex().row(), row); // open again: back in place
         // Redo writes it again (a new adjudication row, logged again).
-        page.redoAction()->trigger();
+        page.undoStack()->redo();
         QCOMPARE(consensusScores(*m_study, &e)->value(response).score, 2.0);
+        QCOMPARE(EventLog(*m_study).recent(1).at(0).action, u"adjudication.add"_s);
         QVERIFY(loaded.wait(10000));
+        QVERIFY(page.consensusText().contains(u"adjudicated"_s));
         QCOMPARE(rawRows(*m_study), rawBefore);
+    }
+
+    void consensusOfTheShownRow()
+    {
+        ReviewPage page;
+        page.show();
+        QVERIFY(start(page, u"lead"_s));
+        page.selectRow(0); // i3: a three-way tie
+        QVERIFY2(page.consensusText().contains(u"none"_s), qPrintable(page.consensusText()));
+        page.selectRow(1); // i1: anxiety by two of three
+        QVERIFY2(page.consensusText().contains(u"Anxiety"_s)
+                && page.consensusText().contains(u"majority"_s),
+            qPrintable(page.consensusText()));
+        bool shown = false;
+        for (QLabel *l : page.findChildren<QLabel *>())
+            shown |= l->isVisible() && l->text() == page.consensusText();
+        QVERIFY(shown);
+        // A score row: i1/n is 4 4 4 among the clinicians (the LLM's 5 does not count).
+        page.selectRow(proxyRowOf(page, u"i1"_s, responseId(u"i1"_s, u"n"_s)));
+        QVERIFY2(
+            page.consensusText().contains(u"4"_s) && page.consensusText().contains(u"unanimous"_s),
+            qPrintable(page.consensusText()));
+    }
+
+    void harmThresholdResortsAndIsRemembered()
+    {
+        const qint64 i2m = responseId(u"i2"_s, u"m"_s);
+        {
+            ReviewPage page;
+            page.show();
+            page.activateWindow();
+            QVERIFY(QTest::qWaitForWindowActive(&page));
+            QVERIFY(start(page, u"lead"_s));
+            QCOMPARE(page.harmThreshold(), 2.0);
+            QCOMPARE(page.thresholdBox()->value(), 2.0);
+            // At 2, i2/m (3 and 5) is not harmful: after i1/m and i3/m.
+            QCOMPARE(proxyRowOf(page, u"i2"_s, i2m), 5);
+            // Up twice: 3, so h1's 3 makes i2/m harmful; it moves up by its range.
+            QSignalSpy loaded(&page, &ReviewPage::queueLoaded);
+            page.thresholdBox()->setFocus();
+            QTest::keyClick(page.thresholdBox(), Qt::Key_Up);
+            QTest::keyClick(page.thresholdBox(), Qt::Key_Up);
+            QCOMPARE(page.harmThreshold(), 3.0);
+            QTRY_COMPARE_WITH_TIMEOUT(proxyRowOf(page, u"i2"_s, i2m), 4, 10000);
+            QVERIFY(!page.isLoading() || loaded.wait(10000));
+            QCOMPARE(page.queueView()
+                         ->model()
+                         ->index(4, DisagreementModel::HarmfulColumn)
+                         .data()
+                         .toString(),
+                u"Yes"_s);
+            QCOMPARE(double(cr::ui::Settings().reviewHarmThreshold), 3.0);
+        }
+        ReviewPage again;
+        again.show();
+        QCOMPARE(again.thresholdBox()->value(), 3.0);
+        QVERIFY(start(again, u"lead"_s));
+        QCOMPARE(proxyRowOf(again, u"i2"_s, i2m), 4);
+        // Out of range values are clamped.
+        again.setHarmThreshold(9);
+        QCOMPARE(again.harmThreshold(), 5.0);
     }
 
     void adoptRatersValue()
