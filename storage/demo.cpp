@@ -1,6 +1,7 @@
 #include "storage/demo.h"
 
 #include "resources/resources.h"
+#include "storage/exposure.h"
 #include "storage/importer.h"
 #include "storage/repositories.h"
 #include "storage/study.h"
@@ -37,6 +38,20 @@ std::unique_ptr<Study> createDemoStudy(const QString &path, Error *error)
         return nullptr;
     if (assignments.assign({demo->id}, 1, 2, {}, error) < 0)
         return nullptr;
+    // What the clinicians were shown, in their seeded order, so the review page's
+    // position-bias check has something to look at.
+    const ItemRepository items(*study);
+    ExposureRepository exposure(*study);
+    for (qint64 clinician : clinicians) {
+        for (const Assignment &a : assignments.forRater(clinician)) {
+            const QList<Response> responses = items.responses(a.itemId);
+            QList<qint64> shown;
+            for (int index : presentationOrder(int(responses.size()), a.seed))
+                shown.append(responses.at(index).id);
+            if (!exposure.recordShown(0, clinician, shown, error))
+                return nullptr;
+        }
+    }
     study->setActor(QStringLiteral("cli"));
     return study;
 }

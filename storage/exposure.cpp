@@ -1,11 +1,16 @@
 #include "storage/exposure.h"
 
+#include "analysis/random.h"
 #include "storage/study.h"
 
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTime>
+
+#include <algorithm>
+#include <numeric>
+#include <vector>
 
 namespace cr::storage {
 
@@ -49,6 +54,15 @@ QString presentationLabel(int position)
     for (int n = position + 1; n > 0; n = (n - 1) / 26)
         label.prepend(QChar(char16_t(u'A' + (n - 1) % 26)));
     return label;
+}
+
+QList<int> presentationOrder(int count, quint64 seed)
+{
+    std::vector<int> order(std::size_t(std::max(count, 0)));
+    std::iota(order.begin(), order.end(), 0);
+    analysis::Rng rng(seed);
+    rng.shuffle(order);
+    return QList<int>(order.begin(), order.end());
 }
 
 qint64 ExposureRepository::startSession(qint64 raterId, Error *error)

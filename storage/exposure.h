@@ -68,6 +68,12 @@ private:
     Study &m_study;
 };
 
+/// Blinded presentation of an item's responses to one rater: a deterministic shuffle
+/// of `count` positions seeded by the assignment's display seed (cr::analysis::Rng),
+/// so a rater always sees an item's responses in the same order while raters differ.
+/// Element i is the index (into the responses as listed by storage) shown at position i.
+QList<int> presentationOrder(int count, quint64 seed);
+
 /// "A", "B", … "Z", "AA"… for display position 0, 1, …
 QString presentationLabel(int position);
 

@@ -1,5 +1,6 @@
 #include "storage/consensus.h"
 #include "storage/demo.h"
+#include "storage/review.h"
 #include "storage/studyinfo.h"
 #include "tests/storage/reviewfixture.h"
 #include "teststudy.h"
@@ -455,6 +456,18 @@ private slots:
         QTRY_VERIFY(!window.reviewPage()->isLoading());
         QVERIFY(window.reviewPage()->model()->rowCount() > 0);
         QVERIFY(window.reviewPage()->currentDisagreement().has_value());
+        // The demo's clinicians saw every item in their seeded order: the position-bias
+        // check has all three of them, each with scores under every label A-E.
+        const auto bias = cr::storage::loadPositionBias(*window.study(), &error);
+        QVERIFY2(bias.has_value(), qPrintable(error.message));
+        QCOMPARE(bias->size(), 3);
+        for (const cr::storage::RaterPositionBias &b : *bias) {
+            QCOMPARE(b.labels.join(QLatin1Char(',')), QStringLiteral("A,B,C,D,E"));
+            int n = 0;
+            for (int count : b.bias.nByPosition)
+                n += count;
+            QVERIFY(n > 140); // 150 responses, a few refused or not assessable
+        }
         // Signing in as an adjudicator lands on the review too; a rater still rates.
         QVERIFY(window.signIn(cr::storage::demoRaterName(), &error));
         QCOMPARE(window.currentPage(), MainWindow::Page::Rating);
