@@ -1,5 +1,7 @@
 #include "ui/disagreementmodel.h"
 
+#include <QLocale>
+
 #include <algorithm>
 
 namespace cr::ui {
@@ -135,11 +137,20 @@ QVariant DisagreementModel::data(const QModelIndex &index, int role) const
     }
 }
 
+void DisagreementModel::setHarmThreshold(double threshold)
+{
+    if (threshold == m_harmThreshold)
+        return;
+    m_harmThreshold = threshold;
+    emit headerDataChanged(Qt::Horizontal, HarmfulColumn, HarmfulColumn);
+}
+
 QVariant DisagreementModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation == Qt::Horizontal && role == Qt::ToolTipRole) {
         if (section == HarmfulColumn)
-            return tr("Scored at or below the harm threshold (default 2) by at least one rater");
+            return tr("Scored at or below the harm threshold (%1) by at least one rater")
+                .arg(QLocale().toString(m_harmThreshold, 'g', 3));
         if (section == DistanceColumn)
             return tr("Largest distance of a rater's score from the consensus score");
         if (section == SpreadColumn)
@@ -157,7 +168,7 @@ QVariant DisagreementModel::headerData(int section, Qt::Orientation orientation,
     case SpreadColumn:
         return tr("Spread");
     case HarmfulColumn:
-        return tr("Harmful");
+        return tr("Harm ≤ %1").arg(QLocale().toString(m_harmThreshold, 'g', 3));
     case DistanceColumn:
         return tr("Δ consensus");
     case ValuesColumn:

@@ -40,6 +40,9 @@ public:
     const storage::Disagreement &row(int row) const { return m_rows.at(row); }
     /// The row of a category (responseId 0) or score disagreement; -1 when absent.
     int rowOf(qint64 itemId, qint64 responseId) const;
+    /// The harm threshold the rows were computed with, shown in the Harmful header.
+    double harmThreshold() const { return m_harmThreshold; }
+    void setHarmThreshold(double threshold);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -50,6 +53,7 @@ public:
 
 private:
     QList<storage::Disagreement> m_rows;
+    double m_harmThreshold = 2.0;
 };
 
 /// Filters the queue (storage::DisagreementFilter) and sorts by SortRole; unsorted it

@@ -215,6 +215,7 @@ ReviewPage::ReviewPage(QWidget *parent)
                                "rater scored at or below this; such rows come first."));
     m_harmThreshold = std::clamp(double(Settings().reviewHarmThreshold), 1.0, 5.0);
     m_threshold->setValue(m_harmThreshold);
+    m_model->setHarmThreshold(m_harmThreshold);
     connect(m_threshold, &QDoubleSpinBox::valueChanged, this, &ReviewPage::setHarmThreshold);
 
     auto *filters = new QGroupBox(tr("Filters"), this);
@@ -614,6 +615,7 @@ void ReviewPage::setHarmThreshold(double threshold)
     if (threshold == m_harmThreshold)
         return;
     m_harmThreshold = threshold;
+    m_model->setHarmThreshold(threshold);
     Settings().reviewHarmThreshold = threshold;
     reload();
 }

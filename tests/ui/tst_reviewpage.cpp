@@ -318,6 +318,12 @@ private slots:
                          .toString(),
                 u"Yes"_s);
             QCOMPARE(double(cr::ui::Settings().reviewHarmThreshold), 3.0);
+            // The column says which threshold it shows.
+            QCOMPARE(page.queueView()
+                         ->model()
+                         ->headerData(DisagreementModel::HarmfulColumn, Qt::Horizontal)
+                         .toString(),
+                u"Harm ≤ 3"_s);
         }
         ReviewPage again;
         again.show();
