@@ -156,24 +156,34 @@ int runScreenshot(const QCommandLineParser &parser, const Options &o, const QStr
     ui::MainWindow window;
     window.setAttribute(Qt::WA_DontShowOnScreen);
     storage::Error error;
-    const bool opened =
-        demo ? window.openDemoStudy(&error) : window.openStudy(positional.first(), &error);
+    // A real study is rendered from a private copy: signing in to show the rating
+    // page records a session and what was shown, and none of that belongs in the study.
+    bool opened = false;
+    if (demo) {
+        opened = window.openDemoStudy(&error);
+    } else {
+        const QString copy =
+            settingsDir.filePath(QFileInfo(positional.first()).fileName());
+        opened = storage::Study::copyFile(positional.first(), copy, &error)
+            && window.openStudy(copy, &error);
+    }
     if (!opened) {
         printError(error.message);
         return exitCodeFor(error);
     }
     const QString demoPath = demo ? window.study()->path() : QString();
+    const QString studyName = demo ? demoPath : positional.first(); // for messages
     int code = ExitOk;
     QString rater = parser.value(o.rater);
     if (!rater.isEmpty() && !storage::RaterRepository(*window.study()).byName(rater)) {
-        printError(QStringLiteral("no rater '%1' in %2").arg(rater, window.study()->path()));
+        printError(QStringLiteral("no rater '%1' in %2").arg(rater, studyName));
         code = ExitInvalidInput;
     } else if (view == QLatin1String("rating")) {
         if (rater.isEmpty())
             rater = demo ? storage::demoRaterName() : defaultRater(*window.study());
         if (rater.isEmpty()) {
             printError(QStringLiteral("no person in %1 has items assigned; pass --rater NAME")
-                           .arg(window.study()->path()));
+                           .arg(studyName));
             code = ExitInvalidInput;
         } else if (!window.signIn(rater, &error)) {
             printError(error.message);
@@ -189,7 +199,7 @@ int runScreenshot(const QCommandLineParser &parser, const Options &o, const QStr
             }
         if (!reviewer) {
             printError(QStringLiteral("no adjudicator or researcher in %1; pass --rater NAME")
-                           .arg(window.study()->path()));
+                           .arg(studyName));
             code = ExitInvalidInput;
         } else if (!window.openReview(reviewer->id, &error)) {
             printError(error.message);

@@ -148,6 +148,40 @@ std::unique_ptr<Study> Study::create(const QString &path, const protocol::Protoc
     return study;
 }
 
+bool Study::copyFile(const QString &from, const QString &to, Error *error)
+{
+    if (!QFileInfo(from).isFile()) {
+        *error = Error::storage(from + QStringLiteral(": no such study file"));
+        return false;
+    }
+    if (QFileInfo::exists(to)) {
+        *error = Error::storage(to + QStringLiteral(": already exists"));
+        return false;
+    }
+    const QString connection = nextConnectionName();
+    bool ok = false;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection);
+        db.setDatabaseName(from);
+        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000"));
+        if (!db.open()) {
+            *error = Error::storage(from + QStringLiteral(": ") + db.lastError().text());
+        } else {
+            QSqlQuery q(db);
+            q.prepare(QStringLiteral("VACUUM INTO ?"));
+            q.addBindValue(to);
+            if (!q.exec())
+                *error = Error::storage(from + QStringLiteral(": cannot copy to ") + to
+                                        + QStringLiteral(": ") + sqlError(q));
+            else
+                ok = true;
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(connection);
+    return ok;
+}
+
 std::unique_ptr<Study> Study::open(const QString &path, Error *error)
 {
     if (!QFileInfo(path).isFile()) {

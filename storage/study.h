@@ -31,6 +31,10 @@ public:
     /// Opens an existing study, migrating an older schema step by step (in one
     /// transaction that rolls back on failure).
     static std::unique_ptr<Study> open(const QString &path, Error *error);
+    /// Writes a consistent copy of the study file at `from` to `to` (which must not
+    /// exist) through a read-only connection: the original is never written, not even
+    /// migrated. Used to render screenshots of a real study without touching it.
+    static bool copyFile(const QString &from, const QString &to, Error *error);
 
     QString path() const { return m_path; }
     /// The connection of this study (fetched by name, never stored; STYLE.md).

@@ -619,6 +619,49 @@ private slots:
         QVERIFY2(meanLightness(dark) < 80, qPrintable(QString::number(meanLightness(dark))));
     }
 
+    void screenshotOfARealStudyLeavesItUntouched()
+    {
+        // Rendering the rating page signs a rater in; none of that may reach the study.
+        const QString study = path(QStringLiteral("s.crs"));
+        QCOMPARE(run({ QStringLiteral("init"), study }).code, 0);
+        Run r = run({ QStringLiteral("import"), study,
+            test::importData(QStringLiteral("items_turns.jsonl")),
+            test::importData(QStringLiteral("ratings.jsonl")) });
+        QVERIFY2(r.code == 0, describe(r).constData());
+        QCOMPARE(run({ QStringLiteral("rater"), QStringLiteral("add"), study, QStringLiteral("eve") }).code, 0);
+        r = run({ QStringLiteral("assign"), study, QStringLiteral("--raters"), QStringLiteral("eve"),
+            QStringLiteral("--per-item"), QStringLiteral("1") });
+        QVERIFY2(r.code == 0, describe(r).constData());
+        const auto fingerprint = [&] {
+            test::RawDb raw(study);
+            QSqlQuery q(raw.db());
+            QStringList counts;
+            for (const char *table : { "presentation", "rating_session", "event", "assignment" }) {
+                q.exec(QStringLiteral("SELECT count(*) FROM %1").arg(QLatin1String(table)));
+                counts << (q.next() ? q.value(0).toString() : QStringLiteral("?"));
+            }
+            return counts.join(QLatin1Char(','));
+        };
+        const QString before = fingerprint();
+        const QDateTime modified = QFileInfo(study).lastModified();
+        const QString png = path(QStringLiteral("rating.png"));
+        r = run({ QStringLiteral("screenshot"), study, QStringLiteral("--view"),
+            QStringLiteral("rating"), QStringLiteral("--rater"), QStringLiteral("eve"),
+            QStringLiteral("--out"), png });
+        QVERIFY2(r.code == 0, describe(r).constData());
+        QCOMPARE(QImage(png).size(), QSize(1366, 768));
+        QCOMPARE(fingerprint(), before);
+        QCOMPARE(QFileInfo(study).lastModified(), modified);
+        QVERIFY(!QFileInfo::exists(study + QStringLiteral("-wal"))
+            || QFileInfo(study + QStringLiteral("-wal")).size() == 0);
+        // Errors still name the user's file, not the private copy.
+        r = run({ QStringLiteral("screenshot"), study, QStringLiteral("--view"),
+            QStringLiteral("rating"), QStringLiteral("--rater"), QStringLiteral("nobody"),
+            QStringLiteral("--out"), png });
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("no rater 'nobody' in ") + study), describe(r).constData());
+    }
+
     void importAndInfo()
     {
         QCOMPARE(run({ QStringLiteral("init"), QStringLiteral("s.crs") }).code, 0);
