@@ -123,8 +123,15 @@ qint64 Exporter::writeLongCsv(QIODevice &out, const ExportOptions &options, Erro
     const qint64 total = scalar(m_study, "SELECT count(*) FROM response_rating");
     // Small lookups instead of per-rating joins: raters and protocol versions.
     QHash<qint64, std::pair<QByteArray, QByteArray>> raters; // id -> (shown name, kind)
-    for (const Rater &r : RaterRepository(m_study).all())
+    QList<Rater> all = RaterRepository(m_study).all();
+    for (const Rater &r : std::as_const(all))
         raters.insert(r.id, {(options.realNames ? r.name : r.pseudonym).toUtf8(), storage::toString(r.kind).toUtf8()});
+    // Raters come in pseudonym order; usually that is id order, which the
+    // (response_id, rater_id) index gives without a sort.
+    std::sort(all.begin(), all.end(), [](const Rater &a, const Rater &b) { return a.id < b.id; });
+    const bool pseudonymsInIdOrder = std::is_sorted(all.cbegin(), all.cend(), [](const Rater &a, const Rater &b) {
+        return std::pair(a.pseudonym.size(), a.pseudonym) < std::pair(b.pseudonym.size(), b.pseudonym);
+    });
     QHash<qint64, QByteArray> protocolVersions;
     {
         QSqlQuery q(m_study.database());
@@ -132,7 +139,10 @@ qint64 Exporter::writeLongCsv(QIODevice &out, const ExportOptions &options, Erro
             while (q.next())
                 protocolVersions.insert(q.value(0).toLongLong(), q.value(1).toString().toUtf8());
     }
-    // Responses in export order (the outer loop), each response's ratings, each item's labels.
+    // Items and their responses in export order (the outer loop; an item without
+    // responses comes once with a null response), each response's ratings, each
+    // item's labels. Within a response, raters in pseudonym order (R001, R002, ...),
+    // which a re-import keeps, so export → import → export is byte-identical.
     SqliteStatement responses, ratings, labels;
     QString message;
     sqlite3 *db = nativeHandle(m_study.database());
@@ -143,19 +153,31 @@ qint64 Exporter::writeLongCsv(QIODevice &out, const ExportOptions &options, Erro
                            "  AND a.score IS NOT NULL ORDER BY a.id DESC LIMIT 1),"
                            " (SELECT category FROM adjudication a WHERE a.item_id = item.id"
                            "  AND a.category IS NOT NULL ORDER BY a.id DESC LIMIT 1)"
-                           " FROM response JOIN item ON item.id = response.item_id"
+                           " FROM item LEFT JOIN response ON item.id = response.item_id"
                            " LEFT JOIN dataset ON dataset.id = item.dataset_id"
-                           " JOIN model ON model.id = response.model_id"
+                           " LEFT JOIN model ON model.id = response.model_id"
                            " ORDER BY item.id, model.name, response.run",
                            &message)
         || !ratings.prepare(db,
-                            "SELECT rr.rater_id, rr.score, rr.cannot_assess, rr.checklist, rr.rationale,"
-                            " p.position, rr.protocol_id, rr.updated_at, rr.seconds_spent"
-                            " FROM response_rating rr LEFT JOIN presentation p"
-                            " ON p.rater_id = rr.rater_id AND p.response_id = rr.response_id"
-                            " WHERE rr.response_id = ? ORDER BY rr.rater_id",
+                            pseudonymsInIdOrder
+                                ? "SELECT rr.rater_id, rr.score, rr.cannot_assess, rr.checklist, rr.rationale,"
+                                  " p.position, rr.protocol_id, rr.updated_at, rr.seconds_spent"
+                                  " FROM response_rating rr LEFT JOIN presentation p"
+                                  " ON p.rater_id = rr.rater_id AND p.response_id = rr.response_id"
+                                  " WHERE rr.response_id = ? ORDER BY rr.rater_id"
+                                : "SELECT rr.rater_id, rr.score, rr.cannot_assess, rr.checklist, rr.rationale,"
+                                  " p.position, rr.protocol_id, rr.updated_at, rr.seconds_spent"
+                                  " FROM response_rating rr JOIN rater ON rater.id = rr.rater_id"
+                                  " LEFT JOIN presentation p"
+                                  " ON p.rater_id = rr.rater_id AND p.response_id = rr.response_id"
+                                  " WHERE rr.response_id = ? ORDER BY length(rater.pseudonym), rater.pseudonym",
                             &message)
-        || !labels.prepare(db, "SELECT rater_id, category FROM category_label WHERE item_id = ?", &message)) {
+        || !labels.prepare(db,
+                           "SELECT category_label.rater_id, category_label.category, category_label.updated_at,"
+                           " category_label.protocol_id"
+                           " FROM category_label JOIN rater ON rater.id = category_label.rater_id"
+                           " WHERE item_id = ? ORDER BY length(rater.pseudonym), rater.pseudonym",
+                           &message)) {
         *error = Error::storage(m_study.path() + QStringLiteral(": ") + message);
         return -1;
     }
@@ -170,37 +192,104 @@ qint64 Exporter::writeLongCsv(QIODevice &out, const ExportOptions &options, Erro
                   "category_consensus_how,score_consensus,score_consensus_how\n",
                   error))
         return -1;
+    // With a model or minimum-raters filter, an item none of whose responses is kept
+    // is out of the export, labels included.
+    const bool responseFilter = !options.filters.models.isEmpty() || options.filters.minRaters > 0;
     qint64 rows = 0, seen = 0;
     QByteArray buffer;
+    struct Label {
+        qint64 rater;
+        QByteArray category, ratedAt;
+        qint64 protocol;
+        bool scored; // the rater scored a response of the item
+    };
     qint64 labelsItem = -1;
-    QHash<qint64, QByteArray> itemLabels; // rater id -> category, for labelsItem
+    bool itemKept = false, itemHasRows = false;
+    QList<Label> itemLabels; // for labelsItem, in pseudonym order
+    const auto markScored = [&](qint64 raterId) -> const Label * {
+        for (Label &l : itemLabels)
+            if (l.rater == raterId) {
+                l.scored = true;
+                return &l;
+            }
+        return nullptr;
+    };
+    QByteArray itemPart; // item_id, dataset, split, category_consensus
+    QByteArray itemTail; // adjudicated_category, category_consensus_how
     QByteArray responsePart; // the row's first 7 fields, shared by the response's ratings
     QByteArray adjudicatedPart;
+    // A rater's category label reaches the file on their score rows; the label of a
+    // rater who scored none of the item's responses (an LLM classifier, a clinician who
+    // only labelled) gets a row of its own, without a response. Filters only drop rows
+    // of this full export, never turn a label into a label-only row.
+    const auto flushLabelOnlyRows = [&] {
+        if (!itemKept || (responseFilter && !itemHasRows))
+            return;
+        for (const Label &label : std::as_const(itemLabels)) {
+            if (label.scored || !filter->keepRater(label.rater))
+                continue;
+            const auto &rater = raters.value(label.rater);
+            buffer += itemPart;
+            buffer += ",,,,"; // model, run, response_id
+            appendCsvField(buffer, rater.first);
+            buffer += ',';
+            buffer += rater.second;
+            buffer += ",,,"; // score, cannot_assess
+            appendCsvField(buffer, label.category);
+            buffer += ",,,,"; // checklist, rationale, shown_position
+            appendCsvField(buffer, protocolVersions.value(label.protocol));
+            buffer += ',';
+            appendCsvField(buffer, label.ratedAt);
+            buffer += ",,,"; // seconds_spent, adjudicated_score
+            buffer += itemTail;
+            buffer += ",,\n"; // score_consensus, score_consensus_how
+            ++rows;
+        }
+    };
     while (true) {
         if (!responses.step())
             return failed(responses);
         if (!responses.hasRow())
             break;
         const qint64 itemId = responses.columnInt(1);
-        const qint64 responseId = responses.columnInt(0);
-        if (!filter->keepItem(itemId, responses.columnText(4)) || !filter->keepResponse(responseId, responses.columnText(5)))
-            continue;
         if (itemId != labelsItem) {
+            flushLabelOnlyRows();
             labelsItem = itemId;
+            itemHasRows = false;
+            itemKept = filter->keepItem(itemId, responses.columnText(4));
+            if (!itemKept)
+                continue;
             itemLabels.clear();
             labels.bindInt(1, itemId);
             while (labels.step() && labels.hasRow())
-                itemLabels.insert(labels.columnInt(0), labels.columnText(1));
+                itemLabels.append({labels.columnInt(0), labels.columnText(1), labels.columnText(2), labels.columnInt(3), false});
             labels.reset();
+            itemPart.clear();
+            appendCsvField(itemPart, responses.columnText(2));
+            itemPart += ',';
+            appendCsvField(itemPart, responses.columnText(3));
+            itemPart += ',';
+            appendCsvField(itemPart, responses.columnText(4));
+            itemPart += ',';
+            appendCsvField(itemPart, filter->consensus().value(itemId).category.toUtf8());
+            itemTail.clear();
+            appendCsvField(itemTail, responses.columnText(8));
+            itemTail += ',';
+            itemTail += filter->consensus().value(itemId).how.toUtf8();
         }
-        responsePart.clear();
-        appendCsvField(responsePart, responses.columnText(2));
-        responsePart += ',';
-        appendCsvField(responsePart, responses.columnText(3));
-        responsePart += ',';
-        appendCsvField(responsePart, responses.columnText(4));
-        responsePart += ',';
-        appendCsvField(responsePart, filter->consensus().value(itemId).category.toUtf8());
+        if (!itemKept || responses.columnIsNull(0))
+            continue;
+        const qint64 responseId = responses.columnInt(0);
+        if (!filter->keepResponse(responseId, responses.columnText(5))) {
+            // Its raters still scored this item: their labels are not label-only.
+            ratings.bindInt(1, responseId);
+            while (ratings.step() && ratings.hasRow())
+                markScored(ratings.columnInt(0));
+            ratings.reset();
+            continue;
+        }
+        itemHasRows = true;
+        responsePart = itemPart;
         responsePart += ',';
         appendCsvField(responsePart, responses.columnText(5));
         responsePart += ',';
@@ -211,9 +300,7 @@ qint64 Exporter::writeLongCsv(QIODevice &out, const ExportOptions &options, Erro
         adjudicatedPart.clear();
         adjudicatedPart += responses.columnText(7);
         adjudicatedPart += ',';
-        appendCsvField(adjudicatedPart, responses.columnText(8));
-        adjudicatedPart += ',';
-        adjudicatedPart += filter->consensus().value(itemId).how.toUtf8();
+        adjudicatedPart += itemTail;
         adjudicatedPart += ',';
         if (const auto sc = scoreConsensus->constFind(responseId); sc != scoreConsensus->cend()) {
             adjudicatedPart += number(sc->score);
@@ -233,6 +320,7 @@ qint64 Exporter::writeLongCsv(QIODevice &out, const ExportOptions &options, Erro
             const qint64 raterId = ratings.columnInt(0);
             if (!filter->keepRater(raterId))
                 continue;
+            const Label *label = markScored(raterId);
             const auto &rater = raters.value(raterId);
             buffer += responsePart;
             appendCsvField(buffer, rater.first);
@@ -242,7 +330,8 @@ qint64 Exporter::writeLongCsv(QIODevice &out, const ExportOptions &options, Erro
             buffer.append(ratings.columnView(1));
             buffer += ',';
             buffer.append(ratings.columnInt(2) ? QByteArrayView("true,") : QByteArrayView("false,"));
-            appendCsvField(buffer, itemLabels.value(raterId));
+            if (label)
+                appendCsvField(buffer, label->category);
             buffer += ',';
             appendCsvField(buffer, checklistField(ratings.columnText(3)));
             buffer += ',';
@@ -269,6 +358,7 @@ qint64 Exporter::writeLongCsv(QIODevice &out, const ExportOptions &options, Erro
                 options.progress(seen, total);
         }
     }
+    flushLabelOnlyRows();
     if (!writeAll(out, buffer, error))
         return -1;
     if (options.progress)

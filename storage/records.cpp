@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QSqlError>
 
 
@@ -35,7 +36,23 @@ qint64 insertRater(const QSqlDatabase &db, const QString &name, RaterKind kind, 
         *error = q.lastError().text();
         return 0;
     }
-    *pseudonym = QStringLiteral("R%1").arg(q.value(0).toLongLong(), 3, 10, QLatin1Char('0'));
+    qint64 next = q.value(0).toLongLong();
+    const auto taken = [&](const QString &candidate) {
+        QSqlQuery t(db);
+        t.prepare(QStringLiteral("SELECT 1 FROM rater WHERE pseudonym = ?"));
+        t.addBindValue(candidate);
+        return t.exec() && t.next();
+    };
+    // A rater imported from a pseudonymised export keeps its pseudonym (so that
+    // export → import → export gives the same file); others get the next free R###.
+    static const QRegularExpression pseudonymPattern(QStringLiteral("^R[0-9]{3,}$"));
+    if (pseudonymPattern.match(name).hasMatch() && !taken(name)) {
+        *pseudonym = name;
+    } else {
+        do
+            *pseudonym = QStringLiteral("R%1").arg(next++, 3, 10, QLatin1Char('0'));
+        while (taken(*pseudonym));
+    }
     q.prepare(QStringLiteral("INSERT INTO rater(name, kind, role, pseudonym, created_at)"
                              " VALUES (?, ?, ?, ?, ?)"));
     q.addBindValue(name);

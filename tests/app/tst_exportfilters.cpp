@@ -261,6 +261,55 @@ private slots:
         QCOMPARE(exportTo(b, QStringLiteral("long-csv")), first);
     }
 
+    void longCsvKeepsLabelOnlyRatings()
+    {
+        // A clinician who only labelled i3, then an LLM classifier labelling every item,
+        // including i4, which has no responses: none of them scored a response.
+        const QString s = newStudy(QStringLiteral("labels.crisis"));
+        write(path(QStringLiteral("i4.jsonl")),
+            "{\"item_id\": \"i4\", \"split\": \"test\", \"text\": \"Still here.\"}\n");
+        write(path(QStringLiteral("h4.jsonl")),
+            "{\"rater\": \"h4\", \"item_id\": \"i3\", \"category\": \"self-harm\"}\n");
+        QByteArray cls;
+        for (const char *item : { "i1", "i2", "i3", "i4" })
+            cls += QByteArray("{\"rater\": \"cls\", \"rater_kind\": \"llm\", \"item_id\": \"") + item
+                + "\", \"category\": \"anxiety_crisis\"}\n";
+        write(path(QStringLiteral("cls.jsonl")), cls);
+        for (const char *file : { "i4.jsonl", "ratings.jsonl", "h4.jsonl", "cls.jsonl" })
+            QCOMPARE(run({ QStringLiteral("import"), s, path(QString::fromLatin1(file)) }), 0);
+
+        const QByteArray first = exportTo(s, QStringLiteral("long-csv"));
+        QList<QByteArray> labelOnly;
+        for (const QByteArray &line : first.split('\n'))
+            if (line.startsWith('i') && line.split(',').value(4).isEmpty())
+                labelOnly.append(line);
+        // h4 is R005, cls R006: one row per label, no model, run, response or score.
+        QCOMPARE(labelOnly.size(), 5);
+        QCOMPARE(labelOnly.at(0),
+            QByteArray("i1,,test,anxiety_crisis,,,,R006,llm,,,anxiety_crisis,,,,1.0.0,")
+                + labelOnly.at(0).split(',').value(16) + ",,,,unanimous,,");
+        // h4's label ties i3 (2 : 2, no reference): no consensus; i4 has no human label.
+        QVERIFY(labelOnly.at(2).startsWith("i3,,test,,,,,R005,human,,,self-harm,"));
+        QVERIFY(labelOnly.at(3).startsWith("i3,,test,,,,,R006,llm,,,anxiety_crisis,"));
+        QVERIFY(labelOnly.at(4).startsWith("i4,,test,,,,,R006,llm,,,anxiety_crisis,"));
+
+        // Filters select rows of the full export: with --model m2, the labels of raters
+        // who scored m1 only stay on no row, the label-only raters stay (i2 has no m2).
+        const QByteArray m2 = exportTo(s, QStringLiteral("long-csv"),
+            { QStringLiteral("--model"), QStringLiteral("m2") });
+        QCOMPARE(m2.count('\n'), 1 + 3 + 3);
+        QVERIFY(!m2.contains("\ni2,"));
+        QVERIFY(!m2.contains("\ni4,"));
+
+        // Round trip into a study that has the items only; pseudonyms are kept, so the
+        // raters come back in the same order although the file meets R006 before R005.
+        write(path(QStringLiteral("labels.csv")), first);
+        const QString b = newStudy(QStringLiteral("labels-rt.crisis"));
+        QCOMPARE(run({ QStringLiteral("import"), b, path(QStringLiteral("i4.jsonl")) }), 0);
+        QCOMPARE(run({ QStringLiteral("import"), b, path(QStringLiteral("labels.csv")) }), 0);
+        QCOMPARE(exportTo(b, QStringLiteral("long-csv")), first);
+    }
+
     void jsonlBundleRoundTripIsByteIdentical()
     {
         const QByteArray first = exportTo(m_study, QStringLiteral("bundle"));
