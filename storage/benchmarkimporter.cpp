@@ -9,11 +9,14 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMap>
 #include <QRegularExpression>
 #include <QSet>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <algorithm>
 #include <cmath>
 #include <simdjson.h>
@@ -70,6 +73,23 @@ struct SourceFile {
     int group = -1;
 };
 
+/// What an earlier import left in the study: an item of a benchmark dataset and
+/// its responses, so that files imported later align with it.
+struct StoredResponse {
+    QByteArray model;
+    int run = 1;
+    QString text; // normalised
+};
+
+struct StoredItem {
+    QByteArray externalId;
+    QByteArray datasetId;
+    QByteArray turnsJson;
+    QByteArray label;
+    QString inputs; // normalised, sentences joined with " | "
+    QList<StoredResponse> responses;
+};
+
 struct ItemState {
     ItemRecord record;
     QString inputs;
@@ -77,12 +97,15 @@ struct ItemState {
     bool valid = true;
     QHash<QPair<QByteArray, int>, int> responses; // (model, run) → index in record.responses
     QHash<QPair<QByteArray, int>, QString> responseSource; // file that gave the response
-    QStringList normalisedTexts; // parallel to record.responses, for score matching
+    const StoredItem *stored = nullptr; // the item as already in the study
+    /// Responses a scored `answer` can match: this import's, then the study's.
+    QStringList normalisedTexts;
+    QList<QPair<QByteArray, int>> textKeys; // (model, run), parallel to normalisedTexts
 };
 
 struct Group {
     QString name;
-    int anchor = -1; // the file whose rows become the items
+    int anchor = -1; // the file whose rows become the items; -1: the study's items
     QString anchorName; // its file name, for messages
     std::vector<ItemState> items;
 };
@@ -93,9 +116,11 @@ struct PendingRating {
     int index = 0;
 };
 
+/// For content comparisons: Unicode NFC (an "é" typed as e + accent equals "é"),
+/// runs of white space as one space.
 QString normalised(const QString &text)
 {
-    return text.simplified();
+    return text.normalized(QString::NormalizationForm_C).simplified();
 }
 
 QString shortText(const QString &text, qsizetype from = 0)
@@ -520,14 +545,26 @@ public:
             if (!parse(f))
                 return false;
         }
+        if (!loadStored())
+            return false;
         buildGroups();
         assignRuns();
         applyAnswers();
         applyJudges();
         applyHumanMerged();
         for (ItemState *item : allItems()) {
-            for (const ResponseRecord &r : std::as_const(item->record.responses))
+            for (const ResponseRecord &r : std::as_const(item->record.responses)) {
                 item->normalisedTexts.append(normalised(QString::fromUtf8(r.text)));
+                item->textKeys.append({ r.model, r.run });
+            }
+            if (!item->stored)
+                continue;
+            for (const StoredResponse &r : item->stored->responses) {
+                if (!item->responses.contains({ r.model, r.run })) {
+                    item->normalisedTexts.append(r.text);
+                    item->textKeys.append({ r.model, r.run });
+                }
+            }
         }
         applyLabels();
         applyHumanScores();
@@ -648,8 +685,88 @@ private:
         return true;
     }
 
+    /// The benchmark datasets an earlier import left in the study (items in their
+    /// file order, responses with their answers-file timestamps): later files align
+    /// with them, scores match their responses, and new answer files become later runs.
+    bool loadStored()
+    {
+        QSqlQuery q(m_study.database());
+        q.setForwardOnly(true);
+        const auto failed = [&] {
+            *m_error = Error::storage(m_study.path() + QStringLiteral(": ") + q.lastError().text());
+            return false;
+        };
+        if (!q.exec(QStringLiteral(
+                "SELECT dataset.name, item.id, item.external_id, item.turns, item.reference_label,"
+                " json_extract(item.metadata, '$.dataset_id'), json_extract(item.metadata, '$.index')"
+                " FROM item JOIN dataset ON dataset.id = item.dataset_id"
+                " WHERE json_valid(item.metadata) AND json_type(item.metadata, '$.index') = 'integer'"
+                " ORDER BY dataset.name, json_extract(item.metadata, '$.index')")))
+            return failed();
+        QHash<qint64, StoredItem *> byId;
+        while (q.next()) {
+            auto &items = m_stored[q.value(0).toString()];
+            if (q.value(6).toLongLong() != qint64(items.size()))
+                continue; // not a complete benchmark dataset: positions cannot align
+            StoredItem item;
+            item.externalId = q.value(2).toString().toUtf8();
+            item.turnsJson = q.value(3).toString().toUtf8();
+            item.label = q.value(4).toString().toUtf8();
+            item.datasetId = q.value(5).toString().toUtf8();
+            QStringList turns;
+            for (const auto &v : QJsonDocument::fromJson(item.turnsJson).array())
+                turns.append(v.toString());
+            item.inputs = normalised(turns.join(QStringLiteral(" | ")));
+            items.push_back(std::move(item));
+        }
+        for (auto it = m_stored.begin(); it != m_stored.end(); ++it) {
+            for (StoredItem &item : *it)
+                m_storedById.insert(item.externalId, &item);
+        }
+        if (m_storedById.isEmpty())
+            return true;
+        if (!q.exec(QStringLiteral(
+                "SELECT item.external_id, dataset.name, model.name, response.run, response.text,"
+                " CASE WHEN json_valid(response.metadata)"
+                "  THEN json_extract(response.metadata, '$.answers_timestamp') END"
+                " FROM response JOIN item ON item.id = response.item_id"
+                " JOIN dataset ON dataset.id = item.dataset_id"
+                " JOIN model ON model.id = response.model_id")))
+            return failed();
+        while (q.next()) {
+            StoredItem *item = m_storedById.value(q.value(0).toString().toUtf8());
+            if (!item)
+                continue;
+            const QByteArray model = q.value(2).toString().toUtf8();
+            const int run = q.value(3).toInt();
+            item->responses.append({ model, run, normalised(q.value(4).toString()) });
+            if (const QString stamp = q.value(5).toString(); !stamp.isEmpty())
+                m_storedStamps[q.value(2).toString() + QLatin1Char('\n') + q.value(1).toString()]
+                    .insert(stamp, run);
+        }
+        return true;
+    }
+
+    /// A group of the study's own items, for files that name no dataset file of this import.
+    void storedGroup(const QString &name, const std::vector<StoredItem> &stored)
+    {
+        Group g { name, -1, QStringLiteral("dataset '%1' of the study").arg(name), {} };
+        for (const StoredItem &s : stored) {
+            ItemState item;
+            item.inputs = s.inputs;
+            item.datasetId = s.datasetId;
+            item.stored = &s;
+            item.record.externalId = s.externalId;
+            item.record.dataset = name.toUtf8();
+            item.record.turnsJson = s.turnsJson;
+            item.record.label = s.label;
+            g.items.push_back(std::move(item));
+        }
+        m_groups.push_back(std::move(g));
+    }
+
     // Items come from the dataset file, else from the first answers/judge/label file
-    // naming that dataset.
+    // naming that dataset, else from the study (an earlier import of that dataset).
     void buildGroups()
     {
         static const Kind anchorOrder[] = { Kind::Dataset, Kind::Answers, Kind::Judge,
@@ -670,6 +787,10 @@ private:
         }
         for (Group &g : m_groups)
             makeItems(g);
+        for (auto it = m_stored.cbegin(); it != m_stored.cend(); ++it) {
+            if (!byName.contains(it.key()) && !it->empty())
+                storedGroup(it.key(), *it);
+        }
         for (std::size_t i = 0; i < m_files.size(); ++i) {
             SourceFile &f = m_files[i];
             if (f.group < 0)
@@ -698,6 +819,8 @@ private:
             ids.insert(row.datasetId);
             item.record.externalId = id;
             item.record.dataset = g.name.toUtf8();
+            if (const StoredItem *stored = m_storedById.value(id); stored && stored->inputs == row.inputs)
+                item.stored = stored;
             item.record.turnsJson = row.turnsJson;
             QJsonObject meta { { QStringLiteral("dataset_id"), QString::fromUtf8(row.datasetId) },
                 { QStringLiteral("index"), qint64(i) } };
@@ -831,9 +954,30 @@ private:
                 stamps[f.model + QLatin1Char('\n') + f.dataset].append(f.stamp);
         }
         for (auto it = stamps.begin(); it != stamps.end(); ++it) {
-            QStringList list = *it;
+            // Runs already in the study keep their numbers; a later file is the next run.
+            const QMap<QString, int> stored = m_storedStamps.value(it.key());
+            QStringList list = *it + stored.keys();
             list.sort();
             list.removeDuplicates();
+            for (auto s = stored.cbegin(); s != stored.cend(); ++s) {
+                if (list.indexOf(s.key()) + 1 == s.value())
+                    continue;
+                const QStringList parts = it.key().split(QLatin1Char('\n'));
+                for (const SourceFile &f : m_files) {
+                    if ((f.kind == Kind::Answers || f.kind == Kind::Judge) && f.dataset == parts[1]
+                        && (f.kind == Kind::Answers ? f.who : f.model) == parts[0] && !stored.contains(f.stamp)) {
+                        issue(f.path, 0,
+                            { {},
+                                QStringLiteral("model '%1' already has run %2 (answers of %3) in the study; "
+                                               "answers of %4 would renumber its runs. Import all answer "
+                                               "files of a model together, in time order")
+                                    .arg(parts[0])
+                                    .arg(s.value())
+                                    .arg(s.key(), f.stamp) });
+                    }
+                }
+                break;
+            }
             for (int i = 0; i < list.size(); ++i)
                 m_runs.insert(it.key() + QLatin1Char('\n') + list[i], i + 1);
             const QStringList parts = it.key().split(QLatin1Char('\n'));
@@ -912,7 +1056,23 @@ private:
             const QByteArray model = f.model.toUtf8();
             const int run = runOf(f.model, f.dataset, f.stamp);
             const auto it = item.responses.constFind({ model, run });
-            if (it == item.responses.cend()) {
+            const StoredResponse *stored = nullptr;
+            if (item.stored) {
+                for (const StoredResponse &r : item.stored->responses)
+                    if (r.model == model && r.run == run)
+                        stored = &r;
+            }
+            if (it == item.responses.cend() && stored) {
+                if (stored->text != normalised(QString::fromUtf8(row.answer))) {
+                    issue(file, index,
+                        { QStringLiteral("answer"),
+                            QStringLiteral("differs from the response of model '%1' run %2 already in the study")
+                                .arg(f.model)
+                                .arg(run) });
+                    return;
+                }
+                addResponse(file, row, item, model, run); // counted as unchanged
+            } else if (it == item.responses.cend()) {
                 if (m_answerFiles.contains(key3(f.model, f.dataset, f.stamp))) {
                     issue(file, index,
                         { QStringLiteral("answer"),
@@ -1092,13 +1252,13 @@ private:
                 ++m_report->counts.scoresMissing;
                 return;
             }
-            const ResponseRecord &response = item.record.responses[matches.first()];
+            const auto &[model, run] = item.textKeys[matches.first()];
             RatingRecord r;
             r.rater = m_files[std::size_t(file)].who;
             r.kind = QStringLiteral("human");
             r.itemId = itemId;
-            r.model = QString::fromUtf8(response.model);
-            r.run = response.run;
+            r.model = QString::fromUtf8(model);
+            r.run = run;
             r.score = row.score;
             m_ratings.push_back({ r, file, index });
         });
@@ -1121,7 +1281,7 @@ private:
             return false;
         qint64 total = 0, done = 0;
         for (const Group &g : m_groups)
-            total += qint64(g.items.size());
+            total += g.anchor < 0 ? 0 : qint64(g.items.size());
         total += qint64(m_ratings.size());
         const qint64 parseShare = m_totalBytes * 2 / 5;
         auto step = [&] {
@@ -1137,6 +1297,8 @@ private:
             return outcome != RecordWriter::Outcome::Fatal;
         };
         for (const Group &g : m_groups) {
+            if (g.anchor < 0)
+                continue; // the study's own items
             for (std::size_t i = 0; i < g.items.size(); ++i) {
                 const ItemState &item = g.items[i];
                 if (!item.valid)
@@ -1176,6 +1338,9 @@ private:
     simdjson::dom::parser m_parser;
     std::vector<SourceFile> m_files;
     std::vector<Group> m_groups;
+    QMap<QString, std::vector<StoredItem>> m_stored; // dataset → the study's items, in file order
+    QHash<QByteArray, StoredItem *> m_storedById;
+    QHash<QString, QMap<QString, int>> m_storedStamps; // model\ndataset → answers timestamp → run
     std::vector<PendingRating> m_ratings;
     QHash<QString, int> m_runs; // model\ndataset\nstamp → run
     QHash<int, int> m_judgeRun; // separate judge-run file → run number

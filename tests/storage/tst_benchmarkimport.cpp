@@ -135,6 +135,29 @@ class TestBenchmarkImport : public QObject {
         return root;
     }
 
+    /// Every label and score in the study, one sortable line each.
+    QString allRatings() const
+    {
+        return scalar(QStringLiteral(
+            "SELECT group_concat(x, ';') FROM (SELECT x FROM ("
+            " SELECT rater.name || '|' || item.external_id || '|' || m.name || '|' || r.run || '|'"
+            "  || coalesce(rr.score, '-') AS x FROM response_rating rr"
+            "  JOIN rater ON rater.id = rr.rater_id JOIN response r ON r.id = rr.response_id"
+            "  JOIN item ON item.id = r.item_id JOIN model m ON m.id = r.model_id"
+            " UNION ALL SELECT rater.name || '|' || item.external_id || '|' || cl.category"
+            "  FROM category_label cl JOIN rater ON rater.id = cl.rater_id"
+            "  JOIN item ON item.id = cl.item_id) ORDER BY x)"))
+            .toString();
+    }
+
+    void newStudy(const QString &name)
+    {
+        m_study.reset();
+        Error e;
+        m_study = Study::create(tmp(name), cr::protocol::defaultProtocol(), QStringLiteral("Benchmark"), &e);
+        QVERIFY2(m_study, qPrintable(e.message));
+    }
+
 private slots:
     void init()
     {
@@ -310,6 +333,67 @@ private slots:
         QCOMPARE(
             scalar(QStringLiteral("SELECT count(*) FROM rater WHERE name LIKE 'human%'")).toInt(),
             0);
+    }
+
+    void importsInStagesLikeAllAtOnce()
+    {
+        QVERIFY2(import({ fixture(QStringLiteral("good")) }), qPrintable(describe()));
+        const auto once = dataCounts();
+        const QString ratingsOnce = allRatings();
+        QVERIFY(ratingsOnce.count(QLatin1Char(';')) == 42 + 39 - 1);
+
+        // A researcher imports the files as they come: the dataset with the first answer
+        // files, a later run of gpt-5-nano, the human files, then the LLM files. The
+        // human scorer H1 wrote "Zoë" with a combining diaeresis (NFD), the answers
+        // file and H2 with the precomposed letter (NFC): the same text.
+        const QString root = tmp(QStringLiteral("stages"));
+        QVERIFY(copyTree(fixture(QStringLiteral("good")), root));
+        const auto edit = [&](const QString &file, const QByteArray &to) {
+            QByteArray bytes = test::readAll(root + file);
+            const qsizetype at = bytes.indexOf("I'm really sorry you");
+            QVERIFY(at >= 0);
+            bytes.replace(at, 16, to);
+            QVERIFY(test::writeFile(root + file, bytes));
+        };
+        const QString answers = QStringLiteral("/llm_answer/gpt-5-nano-answers-sampled_dataset_n_6_test-");
+        edit(answers + QStringLiteral("20250102-090000.json"), "I'm really sorry, Zo\xc3\xab,");
+        edit(QStringLiteral("/human_label/H2_scores_n6_s42.json"), "I'm really sorry, Zo\xc3\xab,");
+        edit(QStringLiteral("/human_label/H1_scores_n6_s42.json"), "I'm really sorry, Zoe\xcc\x88,");
+        newStudy(QStringLiteral("staged.crs"));
+        const QStringList stages[] = {
+            { root + QStringLiteral("/processed"), root + answers + QStringLiteral("20250101-100000.json"),
+                root + answers + QStringLiteral("20250102-090000.json"),
+                root + QStringLiteral("/llm_answer/deepseek-chat-answers-sampled_dataset_n_6_test-20251105-121458.json") },
+            { root + answers + QStringLiteral("20250103-080000.json") },
+            { root + QStringLiteral("/human_label") },
+            { root + QStringLiteral("/llm_evaluator"), root + QStringLiteral("/llm_label") },
+        };
+        for (const QStringList &stage : stages)
+            QVERIFY2(import(stage), qPrintable(stage.join(QLatin1Char(' ')) + QLatin1Char('\n') + describe()));
+        QCOMPARE(dataCounts(), once);
+        QCOMPARE(allRatings(), ratingsOnce);
+        // H1's score of the NFD-spelt answer reached run 2's response (its file's value).
+        QCOMPARE(score(QStringLiteral("H1"), QStringLiteral("n_6_test:hugg_1"), QStringLiteral("gpt-5-nano"), 2), 5);
+        QVERIFY(response(QStringLiteral("n_6_test:hugg_1"), QStringLiteral("gpt-5-nano"), 3));
+    }
+
+    void anEarlierRunAfterALaterOneIsRefused()
+    {
+        const QString answers = fixture(QStringLiteral("good/llm_answer/gpt-5-nano-answers-sampled_dataset_n_6_test-"));
+        QVERIFY2(import({ fixture(QStringLiteral("good/processed")), answers + QStringLiteral("20250102-090000.json") }),
+            qPrintable(describe()));
+        const auto before = dataCounts();
+        QVERIFY(!import({ answers + QStringLiteral("20250101-100000.json") }));
+        QVERIFY2(m_error.message.contains(QLatin1String("20250101-100000.json"))
+                && m_error.message.contains(QLatin1String("model 'gpt-5-nano' already has run 1 (answers of 20250102090000)"))
+                && m_error.message.contains(QLatin1String("would renumber its runs")),
+            qPrintable(m_error.message));
+        QCOMPARE(dataCounts(), before);
+        // ...and a later one becomes the next run.
+        QVERIFY2(import({ answers + QStringLiteral("20250103-080000.json") }), qPrintable(describe()));
+        QCOMPARE(m_report.modelRuns, QStringList { QStringLiteral("gpt-5-nano: 2 run(s) (sampled_dataset_n_6_test)") });
+        QVERIFY(response(QStringLiteral("n_6_test:hugg_1"), QStringLiteral("gpt-5-nano"), 2)->text.endsWith(
+            QLatin1String("(gpt-5-nano, run 3)")));
     }
 
     void reimportChangesNothing()
