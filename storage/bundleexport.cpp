@@ -44,7 +44,7 @@ qint64 Exporter::writeBundle(QIODevice &out, const ExportOptions &options, Error
             "SELECT rater.id, rater.name, rater.kind, item.id, item.external_id, item.split,"
             " l.category, l.note, l.updated_at FROM category_label l"
             " JOIN item ON item.id = l.item_id JOIN rater ON rater.id = l.rater_id"
-            " ORDER BY item.id, rater.id")))
+            " ORDER BY item.id, rater.name")))
         return fail();
     while (q.next()) {
         if (!filter->keepRater(q.value(0).toLongLong())
@@ -69,7 +69,7 @@ qint64 Exporter::writeBundle(QIODevice &out, const ExportOptions &options, Error
             " FROM response_rating rr JOIN response ON response.id = rr.response_id"
             " JOIN item ON item.id = response.item_id JOIN model ON model.id = response.model_id"
             " JOIN rater ON rater.id = rr.rater_id"
-            " ORDER BY item.id, model.name, response.run, rater.id")))
+            " ORDER BY item.id, model.name, response.run, rater.name")))
         return fail();
     while (q.next()) {
         if (!filter->keepRater(q.value(0).toLongLong())
