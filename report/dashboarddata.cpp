@@ -281,7 +281,8 @@ QJsonObject pseudonymised(const QJsonObject &stats, const QHash<QString, QString
                 // A judge's name is its runs' name before '#': show it by their pseudonyms.
                 const QStringList runs = renameAll(array(o, "run_raters"));
                 o.insert(QStringLiteral("run_raters"), QJsonArray::fromStringList(runs));
-                o.insert(QStringLiteral("llm"), runs.join(QLatin1Char('/')));
+                const bool mean = o.value(QLatin1String("llm")).toString().endsWith(QLatin1String("#mean"));
+                o.insert(QStringLiteral("llm"), QString(runs.join(QLatin1Char('/')) + (mean ? tr(" mean") : QString())));
             }
             out.append(o);
         }
@@ -373,7 +374,7 @@ void DashboardCharts::populate(const QJsonObject &stats, const QStringList &leve
     QStringList llms, clinicians;
     for (const widgets::MetricTable &t : tables.mid(0, 2))
         for (const widgets::MetricRow &r : t.rows) {
-            if (!llms.contains(r.rater))
+            if (!llms.contains(r.rater) && !r.rater.endsWith(QLatin1String("#mean"))) // runs' mean: not a rater
                 llms.append(r.rater);
             if (r.reference != QLatin1String(stats::kConsensus) && !clinicians.contains(r.reference))
                 clinicians.append(r.reference);

@@ -101,6 +101,19 @@ QJsonObject scorePair(const QString &llm, const QString &human,
     return o;
 }
 
+/// LLM raters named `judge#1`, `judge#2`…: the rows of each judge's runs, by judge.
+QMap<QString, QList<int>> judgeRuns(const storage::ScoreMatrix &m)
+{
+    QMap<QString, QList<int>> runs;
+    for (int l : ratersOfKind(m.raters, RaterKind::Llm)) {
+        const QString &name = m.raters[l].name;
+        const qsizetype hash = name.indexOf(QLatin1Char('#'));
+        if (hash > 0)
+            runs[name.left(hash)].append(l);
+    }
+    return runs;
+}
+
 void categories(const storage::LabelMatrix &m, const QHash<qint64, storage::Consensus> &consensus,
     QJsonArray *rows)
 {
@@ -150,23 +163,47 @@ void scores(const storage::ScoreMatrix &m, QJsonArray *rows)
         if (k > 0)
             mean[std::size_t(i)] = sum / k;
     }
-    for (int l : ratersOfKind(m.raters, RaterKind::Llm)) {
-        const std::vector<double> judged = row(l);
+    auto compare = [&](const QString &llm, const std::vector<double> &judged, const QJsonArray &runs) {
+        auto add = [&](QJsonObject o) {
+            if (!runs.isEmpty())
+                o.insert(QStringLiteral("run_raters"), runs);
+            rows->append(o);
+        };
         for (int h : humans)
-            rows->append(scorePair(m.raters[l].name, m.raters[h].name, row(h), judged));
-        rows->append(scorePair(m.raters[l].name, kConsensus, mean, judged));
+            add(scorePair(llm, m.raters[h].name, row(h), judged));
+        add(scorePair(llm, kConsensus, mean, judged));
+    };
+    for (int l : ratersOfKind(m.raters, RaterKind::Llm))
+        compare(m.raters[l].name, row(l), {});
+    // A judge run several times (raters `judge#1`, `judge#2`…): also the mean of its
+    // runs per response (as the published evaluation reports), named `judge#mean`.
+    const QMap<QString, QList<int>> runs = judgeRuns(m);
+    for (auto it = runs.cbegin(); it != runs.cend(); ++it) {
+        if (it->size() < 2)
+            continue;
+        std::vector<double> judged(std::size_t(n), analysis::kMissing);
+        for (int i = 0; i < n; ++i) {
+            double sum = 0;
+            int k = 0;
+            for (int r : *it) {
+                if (const double s = m.score(r, i); !std::isnan(s)) {
+                    sum += s;
+                    ++k;
+                }
+            }
+            if (k > 0)
+                judged[std::size_t(i)] = sum / k;
+        }
+        QJsonArray names;
+        for (int r : *it)
+            names.append(m.raters[r].name);
+        compare(it.key() + QStringLiteral("#mean"), judged, names);
     }
 }
 
 QJsonArray judgeConsistency(const storage::ScoreMatrix &m)
 {
-    QMap<QString, QList<int>> runs; // judge -> its run raters
-    for (int l : ratersOfKind(m.raters, RaterKind::Llm)) {
-        const QString &name = m.raters[l].name;
-        const qsizetype hash = name.indexOf(QLatin1Char('#'));
-        if (hash > 0)
-            runs[name.left(hash)].append(l);
-    }
+    const QMap<QString, QList<int>> runs = judgeRuns(m);
     QJsonArray out;
     for (auto it = runs.cbegin(); it != runs.cend(); ++it) {
         const QList<int> &rows = it.value();

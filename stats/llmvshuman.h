@@ -16,7 +16,8 @@ namespace cr::stats {
 ///   columns = LLM, in `category_ids` order);
 /// - `scores[]`: each LLM judge against each human rater and against the humans'
 ///   mean score: n, mae, rmse, within_one, kappa_quadratic, krippendorff_alpha_ordinal
-///   and _interval;
+///   and _interval; a judge run several times (`judge#1`, `judge#2`…) also as
+///   `judge#mean`, the mean of its runs per response, with `run_raters`;
 /// - `judge_consistency[]`: LLM raters named `judge#1`, `judge#2`… grouped by the
 ///   part before `#`, their runs taken as raters;
 /// - `fleiss_all` (only when `fleissAll`): one Fleiss' kappa over every human and

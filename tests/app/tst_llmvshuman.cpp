@@ -228,7 +228,7 @@ private slots:
     void scoresEqualAnalysis()
     {
         const QJsonArray rows = section().value(QStringLiteral("scores")).toArray();
-        QCOMPARE(rows.size(), 6); // judge#1, judge#2 × H1, H2, consensus
+        QCOMPARE(rows.size(), 9); // judge#1, judge#2, judge#mean × H1, H2, consensus
         std::vector<double> mean(kItems, M);
         for (int i = 0; i < kItems; ++i)
             if (!std::isnan(kS1[std::size_t(i)]))
@@ -238,8 +238,12 @@ private slots:
             const std::vector<double> &reference;
         } refs[] = { { QStringLiteral("H1"), kS1 }, { QStringLiteral("H2"), kS2 },
             { QStringLiteral("consensus"), mean } };
+        std::vector<double> judgeMean(kItems);
+        for (int i = 0; i < kItems; ++i)
+            judgeMean[std::size_t(i)] = (kJudge1[std::size_t(i)] + kJudge2[std::size_t(i)]) / 2;
         for (const auto &[llm, judged] : { std::pair { QStringLiteral("judge#1"), kJudge1 },
-                 std::pair { QStringLiteral("judge#2"), kJudge2 } }) {
+                 std::pair { QStringLiteral("judge#2"), kJudge2 },
+                 std::pair { QStringLiteral("judge#mean"), judgeMean } }) {
             for (const auto &ref : refs) {
                 const QJsonObject o = find(rows, llm, ref.human);
                 QVERIFY2(!o.isEmpty(), qPrintable(llm + ref.human));
@@ -254,7 +258,10 @@ private slots:
                     krippendorffAlpha(t, Metric::Ordinal).alpha.value));
                 QVERIFY(near(o.value(QStringLiteral("krippendorff_alpha_interval")),
                     krippendorffAlpha(t, Metric::Interval).alpha.value));
-                if (ref.human == QLatin1String("consensus")) {
+                if (llm == QLatin1String("judge#mean"))
+                    QCOMPARE(o.value(QStringLiteral("run_raters")).toArray(),
+                        QJsonArray({ QStringLiteral("judge#1"), QStringLiteral("judge#2") }));
+                if (ref.human == QLatin1String("consensus") || llm == QLatin1String("judge#mean")) {
                     // A mean of two scores is not a 1-5 category.
                     QVERIFY(o.value(QStringLiteral("kappa_quadratic")).isNull());
                     QVERIFY(!o.value(QStringLiteral("kappa_quadratic_note")).toString().isEmpty());

@@ -398,10 +398,12 @@ private slots:
         compareTable(categories, section.value(QStringLiteral("categories")).toArray(), "human");
         compareTable(scores, section.value(QStringLiteral("scores")).toArray(), "human");
         compareTable(consistency, section.value(QStringLiteral("judge_consistency")).toArray(), "runs");
-        // judge × (dr-alpha, dr-beta, consensus); scorer#1 and scorer#2 × the same; one judge with two runs.
+        // judge × (dr-alpha, dr-beta, consensus); scorer#1, scorer#2 and their mean × the
+        // same; one judge with two runs.
         QCOMPARE(categories.rows.size(), 3);
         QCOMPARE(categories.rows.at(2).reference, QStringLiteral("consensus"));
-        QCOMPARE(scores.rows.size(), 6);
+        QCOMPARE(scores.rows.size(), 9);
+        QCOMPARE(scores.rows.at(6).rater, QStringLiteral("scorer#mean"));
         QCOMPARE(consistency.rows.size(), 1);
         QCOMPARE(consistency.rows.at(0).rater, QStringLiteral("scorer"));
         QCOMPARE(consistency.rows.at(0).n, 2 * kItems);
@@ -442,7 +444,7 @@ private slots:
         QVERIFY(!consensusRow.notes.at(3).isEmpty());
         // The CSV table: one line per row and statistic.
         const widgets::ChartTable table = panel->table();
-        QCOMPARE(table.rows.size(), 3 * 4 + 6 * 5 + 1 * 5);
+        QCOMPARE(table.rows.size(), 3 * 4 + 9 * 5 + 1 * 5);
         QCOMPARE(table.header.at(4), QStringLiteral("statistic"));
         QCOMPARE(table.rows.at(0).at(0), QStringLiteral("categories"));
         QCOMPARE(table.rows.at(0).at(4), QStringLiteral("cohen_kappa"));
