@@ -70,6 +70,7 @@ struct SourceFile {
     bool merged = false;
     qint64 size = 0;
     std::vector<Row> rows;
+    std::vector<int> lines; // where each row starts, then where the array ends
     int group = -1;
 };
 
@@ -141,21 +142,41 @@ qsizetype firstDifference(const QString &a, const QString &b)
     return i;
 }
 
-/// Replaces the bare literal NaN outside strings with null (it is not JSON).
-QByteArray withoutNaN(const QByteArray &in)
+/// Replaces the bare literal NaN outside strings with null (it is not JSON), and
+/// notes the line (1-based) on which each element of the top-level array starts,
+/// then the line of its closing bracket.
+QByteArray withoutNaN(const QByteArray &in, std::vector<int> *lines)
 {
     std::vector<qsizetype> at; // where a bare NaN starts
     bool inString = false;
+    bool expectElement = false;
+    int depth = 0, line = 1;
     const char *d = in.constData();
     const qsizetype n = in.size();
     auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
     for (qsizetype i = 0; i < n; ++i) {
         const char c = d[i];
+        if (c == '\n')
+            ++line;
         if (inString) {
             if (c == '\\')
                 ++i;
             else if (c == '"')
                 inString = false;
+            continue;
+        }
+        if (depth == 1 && expectElement && c != ']' && !std::isspace(static_cast<unsigned char>(c))) {
+            lines->push_back(line);
+            expectElement = false;
+        }
+        if (c == '[' || c == '{') {
+            expectElement = depth == 0 && c == '[';
+            ++depth;
+        } else if (c == ']' || c == '}') {
+            if (--depth == 0)
+                lines->push_back(line);
+        } else if (c == ',' && depth == 1) {
+            expectElement = true;
         } else if (c == '"') {
             inString = true;
         } else if (c == 'N' && i + 2 < n && d[i + 1] == 'a' && d[i + 2] == 'N'
@@ -578,9 +599,18 @@ public:
     }
 
 private:
+    /// A problem with row `index` of a file: reported at the line where that row
+    /// starts, the field prefixed with the row's index (`[3].answer`).
     void issue(int file, qint64 index, const RowError &e)
     {
-        issue(m_files[std::size_t(file)].path, index, e);
+        const SourceFile &f = m_files[std::size_t(file)];
+        if (f.lines.empty() || f.lines.size() != f.rows.size() + 1) {
+            issue(f.path, index, e); // the file is not (yet) a parsed array
+            return;
+        }
+        const QString where = QStringLiteral("[%1]").arg(index);
+        issue(f.path, f.lines[std::size_t(std::min<qint64>(index, qint64(f.rows.size())))],
+            { e.field.isEmpty() ? where : where + QLatin1Char('.') + e.field, e.reason });
     }
     void issue(const QString &path, qint64 index, const RowError &e)
     {
@@ -644,12 +674,12 @@ private:
         QByteArray bytes = file.readAll();
         if (bytes.startsWith("\xEF\xBB\xBF"))
             bytes.remove(0, 3);
-        bytes = withoutNaN(bytes);
+        bytes = withoutNaN(bytes, &f.lines);
         const int index = int(&f - m_files.data());
         element doc;
         if (auto code =
                 m_parser.parse(bytes.constData(), std::size_t(bytes.size()), true).get(doc)) {
-            issue(index, 0,
+            issue(f.path, 0,
                 { {},
                     QStringLiteral("invalid JSON: ")
                         + QString::fromUtf8(simdjson::error_message(code)) });
@@ -657,13 +687,14 @@ private:
         }
         simdjson::dom::array array;
         if (doc.get_array().get(array)) {
-            issue(index, 0,
+            issue(f.path, 0,
                 { {},
                     QStringLiteral("must be a JSON array of objects, got ")
                         + json::typeName(doc) });
             return true;
         }
         int i = 0;
+        std::vector<std::pair<int, RowError>> problems; // reported once every row's line is known
         for (element e : array) {
             Row row;
             simdjson::dom::object obj;
@@ -673,12 +704,14 @@ private:
             else
                 p = readRow(obj, f, &row);
             if (p) {
-                issue(index, i, *p);
+                problems.emplace_back(i, *p);
                 row.valid = false;
             }
             f.rows.push_back(std::move(row));
             ++i;
         }
+        for (const auto &[row, problem] : problems)
+            issue(index, row, problem);
         m_report->counts.rows += i;
         m_parsedBytes += f.size;
         progress(m_parsedBytes * 2 / 5);

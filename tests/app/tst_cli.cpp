@@ -834,7 +834,7 @@ private slots:
             QStringLiteral("benchmark") });
         QVERIFY2(r.code == 2, describe(r).constData());
         QVERIFY2(r.err.contains(QLatin1Char('\n') + damaged
-                     + QStringLiteral("/human_label/H3_scores_n6_s42.json:1:answer: must be the text")),
+                     + QStringLiteral("/human_label/H3_scores_n6_s42.json:8:[1].answer: must be the text")),
             describe(r).constData());
         QVERIFY2(r.err.contains(QLatin1String("import failed with 4 error(s)")), describe(r).constData());
         QCOMPARE(infoJson(QStringLiteral("t.crs")).value(QStringLiteral("counts")).toObject()
@@ -842,7 +842,7 @@ private slots:
         r = run({ QStringLiteral("import"), QStringLiteral("t.crs"), good, damaged, QStringLiteral("--skip-invalid") });
         QVERIFY2(r.code == 0, describe(r).constData());
         QVERIFY2(r.err.contains(QStringLiteral("skipped ") + damaged
-                     + QStringLiteral("/human_label/H3_scores_n6_s42.json:3:answer: matches no response")),
+                     + QStringLiteral("/human_label/H3_scores_n6_s42.json:20:[3].answer: matches no response")),
             describe(r).constData());
         QVERIFY2(r.out.contains(QLatin1String("4 invalid row(s) skipped")), describe(r).constData());
     }

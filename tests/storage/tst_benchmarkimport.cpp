@@ -476,22 +476,22 @@ private slots:
         const QString h1 = QStringLiteral("human_label/H1_labeled_n6_s42.json");
         QTest::newRow("content mismatch")
             << h1 << QByteArray("I had a good day") << QByteArray("I had a bad day")
-            << QStringLiteral("2:inputs: does not match row 2 of "
+            << QStringLiteral("16:[2].inputs: does not match row 2 of "
                               "sampled_dataset_n_6_test.json (\"I had a bad day at "
                               "work today. | Any tip…\" vs \"I had a good day at "
                               "work today. | Any ti…\")");
         QTest::newRow("unknown label")
             << QStringLiteral("human_label/H2_labelled_n6_s42.json")
             << QByteArray("\"label\": \"no_crisis\"") << QByteArray("\"label\": \"sad\"")
-            << QStringLiteral("2:label: unknown category 'sad'");
+            << QStringLiteral("16:[2].label: unknown category 'sad'");
         QTest::newRow("malformed human score")
             << QStringLiteral("human_label/H1_scores_n6_s42.json")
             << QByteArray("\"evaluation\": 5") << QByteArray("\"evaluation\": \"five\"")
-            << QStringLiteral("0:evaluation: must be a score 1-5 or NaN, got 'five'");
+            << QStringLiteral("2:[0].evaluation: must be a score 1-5 or NaN, got 'five'");
         QTest::newRow("score out of range")
             << QStringLiteral("human_label/H1_scores_n6_s42.json")
             << QByteArray("\"evaluation\": 5") << QByteArray("\"evaluation\": 3.5")
-            << QStringLiteral("0:evaluation: must be a score 1-5, got 3.5");
+            << QStringLiteral("2:[0].evaluation: must be a score 1-5, got 3.5");
         const QString merged =
             QStringLiteral("llm_evaluator/gpt-4o-mini/n_6/merged/"
                            "gpt-4o-mini-evaluation_gpt-5-nano-answers-sampled_dataset_n_6_test-"
@@ -499,23 +499,23 @@ private slots:
         QTest::newRow("malformed judge evaluation")
             << merged << QByteArray("\"evaluation\": 4.333333333333333")
             << QByteArray("\"evaluation\": \"high\"")
-            << QStringLiteral("0:evaluation: must be a number or NaN, got a string");
+            << QStringLiteral("2:[0].evaluation: must be a number or NaN, got a string");
         QTest::newRow("judge answer differs")
             << merged << QByteArray("(gpt-5-nano, run 1)") << QByteArray("(gpt-5-nano, run one)")
-            << QStringLiteral("0:answer: differs from the response of model 'gpt-5-nano' run 1 in "
+            << QStringLiteral("2:[0].answer: differs from the response of model 'gpt-5-nano' run 1 in "
                               "gpt-5-nano-answers-sampled_dataset_n_6_test-20250101-100000.json");
         QTest::newRow("score matches no response")
             << QStringLiteral("human_label/H2_scores_n6_s42.json")
             << QByteArray("(gpt-5-nano, run 2)") << QByteArray("(gpt-5-nano, run 9)")
             << QStringLiteral(
-                   "0:answer: matches no response of item 'n_6_test:hugg_1' (\"I'm really sorry "
+                   "2:[0].answer: matches no response of item 'n_6_test:hugg_1' (\"I'm really sorry "
                    "you're feeling this way…\")");
         QTest::newRow("position mismatch")
             << QStringLiteral(
                    "llm_answer/deepseek-chat-answers-sampled_dataset_n_6_test-20251105-121458.json")
             << QByteArray("\"dataset_id\": \"red_8\"") << QByteArray("\"dataset_id\": \"red_9\"")
             << QStringLiteral(
-                   "3:dataset_id: is 'red_9', row 3 of sampled_dataset_n_6_test.json is 'red_8'");
+                   "41:[3].dataset_id: is 'red_9', row 3 of sampled_dataset_n_6_test.json is 'red_8'");
         QTest::newRow("invalid JSON")
             << QStringLiteral(
                    "llm_label/gpt-4o-mini-labeled-sampled_dataset_n_6_test-20250103-100000.json")
@@ -552,15 +552,15 @@ private slots:
             errors.append(i.toString().mid(damaged.size() + 1));
         QCOMPARE(errors,
             QStringList({ QStringLiteral(
-                              "human_label/H3_scores_n6_s42.json:1:answer: must be the text of the "
+                              "human_label/H3_scores_n6_s42.json:8:[1].answer: must be the text of the "
                               "scored response, got an integer"),
-                QStringLiteral("human_label/H3_scores_n6_s42.json:2:answer: is empty"),
+                QStringLiteral("human_label/H3_scores_n6_s42.json:14:[2].answer: is empty"),
                 QStringLiteral(
-                    "human_label/H3_scores_n6_s42.json:3:answer: matches no response of item "
+                    "human_label/H3_scores_n6_s42.json:20:[3].answer: matches no response of item "
                     "'n_6_test:red_8' (\"#REF!\")"),
                 // "NaN" inside a string stays text.
                 QStringLiteral(
-                    "human_label/H3_scores_n6_s42.json:5:answer: matches no response of item "
+                    "human_label/H3_scores_n6_s42.json:32:[5].answer: matches no response of item "
                     "'n_6_test:kag_4' (\"NaN\")") }));
         QCOMPARE(dataCounts(), before);
     }
@@ -588,10 +588,10 @@ private slots:
                               .arg(QFileInfo(q.value(0).toString()).fileName(),
                                   q.value(1).toString(), q.value(2).toString()));
         QCOMPARE(stored,
-            QStringList({ QStringLiteral("H3_scores_n6_s42.json:1:answer"),
-                QStringLiteral("H3_scores_n6_s42.json:2:answer"),
-                QStringLiteral("H3_scores_n6_s42.json:3:answer"),
-                QStringLiteral("H3_scores_n6_s42.json:5:answer") }));
+            QStringList({ QStringLiteral("H3_scores_n6_s42.json:8:[1].answer"),
+                QStringLiteral("H3_scores_n6_s42.json:14:[2].answer"),
+                QStringLiteral("H3_scores_n6_s42.json:20:[3].answer"),
+                QStringLiteral("H3_scores_n6_s42.json:32:[5].answer") }));
     }
 
     void skipInvalidSkipsDependentRows()
@@ -606,9 +606,13 @@ private slots:
         QCOMPARE(m_report.skipped.first().toString(),
             root
                 + QStringLiteral(
-                    "/processed/sampled_dataset_n_6_test.json:2:label: unknown category 'unsure'"));
-        for (const ImportIssue &i : std::as_const(m_report.skipped))
-            QCOMPARE(i.line, 2);
+                    "/processed/sampled_dataset_n_6_test.json:18:[2].label: unknown category 'unsure'"));
+        // Row 2 of every file aligned with it, each at the line where that row starts.
+        for (const ImportIssue &i : std::as_const(m_report.skipped)) {
+            QVERIFY2(i.field.startsWith(QLatin1String("[2]")), qPrintable(i.toString()));
+            const QList<QByteArray> lines = test::readAll(i.file).split('\n');
+            QVERIFY2(i.line >= 1 && lines.value(i.line - 1).trimmed() == "{", qPrintable(i.toString()));
+        }
     }
 
     void noBenchmarkFiles()
