@@ -580,7 +580,15 @@ private:
 
     static QJsonObject toJson(const storage::StudyInfo &info)
     {
-        QJsonArray models, raters, exposure;
+        QJsonArray models, raters, exposure, imports;
+        for (const auto &i : info.imports)
+            imports.append(QJsonObject{{QStringLiteral("id"), i.id},
+                                       {QStringLiteral("at"), i.at},
+                                       {QStringLiteral("actor"), i.actor},
+                                       {QStringLiteral("format"), i.format},
+                                       {QStringLiteral("files"), QJsonArray::fromStringList(i.files)},
+                                       {QStringLiteral("summary"), QJsonDocument::fromJson(i.summaryJson.toUtf8()).object()},
+                                       {QStringLiteral("skipped_rows"), i.skippedRows}});
         for (const auto &x : info.exposure)
             exposure.append(QJsonObject{{QStringLiteral("name"), x.name},
                                         {QStringLiteral("assigned"), x.assigned},
@@ -629,7 +637,8 @@ private:
             {QStringLiteral("reference_labels"), countsObject(info.referenceLabels)},
             {QStringLiteral("models"), models},
             {QStringLiteral("raters"), raters},
-            {QStringLiteral("exposure"), exposure}};
+            {QStringLiteral("exposure"), exposure},
+            {QStringLiteral("imports"), imports}};
     }
 
     static QString toText(const storage::StudyInfo &info)
@@ -666,9 +675,10 @@ private:
                      .arg(r.assigned)
                      .arg(r.labels)
                      .arg(r.ratings));
-        line(QStringLiteral("Exposure"), QStringLiteral("(for the supervising researcher)"));
+        line(QStringLiteral("Exposure"), QStringLiteral("(human raters, for the supervising researcher)"));
         for (const auto &x : info.exposure)
-            line(QStringLiteral("  ") + x.name,
+            if (x.kind == QLatin1String("human"))
+                line(QStringLiteral("  ") + x.name,
                  QStringLiteral("%1 done, %2 skipped, %3 distressing; %4 session(s), %5 shown today,"
                                 " %6 in the last session, mean %7 per session")
                      .arg(x.done).arg(x.skipped).arg(x.distressing).arg(x.sessions)
@@ -679,6 +689,23 @@ private:
         line(QStringLiteral("Ratings"), QString::number(info.ratings));
         line(QStringLiteral("Adjudications"), QString::number(info.adjudications));
         line(QStringLiteral("Events"), QString::number(info.events));
+        line(QStringLiteral("Imports"), QString::number(info.imports.size()));
+        for (const auto &i : info.imports) {
+            const QJsonObject c = QJsonDocument::fromJson(i.summaryJson.toUtf8()).object();
+            QString what = QStringLiteral("%1 %2, %3 file(s)%4: %5 item(s), %6 response(s), %7 label(s), %8 rating(s) added")
+                               .arg(i.at.left(19), i.format)
+                               .arg(i.files.size())
+                               .arg(i.files.isEmpty() ? QString() : QStringLiteral(" (%1%2)").arg(i.files.first(), i.files.size() > 1 ? QStringLiteral(", …") : QString()))
+                               .arg(c.value(QLatin1String("items_added")).toInteger())
+                               .arg(c.value(QLatin1String("responses_added")).toInteger())
+                               .arg(c.value(QLatin1String("labels_added")).toInteger())
+                               .arg(c.value(QLatin1String("ratings_added")).toInteger());
+            if (i.skippedRows > 0)
+                what += QStringLiteral("; %1 invalid row(s) skipped (SELECT * FROM import_issue WHERE import_run_id = %2)")
+                            .arg(i.skippedRows)
+                            .arg(i.id);
+            line(QStringLiteral("  #%1").arg(i.id), what);
+        }
         return s;
     }
 

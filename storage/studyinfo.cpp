@@ -2,6 +2,8 @@
 
 #include "storage/study.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QSqlQuery>
 
 namespace cr::storage {
@@ -91,6 +93,20 @@ StudyInfo summarize(Study &study)
                                        q.value(6).toLongLong()});
     }
     info.exposure = ExposureRepository(study).summary();
+    {
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        if (q.exec(QStringLiteral("SELECT id, at, coalesce(actor, ''), format, files, summary,"
+                                  " (SELECT count(*) FROM import_issue i WHERE i.import_run_id = import_run.id)"
+                                  " FROM import_run ORDER BY id")))
+            while (q.next()) {
+                QStringList files;
+                for (const auto &f : QJsonDocument::fromJson(q.value(4).toByteArray()).array())
+                    files.append(f.toString());
+                info.imports.append({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(),
+                                     q.value(3).toString(), files, q.value(5).toString(), q.value(6).toLongLong()});
+            }
+    }
     return info;
 }
 

@@ -4,6 +4,7 @@
 
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 namespace cr::storage {
 
@@ -60,6 +61,19 @@ struct StudyInfo {
     /// Per-rater workload and exposure (skips, distressing pauses, sessions, items
     /// shown today), for the supervising researcher.
     QList<RaterExposure> exposure;
+
+    /// Every import into the study, oldest first, with the rows it skipped
+    /// (`--skip-invalid`; the rows themselves are in `import_issue`).
+    struct ImportRow {
+        qint64 id = 0;
+        QString at;
+        QString actor;
+        QString format;
+        QStringList files;
+        QString summaryJson; ///< counts: items_added, ratings_added, skipped...
+        qint64 skippedRows = 0;
+    };
+    QList<ImportRow> imports;
 };
 
 StudyInfo summarize(Study &study);

@@ -845,6 +845,19 @@ private slots:
                      + QStringLiteral("/human_label/H3_scores_n6_s42.json:20:[3].answer: matches no response")),
             describe(r).constData());
         QVERIFY2(r.out.contains(QLatin1String("4 invalid row(s) skipped")), describe(r).constData());
+        // `info` keeps the import history and what each import skipped; exposure is the
+        // human raters' only (an LLM reads nothing distressing).
+        const QJsonArray imports = infoJson(QStringLiteral("t.crs")).value(QStringLiteral("imports")).toArray();
+        QCOMPARE(imports.size(), 1); // the failed import left no trace
+        QCOMPARE(imports.at(0).toObject().value(QStringLiteral("format")).toString(), QStringLiteral("benchmark"));
+        QCOMPARE(imports.at(0).toObject().value(QStringLiteral("skipped_rows")).toInt(), 4);
+        QCOMPARE(imports.at(0).toObject().value(QStringLiteral("summary")).toObject().value(QStringLiteral("ratings_added")).toInt(), 41);
+        r = run({ QStringLiteral("info"), QStringLiteral("t.crs") });
+        QVERIFY2(r.out.contains(QLatin1String("4 invalid row(s) skipped (SELECT * FROM import_issue WHERE import_run_id = 1)")),
+            describe(r).constData());
+        const QString exposure = r.out.section(QStringLiteral("Exposure"), 1).section(QStringLiteral("Assignments"), 0, 0);
+        QVERIFY2(exposure.contains(QLatin1String("\n  H1 ")) && !exposure.contains(QLatin1String("gpt-4o-mini#1")),
+            qPrintable(exposure));
     }
 
     void importScoreNullIsInvalidInput()
