@@ -368,6 +368,9 @@ private:
         if (report.counts.scoresMissing > 0)
             print(QStringLiteral("  %1 score(s) given as NaN or empty: kept as missing\n")
                       .arg(report.counts.scoresMissing));
+        if (report.counts.labelsMissing > 0)
+            print(QStringLiteral("  %1 label(s) given as \"\" in rater label files: not labelled\n")
+                      .arg(report.counts.labelsMissing));
         if (!report.skippedFiles.isEmpty())
             print(QStringLiteral("  %1 file(s) skipped (listed on stderr)\n").arg(report.skippedFiles.size()));
         for (const QString &notice : report.notices)

@@ -1197,8 +1197,10 @@ private:
     void label(int file, int index, const ItemState &item, const QString &rater,
         const QString &kind, const QString &field, const QByteArray &value)
     {
-        if (value.isEmpty())
+        if (value.isEmpty()) {
+            ++m_report->counts.labelsMissing;
             return;
+        }
         if (m_protocol.canonicalCategory(QString::fromUtf8(value)).isEmpty()) {
             issue(file, index, unknownLabel(field, value));
             return;
@@ -1352,9 +1354,11 @@ private:
         }
         const qint64 rows = m_report->counts.rows;
         const qint64 missing = m_report->counts.scoresMissing;
+        const qint64 labelsMissing = m_report->counts.labelsMissing;
         m_report->counts = m_writer.counts();
         m_report->counts.rows = rows;
         m_report->counts.scoresMissing = missing;
+        m_report->counts.labelsMissing = labelsMissing;
         if (!recordImportRun(m_study, QStringLiteral("benchmark"), paths, *m_report, m_error)
             || !tx.commit(m_error))
             return false;

@@ -396,6 +396,17 @@ private slots:
             QLatin1String("(gpt-5-nano, run 3)")));
     }
 
+    void anEmptyLabelIsCountedNotStored()
+    {
+        const QString root = editedCopy(QStringLiteral("human_label/H2_labelled_n6_s42.json"),
+            QByteArray("\"label\": \"no_crisis\""), QByteArray("\"label\": \"\""));
+        QVERIFY(!root.isEmpty());
+        QVERIFY2(import({ root }), qPrintable(describe()));
+        QCOMPARE(m_report.counts.labelsMissing, 1);
+        QCOMPARE(m_report.counts.labelsAdded, 41);
+        QCOMPARE(label(QStringLiteral("H2"), QStringLiteral("n_6_test:red_7")), QString());
+    }
+
     void reimportChangesNothing()
     {
         QVERIFY2(import({ fixture(QStringLiteral("good")) }), qPrintable(describe()));
