@@ -363,18 +363,8 @@ private:
 
     void printBenchmarkSummary(const storage::ImportReport &report)
     {
-        for (const QString &runs : report.modelRuns)
-            print(QStringLiteral("  model %1\n").arg(runs));
-        if (report.counts.scoresMissing > 0)
-            print(QStringLiteral("  %1 score(s) given as NaN or empty: kept as missing\n")
-                      .arg(report.counts.scoresMissing));
-        if (report.counts.labelsMissing > 0)
-            print(QStringLiteral("  %1 label(s) given as \"\" in rater label files: not labelled\n")
-                      .arg(report.counts.labelsMissing));
-        if (!report.skippedFiles.isEmpty())
-            print(QStringLiteral("  %1 file(s) skipped (listed on stderr)\n").arg(report.skippedFiles.size()));
-        for (const QString &notice : report.notices)
-            print(QStringLiteral("  note: %1\n").arg(notice));
+        for (const QString &line : report.details())
+            print(QStringLiteral("  %1\n").arg(line));
     }
 
     int info(const QStringList &args)

@@ -27,6 +27,23 @@ QString ImportIssue::toString() const
     return s + QStringLiteral(": ") + reason;
 }
 
+QStringList ImportReport::details() const
+{
+    QStringList lines;
+    for (const QString &runs : modelRuns)
+        lines.append(QStringLiteral("model %1").arg(runs));
+    if (counts.scoresMissing > 0)
+        lines.append(QStringLiteral("%1 score(s) given as NaN or empty: kept as missing").arg(counts.scoresMissing));
+    if (counts.labelsMissing > 0)
+        lines.append(
+            QStringLiteral("%1 label(s) given as \"\" in rater label files: not labelled").arg(counts.labelsMissing));
+    if (!skippedFiles.isEmpty())
+        lines.append(QStringLiteral("%1 file(s) not of the layout, skipped").arg(skippedFiles.size()));
+    for (const QString &notice : notices)
+        lines.append(QStringLiteral("note: %1").arg(notice));
+    return lines;
+}
+
 std::optional<ImportFormat> Importer::formatFromString(QStringView text)
 {
     if (text == QLatin1String("auto"))

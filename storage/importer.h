@@ -62,6 +62,10 @@ struct ImportReport {
     QStringList modelRuns;
     /// Benchmark layout: other things the user should know (reference labels...).
     QStringList notices;
+
+    /// What the user should know beyond the counts, one line each: models × runs,
+    /// missing scores and labels, how many files were skipped, the notices.
+    QStringList details() const;
 };
 
 /// Imports the app's own JSONL/CSV formats (FORMATS.md §1) into a study; the

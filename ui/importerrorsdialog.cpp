@@ -41,9 +41,8 @@ ImportErrorsDialog::ImportErrorsDialog(const QStringList &files,
                                        : tr("%1 problems found in %2.").arg(report.errors.size()))
                 .arg(names.join(QStringLiteral(", ")))
             + QLatin1Char(' ')
-            + tr("Fix the files and import again, or import from the command line with "
-                 "--skip-invalid "
-                 "to keep only the valid rows.");
+            + tr("Fix the files and import again, or import only the valid rows: every skipped row "
+                 "is listed afterwards and stored in the study.");
     else
         detail =
             tr("The import of %1 could not be completed.").arg(names.join(QStringLiteral(", ")));
@@ -68,6 +67,15 @@ ImportErrorsDialog::ImportErrorsDialog(const QStringList &files,
     connect(copy, &QPushButton::clicked, this,
         [this] { QApplication::clipboard()->setText(m_problems->toPlainText()); });
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    if (!report.errors.isEmpty() && error.kind == storage::ErrorKind::InvalidInput) {
+        QPushButton *valid = buttons->addButton(tr("Import &Valid Rows Only"), QDialogButtonBox::AcceptRole);
+        valid->setAccessibleName(tr("Import valid rows only"));
+        valid->setToolTip(tr("Import again, skipping the rows listed here (as import --skip-invalid does)"));
+        connect(valid, &QPushButton::clicked, this, [this] {
+            accept();
+            emit importValidRowsRequested();
+        });
+    }
 
     auto *top = new QHBoxLayout;
     top->addWidget(icon, 0, Qt::AlignTop);

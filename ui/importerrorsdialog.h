@@ -19,6 +19,11 @@ public:
 
     QString problemsText() const;
 
+signals:
+    /// The researcher chose to import the valid rows only (`--skip-invalid`); the
+    /// dialog closes itself.
+    void importValidRowsRequested();
+
 private:
     QPlainTextEdit *m_problems;
 };

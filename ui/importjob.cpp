@@ -7,10 +7,11 @@
 
 namespace cr::ui {
 
-ImportJob::ImportJob(QString studyPath, QStringList files, QObject *parent)
+ImportJob::ImportJob(QString studyPath, QStringList files, bool skipInvalid, QObject *parent)
     : QObject(parent)
     , m_studyPath(std::move(studyPath))
     , m_files(std::move(files))
+    , m_skipInvalid(skipInvalid)
 {
 }
 
@@ -49,6 +50,7 @@ void ImportJob::run()
     }
     study->setActor(QStringLiteral("import"));
     storage::ImportOptions options;
+    options.skipInvalid = m_skipInvalid;
     options.progress = [this](qint64 done, qint64 total) { emit progressed(done, total); };
     m_ok = storage::Importer(*study).run(m_files, options, &m_report, &m_error);
 }

@@ -21,11 +21,14 @@ namespace cr::ui {
 class ImportJob final : public QObject {
     Q_OBJECT
 public:
-    ImportJob(QString studyPath, QStringList files, QObject *parent = nullptr);
+    /// With `skipInvalid`, the valid rows are imported and every skipped one is
+    /// reported (and stored in the study), as `import --skip-invalid` does.
+    ImportJob(QString studyPath, QStringList files, bool skipInvalid = false, QObject *parent = nullptr);
     ~ImportJob() override;
 
     QString studyPath() const { return m_studyPath; }
     QStringList files() const { return m_files; }
+    bool skipsInvalid() const { return m_skipInvalid; }
     void start();
     bool isRunning() const;
 
@@ -42,6 +45,7 @@ private:
 
     const QString m_studyPath;
     const QStringList m_files;
+    const bool m_skipInvalid;
     QThread *m_thread = nullptr;
     // Written by the worker, read on the GUI thread only after it finished.
     bool m_ok = false;

@@ -7,6 +7,7 @@
 #include "ui/dashboardpage.h"
 #include "ui/exportdialog.h"
 #include "ui/importerrorsdialog.h"
+#include "ui/importsummarydialog.h"
 #include "ui/importjob.h"
 #include "ui/importprogress.h"
 #include "ui/newstudydialog.h"
@@ -526,11 +527,11 @@ void MainWindow::importFolderDialog()
         importFiles({folder});
 }
 
-bool MainWindow::importFiles(const QStringList &files)
+bool MainWindow::importFiles(const QStringList &files, bool skipInvalid)
 {
     if (!m_study || m_import || files.isEmpty())
         return false;
-    m_import = new ImportJob(m_study->path(), files, this);
+    m_import = new ImportJob(m_study->path(), files, skipInvalid, this);
     connect(m_import, &ImportJob::finished, this, &MainWindow::finishImport);
     m_progress->track(m_import);
     updateActions();
@@ -557,11 +558,22 @@ void MainWindow::finishImport(bool ok)
             if (m_dashboard->study() == m_study.get())
                 m_dashboard->recompute(); // new models, splits or raters for the filter lists
         }
+        if (ImportSummaryDialog::hasDetails(job->report())) {
+            auto *dialog = new ImportSummaryDialog(job->files(), job->report(), this);
+            dialog->setAttribute(Qt::WA_DeleteOnClose);
+            dialog->open();
+        }
     } else {
         statusBar()->showMessage(tr("Import failed; nothing changed."), 8000);
         // Window-modal without a nested event loop.
         auto *dialog = new ImportErrorsDialog(job->files(), job->report(), job->error(), this);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
+        const QStringList files = job->files();
+        const QString studyPath = job->studyPath();
+        connect(dialog, &ImportErrorsDialog::importValidRowsRequested, this, [this, files, studyPath] {
+            if (m_study && m_study->path() == studyPath)
+                importFiles(files, true);
+        });
         dialog->open();
     }
     emit importFinished(ok);

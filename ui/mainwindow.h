@@ -50,7 +50,8 @@ public:
     bool openReview(qint64 adjudicatorId, storage::Error *error = nullptr);
     void closeStudy();
     /// Imports files into the open study on a worker thread (File ▸ Import… after its dialog).
-    bool importFiles(const QStringList &files);
+    /// Imports on a worker thread; with `skipInvalid`, the valid rows only.
+    bool importFiles(const QStringList &files, bool skipInvalid = false);
 
     Page currentPage() const;
     void showPage(Page page);

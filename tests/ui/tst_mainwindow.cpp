@@ -6,6 +6,7 @@
 #include "teststudy.h"
 #include "ui/disagreementmodel.h"
 #include "ui/importerrorsdialog.h"
+#include "ui/importsummarydialog.h"
 #include "ui/mainwindow.h"
 #include "ui/modelstablemodel.h"
 #include "ui/preferencesdialog.h"
@@ -25,6 +26,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QPushButton>
 #include <QSpinBox>
 #include <QTableView>
 #include <QHeaderView>
@@ -380,6 +382,49 @@ private slots:
         QCOMPARE(cr::storage::summarize(*window.study()).items, 6);
         QCOMPARE(window.studyPage()->modelsModel()->rowCount(), 3);
         QVERIFY(action->isEnabled());
+        // What the command line prints beside the counts: models × runs, missing scores, notices.
+        auto *summary = window.findChild<cr::ui::ImportSummaryDialog *>();
+        QVERIFY(summary && summary->isVisible());
+        QVERIFY2(summary->detailsText().contains(QStringLiteral("model gpt-5-nano: 3 run(s) (sampled_dataset_n_6_test)"))
+                && summary->detailsText().contains(QStringLiteral("3 score(s) given as NaN or empty"))
+                && summary->detailsText().contains(QStringLiteral("Skipped files:")),
+            qPrintable(summary->detailsText()));
+        summary->close();
+    }
+
+    void aFailedBenchmarkImportCanKeepTheValidRows()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("damaged.crisis"));
+        cr::storage::Error error;
+        QVERIFY(cr::storage::Study::create(path, cr::protocol::defaultProtocol(), QStringLiteral("Empty"), &error));
+        MainWindow window;
+        QVERIFY(window.openStudy(path));
+        const QString data = qEnvironmentVariable("CR_SOURCE_DIR") + QStringLiteral("/tests/data/benchmark/");
+        QSignalSpy finished(&window, &MainWindow::importFinished);
+        QVERIFY(window.importFiles({ data + QStringLiteral("good"), data + QStringLiteral("damaged") }));
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(finished.takeFirst().first().toBool(), false);
+        auto *errors = window.findChild<cr::ui::ImportErrorsDialog *>();
+        QVERIFY(errors && errors->isVisible());
+        QCOMPARE(cr::storage::summarize(*window.study()).items, 0);
+        QPushButton *valid = nullptr;
+        for (QPushButton *b : errors->findChildren<QPushButton *>())
+            if (b->accessibleName() == QStringLiteral("Import valid rows only"))
+                valid = b;
+        QVERIFY(valid);
+        QTest::mouseClick(valid, Qt::LeftButton);
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(finished.takeFirst().first().toBool(), true);
+        QCOMPARE(cr::storage::summarize(*window.study()).items, 6);
+        const auto info = cr::storage::summarize(*window.study());
+        QCOMPARE(info.imports.size(), 1);
+        QCOMPARE(info.imports.first().skippedRows, 4);
+        auto *summary = window.findChild<cr::ui::ImportSummaryDialog *>();
+        QVERIFY(summary && summary->isVisible());
+        QVERIFY2(summary->detailsText().contains(QStringLiteral("Skipped rows:"))
+                && summary->detailsText().contains(QStringLiteral("H3_scores_n6_s42.json:20:[3].answer: matches no response")),
+            qPrintable(summary->detailsText()));
+        summary->close();
     }
 
     void aFailedImportListsProblemsAndChangesNothing()
