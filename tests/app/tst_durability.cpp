@@ -50,12 +50,19 @@ private slots:
             process.start(child, { path, QStringLiteral("ana"), QString::number(run * 7) });
             QVERIFY2(process.waitForStarted(10000), qPrintable(process.errorString()));
             QVERIFY(process.waitForReadyRead(10000)); // "ready": the study is open
+            // The kill comes at a random moment after the first acknowledged write, so
+            // that every run proves something even when the disk is slow to sync
+            // (right after a build, say).
+            QByteArray out;
+            while (!out.startsWith("A ") && !out.contains("\nA ") && process.waitForReadyRead(10000))
+                out += process.readAllStandardOutput();
             QTest::qWait(int(random.bounded(5, 120)));
             QCOMPARE(::kill(pid_t(process.processId()), SIGKILL), 0);
             QVERIFY(process.waitForFinished(10000));
             QCOMPARE(process.exitStatus(), QProcess::CrashExit);
 
-            const QList<QByteArray> lines = process.readAllStandardOutput().split('\n');
+            out += process.readAllStandardOutput();
+            const QList<QByteArray> lines = out.split('\n');
             // The last element is whatever followed the final newline: possibly a torn line.
             for (qsizetype i = 0; i + 1 < lines.size(); ++i) {
                 const QList<QByteArray> f = lines.at(i).split(' ');
@@ -82,7 +89,7 @@ private slots:
             if (QTest::currentTestFailed())
                 return;
         }
-        QVERIFY2(acknowledgedTotal > runs, "the child acknowledged too few ratings to prove much");
+        QVERIFY2(acknowledgedTotal >= runs, "the child acknowledged too few ratings to prove much");
         qInfo("%d acknowledged writes over %d kills", acknowledgedTotal, runs);
     }
 
