@@ -104,7 +104,7 @@ void ScoreDistributionChart::rebuild()
     x->setRange(0, 200);
     x->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     // Category labels must be unique: the right side's carry an invisible no-break space.
-    for (int v = 0; v <= 200; v += 25)
+    for (int v = 0; v <= 200; v += 50) // every 50%: five labels fit beside the legend at 1366 px
         x->append(QStringLiteral("%1%").arg(std::abs(v - 100)) + (v > 100 ? QStringLiteral("\u00a0") : QString()), v);
     x->setTitleText(tr("← harmful   % of scores   appropriate →"));
     auto *y = new QBarCategoryAxis;
@@ -113,7 +113,10 @@ void ScoreDistributionChart::rebuild()
     chart->addAxis(y, Qt::AlignLeft);
     series->attachAxis(x);
     series->attachAxis(y);
-    chart->legend()->setAlignment(Qt::AlignBottom);
+    // The five level names are long: listed beside the bars, one per line, so none is
+    // cut short at 1366 px (a bottom row truncates them); full text also on hover.
+    chart->legend()->setAlignment(Qt::AlignRight);
+    chart->legend()->setShowToolTips(true);
     styleChart(chart, palette());
     // Legend in level order 1..5; the padding and the right half of level 3 hidden.
     for (QLegendMarker *marker : chart->legend()->markers(series))
