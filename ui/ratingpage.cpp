@@ -466,8 +466,12 @@ void RatingPage::renderItem(int index)
 
     m_position->setText(tr("Item %1 of %2").arg(index + 1).arg(itemCount()));
     m_position->setAccessibleName(m_position->text());
-    m_itemId->setText(item ? item->externalId : QString());
-    m_itemId->setAccessibleName(tr("Item id %1").arg(m_itemId->text()));
+    // Blinding: not the external id, which names the source dataset of benchmark items
+    // (`…:hugg_3`, `…:red_7`); the study's own number, to quote when discussing an item.
+    m_itemId->setText(item ? tr("#%1").arg(item->id) : QString());
+    m_itemId->setAccessibleName(tr("Item reference %1").arg(m_itemId->text()));
+    m_itemId->setToolTip(tr("The item's number in this study: quote it when you discuss the item. "
+                            "Where the message comes from is not shown to raters."));
     m_calibration->setVisible(assignment.calibration);
     m_flagged->setVisible(assignment.flagged);
     m_flagAction->setChecked(assignment.flagged);

@@ -752,12 +752,14 @@ void ReviewPage::renderCurrent()
         (score ? m_responsesAbove : m_responsesBelow)->layout()->addWidget(card);
         card->show(); // added to a visible page
     }
+    // "#N" is how raters see the item (its source hidden), e.g. when they flag it.
+    const QString itemName = tr("%1 (#%2)").arg(d.itemExternalId).arg(d.itemId);
     m_title->setText(score
             ? tr("Item %1 · scores of one response disagree (range %2)")
-                  .arg(d.itemExternalId)
+                  .arg(itemName)
                   .arg(d.scoreSpread.range)
             : tr("Item %1 · %n different categories", nullptr, d.categorySpread.distinct)
-                  .arg(d.itemExternalId));
+                  .arg(itemName));
 
     // Raters side by side, shuffled per row so column order reveals nothing either.
     std::vector<int> order(std::size_t(d.values.size()));

@@ -112,7 +112,7 @@ private slots:
         QCOMPARE(page.shownResponseIds(), expectedIds);
     }
 
-    void neverShowsAModelName()
+    void neverShowsAModelNameOrTheItemsSource()
     {
         RatingPage page;
         page.resize(1366, 700);
@@ -137,6 +137,13 @@ private slots:
                 for (const QString &s : strings)
                     QVERIFY2(!s.contains(model, Qt::CaseInsensitive),
                         qPrintable(QStringLiteral("model name '%1' shown in: %2").arg(model, s)));
+            // Nor the item's external id or dataset, which can name its source.
+            const auto item = cr::storage::ItemRepository(*m_study).item(page.session()->currentItemId());
+            QVERIFY(item);
+            for (const QString &s : strings)
+                QVERIFY2(!s.contains(item->externalId) && !s.contains(QLatin1String("unit")),
+                    qPrintable(QStringLiteral("item source shown in: %1").arg(s)));
+            QVERIFY(strings.contains(QStringLiteral("#%1").arg(item->id)));
         }
     }
 
