@@ -422,6 +422,34 @@ bool AssignmentRepository::setStatus(qint64 assignmentId, const QString &status,
     return updateAssignment(m_study, assignmentId, QStringLiteral("status"), status, error);
 }
 
+int AssignmentRepository::completeFromStoredRatings(qint64 raterId, Error *error)
+{
+    WriteTransaction tx(m_study, error);
+    if (!tx.isActive())
+        return -1;
+    QSqlQuery q(m_study.database());
+    q.prepare(QStringLiteral(
+        "UPDATE assignment SET status = 'done' WHERE rater_id = ? AND status IN ('pending', 'in_progress')"
+        " AND EXISTS (SELECT 1 FROM category_label l WHERE l.item_id = assignment.item_id"
+        "  AND l.rater_id = assignment.rater_id)"
+        " AND NOT EXISTS (SELECT 1 FROM response r WHERE r.item_id = assignment.item_id"
+        "  AND NOT EXISTS (SELECT 1 FROM response_rating rr WHERE rr.response_id = r.id"
+        "   AND rr.rater_id = assignment.rater_id))"));
+    q.addBindValue(raterId);
+    if (!q.exec()) {
+        *error = queryError(m_study, q);
+        return -1;
+    }
+    const int changed = q.numRowsAffected();
+    if (changed == 0)
+        return 0; // nothing written: the transaction rolls back
+    if (!m_study.appendEvent(QStringLiteral("assignment.complete_from_ratings"), QStringLiteral("rater"), raterId,
+                             QString(), QString::number(changed), error)
+        || !tx.commit(error))
+        return -1;
+    return changed;
+}
+
 bool AssignmentRepository::setFlagged(qint64 assignmentId, bool flagged, Error *error)
 {
     return updateAssignment(m_study, assignmentId, QStringLiteral("flagged"), flagged ? 1 : 0,

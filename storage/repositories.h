@@ -71,6 +71,11 @@ public:
     /// The rater's assignments in presentation order.
     QList<Assignment> forRater(qint64 raterId) const;
     bool setStatus(qint64 assignmentId, const QString &status, Error *error);
+    /// Marks done the rater's pending or in-progress assignments whose item already
+    /// carries the rater's category label and a rating of every response (ratings
+    /// imported, e.g. from a bundle, rather than made in the workspace). One
+    /// transaction and one event; returns how many changed, or -1 with `error`.
+    int completeFromStoredRatings(qint64 raterId, Error *error);
     bool setFlagged(qint64 assignmentId, bool flagged, Error *error);
 
 private:

@@ -94,6 +94,11 @@ void RatingSession::start(storage::Study *study, const storage::Rater &rater)
     m_undoStack->clear();
     m_study = study;
     m_rater = rater;
+    // Items rated elsewhere (a bundle, an import) count as done: progress and resume
+    // follow what is stored, not only what this workspace wrote.
+    storage::Error syncError;
+    if (study)
+        storage::AssignmentRepository(*study).completeFromStoredRatings(rater.id, &syncError);
     m_assignments = study ? storage::AssignmentRepository(*study).forRater(rater.id)
                           : QList<storage::Assignment>();
     m_index = -1;
@@ -105,6 +110,8 @@ void RatingSession::start(storage::Study *study, const storage::Rater &rater)
     m_sessionId = 0;
     m_shownItems.clear();
     m_ratedItems.clear();
+    if (syncError.isError())
+        fail(syncError);
     if (study && !m_assignments.isEmpty()) {
         // Exposure for the supervising researcher; rating goes on if this write fails.
         storage::Error error;

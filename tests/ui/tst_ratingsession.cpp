@@ -44,6 +44,35 @@ private slots:
         QCOMPARE(session.firstUnfinishedIndex(), 1);
     }
 
+    void itemsRatedElsewhereCountAsDone()
+    {
+        // Ana's work on the first two items arrives from elsewhere (a bundle import):
+        // the first fully (label + every response), the second without one score.
+        const auto assignments = storage::AssignmentRepository(*m_study).forRater(m_ana.id);
+        storage::RatingRepository ratings(*m_study);
+        storage::Error error;
+        for (int a = 0; a < 2; ++a) {
+            const qint64 item = assignments.at(a).itemId;
+            QVERIFY(ratings.setCategoryLabel({ item, m_ana.id, QStringLiteral("self-harm"), {} }, &error));
+            const auto responses = storage::ItemRepository(*m_study).responses(item);
+            for (int r = 0; r < responses.size() - a; ++r) {
+                storage::ResponseRating rating;
+                rating.responseId = responses.at(r).id;
+                rating.raterId = m_ana.id;
+                rating.score = 4;
+                QVERIFY2(ratings.setResponseRating(rating, &error), qPrintable(error.message));
+            }
+        }
+        RatingSession session;
+        session.start(m_study.get(), m_ana);
+        QCOMPARE(session.finishedCount(), 1);
+        QCOMPARE(session.firstUnfinishedIndex(), 1);
+        QCOMPARE(storage::AssignmentRepository(*m_study).forRater(m_ana.id).at(0).status, QStringLiteral("done"));
+        QCOMPARE(storage::AssignmentRepository(*m_study).forRater(m_ana.id).at(1).status, QStringLiteral("pending"));
+        // Starting again changes nothing more.
+        QCOMPARE(storage::AssignmentRepository(*m_study).completeFromStoredRatings(m_ana.id, &error), 0);
+    }
+
     void scoreIsStoredAndUndoRestoresThePreviousValue()
     {
         RatingSession session;
