@@ -326,12 +326,6 @@ ReviewPage::ReviewPage(QWidget *parent)
     d->addWidget(m_picker);
     d->addWidget(m_selector);
     d->addWidget(reasons);
-    d->addWidget(m_note);
-    auto *recordRow = new QHBoxLayout;
-    recordRow->addWidget(m_record);
-    recordRow->addWidget(m_history, 1);
-    d->addLayout(recordRow);
-    d->addWidget(m_status);
     d->addWidget(m_responsesBelow);
     d->addStretch();
     auto *scroll = new QScrollArea(this);
@@ -339,10 +333,26 @@ ReviewPage::ReviewPage(QWidget *parent)
     scroll->setWidgetResizable(true);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     scroll->setFrameShape(QFrame::NoFrame);
+    // The note and the Record button stay in view below the scrolling detail, so a
+    // decision can be finished at 1366×768 without scrolling to find them.
+    auto *right = new QWidget(this);
+    auto *r = new QVBoxLayout(right);
+    r->setContentsMargins(0, 0, 0, 0);
+    r->addWidget(scroll, 1);
+    auto *footer = new QVBoxLayout;
+    const QMargins inner = d->contentsMargins(); // aligned with the detail above
+    footer->setContentsMargins(inner.left(), 0, inner.right(), 0);
+    footer->addWidget(m_note);
+    auto *recordRow = new QHBoxLayout;
+    recordRow->addWidget(m_record);
+    recordRow->addWidget(m_history, 1);
+    footer->addLayout(recordRow);
+    footer->addWidget(m_status);
+    r->addLayout(footer);
 
     auto *splitter = new QSplitter(this);
     splitter->addWidget(left);
-    splitter->addWidget(scroll);
+    splitter->addWidget(right);
     splitter->setStretchFactor(0, 4);
     splitter->setStretchFactor(1, 5);
 
