@@ -8,12 +8,12 @@ namespace cr::ui {
 
 namespace {
 
-QString valuesText(const storage::Disagreement &d)
+QString valuesText(const storage::Disagreement &d, const QHash<QString, QString> &names)
 {
     QStringList values;
     if (d.kind == storage::DisagreementKind::Category) {
         for (const storage::RaterValue &v : d.values)
-            values.append(v.category);
+            values.append(names.value(v.category, v.category));
     } else {
         QList<int> scores;
         int cannot = 0;
@@ -90,10 +90,12 @@ QVariant DisagreementModel::data(const QModelIndex &index, int role) const
                 ? QString::number(d.scoreSpread.distanceFromConsensus, 'f', 2)
                 : QString();
         case ValuesColumn:
-            return valuesText(d);
+            return valuesText(d, m_categoryNames);
         case ConsensusColumn:
-            return d.consensus.isEmpty() ? tr("none (tie)")
-                                         : tr("%1 (%2)").arg(d.consensus, d.consensusHow);
+            return d.consensus.isEmpty()
+                ? tr("none (tie)")
+                : tr("%1 (%2)").arg(score ? d.consensus : m_categoryNames.value(d.consensus, d.consensus),
+                      d.consensusHow);
         case StatusColumn:
             return d.adjudication ? tr("Adjudicated") : tr("Open");
         default:
@@ -116,7 +118,7 @@ QVariant DisagreementModel::data(const QModelIndex &index, int role) const
         case DistanceColumn:
             return d.scoreSpread.distanceFromConsensus;
         case ValuesColumn:
-            return valuesText(d);
+            return valuesText(d, m_categoryNames);
         case ConsensusColumn:
             return d.consensus;
         case StatusColumn:
@@ -135,6 +137,13 @@ QVariant DisagreementModel::data(const QModelIndex &index, int role) const
     default:
         return {};
     }
+}
+
+void DisagreementModel::setCategoryNames(const QHash<QString, QString> &names)
+{
+    m_categoryNames = names;
+    if (!m_rows.isEmpty())
+        emit dataChanged(index(0, ValuesColumn), index(rowCount() - 1, ConsensusColumn));
 }
 
 void DisagreementModel::setHarmThreshold(double threshold)

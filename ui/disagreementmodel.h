@@ -43,6 +43,9 @@ public:
     /// The harm threshold the rows were computed with, shown in the Harmful header.
     double harmThreshold() const { return m_harmThreshold; }
     void setHarmThreshold(double threshold);
+    /// Category ids → the protocol's display names, for the values and consensus
+    /// columns (ids without a name are shown as they are).
+    void setCategoryNames(const QHash<QString, QString> &names);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -54,6 +57,7 @@ public:
 private:
     QList<storage::Disagreement> m_rows;
     double m_harmThreshold = 2.0;
+    QHash<QString, QString> m_categoryNames;
 };
 
 /// Filters the queue (storage::DisagreementFilter) and sorts by SortRole; unsorted it

@@ -415,6 +415,10 @@ bool ReviewPage::start(
     m_showNames->setEnabled(adjudicator.role == storage::RaterRole::Researcher);
     const protocol::Protocol protocol = study->currentProtocol();
     QList<widgets::CategoryPicker::Entry> entries;
+    QHash<QString, QString> names;
+    for (const protocol::Category &c : protocol.categories)
+        names.insert(c.id, c.name);
+    m_model->setCategoryNames(names);
     for (const protocol::Category &c : protocol.categories) {
         entries.append({ c.id, c.name, c.description, c.key });
         m_categoryIds.append(c.id);

@@ -67,6 +67,20 @@ private slots:
         QCOMPARE(model.rowOf(m_rows[3].itemId, m_rows[3].responseId), 3);
         QCOMPARE(model.rowOf(m_rows[3].itemId, -5), -1);
         QVERIFY(model.roleNames().contains(DisagreementModel::SortRole));
+
+        // With the protocol's names, category values read as on the rest of the page.
+        const QString ids = model.data(model.index(0, DisagreementModel::ValuesColumn)).toString();
+        QHash<QString, QString> names;
+        for (const QString &id : ids.split(u" · "_s))
+            names.insert(id, u"Name of "_s + id);
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.setCategoryNames(names);
+        QCOMPARE(changed.size(), 1);
+        const QStringList shown = model.data(model.index(0, DisagreementModel::ValuesColumn)).toString().split(u" · "_s);
+        QCOMPARE(shown.size(), ids.split(u" · "_s).size());
+        for (const QString &value : shown)
+            QVERIFY2(value.startsWith(u"Name of "_s), qPrintable(value));
+        QCOMPARE(model.data(model.index(3, DisagreementModel::ValuesColumn)).toString(), u"1 · 4 · 4"_s);
     }
 
     void filterAndSort()
