@@ -456,12 +456,15 @@ private:
         filter.llmOnly = p.isSet(llmOpt);
         for (const QString &name : p.value(ratersOpt).split(QLatin1Char(','), Qt::SkipEmptyParts))
             filter.raterPair.append(name.trimmed());
-        if (!okT || threshold < 1 || threshold > 5 || (p.isSet(ratersOpt) && filter.raterPair.size() != 2)) {
-            message(QStringLiteral("crisis-review: --threshold must be 1-5 and --raters name two raters\n"
-                                   "usage: crisis-review ")
-                    + usage);
+        const auto usageError = [&](const QString &what) {
+            message(QStringLiteral("crisis-review: %1\nusage: crisis-review ").arg(what) + usage);
             return ExitUsage;
-        }
+        };
+        if (!okT || threshold < 1 || threshold > 5)
+            return usageError(QStringLiteral("--threshold must be a number from 1 to 5, got '%1'").arg(p.value(thresholdOpt)));
+        if (p.isSet(ratersOpt) && filter.raterPair.size() != 2)
+            return usageError(QStringLiteral("--raters must name two raters (names or pseudonyms), got '%1'")
+                                  .arg(p.value(ratersOpt)));
         int code = ExitOk;
         auto study = openStudy(pos[0], &code);
         if (!study)
@@ -476,9 +479,16 @@ private:
             if (std::none_of(models.cbegin(), models.cend(), [&](const storage::Model &m) { return m.name == filter.model; }))
                 return fail(Error::invalid(QStringLiteral("--model: no model '%1' in %2").arg(filter.model, pos[0])));
         }
-        for (const QString &name : std::as_const(filter.raterPair))
-            if (!storage::RaterRepository(*study).byName(name))
-                return fail(Error::invalid(QStringLiteral("--raters: no rater '%1' in %2").arg(name, pos[0])));
+        // A rater by name or by the pseudonym the listing shows (R001).
+        const QList<storage::Rater> raters = storage::RaterRepository(*study).all();
+        for (QString &name : filter.raterPair) {
+            const auto it = std::find_if(raters.cbegin(), raters.cend(), [&](const storage::Rater &r) {
+                return r.name == name || r.pseudonym == name;
+            });
+            if (it == raters.cend())
+                return fail(Error::invalid(QStringLiteral("--raters: no rater or pseudonym '%1' in %2").arg(name, pos[0])));
+            name = it->name;
+        }
         Error e;
         auto rows = storage::loadDisagreements(*study, threshold, &e);
         if (!rows)

@@ -124,6 +124,8 @@ private slots:
         QCOMPARE(json({ u"--model"_s, u"n"_s }).size(), 1);
         QCOMPARE(json({ u"--category"_s, u"self-harm"_s }).size(), 2);
         QCOMPARE(json({ u"--raters"_s, u"h1,h2"_s }).size(), 4);
+        // ...or by the pseudonyms the listing shows (h1, h2 were created first).
+        QCOMPARE(json({ u"--raters"_s, u"R001,R002"_s }), json({ u"--raters"_s, u"h1,h2"_s }));
         // With threshold 1 only h1's 1 on i1/m is harmful.
         const QJsonArray strict = json({ u"--threshold"_s, u"1"_s });
         int harmful = 0;
@@ -139,11 +141,20 @@ private slots:
         QVERIFY(r.err.contains("unknown category 'sadness'"));
         r = run({ u"disagreements"_s, m_study, u"--raters"_s, u"h1,nobody"_s });
         QCOMPARE(r.code, 2);
-        QVERIFY(r.err.contains("no rater 'nobody'"));
+        QVERIFY(r.err.contains("no rater or pseudonym 'nobody'"));
         r = run({ u"disagreements"_s, m_study, u"--model"_s, u"zzz"_s });
         QCOMPARE(r.code, 2);
-        QCOMPARE(run({ u"disagreements"_s, m_study, u"--raters"_s, u"h1"_s }).code, 1);
-        QCOMPARE(run({ u"disagreements"_s, m_study, u"--threshold"_s, u"9"_s }).code, 1);
+        // Each usage error names the option that is wrong.
+        r = run({ u"disagreements"_s, m_study, u"--raters"_s, u"h1"_s });
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.split('\n').first().contains("--raters must name two raters")
+                && !r.err.split('\n').first().contains("--threshold"),
+            r.err.constData());
+        r = run({ u"disagreements"_s, m_study, u"--threshold"_s, u"9"_s });
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.split('\n').first().contains("--threshold must be a number from 1 to 5, got '9'")
+                && !r.err.split('\n').first().contains("--raters"),
+            r.err.constData());
         QCOMPARE(run({ u"disagreements"_s, m_dir.filePath(u"missing.crisis"_s) }).code, 3);
     }
 
