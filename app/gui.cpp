@@ -181,9 +181,16 @@ int runScreenshot(const QCommandLineParser &parser, const Options &o, const QStr
     } else if (view == QLatin1String("rating")) {
         if (rater.isEmpty())
             rater = demo ? storage::demoRaterName() : defaultRater(*window.study());
+        const auto person = rater.isEmpty() ? std::nullopt : storage::RaterRepository(*window.study()).byName(rater);
         if (rater.isEmpty()) {
             printError(QStringLiteral("no person in %1 has items assigned; pass --rater NAME")
                            .arg(studyName));
+            code = ExitInvalidInput;
+        } else if (person && person->role != storage::RaterRole::Rater) {
+            // Signing in as an adjudicator or researcher opens the review page instead.
+            printError(QStringLiteral("'%1' is %2, not a rater: use --view review")
+                           .arg(rater, person->role == storage::RaterRole::Adjudicator ? QStringLiteral("an adjudicator")
+                                                                                       : QStringLiteral("a researcher")));
             code = ExitInvalidInput;
         } else if (!window.signIn(rater, &error)) {
             printError(error.message);

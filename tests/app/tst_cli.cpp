@@ -660,6 +660,18 @@ private slots:
             QStringLiteral("--out"), png });
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains(QStringLiteral("no rater 'nobody' in ") + study), describe(r).constData());
+        // An adjudicator has no rating page (signing in opens the review): said, not drawn.
+        QCOMPARE(run({ QStringLiteral("rater"), QStringLiteral("add"), study, QStringLiteral("judith"),
+                     QStringLiteral("--role"), QStringLiteral("adjudicator") })
+                     .code,
+            0);
+        QFile::remove(png);
+        r = run({ QStringLiteral("screenshot"), study, QStringLiteral("--view"), QStringLiteral("rating"),
+            QStringLiteral("--rater"), QStringLiteral("judith"), QStringLiteral("--out"), png });
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("'judith' is an adjudicator, not a rater: use --view review")),
+            describe(r).constData());
+        QVERIFY(!QFileInfo::exists(png));
     }
 
     void importAndInfo()
