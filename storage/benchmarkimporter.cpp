@@ -813,13 +813,22 @@ private:
                 auto it = byName.constFind(f.dataset);
                 if (it == byName.cend()) {
                     it = byName.insert(f.dataset, int(m_groups.size()));
-                    m_groups.push_back(Group { f.dataset, int(i), {}, {} });
+                    // Without its dataset file, a dataset already in the study keeps the
+                    // study's items: answers, judge and label files align with those
+                    // (their own `label` is a copy or an LLM's label, not the item's).
+                    const auto stored = m_stored.constFind(f.dataset);
+                    if (kind != Kind::Dataset && stored != m_stored.cend() && !stored->empty())
+                        storedGroup(f.dataset, *stored);
+                    else
+                        m_groups.push_back(Group { f.dataset, int(i), {}, {} });
                 }
                 f.group = *it;
             }
         }
-        for (Group &g : m_groups)
-            makeItems(g);
+        for (Group &g : m_groups) {
+            if (g.anchor >= 0)
+                makeItems(g);
+        }
         for (auto it = m_stored.cbegin(); it != m_stored.cend(); ++it) {
             if (!byName.contains(it.key()) && !it->empty())
                 storedGroup(it.key(), *it);
@@ -852,8 +861,13 @@ private:
             ids.insert(row.datasetId);
             item.record.externalId = id;
             item.record.dataset = g.name.toUtf8();
-            if (const StoredItem *stored = m_storedById.value(id); stored && stored->inputs == row.inputs)
+            if (const StoredItem *stored = m_storedById.value(id); stored && stored->inputs == row.inputs) {
                 item.stored = stored;
+                // A reference label an earlier import filled in (from the human majority
+                // file) stays when the dataset file has none.
+                if (row.label.isEmpty())
+                    item.record.label = stored->label;
+            }
             item.record.turnsJson = row.turnsJson;
             QJsonObject meta { { QStringLiteral("dataset_id"), QString::fromUtf8(row.datasetId) },
                 { QStringLiteral("index"), qint64(i) } };
@@ -1169,7 +1183,12 @@ private:
                 if (label.isEmpty()) {
                     issue(file, index, unknownLabel(QStringLiteral("label"), row.label));
                 } else if (item.record.label.isEmpty()) {
-                    item.record.label = label;
+                    // An item already in the study gets its missing reference label
+                    // filled in place (writing the item again would be a conflict).
+                    if (item.stored)
+                        m_labelFills.emplace_back(item.record.externalId, label);
+                    else
+                        item.record.label = label;
                     ++filled;
                 } else if (item.record.label != label) {
                     ++differing;
@@ -1331,16 +1350,34 @@ private:
             step();
             return outcome != RecordWriter::Outcome::Fatal;
         };
-        for (const Group &g : m_groups) {
-            if (g.anchor < 0)
-                continue; // the study's own items
+        for (std::size_t gi = 0; gi < m_groups.size(); ++gi) {
+            const Group &g = m_groups[gi];
+            // The study's own items are written again only for the responses this
+            // import brings (answers or judge files); problems name the first such file.
+            int reportFile = g.anchor;
+            for (std::size_t f = 0; reportFile < 0 && f < m_files.size(); ++f)
+                if (m_files[f].group == int(gi) && (m_files[f].kind == Kind::Answers || m_files[f].kind == Kind::Judge))
+                    reportFile = int(f);
+            if (reportFile < 0)
+                continue;
             for (std::size_t i = 0; i < g.items.size(); ++i) {
                 const ItemState &item = g.items[i];
-                if (!item.valid)
+                if (!item.valid || (g.anchor < 0 && item.record.responses.isEmpty()))
                     continue;
-                if (!one(g.anchor, qint64(i),
+                if (!one(reportFile, qint64(i),
                         [&](RowError *e) { return m_writer.writeItem(item.record, e); }))
                     return false;
+            }
+        }
+        for (const auto &[externalId, label] : m_labelFills) {
+            QSqlQuery q(m_study.database());
+            q.prepare(QStringLiteral("UPDATE item SET reference_label = ? WHERE external_id = ?"
+                                     " AND coalesce(reference_label, '') = ''"));
+            q.addBindValue(QString::fromUtf8(label));
+            q.addBindValue(QString::fromUtf8(externalId));
+            if (!q.exec()) {
+                *m_error = Error::storage(m_study.path() + QStringLiteral(": ") + q.lastError().text());
+                return false;
             }
         }
         for (const PendingRating &p : m_ratings) {
@@ -1379,6 +1416,7 @@ private:
     QHash<QByteArray, StoredItem *> m_storedById;
     QHash<QString, QMap<QString, int>> m_storedStamps; // model\ndataset → answers timestamp → run
     std::vector<PendingRating> m_ratings;
+    std::vector<std::pair<QByteArray, QByteArray>> m_labelFills; // stored item → reference label
     QHash<QString, int> m_runs; // model\ndataset\nstamp → run
     QHash<int, int> m_judgeRun; // separate judge-run file → run number
     QSet<int> m_skippedFiles; // recognised but superseded

@@ -377,6 +377,36 @@ private slots:
         QVERIFY(response(QStringLiteral("n_6_test:hugg_1"), QStringLiteral("gpt-5-nano"), 3));
     }
 
+    void filesWithoutTheirDatasetAlignWithTheStudysItems()
+    {
+        const QString good = fixture(QStringLiteral("good"));
+        QVERIFY2(import({ good + QStringLiteral("/processed"), good + QStringLiteral("/llm_answer") }),
+            qPrintable(describe()));
+        const auto items = dataCounts();
+        // Classifier labels alone: their `label` is the LLM's, never compared with the items'.
+        QVERIFY2(import({ good + QStringLiteral("/llm_label") }), qPrintable(describe()));
+        QVERIFY(m_report.counts.labelsAdded > 0);
+        QCOMPARE(m_report.counts.itemsAdded, 0);
+        // The human majority file alone fills the reference label the dataset lacks.
+        QCOMPARE(ItemRepository(*m_study).byExternalId(QStringLiteral("n_6_test:kag_4"))->referenceLabel, QString());
+        QVERIFY2(import({ good + QStringLiteral("/human_label/human-labeled-sampled_dataset_n6_s42-merged_labels.json") }),
+            qPrintable(describe()));
+        QCOMPARE(ItemRepository(*m_study).byExternalId(QStringLiteral("n_6_test:kag_4"))->referenceLabel,
+            QStringLiteral("substance_abuse_or_withdrawal"));
+        // Answers, judge files and the dataset again, each alone: nothing changes, no conflict.
+        const auto before = dataCounts();
+        for (const QString &part : { QStringLiteral("/llm_answer"), QStringLiteral("/processed") }) {
+            QVERIFY2(import({ good + part }), qPrintable(part + describe()));
+            QCOMPARE(dataCounts(), before);
+        }
+        QVERIFY2(import({ good + QStringLiteral("/llm_evaluator") }), qPrintable(describe()));
+        QCOMPARE(m_report.counts.itemsAdded, 0);
+        QVERIFY(m_report.counts.ratingsAdded > 0);
+        QCOMPARE(dataCounts().value(QStringLiteral("item")), items.value(QStringLiteral("item")));
+        QVERIFY2(import({ good + QStringLiteral("/llm_evaluator") }), qPrintable(describe()));
+        QCOMPARE(m_report.counts.ratingsAdded, 0);
+    }
+
     void anEarlierRunAfterALaterOneIsRefused()
     {
         const QString answers = fixture(QStringLiteral("good/llm_answer/gpt-5-nano-answers-sampled_dataset_n_6_test-"));
