@@ -201,7 +201,7 @@ qint64 Exporter::writeLongCsv(QIODevice &out, const ExportOptions &options, Erro
         qint64 rater;
         QByteArray category, ratedAt;
         qint64 protocol;
-        bool scored; // the rater scored a response of the item
+        bool scored; // the rater has a score row on the item in this export
     };
     qint64 labelsItem = -1;
     bool itemKept = false, itemHasRows = false;
@@ -219,9 +219,10 @@ qint64 Exporter::writeLongCsv(QIODevice &out, const ExportOptions &options, Erro
     QByteArray responsePart; // the row's first 7 fields, shared by the response's ratings
     QByteArray adjudicatedPart;
     // A rater's category label reaches the file on their score rows; the label of a
-    // rater who scored none of the item's responses (an LLM classifier, a clinician who
-    // only labelled) gets a row of its own, without a response. Filters only drop rows
-    // of this full export, never turn a label into a label-only row.
+    // rater with no score row on the item (an LLM classifier, a clinician who only
+    // labelled, or whose scored responses a --model / --min-raters filter left out)
+    // gets a row of its own, without a response: every kept item carries every kept
+    // rater's label exactly once.
     const auto flushLabelOnlyRows = [&] {
         if (!itemKept || (responseFilter && !itemHasRows))
             return;
@@ -280,14 +281,8 @@ qint64 Exporter::writeLongCsv(QIODevice &out, const ExportOptions &options, Erro
         if (!itemKept || responses.columnIsNull(0))
             continue;
         const qint64 responseId = responses.columnInt(0);
-        if (!filter->keepResponse(responseId, responses.columnText(5))) {
-            // Its raters still scored this item: their labels are not label-only.
-            ratings.bindInt(1, responseId);
-            while (ratings.step() && ratings.hasRow())
-                markScored(ratings.columnInt(0));
-            ratings.reset();
+        if (!filter->keepResponse(responseId, responses.columnText(5)))
             continue;
-        }
         itemHasRows = true;
         responsePart = itemPart;
         responsePart += ',';

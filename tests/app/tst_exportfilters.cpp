@@ -120,8 +120,10 @@ private slots:
         QTest::newRow("categories") << QStringList {
             QStringLiteral("--category"), QStringLiteral("suicidal_ideation,self-harm")
         } << 6 << 3 << QByteArrayList { "suicidal_ideation", "self-harm" };
+        // m2's 3 score rows, and as label-only rows (no model) the labels of raters who
+        // scored only m1 on i1 (h2, h3) and i3 (h1): every label once per kept item.
         QTest::newRow("model") << QStringList { QStringLiteral("--model"), QStringLiteral("m2") }
-                               << 3 << 4 << QByteArrayList { "m2" };
+                               << 6 << 4 << QByteArrayList { "m2", "" };
         QTest::newRow("split") << QStringList { QStringLiteral("--split"), QStringLiteral("train") }
                                << 2 << 2 << QByteArrayList { "train" };
         QTest::newRow("majority") << QStringList { QStringLiteral("--provenance"),
@@ -144,7 +146,7 @@ private slots:
         QTest::newRow("combined") << QStringList { QStringLiteral("--split"),
             QStringLiteral("test"), QStringLiteral("--model"), QStringLiteral("m1"),
             QStringLiteral("--raters"), QStringLiteral("human"), QStringLiteral("--real-names") }
-                                  << 4 << 7 << QByteArrayList { "h1", "h2", "h3" };
+                                  << 6 << 7 << QByteArrayList { "h1", "h2", "h3" }; // + h2, h3 on i3
     }
 
     void filters()
@@ -293,11 +295,12 @@ private slots:
         QVERIFY(labelOnly.at(3).startsWith("i3,,test,,,,,R006,llm,,,anxiety_crisis,"));
         QVERIFY(labelOnly.at(4).startsWith("i4,,test,,,,,R006,llm,,,anxiety_crisis,"));
 
-        // Filters select rows of the full export: with --model m2, the labels of raters
-        // who scored m1 only stay on no row, the label-only raters stay (i2 has no m2).
+        // With --model m2, a rater whose score rows the filter drops keeps their label on
+        // a label-only row: 3 m2 score rows; labels of h2, h3, cls on i1 and h1, h4, cls
+        // on i3. Items without an m2 response (i2, i4) are left out.
         const QByteArray m2 = exportTo(s, QStringLiteral("long-csv"),
             { QStringLiteral("--model"), QStringLiteral("m2") });
-        QCOMPARE(m2.count('\n'), 1 + 3 + 3);
+        QCOMPARE(m2.count('\n'), 1 + 3 + 6);
         QVERIFY(!m2.contains("\ni2,"));
         QVERIFY(!m2.contains("\ni4,"));
 
