@@ -135,8 +135,10 @@ bool RecordWriter::prepare(Error *error)
     }
     m_lastItemIdBefore = m_misc.value(0).toLongLong();
     m_misc.finish();
-    for (const Rater &r : RaterRepository(m_study).all())
+    for (const Rater &r : RaterRepository(m_study).all()) {
         m_raters.insert(r.name, {r.id, r.kind});
+        m_pseudonyms.insert(r.pseudonym, r.name);
+    }
     for (const Model &m : ItemRepository(m_study).models())
         m_models.insert(m.name.toUtf8(), m.id);
     return true;
@@ -445,6 +447,14 @@ RecordWriter::Outcome RecordWriter::writeRating(const RatingRecord &r, RowError 
             return Outcome::Invalid;
         }
         raterId = it->first;
+    } else if (const auto other = m_pseudonyms.constFind(r.rater); other != m_pseudonyms.cend()) {
+        // A pseudonymised export read back into a study that has those pseudonyms:
+        // a new rater named "R001" would duplicate every rating of the real R001.
+        *rowError = {QStringLiteral("rater"),
+                     QStringLiteral("'%1' is the pseudonym of rater '%2' in this study; a pseudonymised "
+                                    "export cannot be merged back (export with --real-names, or a bundle)")
+                         .arg(r.rater, *other)};
+        return Outcome::Invalid;
     } else {
         QString pseudonym, message;
         raterId = insertRater(m_study.database(), r.rater, *kind, RaterRole::Rater, &pseudonym, &message);
@@ -453,6 +463,7 @@ RecordWriter::Outcome RecordWriter::writeRating(const RatingRecord &r, RowError 
             return Outcome::Fatal;
         }
         m_raters.insert(r.rater, {raterId, *kind});
+        m_pseudonyms.insert(pseudonym, r.rater);
         ++m_counts.ratersAdded;
     }
     if (r.category) {
@@ -567,8 +578,11 @@ bool RecordWriter::rollbackToSavepoint(Error *error)
         m_items.clear();
         m_models.clear();
         m_raters.clear();
-        for (const Rater &r : RaterRepository(m_study).all())
+        m_pseudonyms.clear();
+        for (const Rater &r : RaterRepository(m_study).all()) {
             m_raters.insert(r.name, {r.id, r.kind});
+            m_pseudonyms.insert(r.pseudonym, r.name);
+        }
         for (const Model &m : ItemRepository(m_study).models())
             m_models.insert(m.name.toUtf8(), m.id);
         return true;

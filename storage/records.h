@@ -115,6 +115,7 @@ private:
     QHash<QByteArray, qint64> m_models;
     QHash<QByteArray, QByteArray> m_labels; // as given → canonical category id
     QHash<QString, std::pair<qint64, RaterKind>> m_raters;
+    QHash<QString, QString> m_pseudonyms; // pseudonym → name of the rater who has it
     QHash<QString, qint64> m_items; // external id → row id, for ratings
     QSet<qint64> m_repeatedItems; // pre-existing items met again in a CSV import
     qint64 m_lastItemIdBefore = 0; // items with a larger id came from this import

@@ -311,6 +311,12 @@ private slots:
         QCOMPARE(run({ QStringLiteral("import"), b, path(QStringLiteral("i4.jsonl")) }), 0);
         QCOMPARE(run({ QStringLiteral("import"), b, path(QStringLiteral("labels.csv")) }), 0);
         QCOMPARE(exportTo(b, QStringLiteral("long-csv")), first);
+        // Read back into the study it came from, the pseudonyms would become new raters
+        // duplicating every rating: refused, nothing changes.
+        QByteArray err;
+        QCOMPARE(run({ QStringLiteral("import"), s, path(QStringLiteral("labels.csv")) }, nullptr, &err), 2);
+        QVERIFY2(err.contains("'R001' is the pseudonym of rater 'h1' in this study"), err.constData());
+        QCOMPARE(exportTo(s, QStringLiteral("long-csv")), first);
 
         // A bundle names raters, whose ids in a new study follow the file: lines come in
         // rater-name order, so its round trip is byte-identical too.
