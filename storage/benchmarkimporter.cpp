@@ -729,6 +729,20 @@ private:
             *m_error = Error::storage(m_study.path() + QStringLiteral(": ") + q.lastError().text());
             return false;
         };
+        // Separate judge-run files earlier imports numbered (kept in their summaries).
+        if (!q.exec(QStringLiteral("SELECT summary FROM import_run WHERE format = 'benchmark'")))
+            return failed();
+        while (q.next()) {
+            const QJsonArray runs =
+                QJsonDocument::fromJson(q.value(0).toByteArray()).object().value(QLatin1String("judge_runs")).toArray();
+            for (const QJsonValue &v : runs) {
+                const QJsonObject r = v.toObject();
+                m_storedJudgeRuns[key3(r.value(QLatin1String("judge")).toString(), r.value(QLatin1String("model")).toString(),
+                                      r.value(QLatin1String("dataset")).toString())
+                    + QLatin1Char('\n') + r.value(QLatin1String("answers_timestamp")).toString()]
+                    .insert(r.value(QLatin1String("evaluation_timestamp")).toString(), r.value(QLatin1String("run")).toInt());
+            }
+        }
         if (!q.exec(QStringLiteral(
                 "SELECT dataset.name, item.id, item.external_id, item.turns, item.reference_label,"
                 " json_extract(item.metadata, '$.dataset_id'), json_extract(item.metadata, '$.index')"
@@ -1059,8 +1073,38 @@ private:
             std::sort(single.begin(), single.end(), [this](int a, int b) {
                 return m_files[std::size_t(a)].stamp2 < m_files[std::size_t(b)].stamp2;
             });
-            for (int k = 0; k < single.size(); ++k)
-                m_judgeRun.insert(single[k], k + 1);
+            if (single.isEmpty())
+                continue;
+            // Runs an earlier import numbered keep their numbers; later files follow.
+            const SourceFile &first = m_files[std::size_t(single.first())];
+            const QString key = key3(first.who, first.model, first.dataset) + QLatin1Char('\n') + first.stamp;
+            const QMap<QString, int> stored = m_storedJudgeRuns.value(key);
+            QStringList order = stored.keys();
+            for (int i : single)
+                order.append(m_files[std::size_t(i)].stamp2);
+            order.sort();
+            order.removeDuplicates();
+            bool renumbers = false;
+            for (auto s = stored.cbegin(); s != stored.cend(); ++s)
+                renumbers = renumbers || order.indexOf(s.key()) + 1 != s.value();
+            for (int i : single) {
+                const SourceFile &f = m_files[std::size_t(i)];
+                if (renumbers && !stored.contains(f.stamp2)) {
+                    issue(f.path, 0,
+                        { {},
+                            QStringLiteral("judge '%1' already has runs of model '%2' from evaluations of %3 in the "
+                                           "study; this evaluation (%4) would renumber them. Import all judge-run "
+                                           "files of a judge together, in time order")
+                                .arg(f.who, f.model, QStringList(stored.keys()).join(QStringLiteral(", ")), f.stamp2) });
+                    continue;
+                }
+                const int run = int(order.indexOf(f.stamp2)) + 1;
+                m_judgeRun.insert(i, run);
+                m_report->judgeRuns.append(QJsonObject { { QStringLiteral("judge"), f.who },
+                    { QStringLiteral("model"), f.model }, { QStringLiteral("dataset"), f.dataset },
+                    { QStringLiteral("answers_timestamp"), f.stamp },
+                    { QStringLiteral("evaluation_timestamp"), f.stamp2 }, { QStringLiteral("run"), run } });
+            }
         }
     }
 
@@ -1415,6 +1459,7 @@ private:
     QMap<QString, std::vector<StoredItem>> m_stored; // dataset → the study's items, in file order
     QHash<QByteArray, StoredItem *> m_storedById;
     QHash<QString, QMap<QString, int>> m_storedStamps; // model\ndataset → answers timestamp → run
+    QHash<QString, QMap<QString, int>> m_storedJudgeRuns; // judge\nmodel\ndataset\nstamp → eval stamp → run
     std::vector<PendingRating> m_ratings;
     std::vector<std::pair<QByteArray, QByteArray>> m_labelFills; // stored item → reference label
     QHash<QString, int> m_runs; // model\ndataset\nstamp → run

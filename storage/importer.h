@@ -4,6 +4,7 @@
 
 #include <QList>
 #include <QString>
+#include <QJsonObject>
 #include <QStringList>
 
 #include <functional>
@@ -62,6 +63,10 @@ struct ImportReport {
     QStringList modelRuns;
     /// Benchmark layout: other things the user should know (reference labels...).
     QStringList notices;
+    /// Benchmark layout: separate judge-run files and the run each became, as
+    /// {judge, model, dataset, answers_timestamp, evaluation_timestamp, run}; kept in
+    /// the import's summary so that a later import numbers further runs after them.
+    QList<QJsonObject> judgeRuns;
 
     /// What the user should know beyond the counts, one line each: models × runs,
     /// missing scores and labels, how many files were skipped, the notices.

@@ -603,7 +603,7 @@ bool recordImportRun(Study &study, const QString &format, const QStringList &fil
                      const ImportReport &report, Error *error)
 {
     const ImportCounts &c = report.counts;
-    const QJsonObject summary{{QStringLiteral("rows"), c.rows},
+    QJsonObject summary{{QStringLiteral("rows"), c.rows},
                               {QStringLiteral("items_added"), c.itemsAdded},
                               {QStringLiteral("responses_added"), c.responsesAdded},
                               {QStringLiteral("models_added"), c.modelsAdded},
@@ -611,6 +611,12 @@ bool recordImportRun(Study &study, const QString &format, const QStringList &fil
                               {QStringLiteral("labels_added"), c.labelsAdded},
                               {QStringLiteral("ratings_added"), c.ratingsAdded},
                               {QStringLiteral("skipped"), int(report.skipped.size())}};
+    if (!report.judgeRuns.isEmpty()) {
+        QJsonArray runs;
+        for (const QJsonObject &r : report.judgeRuns)
+            runs.append(r);
+        summary.insert(QStringLiteral("judge_runs"), runs);
+    }
     const QString summaryText = QString::fromUtf8(QJsonDocument(summary).toJson(QJsonDocument::Compact));
     QSqlQuery q(study.database());
     q.prepare(QStringLiteral("INSERT INTO import_run(at, actor, format, files, summary)"

@@ -407,6 +407,32 @@ private slots:
         QCOMPARE(m_report.counts.ratingsAdded, 0);
     }
 
+    void judgeRunFilesInSeparateImportsKeepTheirRuns()
+    {
+        const QString judge = fixture(QStringLiteral(
+            "good/llm_evaluator/gpt-4o-mini/n_6/gpt-4o-mini-evaluation_meta-llama-Llama-4-Scout-17B-16E-Instruct-"
+            "answers-sampled_dataset_n_6_test-20250105-100000_20250106-"));
+        const QString early = judge + QStringLiteral("100000.json"), late = judge + QStringLiteral("120000.json");
+        QVERIFY2(import({ fixture(QStringLiteral("good/processed")), early }), qPrintable(describe()));
+        QVERIFY2(import({ late }), qPrintable(describe()));
+        QVERIFY(RaterRepository(*m_study).byName(QStringLiteral("gpt-4o-mini#2")));
+        const auto counts = dataCounts();
+        QVERIFY2(import({ late }), qPrintable(describe())); // again: unchanged
+        QCOMPARE(dataCounts(), counts);
+        // The same two files in one import give the same runs.
+        const QString both = allRatings();
+        newStudy(QStringLiteral("together.crs"));
+        QVERIFY2(import({ fixture(QStringLiteral("good/processed")), early, late }), qPrintable(describe()));
+        QCOMPARE(allRatings(), both);
+        // The other way round the earlier evaluation would renumber run 1: refused.
+        newStudy(QStringLiteral("reverse.crs"));
+        QVERIFY2(import({ fixture(QStringLiteral("good/processed")), late }), qPrintable(describe()));
+        const auto before = dataCounts();
+        QVERIFY(!import({ early }));
+        QVERIFY2(m_error.message.contains(QLatin1String("would renumber them")), qPrintable(m_error.message));
+        QCOMPARE(dataCounts(), before);
+    }
+
     void anEarlierRunAfterALaterOneIsRefused()
     {
         const QString answers = fixture(QStringLiteral("good/llm_answer/gpt-5-nano-answers-sampled_dataset_n_6_test-"));
