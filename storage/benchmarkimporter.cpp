@@ -71,6 +71,7 @@ struct SourceFile {
     qint64 size = 0;
     std::vector<Row> rows;
     std::vector<int> lines; // where each row starts, then where the array ends
+    std::size_t rowCount = 0; // rows parsed (`rows` is released before writing)
     int group = -1;
 };
 
@@ -604,12 +605,12 @@ private:
     void issue(int file, qint64 index, const RowError &e)
     {
         const SourceFile &f = m_files[std::size_t(file)];
-        if (f.lines.empty() || f.lines.size() != f.rows.size() + 1) {
+        if (f.lines.empty() || f.lines.size() != f.rowCount + 1) {
             issue(f.path, index, e); // the file is not (yet) a parsed array
             return;
         }
         const QString where = QStringLiteral("[%1]").arg(index);
-        issue(f.path, f.lines[std::size_t(std::min<qint64>(index, qint64(f.rows.size())))],
+        issue(f.path, f.lines[std::size_t(std::min<qint64>(index, qint64(f.rowCount)))],
             { e.field.isEmpty() ? where : where + QLatin1Char('.') + e.field, e.reason });
     }
     void issue(const QString &path, qint64 index, const RowError &e)
@@ -710,6 +711,7 @@ private:
             f.rows.push_back(std::move(row));
             ++i;
         }
+        f.rowCount = f.rows.size();
         for (const auto &[row, problem] : problems)
             issue(index, row, problem);
         m_report->counts.rows += i;
