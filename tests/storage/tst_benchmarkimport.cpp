@@ -433,6 +433,22 @@ private slots:
         QCOMPARE(dataCounts(), before);
     }
 
+    void aConflictWithTheStudyNamesLineAndIndex()
+    {
+        QVERIFY2(import({ fixture(QStringLiteral("good")) }), qPrintable(describe()));
+        const QString file =
+            QStringLiteral("llm_answer/gpt-5-nano-answers-sampled_dataset_n_6_test-20250101-100000.json");
+        const QString root = editedCopy(file, QByteArray("(gpt-5-nano, run 1)"), QByteArray("(gpt-5-nano, run one)"));
+        QVERIFY(!root.isEmpty());
+        const auto before = dataCounts();
+        QVERIFY(!import({ root + QLatin1Char('/') + file }));
+        QVERIFY2(m_report.errors.first().toString().startsWith(root + QLatin1Char('/') + file
+                     + QStringLiteral(":2:[0].responses[0].text: response of model 'gpt-5-nano' run 1 to item "
+                                      "'n_6_test:hugg_1' is already in the study with a different text")),
+            qPrintable(m_report.errors.first().toString()));
+        QCOMPARE(dataCounts(), before);
+    }
+
     void anEarlierRunAfterALaterOneIsRefused()
     {
         const QString answers = fixture(QStringLiteral("good/llm_answer/gpt-5-nano-answers-sampled_dataset_n_6_test-"));
