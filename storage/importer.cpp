@@ -36,7 +36,7 @@ QStringList ImportReport::details() const
         lines.append(QStringLiteral("%1 score(s) given as NaN or empty: kept as missing").arg(counts.scoresMissing));
     if (counts.labelsMissing > 0)
         lines.append(
-            QStringLiteral("%1 label(s) given as \"\" in rater label files: not labelled").arg(counts.labelsMissing));
+            QStringLiteral("%1 label(s) empty, null or missing in rater label files: not labelled").arg(counts.labelsMissing));
     if (!skippedFiles.isEmpty())
         lines.append(QStringLiteral("%1 file(s) not of the layout, skipped").arg(skippedFiles.size()));
     for (const QString &notice : notices)

@@ -39,7 +39,7 @@ struct ImportCounts {
     qint64 ratingsUnchanged = 0;
     /// Scores given as NaN, null or empty (benchmark layout): missing, not stored.
     qint64 scoresMissing = 0;
-    /// Labels given as "" in a rater's label file (benchmark layout): not labelled.
+    /// Labels empty, null or missing in a rater's label file (benchmark layout): not labelled.
     qint64 labelsMissing = 0;
 };
 
