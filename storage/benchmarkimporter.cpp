@@ -752,7 +752,6 @@ private:
                 " WHERE json_valid(item.metadata) AND json_type(item.metadata, '$.index') = 'integer'"
                 " ORDER BY dataset.name, json_extract(item.metadata, '$.index')")))
             return failed();
-        QHash<qint64, StoredItem *> byId;
         while (q.next()) {
             auto &items = m_stored[q.value(0).toString()];
             if (q.value(6).toLongLong() != qint64(items.size()))
@@ -1006,6 +1005,20 @@ private:
         return a + QLatin1Char('\n') + b + QLatin1Char('\n') + c;
     }
 
+    /// Timestamps in time order, the study's `stored` ones (timestamp → run) with the
+    /// import's `fresh` ones: run k is entry k-1. `renumbers` says whether a stored run
+    /// would get another number (a fresh timestamp earlier than a stored one).
+    static QStringList runOrder(const QStringList &fresh, const QMap<QString, int> &stored, bool *renumbers)
+    {
+        QStringList order = fresh + stored.keys();
+        order.sort();
+        order.removeDuplicates();
+        *renumbers = false;
+        for (auto s = stored.cbegin(); s != stored.cend(); ++s)
+            *renumbers = *renumbers || order.indexOf(s.key()) + 1 != s.value();
+        return order;
+    }
+
     // Several timestamps of one model = runs 1, 2, 3 in time order (answers and judge files).
     void assignRuns()
     {
@@ -1019,31 +1032,22 @@ private:
         for (auto it = stamps.begin(); it != stamps.end(); ++it) {
             // Runs already in the study keep their numbers; a later file is the next run.
             const QMap<QString, int> stored = m_storedStamps.value(it.key());
-            QStringList list = *it + stored.keys();
-            list.sort();
-            list.removeDuplicates();
-            for (auto s = stored.cbegin(); s != stored.cend(); ++s) {
-                if (list.indexOf(s.key()) + 1 == s.value())
-                    continue;
-                const QStringList parts = it.key().split(QLatin1Char('\n'));
-                for (const SourceFile &f : m_files) {
-                    if ((f.kind == Kind::Answers || f.kind == Kind::Judge) && f.dataset == parts[1]
-                        && (f.kind == Kind::Answers ? f.who : f.model) == parts[0] && !stored.contains(f.stamp)) {
-                        issue(f.path, 0,
-                            { {},
-                                QStringLiteral("model '%1' already has run %2 (answers of %3) in the study; "
-                                               "answers of %4 would renumber its runs. Import all answer "
-                                               "files of a model together, in time order")
-                                    .arg(parts[0])
-                                    .arg(s.value())
-                                    .arg(s.key(), f.stamp) });
-                    }
+            bool renumbers = false;
+            const QStringList list = runOrder(*it, stored, &renumbers);
+            const QStringList parts = it.key().split(QLatin1Char('\n'));
+            for (const SourceFile &f : m_files) {
+                if (renumbers && (f.kind == Kind::Answers || f.kind == Kind::Judge) && f.dataset == parts[1]
+                    && (f.kind == Kind::Answers ? f.who : f.model) == parts[0] && !stored.contains(f.stamp)) {
+                    issue(f.path, 0,
+                        { {},
+                            QStringLiteral("model '%1' already has run 1 (answers of %2) in the study; "
+                                           "answers of %3 would renumber its runs. Import all answer "
+                                           "files of a model together, in time order")
+                                .arg(parts[0], stored.key(1), f.stamp) });
                 }
-                break;
             }
             for (int i = 0; i < list.size(); ++i)
                 m_runs.insert(it.key() + QLatin1Char('\n') + list[i], i + 1);
-            const QStringList parts = it.key().split(QLatin1Char('\n'));
             m_report->modelRuns.append(
                 QStringLiteral("%1: %2 run(s) (%3)").arg(parts[0]).arg(list.size()).arg(parts[1]));
         }
@@ -1081,14 +1085,11 @@ private:
             const SourceFile &first = m_files[std::size_t(single.first())];
             const QString key = key3(first.who, first.model, first.dataset) + QLatin1Char('\n') + first.stamp;
             const QMap<QString, int> stored = m_storedJudgeRuns.value(key);
-            QStringList order = stored.keys();
+            QStringList fresh;
             for (int i : single)
-                order.append(m_files[std::size_t(i)].stamp2);
-            order.sort();
-            order.removeDuplicates();
+                fresh.append(m_files[std::size_t(i)].stamp2);
             bool renumbers = false;
-            for (auto s = stored.cbegin(); s != stored.cend(); ++s)
-                renumbers = renumbers || order.indexOf(s.key()) + 1 != s.value();
+            const QStringList order = runOrder(fresh, stored, &renumbers);
             for (int i : single) {
                 const SourceFile &f = m_files[std::size_t(i)];
                 if (renumbers && !stored.contains(f.stamp2)) {
@@ -1415,14 +1416,14 @@ private:
                     return false;
             }
         }
+        QSqlQuery fill(m_study.database());
+        fill.prepare(QStringLiteral("UPDATE item SET reference_label = ? WHERE external_id = ?"
+                                    " AND coalesce(reference_label, '') = ''"));
         for (const auto &[externalId, label] : m_labelFills) {
-            QSqlQuery q(m_study.database());
-            q.prepare(QStringLiteral("UPDATE item SET reference_label = ? WHERE external_id = ?"
-                                     " AND coalesce(reference_label, '') = ''"));
-            q.addBindValue(QString::fromUtf8(label));
-            q.addBindValue(QString::fromUtf8(externalId));
-            if (!q.exec()) {
-                *m_error = Error::storage(m_study.path() + QStringLiteral(": ") + q.lastError().text());
+            fill.addBindValue(QString::fromUtf8(label));
+            fill.addBindValue(QString::fromUtf8(externalId));
+            if (!fill.exec()) {
+                *m_error = Error::storage(m_study.path() + QStringLiteral(": ") + fill.lastError().text());
                 return false;
             }
         }

@@ -143,6 +143,13 @@ qint64 Exporter::writeLongCsv(QIODevice &out, const ExportOptions &options, Erro
     // responses comes once with a null response), each response's ratings, each
     // item's labels. Within a response, raters in pseudonym order (R001, R002, ...),
     // which a re-import keeps, so export → import → export is byte-identical.
+    const QByteArray ratingsSql =
+        QByteArray("SELECT rr.rater_id, rr.score, rr.cannot_assess, rr.checklist, rr.rationale,"
+                   " p.position, rr.protocol_id, rr.updated_at, rr.seconds_spent FROM response_rating rr")
+        + (pseudonymsInIdOrder ? "" : " JOIN rater ON rater.id = rr.rater_id")
+        + " LEFT JOIN presentation p ON p.rater_id = rr.rater_id AND p.response_id = rr.response_id"
+          " WHERE rr.response_id = ? ORDER BY "
+        + (pseudonymsInIdOrder ? "rr.rater_id" : "length(rater.pseudonym), rater.pseudonym");
     SqliteStatement responses, ratings, labels;
     QString message;
     sqlite3 *db = nativeHandle(m_study.database());
@@ -158,20 +165,7 @@ qint64 Exporter::writeLongCsv(QIODevice &out, const ExportOptions &options, Erro
                            " LEFT JOIN model ON model.id = response.model_id"
                            " ORDER BY item.id, model.name, response.run",
                            &message)
-        || !ratings.prepare(db,
-                            pseudonymsInIdOrder
-                                ? "SELECT rr.rater_id, rr.score, rr.cannot_assess, rr.checklist, rr.rationale,"
-                                  " p.position, rr.protocol_id, rr.updated_at, rr.seconds_spent"
-                                  " FROM response_rating rr LEFT JOIN presentation p"
-                                  " ON p.rater_id = rr.rater_id AND p.response_id = rr.response_id"
-                                  " WHERE rr.response_id = ? ORDER BY rr.rater_id"
-                                : "SELECT rr.rater_id, rr.score, rr.cannot_assess, rr.checklist, rr.rationale,"
-                                  " p.position, rr.protocol_id, rr.updated_at, rr.seconds_spent"
-                                  " FROM response_rating rr JOIN rater ON rater.id = rr.rater_id"
-                                  " LEFT JOIN presentation p"
-                                  " ON p.rater_id = rr.rater_id AND p.response_id = rr.response_id"
-                                  " WHERE rr.response_id = ? ORDER BY length(rater.pseudonym), rater.pseudonym",
-                            &message)
+        || !ratings.prepare(db, ratingsSql.constData(), &message)
         || !labels.prepare(db,
                            "SELECT category_label.rater_id, category_label.category, category_label.updated_at,"
                            " category_label.protocol_id"

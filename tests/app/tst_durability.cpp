@@ -43,6 +43,7 @@ private slots:
         // Per "kind id": the last acknowledged value, and a write attempted after it.
         QHash<QString, QString> acknowledged;
         QHash<QString, QString> inFlight;
+        QHash<QString, QStringList> history; // per key: "run N: W|A value", for a failure's message
         int acknowledgedTotal = 0;
         const int runs = 25;
         for (int run = 0; run < runs; ++run) {
@@ -70,6 +71,7 @@ private slots:
                     continue;
                 const QString key = QString::fromLatin1(f.at(1) + ' ' + f.at(2));
                 const QString value = QString::fromLatin1(f.at(3));
+                history[key].append(QStringLiteral("run %1: %2 %3").arg(run).arg(QString::fromLatin1(f.at(0)), value));
                 if (f.at(0) == "W") {
                     inFlight.insert(key, value);
                 } else if (f.at(0) == "A") {
@@ -85,7 +87,7 @@ private slots:
                 QCOMPARE(raw.scalar(QStringLiteral("PRAGMA integrity_check")).toString(),
                     QStringLiteral("ok"));
             }
-            verifyAcknowledged(path, anaId, acknowledged, inFlight);
+            verifyAcknowledged(path, anaId, acknowledged, inFlight, history);
             if (QTest::currentTestFailed())
                 return;
         }
@@ -97,7 +99,8 @@ private:
     /// Each acknowledged value is stored, unless a later write of the same value's
     /// key was in flight when the process died (then either may be stored).
     static void verifyAcknowledged(const QString &path, qint64 raterId,
-        const QHash<QString, QString> &acknowledged, const QHash<QString, QString> &inFlight)
+        const QHash<QString, QString> &acknowledged, const QHash<QString, QString> &inFlight,
+        const QHash<QString, QStringList> &history)
     {
         storage::Error error;
         auto study = storage::Study::open(path, &error);
@@ -116,8 +119,9 @@ private:
             }
             const QString pending = inFlight.value(it.key());
             QVERIFY2(stored == it.value() || (!pending.isEmpty() && stored == pending),
-                qPrintable(QStringLiteral("%1: acknowledged %2, stored '%3'")
-                               .arg(it.key(), it.value(), stored)));
+                qPrintable(QStringLiteral("%1: acknowledged %2, stored '%3' (history: %4)")
+                               .arg(it.key(), it.value(), stored,
+                                   history.value(it.key()).join(QStringLiteral("; ")))));
         }
     }
 };
