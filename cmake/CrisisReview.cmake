@@ -4,6 +4,9 @@ target_compile_features(cr_common INTERFACE cxx_std_20)
 target_compile_options(cr_common INTERFACE
     -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast
     -Wcast-align -Woverloaded-virtual -Wformat=2 -Wimplicit-fallthrough)
+# Warnings are errors by default (CR_WERROR, top-level CMakeLists.txt). Context-less
+# connects are refused by the style_connect_context test (QT_NO_CONTEXTLESS_CONNECT only
+# exists from Qt 6.7 on).
 if(CR_WERROR)
     target_compile_options(cr_common INTERFACE -Werror)
 endif()
@@ -11,7 +14,6 @@ target_compile_definitions(cr_common INTERFACE
     QT_NO_CAST_FROM_ASCII
     QT_NO_CAST_TO_ASCII
     QT_NO_CAST_FROM_BYTEARRAY
-    QT_NO_CONTEXTLESS_CONNECT
     QT_NO_NARROWING_CONVERSIONS_IN_CONNECT
     QT_USE_QSTRINGBUILDER
     QT_STRICT_ITERATORS

@@ -5,13 +5,18 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${CR_BUILD_DIR:-$here/build}"
 
+# Everything a minimal Debian 12 (debootstrap/mmdebstrap minbase) lacks; .ci/run proves it
+# on a fresh root. Qt6Charts' CMake package needs Qt6OpenGL (libqt6opengl6-dev), and Qt's
+# GUI package looks for XKB (libxkbcommon-dev).
 packages=(
-    build-essential cmake ccache pkg-config
-    qt6-base-dev qt6-charts-dev libqt6sql6-sqlite libqt6svg6-dev qt6-qpa-plugins
-    libgl-dev nlohmann-json3-dev libsimdjson-dev libsqlite3-dev libbenchmark-dev
+    build-essential cmake ccache pkg-config clang-format
+    qt6-base-dev qt6-charts-dev libqt6opengl6-dev libqt6sql6-sqlite libqt6svg6-dev
+    qt6-qpa-plugins libgl-dev libxkbcommon-dev
+    nlohmann-json3-dev libsimdjson-dev libsqlite3-dev libbenchmark-dev
     sqlite3 poppler-utils xvfb xauth fonts-dejavu-core time
 )
 
+started=$SECONDS
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -23,13 +28,16 @@ if ((${#missing[@]})); then
         command -v sudo >/dev/null || { echo "setup: need root or sudo to install packages" >&2; exit 1; }
         sudo_cmd=(sudo)
     fi
-    "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+    "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq -o Acquire::Retries=3 >&2
+    "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o Acquire::Retries=3 \
+        --no-install-recommends "${missing[@]}" >&2
 fi
+echo "setup: install took $((SECONDS - started)) s" >&2
+started=$SECONDS
 
 cmake_args=(-S "$here" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo)
 command -v ccache >/dev/null && cmake_args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-[ "${CI:-}" = "true" ] && cmake_args+=(-DCR_WERROR=ON)
 cmake "${cmake_args[@]}" >&2
 cmake --build "$build" -j"$(nproc)" >&2
+echo "setup: build took $((SECONDS - started)) s" >&2
 echo "$build"
