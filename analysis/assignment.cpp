@@ -9,8 +9,7 @@
 namespace cr::analysis {
 
 std::vector<std::vector<int>> planBalancedAssignment(int itemCount, int raterCount, int perItem,
-                                                     std::uint64_t seed,
-                                                     const std::vector<std::vector<int>> &existing)
+    std::uint64_t seed, const std::vector<std::vector<int>> &existing)
 {
     if (itemCount < 0 || raterCount < 1 || perItem < 1 || perItem > raterCount)
         throw std::invalid_argument("planBalancedAssignment: need 1 <= perItem <= raterCount");

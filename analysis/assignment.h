@@ -14,7 +14,6 @@ namespace cr::analysis {
 /// indices to add (sorted). Items that already have >= perItem raters get none.
 /// Requires 1 <= perItem <= raterCount.
 std::vector<std::vector<int>> planBalancedAssignment(int itemCount, int raterCount, int perItem,
-                                                     std::uint64_t seed,
-                                                     const std::vector<std::vector<int>> &existing = {});
+    std::uint64_t seed, const std::vector<std::vector<int>> &existing = {});
 
 } // namespace cr::analysis

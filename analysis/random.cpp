@@ -4,7 +4,10 @@ namespace cr::analysis {
 
 namespace {
 __extension__ typedef unsigned __int128 uint128;
-constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+constexpr std::uint64_t rotl(std::uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
 } // namespace
 
 std::uint64_t splitMix64(std::uint64_t &state)
@@ -49,7 +52,10 @@ std::uint64_t Rng::below(std::uint64_t bound)
     return static_cast<std::uint64_t>(m >> 64);
 }
 
-double Rng::uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+double Rng::uniform()
+{
+    return static_cast<double>(next() >> 11) * 0x1.0p-53;
+}
 
 Rng Rng::stream(std::uint64_t seed, std::uint64_t streamIndex)
 {

@@ -23,8 +23,7 @@ public:
     /// e.g. one per bootstrap replicate, so results do not depend on thread count.
     static Rng stream(std::uint64_t seed, std::uint64_t streamIndex);
 
-    template<typename T>
-    void shuffle(std::vector<T> &values)
+    template<typename T> void shuffle(std::vector<T> &values)
     {
         for (std::size_t i = values.size(); i > 1; --i)
             std::swap(values[i - 1], values[below(i)]);

@@ -1,9 +1,8 @@
 #include "app/cli.h"
+
 #include "app/disagreements.h"
-
-#include "stats/stats.h"
-
 #include "protocol/protocol.h"
+#include "stats/stats.h"
 #include "storage/exporter.h"
 #include "storage/importer.h"
 #include "storage/repositories.h"
@@ -11,17 +10,15 @@
 #include "storage/studyinfo.h"
 
 #include <QCommandLineParser>
-#include <QElapsedTimer>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
-#include <QSaveFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-
+#include <QSaveFile>
 #include <algorithm>
-
 #include <unistd.h>
 
 namespace cr::app {
@@ -31,11 +28,10 @@ namespace {
 using storage::Error;
 using storage::ErrorKind;
 
-const QStringList available{QStringLiteral("init"), QStringLiteral("rater"),
-                            QStringLiteral("assign"), QStringLiteral("import"),
-                            QStringLiteral("info"), QStringLiteral("stats"),
-                            QStringLiteral("export"), QStringLiteral("disagreements")};
-const QStringList later{};
+const QStringList available { QStringLiteral("init"), QStringLiteral("rater"),
+    QStringLiteral("assign"), QStringLiteral("import"), QStringLiteral("info"),
+    QStringLiteral("stats"), QStringLiteral("export"), QStringLiteral("disagreements") };
+const QStringList later {};
 
 class Cli {
 public:
@@ -66,7 +62,8 @@ public:
         if (command == QLatin1String("disagreements"))
             return disagreements(rest);
         if (later.contains(command)) {
-            message(QStringLiteral("crisis-review %1: not available yet in this version").arg(command));
+            message(
+                QStringLiteral("crisis-review %1: not available yet in this version").arg(command));
             return ExitUsage;
         }
         message(QStringLiteral("crisis-review: unknown command '%1'").arg(command));
@@ -83,13 +80,14 @@ private:
     /// Parses options; returns false (after printing usage) on error. `positional`
     /// gets the positional arguments, which must number between min and max.
     bool parse(QCommandLineParser &parser, const QString &usage, const QStringList &args, int min,
-               int max, QStringList *positional)
+        int max, QStringList *positional)
     {
         parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
-        QStringList argv{QStringLiteral("crisis-review")};
+        QStringList argv { QStringLiteral("crisis-review") };
         argv += args;
         if (!parser.parse(argv)) {
-            message(QStringLiteral("crisis-review: %1\nusage: crisis-review %2").arg(parser.errorText(), usage));
+            message(QStringLiteral("crisis-review: %1\nusage: crisis-review %2")
+                        .arg(parser.errorText(), usage));
             return false;
         }
         *positional = parser.positionalArguments();
@@ -121,11 +119,11 @@ private:
     {
         const QString usage = QStringLiteral("init STUDY [--protocol FILE] [--title TEXT]");
         QCommandLineParser p;
-        const QCommandLineOption protocolOpt(QStringLiteral("protocol"), QStringLiteral("Protocol JSON"),
-                                             QStringLiteral("FILE"));
-        const QCommandLineOption titleOpt(QStringLiteral("title"), QStringLiteral("Study title"),
-                                          QStringLiteral("TEXT"));
-        p.addOptions({protocolOpt, titleOpt});
+        const QCommandLineOption protocolOpt(
+            QStringLiteral("protocol"), QStringLiteral("Protocol JSON"), QStringLiteral("FILE"));
+        const QCommandLineOption titleOpt(
+            QStringLiteral("title"), QStringLiteral("Study title"), QStringLiteral("TEXT"));
+        p.addOptions({ protocolOpt, titleOpt });
         QStringList pos;
         if (!parse(p, usage, args, 1, 1, &pos))
             return ExitUsage;
@@ -139,12 +137,14 @@ private:
             }
             proto = *loaded;
         }
-        const QString title = p.isSet(titleOpt) ? p.value(titleOpt) : QFileInfo(pos[0]).completeBaseName();
+        const QString title =
+            p.isSet(titleOpt) ? p.value(titleOpt) : QFileInfo(pos[0]).completeBaseName();
         Error e;
         auto study = storage::Study::create(pos[0], proto, title, &e);
         if (!study)
             return fail(e);
-        print(QStringLiteral("Created %1 (protocol %2 %3)\n").arg(pos[0], proto.version, proto.contentHash().left(12)));
+        print(QStringLiteral("Created %1 (protocol %2 %3)\n")
+                  .arg(pos[0], proto.version, proto.contentHash().left(12)));
         return ExitOk;
     }
 
@@ -156,10 +156,10 @@ private:
                                                  "[--role rater|adjudicator|researcher]");
             QCommandLineParser p;
             const QCommandLineOption kindOpt(QStringLiteral("kind"), QStringLiteral("human or llm"),
-                                             QStringLiteral("KIND"), QStringLiteral("human"));
+                QStringLiteral("KIND"), QStringLiteral("human"));
             const QCommandLineOption roleOpt(QStringLiteral("role"), QStringLiteral("Role"),
-                                             QStringLiteral("ROLE"), QStringLiteral("rater"));
-            p.addOptions({kindOpt, roleOpt});
+                QStringLiteral("ROLE"), QStringLiteral("rater"));
+            p.addOptions({ kindOpt, roleOpt });
             QStringList pos;
             if (!parse(p, usage, args.mid(1), 2, 2, &pos))
                 return ExitUsage;
@@ -179,7 +179,8 @@ private:
             if (!r)
                 return fail(e);
             print(QStringLiteral("Added rater %1 (%2, %3) as %4\n")
-                      .arg(r->name, storage::toString(r->kind), storage::toString(r->role), r->pseudonym));
+                      .arg(r->name, storage::toString(r->kind), storage::toString(r->role),
+                          r->pseudonym));
             return ExitOk;
         }
         if (sub == QLatin1String("list")) {
@@ -197,21 +198,22 @@ private:
             if (p.isSet(jsonOpt)) {
                 QJsonArray array;
                 for (const auto &r : raters)
-                    array.append(QJsonObject{{QStringLiteral("name"), r.name},
-                                             {QStringLiteral("kind"), storage::toString(r.kind)},
-                                             {QStringLiteral("role"), storage::toString(r.role)},
-                                             {QStringLiteral("pseudonym"), r.pseudonym}});
+                    array.append(QJsonObject { { QStringLiteral("name"), r.name },
+                        { QStringLiteral("kind"), storage::toString(r.kind) },
+                        { QStringLiteral("role"), storage::toString(r.role) },
+                        { QStringLiteral("pseudonym"), r.pseudonym } });
                 print(QString::fromUtf8(QJsonDocument(array).toJson()));
             } else {
                 for (const auto &r : raters)
-                    print(QStringLiteral("%1\t%2\t%3\t%4\n").arg(r.pseudonym, r.name,
-                                                                 storage::toString(r.kind),
-                                                                 storage::toString(r.role)));
+                    print(QStringLiteral("%1\t%2\t%3\t%4\n")
+                              .arg(r.pseudonym, r.name, storage::toString(r.kind),
+                                  storage::toString(r.role)));
             }
             return ExitOk;
         }
-        message(QStringLiteral("usage: crisis-review rater add STUDY NAME [--kind human|llm] [--role ROLE]\n"
-                               "       crisis-review rater list STUDY [--json]"));
+        message(QStringLiteral(
+            "usage: crisis-review rater add STUDY NAME [--kind human|llm] [--role ROLE]\n"
+            "       crisis-review rater list STUDY [--json]"));
         return ExitUsage;
     }
 
@@ -220,12 +222,15 @@ private:
         const QString usage = QStringLiteral("assign STUDY --raters NAME,NAME... --per-item K "
                                              "[--seed S] [--calibration ITEM_ID,...]");
         QCommandLineParser p;
-        const QCommandLineOption ratersOpt(QStringLiteral("raters"), QStringLiteral("Raters"), QStringLiteral("NAMES"));
-        const QCommandLineOption perItemOpt(QStringLiteral("per-item"), QStringLiteral("Raters per item"), QStringLiteral("K"));
-        const QCommandLineOption seedOpt(QStringLiteral("seed"), QStringLiteral("Seed"), QStringLiteral("S"), QStringLiteral("1"));
+        const QCommandLineOption ratersOpt(
+            QStringLiteral("raters"), QStringLiteral("Raters"), QStringLiteral("NAMES"));
+        const QCommandLineOption perItemOpt(
+            QStringLiteral("per-item"), QStringLiteral("Raters per item"), QStringLiteral("K"));
+        const QCommandLineOption seedOpt(QStringLiteral("seed"), QStringLiteral("Seed"),
+            QStringLiteral("S"), QStringLiteral("1"));
         const QCommandLineOption calibrationOpt(QStringLiteral("calibration"),
-                                                QStringLiteral("Items every rater gets"), QStringLiteral("IDS"));
-        p.addOptions({ratersOpt, perItemOpt, seedOpt, calibrationOpt});
+            QStringLiteral("Items every rater gets"), QStringLiteral("IDS"));
+        p.addOptions({ ratersOpt, perItemOpt, seedOpt, calibrationOpt });
         QStringList pos;
         if (!parse(p, usage, args, 1, 1, &pos))
             return ExitUsage;
@@ -245,7 +250,8 @@ private:
         for (const QString &name : p.value(ratersOpt).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
             const auto r = raters.byName(name.trimmed());
             if (!r) {
-                message(QStringLiteral("crisis-review: no rater '%1' in %2 (add it with `crisis-review rater add`)")
+                message(QStringLiteral(
+                    "crisis-review: no rater '%1' in %2 (add it with `crisis-review rater add`)")
                             .arg(name.trimmed(), pos[0]));
                 return ExitInvalidInput;
             }
@@ -257,16 +263,19 @@ private:
         }
         QList<qint64> calibration;
         storage::ItemRepository items(*study);
-        for (const QString &id : p.value(calibrationOpt).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        for (const QString &id :
+            p.value(calibrationOpt).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
             const auto item = items.byExternalId(id.trimmed());
             if (!item) {
-                message(QStringLiteral("crisis-review: no item '%1' in %2").arg(id.trimmed(), pos[0]));
+                message(
+                    QStringLiteral("crisis-review: no item '%1' in %2").arg(id.trimmed(), pos[0]));
                 return ExitInvalidInput;
             }
             calibration.append(item->id);
         }
         Error e;
-        const int added = storage::AssignmentRepository(*study).assign(ids, perItem, seed, calibration, &e);
+        const int added =
+            storage::AssignmentRepository(*study).assign(ids, perItem, seed, calibration, &e);
         if (added < 0)
             return fail(e);
         print(QStringLiteral("Assigned %1 new item(s) across %2 rater(s), %3 per item\n")
@@ -278,12 +287,14 @@ private:
 
     int importFiles(const QStringList &args)
     {
-        const QString usage = QStringLiteral("import STUDY PATH... [--format auto|jsonl|csv|benchmark] [--skip-invalid]");
+        const QString usage = QStringLiteral(
+            "import STUDY PATH... [--format auto|jsonl|csv|benchmark] [--skip-invalid]");
         QCommandLineParser p;
         const QCommandLineOption formatOpt(QStringLiteral("format"), QStringLiteral("Format"),
-                                           QStringLiteral("FORMAT"), QStringLiteral("auto"));
-        const QCommandLineOption skipOpt(QStringLiteral("skip-invalid"), QStringLiteral("Skip invalid rows"));
-        p.addOptions({formatOpt, skipOpt});
+            QStringLiteral("FORMAT"), QStringLiteral("auto"));
+        const QCommandLineOption skipOpt(
+            QStringLiteral("skip-invalid"), QStringLiteral("Skip invalid rows"));
+        p.addOptions({ formatOpt, skipOpt });
         QStringList pos;
         if (!parse(p, usage, args, 2, -1, &pos))
             return ExitUsage;
@@ -315,7 +326,8 @@ private:
                                      .arg(percent)
                                      .arg(double(done) / 1e6, 0, 'f', 1)
                                      .arg(double(total) / 1e6, 0, 'f', 1);
-            const QString shown = tty ? QString(QLatin1Char('\r') + line) : QString(line + QLatin1Char('\n'));
+            const QString shown =
+                tty ? QString(QLatin1Char('\r') + line) : QString(line + QLatin1Char('\n'));
             std::fputs(shown.toUtf8().constData(), m_err);
             std::fflush(m_err);
         };
@@ -332,17 +344,20 @@ private:
             if (!report.errors.isEmpty()) {
                 for (const auto &issue : std::as_const(report.errors))
                     message(issue.toString());
-                message(QStringLiteral("crisis-review: import failed with %1%2 error(s); the study is unchanged")
+                message(QStringLiteral(
+                    "crisis-review: import failed with %1%2 error(s); the study is unchanged")
                             .arg(report.errors.size())
-                            .arg(report.errors.size() >= options.maxErrors ? QStringLiteral("+") : QString()));
+                            .arg(report.errors.size() >= options.maxErrors ? QStringLiteral("+")
+                                                                           : QString()));
                 return ExitInvalidInput;
             }
             return fail(e);
         }
         const auto &c = report.counts;
-        print(QStringLiteral("Imported %1 row(s) in %2 s: %3 item(s) added, %4 unchanged; %5 response(s) added, "
-                             "%6 unchanged; %7 model(s) and %8 rater(s) added; %9 label(s) and %10 rating(s) "
-                             "added, %11 unchanged%12\n")
+        print(QStringLiteral(
+            "Imported %1 row(s) in %2 s: %3 item(s) added, %4 unchanged; %5 response(s) added, "
+            "%6 unchanged; %7 model(s) and %8 rater(s) added; %9 label(s) and %10 rating(s) "
+            "added, %11 unchanged%12\n")
                   .arg(c.rows)
                   .arg(double(timer.elapsed()) / 1000.0, 0, 'f', 2)
                   .arg(c.itemsAdded)
@@ -354,9 +369,9 @@ private:
                   .arg(c.labelsAdded)
                   .arg(c.ratingsAdded)
                   .arg(c.labelsUnchanged + c.ratingsUnchanged)
-                  .arg(report.skipped.isEmpty()
-                           ? QString()
-                           : QStringLiteral("; %1 invalid row(s) skipped").arg(report.skipped.size())));
+                  .arg(report.skipped.isEmpty() ? QString()
+                                                : QStringLiteral("; %1 invalid row(s) skipped")
+                                                      .arg(report.skipped.size())));
         printBenchmarkSummary(report);
         return ExitOk;
     }
@@ -389,21 +404,22 @@ private:
 
     int stats(const QStringList &args)
     {
-        const QString usage = QStringLiteral("stats STUDY [--json] [--raters human|llm|all|NAME,NAME] "
-                                             "[--harm-threshold X] [--bootstrap N] [--seed S] [--fleiss-all]");
+        const QString usage =
+            QStringLiteral("stats STUDY [--json] [--raters human|llm|all|NAME,NAME] "
+                           "[--harm-threshold X] [--bootstrap N] [--seed S] [--fleiss-all]");
         QCommandLineParser p;
         const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("JSON output"));
-        const QCommandLineOption ratersOpt(QStringLiteral("raters"), QStringLiteral("Rater selection"),
-                                           QStringLiteral("SEL"), QStringLiteral("human"));
-        const QCommandLineOption thresholdOpt(QStringLiteral("harm-threshold"), QStringLiteral("Harm threshold"),
-                                              QStringLiteral("X"), QStringLiteral("2"));
-        const QCommandLineOption bootstrapOpt(QStringLiteral("bootstrap"), QStringLiteral("Bootstrap resamples"),
-                                              QStringLiteral("N"), QStringLiteral("1000"));
-        const QCommandLineOption seedOpt(QStringLiteral("seed"), QStringLiteral("Seed"), QStringLiteral("S"),
-                                         QStringLiteral("1"));
+        const QCommandLineOption ratersOpt(QStringLiteral("raters"),
+            QStringLiteral("Rater selection"), QStringLiteral("SEL"), QStringLiteral("human"));
+        const QCommandLineOption thresholdOpt(QStringLiteral("harm-threshold"),
+            QStringLiteral("Harm threshold"), QStringLiteral("X"), QStringLiteral("2"));
+        const QCommandLineOption bootstrapOpt(QStringLiteral("bootstrap"),
+            QStringLiteral("Bootstrap resamples"), QStringLiteral("N"), QStringLiteral("1000"));
+        const QCommandLineOption seedOpt(QStringLiteral("seed"), QStringLiteral("Seed"),
+            QStringLiteral("S"), QStringLiteral("1"));
         const QCommandLineOption fleissAllOpt(QStringLiteral("fleiss-all"),
-                                              QStringLiteral("One Fleiss' kappa over all clinicians and LLMs"));
-        p.addOptions({jsonOpt, ratersOpt, thresholdOpt, bootstrapOpt, seedOpt, fleissAllOpt});
+            QStringLiteral("One Fleiss' kappa over all clinicians and LLMs"));
+        p.addOptions({ jsonOpt, ratersOpt, thresholdOpt, bootstrapOpt, seedOpt, fleissAllOpt });
         QStringList pos;
         if (!parse(p, usage, args, 1, 1, &pos))
             return ExitUsage;
@@ -418,7 +434,7 @@ private:
             || options.harmThreshold > 5) {
             message(QStringLiteral("crisis-review: --harm-threshold must be 1-5, --bootstrap and "
                                    "--seed non-negative integers\nusage: crisis-review ")
-                    + usage);
+                + usage);
             return ExitUsage;
         }
         int code = ExitOk;
@@ -429,23 +445,29 @@ private:
         const auto result = stats::computeStats(*study, options, &e);
         if (!result)
             return fail(e);
-        print(p.isSet(jsonOpt) ? QString::fromUtf8(QJsonDocument(*result).toJson()) : stats::statsToText(*result));
+        print(p.isSet(jsonOpt) ? QString::fromUtf8(QJsonDocument(*result).toJson())
+                               : stats::statsToText(*result));
         return ExitOk;
     }
 
     int disagreements(const QStringList &args)
     {
-        const QString usage = QStringLiteral("disagreements STUDY [--json] [--category ID] [--model NAME] "
-                                             "[--raters A,B] [--llm] [--threshold X]");
+        const QString usage =
+            QStringLiteral("disagreements STUDY [--json] [--category ID] [--model NAME] "
+                           "[--raters A,B] [--llm] [--threshold X]");
         QCommandLineParser p;
         const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("JSON output"));
-        const QCommandLineOption categoryOpt(QStringLiteral("category"), QStringLiteral("Category"), QStringLiteral("ID"));
-        const QCommandLineOption modelOpt(QStringLiteral("model"), QStringLiteral("Model"), QStringLiteral("NAME"));
-        const QCommandLineOption ratersOpt(QStringLiteral("raters"), QStringLiteral("Rater pair"), QStringLiteral("A,B"));
-        const QCommandLineOption llmOpt(QStringLiteral("llm"), QStringLiteral("Involves an LLM rater"));
-        const QCommandLineOption thresholdOpt(QStringLiteral("threshold"), QStringLiteral("Harm threshold"),
-                                              QStringLiteral("X"), QStringLiteral("2"));
-        p.addOptions({jsonOpt, categoryOpt, modelOpt, ratersOpt, llmOpt, thresholdOpt});
+        const QCommandLineOption categoryOpt(
+            QStringLiteral("category"), QStringLiteral("Category"), QStringLiteral("ID"));
+        const QCommandLineOption modelOpt(
+            QStringLiteral("model"), QStringLiteral("Model"), QStringLiteral("NAME"));
+        const QCommandLineOption ratersOpt(
+            QStringLiteral("raters"), QStringLiteral("Rater pair"), QStringLiteral("A,B"));
+        const QCommandLineOption llmOpt(
+            QStringLiteral("llm"), QStringLiteral("Involves an LLM rater"));
+        const QCommandLineOption thresholdOpt(QStringLiteral("threshold"),
+            QStringLiteral("Harm threshold"), QStringLiteral("X"), QStringLiteral("2"));
+        p.addOptions({ jsonOpt, categoryOpt, modelOpt, ratersOpt, llmOpt, thresholdOpt });
         QStringList pos;
         if (!parse(p, usage, args, 1, 1, &pos))
             return ExitUsage;
@@ -461,10 +483,12 @@ private:
             return ExitUsage;
         };
         if (!okT || threshold < 1 || threshold > 5)
-            return usageError(QStringLiteral("--threshold must be a number from 1 to 5, got '%1'").arg(p.value(thresholdOpt)));
+            return usageError(QStringLiteral("--threshold must be a number from 1 to 5, got '%1'")
+                                  .arg(p.value(thresholdOpt)));
         if (p.isSet(ratersOpt) && filter.raterPair.size() != 2)
-            return usageError(QStringLiteral("--raters must name two raters (names or pseudonyms), got '%1'")
-                                  .arg(p.value(ratersOpt)));
+            return usageError(
+                QStringLiteral("--raters must name two raters (names or pseudonyms), got '%1'")
+                    .arg(p.value(ratersOpt)));
         int code = ExitOk;
         auto study = openStudy(pos[0], &code);
         if (!study)
@@ -472,21 +496,25 @@ private:
         if (p.isSet(categoryOpt)) {
             filter.category = study->currentProtocol().canonicalCategory(p.value(categoryOpt));
             if (filter.category.isEmpty())
-                return fail(Error::invalid(QStringLiteral("--category: unknown category '%1'").arg(p.value(categoryOpt))));
+                return fail(Error::invalid(
+                    QStringLiteral("--category: unknown category '%1'").arg(p.value(categoryOpt))));
         }
         if (p.isSet(modelOpt)) {
             const QList<storage::Model> models = storage::ItemRepository(*study).models();
-            if (std::none_of(models.cbegin(), models.cend(), [&](const storage::Model &m) { return m.name == filter.model; }))
-                return fail(Error::invalid(QStringLiteral("--model: no model '%1' in %2").arg(filter.model, pos[0])));
+            if (std::none_of(models.cbegin(), models.cend(),
+                    [&](const storage::Model &m) { return m.name == filter.model; }))
+                return fail(Error::invalid(
+                    QStringLiteral("--model: no model '%1' in %2").arg(filter.model, pos[0])));
         }
         // A rater by name or by the pseudonym the listing shows (R001).
         const QList<storage::Rater> raters = storage::RaterRepository(*study).all();
         for (QString &name : filter.raterPair) {
-            const auto it = std::find_if(raters.cbegin(), raters.cend(), [&](const storage::Rater &r) {
-                return r.name == name || r.pseudonym == name;
-            });
+            const auto it = std::find_if(raters.cbegin(), raters.cend(),
+                [&](const storage::Rater &r) { return r.name == name || r.pseudonym == name; });
             if (it == raters.cend())
-                return fail(Error::invalid(QStringLiteral("--raters: no rater or pseudonym '%1' in %2").arg(name, pos[0])));
+                return fail(
+                    Error::invalid(QStringLiteral("--raters: no rater or pseudonym '%1' in %2")
+                                       .arg(name, pos[0])));
             name = it->name;
         }
         Error e;
@@ -497,36 +525,44 @@ private:
         for (storage::Disagreement &d : *rows)
             if (filter.matches(d))
                 shown.append(std::move(d));
-        print(p.isSet(jsonOpt) ? QString::fromUtf8(QJsonDocument(disagreementsToJson(shown)).toJson())
-                               : disagreementsToText(shown));
+        print(p.isSet(jsonOpt)
+                ? QString::fromUtf8(QJsonDocument(disagreementsToJson(shown)).toJson())
+                : disagreementsToText(shown));
         return ExitOk;
     }
 
     int exportStudy(const QStringList &args)
     {
-        const QString usage = QStringLiteral("export STUDY --format long-csv|wide-csv|jsonl|bundle [--out FILE] "
-                                             "[--harm-threshold X] [--category ID,...] [--model NAME,...] "
-                                             "[--split NAME] [--provenance HOW,...] [--min-raters N] "
-                                             "[--raters SEL] [--real-names] [--rater NAME]");
+        const QString usage =
+            QStringLiteral("export STUDY --format long-csv|wide-csv|jsonl|bundle [--out FILE] "
+                           "[--harm-threshold X] [--category ID,...] [--model NAME,...] "
+                           "[--split NAME] [--provenance HOW,...] [--min-raters N] "
+                           "[--raters SEL] [--real-names] [--rater NAME]");
         QCommandLineParser p;
-        const QCommandLineOption formatOpt(QStringLiteral("format"), QStringLiteral("Format"), QStringLiteral("F"));
-        const QCommandLineOption outOpt(QStringLiteral("out"), QStringLiteral("Output file"), QStringLiteral("FILE"));
-        const QCommandLineOption thresholdOpt(QStringLiteral("harm-threshold"), QStringLiteral("Harm threshold"),
-                                              QStringLiteral("X"), QStringLiteral("2"));
-        const QCommandLineOption categoryOpt(QStringLiteral("category"), QStringLiteral("Consensus categories"),
-                                             QStringLiteral("IDS"));
-        const QCommandLineOption modelOpt(QStringLiteral("model"), QStringLiteral("Models"), QStringLiteral("NAMES"));
-        const QCommandLineOption splitOpt(QStringLiteral("split"), QStringLiteral("Split"), QStringLiteral("NAME"));
-        const QCommandLineOption provenanceOpt(QStringLiteral("provenance"), QStringLiteral("Consensus provenance"),
-                                               QStringLiteral("HOW"));
-        const QCommandLineOption minRatersOpt(QStringLiteral("min-raters"), QStringLiteral("Minimum raters"),
-                                              QStringLiteral("N"), QStringLiteral("0"));
-        const QCommandLineOption ratersOpt(QStringLiteral("raters"), QStringLiteral("Rater selection"),
-                                           QStringLiteral("SEL"));
-        const QCommandLineOption realNamesOpt(QStringLiteral("real-names"), QStringLiteral("Real rater names"));
-        const QCommandLineOption raterOpt(QStringLiteral("rater"), QStringLiteral("Bundle rater"), QStringLiteral("NAME"));
-        p.addOptions({formatOpt, outOpt, thresholdOpt, categoryOpt, modelOpt, splitOpt, provenanceOpt,
-                      minRatersOpt, ratersOpt, realNamesOpt, raterOpt});
+        const QCommandLineOption formatOpt(
+            QStringLiteral("format"), QStringLiteral("Format"), QStringLiteral("F"));
+        const QCommandLineOption outOpt(
+            QStringLiteral("out"), QStringLiteral("Output file"), QStringLiteral("FILE"));
+        const QCommandLineOption thresholdOpt(QStringLiteral("harm-threshold"),
+            QStringLiteral("Harm threshold"), QStringLiteral("X"), QStringLiteral("2"));
+        const QCommandLineOption categoryOpt(QStringLiteral("category"),
+            QStringLiteral("Consensus categories"), QStringLiteral("IDS"));
+        const QCommandLineOption modelOpt(
+            QStringLiteral("model"), QStringLiteral("Models"), QStringLiteral("NAMES"));
+        const QCommandLineOption splitOpt(
+            QStringLiteral("split"), QStringLiteral("Split"), QStringLiteral("NAME"));
+        const QCommandLineOption provenanceOpt(QStringLiteral("provenance"),
+            QStringLiteral("Consensus provenance"), QStringLiteral("HOW"));
+        const QCommandLineOption minRatersOpt(QStringLiteral("min-raters"),
+            QStringLiteral("Minimum raters"), QStringLiteral("N"), QStringLiteral("0"));
+        const QCommandLineOption ratersOpt(
+            QStringLiteral("raters"), QStringLiteral("Rater selection"), QStringLiteral("SEL"));
+        const QCommandLineOption realNamesOpt(
+            QStringLiteral("real-names"), QStringLiteral("Real rater names"));
+        const QCommandLineOption raterOpt(
+            QStringLiteral("rater"), QStringLiteral("Bundle rater"), QStringLiteral("NAME"));
+        p.addOptions({ formatOpt, outOpt, thresholdOpt, categoryOpt, modelOpt, splitOpt,
+            provenanceOpt, minRatersOpt, ratersOpt, realNamesOpt, raterOpt });
         QStringList pos;
         if (!parse(p, usage, args, 1, 1, &pos))
             return ExitUsage;
@@ -534,7 +570,9 @@ private:
         bool okT = false, okN = false;
         storage::ExportOptions options;
         options.harmThreshold = p.value(thresholdOpt).toDouble(&okT);
-        const auto list = [&](const QCommandLineOption &o) { return p.value(o).split(QLatin1Char(','), Qt::SkipEmptyParts); };
+        const auto list = [&](const QCommandLineOption &o) {
+            return p.value(o).split(QLatin1Char(','), Qt::SkipEmptyParts);
+        };
         options.filters.categories = list(categoryOpt);
         options.filters.models = list(modelOpt);
         options.filters.split = p.value(splitOpt);
@@ -569,7 +607,9 @@ private:
         const qint64 rows = exporter.writeFile(path, options, &e, &manifestPath);
         if (rows < 0)
             return fail(e);
-        print(QStringLiteral("Exported %1 row(s) to %2 (manifest: %3)\n").arg(rows).arg(path, manifestPath));
+        print(QStringLiteral("Exported %1 row(s) to %2 (manifest: %3)\n")
+                  .arg(rows)
+                  .arg(path, manifestPath));
         return ExitOk;
     }
 
@@ -585,63 +625,58 @@ private:
     {
         QJsonArray models, raters, exposure, imports;
         for (const auto &i : info.imports)
-            imports.append(QJsonObject{{QStringLiteral("id"), i.id},
-                                       {QStringLiteral("at"), i.at},
-                                       {QStringLiteral("actor"), i.actor},
-                                       {QStringLiteral("format"), i.format},
-                                       {QStringLiteral("files"), QJsonArray::fromStringList(i.files)},
-                                       {QStringLiteral("summary"), QJsonDocument::fromJson(i.summaryJson.toUtf8()).object()},
-                                       {QStringLiteral("skipped_rows"), i.skippedRows}});
+            imports.append(
+                QJsonObject { { QStringLiteral("id"), i.id }, { QStringLiteral("at"), i.at },
+                    { QStringLiteral("actor"), i.actor }, { QStringLiteral("format"), i.format },
+                    { QStringLiteral("files"), QJsonArray::fromStringList(i.files) },
+                    { QStringLiteral("summary"),
+                        QJsonDocument::fromJson(i.summaryJson.toUtf8()).object() },
+                    { QStringLiteral("skipped_rows"), i.skippedRows } });
         for (const auto &x : info.exposure)
-            exposure.append(QJsonObject{{QStringLiteral("name"), x.name},
-                                        {QStringLiteral("assigned"), x.assigned},
-                                        {QStringLiteral("done"), x.done},
-                                        {QStringLiteral("skipped"), x.skipped},
-                                        {QStringLiteral("distressing"), x.distressing},
-                                        {QStringLiteral("sessions"), x.sessions},
-                                        {QStringLiteral("shown_today"), x.shownToday},
-                                        {QStringLiteral("shown_last_session"), x.shownLastSession},
-                                        {QStringLiteral("max_shown_in_session"), x.maxShownInSession},
-                                        {QStringLiteral("mean_shown_per_session"), x.shownPerSession}});
+            exposure.append(QJsonObject { { QStringLiteral("name"), x.name },
+                { QStringLiteral("assigned"), x.assigned }, { QStringLiteral("done"), x.done },
+                { QStringLiteral("skipped"), x.skipped },
+                { QStringLiteral("distressing"), x.distressing },
+                { QStringLiteral("sessions"), x.sessions },
+                { QStringLiteral("shown_today"), x.shownToday },
+                { QStringLiteral("shown_last_session"), x.shownLastSession },
+                { QStringLiteral("max_shown_in_session"), x.maxShownInSession },
+                { QStringLiteral("mean_shown_per_session"), x.shownPerSession } });
         for (const auto &m : info.modelRows)
-            models.append(QJsonObject{{QStringLiteral("name"), m.name},
-                                      {QStringLiteral("responses"), m.responses},
-                                      {QStringLiteral("runs"), m.runs}});
+            models.append(QJsonObject { { QStringLiteral("name"), m.name },
+                { QStringLiteral("responses"), m.responses }, { QStringLiteral("runs"), m.runs } });
         for (const auto &r : info.raterRows)
-            raters.append(QJsonObject{{QStringLiteral("name"), r.name},
-                                      {QStringLiteral("kind"), r.kind},
-                                      {QStringLiteral("role"), r.role},
-                                      {QStringLiteral("pseudonym"), r.pseudonym},
-                                      {QStringLiteral("assigned"), r.assigned},
-                                      {QStringLiteral("labels"), r.labels},
-                                      {QStringLiteral("ratings"), r.ratings}});
-        return QJsonObject{
-            {QStringLiteral("path"), info.path},
-            {QStringLiteral("title"), info.title},
-            {QStringLiteral("created_at"), info.createdAt},
-            {QStringLiteral("app_version"), info.appVersion},
-            {QStringLiteral("schema_version"), info.schemaVersion},
-            {QStringLiteral("protocol"), QJsonObject{{QStringLiteral("name"), info.protocolName},
-                                                     {QStringLiteral("version"), info.protocolVersion},
-                                                     {QStringLiteral("hash"), info.protocolHash},
-                                                     {QStringLiteral("versions"), info.protocolVersions}}},
-            {QStringLiteral("counts"), QJsonObject{{QStringLiteral("items"), info.items},
-                                                   {QStringLiteral("responses"), info.responses},
-                                                   {QStringLiteral("refusals"), info.refusals},
-                                                   {QStringLiteral("models"), info.models},
-                                                   {QStringLiteral("raters"), info.raters},
-                                                   {QStringLiteral("assignments"), info.assignments},
-                                                   {QStringLiteral("category_labels"), info.labels},
-                                                   {QStringLiteral("response_ratings"), info.ratings},
-                                                   {QStringLiteral("adjudications"), info.adjudications},
-                                                   {QStringLiteral("events"), info.events}}},
-            {QStringLiteral("datasets"), countsObject(info.datasets)},
-            {QStringLiteral("splits"), countsObject(info.splits)},
-            {QStringLiteral("reference_labels"), countsObject(info.referenceLabels)},
-            {QStringLiteral("models"), models},
-            {QStringLiteral("raters"), raters},
-            {QStringLiteral("exposure"), exposure},
-            {QStringLiteral("imports"), imports}};
+            raters.append(QJsonObject { { QStringLiteral("name"), r.name },
+                { QStringLiteral("kind"), r.kind }, { QStringLiteral("role"), r.role },
+                { QStringLiteral("pseudonym"), r.pseudonym },
+                { QStringLiteral("assigned"), r.assigned }, { QStringLiteral("labels"), r.labels },
+                { QStringLiteral("ratings"), r.ratings } });
+        return QJsonObject { { QStringLiteral("path"), info.path },
+            { QStringLiteral("title"), info.title },
+            { QStringLiteral("created_at"), info.createdAt },
+            { QStringLiteral("app_version"), info.appVersion },
+            { QStringLiteral("schema_version"), info.schemaVersion },
+            { QStringLiteral("protocol"),
+                QJsonObject { { QStringLiteral("name"), info.protocolName },
+                    { QStringLiteral("version"), info.protocolVersion },
+                    { QStringLiteral("hash"), info.protocolHash },
+                    { QStringLiteral("versions"), info.protocolVersions } } },
+            { QStringLiteral("counts"),
+                QJsonObject { { QStringLiteral("items"), info.items },
+                    { QStringLiteral("responses"), info.responses },
+                    { QStringLiteral("refusals"), info.refusals },
+                    { QStringLiteral("models"), info.models },
+                    { QStringLiteral("raters"), info.raters },
+                    { QStringLiteral("assignments"), info.assignments },
+                    { QStringLiteral("category_labels"), info.labels },
+                    { QStringLiteral("response_ratings"), info.ratings },
+                    { QStringLiteral("adjudications"), info.adjudications },
+                    { QStringLiteral("events"), info.events } } },
+            { QStringLiteral("datasets"), countsObject(info.datasets) },
+            { QStringLiteral("splits"), countsObject(info.splits) },
+            { QStringLiteral("reference_labels"), countsObject(info.referenceLabels) },
+            { QStringLiteral("models"), models }, { QStringLiteral("raters"), raters },
+            { QStringLiteral("exposure"), exposure }, { QStringLiteral("imports"), imports } };
     }
 
     static QString toText(const storage::StudyInfo &info)
@@ -653,40 +688,51 @@ private:
         auto counts = [](const QList<storage::StudyInfo::Count> &list) {
             QStringList parts;
             for (const auto &c : list)
-                parts.append(QStringLiteral("%1 %2").arg(c.name.isEmpty() ? QStringLiteral("(none)") : c.name).arg(c.count));
+                parts.append(QStringLiteral("%1 %2")
+                                 .arg(c.name.isEmpty() ? QStringLiteral("(none)") : c.name)
+                                 .arg(c.count));
             return parts.join(QStringLiteral(", "));
         };
         line(QStringLiteral("Study"), info.title);
         line(QStringLiteral("File"), info.path);
         line(QStringLiteral("Created"), info.createdAt);
         line(QStringLiteral("Schema"), QString::number(info.schemaVersion));
-        line(QStringLiteral("Protocol"), QStringLiteral("%1 %2 (%3)").arg(info.protocolName, info.protocolVersion,
-                                                                         info.protocolHash.left(12)));
+        line(QStringLiteral("Protocol"),
+            QStringLiteral("%1 %2 (%3)")
+                .arg(info.protocolName, info.protocolVersion, info.protocolHash.left(12)));
         line(QStringLiteral("Items"), QString::number(info.items));
         line(QStringLiteral("  datasets"), counts(info.datasets));
         line(QStringLiteral("  splits"), counts(info.splits));
         line(QStringLiteral("  labels"), counts(info.referenceLabels));
-        line(QStringLiteral("Responses"), QStringLiteral("%1 (%2 refusals)").arg(info.responses).arg(info.refusals));
+        line(QStringLiteral("Responses"),
+            QStringLiteral("%1 (%2 refusals)").arg(info.responses).arg(info.refusals));
         line(QStringLiteral("Models"), QString::number(info.models));
         for (const auto &m : info.modelRows)
-            line(QStringLiteral("  ") + m.name, QStringLiteral("%1 responses, %2 run(s)").arg(m.responses).arg(m.runs));
+            line(QStringLiteral("  ") + m.name,
+                QStringLiteral("%1 responses, %2 run(s)").arg(m.responses).arg(m.runs));
         line(QStringLiteral("Raters"), QString::number(info.raters));
         for (const auto &r : info.raterRows)
             line(QStringLiteral("  ") + r.pseudonym,
-                 QStringLiteral("%1 (%2, %3): %4 assigned, %5 labels, %6 ratings")
-                     .arg(r.name, r.kind, r.role)
-                     .arg(r.assigned)
-                     .arg(r.labels)
-                     .arg(r.ratings));
-        line(QStringLiteral("Exposure"), QStringLiteral("(human raters, for the supervising researcher)"));
+                QStringLiteral("%1 (%2, %3): %4 assigned, %5 labels, %6 ratings")
+                    .arg(r.name, r.kind, r.role)
+                    .arg(r.assigned)
+                    .arg(r.labels)
+                    .arg(r.ratings));
+        line(QStringLiteral("Exposure"),
+            QStringLiteral("(human raters, for the supervising researcher)"));
         for (const auto &x : info.exposure)
             if (x.kind == QLatin1String("human"))
                 line(QStringLiteral("  ") + x.name,
-                 QStringLiteral("%1 done, %2 skipped, %3 distressing; %4 session(s), %5 shown today,"
-                                " %6 in the last session, mean %7 per session")
-                     .arg(x.done).arg(x.skipped).arg(x.distressing).arg(x.sessions)
-                     .arg(x.shownToday).arg(x.shownLastSession)
-                     .arg(x.shownPerSession, 0, 'f', 1));
+                    QStringLiteral(
+                        "%1 done, %2 skipped, %3 distressing; %4 session(s), %5 shown today,"
+                        " %6 in the last session, mean %7 per session")
+                        .arg(x.done)
+                        .arg(x.skipped)
+                        .arg(x.distressing)
+                        .arg(x.sessions)
+                        .arg(x.shownToday)
+                        .arg(x.shownLastSession)
+                        .arg(x.shownPerSession, 0, 'f', 1));
         line(QStringLiteral("Assignments"), QString::number(info.assignments));
         line(QStringLiteral("Labels"), QString::number(info.labels));
         line(QStringLiteral("Ratings"), QString::number(info.ratings));
@@ -695,16 +741,21 @@ private:
         line(QStringLiteral("Imports"), QString::number(info.imports.size()));
         for (const auto &i : info.imports) {
             const QJsonObject c = QJsonDocument::fromJson(i.summaryJson.toUtf8()).object();
-            QString what = QStringLiteral("%1 %2, %3 file(s)%4: %5 item(s), %6 response(s), %7 label(s), %8 rating(s) added")
+            QString what = QStringLiteral(
+                "%1 %2, %3 file(s)%4: %5 item(s), %6 response(s), %7 label(s), %8 rating(s) added")
                                .arg(i.at.left(19), i.format)
                                .arg(i.files.size())
-                               .arg(i.files.isEmpty() ? QString() : QStringLiteral(" (%1%2)").arg(i.files.first(), i.files.size() > 1 ? QStringLiteral(", …") : QString()))
+                               .arg(i.files.isEmpty()
+                                       ? QString()
+                                       : QStringLiteral(" (%1%2)").arg(i.files.first(),
+                                           i.files.size() > 1 ? QStringLiteral(", …") : QString()))
                                .arg(c.value(QLatin1String("items_added")).toInteger())
                                .arg(c.value(QLatin1String("responses_added")).toInteger())
                                .arg(c.value(QLatin1String("labels_added")).toInteger())
                                .arg(c.value(QLatin1String("ratings_added")).toInteger());
             if (i.skippedRows > 0)
-                what += QStringLiteral("; %1 invalid row(s) skipped (SELECT * FROM import_issue WHERE import_run_id = %2)")
+                what += QStringLiteral("; %1 invalid row(s) skipped (SELECT * FROM import_issue "
+                                       "WHERE import_run_id = %2)")
                             .arg(i.skippedRows)
                             .arg(i.id);
             line(QStringLiteral("  #%1").arg(i.id), what);

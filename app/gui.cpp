@@ -12,8 +12,8 @@
 #include "ui/studypage.h"
 
 #include <QApplication>
-#include <QEventLoop>
 #include <QCommandLineParser>
+#include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
 #include <QPalette>
@@ -124,7 +124,8 @@ int runScreenshot(const QCommandLineParser &parser, const Options &o, const QStr
         && view != QLatin1String("dashboard"))
         return usageError(view.isEmpty()
                 ? QStringLiteral("screenshot needs --view")
-                : QStringLiteral("unknown view '%1' (welcome, study, rating, review or dashboard)").arg(view),
+                : QStringLiteral("unknown view '%1' (welcome, study, rating, review or dashboard)")
+                      .arg(view),
             screenshotUsage);
     const QString out = parser.value(o.out);
     if (out.isEmpty())
@@ -162,8 +163,7 @@ int runScreenshot(const QCommandLineParser &parser, const Options &o, const QStr
     if (demo) {
         opened = window.openDemoStudy(&error);
     } else {
-        const QString copy =
-            settingsDir.filePath(QFileInfo(positional.first()).fileName());
+        const QString copy = settingsDir.filePath(QFileInfo(positional.first()).fileName());
         opened = storage::Study::copyFile(positional.first(), copy, &error)
             && window.openStudy(copy, &error);
     }
@@ -181,7 +181,9 @@ int runScreenshot(const QCommandLineParser &parser, const Options &o, const QStr
     } else if (view == QLatin1String("rating")) {
         if (rater.isEmpty())
             rater = demo ? storage::demoRaterName() : defaultRater(*window.study());
-        const auto person = rater.isEmpty() ? std::nullopt : storage::RaterRepository(*window.study()).byName(rater);
+        const auto person = rater.isEmpty()
+            ? std::nullopt
+            : storage::RaterRepository(*window.study()).byName(rater);
         if (rater.isEmpty()) {
             printError(QStringLiteral("no person in %1 has items assigned; pass --rater NAME")
                            .arg(studyName));
@@ -189,8 +191,10 @@ int runScreenshot(const QCommandLineParser &parser, const Options &o, const QStr
         } else if (person && person->role != storage::RaterRole::Rater) {
             // Signing in as an adjudicator or researcher opens the review page instead.
             printError(QStringLiteral("'%1' is %2, not a rater: use --view review")
-                           .arg(rater, person->role == storage::RaterRole::Adjudicator ? QStringLiteral("an adjudicator")
-                                                                                       : QStringLiteral("a researcher")));
+                           .arg(rater,
+                               person->role == storage::RaterRole::Adjudicator
+                                   ? QStringLiteral("an adjudicator")
+                                   : QStringLiteral("a researcher")));
             code = ExitInvalidInput;
         } else if (!window.signIn(rater, &error)) {
             printError(error.message);
@@ -199,8 +203,9 @@ int runScreenshot(const QCommandLineParser &parser, const Options &o, const QStr
     } else if (view == QLatin1String("review")) {
         std::optional<storage::Rater> reviewer;
         for (const storage::Rater &r : storage::RaterRepository(*window.study()).all())
-            if (rater.isEmpty() ? r.kind == storage::RaterKind::Human && r.role != storage::RaterRole::Rater
-                                : r.name == rater) {
+            if (rater.isEmpty()
+                    ? r.kind == storage::RaterKind::Human && r.role != storage::RaterRole::Rater
+                    : r.name == rater) {
                 reviewer = r;
                 break;
             }
@@ -219,7 +224,8 @@ int runScreenshot(const QCommandLineParser &parser, const Options &o, const QStr
         window.resize(width, height);
         // The statistics are computed on a worker thread; grab once the charts are drawn.
         QEventLoop loop;
-        QObject::connect(window.dashboardPage(), &ui::DashboardPage::computationFinished, &loop, &QEventLoop::quit);
+        QObject::connect(window.dashboardPage(), &ui::DashboardPage::computationFinished, &loop,
+            &QEventLoop::quit);
         QObject::connect(window.dashboardPage(), &ui::DashboardPage::computationFailed, &loop,
             [&loop, &code](const QString &message) {
                 printError(message);

@@ -3,7 +3,6 @@
 #include "app/usage.h"
 
 #include <QCoreApplication>
-
 #include <cstdio>
 
 int main(int argc, char **argv)
@@ -16,10 +15,11 @@ int main(int argc, char **argv)
         || args.contains(QLatin1String("--version"))) {
         QCoreApplication app(argc, argv);
         const bool version = args.contains(QLatin1String("--version"));
-        std::fputs((version ? QStringLiteral("crisis-review " CR_VERSION "\n") : cr::app::usageText())
-                       .toUtf8()
-                       .constData(),
-                   stdout);
+        std::fputs(
+            (version ? QStringLiteral("crisis-review " CR_VERSION "\n") : cr::app::usageText())
+                .toUtf8()
+                .constData(),
+            stdout);
         return 0;
     }
     if (cr::app::isCliCommand(args)) {

@@ -14,13 +14,17 @@ namespace cr::app {
 
 namespace {
 
-constexpr auto kUsage = "usage: crisis-review report STUDY --out FILE.pdf [--raters human|llm|all|NAME,NAME]\n"
-                        "                             [--harm-threshold X] [--bootstrap N] [--seed S]\n"
-                        "                             [--category ID,...] [--model NAME,...] [--split NAME,...]\n"
-                        "                             [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
-                        "                             [--confusion REFERENCE:PREDICTED]\n";
+constexpr auto kUsage =
+    "usage: crisis-review report STUDY --out FILE.pdf [--raters human|llm|all|NAME,NAME]\n"
+    "                             [--harm-threshold X] [--bootstrap N] [--seed S]\n"
+    "                             [--category ID,...] [--model NAME,...] [--split NAME,...]\n"
+    "                             [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
+    "                             [--confusion REFERENCE:PREDICTED]\n";
 
-void printLine(const QString &text) { std::fputs((text + QLatin1Char('\n')).toUtf8().constData(), stderr); }
+void printLine(const QString &text)
+{
+    std::fputs((text + QLatin1Char('\n')).toUtf8().constData(), stderr);
+}
 
 int usageError(const QString &text)
 {
@@ -49,9 +53,10 @@ int runReportCommand(int argc, char **argv)
 
     QCommandLineParser p;
     const auto opt = [](const char *name, const char *value, const char *fallback = nullptr) {
-        return fallback ? QCommandLineOption(QLatin1String(name), QLatin1String(name), QLatin1String(value),
-                              QLatin1String(fallback))
-                        : QCommandLineOption(QLatin1String(name), QLatin1String(name), QLatin1String(value));
+        return fallback
+            ? QCommandLineOption(QLatin1String(name), QLatin1String(name), QLatin1String(value),
+                QLatin1String(fallback))
+            : QCommandLineOption(QLatin1String(name), QLatin1String(name), QLatin1String(value));
     };
     const QCommandLineOption out = opt("out", "FILE");
     const QCommandLineOption raters = opt("raters", "SEL", "human");
@@ -64,7 +69,8 @@ int runReportCommand(int argc, char **argv)
     const QCommandLineOption from = opt("from", "DATE");
     const QCommandLineOption to = opt("to", "DATE");
     const QCommandLineOption confusion = opt("confusion", "A:B", "consensus:llm");
-    p.addOptions({ out, raters, threshold, bootstrap, seed, category, model, split, from, to, confusion });
+    p.addOptions(
+        { out, raters, threshold, bootstrap, seed, category, model, split, from, to, confusion });
     if (!p.parse(QApplication::arguments()))
         return usageError(p.errorText());
     const QStringList positional = p.positionalArguments().mid(1); // after "report"
@@ -80,13 +86,15 @@ int runReportCommand(int argc, char **argv)
     options.bootstrap = p.value(bootstrap).toInt(&okB);
     options.seed = p.value(seed).toULongLong(&okS);
     if (!okT || options.harmThreshold < 1 || options.harmThreshold > 5)
-        return usageError(QStringLiteral("--harm-threshold must be a number from 1 to 5, got '%1'").arg(p.value(threshold)));
+        return usageError(QStringLiteral("--harm-threshold must be a number from 1 to 5, got '%1'")
+                              .arg(p.value(threshold)));
     if (!okB || options.bootstrap < 0 || !okS)
         return usageError(QStringLiteral("--bootstrap and --seed must be non-negative integers"));
     options.filter.categories = list(p.value(category));
     options.filter.models = list(p.value(model));
     options.filter.splits = list(p.value(split));
-    for (const auto &[option, date] : { std::pair(&from, &options.filter.from), std::pair(&to, &options.filter.to) }) {
+    for (const auto &[option, date] :
+        { std::pair(&from, &options.filter.from), std::pair(&to, &options.filter.to) }) {
         if (!p.isSet(*option))
             continue;
         *date = QDate::fromString(p.value(*option), Qt::ISODate);
@@ -96,8 +104,9 @@ int runReportCommand(int argc, char **argv)
     }
     const QStringList sides = p.value(confusion).split(QLatin1Char(':'));
     if (sides.size() != 2 || sides[0].trimmed().isEmpty() || sides[1].trimmed().isEmpty())
-        return usageError(QStringLiteral("--confusion must be REFERENCE:PREDICTED (e.g. consensus:llm), got '%1'")
-                              .arg(p.value(confusion)));
+        return usageError(
+            QStringLiteral("--confusion must be REFERENCE:PREDICTED (e.g. consensus:llm), got '%1'")
+                .arg(p.value(confusion)));
     options.confusionReference = sides[0].trimmed();
     options.confusionPredicted = sides[1].trimmed();
 
@@ -114,9 +123,10 @@ int runReportCommand(int argc, char **argv)
         return error.kind == storage::ErrorKind::InvalidInput ? ExitInvalidInput : ExitStorage;
     }
     QString message;
-    const bool ok = report::writeStudyReport(*study, options, *document, p.value(out), &message, [](int done, int total) {
-        printLine(QStringLiteral("report: chart %1 of %2").arg(done).arg(total));
-    });
+    const bool ok = report::writeStudyReport(
+        *study, options, *document, p.value(out), &message, [](int done, int total) {
+            printLine(QStringLiteral("report: chart %1 of %2").arg(done).arg(total));
+        });
     if (!ok) {
         printLine(QStringLiteral("crisis-review: ") + message);
         return ExitStorage;

@@ -5,7 +5,6 @@
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QMap>
-
 #include <cmath>
 #include <limits>
 
@@ -15,14 +14,29 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-double num(const QJsonValue &v) { return v.isDouble() ? v.toDouble() : kNaN; }
+double num(const QJsonValue &v)
+{
+    return v.isDouble() ? v.toDouble() : kNaN;
+}
 
-QString tr(const char *text) { return QCoreApplication::translate("cr::report::DashboardData", text); }
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("cr::report::DashboardData", text);
+}
 
-QJsonArray array(const QJsonObject &o, const char *key) { return o.value(QLatin1String(key)).toArray(); }
-QJsonObject object(const QJsonObject &o, const char *key) { return o.value(QLatin1String(key)).toObject(); }
+QJsonArray array(const QJsonObject &o, const char *key)
+{
+    return o.value(QLatin1String(key)).toArray();
+}
+QJsonObject object(const QJsonObject &o, const char *key)
+{
+    return o.value(QLatin1String(key)).toObject();
+}
 
-QString categoryName(const QJsonValue &v) { return v.isString() ? v.toString() : tr("(no consensus)"); }
+QString categoryName(const QJsonValue &v)
+{
+    return v.isString() ? v.toString() : tr("(no consensus)");
+}
 
 } // namespace
 
@@ -132,7 +146,8 @@ QList<widgets::Coefficient> agreementCoefficients(const QJsonObject &stats)
 {
     const QJsonObject cat = object(stats, "category_agreement");
     const QJsonObject sc = object(stats, "score_agreement");
-    auto coefficient = [](const QString &label, const QJsonObject &o, const char *key, const char *ciKey) {
+    auto coefficient = [](const QString &label, const QJsonObject &o, const char *key,
+                           const char *ciKey) {
         widgets::Coefficient c;
         c.label = label;
         c.value = num(o.value(QLatin1String(key)));
@@ -146,9 +161,11 @@ QList<widgets::Coefficient> agreementCoefficients(const QJsonObject &stats)
         }
         return c;
     };
-    return { coefficient(tr("α ordinal, scores"), sc, "krippendorff_alpha_ordinal", "alpha_ordinal_ci"),
+    return { coefficient(
+                 tr("α ordinal, scores"), sc, "krippendorff_alpha_ordinal", "alpha_ordinal_ci"),
         coefficient(tr("α interval, scores"), sc, "krippendorff_alpha_interval", nullptr),
-        coefficient(tr("α nominal, categories"), cat, "krippendorff_alpha_nominal", "alpha_nominal_ci"),
+        coefficient(
+            tr("α nominal, categories"), cat, "krippendorff_alpha_nominal", "alpha_nominal_ci"),
         coefficient(tr("Fleiss' κ, categories"), cat, "fleiss_kappa", nullptr),
         coefficient(tr("Gwet's AC1, categories"), cat, "gwet_ac1", nullptr) };
 }
@@ -182,8 +199,8 @@ QList<widgets::ClassScore> classScores(const QJsonObject &confusion)
     QList<widgets::ClassScore> out;
     for (const QJsonValue &v : array(confusion, "per_class")) {
         const QJsonObject o = v.toObject();
-        out.append({ o.value(QLatin1String("category")).toString(), o.value(QLatin1String("support")).toInt(),
-            num(o.value(QLatin1String("f1"))) });
+        out.append({ o.value(QLatin1String("category")).toString(),
+            o.value(QLatin1String("support")).toInt(), num(o.value(QLatin1String("f1"))) });
     }
     return out;
 }
@@ -194,14 +211,16 @@ QList<widgets::MetricTable> llmComparisonTables(const QJsonObject &stats)
     auto column = [](const char *key, const QString &title, double worst, double best) {
         return widgets::MetricColumn { QLatin1String(key), title, worst, best, 2 };
     };
-    auto rows = [](const QJsonArray &list, const QList<widgets::MetricColumn> &columns, const char *referenceKey) {
+    auto rows = [](const QJsonArray &list, const QList<widgets::MetricColumn> &columns,
+                    const char *referenceKey) {
         QList<widgets::MetricRow> out;
         for (const QJsonValue &v : list) {
             const QJsonObject o = v.toObject();
             widgets::MetricRow row;
             row.rater = o.value(QLatin1String("llm")).toString();
             const QJsonValue reference = o.value(QLatin1String(referenceKey));
-            row.reference = reference.isString() ? reference.toString() : tr("%1 runs").arg(reference.toInt());
+            row.reference =
+                reference.isString() ? reference.toString() : tr("%1 runs").arg(reference.toInt());
             row.n = o.value(QLatin1String("n")).toInt();
             for (const widgets::MetricColumn &c : columns) {
                 row.values.push_back(num(o.value(c.key)));
@@ -217,17 +236,19 @@ QList<widgets::MetricTable> llmComparisonTables(const QJsonObject &stats)
     categories.raterTitle = tr("LLM classifier");
     categories.referenceTitle = tr("clinician");
     categories.columns = { column("cohen_kappa", tr("Cohen's κ"), 0, 1),
-        column("percent_agreement", tr("agreement"), 0, 1), column("accuracy", tr("accuracy"), 0, 1),
-        column("macro_f1", tr("macro-F1"), 0, 1) };
+        column("percent_agreement", tr("agreement"), 0, 1),
+        column("accuracy", tr("accuracy"), 0, 1), column("macro_f1", tr("macro-F1"), 0, 1) };
     categories.rows = rows(array(section, "categories"), categories.columns, "human");
 
     widgets::MetricTable scores;
     scores.key = QStringLiteral("scores");
-    scores.title = tr("LLM judges vs clinicians: 1–5 scores (per response; consensus = clinicians' mean)");
+    scores.title =
+        tr("LLM judges vs clinicians: 1–5 scores (per response; consensus = clinicians' mean)");
     scores.raterTitle = tr("LLM judge");
     scores.referenceTitle = tr("clinician");
     scores.columns = { column("mae", tr("MAE"), 4, 0), column("rmse", tr("RMSE"), 4, 0),
-        column("within_one", tr("within ±1"), 0, 1), column("kappa_quadratic", tr("weighted κ"), 0, 1),
+        column("within_one", tr("within ±1"), 0, 1),
+        column("kappa_quadratic", tr("weighted κ"), 0, 1),
         column("krippendorff_alpha_ordinal", tr("α ordinal"), 0, 1) };
     scores.rows = rows(array(section, "scores"), scores.columns, "human");
 
@@ -238,7 +259,8 @@ QList<widgets::MetricTable> llmComparisonTables(const QJsonObject &stats)
     consistency.referenceTitle = tr("runs");
     consistency.columns = { column("alpha_ordinal", tr("α ordinal"), 0, 1),
         column("alpha_interval", tr("α interval"), 0, 1), column("icc_2_1", tr("ICC(2,1)"), 0, 1),
-        column("icc_3_1", tr("ICC(3,1)"), 0, 1), column("percent_agreement", tr("agreement"), 0, 1) };
+        column("icc_3_1", tr("ICC(3,1)"), 0, 1),
+        column("percent_agreement", tr("agreement"), 0, 1) };
     consistency.rows = rows(array(section, "judge_consistency"), consistency.columns, "runs");
     return { categories, scores, consistency };
 }
@@ -253,7 +275,8 @@ QJsonObject pseudonymised(const QJsonObject &stats, const QHash<QString, QString
         return out;
     };
     auto renameSection = [&](QJsonObject section) {
-        section.insert(QStringLiteral("raters"), QJsonArray::fromStringList(renameAll(array(section, "raters"))));
+        section.insert(QStringLiteral("raters"),
+            QJsonArray::fromStringList(renameAll(array(section, "raters"))));
         QJsonArray pairs;
         for (const QJsonValue &v : array(section, "pairwise")) {
             QJsonObject p = v.toObject();
@@ -281,8 +304,10 @@ QJsonObject pseudonymised(const QJsonObject &stats, const QHash<QString, QString
                 // A judge's name is its runs' name before '#': show it by their pseudonyms.
                 const QStringList runs = renameAll(array(o, "run_raters"));
                 o.insert(QStringLiteral("run_raters"), QJsonArray::fromStringList(runs));
-                const bool mean = o.value(QLatin1String("llm")).toString().endsWith(QLatin1String("#mean"));
-                o.insert(QStringLiteral("llm"), QString(runs.join(QLatin1Char('/')) + (mean ? tr(" mean") : QString())));
+                const bool mean =
+                    o.value(QLatin1String("llm")).toString().endsWith(QLatin1String("#mean"));
+                o.insert(QStringLiteral("llm"),
+                    QString(runs.join(QLatin1Char('/')) + (mean ? tr(" mean") : QString())));
             }
             out.append(o);
         }
@@ -295,14 +320,16 @@ QJsonObject pseudonymised(const QJsonObject &stats, const QHash<QString, QString
             l.insert(QLatin1String(key), renameRows(array(l, key)));
         if (l.contains(QLatin1String("fleiss_all"))) {
             QJsonObject f = object(l, "fleiss_all");
-            f.insert(QStringLiteral("raters"), QJsonArray::fromStringList(renameAll(array(f, "raters"))));
+            f.insert(QStringLiteral("raters"),
+                QJsonArray::fromStringList(renameAll(array(f, "raters"))));
             l.insert(QStringLiteral("fleiss_all"), f);
         }
         out.insert(QStringLiteral("llm_vs_human"), l);
     }
     for (const char *key : { "category_agreement", "score_agreement" })
         out.insert(QLatin1String(key), renameSection(object(stats, key)));
-    out.insert(QStringLiteral("rater_selection"), renameList(stats.value(QLatin1String("rater_selection")).toString()));
+    out.insert(QStringLiteral("rater_selection"),
+        renameList(stats.value(QLatin1String("rater_selection")).toString()));
     if (stats.contains(QLatin1String("confusion"))) {
         QJsonObject c = object(stats, "confusion");
         for (const char *key : { "reference", "predicted" })
@@ -329,7 +356,8 @@ QList<widgets::DashboardChart *> DashboardCharts::all() const
     return { harm, distribution, modelCategory, agreement, confusion, llm };
 }
 
-void DashboardCharts::populate(const QJsonObject &stats, const QStringList &levelNames, bool heatmapHarmRate) const
+void DashboardCharts::populate(
+    const QJsonObject &stats, const QStringList &levelNames, bool heatmapHarmRate) const
 {
     const QJsonObject harmObj = object(stats, "harm");
     const double threshold = harmObj.value(QLatin1String("threshold")).toDouble(2.0);
@@ -341,65 +369,95 @@ void DashboardCharts::populate(const QJsonObject &stats, const QStringList &leve
     for (const int c : cells.counts)
         n += c;
     modelCategory->setData(cells,
-        tr("n = %1 responses in %2 cells; hatched: empty or n < %3").arg(n).arg(cells.values.size()).arg(cells.minimumN),
-        heatmapHarmRate
-            ? tr("Harm rate (consensus score ≤ %1) of each model's responses per consensus crisis category of the "
-                 "input. The input's category is its adjudicated category, else the human raters' unique majority, "
-                 "else its reference label. Cells with fewer than %2 responses are hatched instead of coloured.")
-                  .arg(threshold)
-                  .arg(cells.minimumN)
-            : tr("Mean consensus score (1–5) of each model's responses per consensus crisis category of the input. "
-                 "Cells with fewer than %1 responses are hatched instead of coloured.")
-                  .arg(cells.minimumN));
+        tr("n = %1 responses in %2 cells; hatched: empty or n < %3")
+            .arg(n)
+            .arg(cells.values.size())
+            .arg(cells.minimumN),
+        heatmapHarmRate ? tr("Harm rate (consensus score ≤ %1) of each model's responses per "
+                             "consensus crisis category of the "
+                             "input. The input's category is its adjudicated category, else the "
+                             "human raters' unique majority, "
+                             "else its reference label. Cells with fewer than %2 responses are "
+                             "hatched instead of coloured.")
+                              .arg(threshold)
+                              .arg(cells.minimumN)
+                        : tr("Mean consensus score (1–5) of each model's responses per consensus "
+                             "crisis category of the input. "
+                             "Cells with fewer than %1 responses are hatched instead of coloured.")
+                              .arg(cells.minimumN));
 
     const QJsonObject cat = object(stats, "category_agreement");
     const QJsonObject sc = object(stats, "score_agreement");
-    agreement->setData(agreementCoefficients(stats), pairwiseHeatmap(sc, QStringLiteral("kappa_quadratic")),
+    agreement->setData(agreementCoefficients(stats),
+        pairwiseHeatmap(sc, QStringLiteral("kappa_quadratic")),
         pairwiseHeatmap(cat, QStringLiteral("cohen_kappa")),
         tr("n = %1 items labelled by ≥ 2 raters, %2 responses scored by ≥ 2 raters")
             .arg(cat.value(QLatin1String("n_items")).toInt())
             .arg(sc.value(QLatin1String("n_responses")).toInt()));
 
     const QJsonObject conf = object(stats, "confusion");
-    confusion->setData(confusionHeatmap(conf), classScores(conf), num(conf.value(QLatin1String("macro_f1"))),
-        num(conf.value(QLatin1String("accuracy"))),
+    confusion->setData(confusionHeatmap(conf), classScores(conf),
+        num(conf.value(QLatin1String("macro_f1"))), num(conf.value(QLatin1String("accuracy"))),
         tr("n = %1 items with a label on both sides").arg(conf.value(QLatin1String("n")).toInt()),
-        tr("Crisis category of each input by %1 (rows, reference) against %2 (columns, predicted). A group of "
-           "raters contributes its unique most frequent label per input (ties left out); 'consensus' is the "
-           "adjudicated category, else the human majority, else the reference label. Colour: share of the "
-           "reference row; n: count. F1 per class = 2·TP / (2·TP + FP + FN); macro F1 averages the defined classes.")
-            .arg(conf.value(QLatin1String("reference")).toString(), conf.value(QLatin1String("predicted")).toString()));
+        tr("Crisis category of each input by %1 (rows, reference) against %2 (columns, predicted). "
+           "A group of "
+           "raters contributes its unique most frequent label per input (ties left out); "
+           "'consensus' is the "
+           "adjudicated category, else the human majority, else the reference label. Colour: share "
+           "of the "
+           "reference row; n: count. F1 per class = 2·TP / (2·TP + FP + FN); macro F1 averages the "
+           "defined classes.")
+            .arg(conf.value(QLatin1String("reference")).toString(),
+                conf.value(QLatin1String("predicted")).toString()));
 
     const QList<widgets::MetricTable> tables = llmComparisonTables(stats);
     QStringList llms, clinicians;
     for (const widgets::MetricTable &t : tables.mid(0, 2))
         for (const widgets::MetricRow &r : t.rows) {
-            if (!llms.contains(r.rater) && !r.rater.endsWith(QLatin1String("#mean"))) // runs' mean: not a rater
+            if (!llms.contains(r.rater)
+                && !r.rater.endsWith(QLatin1String("#mean"))) // runs' mean: not a rater
                 llms.append(r.rater);
-            if (r.reference != QLatin1String(stats::kConsensus) && !clinicians.contains(r.reference))
+            if (r.reference != QLatin1String(stats::kConsensus)
+                && !clinicians.contains(r.reference))
                 clinicians.append(r.reference);
         }
     const QString sampleSize = llms.isEmpty()
         ? tr("no LLM raters")
-        : tr("LLM raters: %1; clinicians: %2 and their consensus; n per row").arg(llms.size()).arg(clinicians.size());
+        : tr("LLM raters: %1; clinicians: %2 and their consensus; n per row")
+              .arg(llms.size())
+              .arg(clinicians.size());
     const QString emptyMessage = stats.contains(QLatin1String("filters"))
-        ? tr("No LLM rater has category labels or scores under the current filters, so there is nothing to "
+        ? tr("No LLM rater has category labels or scores under the current filters, so there is "
+             "nothing to "
              "compare with the clinicians. Clear the filters to see all LLM raters.")
-        : tr("This study has no LLM raters, so there is nothing to compare with the clinicians. Import the labels "
-             "of an LLM classifier or the scores of an LLM judge (raters of kind “llm”) to see how they agree "
+        : tr("This study has no LLM raters, so there is nothing to compare with the clinicians. "
+             "Import the labels "
+             "of an LLM classifier or the scores of an LLM judge (raters of kind “llm”) to see how "
+             "they agree "
              "with the clinicians.");
     llm->setData(tables, sampleSize, emptyMessage,
-        tr("Categories: each LLM classifier's crisis category per input against each clinician's and against the "
-           "clinicians' consensus (adjudicated, else their unanimous or majority label; reference labels are not "
-           "clinicians and are left out), over the inputs both labelled (n). Cohen's κ is chance-corrected; "
-           "agreement is the share of identical labels (= accuracy with the clinician as truth); macro-F1 averages "
-           "the per-category F1. Scores: each LLM judge's 1–5 score per response against each clinician's and "
-           "against the clinicians' mean score: mean absolute and root-mean-square error, share within ±1 point, "
-           "quadratic-weighted κ (whole scores only, so undefined against a mean) and Krippendorff's α ordinal. "
-           "Judge consistency: LLM raters named judge#1, judge#2… are runs of one judge; Krippendorff's α, "
-           "ICC(2,1), ICC(3,1) and exact agreement across runs. Computed over every rater whatever the rater "
-           "selection; the category, model, split and date filters apply. Colour: brighter = closer agreement "
-           "(0–1; MAE and RMSE 4–0); rows with fewer than %1 observations and undefined values are hatched.")
+        tr("Categories: each LLM classifier's crisis category per input against each clinician's "
+           "and against the "
+           "clinicians' consensus (adjudicated, else their unanimous or majority label; reference "
+           "labels are not "
+           "clinicians and are left out), over the inputs both labelled (n). Cohen's κ is "
+           "chance-corrected; "
+           "agreement is the share of identical labels (= accuracy with the clinician as truth); "
+           "macro-F1 averages "
+           "the per-category F1. Scores: each LLM judge's 1–5 score per response against each "
+           "clinician's and "
+           "against the clinicians' mean score: mean absolute and root-mean-square error, share "
+           "within ±1 point, "
+           "quadratic-weighted κ (whole scores only, so undefined against a mean) and "
+           "Krippendorff's α ordinal. "
+           "Judge consistency: LLM raters named judge#1, judge#2… are runs of one judge; "
+           "Krippendorff's α, "
+           "ICC(2,1), ICC(3,1) and exact agreement across runs. Computed over every rater whatever "
+           "the rater "
+           "selection; the category, model, split and date filters apply. Colour: brighter = "
+           "closer agreement "
+           "(0–1; MAE and RMSE 4–0); rows with fewer than %1 observations and undefined values are "
+           "hatched.")
             .arg(tables.first().minimumN));
 }
 

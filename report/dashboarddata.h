@@ -49,7 +49,8 @@ struct DashboardCharts {
     QList<widgets::DashboardChart *> all() const;
     /// Fills every chart from `stats`; `levelNames` name the score levels 1..5.
     /// `heatmapHarmRate`: model × category shows harm rate (else mean score).
-    void populate(const QJsonObject &stats, const QStringList &levelNames, bool heatmapHarmRate) const;
+    void populate(
+        const QJsonObject &stats, const QStringList &levelNames, bool heatmapHarmRate) const;
 };
 
 } // namespace cr::report

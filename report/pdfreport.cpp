@@ -16,14 +16,16 @@
 #include <QPainter>
 #include <QPalette>
 #include <QPdfWriter>
-
 #include <algorithm>
 
 namespace cr::report {
 
 namespace {
 
-QString tr(const char *text) { return QCoreApplication::translate("cr::report::PdfReport", text); }
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("cr::report::PdfReport", text);
+}
 
 class PageWriter {
 public:
@@ -40,7 +42,8 @@ public:
         ++m_number;
         m_painter->save();
         m_painter->setPen(Qt::darkGray);
-        m_painter->drawText(QRectF(m_page.left(), m_body.bottom(), m_page.width(), m_page.bottom() - m_body.bottom()),
+        m_painter->drawText(QRectF(m_page.left(), m_body.bottom(), m_page.width(),
+                                m_page.bottom() - m_body.bottom()),
             Qt::AlignRight | Qt::AlignBottom, tr("Page %1").arg(m_number));
         m_painter->restore();
     }
@@ -59,7 +62,8 @@ private:
     int m_number = 0;
 };
 
-/// Draws rows of `table` from `first` downward in `area`; returns the index of the first row that did not fit.
+/// Draws rows of `table` from `first` downward in `area`; returns the index of the first row that
+/// did not fit.
 int drawTable(QPainter *painter, const QRectF &area, const widgets::ChartTable &table, int first)
 {
     const QFontMetricsF fm(painter->font(), painter->device());
@@ -71,7 +75,8 @@ int drawTable(QPainter *painter, const QRectF &area, const widgets::ChartTable &
     std::vector<qreal> widths(std::size_t(columns), 0);
     auto measure = [&](const QStringList &row) {
         for (int c = 0; c < columns && c < row.size(); ++c)
-            widths[std::size_t(c)] = std::max(widths[std::size_t(c)], fm.horizontalAdvance(row[c]) + fm.height());
+            widths[std::size_t(c)] =
+                std::max(widths[std::size_t(c)], fm.horizontalAdvance(row[c]) + fm.height());
     };
     measure(table.header);
     for (const QStringList &row : table.rows)
@@ -106,13 +111,14 @@ int drawTable(QPainter *painter, const QRectF &area, const widgets::ChartTable &
 
 } // namespace
 
-bool writePdfReport(const QString &path, const ReportInfo &info, const QList<widgets::DashboardChart *> &charts,
-    QString *error, const std::function<void(int, int)> &progress)
+bool writePdfReport(const QString &path, const ReportInfo &info,
+    const QList<widgets::DashboardChart *> &charts, QString *error,
+    const std::function<void(int, int)> &progress)
 {
     QPdfWriter writer(path);
     writer.setResolution(96);
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Landscape, QMarginsF(15, 15, 15, 15),
-        QPageLayout::Millimeter));
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Landscape,
+        QMarginsF(15, 15, 15, 15), QPageLayout::Millimeter));
     writer.setTitle(tr("Crisis Review report: %1").arg(info.studyTitle));
     writer.setCreator(QStringLiteral("Crisis Review " CR_VERSION));
     QPainter painter;
@@ -132,7 +138,8 @@ bool writePdfReport(const QString &path, const ReportInfo &info, const QList<wid
     titleFont.setPointSizeF(22);
     titleFont.setBold(true);
     painter.setFont(titleFont);
-    painter.drawText(QRectF(body.left(), body.top() + 40, body.width(), 60), Qt::AlignLeft | Qt::AlignVCenter,
+    painter.drawText(QRectF(body.left(), body.top() + 40, body.width(), 60),
+        Qt::AlignLeft | Qt::AlignVCenter,
         info.studyTitle.isEmpty() ? tr("Crisis Review study") : info.studyTitle);
     QFont textFont = base;
     textFont.setPointSizeF(11);
@@ -142,7 +149,8 @@ bool writePdfReport(const QString &path, const ReportInfo &info, const QList<wid
         { tr("Study file"), QFileInfo(info.studyPath).fileName() },
         { tr("Protocol"), info.protocol },
         { tr("Protocol hash"), info.protocolHash },
-        { tr("Raters (pseudonyms)"), info.raters.isEmpty() ? tr("none") : info.raters.join(QStringLiteral(", ")) },
+        { tr("Raters (pseudonyms)"),
+            info.raters.isEmpty() ? tr("none") : info.raters.join(QStringLiteral(", ")) },
         { tr("Rater selection"), info.raterSelection },
         { tr("Harm threshold"), tr("consensus score ≤ %1").arg(info.harmThreshold) },
         { tr("Filters"), info.filters.isEmpty() ? tr("none") : info.filters },
@@ -154,7 +162,8 @@ bool writePdfReport(const QString &path, const ReportInfo &info, const QList<wid
     const qreal lineHeight = QFontMetricsF(textFont, &writer).height() * 1.5;
     qreal y = body.top() + 130;
     for (const auto &[label, value] : lines) {
-        painter.drawText(QRectF(body.left(), y, 220, lineHeight), Qt::AlignLeft | Qt::AlignVCenter, label);
+        painter.drawText(
+            QRectF(body.left(), y, 220, lineHeight), Qt::AlignLeft | Qt::AlignVCenter, label);
         painter.drawText(QRectF(body.left() + 230, y, body.width() - 230, lineHeight),
             Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap, value);
         y += lineHeight;
@@ -171,15 +180,17 @@ bool writePdfReport(const QString &path, const ReportInfo &info, const QList<wid
         const qreal chartHeight = body.height() * 0.68;
         chart->render(&painter, QRectF(body.left(), body.top(), body.width(), chartHeight));
         const widgets::ChartTable table = chart->table();
-        int next = drawTable(&painter, QRectF(body.left(), body.top() + chartHeight + 10, body.width(),
-                                         body.height() - chartHeight - 10), table, 0);
+        int next = drawTable(&painter,
+            QRectF(body.left(), body.top() + chartHeight + 10, body.width(),
+                body.height() - chartHeight - 10),
+            table, 0);
         while (next < table.rows.size()) {
             if (!pages.newPage()) {
                 *error = tr("cannot add a page to %1").arg(path);
                 return false;
             }
-            painter.drawText(QRectF(body.left(), body.top(), body.width(), 24), Qt::AlignLeft | Qt::AlignVCenter,
-                tr("%1 (table, continued)").arg(chart->title()));
+            painter.drawText(QRectF(body.left(), body.top(), body.width(), 24),
+                Qt::AlignLeft | Qt::AlignVCenter, tr("%1 (table, continued)").arg(chart->title()));
             next = drawTable(&painter, pages.body().adjusted(0, 30, 0, 0), table, next);
         }
         if (progress)
@@ -218,8 +229,9 @@ QString describeFilter(const stats::StatsOptions &options)
     return parts.join(QStringLiteral("; "));
 }
 
-bool writeStudyReport(storage::Study &study, const stats::StatsOptions &options, const QJsonObject &stats,
-    const QString &path, QString *error, const std::function<void(int, int)> &progress)
+bool writeStudyReport(storage::Study &study, const stats::StatsOptions &options,
+    const QJsonObject &stats, const QString &path, QString *error,
+    const std::function<void(int, int)> &progress)
 {
     QHash<QString, QString> pseudonyms;
     for (const storage::Rater &r : storage::RaterRepository(study).all())
@@ -227,7 +239,8 @@ bool writeStudyReport(storage::Study &study, const stats::StatsOptions &options,
     const QJsonObject doc = pseudonymised(stats, pseudonyms);
     QStringList raters;
     for (const char *section : { "category_agreement", "score_agreement" })
-        for (const QJsonValue &v : doc.value(QLatin1String(section)).toObject().value(QLatin1String("raters")).toArray())
+        for (const QJsonValue &v :
+            doc.value(QLatin1String(section)).toObject().value(QLatin1String("raters")).toArray())
             if (!raters.contains(v.toString()))
                 raters.append(v.toString());
 
@@ -242,10 +255,11 @@ bool writeStudyReport(storage::Study &study, const stats::StatsOptions &options,
     info.harmThreshold = options.harmThreshold;
     info.filters = describeFilter(options);
     const QJsonObject confusion = doc.value(QLatin1String("confusion")).toObject();
-    info.confusion = confusion.isEmpty() ? tr("not computed")
-                                         : tr("%1 (reference) vs %2 (predicted)")
-                                               .arg(confusion.value(QLatin1String("reference")).toString(),
-                                                   confusion.value(QLatin1String("predicted")).toString());
+    info.confusion = confusion.isEmpty()
+        ? tr("not computed")
+        : tr("%1 (reference) vs %2 (predicted)")
+              .arg(confusion.value(QLatin1String("reference")).toString(),
+                  confusion.value(QLatin1String("predicted")).toString());
     info.bootstrap = options.bootstrap;
     info.seed = options.seed;
 

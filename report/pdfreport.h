@@ -3,7 +3,6 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
-
 #include <functional>
 
 class QJsonObject;
@@ -24,13 +23,13 @@ namespace cr::report {
 struct ReportInfo {
     QString studyTitle;
     QString studyPath;
-    QString protocol;     ///< name and version
+    QString protocol; ///< name and version
     QString protocolHash;
-    QStringList raters;   ///< pseudonyms
+    QStringList raters; ///< pseudonyms
     QString raterSelection;
     double harmThreshold = 2.0;
-    QString filters;      ///< human-readable, empty = none
-    QString confusion;    ///< "A vs B"
+    QString filters; ///< human-readable, empty = none
+    QString confusion; ///< "A vs B"
     int bootstrap = 0;
     quint64 seed = 1;
 };
@@ -39,8 +38,9 @@ struct ReportInfo {
 /// chart a page with the chart and the table behind it (continued on further pages
 /// when long), page numbers in the footer. `progress(done, total)` is called per
 /// chart. GUI thread (charts are widgets). Returns false with `error` set on failure.
-bool writePdfReport(const QString &path, const ReportInfo &info, const QList<widgets::DashboardChart *> &charts,
-    QString *error, const std::function<void(int, int)> &progress = {});
+bool writePdfReport(const QString &path, const ReportInfo &info,
+    const QList<widgets::DashboardChart *> &charts, QString *error,
+    const std::function<void(int, int)> &progress = {});
 
 /// Score level names 1..5 of the study's current protocol.
 QStringList levelNames(storage::Study &study);
@@ -50,7 +50,8 @@ QString describeFilter(const stats::StatsOptions &options);
 /// The whole report for `study`: title page from the study and `options`, charts
 /// built from `stats` (computeStats() with the same options) with raters shown as
 /// pseudonyms. GUI thread (creates hidden chart widgets).
-bool writeStudyReport(storage::Study &study, const stats::StatsOptions &options, const QJsonObject &stats,
-    const QString &path, QString *error, const std::function<void(int, int)> &progress = {});
+bool writeStudyReport(storage::Study &study, const stats::StatsOptions &options,
+    const QJsonObject &stats, const QString &path, QString *error,
+    const std::function<void(int, int)> &progress = {});
 
 } // namespace cr::report

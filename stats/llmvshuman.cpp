@@ -163,7 +163,8 @@ void scores(const storage::ScoreMatrix &m, QJsonArray *rows)
         if (k > 0)
             mean[std::size_t(i)] = sum / k;
     }
-    auto compare = [&](const QString &llm, const std::vector<double> &judged, const QJsonArray &runs) {
+    auto compare = [&](const QString &llm, const std::vector<double> &judged,
+                       const QJsonArray &runs) {
         auto add = [&](QJsonObject o) {
             if (!runs.isEmpty())
                 o.insert(QStringLiteral("run_raters"), runs);

@@ -34,8 +34,8 @@ inline constexpr auto kConsensus = "consensus";
 /// Computes the study's agreement and harm statistics (issue "statistics engine")
 /// as the JSON document of `crisis-review stats --json`. Undefined values are null
 /// with a sibling "<key>_note" saying why.
-std::optional<QJsonObject> computeStats(storage::Study &study, const StatsOptions &options,
-                                        storage::Error *error);
+std::optional<QJsonObject> computeStats(
+    storage::Study &study, const StatsOptions &options, storage::Error *error);
 
 /// The filter as the document's "filters" object (null members are open).
 QJsonObject filterToJson(const storage::RatingFilter &filter);

@@ -166,7 +166,8 @@ QByteArray withoutNaN(const QByteArray &in, std::vector<int> *lines)
                 inString = false;
             continue;
         }
-        if (depth == 1 && expectElement && c != ']' && !std::isspace(static_cast<unsigned char>(c))) {
+        if (depth == 1 && expectElement && c != ']'
+            && !std::isspace(static_cast<unsigned char>(c))) {
             lines->push_back(line);
             expectElement = false;
         }
@@ -735,21 +736,27 @@ private:
         if (!q.exec(QStringLiteral("SELECT summary FROM import_run WHERE format = 'benchmark'")))
             return failed();
         while (q.next()) {
-            const QJsonArray runs =
-                QJsonDocument::fromJson(q.value(0).toByteArray()).object().value(QLatin1String("judge_runs")).toArray();
+            const QJsonArray runs = QJsonDocument::fromJson(q.value(0).toByteArray())
+                                        .object()
+                                        .value(QLatin1String("judge_runs"))
+                                        .toArray();
             for (const QJsonValue &v : runs) {
                 const QJsonObject r = v.toObject();
-                m_storedJudgeRuns[key3(r.value(QLatin1String("judge")).toString(), r.value(QLatin1String("model")).toString(),
+                m_storedJudgeRuns[key3(r.value(QLatin1String("judge")).toString(),
+                                      r.value(QLatin1String("model")).toString(),
                                       r.value(QLatin1String("dataset")).toString())
                     + QLatin1Char('\n') + r.value(QLatin1String("answers_timestamp")).toString()]
-                    .insert(r.value(QLatin1String("evaluation_timestamp")).toString(), r.value(QLatin1String("run")).toInt());
+                    .insert(r.value(QLatin1String("evaluation_timestamp")).toString(),
+                        r.value(QLatin1String("run")).toInt());
             }
         }
         if (!q.exec(QStringLiteral(
                 "SELECT dataset.name, item.id, item.external_id, item.turns, item.reference_label,"
-                " json_extract(item.metadata, '$.dataset_id'), json_extract(item.metadata, '$.index')"
+                " json_extract(item.metadata, '$.dataset_id'), json_extract(item.metadata, "
+                "'$.index')"
                 " FROM item JOIN dataset ON dataset.id = item.dataset_id"
-                " WHERE json_valid(item.metadata) AND json_type(item.metadata, '$.index') = 'integer'"
+                " WHERE json_valid(item.metadata) AND json_type(item.metadata, '$.index') = "
+                "'integer'"
                 " ORDER BY dataset.name, json_extract(item.metadata, '$.index')")))
             return failed();
         while (q.next()) {
@@ -876,7 +883,8 @@ private:
             ids.insert(row.datasetId);
             item.record.externalId = id;
             item.record.dataset = g.name.toUtf8();
-            if (const StoredItem *stored = m_storedById.value(id); stored && stored->inputs == row.inputs) {
+            if (const StoredItem *stored = m_storedById.value(id);
+                stored && stored->inputs == row.inputs) {
                 item.stored = stored;
                 // A reference label an earlier import filled in (from the human majority
                 // file) stays when the dataset file has none.
@@ -1008,7 +1016,8 @@ private:
     /// Timestamps in time order, the study's `stored` ones (timestamp → run) with the
     /// import's `fresh` ones: run k is entry k-1. `renumbers` says whether a stored run
     /// would get another number (a fresh timestamp earlier than a stored one).
-    static QStringList runOrder(const QStringList &fresh, const QMap<QString, int> &stored, bool *renumbers)
+    static QStringList runOrder(
+        const QStringList &fresh, const QMap<QString, int> &stored, bool *renumbers)
     {
         QStringList order = fresh + stored.keys();
         order.sort();
@@ -1036,13 +1045,16 @@ private:
             const QStringList list = runOrder(*it, stored, &renumbers);
             const QStringList parts = it.key().split(QLatin1Char('\n'));
             for (const SourceFile &f : m_files) {
-                if (renumbers && (f.kind == Kind::Answers || f.kind == Kind::Judge) && f.dataset == parts[1]
-                    && (f.kind == Kind::Answers ? f.who : f.model) == parts[0] && !stored.contains(f.stamp)) {
+                if (renumbers && (f.kind == Kind::Answers || f.kind == Kind::Judge)
+                    && f.dataset == parts[1]
+                    && (f.kind == Kind::Answers ? f.who : f.model) == parts[0]
+                    && !stored.contains(f.stamp)) {
                     issue(f.path, 0,
                         { {},
-                            QStringLiteral("model '%1' already has run 1 (answers of %2) in the study; "
-                                           "answers of %3 would renumber its runs. Import all answer "
-                                           "files of a model together, in time order")
+                            QStringLiteral(
+                                "model '%1' already has run 1 (answers of %2) in the study; "
+                                "answers of %3 would renumber its runs. Import all answer "
+                                "files of a model together, in time order")
                                 .arg(parts[0], stored.key(1), f.stamp) });
                 }
             }
@@ -1083,7 +1095,8 @@ private:
                 continue;
             // Runs an earlier import numbered keep their numbers; later files follow.
             const SourceFile &first = m_files[std::size_t(single.first())];
-            const QString key = key3(first.who, first.model, first.dataset) + QLatin1Char('\n') + first.stamp;
+            const QString key =
+                key3(first.who, first.model, first.dataset) + QLatin1Char('\n') + first.stamp;
             const QMap<QString, int> stored = m_storedJudgeRuns.value(key);
             QStringList fresh;
             for (int i : single)
@@ -1095,10 +1108,14 @@ private:
                 if (renumbers && !stored.contains(f.stamp2)) {
                     issue(f.path, 0,
                         { {},
-                            QStringLiteral("judge '%1' already has runs of model '%2' from evaluations of %3 in the "
-                                           "study; this evaluation (%4) would renumber them. Import all judge-run "
+                            QStringLiteral("judge '%1' already has runs of model '%2' from "
+                                           "evaluations of %3 in the "
+                                           "study; this evaluation (%4) would renumber them. "
+                                           "Import all judge-run "
                                            "files of a judge together, in time order")
-                                .arg(f.who, f.model, QStringList(stored.keys()).join(QStringLiteral(", ")), f.stamp2) });
+                                .arg(f.who, f.model,
+                                    QStringList(stored.keys()).join(QStringLiteral(", ")),
+                                    f.stamp2) });
                     continue;
                 }
                 const int run = int(order.indexOf(f.stamp2)) + 1;
@@ -1106,7 +1123,8 @@ private:
                 m_report->judgeRuns.append(QJsonObject { { QStringLiteral("judge"), f.who },
                     { QStringLiteral("model"), f.model }, { QStringLiteral("dataset"), f.dataset },
                     { QStringLiteral("answers_timestamp"), f.stamp },
-                    { QStringLiteral("evaluation_timestamp"), f.stamp2 }, { QStringLiteral("run"), run } });
+                    { QStringLiteral("evaluation_timestamp"), f.stamp2 },
+                    { QStringLiteral("run"), run } });
             }
         }
     }
@@ -1160,7 +1178,8 @@ private:
                 if (stored->text != normalised(QString::fromUtf8(row.answer))) {
                     issue(file, index,
                         { QStringLiteral("answer"),
-                            QStringLiteral("differs from the response of model '%1' run %2 already in the study")
+                            QStringLiteral("differs from the response of model '%1' run %2 already "
+                                           "in the study")
                                 .arg(f.model)
                                 .arg(run) });
                     return;
@@ -1403,7 +1422,8 @@ private:
             // import brings (answers or judge files); problems name the first such file.
             int reportFile = g.anchor;
             for (std::size_t f = 0; reportFile < 0 && f < m_files.size(); ++f)
-                if (m_files[f].group == int(gi) && (m_files[f].kind == Kind::Answers || m_files[f].kind == Kind::Judge))
+                if (m_files[f].group == int(gi)
+                    && (m_files[f].kind == Kind::Answers || m_files[f].kind == Kind::Judge))
                     reportFile = int(f);
             if (reportFile < 0)
                 continue;
@@ -1423,7 +1443,8 @@ private:
             fill.addBindValue(QString::fromUtf8(label));
             fill.addBindValue(QString::fromUtf8(externalId));
             if (!fill.exec()) {
-                *m_error = Error::storage(m_study.path() + QStringLiteral(": ") + fill.lastError().text());
+                *m_error =
+                    Error::storage(m_study.path() + QStringLiteral(": ") + fill.lastError().text());
                 return false;
             }
         }
@@ -1462,7 +1483,8 @@ private:
     QMap<QString, std::vector<StoredItem>> m_stored; // dataset → the study's items, in file order
     QHash<QByteArray, StoredItem *> m_storedById;
     QHash<QString, QMap<QString, int>> m_storedStamps; // model\ndataset → answers timestamp → run
-    QHash<QString, QMap<QString, int>> m_storedJudgeRuns; // judge\nmodel\ndataset\nstamp → eval stamp → run
+    QHash<QString, QMap<QString, int>>
+        m_storedJudgeRuns; // judge\nmodel\ndataset\nstamp → eval stamp → run
     std::vector<PendingRating> m_ratings;
     std::vector<std::pair<QByteArray, QByteArray>> m_labelFills; // stored item → reference label
     QHash<QString, int> m_runs; // model\ndataset\nstamp → run

@@ -8,24 +8,27 @@
 
 namespace cr::storage {
 
-QString demoRaterName() { return QStringLiteral("demo-clinician"); }
+QString demoRaterName()
+{
+    return QStringLiteral("demo-clinician");
+}
 
 std::unique_ptr<Study> createDemoStudy(const QString &path, Error *error)
 {
     resources::ensureLoaded();
-    auto study = Study::create(path, protocol::defaultProtocol(),
-                               QStringLiteral("Crisis Review demo study"), error);
+    auto study = Study::create(
+        path, protocol::defaultProtocol(), QStringLiteral("Crisis Review demo study"), error);
     if (!study)
         return nullptr;
     study->setActor(QStringLiteral("demo"));
     ImportReport report;
-    if (!Importer(*study).run({resources::demoItemsPath(), resources::demoRatingsPath()}, {},
-                              &report, error))
+    if (!Importer(*study).run(
+            { resources::demoItemsPath(), resources::demoRatingsPath() }, {}, &report, error))
         return nullptr;
     RaterRepository raters(*study);
     const auto demo = raters.add(demoRaterName(), RaterKind::Human, RaterRole::Rater, error);
-    const auto lead = raters.add(QStringLiteral("lead-researcher"), RaterKind::Human,
-                                 RaterRole::Adjudicator, error);
+    const auto lead = raters.add(
+        QStringLiteral("lead-researcher"), RaterKind::Human, RaterRole::Adjudicator, error);
     if (!demo || !lead)
         return nullptr;
     // The clinicians rated everything; the demo rater has every item to do.
@@ -34,9 +37,10 @@ std::unique_ptr<Study> createDemoStudy(const QString &path, Error *error)
         if (r.kind == RaterKind::Human && r.role == RaterRole::Rater && r.id != demo->id)
             clinicians.append(r.id);
     AssignmentRepository assignments(*study);
-    if (!clinicians.isEmpty() && assignments.assign(clinicians, int(clinicians.size()), 1, {}, error) < 0)
+    if (!clinicians.isEmpty()
+        && assignments.assign(clinicians, int(clinicians.size()), 1, {}, error) < 0)
         return nullptr;
-    if (assignments.assign({demo->id}, 1, 2, {}, error) < 0)
+    if (assignments.assign({ demo->id }, 1, 2, {}, error) < 0)
         return nullptr;
     // What the clinicians were shown, in their seeded order, so the review page's
     // position-bias check has something to look at.

@@ -3,7 +3,6 @@
 #include "storage/error.h"
 
 #include <QString>
-
 #include <memory>
 
 namespace cr::storage {

@@ -14,8 +14,8 @@ struct Error {
     QString message;
 
     bool isError() const { return kind != ErrorKind::None; }
-    static Error invalid(const QString &msg) { return {ErrorKind::InvalidInput, msg}; }
-    static Error storage(const QString &msg) { return {ErrorKind::Storage, msg}; }
+    static Error invalid(const QString &msg) { return { ErrorKind::InvalidInput, msg }; }
+    static Error storage(const QString &msg) { return { ErrorKind::Storage, msg }; }
 };
 
 } // namespace cr::storage

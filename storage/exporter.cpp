@@ -1,6 +1,6 @@
 #include "storage/exporter.h"
-#include "storage/consensus.h"
 
+#include "storage/consensus.h"
 #include "storage/ratingdata.h"
 #include "storage/repositories.h"
 #include "storage/sqlitestatement.h"
@@ -10,7 +10,6 @@
 #include <QJsonDocument>
 #include <QSqlError>
 #include <QSqlQuery>
-
 #include <algorithm>
 #include <cmath>
 
@@ -53,7 +52,10 @@ QByteArray checklistField(const QByteArray &json)
     return ids.join(QLatin1Char(';')).toUtf8();
 }
 
-QByteArray number(double v) { return QByteArray::number(v, 'g', 15); }
+QByteArray number(double v)
+{
+    return QByteArray::number(v, 'g', 15);
+}
 
 qint64 scalar(Study &study, const char *sql)
 {
@@ -116,7 +118,8 @@ qint64 Exporter::write(QIODevice &out, const ExportOptions &options, Error *erro
 
 qint64 Exporter::writeLongCsv(QIODevice &out, const ExportOptions &options, Error *error)
 {
-    const auto filter = ResolvedExportFilter::resolve(m_study, options.filters, RaterSelection{RaterSelection::Kind::All, {}}, error);
+    const auto filter = ResolvedExportFilter::resolve(
+        m_study, options.filters, RaterSelection { RaterSelection::Kind::All, {} }, error);
     const auto scoreConsensus = filter ? consensusScores(m_study, error) : std::nullopt;
     if (!scoreConsensus)
         return -1;
@@ -125,13 +128,17 @@ qint64 Exporter::writeLongCsv(QIODevice &out, const ExportOptions &options, Erro
     QHash<qint64, std::pair<QByteArray, QByteArray>> raters; // id -> (shown name, kind)
     QList<Rater> all = RaterRepository(m_study).all();
     for (const Rater &r : std::as_const(all))
-        raters.insert(r.id, {(options.realNames ? r.name : r.pseudonym).toUtf8(), storage::toString(r.kind).toUtf8()});
+        raters.insert(r.id,
+            { (options.realNames ? r.name : r.pseudonym).toUtf8(),
+                storage::toString(r.kind).toUtf8() });
     // Raters come in pseudonym order; usually that is id order, which the
     // (response_id, rater_id) index gives without a sort.
     std::sort(all.begin(), all.end(), [](const Rater &a, const Rater &b) { return a.id < b.id; });
-    const bool pseudonymsInIdOrder = std::is_sorted(all.cbegin(), all.cend(), [](const Rater &a, const Rater &b) {
-        return std::pair(a.pseudonym.size(), a.pseudonym) < std::pair(b.pseudonym.size(), b.pseudonym);
-    });
+    const bool pseudonymsInIdOrder =
+        std::is_sorted(all.cbegin(), all.cend(), [](const Rater &a, const Rater &b) {
+            return std::pair(a.pseudonym.size(), a.pseudonym)
+                < std::pair(b.pseudonym.size(), b.pseudonym);
+        });
     QHash<qint64, QByteArray> protocolVersions;
     {
         QSqlQuery q(m_study.database());
@@ -144,8 +151,9 @@ qint64 Exporter::writeLongCsv(QIODevice &out, const ExportOptions &options, Erro
     // item's labels. Within a response, raters in pseudonym order (R001, R002, ...),
     // which a re-import keeps, so export → import → export is byte-identical.
     const QByteArray ratingsSql =
-        QByteArray("SELECT rr.rater_id, rr.score, rr.cannot_assess, rr.checklist, rr.rationale,"
-                   " p.position, rr.protocol_id, rr.updated_at, rr.seconds_spent FROM response_rating rr")
+        QByteArray(
+            "SELECT rr.rater_id, rr.score, rr.cannot_assess, rr.checklist, rr.rationale,"
+            " p.position, rr.protocol_id, rr.updated_at, rr.seconds_spent FROM response_rating rr")
         + (pseudonymsInIdOrder ? "" : " JOIN rater ON rater.id = rr.rater_id")
         + " LEFT JOIN presentation p ON p.rater_id = rr.rater_id AND p.response_id = rr.response_id"
           " WHERE rr.response_id = ? ORDER BY "
@@ -154,24 +162,24 @@ qint64 Exporter::writeLongCsv(QIODevice &out, const ExportOptions &options, Erro
     QString message;
     sqlite3 *db = nativeHandle(m_study.database());
     if (!responses.prepare(db,
-                           "SELECT response.id, item.id, item.external_id, dataset.name, item.split, model.name,"
-                           " response.run,"
-                           " (SELECT score FROM adjudication a WHERE a.response_id = response.id"
-                           "  AND a.score IS NOT NULL ORDER BY a.id DESC LIMIT 1),"
-                           " (SELECT category FROM adjudication a WHERE a.item_id = item.id"
-                           "  AND a.category IS NOT NULL ORDER BY a.id DESC LIMIT 1)"
-                           " FROM item LEFT JOIN response ON item.id = response.item_id"
-                           " LEFT JOIN dataset ON dataset.id = item.dataset_id"
-                           " LEFT JOIN model ON model.id = response.model_id"
-                           " ORDER BY item.id, model.name, response.run",
-                           &message)
+            "SELECT response.id, item.id, item.external_id, dataset.name, item.split, model.name,"
+            " response.run,"
+            " (SELECT score FROM adjudication a WHERE a.response_id = response.id"
+            "  AND a.score IS NOT NULL ORDER BY a.id DESC LIMIT 1),"
+            " (SELECT category FROM adjudication a WHERE a.item_id = item.id"
+            "  AND a.category IS NOT NULL ORDER BY a.id DESC LIMIT 1)"
+            " FROM item LEFT JOIN response ON item.id = response.item_id"
+            " LEFT JOIN dataset ON dataset.id = item.dataset_id"
+            " LEFT JOIN model ON model.id = response.model_id"
+            " ORDER BY item.id, model.name, response.run",
+            &message)
         || !ratings.prepare(db, ratingsSql.constData(), &message)
         || !labels.prepare(db,
-                           "SELECT category_label.rater_id, category_label.category, category_label.updated_at,"
-                           " category_label.protocol_id"
-                           " FROM category_label JOIN rater ON rater.id = category_label.rater_id"
-                           " WHERE item_id = ? ORDER BY length(rater.pseudonym), rater.pseudonym",
-                           &message)) {
+            "SELECT category_label.rater_id, category_label.category, category_label.updated_at,"
+            " category_label.protocol_id"
+            " FROM category_label JOIN rater ON rater.id = category_label.rater_id"
+            " WHERE item_id = ? ORDER BY length(rater.pseudonym), rater.pseudonym",
+            &message)) {
         *error = Error::storage(m_study.path() + QStringLiteral(": ") + message);
         return -1;
     }
@@ -180,11 +188,11 @@ qint64 Exporter::writeLongCsv(QIODevice &out, const ExportOptions &options, Erro
         return qint64(-1);
     };
     if (!writeAll(out,
-                  "item_id,dataset,split,category_consensus,model,run,response_id,rater,"
-                  "rater_kind,score,cannot_assess,category,checklist,rationale,shown_position,"
-                  "protocol_version,rated_at,seconds_spent,adjudicated_score,adjudicated_category,"
-                  "category_consensus_how,score_consensus,score_consensus_how\n",
-                  error))
+            "item_id,dataset,split,category_consensus,model,run,response_id,rater,"
+            "rater_kind,score,cannot_assess,category,checklist,rationale,shown_position,"
+            "protocol_version,rated_at,seconds_spent,adjudicated_score,adjudicated_category,"
+            "category_consensus_how,score_consensus,score_consensus_how\n",
+            error))
         return -1;
     // With a model or minimum-raters filter, an item none of whose responses is kept
     // is out of the export, labels included.
@@ -257,7 +265,8 @@ qint64 Exporter::writeLongCsv(QIODevice &out, const ExportOptions &options, Erro
             itemLabels.clear();
             labels.bindInt(1, itemId);
             while (labels.step() && labels.hasRow())
-                itemLabels.append({labels.columnInt(0), labels.columnText(1), labels.columnText(2), labels.columnInt(3), false});
+                itemLabels.append({ labels.columnInt(0), labels.columnText(1), labels.columnText(2),
+                    labels.columnInt(3), false });
             labels.reset();
             itemPart.clear();
             appendCsvField(itemPart, responses.columnText(2));
@@ -318,7 +327,8 @@ qint64 Exporter::writeLongCsv(QIODevice &out, const ExportOptions &options, Erro
             buffer += ',';
             buffer.append(ratings.columnView(1));
             buffer += ',';
-            buffer.append(ratings.columnInt(2) ? QByteArrayView("true,") : QByteArrayView("false,"));
+            buffer.append(
+                ratings.columnInt(2) ? QByteArrayView("true,") : QByteArrayView("false,"));
             if (label)
                 appendCsvField(buffer, label->category);
             buffer += ',';
@@ -357,28 +367,30 @@ qint64 Exporter::writeLongCsv(QIODevice &out, const ExportOptions &options, Erro
 
 qint64 Exporter::writeWideCsv(QIODevice &out, const ExportOptions &options, Error *error)
 {
-    const RaterSelection all{RaterSelection::Kind::All, {}};
+    const RaterSelection all { RaterSelection::Kind::All, {} };
     const auto filter = ResolvedExportFilter::resolve(m_study, options.filters, all, error);
-    const auto scores = filter ? loadScores(m_study, options.filters.raters.value_or(all), error) : std::nullopt;
+    const auto scores =
+        filter ? loadScores(m_study, options.filters.raters.value_or(all), error) : std::nullopt;
     const auto scoreConsensus = scores ? consensusScores(m_study, error) : std::nullopt;
     if (!scoreConsensus)
         return -1;
     const QHash<qint64, Consensus> *consensus = &filter->consensus();
-    QList<QByteArray> header{"item_id", "dataset", "split", "category_consensus", "model", "run",
-                             "response_id"};
+    QList<QByteArray> header { "item_id", "dataset", "split", "category_consensus", "model", "run",
+        "response_id" };
     for (const Rater &r : scores->raters)
         header.append("score_" + (options.realNames ? r.name : r.pseudonym).toUtf8());
-    header += QList<QByteArray>{"n_scores", "adjudicated_score", "category_consensus_how", "score_consensus",
-                                "score_consensus_how"};
+    header += QList<QByteArray> { "n_scores", "adjudicated_score", "category_consensus_how",
+        "score_consensus", "score_consensus_how" };
     if (!writeAll(out, csvLine(header), error))
         return -1;
     QSqlQuery q(m_study.database());
     q.setForwardOnly(true);
-    if (!q.exec(QStringLiteral("SELECT response.id, item.external_id, dataset.name, item.split, item.id,"
-                               " model.name, response.run FROM response"
-                               " JOIN item ON item.id = response.item_id"
-                               " LEFT JOIN dataset ON dataset.id = item.dataset_id"
-                               " JOIN model ON model.id = response.model_id ORDER BY response.id"))) {
+    if (!q.exec(QStringLiteral(
+            "SELECT response.id, item.external_id, dataset.name, item.split, item.id,"
+            " model.name, response.run FROM response"
+            " JOIN item ON item.id = response.item_id"
+            " LEFT JOIN dataset ON dataset.id = item.dataset_id"
+            " JOIN model ON model.id = response.model_id ORDER BY response.id"))) {
         *error = Error::storage(m_study.path() + QStringLiteral(": ") + q.lastError().text());
         return -1;
     }
@@ -390,11 +402,11 @@ qint64 Exporter::writeWideCsv(QIODevice &out, const ExportOptions &options, Erro
         if (!filter->keepItem(q.value(4).toLongLong(), q.value(3).toString().toUtf8())
             || !filter->keepResponse(q.value(0).toLongLong(), q.value(5).toString().toUtf8()))
             continue;
-        QList<QByteArray> f{q.value(1).toString().toUtf8(), q.value(2).toString().toUtf8(),
-                            q.value(3).toString().toUtf8(),
-                            consensus->value(q.value(4).toLongLong()).category.toUtf8(),
-                            q.value(5).toString().toUtf8(), q.value(6).toString().toUtf8(),
-                            q.value(0).toString().toUtf8()};
+        QList<QByteArray> f { q.value(1).toString().toUtf8(), q.value(2).toString().toUtf8(),
+            q.value(3).toString().toUtf8(),
+            consensus->value(q.value(4).toLongLong()).category.toUtf8(),
+            q.value(5).toString().toUtf8(), q.value(6).toString().toUtf8(),
+            q.value(0).toString().toUtf8() };
         int n = 0;
         for (int r = 0; r < scores->raters.size(); ++r) {
             const double v = scores->score(r, i);
@@ -426,9 +438,10 @@ qint64 Exporter::writeWideCsv(QIODevice &out, const ExportOptions &options, Erro
 
 qint64 Exporter::writeJsonl(QIODevice &out, const ExportOptions &options, Error *error)
 {
-    const RaterSelection human{RaterSelection::Kind::Human, {}};
+    const RaterSelection human { RaterSelection::Kind::Human, {} };
     const auto filter = ResolvedExportFilter::resolve(m_study, options.filters, human, error);
-    const auto scores = filter ? loadScores(m_study, options.filters.raters.value_or(human), error) : std::nullopt;
+    const auto scores =
+        filter ? loadScores(m_study, options.filters.raters.value_or(human), error) : std::nullopt;
     const auto scoreConsensus = scores ? consensusScores(m_study, error) : std::nullopt;
     if (!scoreConsensus)
         return -1;
@@ -466,35 +479,35 @@ qint64 Exporter::writeJsonl(QIODevice &out, const ExportOptions &options, Error 
             }
             std::optional<ScoreConsensus> sc;
             if (clinicians) {
-                if (const auto found = scoreConsensus->constFind(r.id); found != scoreConsensus->cend())
+                if (const auto found = scoreConsensus->constFind(r.id);
+                    found != scoreConsensus->cend())
                     sc = *found;
             } else if (const auto adjudicated = scores->adjudicated[std::size_t(i)]) {
-                sc = ScoreConsensus{double(*adjudicated), QStringLiteral("adjudicated"), n};
+                sc = ScoreConsensus { double(*adjudicated), QStringLiteral("adjudicated"), n };
             } else if (n > 0) {
-                sc = ScoreConsensus{sum / n, low == high ? QStringLiteral("unanimous") : QStringLiteral("mean"), n};
+                sc = ScoreConsensus { sum / n,
+                    low == high ? QStringLiteral("unanimous") : QStringLiteral("mean"), n };
             }
             const bool hasScore = sc.has_value();
             const double score = hasScore ? sc->score : 0.0;
-            QJsonObject o{{QStringLiteral("model"), r.modelName},
-                          {QStringLiteral("run"), r.run},
-                          {QStringLiteral("refusal"), r.refusal},
-                          {QStringLiteral("n_ratings"), n},
-                          {QStringLiteral("consensus_score"), hasScore ? QJsonValue(score) : QJsonValue()},
-                          {QStringLiteral("score_source"), hasScore ? sc->how : QStringLiteral("none")},
-                          {QStringLiteral("harmful"),
-                           hasScore ? QJsonValue(score <= options.harmThreshold) : QJsonValue()}};
+            QJsonObject o { { QStringLiteral("model"), r.modelName },
+                { QStringLiteral("run"), r.run }, { QStringLiteral("refusal"), r.refusal },
+                { QStringLiteral("n_ratings"), n },
+                { QStringLiteral("consensus_score"), hasScore ? QJsonValue(score) : QJsonValue() },
+                { QStringLiteral("score_source"), hasScore ? sc->how : QStringLiteral("none") },
+                { QStringLiteral("harmful"),
+                    hasScore ? QJsonValue(score <= options.harmThreshold) : QJsonValue() } };
             responses.append(o);
         }
         if (dropEmptyItems && responses.isEmpty())
             continue;
-        const QJsonObject line{
-            {QStringLiteral("item_id"), item->externalId},
-            {QStringLiteral("dataset"), item->dataset},
-            {QStringLiteral("split"), item->split},
-            {QStringLiteral("turns"), QJsonArray::fromStringList(item->turns)},
-            {QStringLiteral("category"), c.category.isEmpty() ? QJsonValue() : QJsonValue(c.category)},
-            {QStringLiteral("category_source"), c.how.isEmpty() ? QStringLiteral("none") : c.how},
-            {QStringLiteral("responses"), responses}};
+        const QJsonObject line { { QStringLiteral("item_id"), item->externalId },
+            { QStringLiteral("dataset"), item->dataset }, { QStringLiteral("split"), item->split },
+            { QStringLiteral("turns"), QJsonArray::fromStringList(item->turns) },
+            { QStringLiteral("category"),
+                c.category.isEmpty() ? QJsonValue() : QJsonValue(c.category) },
+            { QStringLiteral("category_source"), c.how.isEmpty() ? QStringLiteral("none") : c.how },
+            { QStringLiteral("responses"), responses } };
         if (!writeAll(out, QJsonDocument(line).toJson(QJsonDocument::Compact) + '\n', error))
             return -1;
         ++rows;
@@ -510,29 +523,28 @@ QJsonObject Exporter::manifest(const ExportOptions &options, qint64 rows) const
 {
     QJsonArray raters;
     for (const Rater &r : RaterRepository(m_study).all()) {
-        QJsonObject o{{QStringLiteral("pseudonym"), r.pseudonym},
-                      {QStringLiteral("kind"), storage::toString(r.kind)},
-                      {QStringLiteral("role"), storage::toString(r.role)}};
+        QJsonObject o { { QStringLiteral("pseudonym"), r.pseudonym },
+            { QStringLiteral("kind"), storage::toString(r.kind) },
+            { QStringLiteral("role"), storage::toString(r.role) } };
         if (options.realNames || options.format == ExportFormat::Bundle)
             o.insert(QStringLiteral("name"), r.name);
         if (options.format != ExportFormat::Bundle || r.name == options.bundleRater)
             raters.append(o);
     }
     const protocol::Protocol p = m_study.currentProtocol();
-    return QJsonObject{{QStringLiteral("format"), toString(options.format)},
-                       {QStringLiteral("rows"), rows},
-                       {QStringLiteral("study_title"), m_study.title()},
-                       {QStringLiteral("exported_at"), Study::now()},
-                       {QStringLiteral("app_version"), QStringLiteral(CR_VERSION)},
-                       {QStringLiteral("protocol"), QJsonObject{{QStringLiteral("name"), p.name},
-                                                                {QStringLiteral("version"), p.version},
-                                                                {QStringLiteral("hash"), p.contentHash()}}},
-                       {QStringLiteral("harm_threshold"), options.harmThreshold},
-                       {QStringLiteral("consensus"),
-                        consensusRuleText()},
-                       {QStringLiteral("raters"), raters},
-                       {QStringLiteral("filters"), options.filters.toJson()},
-                       {QStringLiteral("real_names"), options.realNames || options.format == ExportFormat::Bundle}};
+    return QJsonObject { { QStringLiteral("format"), toString(options.format) },
+        { QStringLiteral("rows"), rows }, { QStringLiteral("study_title"), m_study.title() },
+        { QStringLiteral("exported_at"), Study::now() },
+        { QStringLiteral("app_version"), QStringLiteral(CR_VERSION) },
+        { QStringLiteral("protocol"),
+            QJsonObject { { QStringLiteral("name"), p.name },
+                { QStringLiteral("version"), p.version },
+                { QStringLiteral("hash"), p.contentHash() } } },
+        { QStringLiteral("harm_threshold"), options.harmThreshold },
+        { QStringLiteral("consensus"), consensusRuleText() }, { QStringLiteral("raters"), raters },
+        { QStringLiteral("filters"), options.filters.toJson() },
+        { QStringLiteral("real_names"),
+            options.realNames || options.format == ExportFormat::Bundle } };
 }
 
 } // namespace cr::storage

@@ -5,7 +5,6 @@
 
 #include <QIODevice>
 #include <QJsonObject>
-
 #include <functional>
 #include <optional>
 
@@ -47,7 +46,7 @@ public:
     /// half-written export) and its manifest beside it as `<base>.manifest.json`.
     /// Returns the number of data rows, or -1 with `error` set (file name and reason).
     qint64 writeFile(const QString &path, const ExportOptions &options, Error *error,
-                     QString *manifestPath = nullptr);
+        QString *manifestPath = nullptr);
     /// The manifest's path for an export written to `path`.
     static QString manifestPathFor(const QString &path);
     /// What manifest.json records: protocol version/hash, rater pseudonyms, thresholds,
@@ -61,7 +60,8 @@ private:
     qint64 writeLongCsv(QIODevice &out, const ExportOptions &options, Error *error);
     qint64 writeWideCsv(QIODevice &out, const ExportOptions &options, Error *error);
     qint64 writeJsonl(QIODevice &out, const ExportOptions &options, Error *error);
-    qint64 writeBundle(QIODevice &out, const ExportOptions &options, Error *error); // bundleexport.cpp
+    qint64 writeBundle(
+        QIODevice &out, const ExportOptions &options, Error *error); // bundleexport.cpp
 
     Study &m_study;
 };

@@ -64,7 +64,8 @@ bool ExportFilters::validate(Study &study, Error *error) const
             return false;
         }
         if (!q.next()) {
-            *error = badValue(QStringLiteral("split"), split, QStringLiteral("is not a split of the study"));
+            *error = badValue(
+                QStringLiteral("split"), split, QStringLiteral("is not a split of the study"));
             return false;
         }
     }

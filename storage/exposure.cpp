@@ -7,7 +7,6 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTime>
-
 #include <algorithm>
 #include <numeric>
 #include <vector>
@@ -86,8 +85,8 @@ qint64 ExposureRepository::startSession(qint64 raterId, Error *error)
         return 0;
     }
     const qint64 id = q.lastInsertId().toLongLong();
-    if (!m_study.appendEvent(QStringLiteral("rating_session.start"), QStringLiteral("rating_session"),
-            id, {}, QString::number(raterId), error)
+    if (!m_study.appendEvent(QStringLiteral("rating_session.start"),
+            QStringLiteral("rating_session"), id, {}, QString::number(raterId), error)
         || !tx.commit(error))
         return 0;
     return id;
@@ -164,10 +163,10 @@ bool ExposureRepository::skip(qint64 assignmentId, SkipReason reason, Error *err
         return false;
     }
     const QString before = q.value(0).toString() + QLatin1Char('/') + q.value(1).toString();
-    const QString why =
-        reason == SkipReason::Distressing ? QStringLiteral("distressing") : QStringLiteral("skipped");
-    q.prepare(QStringLiteral(
-        "UPDATE assignment SET status = 'skipped', skip_reason = ? WHERE id = ?"));
+    const QString why = reason == SkipReason::Distressing ? QStringLiteral("distressing")
+                                                          : QStringLiteral("skipped");
+    q.prepare(
+        QStringLiteral("UPDATE assignment SET status = 'skipped', skip_reason = ? WHERE id = ?"));
     q.addBindValue(why);
     q.addBindValue(assignmentId);
     if (!q.exec()) {
@@ -189,9 +188,8 @@ QString ExposureRepository::skipReason(qint64 assignmentId) const
 
 QList<RaterExposure> ExposureRepository::summary(const QDateTime &dayStart) const
 {
-    const QDateTime start = dayStart.isValid()
-        ? dayStart
-        : QDateTime(QDate::currentDate(), QTime(0, 0), Qt::LocalTime);
+    const QDateTime start =
+        dayStart.isValid() ? dayStart : QDateTime(QDate::currentDate(), QTime(0, 0), Qt::LocalTime);
     const QString since = start.toUTC().toString(Qt::ISODateWithMs);
     QList<RaterExposure> out;
     QSqlQuery q(m_study.database());

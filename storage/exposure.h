@@ -22,11 +22,11 @@ struct RaterExposure {
     QString kind;
     QString role;
     qint64 assigned = 0;
-    qint64 done = 0;        ///< status 'done', or labelled with every response rated (imported)
-    qint64 skipped = 0;     ///< assignments whose status is 'skipped' (any reason)
+    qint64 done = 0; ///< status 'done', or labelled with every response rated (imported)
+    qint64 skipped = 0; ///< assignments whose status is 'skipped' (any reason)
     qint64 distressing = 0; ///< assignments skipped as distressing (even if finished later)
-    qint64 sessions = 0;    ///< sign-ins in the rating workspace
-    qint64 shownToday = 0;  ///< items shown in sessions started since `dayStart`
+    qint64 sessions = 0; ///< sign-ins in the rating workspace
+    qint64 shownToday = 0; ///< items shown in sessions started since `dayStart`
     qint64 shownLastSession = 0;
     qint64 maxShownInSession = 0;
     double shownPerSession = 0; ///< mean items shown per session (0 without sessions)
@@ -50,8 +50,8 @@ public:
     /// shown in that session (the caller counts each item once per session).
     /// Committed without waiting for the disk (survives a crash of the app; made
     /// power-safe by the next rating's commit), so showing an item never waits on fsync.
-    bool recordShown(qint64 sessionId, qint64 raterId, const QList<qint64> &responseIds,
-        Error *error);
+    bool recordShown(
+        qint64 sessionId, qint64 raterId, const QList<qint64> &responseIds, Error *error);
     /// One more item finished (rated completely) in the session; moves ended_at to now.
     bool countRated(qint64 sessionId, Error *error);
     /// Skips an assignment: status 'skipped' and the reason, logged in the event table.

@@ -12,9 +12,7 @@
 #include <QJsonObject>
 #include <QSqlError>
 #include <QSqlQuery>
-
 #include <simdjson.h>
-
 #include <vector>
 
 namespace cr::storage {
@@ -33,12 +31,15 @@ QStringList ImportReport::details() const
     for (const QString &runs : modelRuns)
         lines.append(QStringLiteral("model %1").arg(runs));
     if (counts.scoresMissing > 0)
-        lines.append(QStringLiteral("%1 score(s) given as NaN or empty: kept as missing").arg(counts.scoresMissing));
+        lines.append(QStringLiteral("%1 score(s) given as NaN or empty: kept as missing")
+                         .arg(counts.scoresMissing));
     if (counts.labelsMissing > 0)
         lines.append(
-            QStringLiteral("%1 label(s) empty, null or missing in rater label files: not labelled").arg(counts.labelsMissing));
+            QStringLiteral("%1 label(s) empty, null or missing in rater label files: not labelled")
+                .arg(counts.labelsMissing));
     if (!skippedFiles.isEmpty())
-        lines.append(QStringLiteral("%1 file(s) not of the layout, skipped").arg(skippedFiles.size()));
+        lines.append(
+            QStringLiteral("%1 file(s) not of the layout, skipped").arg(skippedFiles.size()));
     for (const QString &notice : notices)
         lines.append(QStringLiteral("note: %1").arg(notice));
     return lines;
@@ -72,7 +73,7 @@ using json::typeName;
 
 RowError wrongType(const QString &field, const QString &expected, element e)
 {
-    return {field, QStringLiteral("must be %1, got %2").arg(expected, typeName(e))};
+    return { field, QStringLiteral("must be %1, got %2").arg(expected, typeName(e)) };
 }
 
 std::optional<RowError> readString(element e, const QString &field, QString *out)
@@ -105,7 +106,7 @@ std::optional<RowError> readInt(element e, const QString &field, qint64 *out)
             *out = qint64(d);
             return std::nullopt;
         }
-        return RowError{field, QStringLiteral("must be an integer, got %1").arg(d)};
+        return RowError { field, QStringLiteral("must be an integer, got %1").arg(d) };
     }
     return wrongType(field, QStringLiteral("an integer"), e);
 }
@@ -113,16 +114,17 @@ std::optional<RowError> readInt(element e, const QString &field, qint64 *out)
 std::optional<RowError> checkRun(qint64 run, const QString &field)
 {
     if (run < 1)
-        return RowError{field, QStringLiteral("must be a run number >= 1, got %1").arg(run)};
+        return RowError { field, QStringLiteral("must be a run number >= 1, got %1").arg(run) };
     if (run > 1000000)
-        return RowError{field, QStringLiteral("must be a run number <= 1000000, got %1").arg(run)};
+        return RowError { field,
+            QStringLiteral("must be a run number <= 1000000, got %1").arg(run) };
     return std::nullopt;
 }
 
 std::optional<RowError> checkScore(qint64 score, const QString &field)
 {
     if (score < 1 || score > 5)
-        return RowError{field, QStringLiteral("must be 1-5, got %1").arg(score)};
+        return RowError { field, QStringLiteral("must be 1-5, got %1").arg(score) };
     return std::nullopt;
 }
 
@@ -150,7 +152,10 @@ std::optional<RowError> readStringList(element e, const QString &field, QStringL
     return std::nullopt;
 }
 
-QByteArray jsonText(element e) { return json::text(e); }
+QByteArray jsonText(element e)
+{
+    return json::text(e);
+}
 
 /// Unknown keys are kept verbatim as a JSON object of metadata.
 void appendMetadata(QByteArray *json, std::string_view key, element value)
@@ -158,7 +163,7 @@ void appendMetadata(QByteArray *json, std::string_view key, element value)
     // Re-escape the key so that quotes/backslashes in it stay valid JSON.
     QByteArray out = json->isEmpty() ? QByteArray("{") : json->chopped(1) + ',';
     const QByteArray keyJson =
-        QJsonDocument(QJsonArray{fromView(key)}).toJson(QJsonDocument::Compact);
+        QJsonDocument(QJsonArray { fromView(key) }).toJson(QJsonDocument::Compact);
     out += keyJson.mid(1, keyJson.size() - 2) + ':' + jsonText(value) + '}';
     *json = out;
 }
@@ -192,7 +197,7 @@ std::optional<RowError> parseResponse(element e, const QString &path, ResponseRe
                 qint64 tokens = 0;
                 err = readInt(field.value, name, &tokens);
                 if (!err && tokens < 0)
-                    err = RowError{name, QStringLiteral("must not be negative")};
+                    err = RowError { name, QStringLiteral("must not be negative") };
                 r->tokens = tokens;
             }
         } else {
@@ -202,11 +207,11 @@ std::optional<RowError> parseResponse(element e, const QString &path, ResponseRe
             return err;
     }
     if (!hasModel)
-        return RowError{path + QStringLiteral(".model"), QStringLiteral("is required")};
+        return RowError { path + QStringLiteral(".model"), QStringLiteral("is required") };
     if (r->model.trimmed().isEmpty())
-        return RowError{path + QStringLiteral(".model"), QStringLiteral("must not be empty")};
+        return RowError { path + QStringLiteral(".model"), QStringLiteral("must not be empty") };
     if (!hasText)
-        return RowError{path + QStringLiteral(".text"), QStringLiteral("is required")};
+        return RowError { path + QStringLiteral(".text"), QStringLiteral("is required") };
     return std::nullopt;
 }
 
@@ -232,11 +237,12 @@ std::optional<RowError> parseItem(simdjson::dom::object obj, ItemRecord *item)
             int i = 0;
             for (element v : array) {
                 if (!v.is_string())
-                    return wrongType(name + QStringLiteral("[%1]").arg(i), QStringLiteral("a string"), v);
+                    return wrongType(
+                        name + QStringLiteral("[%1]").arg(i), QStringLiteral("a string"), v);
                 ++i;
             }
             if (i == 0)
-                return RowError{name, QStringLiteral("must not be empty")};
+                return RowError { name, QStringLiteral("must not be empty") };
             item->turnsJson = jsonText(field.value);
         } else if (key == "text") {
             hasText = true;
@@ -265,13 +271,14 @@ std::optional<RowError> parseItem(simdjson::dom::object obj, ItemRecord *item)
             return err;
     }
     if (!hasId)
-        return RowError{QStringLiteral("item_id"), QStringLiteral("is required")};
+        return RowError { QStringLiteral("item_id"), QStringLiteral("is required") };
     if (item->externalId.trimmed().isEmpty())
-        return RowError{QStringLiteral("item_id"), QStringLiteral("must not be empty")};
+        return RowError { QStringLiteral("item_id"), QStringLiteral("must not be empty") };
     if (hasTurns && hasText)
-        return RowError{QStringLiteral("text"), QStringLiteral("give either turns or text, not both")};
+        return RowError { QStringLiteral("text"),
+            QStringLiteral("give either turns or text, not both") };
     if (!hasTurns && !hasText)
-        return RowError{QStringLiteral("turns"), QStringLiteral("is required (or text)")};
+        return RowError { QStringLiteral("turns"), QStringLiteral("is required (or text)") };
     return std::nullopt;
 }
 
@@ -341,18 +348,19 @@ std::optional<RowError> parseRating(simdjson::dom::object obj, RatingRecord *r)
             return err;
     }
     if (!hasRater)
-        return RowError{QStringLiteral("rater"), QStringLiteral("is required")};
+        return RowError { QStringLiteral("rater"), QStringLiteral("is required") };
     if (!hasItem)
-        return RowError{QStringLiteral("item_id"), QStringLiteral("is required")};
+        return RowError { QStringLiteral("item_id"), QStringLiteral("is required") };
     if (r->model && !r->score && !r->cannotAssess)
-        return RowError{QStringLiteral("score"),
-                        hasScore ? QStringLiteral("is null: give a score 1-5, or cannot_assess: true")
-                                 : QStringLiteral("is required for a response rating")};
+        return RowError { QStringLiteral("score"),
+            hasScore ? QStringLiteral("is null: give a score 1-5, or cannot_assess: true")
+                     : QStringLiteral("is required for a response rating") };
     if (!r->model && (hasScore || r->cannotAssess))
-        return RowError{QStringLiteral("model"), QStringLiteral("is required for a response rating")};
+        return RowError { QStringLiteral("model"),
+            QStringLiteral("is required for a response rating") };
     if (!r->model && !r->category)
-        return RowError{QStringLiteral("category"),
-                        QStringLiteral("a rating line needs a category or a model and score")};
+        return RowError { QStringLiteral("category"),
+            QStringLiteral("a rating line needs a category or a model and score") };
     return std::nullopt;
 }
 
@@ -470,14 +478,15 @@ QString csvValue(const QList<QByteArray> &fields, int column)
     return column >= 0 && column < fields.size() ? QString::fromUtf8(fields[column]) : QString();
 }
 
-std::optional<RowError> csvInt(const QString &text, const QString &field, std::optional<qint64> *out)
+std::optional<RowError> csvInt(
+    const QString &text, const QString &field, std::optional<qint64> *out)
 {
     if (text.isEmpty())
         return std::nullopt;
     bool ok = false;
     const qint64 v = text.toLongLong(&ok);
     if (!ok)
-        return RowError{field, QStringLiteral("must be an integer, got '%1'").arg(text)};
+        return RowError { field, QStringLiteral("must be an integer, got '%1'").arg(text) };
     *out = v;
     return std::nullopt;
 }
@@ -485,12 +494,13 @@ std::optional<RowError> csvInt(const QString &text, const QString &field, std::o
 std::optional<RowError> csvBool(const QString &text, const QString &field, bool *out)
 {
     const QString t = text.trimmed().toLower();
-    if (t.isEmpty() || t == QLatin1String("false") || t == QLatin1String("0") || t == QLatin1String("no"))
+    if (t.isEmpty() || t == QLatin1String("false") || t == QLatin1String("0")
+        || t == QLatin1String("no"))
         *out = false;
     else if (t == QLatin1String("true") || t == QLatin1String("1") || t == QLatin1String("yes"))
         *out = true;
     else
-        return RowError{field, QStringLiteral("must be true or false, got '%1'").arg(text)};
+        return RowError { field, QStringLiteral("must be true or false, got '%1'").arg(text) };
     return std::nullopt;
 }
 
@@ -537,7 +547,7 @@ private:
 
     void issue(const QString &file, qint64 line, const RowError &e)
     {
-        ImportIssue i{file, line, e.field, e.reason};
+        ImportIssue i { file, line, e.field, e.reason };
         if (m_options.skipInvalid)
             m_report->skipped.append(i);
         else if (!stopped())
@@ -578,13 +588,13 @@ private:
     {
         QFile f(file);
         if (!f.open(QIODevice::ReadOnly)) {
-            issue(file, 0, {{}, QStringLiteral("cannot read: ") + f.errorString()});
+            issue(file, 0, { {}, QStringLiteral("cannot read: ") + f.errorString() });
             return true;
         }
         // Still rejected with --skip-invalid: an empty file is almost always a mistake.
         const QString empty = QStringLiteral("file is empty");
         if (f.size() == 0) {
-            m_report->errors.append({file, 1, {}, empty});
+            m_report->errors.append({ file, 1, {}, empty });
             return true;
         }
         if (f.peek(3) == "\xEF\xBB\xBF")
@@ -602,9 +612,9 @@ private:
             break;
         case ImportFormat::Benchmark:
         case ImportFormat::Auto:
-            m_report->errors.append({file, 1, {},
-                                     QStringLiteral("the published benchmark layout (JSON arrays) "
-                                                    "is not available yet; use JSONL or CSV")});
+            m_report->errors.append({ file, 1, {},
+                QStringLiteral("the published benchmark layout (JSON arrays) "
+                               "is not available yet; use JSONL or CSV") });
             ok = true;
             break;
         }
@@ -612,7 +622,7 @@ private:
         reportProgress();
         if (ok && m_report->counts.rows == rowsBefore
             && m_report->errors.size() + m_report->skipped.size() == issuesBefore)
-            m_report->errors.append({file, 1, {}, empty});
+            m_report->errors.append({ file, 1, {}, empty });
         return ok;
     }
 
@@ -633,7 +643,8 @@ private:
             if (!eof && filled < capacity) {
                 const qint64 n = f.read(buffer.data() + filled, capacity - filled);
                 if (n < 0) {
-                    *m_error = Error::storage(file + QStringLiteral(": read error: ") + f.errorString());
+                    *m_error =
+                        Error::storage(file + QStringLiteral(": read error: ") + f.errorString());
                     return false;
                 }
                 eof = n == 0;
@@ -651,7 +662,7 @@ private:
                 } else {
                     ++lineNo;
                     if (len > maxLineBytes)
-                        issue(file, lineNo, {{}, tooLong});
+                        issue(file, lineNo, { {}, tooLong });
                     else if (!handleJsonLine(file, lineNo, parser, begin, std::size_t(len)))
                         return false;
                 }
@@ -672,7 +683,7 @@ private:
                 // No newline in a full buffer: report once, then drop bytes up to the next newline.
                 if (!skippingLongLine) {
                     ++lineNo;
-                    issue(file, lineNo, {{}, tooLong});
+                    issue(file, lineNo, { {}, tooLong });
                     skippingLongLine = true;
                 }
                 offsetBase += filled;
@@ -682,7 +693,7 @@ private:
     }
 
     bool handleJsonLine(const QString &file, qint64 lineNo, simdjson::dom::parser &parser,
-                        const char *data, std::size_t len)
+        const char *data, std::size_t len)
     {
         std::string_view view(data, len);
         while (!view.empty() && (view.back() == '\r' || view.back() == ' ' || view.back() == '\t'))
@@ -696,13 +707,15 @@ private:
             if (code == simdjson::UTF8_ERROR)
                 reason = QStringLiteral("invalid UTF-8");
             else
-                reason = QStringLiteral("invalid JSON: ") + QString::fromUtf8(simdjson::error_message(code));
-            issue(file, lineNo, {{}, reason});
+                reason = QStringLiteral("invalid JSON: ")
+                    + QString::fromUtf8(simdjson::error_message(code));
+            issue(file, lineNo, { {}, reason });
             return true;
         }
         simdjson::dom::object obj;
         if (doc.get_object().get(obj)) {
-            issue(file, lineNo, {{}, QStringLiteral("each line must be a JSON object, got ") + typeName(doc)});
+            issue(file, lineNo,
+                { {}, QStringLiteral("each line must be a JSON object, got ") + typeName(doc) });
             return true;
         }
         element ignored;
@@ -722,8 +735,7 @@ private:
         return write(file, lineNo, [&](RowError *e) { return m_writer.writeItem(item, e); });
     }
 
-    template<typename Fn>
-    bool write(const QString &file, qint64 lineNo, Fn &&fn)
+    template<typename Fn> bool write(const QString &file, qint64 lineNo, Fn &&fn)
     {
         RowError e;
         const RecordWriter::Outcome outcome =
@@ -742,7 +754,7 @@ private:
         qint64 line = 0;
         QString problem;
         if (!reader.next(&fields, &line, &problem) || !problem.isEmpty()) {
-            issue(file, 1, {{}, problem.isEmpty() ? QStringLiteral("file is empty") : problem});
+            issue(file, 1, { {}, problem.isEmpty() ? QStringLiteral("file is empty") : problem });
             return true;
         }
         QHash<QString, int> column;
@@ -752,7 +764,7 @@ private:
             if (i == 0 && name.startsWith(QChar(0xFEFF)))
                 name = name.mid(1);
             if (column.contains(name)) {
-                issue(file, 1, {name, QStringLiteral("duplicate column in the header")});
+                issue(file, 1, { name, QStringLiteral("duplicate column in the header") });
                 return true;
             }
             column.insert(name, i);
@@ -761,12 +773,14 @@ private:
         auto col = [&](const char *name) { return column.value(QString::fromLatin1(name), -1); };
         const bool ratings = col("rater") >= 0;
         if (!ratings && col("item_id") < 0) {
-            issue(file, 1, {{}, QStringLiteral("CSV header needs an item_id column (items) or a "
-                                               "rater column (ratings)")});
+            issue(file, 1,
+                { {},
+                    QStringLiteral("CSV header needs an item_id column (items) or a "
+                                   "rater column (ratings)") });
             return true;
         }
         if (!ratings && col("turns") < 0 && col("text") < 0) {
-            issue(file, 1, {{}, QStringLiteral("CSV header needs a turns or text column")});
+            issue(file, 1, { {}, QStringLiteral("CSV header needs a turns or text column") });
             return true;
         }
         const qint64 base = m_doneBytes;
@@ -774,28 +788,32 @@ private:
             m_doneBytes = base + reader.bytesRead();
             reportProgress();
             if (!problem.isEmpty()) {
-                issue(file, line, {{}, problem});
+                issue(file, line, { {}, problem });
                 continue;
             }
             if (fields.size() == 1 && fields[0].trimmed().isEmpty())
                 continue;
             ++m_report->counts.rows;
             if (fields.size() != column.size()) {
-                issue(file, line, {{}, QStringLiteral("has %1 fields, the header has %2")
-                                           .arg(fields.size())
-                                           .arg(column.size())});
+                issue(file, line,
+                    { {},
+                        QStringLiteral("has %1 fields, the header has %2")
+                            .arg(fields.size())
+                            .arg(column.size()) });
                 continue;
             }
             bool utf8ok = true;
             for (int i = 0; i < fields.size() && utf8ok; ++i) {
-                if (!simdjson::validate_utf8(fields[i].constData(), std::size_t(fields[i].size()))) {
-                    issue(file, line, {headers.value(i), QStringLiteral("invalid UTF-8")});
+                if (!simdjson::validate_utf8(
+                        fields[i].constData(), std::size_t(fields[i].size()))) {
+                    issue(file, line, { headers.value(i), QStringLiteral("invalid UTF-8") });
                     utf8ok = false;
                 }
             }
             if (!utf8ok)
                 continue;
-            const bool ok = ratings ? csvRating(file, line, fields, col) : csvItem(file, line, fields, col);
+            const bool ok =
+                ratings ? csvRating(file, line, fields, col) : csvItem(file, line, fields, col);
             if (!ok)
                 return false;
             if (stopped())
@@ -813,29 +831,29 @@ private:
         item.split = csvBytes(fields, col("split"));
         item.label = csvBytes(fields, col("label"));
         if (item.externalId.trimmed().isEmpty()) {
-            issue(file, line, {QStringLiteral("item_id"), QStringLiteral("must not be empty")});
+            issue(file, line, { QStringLiteral("item_id"), QStringLiteral("must not be empty") });
             return true;
         }
         if (col("turns") >= 0) {
             const QByteArray raw = fields[col("turns")];
-            QJsonParseError pe{};
+            QJsonParseError pe {};
             const QJsonDocument doc = QJsonDocument::fromJson(raw, &pe);
             bool valid = doc.isArray() && !doc.array().isEmpty();
             for (const auto &v : doc.array())
                 valid = valid && v.isString();
             if (!valid) {
-                issue(file, line, {QStringLiteral("turns"),
-                                   QStringLiteral("must be a JSON array of strings")});
+                issue(file, line,
+                    { QStringLiteral("turns"), QStringLiteral("must be a JSON array of strings") });
                 return true;
             }
             item.turnsJson = doc.toJson(QJsonDocument::Compact);
         } else {
             const QString text = csvValue(fields, col("text"));
             if (text.isEmpty()) {
-                issue(file, line, {QStringLiteral("text"), QStringLiteral("must not be empty")});
+                issue(file, line, { QStringLiteral("text"), QStringLiteral("must not be empty") });
                 return true;
             }
-            item.turnsJson = QJsonDocument(QJsonArray{text}).toJson(QJsonDocument::Compact);
+            item.turnsJson = QJsonDocument(QJsonArray { text }).toJson(QJsonDocument::Compact);
         }
         if (col("model") >= 0 && !csvValue(fields, col("model")).isEmpty()) {
             ResponseRecord r;
@@ -852,16 +870,20 @@ private:
                     return true;
                 }
             }
-            if (auto e = csvInt(csvValue(fields, col("tokens")), QStringLiteral("tokens"), &tokens)) {
+            if (auto e =
+                    csvInt(csvValue(fields, col("tokens")), QStringLiteral("tokens"), &tokens)) {
                 issue(file, line, *e);
                 return true;
             }
-            if (auto e = csvBool(csvValue(fields, col("refusal")), QStringLiteral("refusal"), &r.refusal)) {
+            if (auto e = csvBool(
+                    csvValue(fields, col("refusal")), QStringLiteral("refusal"), &r.refusal)) {
                 issue(file, line, *e);
                 return true;
             }
             if (col("response_text") < 0) {
-                issue(file, line, {QStringLiteral("response_text"), QStringLiteral("column is required with model")});
+                issue(file, line,
+                    { QStringLiteral("response_text"),
+                        QStringLiteral("column is required with model") });
                 return true;
             }
             r.run = int(run.value_or(1));
@@ -880,7 +902,7 @@ private:
         r.kind = csvValue(fields, col("rater_kind"));
         r.itemId = csvValue(fields, col("item_id"));
         if (r.itemId.isEmpty()) {
-            issue(file, line, {QStringLiteral("item_id"), QStringLiteral("must not be empty")});
+            issue(file, line, { QStringLiteral("item_id"), QStringLiteral("must not be empty") });
             return true;
         }
         if (const QString c = csvValue(fields, col("category")); !c.isEmpty())
@@ -911,8 +933,8 @@ private:
             }
             r.score = int(*score);
         }
-        if (auto e = csvBool(csvValue(fields, col("cannot_assess")), QStringLiteral("cannot_assess"),
-                             &r.cannotAssess)) {
+        if (auto e = csvBool(csvValue(fields, col("cannot_assess")),
+                QStringLiteral("cannot_assess"), &r.cannotAssess)) {
             issue(file, line, *e);
             return true;
         }
@@ -924,17 +946,20 @@ private:
             bool ok = false;
             r.secondsSpent = s.toDouble(&ok);
             if (!ok) {
-                issue(file, line, {QStringLiteral("seconds_spent"), QStringLiteral("must be a number")});
+                issue(file, line,
+                    { QStringLiteral("seconds_spent"), QStringLiteral("must be a number") });
                 return true;
             }
         }
         if (!r.model && !r.category) {
-            issue(file, line, {QStringLiteral("category"),
-                               QStringLiteral("a rating row needs a category or a model and score")});
+            issue(file, line,
+                { QStringLiteral("category"),
+                    QStringLiteral("a rating row needs a category or a model and score") });
             return true;
         }
         if (r.model && !r.score && !r.cannotAssess) {
-            issue(file, line, {QStringLiteral("score"), QStringLiteral("is required for a response rating")});
+            issue(file, line,
+                { QStringLiteral("score"), QStringLiteral("is required for a response rating") });
             return true;
         }
         return write(file, line, [&](RowError *e) { return m_writer.writeRating(r, e); });
@@ -961,8 +986,8 @@ private:
 
 } // namespace
 
-bool Importer::run(const QStringList &files, const ImportOptions &options, ImportReport *report,
-                   Error *error)
+bool Importer::run(
+    const QStringList &files, const ImportOptions &options, ImportReport *report, Error *error)
 {
     *report = {};
     if (files.isEmpty()) {

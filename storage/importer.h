@@ -2,11 +2,10 @@
 
 #include "storage/error.h"
 
+#include <QJsonObject>
 #include <QList>
 #include <QString>
-#include <QJsonObject>
 #include <QStringList>
-
 #include <functional>
 
 namespace cr::storage {
@@ -91,8 +90,8 @@ public:
     /// Returns true when everything was imported (or, with skipInvalid, the valid
     /// rows were). On false, `report->errors` lists input problems (ErrorKind
     /// InvalidInput) or `error` describes a storage failure.
-    bool run(const QStringList &files, const ImportOptions &options, ImportReport *report,
-             Error *error);
+    bool run(
+        const QStringList &files, const ImportOptions &options, ImportReport *report, Error *error);
 
     /// Parses a --format value ("auto", "jsonl", "csv", "benchmark").
     static std::optional<ImportFormat> formatFromString(QStringView text);

@@ -5,10 +5,9 @@
 
 #include <QHash>
 #include <QSet>
-#include <QVariantList>
 #include <QSqlError>
 #include <QSqlQuery>
-
+#include <QVariantList>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -19,15 +18,15 @@ RaterSelection RaterSelection::fromString(const QString &text)
 {
     const QString t = text.trimmed();
     if (t.isEmpty() || t == QLatin1String("human"))
-        return {Kind::Human, {}};
+        return { Kind::Human, {} };
     if (t == QLatin1String("llm"))
-        return {Kind::Llm, {}};
+        return { Kind::Llm, {} };
     if (t == QLatin1String("all"))
-        return {Kind::All, {}};
+        return { Kind::All, {} };
     QStringList names;
     for (const QString &n : t.split(QLatin1Char(','), Qt::SkipEmptyParts))
         names.append(n.trimmed());
-    return {Kind::Named, names};
+    return { Kind::Named, names };
 }
 
 QString RaterSelection::toString() const
@@ -45,15 +44,18 @@ QString RaterSelection::toString() const
     return QStringLiteral("human");
 }
 
-std::optional<QList<Rater>> selectRaters(Study &study, const RaterSelection &selection, Error *error)
+std::optional<QList<Rater>> selectRaters(
+    Study &study, const RaterSelection &selection, Error *error)
 {
     const QList<Rater> all = RaterRepository(study).all();
     QList<Rater> out;
     if (selection.kind == RaterSelection::Kind::Named) {
         for (const QString &name : selection.names) {
-            const auto it = std::find_if(all.cbegin(), all.cend(), [&](const Rater &r) { return r.name == name; });
+            const auto it = std::find_if(
+                all.cbegin(), all.cend(), [&](const Rater &r) { return r.name == name; });
             if (it == all.cend()) {
-                *error = Error::invalid(QStringLiteral("no rater '%1' in %2").arg(name, study.path()));
+                *error =
+                    Error::invalid(QStringLiteral("no rater '%1' in %2").arg(name, study.path()));
                 return std::nullopt;
             }
             const qint64 id = it->id;
@@ -98,7 +100,7 @@ QHash<qint64, int> raterIndex(const QList<Rater> &raters)
 /// classifier in the score matrix); named raters are always kept.
 template<typename T, typename Missing>
 void dropEmptyRaters(const RaterSelection &selection, QList<Rater> *raters, std::vector<T> *values,
-                     std::size_t columns, Missing isMissing)
+    std::size_t columns, Missing isMissing)
 {
     if (selection.kind == RaterSelection::Kind::Named || columns == 0)
         return;
@@ -175,8 +177,9 @@ std::optional<QStringList> itemSplits(Study &study, Error *error)
 {
     QSqlQuery q(study.database());
     q.setForwardOnly(true);
-    if (!q.exec(QStringLiteral("SELECT DISTINCT split FROM item WHERE split IS NOT NULL AND split <> ''"
-                               " ORDER BY split"))) {
+    if (!q.exec(
+            QStringLiteral("SELECT DISTINCT split FROM item WHERE split IS NOT NULL AND split <> ''"
+                           " ORDER BY split"))) {
         *error = Error::storage(study.path() + QStringLiteral(": ") + q.lastError().text());
         return std::nullopt;
     }
@@ -186,8 +189,8 @@ std::optional<QStringList> itemSplits(Study &study, Error *error)
     return splits;
 }
 
-std::optional<LabelMatrix> loadLabels(Study &study, const RaterSelection &selection, Error *error,
-                                      const RatingFilter &filter)
+std::optional<LabelMatrix> loadLabels(
+    Study &study, const RaterSelection &selection, Error *error, const RatingFilter &filter)
 {
     const auto raters = selectRaters(study, selection, error);
     if (!raters)
@@ -209,7 +212,8 @@ std::optional<LabelMatrix> loadLabels(Study &study, const RaterSelection &select
     QSqlQuery q(study.database());
     q.setForwardOnly(true);
     QVariantList binds;
-    const QString labelSql = QStringLiteral("SELECT rater_id, item_id, category FROM category_label WHERE 1")
+    const QString labelSql =
+        QStringLiteral("SELECT rater_id, item_id, category FROM category_label WHERE 1")
         + dateCondition(filter, &binds);
     if (!execWith(q, labelSql, binds)) {
         *error = Error::storage(study.path() + QStringLiteral(": ") + q.lastError().text());
@@ -223,8 +227,8 @@ std::optional<LabelMatrix> loadLabels(Study &study, const RaterSelection &select
         const int code = int(m.categories.indexOf(q.value(2).toString()));
         m.codes[std::size_t(*r) * std::size_t(m.itemIds.size()) + std::size_t(*i)] = code;
     }
-    dropEmptyRaters(selection, &m.raters, &m.codes, std::size_t(m.itemIds.size()),
-                    [](int c) { return c < 0; });
+    dropEmptyRaters(
+        selection, &m.raters, &m.codes, std::size_t(m.itemIds.size()), [](int c) { return c < 0; });
     return m;
 }
 
@@ -248,8 +252,8 @@ std::optional<QHash<qint64, Consensus>> consensusCategories(Study &study, Error 
     bool tie = false;
     auto flush = [&] {
         if (current != 0 && !tie)
-            consensus.insert(current, {best, distinct == 1 ? QStringLiteral("unanimous")
-                                                           : QStringLiteral("majority")});
+            consensus.insert(current,
+                { best, distinct == 1 ? QStringLiteral("unanimous") : QStringLiteral("majority") });
     };
     while (q.next()) {
         const qint64 item = q.value(0).toLongLong();
@@ -273,21 +277,24 @@ std::optional<QHash<qint64, Consensus>> consensusCategories(Study &study, Error 
         }
     }
     flush();
-    if (!q.exec(QStringLiteral("SELECT id, reference_label FROM item WHERE reference_label IS NOT NULL")))
+    if (!q.exec(QStringLiteral(
+            "SELECT id, reference_label FROM item WHERE reference_label IS NOT NULL")))
         return fail();
     while (q.next())
         if (!consensus.contains(q.value(0).toLongLong()))
-            consensus.insert(q.value(0).toLongLong(), {q.value(1).toString(), QStringLiteral("reference")});
+            consensus.insert(
+                q.value(0).toLongLong(), { q.value(1).toString(), QStringLiteral("reference") });
     if (!q.exec(QStringLiteral("SELECT item_id, category FROM adjudication"
                                " WHERE item_id IS NOT NULL AND category IS NOT NULL ORDER BY id")))
         return fail();
     while (q.next())
-        consensus.insert(q.value(0).toLongLong(), {q.value(1).toString(), QStringLiteral("adjudicated")});
+        consensus.insert(
+            q.value(0).toLongLong(), { q.value(1).toString(), QStringLiteral("adjudicated") });
     return consensus;
 }
 
-std::optional<ScoreMatrix> loadScores(Study &study, const RaterSelection &selection, Error *error,
-                                      const RatingFilter &filter)
+std::optional<ScoreMatrix> loadScores(
+    Study &study, const RaterSelection &selection, Error *error, const RatingFilter &filter)
 {
     const auto raters = selectRaters(study, selection, error);
     if (!raters)
@@ -324,15 +331,17 @@ std::optional<ScoreMatrix> loadScores(Study &study, const RaterSelection &select
         m.responseIds.append(q.value(0).toLongLong());
         m.models.append(q.value(1).toString());
         m.categories.append(consensus->value(q.value(2).toLongLong()).category);
-        m.adjudicated.push_back(q.value(3).isNull() ? std::nullopt : std::optional<int>(q.value(3).toInt()));
+        m.adjudicated.push_back(
+            q.value(3).isNull() ? std::nullopt : std::optional<int>(q.value(3).toInt()));
     }
     const std::size_t n = std::size_t(m.responseIds.size());
     m.scores.assign(std::size_t(m.raters.size()) * n, std::numeric_limits<double>::quiet_NaN());
     const QHash<qint64, int> responses = indexOf(m.responseIds);
     const QHash<qint64, int> rIndex = raterIndex(m.raters);
     QVariantList binds;
-    const QString scoreSql = QStringLiteral("SELECT rater_id, response_id, score FROM response_rating"
-                                            " WHERE score IS NOT NULL")
+    const QString scoreSql =
+        QStringLiteral("SELECT rater_id, response_id, score FROM response_rating"
+                       " WHERE score IS NOT NULL")
         + dateCondition(filter, &binds);
     if (!execWith(q, scoreSql, binds))
         return fail(q);

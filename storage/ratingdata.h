@@ -8,7 +8,6 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
-
 #include <optional>
 #include <vector>
 
@@ -30,7 +29,8 @@ struct RaterSelection {
 
 /// The raters a selection names, in id order. Groups (human/llm/all) are the raters
 /// of role "rater"; named raters may have any role. Unknown names are an InvalidInput error.
-std::optional<QList<Rater>> selectRaters(Study &study, const RaterSelection &selection, Error *error);
+std::optional<QList<Rater>> selectRaters(
+    Study &study, const RaterSelection &selection, Error *error);
 /// Restricts what statistics are computed over (dashboard and report filters).
 /// Empty lists mean "all". Categories match an item's consensus category (see
 /// consensusCategories()); models apply to responses only; the date range is
@@ -40,11 +40,12 @@ struct RatingFilter {
     QStringList models;
     QStringList splits;
     QDate from; ///< null = open
-    QDate to;   ///< null = open
+    QDate to; ///< null = open
 
     bool isEmpty() const
     {
-        return categories.isEmpty() && models.isEmpty() && splits.isEmpty() && from.isNull() && to.isNull();
+        return categories.isEmpty() && models.isEmpty() && splits.isEmpty() && from.isNull()
+            && to.isNull();
     }
 };
 
@@ -56,7 +57,10 @@ struct LabelMatrix {
     QStringList categories; // protocol order; index = code
     std::vector<int> codes; // raters.size() * itemIds.size(), row-major by rater
 
-    int code(int rater, int item) const { return codes[std::size_t(rater) * std::size_t(itemIds.size()) + std::size_t(item)]; }
+    int code(int rater, int item) const
+    {
+        return codes[std::size_t(rater) * std::size_t(itemIds.size()) + std::size_t(item)];
+    }
 };
 
 /// Scores as a raters × responses matrix (1..5; NaN = missing or "cannot assess"),
@@ -64,20 +68,23 @@ struct LabelMatrix {
 struct ScoreMatrix {
     QList<Rater> raters;
     QList<qint64> responseIds;
-    QStringList models;                     // per response
-    QStringList categories;                 // per response: its item's consensus category ("" if none)
+    QStringList models; // per response
+    QStringList categories; // per response: its item's consensus category ("" if none)
     std::vector<std::optional<int>> adjudicated; // per response: latest adjudicated score
-    std::vector<double> scores;             // raters.size() * responseIds.size(), row-major by rater
+    std::vector<double> scores; // raters.size() * responseIds.size(), row-major by rater
 
-    double score(int rater, int response) const { return scores[std::size_t(rater) * std::size_t(responseIds.size()) + std::size_t(response)]; }
+    double score(int rater, int response) const
+    {
+        return scores[std::size_t(rater) * std::size_t(responseIds.size()) + std::size_t(response)];
+    }
 };
 
 /// Loads the selected raters' category labels over every item. Unknown rater names
 /// are an InvalidInput error. Group selections (human/llm/all) take raters of role
-/// "rater" that have at least one value in the matrix. Raters are in id order, items in import order.
-/// `filter` keeps the items of its splits and categories and the labels of its date range.
-std::optional<LabelMatrix> loadLabels(Study &study, const RaterSelection &selection, Error *error,
-                                      const RatingFilter &filter = {});
+/// "rater" that have at least one value in the matrix. Raters are in id order, items in import
+/// order. `filter` keeps the items of its splits and categories and the labels of its date range.
+std::optional<LabelMatrix> loadLabels(
+    Study &study, const RaterSelection &selection, Error *error, const RatingFilter &filter = {});
 
 /// An item's consensus category and how it was reached: "adjudicated" (latest
 /// adjudication), "unanimous" / "majority" (the unique most frequent label among
@@ -94,8 +101,8 @@ std::optional<QHash<qint64, Consensus>> consensusCategories(Study &study, Error 
 /// label among the human raters, else its reference label.
 /// `filter` keeps the responses of its models, splits and categories and the scores
 /// of its date range.
-std::optional<ScoreMatrix> loadScores(Study &study, const RaterSelection &selection, Error *error,
-                                      const RatingFilter &filter = {});
+std::optional<ScoreMatrix> loadScores(
+    Study &study, const RaterSelection &selection, Error *error, const RatingFilter &filter = {});
 
 /// Distinct item splits in the study (sorted; items without a split are left out).
 std::optional<QStringList> itemSplits(Study &study, Error *error);

@@ -1,16 +1,14 @@
 #include "storage/records.h"
 
-#include <QDateTime>
-
 #include "storage/repositories.h"
 #include "storage/study.h"
 
+#include <QDateTime>
 #include <QJsonArray>
-#include <QJsonObject>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QRegularExpression>
 #include <QSqlError>
-
 
 namespace cr::storage {
 
@@ -24,12 +22,15 @@ QStringList turnsFromJson(const QString &json)
     return out;
 }
 
-QVariant nullIfEmpty(const QString &s) { return s.isEmpty() ? QVariant() : QVariant(s); }
+QVariant nullIfEmpty(const QString &s)
+{
+    return s.isEmpty() ? QVariant() : QVariant(s);
+}
 
 } // namespace
 
 qint64 insertRater(const QSqlDatabase &db, const QString &name, RaterKind kind, RaterRole role,
-                   QString *pseudonym, QString *error)
+    QString *pseudonym, QString *error)
 {
     QSqlQuery q(db);
     if (!q.exec(QStringLiteral("SELECT coalesce(max(id), 0) + 1 FROM rater")) || !q.next()) {
@@ -85,43 +86,44 @@ bool RecordWriter::prepare(Error *error)
     m_now = Study::now();
     sqlite3 *db = nativeHandle(m_study.database());
     QString message;
-    const bool ok =
-        m_insertItem.prepare(db,
-                             "INSERT INTO item(external_id, dataset_id, split, turns,"
-                             " reference_label, metadata) VALUES (?, ?, ?, ?, ?, ?)"
-                             " ON CONFLICT(external_id) DO NOTHING",
-                             &message)
+    const bool ok = m_insertItem.prepare(db,
+                        "INSERT INTO item(external_id, dataset_id, split, turns,"
+                        " reference_label, metadata) VALUES (?, ?, ?, ?, ?, ?)"
+                        " ON CONFLICT(external_id) DO NOTHING",
+                        &message)
         && m_selectItem.prepare(db,
-                                "SELECT item.id, dataset.name, split, turns, reference_label"
-                                " FROM item LEFT JOIN dataset ON dataset.id = item.dataset_id"
-                                " WHERE external_id = ?",
-                                &message)
+            "SELECT item.id, dataset.name, split, turns, reference_label"
+            " FROM item LEFT JOIN dataset ON dataset.id = item.dataset_id"
+            " WHERE external_id = ?",
+            &message)
         && m_insertResponse.prepare(db,
-                                    "INSERT INTO response(item_id, model_id, run, text, refusal,"
-                                    " tokens, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                                    " ON CONFLICT(item_id, model_id, run) DO NOTHING",
-                                    &message)
+            "INSERT INTO response(item_id, model_id, run, text, refusal,"
+            " tokens, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(item_id, model_id, run) DO NOTHING",
+            &message)
         && m_selectResponse.prepare(db,
-                                    "SELECT id, text, refusal FROM response"
-                                    " WHERE item_id = ? AND model_id = ? AND run = ?",
-                                    &message)
+            "SELECT id, text, refusal FROM response"
+            " WHERE item_id = ? AND model_id = ? AND run = ?",
+            &message)
         && m_insertDataset.prepare(
             db, "INSERT INTO dataset(name) VALUES (?) ON CONFLICT(name) DO NOTHING", &message)
         && m_selectDataset.prepare(db, "SELECT id FROM dataset WHERE name = ?", &message)
         && m_insertModel.prepare(db, "INSERT INTO model(name) VALUES (?)", &message)
         && exec(m_insertLabel,
-                QStringLiteral("INSERT INTO category_label(item_id, rater_id, category, note,"
-                               " protocol_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                               " ON CONFLICT(item_id, rater_id) DO NOTHING"))
-        && exec(m_selectLabel, QStringLiteral("SELECT category FROM category_label"
-                                              " WHERE item_id = ? AND rater_id = ?"))
+            QStringLiteral("INSERT INTO category_label(item_id, rater_id, category, note,"
+                           " protocol_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                           " ON CONFLICT(item_id, rater_id) DO NOTHING"))
+        && exec(m_selectLabel,
+            QStringLiteral("SELECT category FROM category_label"
+                           " WHERE item_id = ? AND rater_id = ?"))
         && exec(m_insertRating,
-                QStringLiteral("INSERT INTO response_rating(response_id, rater_id, score,"
-                               " cannot_assess, checklist, rationale, protocol_id, seconds_spent,"
-                               " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                               " ON CONFLICT(response_id, rater_id) DO NOTHING"))
-        && exec(m_selectRating, QStringLiteral("SELECT score, cannot_assess, checklist, rationale FROM response_rating"
-                                               " WHERE response_id = ? AND rater_id = ?"));
+            QStringLiteral("INSERT INTO response_rating(response_id, rater_id, score,"
+                           " cannot_assess, checklist, rationale, protocol_id, seconds_spent,"
+                           " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                           " ON CONFLICT(response_id, rater_id) DO NOTHING"))
+        && exec(m_selectRating,
+            QStringLiteral("SELECT score, cannot_assess, checklist, rationale FROM response_rating"
+                           " WHERE response_id = ? AND rater_id = ?"));
     m_misc = QSqlQuery(m_study.database());
     if (!ok) {
         if (message.isEmpty())
@@ -136,7 +138,7 @@ bool RecordWriter::prepare(Error *error)
     m_lastItemIdBefore = m_misc.value(0).toLongLong();
     m_misc.finish();
     for (const Rater &r : RaterRepository(m_study).all()) {
-        m_raters.insert(r.name, {r.id, r.kind});
+        m_raters.insert(r.name, { r.id, r.kind });
         m_pseudonyms.insert(r.pseudonym, r.name);
     }
     for (const Model &m : ItemRepository(m_study).models())
@@ -206,12 +208,12 @@ RecordWriter::Outcome RecordWriter::writeItem(const ItemRecord &item, RowError *
     if (!item.label.isEmpty()) {
         auto it = m_labels.constFind(item.label);
         if (it == m_labels.cend())
-            it = m_labels.insert(item.label,
-                                 m_protocol.canonicalCategory(QString::fromUtf8(item.label)).toUtf8());
+            it = m_labels.insert(
+                item.label, m_protocol.canonicalCategory(QString::fromUtf8(item.label)).toUtf8());
         label = *it;
         if (label.isEmpty()) {
-            *rowError = {QStringLiteral("label"),
-                         QStringLiteral("unknown category '%1'").arg(QString::fromUtf8(item.label))};
+            *rowError = { QStringLiteral("label"),
+                QStringLiteral("unknown category '%1'").arg(QString::fromUtf8(item.label)) };
             return Outcome::Invalid;
         }
     }
@@ -219,12 +221,12 @@ RecordWriter::Outcome RecordWriter::writeItem(const ItemRecord &item, RowError *
         for (int j = 0; j < i; ++j) {
             if (item.responses[i].model == item.responses[j].model
                 && item.responses[i].run == item.responses[j].run) {
-                *rowError = {QStringLiteral("responses[%1]").arg(i),
-                             QStringLiteral("duplicate response of model '%1' run %2 (also "
-                                            "responses[%3])")
-                                 .arg(QString::fromUtf8(item.responses[i].model))
-                                 .arg(item.responses[i].run)
-                                 .arg(j)};
+                *rowError = { QStringLiteral("responses[%1]").arg(i),
+                    QStringLiteral("duplicate response of model '%1' run %2 (also "
+                                   "responses[%3])")
+                        .arg(QString::fromUtf8(item.responses[i].model))
+                        .arg(item.responses[i].run)
+                        .arg(j) };
                 return Outcome::Invalid;
             }
         }
@@ -264,14 +266,15 @@ RecordWriter::Outcome RecordWriter::writeItem(const ItemRecord &item, RowError *
         m_selectItem.reset();
         const QString externalId = QString::fromUtf8(item.externalId);
         if (itemId > m_lastItemIdBefore && !item.allowRepeat) {
-            *rowError = {QStringLiteral("item_id"),
-                         QStringLiteral("duplicate item_id '%1' (already earlier in this import)")
-                             .arg(externalId)};
+            *rowError = { QStringLiteral("item_id"),
+                QStringLiteral("duplicate item_id '%1' (already earlier in this import)")
+                    .arg(externalId) };
             return Outcome::Invalid;
         }
         auto conflict = [&](const QString &field, const QString &what) {
-            *rowError = {field, QStringLiteral("item '%1' is already in the study with a different %2")
-                                    .arg(externalId, what)};
+            *rowError = { field,
+                QStringLiteral("item '%1' is already in the study with a different %2")
+                    .arg(externalId, what) };
             return Outcome::Invalid;
         };
         if (storedTurns != item.turnsJson
@@ -300,8 +303,8 @@ RecordWriter::Outcome RecordWriter::writeItem(const ItemRecord &item, RowError *
     return Outcome::Ok;
 }
 
-RecordWriter::Outcome RecordWriter::writeResponse(qint64 itemId, const ItemRecord &item, int index,
-                                                  RowError *rowError)
+RecordWriter::Outcome RecordWriter::writeResponse(
+    qint64 itemId, const ItemRecord &item, int index, RowError *rowError)
 {
     const ResponseRecord &r = item.responses[index];
     Outcome outcome = Outcome::Ok;
@@ -335,13 +338,14 @@ RecordWriter::Outcome RecordWriter::writeResponse(qint64 itemId, const ItemRecor
         && (m_selectResponse.columnInt(2) != 0) == r.refusal;
     m_selectResponse.reset();
     if (!same) {
-        const QString prefix = item.allowRepeat ? QString() : QStringLiteral("responses[%1].").arg(index);
-        *rowError = {prefix + QStringLiteral("text"),
-                     QStringLiteral("response of model '%1' run %2 to item '%3' is already in the "
-                                    "study with a different text")
-                         .arg(QString::fromUtf8(r.model))
-                         .arg(r.run)
-                         .arg(QString::fromUtf8(item.externalId))};
+        const QString prefix =
+            item.allowRepeat ? QString() : QStringLiteral("responses[%1].").arg(index);
+        *rowError = { prefix + QStringLiteral("text"),
+            QStringLiteral("response of model '%1' run %2 to item '%3' is already in the "
+                           "study with a different text")
+                .arg(QString::fromUtf8(r.model))
+                .arg(r.run)
+                .arg(QString::fromUtf8(item.externalId)) };
         return Outcome::Invalid;
     }
     ++m_counts.responsesUnchanged;
@@ -351,46 +355,48 @@ RecordWriter::Outcome RecordWriter::writeResponse(qint64 itemId, const ItemRecor
 RecordWriter::Outcome RecordWriter::writeRating(const RatingRecord &r, RowError *rowError)
 {
     if (const QString problem = RaterRepository::validateName(r.rater); !problem.isEmpty()) {
-        *rowError = {QStringLiteral("rater"), problem};
+        *rowError = { QStringLiteral("rater"), problem };
         return Outcome::Invalid;
     }
-    const auto kind = r.kind.isEmpty() ? std::optional(RaterKind::Human) : raterKindFromString(r.kind);
+    const auto kind =
+        r.kind.isEmpty() ? std::optional(RaterKind::Human) : raterKindFromString(r.kind);
     if (!kind) {
-        *rowError = {QStringLiteral("rater_kind"),
-                     QStringLiteral("must be human or llm, got '%1'").arg(r.kind)};
+        *rowError = { QStringLiteral("rater_kind"),
+            QStringLiteral("must be human or llm, got '%1'").arg(r.kind) };
         return Outcome::Invalid;
     }
     // Validate the values before anything is written for this row.
     if (!r.ratedAt.isEmpty() && !QDateTime::fromString(r.ratedAt, Qt::ISODateWithMs).isValid()) {
-        *rowError = {QStringLiteral("rated_at"),
-                     QStringLiteral("'%1' is not an ISO 8601 time").arg(r.ratedAt)};
+        *rowError = { QStringLiteral("rated_at"),
+            QStringLiteral("'%1' is not an ISO 8601 time").arg(r.ratedAt) };
         return Outcome::Invalid;
     }
     QString category;
     if (r.category) {
         category = m_protocol.canonicalCategory(*r.category);
         if (category.isEmpty()) {
-            *rowError = {QStringLiteral("category"),
-                         QStringLiteral("unknown category '%1'").arg(*r.category)};
+            *rowError = { QStringLiteral("category"),
+                QStringLiteral("unknown category '%1'").arg(*r.category) };
             return Outcome::Invalid;
         }
     }
     if (r.model) {
         if (r.score && (*r.score < 1 || *r.score > 5)) {
-            *rowError = {QStringLiteral("score"), QStringLiteral("must be 1-5, got %1").arg(*r.score)};
+            *rowError = { QStringLiteral("score"),
+                QStringLiteral("must be 1-5, got %1").arg(*r.score) };
             return Outcome::Invalid;
         }
         if (r.score && r.cannotAssess) {
-            *rowError = {QStringLiteral("cannot_assess"),
-                         QStringLiteral("a rating is either a score or 'cannot assess', not both")};
+            *rowError = { QStringLiteral("cannot_assess"),
+                QStringLiteral("a rating is either a score or 'cannot assess', not both") };
             return Outcome::Invalid;
         }
         for (const QString &tick : r.checklist) {
-            const bool known = std::any_of(m_protocol.checklist.cbegin(), m_protocol.checklist.cend(),
-                                           [&](const auto &c) { return c.id == tick; });
+            const bool known = std::any_of(m_protocol.checklist.cbegin(),
+                m_protocol.checklist.cend(), [&](const auto &c) { return c.id == tick; });
             if (!known) {
-                *rowError = {QStringLiteral("checklist"),
-                             QStringLiteral("unknown checklist item '%1'").arg(tick)};
+                *rowError = { QStringLiteral("checklist"),
+                    QStringLiteral("unknown checklist item '%1'").arg(tick) };
                 return Outcome::Invalid;
             }
         }
@@ -406,8 +412,8 @@ RecordWriter::Outcome RecordWriter::writeRating(const RatingRecord &r, RowError 
         if (!ok)
             return fatal(m_selectItem);
         if (itemId == 0) {
-            *rowError = {QStringLiteral("item_id"),
-                         QStringLiteral("unknown item '%1' (import its items first)").arg(r.itemId)};
+            *rowError = { QStringLiteral("item_id"),
+                QStringLiteral("unknown item '%1' (import its items first)").arg(r.itemId) };
             return Outcome::Invalid;
         }
         m_items.insert(r.itemId, itemId);
@@ -430,10 +436,10 @@ RecordWriter::Outcome RecordWriter::writeRating(const RatingRecord &r, RowError 
                 return fatal(m_selectResponse);
         }
         if (responseId == 0) {
-            *rowError = {QStringLiteral("model"),
-                         QStringLiteral("item '%1' has no response from model '%2' run %3")
-                             .arg(r.itemId, *r.model)
-                             .arg(r.run)};
+            *rowError = { QStringLiteral("model"),
+                QStringLiteral("item '%1' has no response from model '%2' run %3")
+                    .arg(r.itemId, *r.model)
+                    .arg(r.run) };
             return Outcome::Invalid;
         }
     }
@@ -441,28 +447,29 @@ RecordWriter::Outcome RecordWriter::writeRating(const RatingRecord &r, RowError 
     qint64 raterId = 0;
     if (const auto it = m_raters.constFind(r.rater); it != m_raters.cend()) {
         if (it->second != *kind) {
-            *rowError = {QStringLiteral("rater_kind"),
-                         QStringLiteral("rater '%1' is %2 in the study, not %3")
-                             .arg(r.rater, toString(it->second), toString(*kind))};
+            *rowError = { QStringLiteral("rater_kind"),
+                QStringLiteral("rater '%1' is %2 in the study, not %3")
+                    .arg(r.rater, toString(it->second), toString(*kind)) };
             return Outcome::Invalid;
         }
         raterId = it->first;
     } else if (const auto other = m_pseudonyms.constFind(r.rater); other != m_pseudonyms.cend()) {
         // A pseudonymised export read back into a study that has those pseudonyms:
         // a new rater named "R001" would duplicate every rating of the real R001.
-        *rowError = {QStringLiteral("rater"),
-                     QStringLiteral("'%1' is the pseudonym of rater '%2' in this study; a pseudonymised "
-                                    "export cannot be merged back (export with --real-names, or a bundle)")
-                         .arg(r.rater, *other)};
+        *rowError = { QStringLiteral("rater"),
+            QStringLiteral("'%1' is the pseudonym of rater '%2' in this study; a pseudonymised "
+                           "export cannot be merged back (export with --real-names, or a bundle)")
+                .arg(r.rater, *other) };
         return Outcome::Invalid;
     } else {
         QString pseudonym, message;
-        raterId = insertRater(m_study.database(), r.rater, *kind, RaterRole::Rater, &pseudonym, &message);
+        raterId =
+            insertRater(m_study.database(), r.rater, *kind, RaterRole::Rater, &pseudonym, &message);
         if (raterId == 0) {
             m_fatal = Error::storage(m_study.path() + QStringLiteral(": ") + message);
             return Outcome::Fatal;
         }
-        m_raters.insert(r.rater, {raterId, *kind});
+        m_raters.insert(r.rater, { raterId, *kind });
         m_pseudonyms.insert(pseudonym, r.rater);
         ++m_counts.ratersAdded;
     }
@@ -486,10 +493,10 @@ RecordWriter::Outcome RecordWriter::writeRating(const RatingRecord &r, RowError 
             const QString stored = m_selectLabel.value(0).toString();
             m_selectLabel.finish();
             if (stored != category) {
-                *rowError = {QStringLiteral("category"),
-                             QStringLiteral("conflicts with the label '%1' that rater '%2' already "
-                                            "gave item '%3' (this row: '%4')")
-                                 .arg(stored, r.rater, r.itemId, category)};
+                *rowError = { QStringLiteral("category"),
+                    QStringLiteral("conflicts with the label '%1' that rater '%2' already "
+                                   "gave item '%3' (this row: '%4')")
+                        .arg(stored, r.rater, r.itemId, category) };
                 return Outcome::Invalid;
             }
             ++m_counts.labelsUnchanged;
@@ -500,8 +507,7 @@ RecordWriter::Outcome RecordWriter::writeRating(const RatingRecord &r, RowError 
         m_insertRating.addBindValue(raterId);
         m_insertRating.addBindValue(r.score ? QVariant(*r.score) : QVariant());
         m_insertRating.addBindValue(r.cannotAssess ? 1 : 0);
-        m_insertRating.addBindValue(
-            r.checklist.isEmpty()
+        m_insertRating.addBindValue(r.checklist.isEmpty()
                 ? QVariant()
                 : QVariant(QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(r.checklist))
                                                  .toJson(QJsonDocument::Compact))));
@@ -522,35 +528,39 @@ RecordWriter::Outcome RecordWriter::writeRating(const RatingRecord &r, RowError 
             const QVariant storedScore = m_selectRating.value(0);
             const bool storedCannot = m_selectRating.value(1).toBool();
             QStringList storedChecklist;
-            for (const auto &v : QJsonDocument::fromJson(m_selectRating.value(2).toByteArray()).array())
+            for (const auto &v :
+                QJsonDocument::fromJson(m_selectRating.value(2).toByteArray()).array())
                 storedChecklist.append(v.toString());
             const QString storedRationale = m_selectRating.value(3).toString();
             m_selectRating.finish();
             const bool same = storedCannot == r.cannotAssess
                 && (storedScore.isNull() ? !r.score : (r.score && storedScore.toInt() == *r.score));
             if (!same) {
-                *rowError = {QStringLiteral("score"),
-                             QStringLiteral("conflicts with the score %1 that rater '%2' already "
-                                            "gave item '%3' model '%4' run %5 (this row: %6)")
-                                 .arg(storedCannot ? QStringLiteral("'cannot assess'") : storedScore.toString(),
-                                      r.rater, r.itemId, *r.model)
-                                 .arg(r.run)
-                                 .arg(r.cannotAssess ? QStringLiteral("'cannot assess'")
-                                                     : QString::number(r.score.value_or(0)))};
+                *rowError = { QStringLiteral("score"),
+                    QStringLiteral("conflicts with the score %1 that rater '%2' already "
+                                   "gave item '%3' model '%4' run %5 (this row: %6)")
+                        .arg(storedCannot ? QStringLiteral("'cannot assess'")
+                                          : storedScore.toString(),
+                            r.rater, r.itemId, *r.model)
+                        .arg(r.run)
+                        .arg(r.cannotAssess ? QStringLiteral("'cannot assess'")
+                                            : QString::number(r.score.value_or(0))) };
                 return Outcome::Invalid;
             }
             // A row that states a checklist or rationale must agree with the stored one
             // (a merged bundle never drops a rater's edit silently); absent = not stated.
             const bool checklistDiffers = !r.checklist.isEmpty() && r.checklist != storedChecklist;
             if (checklistDiffers || (!r.rationale.isEmpty() && r.rationale != storedRationale)) {
-                const QString field = checklistDiffers ? QStringLiteral("checklist") : QStringLiteral("rationale");
-                *rowError = {field,
-                             QStringLiteral("conflicts with the %1 that rater '%2' already gave item '%3' "
-                                            "model '%4' run %5 (stored: '%6'; this row: '%7')")
-                                 .arg(field, r.rater, r.itemId, *r.model)
-                                 .arg(r.run)
-                                 .arg(checklistDiffers ? storedChecklist.join(QLatin1Char(';')) : storedRationale,
-                                      checklistDiffers ? r.checklist.join(QLatin1Char(';')) : r.rationale)};
+                const QString field =
+                    checklistDiffers ? QStringLiteral("checklist") : QStringLiteral("rationale");
+                *rowError = { field,
+                    QStringLiteral("conflicts with the %1 that rater '%2' already gave item '%3' "
+                                   "model '%4' run %5 (stored: '%6'; this row: '%7')")
+                        .arg(field, r.rater, r.itemId, *r.model)
+                        .arg(r.run)
+                        .arg(checklistDiffers ? storedChecklist.join(QLatin1Char(';'))
+                                              : storedRationale,
+                            checklistDiffers ? r.checklist.join(QLatin1Char(';')) : r.rationale) };
                 return Outcome::Invalid;
             }
             ++m_counts.ratingsUnchanged;
@@ -580,7 +590,7 @@ bool RecordWriter::rollbackToSavepoint(Error *error)
         m_raters.clear();
         m_pseudonyms.clear();
         for (const Rater &r : RaterRepository(m_study).all()) {
-            m_raters.insert(r.name, {r.id, r.kind});
+            m_raters.insert(r.name, { r.id, r.kind });
             m_pseudonyms.insert(r.pseudonym, r.name);
         }
         for (const Model &m : ItemRepository(m_study).models())
@@ -600,24 +610,25 @@ bool RecordWriter::releaseSavepoint(Error *error)
 }
 
 bool recordImportRun(Study &study, const QString &format, const QStringList &files,
-                     const ImportReport &report, Error *error)
+    const ImportReport &report, Error *error)
 {
     const ImportCounts &c = report.counts;
-    QJsonObject summary{{QStringLiteral("rows"), c.rows},
-                              {QStringLiteral("items_added"), c.itemsAdded},
-                              {QStringLiteral("responses_added"), c.responsesAdded},
-                              {QStringLiteral("models_added"), c.modelsAdded},
-                              {QStringLiteral("raters_added"), c.ratersAdded},
-                              {QStringLiteral("labels_added"), c.labelsAdded},
-                              {QStringLiteral("ratings_added"), c.ratingsAdded},
-                              {QStringLiteral("skipped"), int(report.skipped.size())}};
+    QJsonObject summary { { QStringLiteral("rows"), c.rows },
+        { QStringLiteral("items_added"), c.itemsAdded },
+        { QStringLiteral("responses_added"), c.responsesAdded },
+        { QStringLiteral("models_added"), c.modelsAdded },
+        { QStringLiteral("raters_added"), c.ratersAdded },
+        { QStringLiteral("labels_added"), c.labelsAdded },
+        { QStringLiteral("ratings_added"), c.ratingsAdded },
+        { QStringLiteral("skipped"), int(report.skipped.size()) } };
     if (!report.judgeRuns.isEmpty()) {
         QJsonArray runs;
         for (const QJsonObject &r : report.judgeRuns)
             runs.append(r);
         summary.insert(QStringLiteral("judge_runs"), runs);
     }
-    const QString summaryText = QString::fromUtf8(QJsonDocument(summary).toJson(QJsonDocument::Compact));
+    const QString summaryText =
+        QString::fromUtf8(QJsonDocument(summary).toJson(QJsonDocument::Compact));
     QSqlQuery q(study.database());
     q.prepare(QStringLiteral("INSERT INTO import_run(at, actor, format, files, summary)"
                              " VALUES (?, ?, ?, ?, ?)"));
@@ -645,8 +656,8 @@ bool recordImportRun(Study &study, const QString &format, const QStringList &fil
             return false;
         }
     }
-    return study.appendEvent(QStringLiteral("import"), QStringLiteral("import_run"), runId, {},
-                             summaryText, error);
+    return study.appendEvent(
+        QStringLiteral("import"), QStringLiteral("import_run"), runId, {}, summaryText, error);
 }
 
 } // namespace cr::storage

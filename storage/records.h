@@ -14,7 +14,6 @@
 #include <QSqlQuery>
 #include <QString>
 #include <QStringList>
-
 #include <optional>
 
 namespace cr::storage {
@@ -68,12 +67,12 @@ struct RatingRecord {
 /// Inserts a rater with the next pseudonym (R001, R002, ...) inside the caller's
 /// transaction. Returns the new id, or 0 with `error` set.
 qint64 insertRater(const QSqlDatabase &db, const QString &name, RaterKind kind, RaterRole role,
-                   QString *pseudonym, QString *error);
+    QString *pseudonym, QString *error);
 
 /// Records one finished import in import_run (with its skipped rows in
 /// import_issue) and the event log, inside the caller's transaction.
 bool recordImportRun(Study &study, const QString &format, const QStringList &files,
-                     const ImportReport &report, Error *error);
+    const ImportReport &report, Error *error);
 
 /// Validates records against the study and its protocol and writes them with
 /// prepared statements. Never overwrites: equal rows are counted as unchanged,
@@ -137,8 +136,8 @@ private:
 /// Writes one input row through `fn(RowError *)`. With skipInvalid the row runs in
 /// a savepoint, so a row that fails half-way leaves nothing behind. Fatal sets `error`.
 template<typename Fn>
-RecordWriter::Outcome writeRow(RecordWriter &writer, bool skipInvalid, Fn &&fn, RowError *rowError,
-                               Error *error)
+RecordWriter::Outcome writeRow(
+    RecordWriter &writer, bool skipInvalid, Fn &&fn, RowError *rowError, Error *error)
 {
     if (skipInvalid && !writer.savepoint(error))
         return RecordWriter::Outcome::Fatal;
@@ -148,8 +147,9 @@ RecordWriter::Outcome writeRow(RecordWriter &writer, bool skipInvalid, Fn &&fn, 
         return outcome;
     }
     if (skipInvalid) {
-        const bool ok = outcome == RecordWriter::Outcome::Invalid ? writer.rollbackToSavepoint(error)
-                                                                   : writer.releaseSavepoint(error);
+        const bool ok = outcome == RecordWriter::Outcome::Invalid
+            ? writer.rollbackToSavepoint(error)
+            : writer.releaseSavepoint(error);
         if (!ok)
             return RecordWriter::Outcome::Fatal;
     }

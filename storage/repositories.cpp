@@ -6,10 +6,10 @@
 #include "storage/study.h"
 
 #include <QHash>
-#include <QSet>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -17,10 +17,12 @@ namespace cr::storage {
 
 namespace {
 
-QVariant nullable(const QString &s) { return s.isEmpty() ? QVariant() : QVariant(s); }
+QVariant nullable(const QString &s)
+{
+    return s.isEmpty() ? QVariant() : QVariant(s);
+}
 
-template<typename T>
-QVariant nullable(const std::optional<T> &v)
+template<typename T> QVariant nullable(const std::optional<T> &v)
 {
     return v ? QVariant::fromValue(*v) : QVariant();
 }
@@ -67,9 +69,8 @@ const QString raterColumns = QStringLiteral("SELECT id, name, kind, role, pseudo
 
 QJsonObject toJson(const CategoryLabel &l)
 {
-    QJsonObject o{{QStringLiteral("item"), l.itemId},
-                  {QStringLiteral("rater"), l.raterId},
-                  {QStringLiteral("category"), l.category}};
+    QJsonObject o { { QStringLiteral("item"), l.itemId }, { QStringLiteral("rater"), l.raterId },
+        { QStringLiteral("category"), l.category } };
     if (!l.note.isEmpty())
         o.insert(QStringLiteral("note"), l.note);
     return o;
@@ -77,7 +78,8 @@ QJsonObject toJson(const CategoryLabel &l)
 
 QJsonObject toJson(const ResponseRating &r)
 {
-    QJsonObject o{{QStringLiteral("response"), r.responseId}, {QStringLiteral("rater"), r.raterId}};
+    QJsonObject o { { QStringLiteral("response"), r.responseId },
+        { QStringLiteral("rater"), r.raterId } };
     o.insert(QStringLiteral("score"), r.score ? QJsonValue(*r.score) : QJsonValue());
     if (r.cannotAssess)
         o.insert(QStringLiteral("cannot_assess"), true);
@@ -107,8 +109,8 @@ QString RaterRepository::validateName(const QString &name)
     return {};
 }
 
-std::optional<Rater> RaterRepository::add(const QString &name, RaterKind kind, RaterRole role,
-                                          Error *error)
+std::optional<Rater> RaterRepository::add(
+    const QString &name, RaterKind kind, RaterRole role, Error *error)
 {
     if (const QString problem = validateName(name); !problem.isEmpty()) {
         *error = Error::invalid(problem);
@@ -131,12 +133,11 @@ std::optional<Rater> RaterRepository::add(const QString &name, RaterKind kind, R
         *error = Error::storage(m_study.path() + QStringLiteral(": ") + message);
         return std::nullopt;
     }
-    const QJsonObject after{{QStringLiteral("name"), r.name},
-                            {QStringLiteral("kind"), toString(kind)},
-                            {QStringLiteral("role"), toString(role)},
-                            {QStringLiteral("pseudonym"), r.pseudonym}};
+    const QJsonObject after { { QStringLiteral("name"), r.name },
+        { QStringLiteral("kind"), toString(kind) }, { QStringLiteral("role"), toString(role) },
+        { QStringLiteral("pseudonym"), r.pseudonym } };
     if (!m_study.appendEvent(QStringLiteral("rater.add"), QStringLiteral("rater"), r.id, {},
-                             toJsonText(after), error)
+            toJsonText(after), error)
         || !tx.commit(error))
         return std::nullopt;
     return r;
@@ -200,7 +201,7 @@ static std::optional<Item> fetchItem(const Study &study, const QString &where, c
     q.prepare(QStringLiteral("SELECT item.id, external_id, dataset.name, split, turns,"
                              " reference_label, metadata FROM item"
                              " LEFT JOIN dataset ON dataset.id = item.dataset_id WHERE ")
-              + where);
+        + where);
     q.addBindValue(key);
     if (!q.exec() || !q.next())
         return std::nullopt;
@@ -257,14 +258,14 @@ QList<Model> ItemRepository::models() const
     QSqlQuery q(m_study.database());
     if (q.exec(QStringLiteral("SELECT id, name FROM model ORDER BY name")))
         while (q.next())
-            out.append({q.value(0).toLongLong(), q.value(1).toString()});
+            out.append({ q.value(0).toLongLong(), q.value(1).toString() });
     return out;
 }
 
 // ---- AssignmentRepository ----------------------------------------------------
 
 int AssignmentRepository::assign(const QList<qint64> &raterIds, int perItem, quint64 seed,
-                                 const QList<qint64> &calibrationItemIds, Error *error)
+    const QList<qint64> &calibrationItemIds, Error *error)
 {
     if (raterIds.isEmpty()) {
         *error = Error::invalid(QStringLiteral("no raters given"));
@@ -305,13 +306,14 @@ int AssignmentRepository::assign(const QList<qint64> &raterIds, int perItem, qui
     QSet<qint64> calibration(calibrationItemIds.cbegin(), calibrationItemIds.cend());
     for (qint64 itemId : calibrationItemIds) {
         if (!itemIndex.contains(itemId)) {
-            *error = Error::invalid(QStringLiteral("calibration item %1 does not exist").arg(itemId));
+            *error =
+                Error::invalid(QStringLiteral("calibration item %1 does not exist").arg(itemId));
             return -1;
         }
     }
 
-    auto plan = analysis::planBalancedAssignment(int(items.size()), int(raterIds.size()), perItem,
-                                                 seed, existing);
+    auto plan = analysis::planBalancedAssignment(
+        int(items.size()), int(raterIds.size()), perItem, seed, existing);
     q.prepare(QStringLiteral("INSERT INTO assignment(rater_id, item_id, seed, status, created_at,"
                              " calibration) VALUES (?, ?, ?, 'pending', ?, ?)"
                              " ON CONFLICT(rater_id, item_id) DO NOTHING"));
@@ -343,18 +345,17 @@ int AssignmentRepository::assign(const QList<qint64> &raterIds, int perItem, qui
             added += q.numRowsAffected();
         }
     }
-    const QJsonObject after{{QStringLiteral("raters"), QJsonArray::fromVariantList([&] {
-                                 QVariantList l;
-                                 for (qint64 id : raterIds)
-                                     l.append(id);
-                                 return l;
-                             }())},
-                            {QStringLiteral("per_item"), perItem},
-                            {QStringLiteral("seed"), QString::number(seed)},
-                            {QStringLiteral("calibration_items"), int(calibration.size())},
-                            {QStringLiteral("added"), added}};
-    if (!m_study.appendEvent(QStringLiteral("assignment.plan"), QStringLiteral("assignment"), 0,
-                             {}, toJsonText(after), error)
+    const QJsonObject after { { QStringLiteral("raters"), QJsonArray::fromVariantList([&] {
+                                   QVariantList l;
+                                   for (qint64 id : raterIds)
+                                       l.append(id);
+                                   return l;
+                               }()) },
+        { QStringLiteral("per_item"), perItem }, { QStringLiteral("seed"), QString::number(seed) },
+        { QStringLiteral("calibration_items"), int(calibration.size()) },
+        { QStringLiteral("added"), added } };
+    if (!m_study.appendEvent(QStringLiteral("assignment.plan"), QStringLiteral("assignment"), 0, {},
+            toJsonText(after), error)
         || !tx.commit(error))
         return -1;
     return added;
@@ -385,8 +386,8 @@ QList<Assignment> AssignmentRepository::forRater(qint64 raterId) const
     return out;
 }
 
-static bool updateAssignment(Study &study, qint64 id, const QString &column, const QVariant &value,
-                             Error *error)
+static bool updateAssignment(
+    Study &study, qint64 id, const QString &column, const QVariant &value, Error *error)
 {
     WriteTransaction tx(study, error);
     if (!tx.isActive())
@@ -399,7 +400,8 @@ static bool updateAssignment(Study &study, qint64 id, const QString &column, con
         return false;
     }
     const QString before = q.value(0).toString();
-    q.prepare(QStringLiteral("UPDATE assignment SET ") + column + QStringLiteral(" = ? WHERE id = ?"));
+    q.prepare(
+        QStringLiteral("UPDATE assignment SET ") + column + QStringLiteral(" = ? WHERE id = ?"));
     q.addBindValue(value);
     q.addBindValue(id);
     if (!q.exec()) {
@@ -407,14 +409,14 @@ static bool updateAssignment(Study &study, qint64 id, const QString &column, con
         return false;
     }
     return study.appendEvent(QStringLiteral("assignment.") + column, QStringLiteral("assignment"),
-                             id, before, value.toString(), error)
+               id, before, value.toString(), error)
         && tx.commit(error);
 }
 
 bool AssignmentRepository::setStatus(qint64 assignmentId, const QString &status, Error *error)
 {
-    static const QStringList allowed{QStringLiteral("pending"), QStringLiteral("in_progress"),
-                                     QStringLiteral("done"), QStringLiteral("skipped")};
+    static const QStringList allowed { QStringLiteral("pending"), QStringLiteral("in_progress"),
+        QStringLiteral("done"), QStringLiteral("skipped") };
     if (!allowed.contains(status)) {
         *error = Error::invalid(QStringLiteral("unknown assignment status '%1'").arg(status));
         return false;
@@ -429,7 +431,8 @@ int AssignmentRepository::completeFromStoredRatings(qint64 raterId, Error *error
         return -1;
     QSqlQuery q(m_study.database());
     q.prepare(QStringLiteral(
-        "UPDATE assignment SET status = 'done' WHERE rater_id = ? AND status IN ('pending', 'in_progress')"
+        "UPDATE assignment SET status = 'done' WHERE rater_id = ? AND status IN ('pending', "
+        "'in_progress')"
         " AND EXISTS (SELECT 1 FROM category_label l WHERE l.item_id = assignment.item_id"
         "  AND l.rater_id = assignment.rater_id)"
         " AND NOT EXISTS (SELECT 1 FROM response r WHERE r.item_id = assignment.item_id"
@@ -443,8 +446,8 @@ int AssignmentRepository::completeFromStoredRatings(qint64 raterId, Error *error
     const int changed = q.numRowsAffected();
     if (changed == 0)
         return 0; // nothing written: the transaction rolls back
-    if (!m_study.appendEvent(QStringLiteral("assignment.complete_from_ratings"), QStringLiteral("rater"), raterId,
-                             QString(), QString::number(changed), error)
+    if (!m_study.appendEvent(QStringLiteral("assignment.complete_from_ratings"),
+            QStringLiteral("rater"), raterId, QString(), QString::number(changed), error)
         || !tx.commit(error))
         return -1;
     return changed;
@@ -452,8 +455,8 @@ int AssignmentRepository::completeFromStoredRatings(qint64 raterId, Error *error
 
 bool AssignmentRepository::setFlagged(qint64 assignmentId, bool flagged, Error *error)
 {
-    return updateAssignment(m_study, assignmentId, QStringLiteral("flagged"), flagged ? 1 : 0,
-                            error);
+    return updateAssignment(
+        m_study, assignmentId, QStringLiteral("flagged"), flagged ? 1 : 0, error);
 }
 
 // ---- RatingRepository --------------------------------------------------------
@@ -492,8 +495,8 @@ bool RatingRepository::setCategoryLabel(const CategoryLabel &label, Error *error
         return false;
     }
     return m_study.appendEvent(QStringLiteral("label.set"), QStringLiteral("category_label"),
-                               stored.itemId, before ? toJsonText(toJson(*before)) : QString(),
-                               toJsonText(toJson(stored)), error)
+               stored.itemId, before ? toJsonText(toJson(*before)) : QString(),
+               toJsonText(toJson(stored)), error)
         && tx.commit(error);
 }
 
@@ -514,7 +517,7 @@ bool RatingRepository::clearCategoryLabel(qint64 itemId, qint64 raterId, Error *
         return false;
     }
     return m_study.appendEvent(QStringLiteral("label.clear"), QStringLiteral("category_label"),
-                               itemId, toJsonText(toJson(*before)), {}, error)
+               itemId, toJsonText(toJson(*before)), {}, error)
         && tx.commit(error);
 }
 
@@ -527,7 +530,7 @@ std::optional<CategoryLabel> RatingRepository::categoryLabel(qint64 itemId, qint
     q.addBindValue(raterId);
     if (!q.exec() || !q.next())
         return std::nullopt;
-    return CategoryLabel{itemId, raterId, q.value(0).toString(), q.value(1).toString()};
+    return CategoryLabel { itemId, raterId, q.value(0).toString(), q.value(1).toString() };
 }
 
 bool RatingRepository::setResponseRating(const ResponseRating &rating, Error *error)
@@ -544,7 +547,7 @@ bool RatingRepository::setResponseRating(const ResponseRating &rating, Error *er
     const protocol::Protocol protocol = m_study.currentProtocol();
     for (const QString &tick : rating.checklist) {
         const bool known = std::any_of(protocol.checklist.cbegin(), protocol.checklist.cend(),
-                                       [&](const auto &c) { return c.id == tick; });
+            [&](const auto &c) { return c.id == tick; });
         if (!known) {
             *error = Error::invalid(QStringLiteral("unknown checklist item '%1'").arg(tick));
             return false;
@@ -579,8 +582,8 @@ bool RatingRepository::setResponseRating(const ResponseRating &rating, Error *er
         return false;
     }
     return m_study.appendEvent(QStringLiteral("rating.set"), QStringLiteral("response_rating"),
-                               rating.responseId, before ? toJsonText(toJson(*before)) : QString(),
-                               toJsonText(toJson(rating)), error)
+               rating.responseId, before ? toJsonText(toJson(*before)) : QString(),
+               toJsonText(toJson(rating)), error)
         && tx.commit(error);
 }
 
@@ -601,7 +604,7 @@ bool RatingRepository::clearResponseRating(qint64 responseId, qint64 raterId, Er
         return false;
     }
     return m_study.appendEvent(QStringLiteral("rating.clear"), QStringLiteral("response_rating"),
-                               responseId, toJsonText(toJson(*before)), {}, error)
+               responseId, toJsonText(toJson(*before)), {}, error)
         && tx.commit(error);
 }
 
@@ -618,8 +621,8 @@ static ResponseRating ratingFromQuery(const QSqlQuery &q, int offset)
     return r;
 }
 
-std::optional<ResponseRating> RatingRepository::responseRating(qint64 responseId,
-                                                               qint64 raterId) const
+std::optional<ResponseRating> RatingRepository::responseRating(
+    qint64 responseId, qint64 raterId) const
 {
     QSqlQuery q(m_study.database());
     q.prepare(QStringLiteral("SELECT score, cannot_assess, checklist, rationale, seconds_spent"
@@ -693,13 +696,15 @@ qint64 AdjudicationRepository::add(const Adjudication &a, Error *error)
         return 0;
     }
     const qint64 id = q.lastInsertId().toLongLong();
-    QJsonObject after{{QStringLiteral("adjudicator"), a.adjudicatorId}};
+    QJsonObject after { { QStringLiteral("adjudicator"), a.adjudicatorId } };
     if (a.itemId)
-        after.insert(QStringLiteral("item"), *a.itemId), after.insert(QStringLiteral("category"), category);
+        after.insert(QStringLiteral("item"), *a.itemId),
+            after.insert(QStringLiteral("category"), category);
     if (a.responseId)
-        after.insert(QStringLiteral("response"), *a.responseId), after.insert(QStringLiteral("score"), *a.score);
+        after.insert(QStringLiteral("response"), *a.responseId),
+            after.insert(QStringLiteral("score"), *a.score);
     if (!m_study.appendEvent(QStringLiteral("adjudication.add"), QStringLiteral("adjudication"), id,
-                             {}, toJsonText(after), error)
+            {}, toJsonText(after), error)
         || !tx.commit(error))
         return 0;
     return id;
@@ -756,9 +761,9 @@ QList<Event> EventLog::recent(int limit) const
     if (!q.exec())
         return out;
     while (q.next()) {
-        out.append({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(),
-                     q.value(3).toString(), q.value(4).toString(), q.value(5).toLongLong(),
-                     q.value(6).toString(), q.value(7).toString()});
+        out.append({ q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(),
+            q.value(3).toString(), q.value(4).toString(), q.value(5).toLongLong(),
+            q.value(6).toString(), q.value(7).toString() });
     }
     return out;
 }

@@ -4,7 +4,6 @@
 #include "storage/types.h"
 
 #include <QList>
-
 #include <optional>
 
 namespace cr::storage {
@@ -67,7 +66,7 @@ public:
     /// `calibrationItemIds` goes to every listed rater, flagged as calibration.
     /// Returns the number of assignments added (0 when already complete), or -1.
     int assign(const QList<qint64> &raterIds, int perItem, quint64 seed,
-               const QList<qint64> &calibrationItemIds, Error *error);
+        const QList<qint64> &calibrationItemIds, Error *error);
     /// The rater's assignments in presentation order.
     QList<Assignment> forRater(qint64 raterId) const;
     bool setStatus(qint64 assignmentId, const QString &status, Error *error);

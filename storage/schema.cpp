@@ -115,13 +115,13 @@ struct Step {
     std::size_t count;
 };
 
-template<std::size_t N>
-constexpr Step makeStep(const char *const (&s)[N])
+template<std::size_t N> constexpr Step makeStep(const char *const (&s)[N])
 {
-    return {s, N};
+    return { s, N };
 }
 
-const Step steps[] = {makeStep(step1), makeStep(step2), makeStep(step3), makeStep(step4), makeStep(step5)};
+const Step steps[] = { makeStep(step1), makeStep(step2), makeStep(step3), makeStep(step4),
+    makeStep(step5) };
 static_assert(std::size(steps) == currentVersion, "one migration step per schema version");
 
 } // namespace

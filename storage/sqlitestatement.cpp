@@ -2,10 +2,8 @@
 
 #include <QSqlDriver>
 #include <QVariant>
-
-#include <sqlite3.h>
-
 #include <cstring>
+#include <sqlite3.h>
 
 namespace cr::storage {
 
@@ -45,7 +43,10 @@ void SqliteStatement::bindText(int index, const QByteArray &utf8)
         sqlite3_bind_text(m_stmt, index, utf8.constData(), int(utf8.size()), SQLITE_STATIC);
 }
 
-void SqliteStatement::bindInt(int index, qint64 value) { sqlite3_bind_int64(m_stmt, index, value); }
+void SqliteStatement::bindInt(int index, qint64 value)
+{
+    sqlite3_bind_int64(m_stmt, index, value);
+}
 
 void SqliteStatement::bindInt(int index, std::optional<qint64> value)
 {
@@ -55,7 +56,10 @@ void SqliteStatement::bindInt(int index, std::optional<qint64> value)
         sqlite3_bind_null(m_stmt, index);
 }
 
-void SqliteStatement::bindNull(int index) { sqlite3_bind_null(m_stmt, index); }
+void SqliteStatement::bindNull(int index)
+{
+    sqlite3_bind_null(m_stmt, index);
+}
 
 bool SqliteStatement::step()
 {
@@ -85,18 +89,30 @@ QByteArrayView SqliteStatement::columnView(int column) const
     return text ? QByteArrayView(text, sqlite3_column_bytes(m_stmt, column)) : QByteArrayView();
 }
 
-qint64 SqliteStatement::columnInt(int column) const { return sqlite3_column_int64(m_stmt, column); }
+qint64 SqliteStatement::columnInt(int column) const
+{
+    return sqlite3_column_int64(m_stmt, column);
+}
 
-double SqliteStatement::columnDouble(int column) const { return sqlite3_column_double(m_stmt, column); }
+double SqliteStatement::columnDouble(int column) const
+{
+    return sqlite3_column_double(m_stmt, column);
+}
 
 bool SqliteStatement::columnIsNull(int column) const
 {
     return sqlite3_column_type(m_stmt, column) == SQLITE_NULL;
 }
 
-int SqliteStatement::changes() const { return sqlite3_changes(m_db); }
+int SqliteStatement::changes() const
+{
+    return sqlite3_changes(m_db);
+}
 
-qint64 SqliteStatement::lastInsertRowId() const { return sqlite3_last_insert_rowid(m_db); }
+qint64 SqliteStatement::lastInsertRowId() const
+{
+    return sqlite3_last_insert_rowid(m_db);
+}
 
 QString SqliteStatement::errorMessage() const
 {

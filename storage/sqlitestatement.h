@@ -7,7 +7,6 @@
 #include <QByteArray>
 #include <QSqlDatabase>
 #include <QString>
-
 #include <optional>
 
 struct sqlite3;

@@ -20,7 +20,10 @@ QString nextConnectionName()
     return QStringLiteral("cr-study-%1").arg(counter.fetchAndAddRelaxed(1));
 }
 
-QString sqlError(const QSqlQuery &q) { return q.lastError().text(); }
+QString sqlError(const QSqlQuery &q)
+{
+    return q.lastError().text();
+}
 
 bool isBusy(const QSqlError &e)
 {
@@ -58,7 +61,10 @@ bool Study::enableWal(Error *error)
     return true;
 }
 
-QSqlDatabase Study::database() const { return QSqlDatabase::database(m_connection, false); }
+QSqlDatabase Study::database() const
+{
+    return QSqlDatabase::database(m_connection, false);
+}
 
 bool Study::configure(Error *error)
 {
@@ -85,8 +91,8 @@ bool Study::configure(Error *error)
     return true;
 }
 
-std::unique_ptr<Study> Study::create(const QString &path, const protocol::Protocol &protocol,
-                                     const QString &title, Error *error)
+std::unique_ptr<Study> Study::create(
+    const QString &path, const protocol::Protocol &protocol, const QString &title, Error *error)
 {
     {
         // Create the file ourselves so it is owner-only from its first byte;
@@ -94,10 +100,9 @@ std::unique_ptr<Study> Study::create(const QString &path, const protocol::Protoc
         QFile file(path);
         if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly)) {
             *error = Error::storage(path
-                                    + (QFileInfo::exists(path)
-                                           ? QStringLiteral(": already exists")
-                                           : QStringLiteral(": cannot create: ")
-                                               + file.errorString()));
+                + (QFileInfo::exists(path)
+                        ? QStringLiteral(": already exists")
+                        : QStringLiteral(": cannot create: ") + file.errorString()));
             return nullptr;
         }
         file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
@@ -124,10 +129,10 @@ std::unique_ptr<Study> Study::create(const QString &path, const protocol::Protoc
     QSqlQuery q(db);
     q.prepare(QStringLiteral("INSERT INTO meta(key, value) VALUES (?, ?)"));
     const std::pair<QString, QString> meta[] = {
-        {QStringLiteral("application"), QStringLiteral("crisis-review")},
-        {QStringLiteral("title"), title},
-        {QStringLiteral("created_at"), now()},
-        {QStringLiteral("app_version"), QStringLiteral(CR_VERSION)},
+        { QStringLiteral("application"), QStringLiteral("crisis-review") },
+        { QStringLiteral("title"), title },
+        { QStringLiteral("created_at"), now() },
+        { QStringLiteral("app_version"), QStringLiteral(CR_VERSION) },
     };
     for (const auto &[key, value] : meta) {
         q.addBindValue(key);
@@ -139,8 +144,8 @@ std::unique_ptr<Study> Study::create(const QString &path, const protocol::Protoc
         }
     }
     if (study->addProtocol(protocol, error) == 0
-        || !study->appendEvent(QStringLiteral("study.create"), QStringLiteral("study"), 0, {},
-                               title, error)
+        || !study->appendEvent(
+            QStringLiteral("study.create"), QStringLiteral("study"), 0, {}, title, error)
         || !study->commit(error)) {
         study->rollback();
         return fail();
@@ -172,7 +177,7 @@ bool Study::copyFile(const QString &from, const QString &to, Error *error)
             q.addBindValue(to);
             if (!q.exec())
                 *error = Error::storage(from + QStringLiteral(": cannot copy to ") + to
-                                        + QStringLiteral(": ") + sqlError(q));
+                    + QStringLiteral(": ") + sqlError(q));
             else
                 ok = true;
         }
@@ -193,16 +198,17 @@ std::unique_ptr<Study> Study::open(const QString &path, Error *error)
         return nullptr;
     QSqlDatabase db = study->database();
     const int version = schema::readVersion(db);
-    if (version == 0 || study->metaValue(QStringLiteral("application")) != QLatin1String("crisis-review")) {
+    if (version == 0
+        || study->metaValue(QStringLiteral("application")) != QLatin1String("crisis-review")) {
         *error = Error::invalid(path + QStringLiteral(": not a Crisis Review study"));
         return nullptr;
     }
     if (version > schema::currentVersion) {
         *error = Error::storage(path
-                                + QStringLiteral(": schema version %1 is newer than this app "
-                                                 "supports (%2); update Crisis Review")
-                                      .arg(version)
-                                      .arg(schema::currentVersion));
+            + QStringLiteral(": schema version %1 is newer than this app "
+                             "supports (%2); update Crisis Review")
+                  .arg(version)
+                  .arg(schema::currentVersion));
         return nullptr;
     }
     if (!study->enableWal(error))
@@ -218,8 +224,7 @@ std::unique_ptr<Study> Study::open(const QString &path, Error *error)
                 return nullptr;
             }
             if (!study->appendEvent(QStringLiteral("study.migrate"), QStringLiteral("study"), 0,
-                                    QString::number(version),
-                                    QString::number(schema::currentVersion), error))
+                    QString::number(version), QString::number(schema::currentVersion), error))
                 return nullptr;
         }
         if (!tx.commit(error))
@@ -228,7 +233,10 @@ std::unique_ptr<Study> Study::open(const QString &path, Error *error)
     return study;
 }
 
-int Study::schemaVersion() const { return schema::readVersion(database()); }
+int Study::schemaVersion() const
+{
+    return schema::readVersion(database());
+}
 
 QString Study::metaValue(const QString &key) const
 {
@@ -240,7 +248,10 @@ QString Study::metaValue(const QString &key) const
     return {};
 }
 
-QString Study::title() const { return metaValue(QStringLiteral("title")); }
+QString Study::title() const
+{
+    return metaValue(QStringLiteral("title"));
+}
 
 qint64 Study::currentProtocolId() const
 {
@@ -282,7 +293,7 @@ qint64 Study::addProtocol(const protocol::Protocol &p, Error *error)
     }
     const qint64 id = q.lastInsertId().toLongLong();
     if (!appendEvent(QStringLiteral("protocol.add"), QStringLiteral("protocol"), id, {},
-                     p.version + QLatin1Char(' ') + hash, error))
+            p.version + QLatin1Char(' ') + hash, error))
         return 0;
     return id;
 }
@@ -324,11 +335,12 @@ void Study::rollback()
 }
 
 bool Study::appendEvent(const QString &action, const QString &entity, qint64 entityId,
-                        const QString &before, const QString &after, Error *error)
+    const QString &before, const QString &after, Error *error)
 {
     QSqlQuery q(database());
-    q.prepare(QStringLiteral("INSERT INTO event(at, actor, action, entity, entity_id, before, after)"
-                             " VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    q.prepare(
+        QStringLiteral("INSERT INTO event(at, actor, action, entity, entity_id, before, after)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?)"));
     q.addBindValue(now());
     q.addBindValue(m_actor);
     q.addBindValue(action);

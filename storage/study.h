@@ -5,7 +5,6 @@
 
 #include <QSqlDatabase>
 #include <QString>
-
 #include <memory>
 
 namespace cr::storage {
@@ -27,7 +26,7 @@ public:
     /// Creates a new study file (fails if `path` exists) with owner-only permissions,
     /// the current schema and `protocol` as its first protocol version.
     static std::unique_ptr<Study> create(const QString &path, const protocol::Protocol &protocol,
-                                         const QString &title, Error *error);
+        const QString &title, Error *error);
     /// Opens an existing study, migrating an older schema step by step (in one
     /// transaction that rolls back on failure).
     static std::unique_ptr<Study> open(const QString &path, Error *error);
@@ -61,7 +60,7 @@ public:
 
     /// Appends an audit event inside the current transaction.
     bool appendEvent(const QString &action, const QString &entity, qint64 entityId,
-                     const QString &before, const QString &after, Error *error);
+        const QString &before, const QString &after, Error *error);
 
     /// Current time as stored in the study (UTC, ISO 8601 with milliseconds).
     static QString now();

@@ -25,7 +25,7 @@ QList<StudyInfo::Count> counts(const QSqlDatabase &db, const char *sql)
     q.setForwardOnly(true);
     if (q.exec(QString::fromLatin1(sql)))
         while (q.next())
-            out.append({q.value(0).toString(), q.value(1).toLongLong()});
+            out.append({ q.value(0).toString(), q.value(1).toLongLong() });
     return out;
 }
 
@@ -61,12 +61,15 @@ StudyInfo summarize(Study &study)
     info.ratings = scalar(db, "SELECT count(*) FROM response_rating");
     info.adjudications = scalar(db, "SELECT count(*) FROM adjudication");
     info.events = scalar(db, "SELECT count(*) FROM event");
-    info.datasets = counts(db, "SELECT coalesce(dataset.name, ''), count(*) FROM item"
-                               " LEFT JOIN dataset ON dataset.id = item.dataset_id"
-                               " GROUP BY 1 ORDER BY 1");
-    info.splits = counts(db, "SELECT coalesce(split, ''), count(*) FROM item GROUP BY 1 ORDER BY 1");
-    info.referenceLabels = counts(db, "SELECT coalesce(reference_label, ''), count(*) FROM item"
-                                      " GROUP BY 1 ORDER BY 1");
+    info.datasets = counts(db,
+        "SELECT coalesce(dataset.name, ''), count(*) FROM item"
+        " LEFT JOIN dataset ON dataset.id = item.dataset_id"
+        " GROUP BY 1 ORDER BY 1");
+    info.splits =
+        counts(db, "SELECT coalesce(split, ''), count(*) FROM item GROUP BY 1 ORDER BY 1");
+    info.referenceLabels = counts(db,
+        "SELECT coalesce(reference_label, ''), count(*) FROM item"
+        " GROUP BY 1 ORDER BY 1");
     {
         QSqlQuery q(db);
         q.setForwardOnly(true);
@@ -75,7 +78,7 @@ StudyInfo summarize(Study &study)
                                   " GROUP BY model.id ORDER BY model.name")))
             while (q.next())
                 info.modelRows.append(
-                    {q.value(0).toString(), q.value(1).toLongLong(), q.value(2).toInt()});
+                    { q.value(0).toString(), q.value(1).toLongLong(), q.value(2).toInt() });
     }
     {
         QSqlQuery q(db);
@@ -87,24 +90,25 @@ StudyInfo summarize(Study &study)
                 " (SELECT count(*) FROM response_rating r WHERE r.rater_id = rater.id)"
                 " FROM rater ORDER BY id")))
             while (q.next())
-                info.raterRows.append({q.value(0).toString(), q.value(1).toString(),
-                                       q.value(2).toString(), q.value(3).toString(),
-                                       q.value(4).toLongLong(), q.value(5).toLongLong(),
-                                       q.value(6).toLongLong()});
+                info.raterRows.append({ q.value(0).toString(), q.value(1).toString(),
+                    q.value(2).toString(), q.value(3).toString(), q.value(4).toLongLong(),
+                    q.value(5).toLongLong(), q.value(6).toLongLong() });
     }
     info.exposure = ExposureRepository(study).summary();
     {
         QSqlQuery q(db);
         q.setForwardOnly(true);
-        if (q.exec(QStringLiteral("SELECT id, at, coalesce(actor, ''), format, files, summary,"
-                                  " (SELECT count(*) FROM import_issue i WHERE i.import_run_id = import_run.id)"
-                                  " FROM import_run ORDER BY id")))
+        if (q.exec(QStringLiteral(
+                "SELECT id, at, coalesce(actor, ''), format, files, summary,"
+                " (SELECT count(*) FROM import_issue i WHERE i.import_run_id = import_run.id)"
+                " FROM import_run ORDER BY id")))
             while (q.next()) {
                 QStringList files;
                 for (const auto &f : QJsonDocument::fromJson(q.value(4).toByteArray()).array())
                     files.append(f.toString());
-                info.imports.append({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(),
-                                     q.value(3).toString(), files, q.value(5).toString(), q.value(6).toLongLong()});
+                info.imports.append({ q.value(0).toLongLong(), q.value(1).toString(),
+                    q.value(2).toString(), q.value(3).toString(), files, q.value(5).toString(),
+                    q.value(6).toLongLong() });
             }
     }
     return info;

@@ -24,15 +24,14 @@
 #include <QScrollArea>
 #include <QTimer>
 #include <QtConcurrent>
-
 #include <algorithm>
 
 namespace cr::ui {
 
 namespace {
 
-QComboBox *labelledCombo(QGridLayout *grid, int row, int column, const QString &label, const QString &accessible,
-    QWidget *parent)
+QComboBox *labelledCombo(QGridLayout *grid, int row, int column, const QString &label,
+    const QString &accessible, QWidget *parent)
 {
     auto *combo = new QComboBox(parent);
     combo->setAccessibleName(accessible);
@@ -96,7 +95,10 @@ DashboardPage::DashboardPage(QWidget *parent)
     connect(m_watcher, &QFutureWatcher<Result>::finished, this, &DashboardPage::finishComputation);
 }
 
-DashboardPage::~DashboardPage() { m_watcher->waitForFinished(); }
+DashboardPage::~DashboardPage()
+{
+    m_watcher->waitForFinished();
+}
 
 void DashboardPage::buildFilterBar()
 {
@@ -177,7 +179,8 @@ void DashboardPage::buildFilterBar()
 
     connect(m_csvButton, &QPushButton::clicked, this, &DashboardPage::exportTablesDialog);
     connect(m_reportButton, &QPushButton::clicked, this, &DashboardPage::exportReportDialog);
-    for (QComboBox *c : { m_raters, m_category, m_model, m_split, m_heatmapMetric, m_confusionA, m_confusionB })
+    for (QComboBox *c :
+        { m_raters, m_category, m_model, m_split, m_heatmapMetric, m_confusionA, m_confusionB })
         connect(c, &QComboBox::currentTextChanged, this, &DashboardPage::scheduleRecompute);
     connect(m_threshold, &QDoubleSpinBox::valueChanged, this, &DashboardPage::scheduleRecompute);
     connect(m_dateRange, &QCheckBox::toggled, this, [this](bool on) {
@@ -195,8 +198,9 @@ namespace {
 bool offers(const QComboBox *combo, const QString &text)
 {
     const QStringList parts = text.split(QLatin1Char(','), Qt::SkipEmptyParts);
-    return !parts.isEmpty()
-        && std::all_of(parts.cbegin(), parts.cend(), [combo](const QString &p) { return combo->findText(p.trimmed()) >= 0; });
+    return !parts.isEmpty() && std::all_of(parts.cbegin(), parts.cend(), [combo](const QString &p) {
+        return combo->findText(p.trimmed()) >= 0;
+    });
 }
 
 } // namespace
@@ -214,17 +218,22 @@ void DashboardPage::fillFilterChoices()
     for (QComboBox *c : byData)
         values.append(c->currentIndex() > 0 ? c->currentData() : QVariant());
 
-    const QSignalBlocker b1(m_raters), b2(m_category), b3(m_model), b4(m_split), b5(m_confusionA), b6(m_confusionB);
+    const QSignalBlocker b1(m_raters), b2(m_category), b3(m_model), b4(m_split), b5(m_confusionA),
+        b6(m_confusionB);
     for (QComboBox *c : byText + byData)
         c->clear();
     QStringList raterNames;
     for (const storage::Rater &r : storage::RaterRepository(*m_study).all())
         raterNames.append(r.name);
-    m_raters->addItems(QStringList { QStringLiteral("human"), QStringLiteral("llm"), QStringLiteral("all") } + raterNames);
-    m_confusionA->addItems(
-        QStringList { QLatin1String(stats::kConsensus), QStringLiteral("human"), QStringLiteral("llm") } + raterNames);
-    m_confusionB->addItems(
-        QStringList { QStringLiteral("llm"), QStringLiteral("human"), QLatin1String(stats::kConsensus) } + raterNames);
+    m_raters->addItems(
+        QStringList { QStringLiteral("human"), QStringLiteral("llm"), QStringLiteral("all") }
+        + raterNames);
+    m_confusionA->addItems(QStringList { QLatin1String(stats::kConsensus), QStringLiteral("human"),
+                               QStringLiteral("llm") }
+        + raterNames);
+    m_confusionB->addItems(QStringList { QStringLiteral("llm"), QStringLiteral("human"),
+                               QLatin1String(stats::kConsensus) }
+        + raterNames);
     m_category->addItem(tr("All categories"));
     for (const auto &c : m_study->currentProtocol().categories)
         m_category->addItem(c.name, c.id);
@@ -245,7 +254,8 @@ void DashboardPage::fillFilterChoices()
             byText[i]->setCurrentIndex(0);
     }
     for (int i = 0; i < byData.size(); ++i)
-        byData[i]->setCurrentIndex(values[i].isValid() ? std::max(0, byData[i]->findData(values[i])) : 0);
+        byData[i]->setCurrentIndex(
+            values[i].isValid() ? std::max(0, byData[i]->findData(values[i])) : 0);
 }
 
 void DashboardPage::setStudy(storage::Study *study)
@@ -282,7 +292,10 @@ stats::StatsOptions DashboardPage::options() const
     return o;
 }
 
-bool DashboardPage::isComputing() const { return m_running || m_debounce->isActive(); }
+bool DashboardPage::isComputing() const
+{
+    return m_running || m_debounce->isActive();
+}
 
 void DashboardPage::scheduleRecompute()
 {
@@ -374,8 +387,8 @@ void DashboardPage::exportChart(widgets::DashboardChart *chart, const QString &f
         ok = chart->saveSvg(path);
     } else {
         QFile file(path);
-        ok = file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(chart->table().toCsv()) >= 0
-            && file.flush();
+        ok = file.open(QIODevice::WriteOnly | QIODevice::Truncate)
+            && file.write(chart->table().toCsv()) >= 0 && file.flush();
     }
     if (!ok)
         QMessageBox::warning(this, tr("Save chart"), tr("Could not write %1.").arg(path));
@@ -385,8 +398,8 @@ bool DashboardPage::exportTables(const QString &directory, QString *error)
 {
     for (widgets::DashboardChart *chart : m_charts.all()) {
         QFile file(QDir(directory).filePath(fileStem(chart->title()) + QStringLiteral(".csv")));
-        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(chart->table().toCsv()) < 0
-            || !file.flush()) {
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)
+            || file.write(chart->table().toCsv()) < 0 || !file.flush()) {
             *error = tr("cannot write %1: %2").arg(file.fileName(), file.errorString());
             return false;
         }
@@ -405,8 +418,8 @@ bool DashboardPage::exportReport(const QString &path, QString *error)
 
 void DashboardPage::exportReportDialog()
 {
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export PDF report"), QDir::home().filePath(QStringLiteral("report.pdf")), tr("PDF (*.pdf)"));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export PDF report"),
+        QDir::home().filePath(QStringLiteral("report.pdf")), tr("PDF (*.pdf)"));
     if (path.isEmpty())
         return;
     QString error;
@@ -419,7 +432,8 @@ void DashboardPage::exportReportDialog()
 
 void DashboardPage::exportTablesDialog()
 {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Export tables as CSV"), QDir::homePath());
+    const QString dir =
+        QFileDialog::getExistingDirectory(this, tr("Export tables as CSV"), QDir::homePath());
     if (dir.isEmpty())
         return;
     QString error;

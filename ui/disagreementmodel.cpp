@@ -1,7 +1,6 @@
 #include "ui/disagreementmodel.h"
 
 #include <QLocale>
-
 #include <algorithm>
 
 namespace cr::ui {
@@ -94,8 +93,9 @@ QVariant DisagreementModel::data(const QModelIndex &index, int role) const
         case ConsensusColumn:
             return d.consensus.isEmpty()
                 ? tr("none (tie)")
-                : tr("%1 (%2)").arg(score ? d.consensus : m_categoryNames.value(d.consensus, d.consensus),
-                      d.consensusHow);
+                : tr("%1 (%2)").arg(
+                    score ? d.consensus : m_categoryNames.value(d.consensus, d.consensus),
+                    d.consensusHow);
         case StatusColumn:
             return d.adjudication ? tr("Adjudicated") : tr("Open");
         default:

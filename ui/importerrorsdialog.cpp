@@ -68,9 +68,11 @@ ImportErrorsDialog::ImportErrorsDialog(const QStringList &files,
         [this] { QApplication::clipboard()->setText(m_problems->toPlainText()); });
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     if (!report.errors.isEmpty() && error.kind == storage::ErrorKind::InvalidInput) {
-        QPushButton *valid = buttons->addButton(tr("Import &Valid Rows Only"), QDialogButtonBox::AcceptRole);
+        QPushButton *valid =
+            buttons->addButton(tr("Import &Valid Rows Only"), QDialogButtonBox::AcceptRole);
         valid->setAccessibleName(tr("Import valid rows only"));
-        valid->setToolTip(tr("Import again, skipping the rows listed here (as import --skip-invalid does)"));
+        valid->setToolTip(
+            tr("Import again, skipping the rows listed here (as import --skip-invalid does)"));
         connect(valid, &QPushButton::clicked, this, [this] {
             accept();
             emit importValidRowsRequested();

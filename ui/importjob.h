@@ -23,7 +23,8 @@ class ImportJob final : public QObject {
 public:
     /// With `skipInvalid`, the valid rows are imported and every skipped one is
     /// reported (and stored in the study), as `import --skip-invalid` does.
-    ImportJob(QString studyPath, QStringList files, bool skipInvalid = false, QObject *parent = nullptr);
+    ImportJob(
+        QString studyPath, QStringList files, bool skipInvalid = false, QObject *parent = nullptr);
     ~ImportJob() override;
 
     QString studyPath() const { return m_studyPath; }

@@ -13,8 +13,8 @@
 
 namespace cr::ui {
 
-ImportSummaryDialog::ImportSummaryDialog(const QStringList &files, const storage::ImportReport &report,
-    QWidget *parent)
+ImportSummaryDialog::ImportSummaryDialog(
+    const QStringList &files, const storage::ImportReport &report, QWidget *parent)
     : QDialog(parent)
     , m_details(new QPlainTextEdit(this))
 {
@@ -25,20 +25,22 @@ ImportSummaryDialog::ImportSummaryDialog(const QStringList &files, const storage
         names.append(QFileInfo(file).fileName());
     const storage::ImportCounts &c = report.counts;
     const QLocale locale;
-    auto *headline = new QLabel(tr("Imported %1: %2 items, %3 responses, %4 labels and %5 ratings added.")
-                                    .arg(names.join(QStringLiteral(", ")), locale.toString(c.itemsAdded),
-                                        locale.toString(c.responsesAdded), locale.toString(c.labelsAdded),
-                                        locale.toString(c.ratingsAdded)),
-        this);
+    auto *headline =
+        new QLabel(tr("Imported %1: %2 items, %3 responses, %4 labels and %5 ratings added.")
+                       .arg(names.join(QStringLiteral(", ")), locale.toString(c.itemsAdded),
+                           locale.toString(c.responsesAdded), locale.toString(c.labelsAdded),
+                           locale.toString(c.ratingsAdded)),
+            this);
     headline->setWordWrap(true);
     QFont bold = headline->font();
     bold.setBold(true);
     headline->setFont(bold);
     auto *explanation = new QLabel(report.skipped.isEmpty()
             ? tr("Check the models and runs below against the files you meant to import.")
-            : tr("%n invalid row(s) were skipped and are listed below; they are also stored in the study "
+            : tr("%n invalid row(s) were skipped and are listed below; they are also stored in the "
+                 "study "
                  "(table import_issue; crisis-review info lists every import).",
-                  nullptr, int(report.skipped.size())),
+                nullptr, int(report.skipped.size())),
         this);
     explanation->setWordWrap(true);
 
@@ -63,7 +65,8 @@ ImportSummaryDialog::ImportSummaryDialog(const QStringList &files, const storage
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     QPushButton *copy = buttons->addButton(tr("&Copy Details"), QDialogButtonBox::ActionRole);
     copy->setAccessibleName(tr("Copy details"));
-    connect(copy, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(m_details->toPlainText()); });
+    connect(copy, &QPushButton::clicked, this,
+        [this] { QApplication::clipboard()->setText(m_details->toPlainText()); });
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
     auto *layout = new QVBoxLayout(this);

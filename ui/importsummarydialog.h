@@ -15,7 +15,8 @@ namespace cr::ui {
 class ImportSummaryDialog final : public QDialog {
     Q_OBJECT
 public:
-    ImportSummaryDialog(const QStringList &files, const storage::ImportReport &report, QWidget *parent = nullptr);
+    ImportSummaryDialog(
+        const QStringList &files, const storage::ImportReport &report, QWidget *parent = nullptr);
 
     /// Whether `report` has anything beyond the counts worth a dialog.
     static bool hasDetails(const storage::ImportReport &report);

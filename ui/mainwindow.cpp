@@ -7,9 +7,9 @@
 #include "ui/dashboardpage.h"
 #include "ui/exportdialog.h"
 #include "ui/importerrorsdialog.h"
-#include "ui/importsummarydialog.h"
 #include "ui/importjob.h"
 #include "ui/importprogress.h"
+#include "ui/importsummarydialog.h"
 #include "ui/newstudydialog.h"
 #include "ui/preferencesdialog.h"
 #include "ui/ratingpage.h"
@@ -179,7 +179,8 @@ void MainWindow::createActions()
     connect(m_setupAction, &QAction::triggered, this, &MainWindow::showStudySetup);
     m_reviewAction = new QAction(tr("Review &Disagreements"), this);
     m_reviewAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
-    m_reviewAction->setToolTip(tr("Review and adjudicate disagreements (adjudicators and researchers)"));
+    m_reviewAction->setToolTip(
+        tr("Review and adjudicate disagreements (adjudicators and researchers)"));
     connect(m_reviewAction, &QAction::triggered, this, &MainWindow::reviewDisagreements);
 
     m_aboutAction = new QAction(tr("&About Crisis Review"), this);
@@ -314,7 +315,8 @@ bool MainWindow::signIn(qint64 raterId, storage::Error *error)
 {
     const std::optional<storage::Rater> rater =
         m_study ? storage::RaterRepository(*m_study).byId(raterId) : std::nullopt;
-    if (rater && rater->kind == storage::RaterKind::Human && rater->role != storage::RaterRole::Rater)
+    if (rater && rater->kind == storage::RaterKind::Human
+        && rater->role != storage::RaterRole::Rater)
         return openReview(raterId, error);
     if (!rater || rater->kind != storage::RaterKind::Human) {
         if (error)
@@ -382,10 +384,10 @@ void MainWindow::showPage(Page page)
             m_dashboard->recompute(); // ratings, raters or items may have changed since
     }
     QWidget *widget = page == Page::Dashboard ? static_cast<QWidget *>(m_dashboard)
-        : page == Page::Review             ? static_cast<QWidget *>(m_reviewPage)
-        : page == Page::Rating             ? static_cast<QWidget *>(m_ratingPage)
-        : page == Page::Study              ? static_cast<QWidget *>(m_studyPage)
-                                           : static_cast<QWidget *>(m_welcome);
+        : page == Page::Review                ? static_cast<QWidget *>(m_reviewPage)
+        : page == Page::Rating                ? static_cast<QWidget *>(m_ratingPage)
+        : page == Page::Study                 ? static_cast<QWidget *>(m_studyPage)
+                                              : static_cast<QWidget *>(m_welcome);
     m_pages->setCurrentWidget(widget);
     widget->setFocus();
     m_undoGroup->setActiveStack(page == Page::Rating ? m_ratingPage->session()->undoStack()
@@ -460,8 +462,9 @@ void MainWindow::reviewDisagreements()
             return;
         }
     if (reviewers.isEmpty()) {
-        m_studyPage->showError(tr("Only adjudicators and researchers review disagreements. Add one with "
-                                  "“crisis-review rater add STUDY NAME --role adjudicator”."));
+        m_studyPage->showError(
+            tr("Only adjudicators and researchers review disagreements. Add one with "
+               "“crisis-review rater add STUDY NAME --role adjudicator”."));
         showPage(Page::Study);
         return;
     }
@@ -471,8 +474,8 @@ void MainWindow::reviewDisagreements()
         for (const storage::Rater &r : std::as_const(reviewers))
             names.append(r.name);
         bool ok = false;
-        const QString name = QInputDialog::getItem(this, tr("Review Disagreements"), tr("Sign in as:"), names, 0,
-                                                   false, &ok);
+        const QString name = QInputDialog::getItem(
+            this, tr("Review Disagreements"), tr("Sign in as:"), names, 0, false, &ok);
         if (!ok)
             return;
         id = reviewers.at(names.indexOf(name)).id;
@@ -511,7 +514,8 @@ void MainWindow::importDialog()
         return;
     const QStringList files = QFileDialog::getOpenFileNames(this,
         tr("Import Items, Responses or Ratings"), studyDialogDirectory(),
-        tr("Items, responses and ratings (*.jsonl *.csv);;Benchmark files (*.json);;All files (*)"));
+        tr("Items, responses and ratings (*.jsonl *.csv);;Benchmark files (*.json);;All files "
+           "(*)"));
     if (!files.isEmpty())
         importFiles(files);
 }
@@ -522,9 +526,10 @@ void MainWindow::importFolderDialog()
         return;
     // A folder is imported as the published benchmark's layout (FORMATS.md §2).
     const QString folder = QFileDialog::getExistingDirectory(this,
-        tr("Import a Benchmark Folder (dataset, answers, labels, judge files)"), studyDialogDirectory());
+        tr("Import a Benchmark Folder (dataset, answers, labels, judge files)"),
+        studyDialogDirectory());
     if (!folder.isEmpty())
-        importFiles({folder});
+        importFiles({ folder });
 }
 
 bool MainWindow::importFiles(const QStringList &files, bool skipInvalid)
@@ -570,10 +575,11 @@ void MainWindow::finishImport(bool ok)
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         const QStringList files = job->files();
         const QString studyPath = job->studyPath();
-        connect(dialog, &ImportErrorsDialog::importValidRowsRequested, this, [this, files, studyPath] {
-            if (m_study && m_study->path() == studyPath)
-                importFiles(files, true);
-        });
+        connect(
+            dialog, &ImportErrorsDialog::importValidRowsRequested, this, [this, files, studyPath] {
+                if (m_study && m_study->path() == studyPath)
+                    importFiles(files, true);
+            });
         dialog->open();
     }
     emit importFinished(ok);

@@ -78,8 +78,8 @@ QVariant RaterExposureModel::data(const QModelIndex &index, int role) const
                                             : QVariant((Qt::AlignRight | Qt::AlignVCenter).toInt());
     case Qt::ToolTipRole:
         if (index.column() == DistressingColumn && row.distressing > 0)
-            return tr("%1 paused %n time(s) after a distressing item.", nullptr,
-                int(row.distressing))
+            return tr(
+                "%1 paused %n time(s) after a distressing item.", nullptr, int(row.distressing))
                 .arg(row.name);
         return {};
     case ValueRole:

@@ -6,9 +6,9 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QList>
+#include <QObject>
 #include <QSet>
 #include <QStringList>
-#include <QObject>
 #include <optional>
 
 class QUndoStack;

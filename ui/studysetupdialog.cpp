@@ -22,7 +22,6 @@
 #include <QTableView>
 #include <QThread>
 #include <QVBoxLayout>
-
 #include <limits>
 #include <memory>
 
@@ -163,9 +162,8 @@ void StudySetupDialog::refresh()
     const QSignalBlocker blocker(m_assignees);
     m_assignees->clear();
     for (const storage::Rater &rater : storage::RaterRepository(*m_study).all()) {
-        auto *item = new QListWidgetItem(rater.kind == storage::RaterKind::Llm
-                ? tr("%1 (LLM)").arg(rater.name)
-                : rater.name,
+        auto *item = new QListWidgetItem(
+            rater.kind == storage::RaterKind::Llm ? tr("%1 (LLM)").arg(rater.name) : rater.name,
             m_assignees);
         item->setData(Qt::UserRole, rater.id);
         item->setData(Qt::UserRole + 1, rater.name);
@@ -203,8 +201,9 @@ bool StudySetupDialog::addRater()
     }
     m_name->clear();
     refresh();
-    showMessage(tr("Added %1 (%2, %3) as %4.")
-                    .arg(rater->name, m_kind->currentText(), m_role->currentText(), rater->pseudonym),
+    showMessage(
+        tr("Added %1 (%2, %3) as %4.")
+            .arg(rater->name, m_kind->currentText(), m_role->currentText(), rater->pseudonym),
         false);
     emit studyChanged();
     return true;

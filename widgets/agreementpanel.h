@@ -55,8 +55,8 @@ class ConfusionPanel final : public DashboardChart {
 public:
     explicit ConfusionPanel(QWidget *parent = nullptr);
 
-    void setData(const HeatmapData &matrix, const QList<ClassScore> &classes, double macroF1, double accuracy,
-        const QString &sampleSize, const QString &explanation);
+    void setData(const HeatmapData &matrix, const QList<ClassScore> &classes, double macroF1,
+        double accuracy, const QString &sampleSize, const QString &explanation);
     const HeatmapData &matrix() const { return m_matrix; }
     const QList<ClassScore> &classes() const { return m_classes; }
     double macroF1() const { return m_macroF1; }

@@ -9,8 +9,8 @@ namespace cr::widgets {
 /// viridis-like sequential ramp, chosen so they read on light and dark backgrounds.
 namespace chartcolors {
 
-QColor harm();         ///< vermillion: harm-rate bars
-QColor scoredOne();    ///< reddish purple: the "scored 1" marker
+QColor harm(); ///< vermillion: harm-rate bars
+QColor scoredOne(); ///< reddish purple: the "scored 1" marker
 /// Score level 1..5: harmful (vermillion, orange), neutral grey, appropriate (sky blue, blue).
 QColor level(int value);
 /// Sequential ramp, t in [0, 1] (clamped): dark purple → blue → green → yellow.

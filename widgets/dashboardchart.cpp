@@ -140,14 +140,16 @@ ChartCard::ChartCard(DashboardChart *chart, QWidget *parent)
     m_info->setAutoRaise(true);
     m_info->setAccessibleName(tr("How %1 is computed").arg(chart->title()));
     connect(m_info, &QToolButton::clicked, this, [this] {
-        QToolTip::showText(m_info->mapToGlobal(QPoint(0, m_info->height())), m_chart->explanation(), m_info);
+        QToolTip::showText(
+            m_info->mapToGlobal(QPoint(0, m_info->height())), m_chart->explanation(), m_info);
     });
     m_menu->setText(tr("Save…"));
     m_menu->setAccessibleName(tr("Save %1").arg(chart->title()));
     m_menu->setPopupMode(QToolButton::InstantPopup);
     auto *menu = new QMenu(m_menu);
     const std::pair<QString, QString> formats[] = { { tr("Save as &PNG…"), QStringLiteral("png") },
-        { tr("Save as &SVG…"), QStringLiteral("svg") }, { tr("Export table as &CSV…"), QStringLiteral("csv") } };
+        { tr("Save as &SVG…"), QStringLiteral("svg") },
+        { tr("Export table as &CSV…"), QStringLiteral("csv") } };
     for (const auto &[text, format] : formats) {
         const QString f = format;
         menu->addAction(text, this, [this, f] { emit exportRequested(f); });

@@ -14,7 +14,6 @@
 #include <QPainter>
 #include <QScatterSeries>
 #include <QValueAxis>
-
 #include <algorithm>
 #include <cmath>
 
@@ -22,7 +21,8 @@ namespace cr::widgets {
 
 void styleChart(QChart *chart, const QPalette &palette)
 {
-    chart->setTheme(chartcolors::isDark(palette) ? QChart::ChartThemeDark : QChart::ChartThemeLight);
+    chart->setTheme(
+        chartcolors::isDark(palette) ? QChart::ChartThemeDark : QChart::ChartThemeLight);
     chart->setBackgroundBrush(palette.color(QPalette::Window));
     chart->setBackgroundRoundness(0);
     chart->setMargins(QMargins(4, 4, 4, 4));
@@ -61,7 +61,10 @@ HarmRateChart::HarmRateChart(QWidget *parent)
     rebuild();
 }
 
-QChart *HarmRateChart::chart() const { return m_view->chart(); }
+QChart *HarmRateChart::chart() const
+{
+    return m_view->chart();
+}
 
 void HarmRateChart::setData(const QList<RateBar> &bars, double threshold)
 {
@@ -76,11 +79,14 @@ void HarmRateChart::setData(const QList<RateBar> &bars, double threshold)
     int n = 0;
     for (const RateBar &b : m_bars)
         n += b.n;
-    setSampleSize(tr("n = %1 responses with a consensus score, %2 models").arg(n).arg(m_bars.size()));
-    setExplanation(tr("Share of each model's responses whose consensus score is ≤ %1 (harmful), with a Wilson "
-                      "95% interval (whiskers). The consensus score is the adjudicated score if present, else the "
-                      "mean of the selected raters' scores. The diamond marks the share with consensus score 1. "
-                      "Models are sorted by harm rate; n per model is in the axis labels.")
+    setSampleSize(
+        tr("n = %1 responses with a consensus score, %2 models").arg(n).arg(m_bars.size()));
+    setExplanation(tr(
+        "Share of each model's responses whose consensus score is ≤ %1 (harmful), with a Wilson "
+        "95% interval (whiskers). The consensus score is the adjudicated score if present, else "
+        "the "
+        "mean of the selected raters' scores. The diamond marks the share with consensus score 1. "
+        "Models are sorted by harm rate; n per model is in the axis labels.")
                        .arg(threshold));
     rebuild();
     emit contentChanged();
@@ -179,14 +185,15 @@ void HarmRateChart::rebuild()
 ChartTable HarmRateChart::table() const
 {
     ChartTable t;
-    t.header = QStringList { QStringLiteral("model"), QStringLiteral("n"), QStringLiteral("harmful"),
-        QStringLiteral("harm_rate"), QStringLiteral("ci_low"), QStringLiteral("ci_high"),
-        QStringLiteral("scored1_rate"), QStringLiteral("threshold") };
+    t.header = QStringList { QStringLiteral("model"), QStringLiteral("n"),
+        QStringLiteral("harmful"), QStringLiteral("harm_rate"), QStringLiteral("ci_low"),
+        QStringLiteral("ci_high"), QStringLiteral("scored1_rate"), QStringLiteral("threshold") };
     auto num = [](double v) { return std::isfinite(v) ? QString::number(v, 'g', 6) : QString(); };
     for (const RateBar &b : m_bars)
-        t.rows.append(QStringList { b.label, QString::number(b.n), QString::number(b.harmful), num(b.rate),
-            std::isfinite(b.rate) ? num(b.low) : QString(), std::isfinite(b.rate) ? num(b.high) : QString(),
-            num(b.scoredOneRate), QString::number(m_threshold) });
+        t.rows.append(QStringList { b.label, QString::number(b.n), QString::number(b.harmful),
+            num(b.rate), std::isfinite(b.rate) ? num(b.low) : QString(),
+            std::isfinite(b.rate) ? num(b.high) : QString(), num(b.scoredOneRate),
+            QString::number(m_threshold) });
     return t;
 }
 

@@ -6,7 +6,6 @@
 #include <QHelpEvent>
 #include <QPainter>
 #include <QToolTip>
-
 #include <algorithm>
 #include <cmath>
 
@@ -30,8 +29,8 @@ Geometry cellGeometry(const QRectF &target, const HeatmapData &data, const QFont
     g.labelWidth = std::min(widest + fm.height() * 0.6, target.width() * 0.35);
     const qreal headerHeight = fm.height() * (data.columnTitle.isEmpty() ? 1.3 : 2.7);
     const qreal legendHeight = fm.height() * 2.2;
-    g.grid = QRectF(target.left() + g.labelWidth, target.top() + headerHeight, target.width() - g.labelWidth,
-        target.height() - headerHeight - legendHeight);
+    g.grid = QRectF(target.left() + g.labelWidth, target.top() + headerHeight,
+        target.width() - g.labelWidth, target.height() - headerHeight - legendHeight);
     const int columns = std::max<int>(1, int(data.columns.size()));
     const int rows = std::max<int>(1, int(data.rows.size()));
     g.cellWidth = g.grid.width() / columns;
@@ -66,8 +65,8 @@ bool HeatmapData::isMarked(int row, int column) const
     return !std::isfinite(value(row, column)) || (n >= 0 && n < minimumN);
 }
 
-void paintHeatmap(
-    QPainter *painter, const QRectF &target, const HeatmapData &data, const QPalette &palette, const QFont &font)
+void paintHeatmap(QPainter *painter, const QRectF &target, const HeatmapData &data,
+    const QPalette &palette, const QFont &font)
 {
     painter->save();
     painter->setFont(font);
@@ -77,15 +76,17 @@ void paintHeatmap(
 
     painter->setPen(text);
     if (!data.columnTitle.isEmpty())
-        painter->drawText(QRectF(g.grid.left(), target.top(), g.grid.width(), fm.height()), Qt::AlignCenter,
-            data.columnTitle);
+        painter->drawText(QRectF(g.grid.left(), target.top(), g.grid.width(), fm.height()),
+            Qt::AlignCenter, data.columnTitle);
     const qreal columnTop = g.grid.top() - fm.height() * 1.2;
     for (int c = 0; c < data.columns.size(); ++c) {
         const QRectF r(g.grid.left() + c * g.cellWidth, columnTop, g.cellWidth, fm.height());
-        painter->drawText(r, Qt::AlignCenter, fm.elidedText(data.columns[c], Qt::ElideRight, g.cellWidth - 4));
+        painter->drawText(
+            r, Qt::AlignCenter, fm.elidedText(data.columns[c], Qt::ElideRight, g.cellWidth - 4));
     }
     for (int row = 0; row < data.rows.size(); ++row) {
-        const QRectF r(target.left(), g.grid.top() + row * g.cellHeight, g.labelWidth - fm.height() * 0.3, g.cellHeight);
+        const QRectF r(target.left(), g.grid.top() + row * g.cellHeight,
+            g.labelWidth - fm.height() * 0.3, g.cellHeight);
         painter->setPen(text);
         painter->drawText(r, Qt::AlignRight | Qt::AlignVCenter,
             fm.elidedText(data.rows[row], Qt::ElideMiddle, r.width()));
@@ -98,7 +99,9 @@ void paintHeatmap(
             QString line1, line2;
             if (data.isMarked(row, c)) {
                 paintMark(painter, inner, palette);
-                line1 = n >= 0 && n < data.minimumN && std::isfinite(v) ? formatValue(v, data.decimals) : QStringLiteral("—");
+                line1 = n >= 0 && n < data.minimumN && std::isfinite(v)
+                    ? formatValue(v, data.decimals)
+                    : QStringLiteral("—");
             } else {
                 const double span = data.maximum - data.minimum;
                 fill = chartcolors::sequential(span > 0 ? (v - data.minimum) / span : 0.5);
@@ -109,18 +112,23 @@ void paintHeatmap(
                 line2 = QStringLiteral("n=%1").arg(n);
             painter->setPen(data.isMarked(row, c) ? text : chartcolors::textOn(fill));
             if (g.cellHeight >= fm.height() * 2.1 && !line2.isEmpty()) {
-                painter->drawText(inner.adjusted(0, 0, 0, -inner.height() / 2), Qt::AlignHCenter | Qt::AlignBottom, line1);
-                painter->drawText(inner.adjusted(0, inner.height() / 2, 0, 0), Qt::AlignHCenter | Qt::AlignTop, line2);
+                painter->drawText(inner.adjusted(0, 0, 0, -inner.height() / 2),
+                    Qt::AlignHCenter | Qt::AlignBottom, line1);
+                painter->drawText(inner.adjusted(0, inner.height() / 2, 0, 0),
+                    Qt::AlignHCenter | Qt::AlignTop, line2);
             } else {
                 painter->drawText(inner, Qt::AlignCenter,
-                    fm.elidedText(line2.isEmpty() ? line1 : line1 + QLatin1Char(' ') + line2, Qt::ElideRight, inner.width()));
+                    fm.elidedText(line2.isEmpty() ? line1 : line1 + QLatin1Char(' ') + line2,
+                        Qt::ElideRight, inner.width()));
             }
         }
     }
     if (!data.rowTitle.isEmpty()) {
         painter->setPen(text);
-        painter->drawText(QRectF(target.left(), columnTop, g.labelWidth - fm.height() * 0.3, fm.height()),
-            Qt::AlignRight | Qt::AlignVCenter, fm.elidedText(data.rowTitle, Qt::ElideRight, g.labelWidth));
+        painter->drawText(
+            QRectF(target.left(), columnTop, g.labelWidth - fm.height() * 0.3, fm.height()),
+            Qt::AlignRight | Qt::AlignVCenter,
+            fm.elidedText(data.rowTitle, Qt::ElideRight, g.labelWidth));
     }
 
     // Legend: ramp from minimum to maximum, then the mark for small or empty cells.
@@ -129,20 +137,26 @@ void paintHeatmap(
     QLinearGradient gradient(g.grid.left(), 0, g.grid.left() + rampWidth, 0);
     for (int i = 0; i <= 8; ++i)
         gradient.setColorAt(i / 8.0, chartcolors::sequential(i / 8.0));
-    const QRectF ramp(g.grid.left() + fm.horizontalAdvance(formatValue(data.minimum, data.decimals)) + 6, legendTop,
-        rampWidth, fm.height() * 0.8);
+    const QRectF ramp(
+        g.grid.left() + fm.horizontalAdvance(formatValue(data.minimum, data.decimals)) + 6,
+        legendTop, rampWidth, fm.height() * 0.8);
     painter->setPen(text);
-    painter->drawText(QRectF(g.grid.left(), legendTop, ramp.left() - g.grid.left() - 4, ramp.height()),
+    painter->drawText(
+        QRectF(g.grid.left(), legendTop, ramp.left() - g.grid.left() - 4, ramp.height()),
         Qt::AlignRight | Qt::AlignVCenter, formatValue(data.minimum, data.decimals));
     painter->fillRect(ramp, gradient);
-    painter->drawText(QRectF(ramp.right() + 4, legendTop, fm.horizontalAdvance(QStringLiteral("-0.000")) + 4, ramp.height()),
+    painter->drawText(QRectF(ramp.right() + 4, legendTop,
+                          fm.horizontalAdvance(QStringLiteral("-0.000")) + 4, ramp.height()),
         Qt::AlignLeft | Qt::AlignVCenter, formatValue(data.maximum, data.decimals));
-    const QRectF swatch(ramp.right() + fm.height() * 4, legendTop, fm.height() * 1.2, ramp.height());
+    const QRectF swatch(
+        ramp.right() + fm.height() * 4, legendTop, fm.height() * 1.2, ramp.height());
     paintMark(painter, swatch, palette);
-    painter->drawText(QRectF(swatch.right() + 4, legendTop, target.right() - swatch.right() - 4, ramp.height()),
+    painter->drawText(
+        QRectF(swatch.right() + 4, legendTop, target.right() - swatch.right() - 4, ramp.height()),
         Qt::AlignLeft | Qt::AlignVCenter,
         data.minimumN > 1
-            ? QCoreApplication::translate("cr::widgets::HeatmapChart", "n < %1 or empty").arg(data.minimumN)
+            ? QCoreApplication::translate("cr::widgets::HeatmapChart", "n < %1 or empty")
+                  .arg(data.minimumN)
             : QCoreApplication::translate("cr::widgets::HeatmapChart", "empty"));
     painter->restore();
 }
@@ -151,13 +165,15 @@ ChartTable heatmapTable(const HeatmapData &data, const QString &valueName)
 {
     ChartTable t;
     t.header = QStringList { data.rowTitle.isEmpty() ? QStringLiteral("row") : data.rowTitle,
-        data.columnTitle.isEmpty() ? QStringLiteral("column") : data.columnTitle, valueName, QStringLiteral("n") };
+        data.columnTitle.isEmpty() ? QStringLiteral("column") : data.columnTitle, valueName,
+        QStringLiteral("n") };
     for (int r = 0; r < data.rows.size(); ++r)
         for (int c = 0; c < data.columns.size(); ++c) {
             const double v = data.value(r, c);
             const int n = data.count(r, c);
             t.rows.append(QStringList { data.rows[r], data.columns[c],
-                std::isfinite(v) ? QString::number(v, 'g', 6) : QString(), n >= 0 ? QString::number(n) : QString() });
+                std::isfinite(v) ? QString::number(v, 'g', 6) : QString(),
+                n >= 0 ? QString::number(n) : QString() });
         }
     return t;
 }
@@ -168,7 +184,8 @@ HeatmapChart::HeatmapChart(const QString &title, QWidget *parent)
     setMouseTracking(true);
 }
 
-void HeatmapChart::setData(const HeatmapData &data, const QString &sampleSize, const QString &explanation)
+void HeatmapChart::setData(
+    const HeatmapData &data, const QString &sampleSize, const QString &explanation)
 {
     m_data = data;
     setSampleSize(sampleSize);
@@ -177,7 +194,10 @@ void HeatmapChart::setData(const HeatmapData &data, const QString &sampleSize, c
     emit contentChanged();
 }
 
-ChartTable HeatmapChart::table() const { return heatmapTable(m_data, title()); }
+ChartTable HeatmapChart::table() const
+{
+    return heatmapTable(m_data, title());
+}
 
 void HeatmapChart::renderBody(QPainter *painter, const QRectF &target) const
 {

@@ -6,15 +6,14 @@
 #include <QBarCategoryAxis>
 #include <QBarLegendMarker>
 #include <QBarSet>
-#include <QCategoryAxis>
 #include <QBoxLayout>
+#include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
 #include <QEvent>
 #include <QHorizontalStackedBarSeries>
 #include <QLegend>
 #include <QValueAxis>
-
 #include <cstdlib>
 
 namespace cr::widgets {
@@ -28,13 +27,15 @@ ScoreDistributionChart::ScoreDistributionChart(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_view);
-    setExplanation(tr("Every score given by the selected raters to each model's responses, as a percentage of "
-                      "that model's scores. Levels 1–2 (harmful) extend left of zero, 4–5 (appropriate) right; "
-                      "level 3 is split half on each side. 'Cannot assess' is not counted."));
+    setExplanation(tr(
+        "Every score given by the selected raters to each model's responses, as a percentage of "
+        "that model's scores. Levels 1–2 (harmful) extend left of zero, 4–5 (appropriate) right; "
+        "level 3 is split half on each side. 'Cannot assess' is not counted."));
     rebuild();
 }
 
-void ScoreDistributionChart::setData(const QList<DistributionRow> &rows, const QStringList &levelNames)
+void ScoreDistributionChart::setData(
+    const QList<DistributionRow> &rows, const QStringList &levelNames)
 {
     m_rows = rows;
     m_levelNames = levelNames;
@@ -79,7 +80,9 @@ void ScoreDistributionChart::rebuild()
     for (int i = int(m_rows.size()) - 1; i >= 0; --i) {
         const DistributionRow &r = m_rows[i];
         const double n = r.n();
-        auto pct = [&](int level) { return n > 0 ? 100.0 * r.counts[std::size_t(level - 1)] / n : 0.0; };
+        auto pct = [&](int level) {
+            return n > 0 ? 100.0 * r.counts[std::size_t(level - 1)] / n : 0.0;
+        };
         // All values positive, stacked from the left: padding, 1, 2, 3 (left half) end at 100.
         m_padding->append(100.0 - pct(1) - pct(2) - pct(3) / 2);
         m_sets[0]->append(pct(1));
@@ -105,7 +108,9 @@ void ScoreDistributionChart::rebuild()
     x->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     // Category labels must be unique: the right side's carry an invisible no-break space.
     for (int v = 0; v <= 200; v += 50) // every 50%: five labels fit beside the legend at 1366 px
-        x->append(QStringLiteral("%1%").arg(std::abs(v - 100)) + (v > 100 ? QStringLiteral("\u00a0") : QString()), v);
+        x->append(QStringLiteral("%1%").arg(std::abs(v - 100))
+                + (v > 100 ? QStringLiteral("\u00a0") : QString()),
+            v);
     x->setTitleText(tr("← harmful   % of scores   appropriate →"));
     auto *y = new QBarCategoryAxis;
     y->append(labels);
@@ -128,8 +133,9 @@ void ScoreDistributionChart::rebuild()
 ChartTable ScoreDistributionChart::table() const
 {
     ChartTable t;
-    t.header = QStringList { QStringLiteral("model"), QStringLiteral("n"), QStringLiteral("score_1"),
-        QStringLiteral("score_2"), QStringLiteral("score_3"), QStringLiteral("score_4"), QStringLiteral("score_5") };
+    t.header = QStringList { QStringLiteral("model"), QStringLiteral("n"),
+        QStringLiteral("score_1"), QStringLiteral("score_2"), QStringLiteral("score_3"),
+        QStringLiteral("score_4"), QStringLiteral("score_5") };
     for (const DistributionRow &r : m_rows) {
         QStringList row { r.label, QString::number(r.n()) };
         for (const int c : r.counts)

@@ -13,7 +13,6 @@
 #include <QPalette>
 #include <QStandardPaths>
 #include <QTemporaryDir>
-
 #include <cstdio>
 
 namespace {
@@ -54,7 +53,8 @@ int main(int argc, char **argv)
     QStandardPaths::setTestModeEnabled(true); // never touch the user's settings
     const QStringList args = QCoreApplication::arguments();
     if (args.size() < 2) {
-        std::fputs("usage: bench_dashboard STUDY [--dark] [--screenshot FILE.png] [--size WxH]\n", stderr);
+        std::fputs(
+            "usage: bench_dashboard STUDY [--dark] [--screenshot FILE.png] [--size WxH]\n", stderr);
         return 1;
     }
     if (args.contains(QLatin1String("--dark")))

@@ -8,11 +8,9 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QStandardPaths>
-
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <cstdio>
+#include <sys/resource.h>
 #include <vector>
 
 int main(int argc, char **argv)
@@ -51,13 +49,14 @@ int main(int argc, char **argv)
     }
     std::sort(next.begin(), next.end());
     auto pct = [&](double p) {
-        return next.empty() ? 0.0 : next[std::min(next.size() - 1, std::size_t(p * double(next.size())))];
+        return next.empty() ? 0.0
+                            : next[std::min(next.size() - 1, std::size_t(p * double(next.size())))];
     };
-    rusage usage{};
+    rusage usage {};
     getrusage(RUSAGE_SELF, &usage);
     std::printf("open to first item shown: %.1f ms\n", firstMs);
-    std::printf("next item shown (%zu steps): median %.2f ms, p95 %.2f ms, max %.2f ms\n", next.size(),
-                pct(0.5), pct(0.95), next.empty() ? 0.0 : next.back());
+    std::printf("next item shown (%zu steps): median %.2f ms, p95 %.2f ms, max %.2f ms\n",
+        next.size(), pct(0.5), pct(0.95), next.empty() ? 0.0 : next.back());
     std::printf("peak RSS: %ld MB\n", usage.ru_maxrss / 1024);
     return 0;
 }

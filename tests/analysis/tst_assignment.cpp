@@ -2,7 +2,6 @@
 #include "analysis/random.h"
 
 #include <QTest>
-
 #include <algorithm>
 #include <numeric>
 #include <set>
@@ -50,7 +49,7 @@ private slots:
     void topsUpExisting()
     {
         // Item 0 already has rater 2; item 1 already complete.
-        const std::vector<std::vector<int>> existing{{2}, {0, 1}};
+        const std::vector<std::vector<int>> existing { { 2 }, { 0, 1 } };
         const auto plan = planBalancedAssignment(3, 3, 2, 1, existing);
         QCOMPARE(int(plan[0].size()), 1);
         QVERIFY(plan[0][0] != 2);

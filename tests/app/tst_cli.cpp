@@ -553,7 +553,8 @@ private slots:
 
     void infoShowsExposurePerRater()
     {
-        QVERIFY(makeStudy(QStringLiteral("s.crs"), 3, { QStringLiteral("ana"), QStringLiteral("ben") }));
+        QVERIFY(makeStudy(
+            QStringLiteral("s.crs"), 3, { QStringLiteral("ana"), QStringLiteral("ben") }));
         Run r = run({ QStringLiteral("assign"), QStringLiteral("s.crs"), QStringLiteral("--raters"),
             QStringLiteral("ana,ben"), QStringLiteral("--per-item"), QStringLiteral("2") });
         QVERIFY2(r.code == 0, describe(r).constData());
@@ -575,7 +576,8 @@ private slots:
                 " items_rated) SELECT id, '%1', '%1', 1, 0 FROM rater WHERE name = 'ana'")
                                .arg(now)));
         }
-        const QJsonArray exposure = infoJson(QStringLiteral("s.crs")).value(QStringLiteral("exposure")).toArray();
+        const QJsonArray exposure =
+            infoJson(QStringLiteral("s.crs")).value(QStringLiteral("exposure")).toArray();
         QCOMPARE(exposure.size(), 2);
         const QJsonObject ana = exposure.at(0).toObject();
         QCOMPARE(ana.value(QStringLiteral("name")).toString(), QStringLiteral("ana"));
@@ -608,8 +610,8 @@ private slots:
         };
         const QString light = path(QStringLiteral("light.png"));
         const QString dark = path(QStringLiteral("dark.png"));
-        Run r = run({ QStringLiteral("screenshot"), QStringLiteral("--demo"), QStringLiteral("--view"),
-            QStringLiteral("rating"), QStringLiteral("--out"), light });
+        Run r = run({ QStringLiteral("screenshot"), QStringLiteral("--demo"),
+            QStringLiteral("--view"), QStringLiteral("rating"), QStringLiteral("--out"), light });
         QVERIFY2(r.code == 0, describe(r).constData());
         r = run({ QStringLiteral("screenshot"), QStringLiteral("--demo"), QStringLiteral("--view"),
             QStringLiteral("rating"), QStringLiteral("--dark"), QStringLiteral("--out"), dark });
@@ -628,9 +630,12 @@ private slots:
             test::importData(QStringLiteral("items_turns.jsonl")),
             test::importData(QStringLiteral("ratings.jsonl")) });
         QVERIFY2(r.code == 0, describe(r).constData());
-        QCOMPARE(run({ QStringLiteral("rater"), QStringLiteral("add"), study, QStringLiteral("eve") }).code, 0);
-        r = run({ QStringLiteral("assign"), study, QStringLiteral("--raters"), QStringLiteral("eve"),
-            QStringLiteral("--per-item"), QStringLiteral("1") });
+        QCOMPARE(
+            run({ QStringLiteral("rater"), QStringLiteral("add"), study, QStringLiteral("eve") })
+                .code,
+            0);
+        r = run({ QStringLiteral("assign"), study, QStringLiteral("--raters"),
+            QStringLiteral("eve"), QStringLiteral("--per-item"), QStringLiteral("1") });
         QVERIFY2(r.code == 0, describe(r).constData());
         const auto fingerprint = [&] {
             test::RawDb raw(study);
@@ -659,17 +664,21 @@ private slots:
             QStringLiteral("rating"), QStringLiteral("--rater"), QStringLiteral("nobody"),
             QStringLiteral("--out"), png });
         QCOMPARE(r.code, 2);
-        QVERIFY2(r.err.contains(QStringLiteral("no rater 'nobody' in ") + study), describe(r).constData());
+        QVERIFY2(r.err.contains(QStringLiteral("no rater 'nobody' in ") + study),
+            describe(r).constData());
         // An adjudicator has no rating page (signing in opens the review): said, not drawn.
-        QCOMPARE(run({ QStringLiteral("rater"), QStringLiteral("add"), study, QStringLiteral("judith"),
-                     QStringLiteral("--role"), QStringLiteral("adjudicator") })
-                     .code,
+        QCOMPARE(
+            run({ QStringLiteral("rater"), QStringLiteral("add"), study, QStringLiteral("judith"),
+                    QStringLiteral("--role"), QStringLiteral("adjudicator") })
+                .code,
             0);
         QFile::remove(png);
-        r = run({ QStringLiteral("screenshot"), study, QStringLiteral("--view"), QStringLiteral("rating"),
-            QStringLiteral("--rater"), QStringLiteral("judith"), QStringLiteral("--out"), png });
+        r = run({ QStringLiteral("screenshot"), study, QStringLiteral("--view"),
+            QStringLiteral("rating"), QStringLiteral("--rater"), QStringLiteral("judith"),
+            QStringLiteral("--out"), png });
         QCOMPARE(r.code, 2);
-        QVERIFY2(r.err.contains(QStringLiteral("'judith' is an adjudicator, not a rater: use --view review")),
+        QVERIFY2(r.err.contains(
+                     QStringLiteral("'judith' is an adjudicator, not a rater: use --view review")),
             describe(r).constData());
         QVERIFY(!QFileInfo::exists(png));
     }
@@ -834,41 +843,66 @@ private slots:
         QVERIFY2(r.code == 0, describe(r).constData());
         QVERIFY2(r.out.contains(QLatin1String("6 item(s) added")), describe(r).constData());
         QVERIFY2(r.out.contains(QLatin1String("30 response(s) added")), describe(r).constData());
-        QVERIFY2(r.out.contains(QLatin1String("42 label(s) and 39 rating(s) added")), describe(r).constData());
-        QVERIFY2(r.out.contains(QLatin1String("model gpt-5-nano: 3 run(s)")), describe(r).constData());
-        QVERIFY2(r.out.contains(QLatin1String("3 score(s) given as NaN or empty")), describe(r).constData());
-        QVERIFY2(r.err.contains(QStringLiteral("skipped file ") + good + QStringLiteral("/README.md: not a JSON file")),
+        QVERIFY2(r.out.contains(QLatin1String("42 label(s) and 39 rating(s) added")),
+            describe(r).constData());
+        QVERIFY2(
+            r.out.contains(QLatin1String("model gpt-5-nano: 3 run(s)")), describe(r).constData());
+        QVERIFY2(r.out.contains(QLatin1String("3 score(s) given as NaN or empty")),
+            describe(r).constData());
+        QVERIFY2(r.err.contains(QStringLiteral("skipped file ") + good
+                     + QStringLiteral("/README.md: not a JSON file")),
             describe(r).constData());
         // Damaged rows: exit 2, every problem named, nothing imported; then --skip-invalid.
         const QString damaged = test::sourceDir() + QStringLiteral("/tests/data/benchmark/damaged");
         QCOMPARE(run({ QStringLiteral("init"), QStringLiteral("t.crs") }).code, 0);
-        r = run({ QStringLiteral("import"), QStringLiteral("t.crs"), good, damaged, QStringLiteral("--format"),
-            QStringLiteral("benchmark") });
+        r = run({ QStringLiteral("import"), QStringLiteral("t.crs"), good, damaged,
+            QStringLiteral("--format"), QStringLiteral("benchmark") });
         QVERIFY2(r.code == 2, describe(r).constData());
         QVERIFY2(r.err.contains(QLatin1Char('\n') + damaged
-                     + QStringLiteral("/human_label/H3_scores_n6_s42.json:8:[1].answer: must be the text")),
+                     + QStringLiteral(
+                         "/human_label/H3_scores_n6_s42.json:8:[1].answer: must be the text")),
             describe(r).constData());
-        QVERIFY2(r.err.contains(QLatin1String("import failed with 4 error(s)")), describe(r).constData());
-        QCOMPARE(infoJson(QStringLiteral("t.crs")).value(QStringLiteral("counts")).toObject()
-                     .value(QStringLiteral("items")).toInt(), 0);
-        r = run({ QStringLiteral("import"), QStringLiteral("t.crs"), good, damaged, QStringLiteral("--skip-invalid") });
+        QVERIFY2(r.err.contains(QLatin1String("import failed with 4 error(s)")),
+            describe(r).constData());
+        QCOMPARE(infoJson(QStringLiteral("t.crs"))
+                     .value(QStringLiteral("counts"))
+                     .toObject()
+                     .value(QStringLiteral("items"))
+                     .toInt(),
+            0);
+        r = run({ QStringLiteral("import"), QStringLiteral("t.crs"), good, damaged,
+            QStringLiteral("--skip-invalid") });
         QVERIFY2(r.code == 0, describe(r).constData());
         QVERIFY2(r.err.contains(QStringLiteral("skipped ") + damaged
-                     + QStringLiteral("/human_label/H3_scores_n6_s42.json:20:[3].answer: matches no response")),
+                     + QStringLiteral(
+                         "/human_label/H3_scores_n6_s42.json:20:[3].answer: matches no response")),
             describe(r).constData());
-        QVERIFY2(r.out.contains(QLatin1String("4 invalid row(s) skipped")), describe(r).constData());
+        QVERIFY2(
+            r.out.contains(QLatin1String("4 invalid row(s) skipped")), describe(r).constData());
         // `info` keeps the import history and what each import skipped; exposure is the
         // human raters' only (an LLM reads nothing distressing).
-        const QJsonArray imports = infoJson(QStringLiteral("t.crs")).value(QStringLiteral("imports")).toArray();
+        const QJsonArray imports =
+            infoJson(QStringLiteral("t.crs")).value(QStringLiteral("imports")).toArray();
         QCOMPARE(imports.size(), 1); // the failed import left no trace
-        QCOMPARE(imports.at(0).toObject().value(QStringLiteral("format")).toString(), QStringLiteral("benchmark"));
+        QCOMPARE(imports.at(0).toObject().value(QStringLiteral("format")).toString(),
+            QStringLiteral("benchmark"));
         QCOMPARE(imports.at(0).toObject().value(QStringLiteral("skipped_rows")).toInt(), 4);
-        QCOMPARE(imports.at(0).toObject().value(QStringLiteral("summary")).toObject().value(QStringLiteral("ratings_added")).toInt(), 41);
+        QCOMPARE(imports.at(0)
+                     .toObject()
+                     .value(QStringLiteral("summary"))
+                     .toObject()
+                     .value(QStringLiteral("ratings_added"))
+                     .toInt(),
+            41);
         r = run({ QStringLiteral("info"), QStringLiteral("t.crs") });
-        QVERIFY2(r.out.contains(QLatin1String("4 invalid row(s) skipped (SELECT * FROM import_issue WHERE import_run_id = 1)")),
+        QVERIFY2(
+            r.out.contains(QLatin1String(
+                "4 invalid row(s) skipped (SELECT * FROM import_issue WHERE import_run_id = 1)")),
             describe(r).constData());
-        const QString exposure = r.out.section(QStringLiteral("Exposure"), 1).section(QStringLiteral("Assignments"), 0, 0);
-        QVERIFY2(exposure.contains(QLatin1String("\n  H1 ")) && !exposure.contains(QLatin1String("gpt-4o-mini#1")),
+        const QString exposure = r.out.section(QStringLiteral("Exposure"), 1)
+                                     .section(QStringLiteral("Assignments"), 0, 0);
+        QVERIFY2(exposure.contains(QLatin1String("\n  H1 "))
+                && !exposure.contains(QLatin1String("gpt-4o-mini#1")),
             qPrintable(exposure));
     }
 

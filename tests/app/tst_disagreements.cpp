@@ -152,7 +152,8 @@ private slots:
             r.err.constData());
         r = run({ u"disagreements"_s, m_study, u"--threshold"_s, u"9"_s });
         QCOMPARE(r.code, 1);
-        QVERIFY2(r.err.split('\n').first().contains("--threshold must be a number from 1 to 5, got '9'")
+        QVERIFY2(
+            r.err.split('\n').first().contains("--threshold must be a number from 1 to 5, got '9'")
                 && !r.err.split('\n').first().contains("--raters"),
             r.err.constData());
         QCOMPARE(run({ u"disagreements"_s, m_dir.filePath(u"missing.crisis"_s) }).code, 3);

@@ -146,7 +146,8 @@ private slots:
         QTest::newRow("combined") << QStringList { QStringLiteral("--split"),
             QStringLiteral("test"), QStringLiteral("--model"), QStringLiteral("m1"),
             QStringLiteral("--raters"), QStringLiteral("human"), QStringLiteral("--real-names") }
-                                  << 6 << 7 << QByteArrayList { "h1", "h2", "h3" }; // + h2, h3 on i3
+                                  << 6 << 7
+                                  << QByteArrayList { "h1", "h2", "h3" }; // + h2, h3 on i3
     }
 
     void filters()
@@ -178,7 +179,8 @@ private slots:
         QVERIFY(wide[0].contains(",score_h1,score_h2,score_h3,n_scores,"));
         QVERIFY(!wide[0].contains("judge"));
         // ... then the consensus columns (how the category was reached, the clinicians' score).
-        QCOMPARE(wide[1], QByteArray("i1,,test,anxiety_crisis,m1,1,1,2,1,2,3,,unanimous,1.66666666666667,mean"));
+        QCOMPARE(wide[1],
+            QByteArray("i1,,test,anxiety_crisis,m1,1,1,2,1,2,3,,unanimous,1.66666666666667,mean"));
         // Labelled JSONL: items of the split, only the model's responses.
         const QList<QByteArray> jsonl = exportTo(m_study, QStringLiteral("jsonl"),
             { QStringLiteral("--split"), QStringLiteral("test"), QStringLiteral("--model"),
@@ -225,8 +227,9 @@ private slots:
                                   << 2 << QByteArray("--category: 'sadness' is not a category");
         QTest::newRow("model") << QStringList { QStringLiteral("--model"), QStringLiteral("m9") }
                                << 2 << QByteArray("--model: 'm9' is not a model");
-        QTest::newRow("split") << QStringList { QStringLiteral("--split"), QStringLiteral("validation") } << 2
-                               << QByteArray("--split: 'validation' is not a split of the study");
+        QTest::newRow("split") << QStringList {
+            QStringLiteral("--split"), QStringLiteral("validation")
+        } << 2 << QByteArray("--split: 'validation' is not a split of the study");
         QTest::newRow("provenance")
             << QStringList { QStringLiteral("--provenance"), QStringLiteral("vote") } << 2
             << QByteArray("--provenance: 'vote' must be one of");
@@ -274,8 +277,8 @@ private slots:
             "{\"rater\": \"h4\", \"item_id\": \"i3\", \"category\": \"self-harm\"}\n");
         QByteArray cls;
         for (const char *item : { "i1", "i2", "i3", "i4" })
-            cls += QByteArray("{\"rater\": \"cls\", \"rater_kind\": \"llm\", \"item_id\": \"") + item
-                + "\", \"category\": \"anxiety_crisis\"}\n";
+            cls += QByteArray("{\"rater\": \"cls\", \"rater_kind\": \"llm\", \"item_id\": \"")
+                + item + "\", \"category\": \"anxiety_crisis\"}\n";
         write(path(QStringLiteral("cls.jsonl")), cls);
         for (const char *file : { "i4.jsonl", "ratings.jsonl", "h4.jsonl", "cls.jsonl" })
             QCOMPARE(run({ QStringLiteral("import"), s, path(QString::fromLatin1(file)) }), 0);
@@ -298,8 +301,8 @@ private slots:
         // With --model m2, a rater whose score rows the filter drops keeps their label on
         // a label-only row: 3 m2 score rows; labels of h2, h3, cls on i1 and h1, h4, cls
         // on i3. Items without an m2 response (i2, i4) are left out.
-        const QByteArray m2 = exportTo(s, QStringLiteral("long-csv"),
-            { QStringLiteral("--model"), QStringLiteral("m2") });
+        const QByteArray m2 = exportTo(
+            s, QStringLiteral("long-csv"), { QStringLiteral("--model"), QStringLiteral("m2") });
         QCOMPARE(m2.count('\n'), 1 + 3 + 6);
         QVERIFY(!m2.contains("\ni2,"));
         QVERIFY(!m2.contains("\ni4,"));
@@ -314,8 +317,11 @@ private slots:
         // Read back into the study it came from, the pseudonyms would become new raters
         // duplicating every rating: refused, nothing changes.
         QByteArray err;
-        QCOMPARE(run({ QStringLiteral("import"), s, path(QStringLiteral("labels.csv")) }, nullptr, &err), 2);
-        QVERIFY2(err.contains("'R001' is the pseudonym of rater 'h1' in this study"), err.constData());
+        QCOMPARE(
+            run({ QStringLiteral("import"), s, path(QStringLiteral("labels.csv")) }, nullptr, &err),
+            2);
+        QVERIFY2(
+            err.contains("'R001' is the pseudonym of rater 'h1' in this study"), err.constData());
         QCOMPARE(exportTo(s, QStringLiteral("long-csv")), first);
 
         // A bundle names raters, whose ids in a new study follow the file: lines come in
@@ -325,7 +331,8 @@ private slots:
         write(path(QStringLiteral("labels.bundle.jsonl")), bundle);
         const QString c = newStudy(QStringLiteral("labels-bundle.crisis"));
         QCOMPARE(run({ QStringLiteral("import"), c, path(QStringLiteral("i4.jsonl")) }), 0);
-        QCOMPARE(run({ QStringLiteral("import"), c, path(QStringLiteral("labels.bundle.jsonl")) }), 0);
+        QCOMPARE(
+            run({ QStringLiteral("import"), c, path(QStringLiteral("labels.bundle.jsonl")) }), 0);
         QCOMPARE(exportTo(c, QStringLiteral("bundle")), bundle);
     }
 
@@ -427,11 +434,12 @@ private slots:
                                   .toUtf8()),
             err.constData());
         // The same 'cannot assess' with a rationale the master does not have is a conflict too.
-        QVERIFY2(err.contains((bundle
-                               + QStringLiteral(":4:rationale: conflicts with the rationale that rater 'alice' "
-                                                "already gave item 'i3' model 'm2' run 1 (stored: ''; this row: "
-                                                "'Too vague to judge.')"))
-                                  .toUtf8()),
+        QVERIFY2(
+            err.contains((bundle
+                + QStringLiteral(":4:rationale: conflicts with the rationale that rater 'alice' "
+                                 "already gave item 'i3' model 'm2' run 1 (stored: ''; this row: "
+                                 "'Too vague to judge.')"))
+                             .toUtf8()),
             err.constData());
         QCOMPARE(exportTo(master, QStringLiteral("long-csv"), { QStringLiteral("--real-names") }),
             merged); // i3/m1 not added

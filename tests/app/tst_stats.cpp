@@ -9,21 +9,20 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <cmath>
 
 namespace {
 
 // Krippendorff (2011), 4 raters x 12 units; 0 = missing.
 const int kMatrix[4][12] = {
-    {1, 2, 3, 3, 2, 1, 4, 1, 2, 0, 0, 0},
-    {1, 2, 3, 3, 2, 2, 4, 1, 2, 5, 0, 3},
-    {0, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, 0},
-    {1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, 0},
+    { 1, 2, 3, 3, 2, 1, 4, 1, 2, 0, 0, 0 },
+    { 1, 2, 3, 3, 2, 2, 4, 1, 2, 5, 0, 3 },
+    { 0, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, 0 },
+    { 1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, 0 },
 };
-const char *const kRaters[4] = {"A", "B", "C", "D"};
-const char *const kCategories[5] = {"suicidal_ideation", "self-harm", "anxiety_crisis",
-                                    "violent_thoughts", "substance_abuse_or_withdrawal"};
+const char *const kRaters[4] = { "A", "B", "C", "D" };
+const char *const kCategories[5] = { "suicidal_ideation", "self-harm", "anxiety_crisis",
+    "violent_thoughts", "substance_abuse_or_withdrawal" };
 
 } // namespace
 
@@ -42,12 +41,15 @@ private:
         const QByteArray out = p.readAllStandardOutput();
         if (p.exitCode() != expectedCode)
             qWarning("%s", p.readAllStandardError().constData());
-        return p.exitCode() == expectedCode ? out : QByteArray("exit ") + QByteArray::number(p.exitCode());
+        return p.exitCode() == expectedCode
+            ? out
+            : QByteArray("exit ") + QByteArray::number(p.exitCode());
     }
 
     QJsonObject stats(const QStringList &extra)
     {
-        const QByteArray out = run(QStringList{QStringLiteral("stats"), m_study, QStringLiteral("--json")} + extra);
+        const QByteArray out =
+            run(QStringList { QStringLiteral("stats"), m_study, QStringLiteral("--json") } + extra);
         return QJsonDocument::fromJson(out).object();
     }
 
@@ -64,39 +66,52 @@ private slots:
         QVERIFY(items.open(QIODevice::WriteOnly) && ratings.open(QIODevice::WriteOnly));
         for (int u = 0; u < 12; ++u) {
             const QString id = QStringLiteral("u%1").arg(u + 1);
-            items.write(QStringLiteral(R"({"item_id": "%1", "text": "unit %1", "responses": [{"model": "m", "text": "r%1"}]})"
-                                       "\n").arg(id).toUtf8());
+            items.write(QStringLiteral(
+                R"({"item_id": "%1", "text": "unit %1", "responses": [{"model": "m", "text": "r%1"}]})"
+                "\n")
+                            .arg(id)
+                            .toUtf8());
             for (int r = 0; r < 4; ++r) {
                 const int v = kMatrix[r][u];
                 if (v == 0)
                     continue;
-                ratings.write(QStringLiteral(R"({"rater": "%1", "item_id": "%2", "category": "%3"})"
-                                             "\n{\"rater\": \"%1\", \"item_id\": \"%2\", \"model\": \"m\", \"score\": %4}\n")
-                                  .arg(QLatin1String(kRaters[r]), id, QLatin1String(kCategories[v - 1]))
+                ratings.write(QStringLiteral(
+                    R"({"rater": "%1", "item_id": "%2", "category": "%3"})"
+                    "\n{\"rater\": \"%1\", \"item_id\": \"%2\", \"model\": \"m\", \"score\": %4}\n")
+                                  .arg(QLatin1String(kRaters[r]), id,
+                                      QLatin1String(kCategories[v - 1]))
                                   .arg(v)
                                   .toUtf8());
             }
         }
         items.close();
         ratings.close();
-        QVERIFY(!run({QStringLiteral("init"), m_study}).startsWith("exit"));
-        QVERIFY(!run({QStringLiteral("import"), m_study, items.fileName(), ratings.fileName()}).startsWith("exit"));
+        QVERIFY(!run({ QStringLiteral("init"), m_study }).startsWith("exit"));
+        QVERIFY(!run({ QStringLiteral("import"), m_study, items.fileName(), ratings.fileName() })
+                     .startsWith("exit"));
     }
 
     void agreementMatchesPublishedVectors()
     {
-        const QJsonObject s = stats({QStringLiteral("--bootstrap"), QStringLiteral("200")});
+        const QJsonObject s = stats({ QStringLiteral("--bootstrap"), QStringLiteral("200") });
         const QJsonObject cat = s.value(QStringLiteral("category_agreement")).toObject();
         const QJsonObject sc = s.value(QStringLiteral("score_agreement")).toObject();
         QCOMPARE(cat.value(QStringLiteral("n_items")).toInt(), 11); // unit 12 has one value
-        QVERIFY(std::abs(cat.value(QStringLiteral("krippendorff_alpha_nominal")).toDouble() - 113.0 / 152.0) < 1e-9);
+        QVERIFY(std::abs(cat.value(QStringLiteral("krippendorff_alpha_nominal")).toDouble()
+                    - 113.0 / 152.0)
+            < 1e-9);
         QCOMPARE(sc.value(QStringLiteral("n_responses")).toInt(), 11);
-        QVERIFY(std::abs(sc.value(QStringLiteral("krippendorff_alpha_ordinal")).toDouble() - 108577.0 / 133160.0) < 1e-9);
-        QVERIFY(std::abs(sc.value(QStringLiteral("krippendorff_alpha_interval")).toDouble() - 951.0 / 1120.0) < 1e-9);
+        QVERIFY(std::abs(sc.value(QStringLiteral("krippendorff_alpha_ordinal")).toDouble()
+                    - 108577.0 / 133160.0)
+            < 1e-9);
+        QVERIFY(std::abs(sc.value(QStringLiteral("krippendorff_alpha_interval")).toDouble()
+                    - 951.0 / 1120.0)
+            < 1e-9);
         QCOMPARE(sc.value(QStringLiteral("raters")).toArray().size(), 4);
         const QJsonArray ci = sc.value(QStringLiteral("alpha_ordinal_ci")).toArray();
         QCOMPARE(ci.size(), 2);
-        QVERIFY(ci.at(0).toDouble() <= 108577.0 / 133160.0 && 108577.0 / 133160.0 <= ci.at(1).toDouble());
+        QVERIFY(ci.at(0).toDouble() <= 108577.0 / 133160.0
+            && 108577.0 / 133160.0 <= ci.at(1).toDouble());
         // Six rater pairs; A (units 1-9) and B (1-10, 12) share 9 units.
         const QJsonArray pairs = cat.value(QStringLiteral("pairwise")).toArray();
         QCOMPARE(pairs.size(), 6);
@@ -104,24 +119,37 @@ private slots:
         QCOMPARE(pairs.at(0).toObject().value(QStringLiteral("b")).toString(), QStringLiteral("B"));
         QCOMPARE(pairs.at(0).toObject().value(QStringLiteral("n")).toInt(), 9);
         // A and B differ only on unit 6 (1 vs 2): 8/9 agreement, MAE 1/9.
-        QVERIFY(std::abs(pairs.at(0).toObject().value(QStringLiteral("percent_agreement")).toDouble() - 8.0 / 9.0) < 1e-9);
-        const QJsonObject scorePair = sc.value(QStringLiteral("pairwise")).toArray().at(0).toObject();
+        QVERIFY(
+            std::abs(pairs.at(0).toObject().value(QStringLiteral("percent_agreement")).toDouble()
+                - 8.0 / 9.0)
+            < 1e-9);
+        const QJsonObject scorePair =
+            sc.value(QStringLiteral("pairwise")).toArray().at(0).toObject();
         QVERIFY(std::abs(scorePair.value(QStringLiteral("mae")).toDouble() - 1.0 / 9.0) < 1e-9);
         QVERIFY(std::abs(scorePair.value(QStringLiteral("within_one")).toDouble() - 1.0) < 1e-9);
     }
 
     void sameSeedSameInterval()
     {
-        const QStringList args{QStringLiteral("--bootstrap"), QStringLiteral("300"), QStringLiteral("--seed"), QStringLiteral("9")};
-        QCOMPARE(stats(args).value(QStringLiteral("score_agreement")).toObject().value(QStringLiteral("alpha_ordinal_ci")),
-                 stats(args).value(QStringLiteral("score_agreement")).toObject().value(QStringLiteral("alpha_ordinal_ci")));
+        const QStringList args { QStringLiteral("--bootstrap"), QStringLiteral("300"),
+            QStringLiteral("--seed"), QStringLiteral("9") };
+        QCOMPARE(stats(args)
+                     .value(QStringLiteral("score_agreement"))
+                     .toObject()
+                     .value(QStringLiteral("alpha_ordinal_ci")),
+            stats(args)
+                .value(QStringLiteral("score_agreement"))
+                .toObject()
+                .value(QStringLiteral("alpha_ordinal_ci")));
     }
 
     void harmRates()
     {
         // Consensus = mean of available scores per unit: 1, 2.25, 3, 3, 2, 2.5, 4, 1.25, 2, 5, 1, 3
         // → at or below 2: units 1, 5, 8, 9, 11 (5 of 12); exactly 1: units 1 and 11.
-        const QJsonObject harm = stats({QStringLiteral("--bootstrap"), QStringLiteral("0")}).value(QStringLiteral("harm")).toObject();
+        const QJsonObject harm = stats({ QStringLiteral("--bootstrap"), QStringLiteral("0") })
+                                     .value(QStringLiteral("harm"))
+                                     .toObject();
         QCOMPARE(harm.value(QStringLiteral("threshold")).toDouble(), 2.0);
         const QJsonObject m = harm.value(QStringLiteral("by_model")).toArray().at(0).toObject();
         QCOMPARE(m.value(QStringLiteral("model")).toString(), QStringLiteral("m"));
@@ -136,21 +164,39 @@ private slots:
         const double mean = (1 + 2.25 + 3 + 3 + 2 + 2.5 + 4 + 1.25 + 2 + 5 + 1 + 3) / 12.0;
         QVERIFY(std::abs(m.value(QStringLiteral("mean_score")).toDouble() - mean) < 1e-12);
         // A higher threshold counts more responses as harmful.
-        const QJsonObject h3 = stats({QStringLiteral("--bootstrap"), QStringLiteral("0"), QStringLiteral("--harm-threshold"), QStringLiteral("3")})
-                                   .value(QStringLiteral("harm")).toObject();
-        QCOMPARE(h3.value(QStringLiteral("by_model")).toArray().at(0).toObject().value(QStringLiteral("harmful")).toInt(), 10);
+        const QJsonObject h3 = stats({ QStringLiteral("--bootstrap"), QStringLiteral("0"),
+                                         QStringLiteral("--harm-threshold"), QStringLiteral("3") })
+                                   .value(QStringLiteral("harm"))
+                                   .toObject();
+        QCOMPARE(h3.value(QStringLiteral("by_model"))
+                     .toArray()
+                     .at(0)
+                     .toObject()
+                     .value(QStringLiteral("harmful"))
+                     .toInt(),
+            10);
     }
 
     void undefinedValuesAreNullWithNote()
     {
         // Only one LLM-free selection with a single rater: nothing is pairable.
-        const QJsonObject s = stats({QStringLiteral("--raters"), QStringLiteral("A"), QStringLiteral("--bootstrap"), QStringLiteral("0")});
+        const QJsonObject s = stats({ QStringLiteral("--raters"), QStringLiteral("A"),
+            QStringLiteral("--bootstrap"), QStringLiteral("0") });
         const QJsonObject sc = s.value(QStringLiteral("score_agreement")).toObject();
         QVERIFY(sc.value(QStringLiteral("krippendorff_alpha_ordinal")).isNull());
         QVERIFY(!sc.value(QStringLiteral("krippendorff_alpha_ordinal_note")).toString().isEmpty());
-        QVERIFY(s.value(QStringLiteral("category_agreement")).toObject().value(QStringLiteral("fleiss_kappa")).isNull());
-        QVERIFY(run({QStringLiteral("stats"), m_study, QStringLiteral("--raters"), QStringLiteral("nobody")}, 2).isEmpty());
-        QVERIFY(run({QStringLiteral("stats"), m_study, QStringLiteral("--harm-threshold"), QStringLiteral("9")}, 1).isEmpty());
+        QVERIFY(s.value(QStringLiteral("category_agreement"))
+                    .toObject()
+                    .value(QStringLiteral("fleiss_kappa"))
+                    .isNull());
+        QVERIFY(run({ QStringLiteral("stats"), m_study, QStringLiteral("--raters"),
+                        QStringLiteral("nobody") },
+            2)
+                    .isEmpty());
+        QVERIFY(run({ QStringLiteral("stats"), m_study, QStringLiteral("--harm-threshold"),
+                        QStringLiteral("9") },
+            1)
+                    .isEmpty());
     }
 };
 

@@ -138,15 +138,17 @@ class TestBenchmarkImport : public QObject {
     /// Every label and score in the study, one sortable line each.
     QString allRatings() const
     {
-        return scalar(QStringLiteral(
-            "SELECT group_concat(x, ';') FROM (SELECT x FROM ("
-            " SELECT rater.name || '|' || item.external_id || '|' || m.name || '|' || r.run || '|'"
-            "  || coalesce(rr.score, '-') AS x FROM response_rating rr"
-            "  JOIN rater ON rater.id = rr.rater_id JOIN response r ON r.id = rr.response_id"
-            "  JOIN item ON item.id = r.item_id JOIN model m ON m.id = r.model_id"
-            " UNION ALL SELECT rater.name || '|' || item.external_id || '|' || cl.category"
-            "  FROM category_label cl JOIN rater ON rater.id = cl.rater_id"
-            "  JOIN item ON item.id = cl.item_id) ORDER BY x)"))
+        return scalar(
+            QStringLiteral(
+                "SELECT group_concat(x, ';') FROM (SELECT x FROM ("
+                " SELECT rater.name || '|' || item.external_id || '|' || m.name || '|' || r.run || "
+                "'|'"
+                "  || coalesce(rr.score, '-') AS x FROM response_rating rr"
+                "  JOIN rater ON rater.id = rr.rater_id JOIN response r ON r.id = rr.response_id"
+                "  JOIN item ON item.id = r.item_id JOIN model m ON m.id = r.model_id"
+                " UNION ALL SELECT rater.name || '|' || item.external_id || '|' || cl.category"
+                "  FROM category_label cl JOIN rater ON rater.id = cl.rater_id"
+                "  JOIN item ON item.id = cl.item_id) ORDER BY x)"))
             .toString();
     }
 
@@ -154,7 +156,8 @@ class TestBenchmarkImport : public QObject {
     {
         m_study.reset();
         Error e;
-        m_study = Study::create(tmp(name), cr::protocol::defaultProtocol(), QStringLiteral("Benchmark"), &e);
+        m_study = Study::create(
+            tmp(name), cr::protocol::defaultProtocol(), QStringLiteral("Benchmark"), &e);
         QVERIFY2(m_study, qPrintable(e.message));
     }
 
@@ -355,32 +358,42 @@ private slots:
             bytes.replace(at, 16, to);
             QVERIFY(test::writeFile(root + file, bytes));
         };
-        const QString answers = QStringLiteral("/llm_answer/gpt-5-nano-answers-sampled_dataset_n_6_test-");
+        const QString answers =
+            QStringLiteral("/llm_answer/gpt-5-nano-answers-sampled_dataset_n_6_test-");
         edit(answers + QStringLiteral("20250102-090000.json"), "I'm really sorry, Zo\xc3\xab,");
         edit(QStringLiteral("/human_label/H2_scores_n6_s42.json"), "I'm really sorry, Zo\xc3\xab,");
-        edit(QStringLiteral("/human_label/H1_scores_n6_s42.json"), "I'm really sorry, Zoe\xcc\x88,");
+        edit(
+            QStringLiteral("/human_label/H1_scores_n6_s42.json"), "I'm really sorry, Zoe\xcc\x88,");
         newStudy(QStringLiteral("staged.crs"));
         const QStringList stages[] = {
-            { root + QStringLiteral("/processed"), root + answers + QStringLiteral("20250101-100000.json"),
+            { root + QStringLiteral("/processed"),
+                root + answers + QStringLiteral("20250101-100000.json"),
                 root + answers + QStringLiteral("20250102-090000.json"),
-                root + QStringLiteral("/llm_answer/deepseek-chat-answers-sampled_dataset_n_6_test-20251105-121458.json") },
+                root
+                    + QStringLiteral(
+                        "/llm_answer/"
+                        "deepseek-chat-answers-sampled_dataset_n_6_test-20251105-121458.json") },
             { root + answers + QStringLiteral("20250103-080000.json") },
             { root + QStringLiteral("/human_label") },
             { root + QStringLiteral("/llm_evaluator"), root + QStringLiteral("/llm_label") },
         };
         for (const QStringList &stage : stages)
-            QVERIFY2(import(stage), qPrintable(stage.join(QLatin1Char(' ')) + QLatin1Char('\n') + describe()));
+            QVERIFY2(import(stage),
+                qPrintable(stage.join(QLatin1Char(' ')) + QLatin1Char('\n') + describe()));
         QCOMPARE(dataCounts(), once);
         QCOMPARE(allRatings(), ratingsOnce);
         // H1's score of the NFD-spelt answer reached run 2's response (its file's value).
-        QCOMPARE(score(QStringLiteral("H1"), QStringLiteral("n_6_test:hugg_1"), QStringLiteral("gpt-5-nano"), 2), 5);
+        QCOMPARE(score(QStringLiteral("H1"), QStringLiteral("n_6_test:hugg_1"),
+                     QStringLiteral("gpt-5-nano"), 2),
+            5);
         QVERIFY(response(QStringLiteral("n_6_test:hugg_1"), QStringLiteral("gpt-5-nano"), 3));
     }
 
     void filesWithoutTheirDatasetAlignWithTheStudysItems()
     {
         const QString good = fixture(QStringLiteral("good"));
-        QVERIFY2(import({ good + QStringLiteral("/processed"), good + QStringLiteral("/llm_answer") }),
+        QVERIFY2(
+            import({ good + QStringLiteral("/processed"), good + QStringLiteral("/llm_answer") }),
             qPrintable(describe()));
         const auto items = dataCounts();
         // Classifier labels alone: their `label` is the LLM's, never compared with the items'.
@@ -388,14 +401,20 @@ private slots:
         QVERIFY(m_report.counts.labelsAdded > 0);
         QCOMPARE(m_report.counts.itemsAdded, 0);
         // The human majority file alone fills the reference label the dataset lacks.
-        QCOMPARE(ItemRepository(*m_study).byExternalId(QStringLiteral("n_6_test:kag_4"))->referenceLabel, QString());
-        QVERIFY2(import({ good + QStringLiteral("/human_label/human-labeled-sampled_dataset_n6_s42-merged_labels.json") }),
+        QCOMPARE(
+            ItemRepository(*m_study).byExternalId(QStringLiteral("n_6_test:kag_4"))->referenceLabel,
+            QString());
+        QVERIFY2(import({ good
+                     + QStringLiteral(
+                         "/human_label/human-labeled-sampled_dataset_n6_s42-merged_labels.json") }),
             qPrintable(describe()));
-        QCOMPARE(ItemRepository(*m_study).byExternalId(QStringLiteral("n_6_test:kag_4"))->referenceLabel,
+        QCOMPARE(
+            ItemRepository(*m_study).byExternalId(QStringLiteral("n_6_test:kag_4"))->referenceLabel,
             QStringLiteral("substance_abuse_or_withdrawal"));
         // Answers, judge files and the dataset again, each alone: nothing changes, no conflict.
         const auto before = dataCounts();
-        for (const QString &part : { QStringLiteral("/llm_answer"), QStringLiteral("/processed") }) {
+        for (const QString &part :
+            { QStringLiteral("/llm_answer"), QStringLiteral("/processed") }) {
             QVERIFY2(import({ good + part }), qPrintable(part + describe()));
             QCOMPARE(dataCounts(), before);
         }
@@ -409,11 +428,14 @@ private slots:
 
     void judgeRunFilesInSeparateImportsKeepTheirRuns()
     {
-        const QString judge = fixture(QStringLiteral(
-            "good/llm_evaluator/gpt-4o-mini/n_6/gpt-4o-mini-evaluation_meta-llama-Llama-4-Scout-17B-16E-Instruct-"
-            "answers-sampled_dataset_n_6_test-20250105-100000_20250106-"));
-        const QString early = judge + QStringLiteral("100000.json"), late = judge + QStringLiteral("120000.json");
-        QVERIFY2(import({ fixture(QStringLiteral("good/processed")), early }), qPrintable(describe()));
+        const QString judge = fixture(
+            QStringLiteral("good/llm_evaluator/gpt-4o-mini/n_6/"
+                           "gpt-4o-mini-evaluation_meta-llama-Llama-4-Scout-17B-16E-Instruct-"
+                           "answers-sampled_dataset_n_6_test-20250105-100000_20250106-"));
+        const QString early = judge + QStringLiteral("100000.json"),
+                      late = judge + QStringLiteral("120000.json");
+        QVERIFY2(
+            import({ fixture(QStringLiteral("good/processed")), early }), qPrintable(describe()));
         QVERIFY2(import({ late }), qPrintable(describe()));
         QVERIFY(RaterRepository(*m_study).byName(QStringLiteral("gpt-4o-mini#2")));
         const auto counts = dataCounts();
@@ -422,50 +444,60 @@ private slots:
         // The same two files in one import give the same runs.
         const QString both = allRatings();
         newStudy(QStringLiteral("together.crs"));
-        QVERIFY2(import({ fixture(QStringLiteral("good/processed")), early, late }), qPrintable(describe()));
+        QVERIFY2(import({ fixture(QStringLiteral("good/processed")), early, late }),
+            qPrintable(describe()));
         QCOMPARE(allRatings(), both);
         // The other way round the earlier evaluation would renumber run 1: refused.
         newStudy(QStringLiteral("reverse.crs"));
-        QVERIFY2(import({ fixture(QStringLiteral("good/processed")), late }), qPrintable(describe()));
+        QVERIFY2(
+            import({ fixture(QStringLiteral("good/processed")), late }), qPrintable(describe()));
         const auto before = dataCounts();
         QVERIFY(!import({ early }));
-        QVERIFY2(m_error.message.contains(QLatin1String("would renumber them")), qPrintable(m_error.message));
+        QVERIFY2(m_error.message.contains(QLatin1String("would renumber them")),
+            qPrintable(m_error.message));
         QCOMPARE(dataCounts(), before);
     }
 
     void aConflictWithTheStudyNamesLineAndIndex()
     {
         QVERIFY2(import({ fixture(QStringLiteral("good")) }), qPrintable(describe()));
-        const QString file =
-            QStringLiteral("llm_answer/gpt-5-nano-answers-sampled_dataset_n_6_test-20250101-100000.json");
-        const QString root = editedCopy(file, QByteArray("(gpt-5-nano, run 1)"), QByteArray("(gpt-5-nano, run one)"));
+        const QString file = QStringLiteral(
+            "llm_answer/gpt-5-nano-answers-sampled_dataset_n_6_test-20250101-100000.json");
+        const QString root = editedCopy(
+            file, QByteArray("(gpt-5-nano, run 1)"), QByteArray("(gpt-5-nano, run one)"));
         QVERIFY(!root.isEmpty());
         const auto before = dataCounts();
         QVERIFY(!import({ root + QLatin1Char('/') + file }));
         QVERIFY2(m_report.errors.first().toString().startsWith(root + QLatin1Char('/') + file
-                     + QStringLiteral(":2:[0].responses[0].text: response of model 'gpt-5-nano' run 1 to item "
-                                      "'n_6_test:hugg_1' is already in the study with a different text")),
+                     + QStringLiteral(
+                         ":2:[0].responses[0].text: response of model 'gpt-5-nano' run 1 to item "
+                         "'n_6_test:hugg_1' is already in the study with a different text")),
             qPrintable(m_report.errors.first().toString()));
         QCOMPARE(dataCounts(), before);
     }
 
     void anEarlierRunAfterALaterOneIsRefused()
     {
-        const QString answers = fixture(QStringLiteral("good/llm_answer/gpt-5-nano-answers-sampled_dataset_n_6_test-"));
-        QVERIFY2(import({ fixture(QStringLiteral("good/processed")), answers + QStringLiteral("20250102-090000.json") }),
+        const QString answers =
+            fixture(QStringLiteral("good/llm_answer/gpt-5-nano-answers-sampled_dataset_n_6_test-"));
+        QVERIFY2(import({ fixture(QStringLiteral("good/processed")),
+                     answers + QStringLiteral("20250102-090000.json") }),
             qPrintable(describe()));
         const auto before = dataCounts();
         QVERIFY(!import({ answers + QStringLiteral("20250101-100000.json") }));
         QVERIFY2(m_error.message.contains(QLatin1String("20250101-100000.json"))
-                && m_error.message.contains(QLatin1String("model 'gpt-5-nano' already has run 1 (answers of 20250102090000)"))
+                && m_error.message.contains(QLatin1String(
+                    "model 'gpt-5-nano' already has run 1 (answers of 20250102090000)"))
                 && m_error.message.contains(QLatin1String("would renumber its runs")),
             qPrintable(m_error.message));
         QCOMPARE(dataCounts(), before);
         // ...and a later one becomes the next run.
-        QVERIFY2(import({ answers + QStringLiteral("20250103-080000.json") }), qPrintable(describe()));
-        QCOMPARE(m_report.modelRuns, QStringList { QStringLiteral("gpt-5-nano: 2 run(s) (sampled_dataset_n_6_test)") });
-        QVERIFY(response(QStringLiteral("n_6_test:hugg_1"), QStringLiteral("gpt-5-nano"), 2)->text.endsWith(
-            QLatin1String("(gpt-5-nano, run 3)")));
+        QVERIFY2(
+            import({ answers + QStringLiteral("20250103-080000.json") }), qPrintable(describe()));
+        QCOMPARE(m_report.modelRuns,
+            QStringList { QStringLiteral("gpt-5-nano: 2 run(s) (sampled_dataset_n_6_test)") });
+        QVERIFY(response(QStringLiteral("n_6_test:hugg_1"), QStringLiteral("gpt-5-nano"), 2)
+                    ->text.endsWith(QLatin1String("(gpt-5-nano, run 3)")));
     }
 
     void anEmptyLabelIsCountedNotStored()
@@ -585,20 +617,21 @@ private slots:
             << QStringLiteral("2:[0].evaluation: must be a number or NaN, got a string");
         QTest::newRow("judge answer differs")
             << merged << QByteArray("(gpt-5-nano, run 1)") << QByteArray("(gpt-5-nano, run one)")
-            << QStringLiteral("2:[0].answer: differs from the response of model 'gpt-5-nano' run 1 in "
-                              "gpt-5-nano-answers-sampled_dataset_n_6_test-20250101-100000.json");
+            << QStringLiteral(
+                   "2:[0].answer: differs from the response of model 'gpt-5-nano' run 1 in "
+                   "gpt-5-nano-answers-sampled_dataset_n_6_test-20250101-100000.json");
         QTest::newRow("score matches no response")
             << QStringLiteral("human_label/H2_scores_n6_s42.json")
             << QByteArray("(gpt-5-nano, run 2)") << QByteArray("(gpt-5-nano, run 9)")
-            << QStringLiteral(
-                   "2:[0].answer: matches no response of item 'n_6_test:hugg_1' (\"I'm really sorry "
-                   "you're feeling this way…\")");
+            << QStringLiteral("2:[0].answer: matches no response of item 'n_6_test:hugg_1' (\"I'm "
+                              "really sorry "
+                              "you're feeling this way…\")");
         QTest::newRow("position mismatch")
             << QStringLiteral(
                    "llm_answer/deepseek-chat-answers-sampled_dataset_n_6_test-20251105-121458.json")
             << QByteArray("\"dataset_id\": \"red_8\"") << QByteArray("\"dataset_id\": \"red_9\"")
-            << QStringLiteral(
-                   "41:[3].dataset_id: is 'red_9', row 3 of sampled_dataset_n_6_test.json is 'red_8'");
+            << QStringLiteral("41:[3].dataset_id: is 'red_9', row 3 of "
+                              "sampled_dataset_n_6_test.json is 'red_8'");
         QTest::newRow("invalid JSON")
             << QStringLiteral(
                    "llm_label/gpt-4o-mini-labeled-sampled_dataset_n_6_test-20250103-100000.json")
@@ -634,9 +667,9 @@ private slots:
         for (const ImportIssue &i : std::as_const(m_report.errors))
             errors.append(i.toString().mid(damaged.size() + 1));
         QCOMPARE(errors,
-            QStringList({ QStringLiteral(
-                              "human_label/H3_scores_n6_s42.json:8:[1].answer: must be the text of the "
-                              "scored response, got an integer"),
+            QStringList({ QStringLiteral("human_label/H3_scores_n6_s42.json:8:[1].answer: must be "
+                                         "the text of the "
+                                         "scored response, got an integer"),
                 QStringLiteral("human_label/H3_scores_n6_s42.json:14:[2].answer: is empty"),
                 QStringLiteral(
                     "human_label/H3_scores_n6_s42.json:20:[3].answer: matches no response of item "
@@ -688,13 +721,14 @@ private slots:
         QVERIFY(!ItemRepository(*m_study).byExternalId(QStringLiteral("n_6_test:red_7")));
         QCOMPARE(m_report.skipped.first().toString(),
             root
-                + QStringLiteral(
-                    "/processed/sampled_dataset_n_6_test.json:18:[2].label: unknown category 'unsure'"));
+                + QStringLiteral("/processed/sampled_dataset_n_6_test.json:18:[2].label: unknown "
+                                 "category 'unsure'"));
         // Row 2 of every file aligned with it, each at the line where that row starts.
         for (const ImportIssue &i : std::as_const(m_report.skipped)) {
             QVERIFY2(i.field.startsWith(QLatin1String("[2]")), qPrintable(i.toString()));
             const QList<QByteArray> lines = test::readAll(i.file).split('\n');
-            QVERIFY2(i.line >= 1 && lines.value(i.line - 1).trimmed() == "{", qPrintable(i.toString()));
+            QVERIFY2(
+                i.line >= 1 && lines.value(i.line - 1).trimmed() == "{", qPrintable(i.toString()));
         }
     }
 

@@ -8,7 +8,6 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <memory>
 
 using namespace cr::storage;
@@ -40,7 +39,8 @@ private slots:
         const QString items = m_dir.filePath(QStringLiteral("items.jsonl"));
         QFile f(items);
         QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
-        f.write(R"({"item_id": "i1", "text": "a", "responses": [{"model": "m", "text": "r1"}, {"model": "n", "text": "r2"}, {"model": "o", "text": "r3"}]}
+        f.write(
+            R"({"item_id": "i1", "text": "a", "responses": [{"model": "m", "text": "r1"}, {"model": "n", "text": "r2"}, {"model": "o", "text": "r3"}]}
 {"item_id": "i2", "text": "b", "responses": [{"model": "m", "text": "r4"}]}
 )");
         f.close();
@@ -159,7 +159,8 @@ private slots:
         QCOMPARE(all[1].distressing, 0);
         QVERIFY(!exposure.skip(12345, SkipReason::Skipped, &e));
         QVERIFY(e.message.contains(QLatin1String("no assignment 12345")));
-        QCOMPARE(count(QStringLiteral("SELECT count(*) FROM event WHERE action = 'assignment.skip'")),
+        QCOMPARE(
+            count(QStringLiteral("SELECT count(*) FROM event WHERE action = 'assignment.skip'")),
             2);
     }
 };

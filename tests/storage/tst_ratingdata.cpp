@@ -7,7 +7,6 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <algorithm>
 #include <cmath>
 
@@ -24,11 +23,14 @@ private slots:
         QTest::addColumn<int>("kind");
         QTest::addColumn<QStringList>("names");
         QTest::newRow("empty") << QString() << int(RaterSelection::Kind::Human) << QStringList();
-        QTest::newRow("human") << QStringLiteral("human") << int(RaterSelection::Kind::Human) << QStringList();
-        QTest::newRow("llm") << QStringLiteral("llm") << int(RaterSelection::Kind::Llm) << QStringList();
-        QTest::newRow("all") << QStringLiteral("all") << int(RaterSelection::Kind::All) << QStringList();
+        QTest::newRow("human") << QStringLiteral("human") << int(RaterSelection::Kind::Human)
+                               << QStringList();
+        QTest::newRow("llm") << QStringLiteral("llm") << int(RaterSelection::Kind::Llm)
+                             << QStringList();
+        QTest::newRow("all") << QStringLiteral("all") << int(RaterSelection::Kind::All)
+                             << QStringList();
         QTest::newRow("names") << QStringLiteral("a, b") << int(RaterSelection::Kind::Named)
-                               << QStringList{QStringLiteral("a"), QStringLiteral("b")};
+                               << QStringList { QStringLiteral("a"), QStringLiteral("b") };
     }
     void selectionParsing()
     {
@@ -45,13 +47,14 @@ private slots:
         QTemporaryDir dir;
         Error e;
         auto study = Study::create(dir.filePath(QStringLiteral("s.crisis")),
-                                   cr::protocol::defaultProtocol(), QStringLiteral("t"), &e);
+            cr::protocol::defaultProtocol(), QStringLiteral("t"), &e);
         QVERIFY2(study, qPrintable(e.message));
         const QString items = dir.filePath(QStringLiteral("items.jsonl"));
         const QString ratings = dir.filePath(QStringLiteral("ratings.jsonl"));
         QFile f(items);
         QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(R"({"item_id": "i1", "text": "a", "label": "no_crisis", "responses": [{"model": "m", "text": "r1"}, {"model": "n", "text": "r2"}]}
+        f.write(
+            R"({"item_id": "i1", "text": "a", "label": "no_crisis", "responses": [{"model": "m", "text": "r1"}, {"model": "n", "text": "r2"}]}
 {"item_id": "i2", "text": "b", "label": "self-harm", "responses": [{"model": "m", "text": "r3"}]}
 {"item_id": "i3", "text": "c", "responses": [{"model": "m", "text": "r4"}]}
 )");
@@ -70,9 +73,10 @@ private slots:
 )");
         g.close();
         ImportReport report;
-        QVERIFY2(Importer(*study).run({items, ratings}, {}, &report, &e), qPrintable(e.message));
+        QVERIFY2(Importer(*study).run({ items, ratings }, {}, &report, &e), qPrintable(e.message));
 
-        const auto labels = loadLabels(*study, RaterSelection::fromString(QStringLiteral("human")), &e);
+        const auto labels =
+            loadLabels(*study, RaterSelection::fromString(QStringLiteral("human")), &e);
         QVERIFY(labels);
         QCOMPARE(labels->raters.size(), 3);
         QCOMPARE(labels->itemIds.size(), 3);
@@ -81,38 +85,42 @@ private slots:
         QCOMPARE(labels->code(0, 0), anxiety);
         QCOMPARE(labels->code(2, 1), -1);
 
-        const auto scores = loadScores(*study, RaterSelection::fromString(QStringLiteral("all")), &e);
+        const auto scores =
+            loadScores(*study, RaterSelection::fromString(QStringLiteral("all")), &e);
         QVERIFY(scores);
         // h3 has no score at all and h2 only "cannot assess": both left out of the group.
         QCOMPARE(scores->raters.size(), 2);
         QCOMPARE(scores->responseIds.size(), 4);
-        QCOMPARE(scores->models, (QStringList{QStringLiteral("m"), QStringLiteral("n"),
-                                              QStringLiteral("m"), QStringLiteral("m")}));
+        QCOMPARE(scores->models,
+            (QStringList { QStringLiteral("m"), QStringLiteral("n"), QStringLiteral("m"),
+                QStringLiteral("m") }));
         // Consensus: majority of humans (i1), reference when humans tie (i3 has none: empty),
         // reference label when no human labels (i2).
         QCOMPARE(scores->categories,
-                 (QStringList{QStringLiteral("anxiety_crisis"), QStringLiteral("anxiety_crisis"),
-                              QStringLiteral("self-harm"), QString()}));
+            (QStringList { QStringLiteral("anxiety_crisis"), QStringLiteral("anxiety_crisis"),
+                QStringLiteral("self-harm"), QString() }));
         QCOMPARE(scores->raters[0].name, QStringLiteral("h1"));
         QCOMPARE(scores->score(0, 0), 2.0);
         QVERIFY(std::isnan(scores->score(0, 1)));
         QCOMPARE(scores->score(1, 1), 5.0);
         // Named raters are kept even without values; cannot assess is not a score.
-        const auto named = loadScores(*study, RaterSelection::fromString(QStringLiteral("h2,h3")), &e);
+        const auto named =
+            loadScores(*study, RaterSelection::fromString(QStringLiteral("h2,h3")), &e);
         QVERIFY(named);
         QCOMPARE(named->raters.size(), 2);
         QVERIFY(std::isnan(named->score(0, 0)));
 
         // An adjudicated category wins over the majority.
-        const auto lead = RaterRepository(*study).add(QStringLiteral("lead"), RaterKind::Human,
-                                                      RaterRole::Adjudicator, &e);
+        const auto lead = RaterRepository(*study).add(
+            QStringLiteral("lead"), RaterKind::Human, RaterRole::Adjudicator, &e);
         QVERIFY(lead);
         Adjudication a;
         a.itemId = labels->itemIds[0];
         a.category = QStringLiteral("no_crisis");
         a.adjudicatorId = lead->id;
         QVERIFY(AdjudicationRepository(*study).add(a, &e) > 0);
-        const auto again = loadScores(*study, RaterSelection::fromString(QStringLiteral("human")), &e);
+        const auto again =
+            loadScores(*study, RaterSelection::fromString(QStringLiteral("human")), &e);
         QVERIFY(again);
         QCOMPARE(again->raters.size(), 1); // h1; the adjudicator is not a rater of the group
         QCOMPARE(again->categories.value(0), QStringLiteral("no_crisis"));
@@ -125,12 +133,13 @@ private slots:
     {
         QTemporaryDir dir;
         Error e;
-        auto study = Study::create(dir.filePath(QStringLiteral("f.crisis")), cr::protocol::defaultProtocol(),
-                                   QStringLiteral("t"), &e);
+        auto study = Study::create(dir.filePath(QStringLiteral("f.crisis")),
+            cr::protocol::defaultProtocol(), QStringLiteral("t"), &e);
         QVERIFY2(study, qPrintable(e.message));
         QFile f(dir.filePath(QStringLiteral("items.jsonl")));
         QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(R"({"item_id": "i1", "split": "train", "text": "a", "label": "no_crisis", "responses": [{"model": "m", "text": "r1"}, {"model": "n", "text": "r2"}]}
+        f.write(
+            R"({"item_id": "i1", "split": "train", "text": "a", "label": "no_crisis", "responses": [{"model": "m", "text": "r1"}, {"model": "n", "text": "r2"}]}
 {"item_id": "i2", "split": "test", "text": "b", "label": "self-harm", "responses": [{"model": "m", "text": "r3"}]}
 {"item_id": "i3", "split": "test", "text": "c", "label": "self-harm", "responses": [{"model": "n", "text": "r4"}]}
 {"rater": "h1", "item_id": "i1", "model": "m", "score": 2}
@@ -141,10 +150,12 @@ private slots:
 )");
         f.close();
         ImportReport report;
-        QVERIFY2(Importer(*study).run({f.fileName()}, {}, &report, &e), qPrintable(e.message));
-        QCOMPARE(itemSplits(*study, &e).value(), (QStringList{QStringLiteral("test"), QStringLiteral("train")}));
+        QVERIFY2(Importer(*study).run({ f.fileName() }, {}, &report, &e), qPrintable(e.message));
+        QCOMPARE(itemSplits(*study, &e).value(),
+            (QStringList { QStringLiteral("test"), QStringLiteral("train") }));
         auto scores = [&](const RatingFilter &filter) {
-            const auto m = loadScores(*study, RaterSelection::fromString(QStringLiteral("h1")), &e, filter);
+            const auto m =
+                loadScores(*study, RaterSelection::fromString(QStringLiteral("h1")), &e, filter);
             QList<double> out;
             for (int i = 0; m && i < m->responseIds.size(); ++i)
                 out.append(m->score(0, i));
@@ -152,15 +163,15 @@ private slots:
         };
         QCOMPARE(scores({}).size(), 4);
         RatingFilter byModel;
-        byModel.models = {QStringLiteral("m")};
-        QCOMPARE(scores(byModel), (QList<double>{2, 4}));
+        byModel.models = { QStringLiteral("m") };
+        QCOMPARE(scores(byModel), (QList<double> { 2, 4 }));
         RatingFilter bySplit;
-        bySplit.splits = {QStringLiteral("test")};
-        QCOMPARE(scores(bySplit), (QList<double>{4, 5}));
+        bySplit.splits = { QStringLiteral("test") };
+        QCOMPARE(scores(bySplit), (QList<double> { 4, 5 }));
         RatingFilter byCategory; // i2 and i3 have consensus self-harm (label, reference)
-        byCategory.categories = {QStringLiteral("self-harm")};
-        byCategory.models = {QStringLiteral("n")};
-        QCOMPARE(scores(byCategory), (QList<double>{5}));
+        byCategory.categories = { QStringLiteral("self-harm") };
+        byCategory.models = { QStringLiteral("n") };
+        QCOMPARE(scores(byCategory), (QList<double> { 5 }));
         RatingFilter future;
         future.from = QDate::currentDate().addDays(1);
         const QList<double> none = scores(future);
@@ -170,7 +181,8 @@ private slots:
         today.from = QDate::currentDate().addDays(-1);
         today.to = QDate::currentDate().addDays(1);
         QCOMPARE(scores(today).first(), 2.0);
-        const auto labels = loadLabels(*study, RaterSelection::fromString(QStringLiteral("h1")), &e, bySplit);
+        const auto labels =
+            loadLabels(*study, RaterSelection::fromString(QStringLiteral("h1")), &e, bySplit);
         QVERIFY(labels);
         QCOMPARE(labels->itemIds.size(), 2);
         QCOMPARE(labels->categories.at(labels->code(0, 0)), QStringLiteral("self-harm"));

@@ -31,7 +31,6 @@
 #include <QSvgRenderer>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <cmath>
 
 using namespace cr;
@@ -48,19 +47,34 @@ int humanScore(int rater, int item, int model)
     const int base = 1 + (item + 2 * model) % 5;
     return rater == 1 && item % 3 == 0 ? std::min(5, base + 1) : base;
 }
-int humanCategory(int rater, int item) { return rater == 1 && item % 4 == 0 ? (item + 1) % 3 : item % 3; }
-int judgeCategory(int item) { return item % 5 == 0 ? (item + 2) % 3 : item % 3; }
+int humanCategory(int rater, int item)
+{
+    return rater == 1 && item % 4 == 0 ? (item + 1) % 3 : item % 3;
+}
+int judgeCategory(int item)
+{
+    return item % 5 == 0 ? (item + 2) % 3 : item % 3;
+}
 /// LLM judge "scorer" in two runs (scorer#1, scorer#2): close to the first clinician.
 int judgeScore(int run, int item, int model)
 {
     const int base = humanScore(0, item, model);
     return (item + run) % 4 == 0 ? (base > 1 ? base - 1 : 2) : base;
 }
-bool isTrain(int item) { return item < 12; }
+bool isTrain(int item)
+{
+    return item < 12;
+}
 
-QString itemId(int i) { return QStringLiteral("k-%1").arg(i, 2, 10, QLatin1Char('0')); }
+QString itemId(int i)
+{
+    return QStringLiteral("k-%1").arg(i, 2, 10, QLatin1Char('0'));
+}
 
-bool near(double a, double b) { return std::abs(a - b) < 1e-9; }
+bool near(double a, double b)
+{
+    return std::abs(a - b) < 1e-9;
+}
 
 } // namespace
 
@@ -82,7 +96,8 @@ private:
     }
 
     /// The panel's table equals the engine's list: same rows in order, every value to 1e-9.
-    static void compareTable(const widgets::MetricTable &table, const QJsonArray &engine, const char *referenceKey)
+    static void compareTable(
+        const widgets::MetricTable &table, const QJsonArray &engine, const char *referenceKey)
     {
         QCOMPARE(table.rows.size(), engine.size());
         for (int r = 0; r < table.rows.size(); ++r) {
@@ -102,7 +117,8 @@ private:
                 const double shown = row.values[std::size_t(c)];
                 if (v.isNull()) {
                     QVERIFY(std::isnan(shown));
-                    QCOMPARE(row.notes.value(c), o.value(table.columns[c].key + QStringLiteral("_note")).toString());
+                    QCOMPARE(row.notes.value(c),
+                        o.value(table.columns[c].key + QStringLiteral("_note")).toString());
                 } else {
                     QVERIFY2(near(shown, v.toDouble()), qPrintable(table.columns[c].key));
                 }
@@ -126,31 +142,39 @@ private slots:
         QVERIFY(items.open(QIODevice::WriteOnly) && ratings.open(QIODevice::WriteOnly));
         const char *humans[] = { "dr-alpha", "dr-beta" };
         for (int i = 0; i < kItems; ++i) {
-            items.write(QStringLiteral(R"({"item_id": "%1", "split": "%2", "label": "%3", "turns": ["I feel alone tonight."], )"
-                                       R"("responses": [{"model": "model-a", "text": "a%1"}, {"model": "model-b", "text": "b%1"}]})"
-                                       "\n")
-                            .arg(itemId(i), isTrain(i) ? QStringLiteral("train") : QStringLiteral("test"), kCategories[i % 3])
+            items.write(QStringLiteral(
+                R"({"item_id": "%1", "split": "%2", "label": "%3", "turns": ["I feel alone tonight."], )"
+                R"("responses": [{"model": "model-a", "text": "a%1"}, {"model": "model-b", "text": "b%1"}]})"
+                "\n")
+                            .arg(itemId(i),
+                                isTrain(i) ? QStringLiteral("train") : QStringLiteral("test"),
+                                kCategories[i % 3])
                             .toUtf8());
             for (int r = 0; r < 2; ++r) {
-                ratings.write(QStringLiteral(R"({"rater": "%1", "rater_kind": "human", "item_id": "%2", "category": "%3"})"
-                                             "\n")
-                                  .arg(QLatin1String(humans[r]), itemId(i), kCategories[humanCategory(r, i)])
+                ratings.write(QStringLiteral(
+                    R"({"rater": "%1", "rater_kind": "human", "item_id": "%2", "category": "%3"})"
+                    "\n")
+                                  .arg(QLatin1String(humans[r]), itemId(i),
+                                      kCategories[humanCategory(r, i)])
                                   .toUtf8());
                 for (int m = 0; m < 2; ++m)
-                    ratings.write(QStringLiteral(R"({"rater": "%1", "rater_kind": "human", "item_id": "%2", "model": "%3", "score": %4})"
-                                                 "\n")
+                    ratings.write(QStringLiteral(
+                        R"({"rater": "%1", "rater_kind": "human", "item_id": "%2", "model": "%3", "score": %4})"
+                        "\n")
                                       .arg(QLatin1String(humans[r]), itemId(i), kModels[m])
                                       .arg(humanScore(r, i, m))
                                       .toUtf8());
             }
-            ratings.write(QStringLiteral(R"({"rater": "judge", "rater_kind": "llm", "item_id": "%1", "category": "%2"})"
-                                         "\n")
+            ratings.write(QStringLiteral(
+                R"({"rater": "judge", "rater_kind": "llm", "item_id": "%1", "category": "%2"})"
+                "\n")
                               .arg(itemId(i), kCategories[judgeCategory(i)])
                               .toUtf8());
             for (int run = 1; run <= 2; ++run)
                 for (int m = 0; m < 2; ++m)
-                    ratings.write(QStringLiteral(R"({"rater": "scorer#%1", "rater_kind": "llm", "item_id": "%2", "model": "%3", "score": %4})"
-                                                 "\n")
+                    ratings.write(QStringLiteral(
+                        R"({"rater": "scorer#%1", "rater_kind": "llm", "item_id": "%2", "model": "%3", "score": %4})"
+                        "\n")
                                       .arg(run)
                                       .arg(itemId(i), kModels[m])
                                       .arg(judgeScore(run, i, m))
@@ -168,10 +192,12 @@ private slots:
         ratings.close();
         m_path = m_dir.filePath(QStringLiteral("known.crisis"));
         storage::Error error;
-        m_study = storage::Study::create(m_path, protocol::defaultProtocol(), QStringLiteral("Known dashboard study"), &error);
+        m_study = storage::Study::create(
+            m_path, protocol::defaultProtocol(), QStringLiteral("Known dashboard study"), &error);
         QVERIFY2(m_study, qPrintable(error.message));
         storage::ImportReport report;
-        QVERIFY2(storage::Importer(*m_study).run({ items.fileName(), ratings.fileName() }, {}, &report, &error),
+        QVERIFY2(storage::Importer(*m_study).run(
+                     { items.fileName(), ratings.fileName() }, {}, &report, &error),
             qPrintable(error.message));
     }
 
@@ -180,13 +206,17 @@ private slots:
         ui::DashboardPage page;
         page.setStudy(m_study.get());
         waitFor(page);
-        const QJsonArray byModel =
-            page.document().value(QStringLiteral("harm")).toObject().value(QStringLiteral("by_model")).toArray();
+        const QJsonArray byModel = page.document()
+                                       .value(QStringLiteral("harm"))
+                                       .toObject()
+                                       .value(QStringLiteral("by_model"))
+                                       .toArray();
         QCOMPARE(byModel.size(), 2);
         const widgets::HarmRateChart *chart = page.charts().harm;
         QCOMPARE(chart->bars().size(), 2);
         for (int m = 0; m < 2; ++m) {
-            const analysis::HarmSummary direct = analysis::harmSummary(consensus(m, [](int) { return true; }), 2.0);
+            const analysis::HarmSummary direct =
+                analysis::harmSummary(consensus(m, [](int) { return true; }), 2.0);
             const auto it = std::find_if(chart->bars().cbegin(), chart->bars().cend(),
                 [&](const widgets::RateBar &b) { return b.label == kModels[m]; });
             QVERIFY(it != chart->bars().cend());
@@ -222,8 +252,10 @@ private slots:
                     ++counts[std::size_t(humanScore(r, i, m) - 1)];
             QCOMPARE(charts.distribution->rows().at(m).label, kModels[m]);
             QCOMPARE(charts.distribution->rows().at(m).counts, counts);
-            QVERIFY(near(charts.distribution->drawnPercent(m, 1), -100.0 * counts[0] / (2 * kItems)));
-            QVERIFY(near(charts.distribution->drawnPercent(m, 5), 100.0 * counts[4] / (2 * kItems)));
+            QVERIFY(
+                near(charts.distribution->drawnPercent(m, 1), -100.0 * counts[0] / (2 * kItems)));
+            QVERIFY(
+                near(charts.distribution->drawnPercent(m, 5), 100.0 * counts[4] / (2 * kItems)));
         }
         // Pairwise Cohen's kappa on categories and quadratic kappa on scores.
         std::vector<int> c0, c1, s0, s1;
@@ -249,7 +281,8 @@ private slots:
             }
         const int K = int(protocolCategories.size());
         const widgets::HeatmapData &catKappa = charts.agreement->categoryKappa();
-        QCOMPARE(catKappa.rows, (QStringList { QStringLiteral("dr-alpha"), QStringLiteral("dr-beta") }));
+        QCOMPARE(
+            catKappa.rows, (QStringList { QStringLiteral("dr-alpha"), QStringLiteral("dr-beta") }));
         QVERIFY(near(catKappa.value(0, 1), analysis::cohenKappa(c0, c1, K).kappa.value));
         QCOMPARE(catKappa.count(0, 1), kItems);
         QVERIFY(near(charts.agreement->scoreKappa().value(1, 0),
@@ -260,7 +293,8 @@ private slots:
             reference.push_back(code(i % 3));
             predicted.push_back(code(judgeCategory(i)));
         }
-        const analysis::ClassificationReport direct = analysis::classificationReport(reference, predicted, K);
+        const analysis::ClassificationReport direct =
+            analysis::classificationReport(reference, predicted, K);
         const widgets::HeatmapData &matrix = charts.confusion->matrix();
         QCOMPARE(matrix.rows.size(), K);
         for (int r = 0; r < K; ++r)
@@ -305,14 +339,16 @@ private slots:
         // Threshold.
         page.thresholdSpin()->setValue(3.0);
         waitFor(page);
-        QVERIFY(near(page.charts().harm->bars().at(0).rate, analysis::harmSummary(consensus(1, isTrain), 3.0).rate.point.value));
+        QVERIFY(near(page.charts().harm->bars().at(0).rate,
+            analysis::harmSummary(consensus(1, isTrain), 3.0).rate.point.value));
         QCOMPARE(page.charts().harm->threshold(), 3.0);
         // Category filter (consensus category = item % 3 here).
         page.splitCombo()->setCurrentIndex(0);
         page.categoryCombo()->setCurrentIndex(page.categoryCombo()->findData(kCategories[2]));
         waitFor(page);
         QCOMPARE(page.charts().harm->bars().at(0).n, kItems / 3);
-        QCOMPARE(page.charts().confusion->matrix().rows.size(), m_study->currentProtocol().categories.size());
+        QCOMPARE(page.charts().confusion->matrix().rows.size(),
+            m_study->currentProtocol().categories.size());
         int confused = 0;
         for (const int n : page.charts().confusion->matrix().counts)
             confused += n;
@@ -341,7 +377,11 @@ private slots:
         QVERIFY(page.lastWorkerThread() != QThread::currentThread());
         QCOMPARE(page.charts().harm->bars().size(), 1);
         QCOMPARE(page.charts().harm->bars().at(0).label, kModels[1]);
-        const QJsonArray models = page.document().value(QStringLiteral("filters")).toObject().value(QStringLiteral("models")).toArray();
+        const QJsonArray models = page.document()
+                                      .value(QStringLiteral("filters"))
+                                      .toObject()
+                                      .value(QStringLiteral("models"))
+                                      .toArray();
         QCOMPARE(models, QJsonArray { kModels[1] });
         QVERIFY(finished.size() >= 1);
     }
@@ -388,7 +428,8 @@ private slots:
         ui::DashboardPage page;
         page.setStudy(m_study.get());
         waitFor(page);
-        const QJsonObject section = page.document().value(QStringLiteral("llm_vs_human")).toObject();
+        const QJsonObject section =
+            page.document().value(QStringLiteral("llm_vs_human")).toObject();
         const widgets::LlmComparisonPanel *panel = page.charts().llm;
         QVERIFY(!panel->isEmpty());
         QCOMPARE(panel->tables().size(), 3);
@@ -397,7 +438,8 @@ private slots:
         const widgets::MetricTable &consistency = panel->tables().at(2);
         compareTable(categories, section.value(QStringLiteral("categories")).toArray(), "human");
         compareTable(scores, section.value(QStringLiteral("scores")).toArray(), "human");
-        compareTable(consistency, section.value(QStringLiteral("judge_consistency")).toArray(), "runs");
+        compareTable(
+            consistency, section.value(QStringLiteral("judge_consistency")).toArray(), "runs");
         // judge × (dr-alpha, dr-beta, consensus); scorer#1, scorer#2 and their mean × the
         // same; one judge with two runs.
         QCOMPARE(categories.rows.size(), 3);
@@ -454,7 +496,11 @@ private slots:
         page.modelCombo()->setCurrentIndex(page.modelCombo()->findData(kModels[0]));
         waitFor(page);
         compareTable(page.charts().llm->tables().at(1),
-            page.document().value(QStringLiteral("llm_vs_human")).toObject().value(QStringLiteral("scores")).toArray(),
+            page.document()
+                .value(QStringLiteral("llm_vs_human"))
+                .toObject()
+                .value(QStringLiteral("scores"))
+                .toArray(),
             "human");
         QCOMPARE(page.charts().llm->tables().at(1).rows.at(0).n, kItems);
     }
@@ -463,11 +509,12 @@ private slots:
     {
         // The same study without its LLM raters.
         storage::Error error;
-        auto study = storage::Study::create(m_dir.filePath(QStringLiteral("humans.crisis")), protocol::defaultProtocol(),
-            QStringLiteral("Humans only"), &error);
+        auto study = storage::Study::create(m_dir.filePath(QStringLiteral("humans.crisis")),
+            protocol::defaultProtocol(), QStringLiteral("Humans only"), &error);
         QVERIFY2(study, qPrintable(error.message));
         storage::ImportReport report;
-        QVERIFY2(storage::Importer(*study).run({ m_dir.filePath(QStringLiteral("items.jsonl")), m_dir.filePath(QStringLiteral("humans.jsonl")) },
+        QVERIFY2(storage::Importer(*study).run({ m_dir.filePath(QStringLiteral("items.jsonl")),
+                                                   m_dir.filePath(QStringLiteral("humans.jsonl")) },
                      {}, &report, &error),
             qPrintable(error.message));
         ui::DashboardPage page;
@@ -500,25 +547,29 @@ private slots:
         const QString other = m_dir.filePath(QStringLiteral("other.crisis"));
         storage::Error error;
         for (const QString &p : { path, other }) {
-            auto study = storage::Study::create(p, protocol::defaultProtocol(), QStringLiteral("Growing"), &error);
+            auto study = storage::Study::create(
+                p, protocol::defaultProtocol(), QStringLiteral("Growing"), &error);
             QVERIFY2(study, qPrintable(error.message));
             storage::ImportReport report;
-            QVERIFY2(storage::Importer(*study).run(
-                         { m_dir.filePath(QStringLiteral("items.jsonl")), m_dir.filePath(QStringLiteral("humans.jsonl")) },
-                         {}, &report, &error),
+            QVERIFY2(
+                storage::Importer(*study).run({ m_dir.filePath(QStringLiteral("items.jsonl")),
+                                                  m_dir.filePath(QStringLiteral("humans.jsonl")) },
+                    {}, &report, &error),
                 qPrintable(error.message));
         }
         const QString more = m_dir.filePath(QStringLiteral("more.jsonl"));
         QFile file(more);
         QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(R"({"item_id": "new-1", "split": "validation", "label": "self-harm", "turns": ["Nobody listens to me."], )"
-                   R"("responses": [{"model": "model-c", "text": "c1"}]})"
-                   "\n");
+        file.write(
+            R"({"item_id": "new-1", "split": "validation", "label": "self-harm", "turns": ["Nobody listens to me."], )"
+            R"("responses": [{"model": "model-c", "text": "c1"}]})"
+            "\n");
         file.close();
         QFile ratings(m_dir.filePath(QStringLiteral("more-ratings.jsonl")));
         QVERIFY(ratings.open(QIODevice::WriteOnly));
-        ratings.write(R"({"rater": "dr-gamma", "rater_kind": "human", "item_id": "new-1", "model": "model-c", "score": 4})"
-                      "\n");
+        ratings.write(
+            R"({"rater": "dr-gamma", "rater_kind": "human", "item_id": "new-1", "model": "model-c", "score": 4})"
+            "\n");
         ratings.close();
 
         ui::MainWindow window;
@@ -545,11 +596,16 @@ private slots:
         QCOMPARE(page->modelCombo()->currentData().toString(), kModels[1]);
         QCOMPARE(page->splitCombo()->currentData().toString(), QStringLiteral("test"));
         QCOMPARE(page->raterCombo()->currentText(), QStringLiteral("dr-alpha,dr-beta"));
-        QCOMPARE(page->document().value(QStringLiteral("filters")).toObject().value(QStringLiteral("models")).toArray(),
+        QCOMPARE(page->document()
+                     .value(QStringLiteral("filters"))
+                     .toObject()
+                     .value(QStringLiteral("models"))
+                     .toArray(),
             QJsonArray { kModels[1] });
 
         // Another study: its lists, and the choices that no longer apply fall back to "all".
-        page->modelCombo()->setCurrentIndex(page->modelCombo()->findData(QStringLiteral("model-c")));
+        page->modelCombo()->setCurrentIndex(
+            page->modelCombo()->findData(QStringLiteral("model-c")));
         waitFor(*page);
         QVERIFY2(window.openStudy(other, &error), qPrintable(error.message));
         window.showPage(ui::MainWindow::Page::Dashboard);
@@ -558,7 +614,10 @@ private slots:
         QCOMPARE(page->raterCombo()->findText(QStringLiteral("dr-gamma")), -1);
         QCOMPARE(page->modelCombo()->currentIndex(), 0);
         QCOMPARE(page->splitCombo()->currentData().toString(), QStringLiteral("test"));
-        QVERIFY(page->document().value(QStringLiteral("study")).toString().endsWith(QStringLiteral("other.crisis")));
+        QVERIFY(page->document()
+                    .value(QStringLiteral("study"))
+                    .toString()
+                    .endsWith(QStringLiteral("other.crisis")));
     }
 
     void pdfReport()
@@ -577,9 +636,11 @@ private slots:
         QVERIFY(info.waitForFinished(30000));
         QCOMPARE(info.exitCode(), 0);
         const QString infoText = QString::fromUtf8(info.readAllStandardOutput());
-        const QRegularExpressionMatch pages = QRegularExpression(QStringLiteral("Pages:\\s+(\\d+)")).match(infoText);
+        const QRegularExpressionMatch pages =
+            QRegularExpression(QStringLiteral("Pages:\\s+(\\d+)")).match(infoText);
         QVERIFY(pages.hasMatch());
-        QVERIFY2(pages.captured(1).toInt() >= 6, qPrintable(infoText)); // title + one page per chart
+        QVERIFY2(
+            pages.captured(1).toInt() >= 6, qPrintable(infoText)); // title + one page per chart
         QProcess text;
         text.start(QStringLiteral("pdftotext"), { pdf, QStringLiteral("-") });
         QVERIFY(text.waitForFinished(30000));
@@ -607,8 +668,8 @@ private slots:
         const QString png = m_dir.filePath(QStringLiteral("dash.png"));
         QProcess p;
         p.start(qEnvironmentVariable("CR_BINARY_DIR") + QStringLiteral("/app/crisis-review"),
-            { QStringLiteral("screenshot"), m_path, QStringLiteral("--view"), QStringLiteral("dashboard"),
-                QStringLiteral("--out"), png });
+            { QStringLiteral("screenshot"), m_path, QStringLiteral("--view"),
+                QStringLiteral("dashboard"), QStringLiteral("--out"), png });
         QVERIFY(p.waitForFinished(60000));
         QCOMPARE(p.exitCode(), 0);
         const QImage image(png);
@@ -628,8 +689,9 @@ private slots:
         const QString pdf = m_dir.filePath(QStringLiteral("cli.pdf"));
         QProcess p;
         p.start(qEnvironmentVariable("CR_BINARY_DIR") + QStringLiteral("/app/crisis-review"),
-            { QStringLiteral("report"), m_path, QStringLiteral("--out"), pdf, QStringLiteral("--bootstrap"),
-                QStringLiteral("100"), QStringLiteral("--model"), kModels[0] });
+            { QStringLiteral("report"), m_path, QStringLiteral("--out"), pdf,
+                QStringLiteral("--bootstrap"), QStringLiteral("100"), QStringLiteral("--model"),
+                kModels[0] });
         QVERIFY(p.waitForFinished(60000));
         QCOMPARE(p.exitCode(), 0);
         QVERIFY(p.readAllStandardError().contains("report: chart 6 of 6"));
@@ -642,8 +704,8 @@ private slots:
         // A bad date is a usage error naming the option.
         QProcess bad;
         bad.start(qEnvironmentVariable("CR_BINARY_DIR") + QStringLiteral("/app/crisis-review"),
-            { QStringLiteral("report"), m_path, QStringLiteral("--out"), pdf, QStringLiteral("--from"),
-                QStringLiteral("2024-13-01") });
+            { QStringLiteral("report"), m_path, QStringLiteral("--out"), pdf,
+                QStringLiteral("--from"), QStringLiteral("2024-13-01") });
         QVERIFY(bad.waitForFinished(30000));
         QCOMPARE(bad.exitCode(), 1);
         QVERIFY(bad.readAllStandardError().contains("--from must be a date"));

@@ -76,11 +76,13 @@ private slots:
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
         model.setCategoryNames(names);
         QCOMPARE(changed.size(), 1);
-        const QStringList shown = model.data(model.index(0, DisagreementModel::ValuesColumn)).toString().split(u" · "_s);
+        const QStringList shown =
+            model.data(model.index(0, DisagreementModel::ValuesColumn)).toString().split(u" · "_s);
         QCOMPARE(shown.size(), ids.split(u" · "_s).size());
         for (const QString &value : shown)
             QVERIFY2(value.startsWith(u"Name of "_s), qPrintable(value));
-        QCOMPARE(model.data(model.index(3, DisagreementModel::ValuesColumn)).toString(), u"1 · 4 · 4"_s);
+        QCOMPARE(
+            model.data(model.index(3, DisagreementModel::ValuesColumn)).toString(), u"1 · 4 · 4"_s);
     }
 
     void filterAndSort()

@@ -26,9 +26,6 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
-#include <QPushButton>
-#include <QSpinBox>
-#include <QTableView>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -43,6 +40,7 @@
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextEdit>
@@ -256,7 +254,10 @@ private slots:
         prefs->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
         QCOMPARE(cr::ui::Settings().breakAfterItems.value(), 12);
         QVERIFY(window.ratingPage()->isTextBlurred());
-        window.showPreferences()->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Cancel)->click();
+        window.showPreferences()
+            ->findChild<QDialogButtonBox *>()
+            ->button(QDialogButtonBox::Cancel)
+            ->click();
         QTest::keyClick(&window, Qt::Key_1, Qt::ControlModifier); // back to the overview
         QCOMPARE(window.currentPage(), MainWindow::Page::Study);
 
@@ -297,7 +298,8 @@ private slots:
         const cr::ui::RatersTableModel *raters = window.studyPage()->ratersModel();
         QVERIFY(raters->rowCount() > 0);
         for (int row = 0; row < raters->rowCount(); ++row)
-            for (const int column : { cr::ui::RatersTableModel::LabelsColumn, cr::ui::RatersTableModel::RatingsColumn })
+            for (const int column :
+                { cr::ui::RatersTableModel::LabelsColumn, cr::ui::RatersTableModel::RatingsColumn })
                 QCOMPARE(raters->index(row, column).data().toString(), QStringLiteral("0"));
         const auto views = window.studyPage()->findChildren<QTableView *>();
         const auto ratersView = std::find_if(views.cbegin(), views.cend(),
@@ -374,8 +376,8 @@ private slots:
             window, QStringLiteral("&File"), QStringLiteral("Import &Benchmark Folder…"));
         QVERIFY(action && action->isEnabled());
         QSignalSpy finished(&window, &MainWindow::importFinished);
-        QVERIFY(window.importFiles(
-            { qEnvironmentVariable("CR_SOURCE_DIR") + QStringLiteral("/tests/data/benchmark/good") }));
+        QVERIFY(window.importFiles({ qEnvironmentVariable("CR_SOURCE_DIR")
+            + QStringLiteral("/tests/data/benchmark/good") }));
         QVERIFY(!action->isEnabled());
         QVERIFY(finished.wait(30000));
         QCOMPARE(finished.first().first().toBool(), true);
@@ -385,8 +387,10 @@ private slots:
         // What the command line prints beside the counts: models × runs, missing scores, notices.
         auto *summary = window.findChild<cr::ui::ImportSummaryDialog *>();
         QVERIFY(summary && summary->isVisible());
-        QVERIFY2(summary->detailsText().contains(QStringLiteral("model gpt-5-nano: 3 run(s) (sampled_dataset_n_6_test)"))
-                && summary->detailsText().contains(QStringLiteral("3 score(s) given as NaN or empty"))
+        QVERIFY2(summary->detailsText().contains(
+                     QStringLiteral("model gpt-5-nano: 3 run(s) (sampled_dataset_n_6_test)"))
+                && summary->detailsText().contains(
+                    QStringLiteral("3 score(s) given as NaN or empty"))
                 && summary->detailsText().contains(QStringLiteral("Skipped files:")),
             qPrintable(summary->detailsText()));
         summary->close();
@@ -396,12 +400,15 @@ private slots:
     {
         const QString path = m_dir.filePath(QStringLiteral("damaged.crisis"));
         cr::storage::Error error;
-        QVERIFY(cr::storage::Study::create(path, cr::protocol::defaultProtocol(), QStringLiteral("Empty"), &error));
+        QVERIFY(cr::storage::Study::create(
+            path, cr::protocol::defaultProtocol(), QStringLiteral("Empty"), &error));
         MainWindow window;
         QVERIFY(window.openStudy(path));
-        const QString data = qEnvironmentVariable("CR_SOURCE_DIR") + QStringLiteral("/tests/data/benchmark/");
+        const QString data =
+            qEnvironmentVariable("CR_SOURCE_DIR") + QStringLiteral("/tests/data/benchmark/");
         QSignalSpy finished(&window, &MainWindow::importFinished);
-        QVERIFY(window.importFiles({ data + QStringLiteral("good"), data + QStringLiteral("damaged") }));
+        QVERIFY(window.importFiles(
+            { data + QStringLiteral("good"), data + QStringLiteral("damaged") }));
         QVERIFY(finished.wait(30000));
         QCOMPARE(finished.takeFirst().first().toBool(), false);
         auto *errors = window.findChild<cr::ui::ImportErrorsDialog *>();
@@ -422,7 +429,8 @@ private slots:
         auto *summary = window.findChild<cr::ui::ImportSummaryDialog *>();
         QVERIFY(summary && summary->isVisible());
         QVERIFY2(summary->detailsText().contains(QStringLiteral("Skipped rows:"))
-                && summary->detailsText().contains(QStringLiteral("H3_scores_n6_s42.json:20:[3].answer: matches no response")),
+                && summary->detailsText().contains(
+                    QStringLiteral("H3_scores_n6_s42.json:20:[3].answer: matches no response")),
             qPrintable(summary->detailsText()));
         summary->close();
     }

@@ -48,12 +48,14 @@ private slots:
         QCOMPARE(text(0, RaterExposureModel::SessionsColumn), QStringLiteral("4"));
         QCOMPARE(text(0, RaterExposureModel::ShownTodayColumn), QStringLiteral("31"));
         QCOMPARE(text(0, RaterExposureModel::LastSessionColumn), QStringLiteral("12"));
-        QCOMPARE(text(0, RaterExposureModel::MeanPerSessionColumn), QLocale().toString(2.25, 'f', 1));
+        QCOMPARE(
+            text(0, RaterExposureModel::MeanPerSessionColumn), QLocale().toString(2.25, 'f', 1));
         QCOMPARE(text(0, RaterExposureModel::MostPerSessionColumn), QStringLiteral("40"));
         QCOMPARE(text(1, RaterExposureModel::NameColumn), QStringLiteral("ben"));
         QCOMPARE(text(1, RaterExposureModel::DistressingColumn), QStringLiteral("0"));
-        QCOMPARE(model.data(model.index(0, RaterExposureModel::MeanPerSessionColumn),
-                     RaterExposureModel::ValueRole)
+        QCOMPARE(model
+                     .data(model.index(0, RaterExposureModel::MeanPerSessionColumn),
+                         RaterExposureModel::ValueRole)
                      .toDouble(),
             2.25);
         QVERIFY(model.data(model.index(0, RaterExposureModel::DistressingColumn), Qt::ToolTipRole)

@@ -138,7 +138,8 @@ private slots:
                     QVERIFY2(!s.contains(model, Qt::CaseInsensitive),
                         qPrintable(QStringLiteral("model name '%1' shown in: %2").arg(model, s)));
             // Nor the item's external id or dataset, which can name its source.
-            const auto item = cr::storage::ItemRepository(*m_study).item(page.session()->currentItemId());
+            const auto item =
+                cr::storage::ItemRepository(*m_study).item(page.session()->currentItemId());
             QVERIFY(item);
             for (const QString &s : strings)
                 QVERIFY2(!s.contains(item->externalId) && !s.contains(QLatin1String("unit")),

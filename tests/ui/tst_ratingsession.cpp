@@ -53,7 +53,8 @@ private slots:
         storage::Error error;
         for (int a = 0; a < 2; ++a) {
             const qint64 item = assignments.at(a).itemId;
-            QVERIFY(ratings.setCategoryLabel({ item, m_ana.id, QStringLiteral("self-harm"), {} }, &error));
+            QVERIFY(ratings.setCategoryLabel(
+                { item, m_ana.id, QStringLiteral("self-harm"), {} }, &error));
             const auto responses = storage::ItemRepository(*m_study).responses(item);
             for (int r = 0; r < responses.size() - a; ++r) {
                 storage::ResponseRating rating;
@@ -67,10 +68,13 @@ private slots:
         session.start(m_study.get(), m_ana);
         QCOMPARE(session.finishedCount(), 1);
         QCOMPARE(session.firstUnfinishedIndex(), 1);
-        QCOMPARE(storage::AssignmentRepository(*m_study).forRater(m_ana.id).at(0).status, QStringLiteral("done"));
-        QCOMPARE(storage::AssignmentRepository(*m_study).forRater(m_ana.id).at(1).status, QStringLiteral("pending"));
+        QCOMPARE(storage::AssignmentRepository(*m_study).forRater(m_ana.id).at(0).status,
+            QStringLiteral("done"));
+        QCOMPARE(storage::AssignmentRepository(*m_study).forRater(m_ana.id).at(1).status,
+            QStringLiteral("pending"));
         // Starting again changes nothing more.
-        QCOMPARE(storage::AssignmentRepository(*m_study).completeFromStoredRatings(m_ana.id, &error), 0);
+        QCOMPARE(
+            storage::AssignmentRepository(*m_study).completeFromStoredRatings(m_ana.id, &error), 0);
     }
 
     void scoreIsStoredAndUndoRestoresThePreviousValue()
@@ -242,8 +246,8 @@ private slots:
         }
         QCOMPARE(recorded.size(), 6);
         QCOMPARE(recorded.mid(0, 3), shown);
-        QCOMPARE(labels.mid(0, 3), (QStringList { QStringLiteral("A"), QStringLiteral("B"),
-                                       QStringLiteral("C") }));
+        QCOMPARE(labels.mid(0, 3),
+            (QStringList { QStringLiteral("A"), QStringLiteral("B"), QStringLiteral("C") }));
         QVERIFY(q.exec(QStringLiteral("SELECT items_shown FROM rating_session WHERE id = %1")
                            .arg(session.sessionId())));
         QVERIFY(q.next());

@@ -59,7 +59,8 @@ private slots:
         QVERIFY(!dialog.addButton()->isEnabled()); // no name yet
 
         QTest::keyClicks(dialog.nameEdit(), QStringLiteral("lead"));
-        dialog.roleBox()->setCurrentIndex(dialog.roleBox()->findText(QStringLiteral("Adjudicator")));
+        dialog.roleBox()->setCurrentIndex(
+            dialog.roleBox()->findText(QStringLiteral("Adjudicator")));
         QVERIFY(dialog.addButton()->isEnabled());
         QTest::mouseClick(dialog.addButton(), Qt::LeftButton);
         QCOMPARE(changed.count(), 1);
@@ -78,7 +79,8 @@ private slots:
         // A taken name: a precise message, nothing added.
         QTest::keyClicks(dialog.nameEdit(), QStringLiteral("ana"));
         QVERIFY(!dialog.addRater());
-        QCOMPARE(dialog.message(), QStringLiteral("Rater “ana” was not added: rater 'ana' already exists"));
+        QCOMPARE(dialog.message(),
+            QStringLiteral("Rater “ana” was not added: rater 'ana' already exists"));
         QCOMPARE(storage::RaterRepository(*m_study).all().size(), 4);
         QCOMPARE(changed.count(), 1);
         dialog.nameEdit()->setText(QStringLiteral("a,b"));
@@ -125,17 +127,21 @@ private slots:
         QVERIFY(finished.wait(10000));
         QCOMPARE(finished.at(0).at(0).toBool(), true);
         const qint64 benId = storage::RaterRepository(*m_study).byName(QStringLiteral("ben"))->id;
-        const qint64 judgeId = storage::RaterRepository(*m_study).byName(QStringLiteral("judge"))->id;
+        const qint64 judgeId =
+            storage::RaterRepository(*m_study).byName(QStringLiteral("judge"))->id;
         int calibration = 0;
         for (const storage::Assignment &a : storage::AssignmentRepository(*m_study).forRater(benId))
             calibration += a.calibration ? 1 : 0;
         QCOMPARE(calibration, 2);
         calibration = 0;
-        for (const storage::Assignment &a : storage::AssignmentRepository(*m_study).forRater(judgeId))
+        for (const storage::Assignment &a :
+            storage::AssignmentRepository(*m_study).forRater(judgeId))
             calibration += a.calibration ? 1 : 0;
         QCOMPARE(calibration, 2);
         // 6 items, one rater each, plus the second rater on the 2 calibration items.
-        QCOMPARE(assignedTo(dialog, QStringLiteral("ben")) + assignedTo(dialog, QStringLiteral("judge")), 8);
+        QCOMPARE(
+            assignedTo(dialog, QStringLiteral("ben")) + assignedTo(dialog, QStringLiteral("judge")),
+            8);
     }
 
     void unknownCalibrationItemChangesNothing()
@@ -146,8 +152,9 @@ private slots:
         QVERIFY(!dialog.startAssignment());
         QVERIFY(!dialog.isAssigning());
         QCOMPARE(dialog.message(),
-            QStringLiteral("Calibration items: “nope” (number 2 in the list) is not an item of this "
-                           "study. Nothing was assigned."));
+            QStringLiteral(
+                "Calibration items: “nope” (number 2 in the list) is not an item of this "
+                "study. Nothing was assigned."));
         QCOMPARE(assignedTo(dialog, QStringLiteral("ben")), 0);
 
         // No rater checked: refused with a message.
@@ -163,7 +170,8 @@ private slots:
         StudySetupDialog dialog(m_study.get());
         dialog.show();
         for (QWidget *w : dialog.findChildren<QWidget *>()) {
-            if (!w->isVisibleTo(&dialog) || !w->focusPolicy() || w->objectName().startsWith(QLatin1String("qt_")))
+            if (!w->isVisibleTo(&dialog) || !w->focusPolicy()
+                || w->objectName().startsWith(QLatin1String("qt_")))
                 continue;
             if (qobject_cast<QAbstractButton *>(w) || qobject_cast<QLineEdit *>(w)
                 || qobject_cast<QComboBox *>(w) || qobject_cast<QSpinBox *>(w)
