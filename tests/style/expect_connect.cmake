@@ -1,0 +1,18 @@
+# cmake -DTOOL=cr_check_connect -DFIXTURE=FILE -P expect_connect.cmake
+# Passes when TOOL reports exactly the fixture's lines that end in "// expected: reported".
+file(STRINGS "${FIXTURE}" lines)
+set(expected)
+set(number 0)
+foreach(line IN LISTS lines)
+    math(EXPR number "${number} + 1")
+    if(line MATCHES "// expected: reported$")
+        list(APPEND expected "${number}")
+    endif()
+endforeach()
+execute_process(COMMAND "${TOOL}" "${FIXTURE}" RESULT_VARIABLE code OUTPUT_VARIABLE out)
+string(REGEX MATCHALL ":[0-9]+: connect without" found "${out}")
+list(TRANSFORM found REPLACE ":([0-9]+): connect without" "\\1")
+if(NOT code EQUAL 1 OR NOT "${found}" STREQUAL "${expected}")
+    message(FATAL_ERROR "expected lines ${expected} (exit 1), got lines ${found} (exit ${code}):\n${out}")
+endif()
+message(STATUS "reported lines ${found}, as expected")
