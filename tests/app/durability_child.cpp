@@ -1,7 +1,9 @@
 // Test-only child process for tst_durability (never installed, not the product binary).
-// Rates a study through RatingSession, the code path of the rating page, forever:
-// before each write it prints "W <kind> <id> <value>", after the write returned true
-// "A <kind> <id> <value>" — an acknowledged value. The parent kills it with SIGKILL.
+// Rates a study through RatingSession, the code path of the rating page, forever, from
+// item START on (so that kills land throughout the item list): before each write it
+// prints "W <kind> <id> <value>", after the write returned true "A <kind> <id> <value>"
+// — an acknowledged value; "I <index>" when it moves to an item. The parent kills it
+// with SIGKILL.
 
 #include "storage/repositories.h"
 #include "storage/study.h"
@@ -25,8 +27,8 @@ int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     const QStringList args = app.arguments();
-    if (args.size() != 4) {
-        std::fprintf(stderr, "usage: cr_durability_child STUDY RATER ROUND\n");
+    if (args.size() != 5) {
+        std::fprintf(stderr, "usage: cr_durability_child STUDY RATER ROUND START\n");
         return 1;
     }
     cr::storage::Error error;
@@ -46,9 +48,15 @@ int main(int argc, char *argv[])
     session.undoStack()->setUndoLimit(16);
     std::printf("ready\n");
     std::fflush(stdout);
+    const int count = session.itemCount();
+    if (count == 0)
+        return 1;
+    const int start = args.at(4).toInt() % count;
     for (qint64 round = args.at(3).toLongLong();; ++round) {
-        for (int index = 0; index < session.itemCount(); ++index) {
+        for (int step = 0; step < count; ++step) {
+            const int index = (start + step) % count;
             session.setCurrentIndex(index);
+            std::printf("I %d\n", index);
             const QString category = QString::fromLatin1(categories[(round + index) % 7]);
             say('W', "label", session.currentItemId(), category);
             if (!session.setCategory(category))

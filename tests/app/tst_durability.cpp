@@ -1,5 +1,7 @@
 // Kills a rating process with SIGKILL at random moments, many times: every value it
-// acknowledged must be stored, and the study file must pass PRAGMA integrity_check.
+// acknowledged must be stored, nothing it never wrote may be, the audit log must hold
+// exactly the writes that took effect, and the study file must pass
+// PRAGMA integrity_check.
 
 #include "../storage/testutil.h"
 #include "../ui/teststudy.h"
@@ -8,10 +10,13 @@
 
 #include <QCoreApplication>
 #include <QDir>
-#include <QElapsedTimer>
 #include <QHash>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMap>
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 #include <csignal>
@@ -19,17 +24,128 @@
 
 namespace storage = cr::storage;
 
+namespace {
+
+/// One write the child announced ("W"), and whether it acknowledged it ("A").
+struct Write {
+    int run = 0;
+    QString value;
+    bool acknowledged = false;
+};
+
+/// Per key ("label ITEM" or "score RESPONSE"): every write in the order the child made them.
+using Writes = QHash<QString, QList<Write>>;
+
+QString describe(const QList<Write> &writes)
+{
+    QStringList parts;
+    for (const Write &w : writes)
+        parts.append(
+            QStringLiteral("run %1: %2 %3")
+                .arg(w.run)
+                .arg(w.acknowledged ? QStringLiteral("W+A") : QStringLiteral("W"), w.value));
+    return parts.join(QStringLiteral("; "));
+}
+
+/// The values the key may hold now: its last acknowledged value (nothing when it has
+/// none) and every value written since then without acknowledgement (each may have been
+/// committed before the kill; a later one may have been lost with its process).
+QStringList allowedValues(const QList<Write> &writes)
+{
+    QStringList allowed { QString() };
+    for (const Write &w : writes) {
+        if (w.acknowledged)
+            allowed = { w.value };
+        else
+            allowed.append(w.value);
+    }
+    return allowed;
+}
+
+/// Whether the audit log's values for one key are exactly the writes that took effect:
+/// every acknowledged write that changed the value, and at most the unacknowledged ones.
+/// A write of the value already stored changes nothing and logs nothing. The value the
+/// log ends on must be the stored one.
+bool logMatches(
+    const QList<Write> &writes, const QStringList &logged, const QString &stored, QString *why)
+{
+    QString current;
+    qsizetype next = 0;
+    for (const Write &w : writes) {
+        if (w.value == current)
+            continue;
+        if (next < logged.size() && logged.at(next) == w.value) {
+            current = logged.at(next++);
+        } else if (w.acknowledged) {
+            *why = QStringLiteral("acknowledged write of %1 (run %2) is not in the log")
+                       .arg(w.value)
+                       .arg(w.run);
+            return false;
+        }
+    }
+    if (next < logged.size()) {
+        *why = QStringLiteral("the log has %1 after every write was accounted for")
+                   .arg(logged.at(next));
+        return false;
+    }
+    if (current != stored) {
+        *why = QStringLiteral("the log ends on '%1' but '%2' is stored").arg(current, stored);
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
 class TestDurability : public QObject {
     Q_OBJECT
 private slots:
+    /// The bookkeeping on a history seen in a real run (score 19: acknowledged 1,
+    /// stored 3): a write committed after the last acknowledgement but killed before
+    /// its "A" line, then another killed before it was committed.
+    void bookkeepingAllowsEveryUnacknowledgedValue()
+    {
+        const QList<Write> writes { { 18, QStringLiteral("1"), true },
+            { 19, QStringLiteral("3"), false }, { 21, QStringLiteral("2"), false } };
+        const QStringList allowed = allowedValues(writes);
+        QCOMPARE(allowed,
+            (QStringList { QStringLiteral("1"), QStringLiteral("3"), QStringLiteral("2") }));
+        QVERIFY(!allowed.contains(QString()));
+        QVERIFY(!allowedValues({ { 1, QStringLiteral("4"), false } }).isEmpty());
+        QVERIFY(allowedValues({ { 1, QStringLiteral("4"), false } }).contains(QString()));
+
+        QString why;
+        QVERIFY2(logMatches(writes, { QStringLiteral("1"), QStringLiteral("3") },
+                     QStringLiteral("3"), &why),
+            qPrintable(why));
+        QVERIFY2(logMatches(writes, { QStringLiteral("1") }, QStringLiteral("1"), &why),
+            qPrintable(why));
+        // An acknowledged write missing from the log, a logged value nobody wrote, a log
+        // that disagrees with the stored value: each is caught.
+        QVERIFY(!logMatches(writes, { QStringLiteral("3") }, QStringLiteral("3"), &why));
+        QVERIFY(why.contains(QLatin1String("acknowledged write of 1")));
+        QVERIFY(!logMatches(
+            writes, { QStringLiteral("1"), QStringLiteral("5") }, QStringLiteral("5"), &why));
+        QVERIFY(!logMatches(
+            writes, { QStringLiteral("1"), QStringLiteral("3") }, QStringLiteral("1"), &why));
+        // A write of the value already stored logs nothing.
+        const QList<Write> again { { 1, QStringLiteral("2"), true },
+            { 2, QStringLiteral("2"), true } };
+        QVERIFY2(
+            logMatches(again, { QStringLiteral("2") }, QStringLiteral("2"), &why), qPrintable(why));
+        QVERIFY(!logMatches(
+            again, { QStringLiteral("2"), QStringLiteral("2") }, QStringLiteral("2"), &why));
+    }
+
     void sigkillLosesNoAcknowledgedRating()
     {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         QString path;
         qint64 anaId = 0;
+        const int items = 8;
         {
-            auto study = crtest::createStudy(dir.path(), 8, &path);
+            auto study = crtest::createStudy(dir.path(), items, &path);
             QVERIFY(study);
             anaId = storage::RaterRepository(*study).byName(QStringLiteral("ana"))->id;
         }
@@ -40,22 +156,25 @@ private slots:
         const quint32 seed = QRandomGenerator::global()->generate();
         qInfo("seed %u", seed);
         QRandomGenerator random(seed);
-        // Per "kind id": the last acknowledged value, and a write attempted after it.
-        QHash<QString, QString> acknowledged;
-        QHash<QString, QString> inFlight;
-        QHash<QString, QStringList> history; // per key: "run N: W|A value", for a failure's message
+        Writes writes;
+        QMap<int, int> killedAt; // per item index: how many kills came while it was rated
         int acknowledgedTotal = 0;
         const int runs = 25;
         for (int run = 0; run < runs; ++run) {
+            // Each run starts at another item (round robin), so the kills land throughout
+            // the item list and not mostly on its first items.
             QProcess process;
-            process.start(child, { path, QStringLiteral("ana"), QString::number(run * 7) });
+            process.start(child,
+                { path, QStringLiteral("ana"), QString::number(run * 7),
+                    QString::number(run % items) });
             QVERIFY2(process.waitForStarted(10000), qPrintable(process.errorString()));
             QVERIFY(process.waitForReadyRead(10000)); // "ready": the study is open
             // The kill comes at a random moment after the first acknowledged write, so
             // that every run proves something even when the disk is slow to sync
             // (right after a build, say).
             QByteArray out;
-            while (!out.startsWith("A ") && !out.contains("\nA ") && process.waitForReadyRead(10000))
+            while (
+                !out.startsWith("A ") && !out.contains("\nA ") && process.waitForReadyRead(10000))
                 out += process.readAllStandardOutput();
             QTest::qWait(int(random.bounded(5, 120)));
             QCOMPARE(::kill(pid_t(process.processId()), SIGKILL), 0);
@@ -65,21 +184,27 @@ private slots:
             out += process.readAllStandardOutput();
             const QList<QByteArray> lines = out.split('\n');
             // The last element is whatever followed the final newline: possibly a torn line.
+            int lastIndex = -1;
             for (qsizetype i = 0; i + 1 < lines.size(); ++i) {
                 const QList<QByteArray> f = lines.at(i).split(' ');
+                if (f.size() == 2 && f.at(0) == "I")
+                    lastIndex = f.at(1).toInt();
                 if (f.size() != 4)
                     continue;
                 const QString key = QString::fromLatin1(f.at(1) + ' ' + f.at(2));
                 const QString value = QString::fromLatin1(f.at(3));
-                history[key].append(QStringLiteral("run %1: %2 %3").arg(run).arg(QString::fromLatin1(f.at(0)), value));
+                QList<Write> &history = writes[key];
                 if (f.at(0) == "W") {
-                    inFlight.insert(key, value);
+                    history.append(Write { run, value, false });
                 } else if (f.at(0) == "A") {
-                    acknowledged.insert(key, value);
-                    inFlight.remove(key);
+                    QVERIFY2(!history.isEmpty() && history.last().value == value
+                            && !history.last().acknowledged,
+                        qPrintable(QStringLiteral("%1: A %2 without its W").arg(key, value)));
+                    history.last().acknowledged = true;
                     ++acknowledgedTotal;
                 }
             }
+            ++killedAt[lastIndex];
 
             {
                 cr::test::RawDb raw(path);
@@ -87,41 +212,92 @@ private slots:
                 QCOMPARE(raw.scalar(QStringLiteral("PRAGMA integrity_check")).toString(),
                     QStringLiteral("ok"));
             }
-            verifyAcknowledged(path, anaId, acknowledged, inFlight, history);
+            verifyStored(path, anaId, writes);
             if (QTest::currentTestFailed())
                 return;
         }
+        verifyLog(path, anaId, writes);
         QVERIFY2(acknowledgedTotal >= runs, "the child acknowledged too few ratings to prove much");
         qInfo("%d acknowledged writes over %d kills", acknowledgedTotal, runs);
+        QStringList spread;
+        for (auto it = killedAt.cbegin(); it != killedAt.cend(); ++it)
+            spread.append(QStringLiteral("item %1: %2").arg(it.key()).arg(it.value()));
+        qInfo("kills per item index: %s", qPrintable(spread.join(QStringLiteral(", "))));
     }
 
 private:
-    /// Each acknowledged value is stored, unless a later write of the same value's
-    /// key was in flight when the process died (then either may be stored).
-    static void verifyAcknowledged(const QString &path, qint64 raterId,
-        const QHash<QString, QString> &acknowledged, const QHash<QString, QString> &inFlight,
-        const QHash<QString, QStringList> &history)
+    static QString storedValue(
+        const storage::RatingRepository &ratings, const QString &key, qint64 raterId)
+    {
+        const QStringList parts = key.split(QLatin1Char(' '));
+        const qint64 id = parts.at(1).toLongLong();
+        if (parts.at(0) == QLatin1String("label")) {
+            const auto label = ratings.categoryLabel(id, raterId);
+            return label ? label->category : QString();
+        }
+        const auto rating = ratings.responseRating(id, raterId);
+        return rating && rating->score ? QString::number(*rating->score) : QString();
+    }
+
+    /// Every key holds its last acknowledged value or one written after it.
+    static void verifyStored(const QString &path, qint64 raterId, const Writes &writes)
     {
         storage::Error error;
         auto study = storage::Study::open(path, &error);
         QVERIFY2(study, qPrintable(error.message));
         const storage::RatingRepository ratings(*study);
-        for (auto it = acknowledged.cbegin(); it != acknowledged.cend(); ++it) {
-            const QStringList key = it.key().split(QLatin1Char(' '));
-            const qint64 id = key.at(1).toLongLong();
-            QString stored;
-            if (key.at(0) == QLatin1String("label")) {
-                const auto label = ratings.categoryLabel(id, raterId);
-                stored = label ? label->category : QString();
-            } else {
-                const auto rating = ratings.responseRating(id, raterId);
-                stored = rating && rating->score ? QString::number(*rating->score) : QString();
+        for (auto it = writes.cbegin(); it != writes.cend(); ++it) {
+            const QString stored = storedValue(ratings, it.key(), raterId);
+            const QStringList allowed = allowedValues(it.value());
+            QVERIFY2(allowed.contains(stored),
+                qPrintable(QStringLiteral("%1: stored '%2', allowed %3 (history: %4)")
+                               .arg(it.key(), stored, allowed.join(QLatin1Char('|')),
+                                   describe(it.value()))));
+        }
+    }
+
+    /// The audit log's label.set and rating.set events of the rater, per key, are the
+    /// acknowledged writes plus at most the unacknowledged ones; nothing is cleared.
+    static void verifyLog(const QString &path, qint64 raterId, const Writes &writes)
+    {
+        QHash<QString, QStringList> logged;
+        {
+            cr::test::RawDb raw(path);
+            QVERIFY(raw.isOpen());
+            QSqlQuery q(raw.db());
+            QVERIFY(q.exec(QStringLiteral(
+                "SELECT action, entity_id, after FROM event"
+                " WHERE action IN ('label.set', 'label.clear', 'rating.set', 'rating.clear')"
+                " ORDER BY id")));
+            while (q.next()) {
+                const QString action = q.value(0).toString();
+                QVERIFY2(action.endsWith(QLatin1String(".set")), qPrintable(action));
+                const QJsonObject after =
+                    QJsonDocument::fromJson(q.value(2).toString().toUtf8()).object();
+                if (after.value(QStringLiteral("rater")).toInteger() != raterId)
+                    continue;
+                const bool label = action == QLatin1String("label.set");
+                const QString key = (label ? QStringLiteral("label ") : QStringLiteral("score "))
+                    + QString::number(q.value(1).toLongLong());
+                logged[key].append(label
+                        ? after.value(QStringLiteral("category")).toString()
+                        : QString::number(after.value(QStringLiteral("score")).toInt()));
             }
-            const QString pending = inFlight.value(it.key());
-            QVERIFY2(stored == it.value() || (!pending.isEmpty() && stored == pending),
-                qPrintable(QStringLiteral("%1: acknowledged %2, stored '%3' (history: %4)")
-                               .arg(it.key(), it.value(), stored,
-                                   history.value(it.key()).join(QStringLiteral("; ")))));
+        }
+        for (auto it = logged.cbegin(); it != logged.cend(); ++it)
+            QVERIFY2(writes.contains(it.key()),
+                qPrintable(QStringLiteral("%1: logged but never written").arg(it.key())));
+        storage::Error error;
+        auto study = storage::Study::open(path, &error);
+        QVERIFY2(study, qPrintable(error.message));
+        const storage::RatingRepository ratings(*study);
+        for (auto it = writes.cbegin(); it != writes.cend(); ++it) {
+            QString why;
+            const QStringList log = logged.value(it.key());
+            QVERIFY2(logMatches(it.value(), log, storedValue(ratings, it.key(), raterId), &why),
+                qPrintable(
+                    QStringLiteral("%1: %2 (log: %3; writes: %4)")
+                        .arg(it.key(), why, log.join(QLatin1Char(',')), describe(it.value()))));
         }
     }
 };
