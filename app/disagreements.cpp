@@ -1,6 +1,13 @@
 #include "app/disagreements.h"
 
+#include "app/handlers.h"
+#include "storage/repositories.h"
+#include "storage/study.h"
+
+#include <QCommandLineParser>
+#include <QJsonDocument>
 #include <QJsonObject>
+#include <algorithm>
 
 namespace cr::app {
 
@@ -17,6 +24,37 @@ QString valueText(const storage::Disagreement &d, const storage::RaterValue &v)
 {
     const QJsonValue j = value(d, v);
     return j.isString() ? j.toString() : QString::number(j.toInt());
+}
+
+/// Checks the filter's category, model and raters against the study and puts the
+/// category's canonical id and the raters' names in place of what was typed.
+storage::Error resolveFilter(storage::Study &study, const QString &studyPath,
+    const std::optional<QString> &category, bool modelSet, storage::DisagreementFilter *filter)
+{
+    if (category) {
+        filter->category = study.currentProtocol().canonicalCategory(*category);
+        if (filter->category.isEmpty())
+            return storage::Error::invalid(
+                QStringLiteral("--category: unknown category '%1'").arg(*category));
+    }
+    if (modelSet) {
+        const QList<storage::Model> models = storage::ItemRepository(study).models();
+        if (std::none_of(models.cbegin(), models.cend(),
+                [&](const storage::Model &m) { return m.name == filter->model; }))
+            return storage::Error::invalid(
+                QStringLiteral("--model: no model '%1' in %2").arg(filter->model, studyPath));
+    }
+    // A rater by name or by the pseudonym the listing shows (R001).
+    const QList<storage::Rater> raters = storage::RaterRepository(study).all();
+    for (QString &name : filter->raterPair) {
+        const auto it = std::find_if(raters.cbegin(), raters.cend(),
+            [&](const storage::Rater &r) { return r.name == name || r.pseudonym == name; });
+        if (it == raters.cend())
+            return storage::Error::invalid(
+                QStringLiteral("--raters: no rater or pseudonym '%1' in %2").arg(name, studyPath));
+        name = it->name;
+    }
+    return {};
 }
 
 } // namespace
@@ -80,6 +118,59 @@ QString disagreementsToText(const QList<storage::Disagreement> &rows)
     }
     s += QStringLiteral("%1 disagreement(s)\n").arg(rows.size());
     return s;
+}
+
+int runDisagreements(const Invocation &call)
+{
+    QCommandLineParser p;
+    const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("JSON output"));
+    const QCommandLineOption categoryOpt(
+        QStringLiteral("category"), QStringLiteral("Category"), QStringLiteral("ID"));
+    const QCommandLineOption modelOpt(
+        QStringLiteral("model"), QStringLiteral("Model"), QStringLiteral("NAME"));
+    const QCommandLineOption ratersOpt(
+        QStringLiteral("raters"), QStringLiteral("Rater pair"), QStringLiteral("A,B"));
+    const QCommandLineOption llmOpt(QStringLiteral("llm"), QStringLiteral("Involves an LLM rater"));
+    const QCommandLineOption thresholdOpt(QStringLiteral("threshold"),
+        QStringLiteral("Harm threshold"), QStringLiteral("X"), QStringLiteral("2"));
+    p.addOptions({ jsonOpt, categoryOpt, modelOpt, ratersOpt, llmOpt, thresholdOpt });
+    QStringList pos;
+    if (!call.parse(p, 1, 1, &pos))
+        return ExitUsage;
+    bool okT = false;
+    const double threshold = p.value(thresholdOpt).toDouble(&okT);
+    storage::DisagreementFilter filter;
+    filter.model = p.value(modelOpt);
+    filter.llmOnly = p.isSet(llmOpt);
+    for (const QString &name : p.value(ratersOpt).split(QLatin1Char(','), Qt::SkipEmptyParts))
+        filter.raterPair.append(name.trimmed());
+    if (!okT || threshold < 1 || threshold > 5)
+        return call.usageError(QStringLiteral("--threshold must be a number from 1 to 5, got '%1'")
+                                   .arg(p.value(thresholdOpt)));
+    if (p.isSet(ratersOpt) && filter.raterPair.size() != 2)
+        return call.usageError(
+            QStringLiteral("--raters must name two raters (names or pseudonyms), got '%1'")
+                .arg(p.value(ratersOpt)));
+    int code = ExitOk;
+    auto study = call.openStudy(pos[0], &code);
+    if (!study)
+        return code;
+    storage::Error e = resolveFilter(*study, pos[0],
+        p.isSet(categoryOpt) ? std::optional(p.value(categoryOpt)) : std::nullopt,
+        p.isSet(modelOpt), &filter);
+    if (e.isError())
+        return call.fail(e);
+    auto rows = storage::loadDisagreements(*study, threshold, &e);
+    if (!rows)
+        return call.fail(e);
+    QList<storage::Disagreement> shown;
+    for (storage::Disagreement &d : *rows)
+        if (filter.matches(d))
+            shown.append(std::move(d));
+    call.print(p.isSet(jsonOpt)
+            ? QString::fromUtf8(QJsonDocument(disagreementsToJson(shown)).toJson())
+            : disagreementsToText(shown));
+    return ExitOk;
 }
 
 } // namespace cr::app

@@ -1,37 +1,42 @@
-#include "app/reportcommand.h"
-
-#include "app/cli.h"
+#include "app/handlers.h"
 #include "report/pdfreport.h"
 #include "stats/stats.h"
 #include "storage/study.h"
 
-#include <QApplication>
 #include <QCommandLineParser>
 #include <QDate>
-#include <cstdio>
 
 namespace cr::app {
 
 namespace {
 
-constexpr auto kUsage =
-    "usage: crisis-review report STUDY --out FILE.pdf [--raters human|llm|all|NAME,NAME]\n"
-    "                             [--harm-threshold X] [--bootstrap N] [--seed S]\n"
-    "                             [--category ID,...] [--model NAME,...] [--split NAME,...]\n"
-    "                             [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
-    "                             [--confusion REFERENCE:PREDICTED]\n";
-
-void printLine(const QString &text)
+QCommandLineOption option(const char *name, const char *value, const char *fallback = nullptr)
 {
-    std::fputs((text + QLatin1Char('\n')).toUtf8().constData(), stderr);
+    return fallback
+        ? QCommandLineOption(
+            QLatin1String(name), QLatin1String(name), QLatin1String(value), QLatin1String(fallback))
+        : QCommandLineOption(QLatin1String(name), QLatin1String(name), QLatin1String(value));
 }
 
-int usageError(const QString &text)
-{
-    printLine(QStringLiteral("crisis-review: ") + text);
-    std::fputs(kUsage, stderr);
-    return ExitUsage;
-}
+struct ReportFlags {
+    QCommandLineOption out = option("out", "FILE");
+    QCommandLineOption raters = option("raters", "SEL", "human");
+    QCommandLineOption threshold = option("harm-threshold", "X", "2");
+    QCommandLineOption bootstrap = option("bootstrap", "N", "1000");
+    QCommandLineOption seed = option("seed", "S", "1");
+    QCommandLineOption category = option("category", "IDS");
+    QCommandLineOption model = option("model", "NAMES");
+    QCommandLineOption split = option("split", "NAMES");
+    QCommandLineOption from = option("from", "DATE");
+    QCommandLineOption to = option("to", "DATE");
+    QCommandLineOption confusion = option("confusion", "A:B", "consensus:llm");
+
+    QList<QCommandLineOption> all() const
+    {
+        return { out, raters, threshold, bootstrap, seed, category, model, split, from, to,
+            confusion };
+    }
+};
 
 QStringList list(const QString &value)
 {
@@ -41,97 +46,80 @@ QStringList list(const QString &value)
     return out;
 }
 
+/// The statistics options the flags give; a usage error (returned) when one is not valid.
+int readOptions(const Invocation &call, const QCommandLineParser &p, const ReportFlags &f,
+    stats::StatsOptions *options)
+{
+    bool okT = false, okB = false, okS = false;
+    options->raters = storage::RaterSelection::fromString(p.value(f.raters));
+    options->harmThreshold = p.value(f.threshold).toDouble(&okT);
+    options->bootstrap = p.value(f.bootstrap).toInt(&okB);
+    options->seed = p.value(f.seed).toULongLong(&okS);
+    if (!okT || options->harmThreshold < 1 || options->harmThreshold > 5)
+        return call.usageError(
+            QStringLiteral("--harm-threshold must be a number from 1 to 5, got '%1'")
+                .arg(p.value(f.threshold)));
+    if (!okB || options->bootstrap < 0 || !okS)
+        return call.usageError(
+            QStringLiteral("--bootstrap and --seed must be non-negative integers"));
+    options->filter.categories = list(p.value(f.category));
+    options->filter.models = list(p.value(f.model));
+    options->filter.splits = list(p.value(f.split));
+    for (const auto &[flag, date] :
+        { std::pair(&f.from, &options->filter.from), std::pair(&f.to, &options->filter.to) }) {
+        if (!p.isSet(*flag))
+            continue;
+        *date = QDate::fromString(p.value(*flag), Qt::ISODate);
+        if (!date->isValid())
+            return call.usageError(QStringLiteral("--%1 must be a date YYYY-MM-DD, got '%2'")
+                                       .arg(flag->names().first(), p.value(*flag)));
+    }
+    const QStringList sides = p.value(f.confusion).split(QLatin1Char(':'));
+    if (sides.size() != 2 || sides[0].trimmed().isEmpty() || sides[1].trimmed().isEmpty())
+        return call.usageError(
+            QStringLiteral("--confusion must be REFERENCE:PREDICTED (e.g. consensus:llm), got '%1'")
+                .arg(p.value(f.confusion)));
+    options->confusionReference = sides[0].trimmed();
+    options->confusionPredicted = sides[1].trimmed();
+    return ExitOk;
+}
+
 } // namespace
 
-int runReportCommand(int argc, char **argv)
+int runReport(const Invocation &call)
 {
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("crisis-review"));
-    QApplication::setApplicationVersion(QStringLiteral(CR_VERSION));
-
+    const ReportFlags flags;
     QCommandLineParser p;
-    const auto opt = [](const char *name, const char *value, const char *fallback = nullptr) {
-        return fallback
-            ? QCommandLineOption(QLatin1String(name), QLatin1String(name), QLatin1String(value),
-                QLatin1String(fallback))
-            : QCommandLineOption(QLatin1String(name), QLatin1String(name), QLatin1String(value));
-    };
-    const QCommandLineOption out = opt("out", "FILE");
-    const QCommandLineOption raters = opt("raters", "SEL", "human");
-    const QCommandLineOption threshold = opt("harm-threshold", "X", "2");
-    const QCommandLineOption bootstrap = opt("bootstrap", "N", "1000");
-    const QCommandLineOption seed = opt("seed", "S", "1");
-    const QCommandLineOption category = opt("category", "IDS");
-    const QCommandLineOption model = opt("model", "NAMES");
-    const QCommandLineOption split = opt("split", "NAMES");
-    const QCommandLineOption from = opt("from", "DATE");
-    const QCommandLineOption to = opt("to", "DATE");
-    const QCommandLineOption confusion = opt("confusion", "A:B", "consensus:llm");
-    p.addOptions(
-        { out, raters, threshold, bootstrap, seed, category, model, split, from, to, confusion });
-    if (!p.parse(QApplication::arguments()))
-        return usageError(p.errorText());
-    const QStringList positional = p.positionalArguments().mid(1); // after "report"
+    p.addOptions(flags.all());
+    if (!p.parse(QStringList { QStringLiteral("crisis-review") } + call.args()))
+        return call.usageError(p.errorText());
+    const QStringList positional = p.positionalArguments();
     if (positional.size() != 1)
-        return usageError(QStringLiteral("report takes one STUDY"));
-    if (p.value(out).isEmpty())
-        return usageError(QStringLiteral("report needs --out FILE.pdf"));
-
+        return call.usageError(QStringLiteral("report takes one STUDY"));
+    if (p.value(flags.out).isEmpty())
+        return call.usageError(QStringLiteral("report needs --out FILE.pdf"));
     stats::StatsOptions options;
-    bool okT = false, okB = false, okS = false;
-    options.raters = storage::RaterSelection::fromString(p.value(raters));
-    options.harmThreshold = p.value(threshold).toDouble(&okT);
-    options.bootstrap = p.value(bootstrap).toInt(&okB);
-    options.seed = p.value(seed).toULongLong(&okS);
-    if (!okT || options.harmThreshold < 1 || options.harmThreshold > 5)
-        return usageError(QStringLiteral("--harm-threshold must be a number from 1 to 5, got '%1'")
-                              .arg(p.value(threshold)));
-    if (!okB || options.bootstrap < 0 || !okS)
-        return usageError(QStringLiteral("--bootstrap and --seed must be non-negative integers"));
-    options.filter.categories = list(p.value(category));
-    options.filter.models = list(p.value(model));
-    options.filter.splits = list(p.value(split));
-    for (const auto &[option, date] :
-        { std::pair(&from, &options.filter.from), std::pair(&to, &options.filter.to) }) {
-        if (!p.isSet(*option))
-            continue;
-        *date = QDate::fromString(p.value(*option), Qt::ISODate);
-        if (!date->isValid())
-            return usageError(QStringLiteral("--%1 must be a date YYYY-MM-DD, got '%2'")
-                                  .arg(option->names().first(), p.value(*option)));
-    }
-    const QStringList sides = p.value(confusion).split(QLatin1Char(':'));
-    if (sides.size() != 2 || sides[0].trimmed().isEmpty() || sides[1].trimmed().isEmpty())
-        return usageError(
-            QStringLiteral("--confusion must be REFERENCE:PREDICTED (e.g. consensus:llm), got '%1'")
-                .arg(p.value(confusion)));
-    options.confusionReference = sides[0].trimmed();
-    options.confusionPredicted = sides[1].trimmed();
+    if (const int code = readOptions(call, p, flags, &options); code != ExitOk)
+        return code;
 
     storage::Error error;
     const auto study = storage::Study::open(positional.first(), &error);
-    if (!study) {
-        printLine(QStringLiteral("crisis-review: ") + error.message);
-        return error.kind == storage::ErrorKind::InvalidInput ? ExitInvalidInput : ExitStorage;
-    }
-    printLine(QStringLiteral("report: computing statistics…"));
+    if (!study)
+        return call.fail(error);
+    call.message(QStringLiteral("report: computing statistics…"));
     const auto document = stats::computeStats(*study, options, &error);
-    if (!document) {
-        printLine(QStringLiteral("crisis-review: ") + error.message);
-        return error.kind == storage::ErrorKind::InvalidInput ? ExitInvalidInput : ExitStorage;
-    }
+    if (!document)
+        return call.fail(error);
     QString message;
     const bool ok = report::writeStudyReport(
-        *study, options, *document, p.value(out), &message, [](int done, int total) {
-            printLine(QStringLiteral("report: chart %1 of %2").arg(done).arg(total));
+        *study, options, *document, p.value(flags.out), &message, [&call](int done, int total) {
+            call.message(QStringLiteral("report: chart %1 of %2").arg(done).arg(total));
         });
     if (!ok) {
-        printLine(QStringLiteral("crisis-review: ") + message);
+        call.message(QStringLiteral("crisis-review: ") + message);
         return ExitStorage;
     }
-    printLine(QStringLiteral("report: wrote %1").arg(p.value(out)));
+    call.message(QStringLiteral("report: wrote %1").arg(p.value(flags.out)));
     return ExitOk;
 }
 

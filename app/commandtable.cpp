@@ -1,0 +1,133 @@
+#include "app/commandtable.h"
+
+#include "app/handlers.h"
+
+namespace cr::app {
+
+const QList<Command> &commands()
+{
+    // Usage lines are the README's "Command line" block, line for line (tst_commands).
+    static const QList<Command> table {
+        { QString(),
+            QStringLiteral("crisis-review [STUDY] [--rater NAME]        "
+                           "GUI (welcome screen without STUDY); --rater signs in\n"
+                           "crisis-review --demo [--rater NAME]         "
+                           "GUI on a fresh copy of the embedded demo study"),
+            runGui, Application::Widgets },
+        { QStringLiteral("init"),
+            QStringLiteral("crisis-review init STUDY [--protocol FILE] [--title TEXT]"), runInit,
+            Application::Core },
+        { QStringLiteral("rater add"),
+            QStringLiteral("crisis-review rater add STUDY NAME [--kind human|llm] "
+                           "[--role rater|adjudicator|researcher]"),
+            runRaterAdd, Application::Core },
+        { QStringLiteral("rater list"), QStringLiteral("crisis-review rater list STUDY [--json]"),
+            runRaterList, Application::Core },
+        { QStringLiteral("assign"),
+            QStringLiteral("crisis-review assign STUDY --raters NAME,NAME... --per-item K "
+                           "[--seed S] [--calibration ITEM_ID,...]"),
+            runAssign, Application::Core },
+        { QStringLiteral("import"),
+            QStringLiteral("crisis-review import STUDY PATH... "
+                           "[--format auto|jsonl|csv|benchmark] [--skip-invalid]\n"
+                           "                          "
+                           "(PATH: files; a folder = the benchmark layout, recursive)"),
+            runImport, Application::Core },
+        { QStringLiteral("info"), QStringLiteral("crisis-review info STUDY [--json]"), runInfo,
+            Application::Core },
+        { QStringLiteral("stats"),
+            QStringLiteral("crisis-review stats STUDY [--json] [--raters human|llm|all|NAME,NAME] "
+                           "[--harm-threshold X]\n"
+                           "                          "
+                           "[--bootstrap N] [--seed S] [--fleiss-all]"),
+            runStats, Application::Core },
+        { QStringLiteral("disagreements"),
+            QStringLiteral("crisis-review disagreements STUDY [--json] [--category ID] "
+                           "[--model NAME] [--raters A,B] [--llm]\n"
+                           "                                  "
+                           "[--threshold X]"),
+            runDisagreements, Application::Core },
+        { QStringLiteral("export"),
+            QStringLiteral("crisis-review export STUDY --format long-csv|wide-csv|jsonl|bundle "
+                           "[--out FILE]\n"
+                           "                          "
+                           "[--harm-threshold X] [--category ID,...] [--model NAME,...] "
+                           "[--split NAME]\n"
+                           "                          "
+                           "[--provenance unanimous|majority|adjudicated|reference,...]\n"
+                           "                          "
+                           "[--min-raters N] [--raters human|llm|all|NAME,NAME] [--real-names]\n"
+                           "                          "
+                           "[--rater NAME]                              (bundle only)"),
+            runExport, Application::Core },
+        { QStringLiteral("report"),
+            QStringLiteral("crisis-review report STUDY --out FILE.pdf [--raters SEL] "
+                           "[--harm-threshold X] [--bootstrap N]\n"
+                           "                          "
+                           "[--seed S] [--category IDS] [--model NAMES] [--split NAMES]\n"
+                           "                          "
+                           "[--from DATE] [--to DATE] [--confusion REFERENCE:PREDICTED]"),
+            runReport, Application::Offscreen },
+        { QStringLiteral("screenshot"),
+            QStringLiteral("crisis-review screenshot STUDY|--demo "
+                           "--view welcome|study|rating|review|dashboard --out FILE.png\n"
+                           "                          "
+                           "[--rater NAME] [--size WxH] [--dark]"),
+            runScreenshot, Application::Offscreen },
+    };
+    return table;
+}
+
+const Command *findCommand(const QStringList &args)
+{
+    const Command *found = nullptr;
+    qsizetype foundWords = 0;
+    for (const Command &command : commands()) {
+        if (command.name.isEmpty())
+            continue;
+        const QStringList words = command.name.split(QLatin1Char(' '));
+        if (words.size() > foundWords && args.mid(0, words.size()) == words) {
+            found = &command;
+            foundWords = words.size();
+        }
+    }
+    return found;
+}
+
+const Command &guiCommand()
+{
+    return commands().constFirst();
+}
+
+QList<const Command *> commandGroup(const QString &word)
+{
+    QList<const Command *> group;
+    for (const Command &command : commands())
+        if (!command.name.isEmpty() && command.name.section(QLatin1Char(' '), 0, 0) == word)
+            group.append(&command);
+    return group;
+}
+
+QString usageBlock(const QList<const Command *> &commands)
+{
+    QStringList lines;
+    for (const Command *command : commands)
+        lines += command->usage.split(QLatin1Char('\n'));
+    return QStringLiteral("usage: ") + lines.join(QStringLiteral("\n       "));
+}
+
+QString helpText()
+{
+    QString text = QStringLiteral(
+        "Crisis Review " CR_VERSION " - rate how LLM chatbots respond to people in crisis\n"
+        "\n"
+        "usage:\n");
+    for (const Command &command : commands())
+        for (const QString &line : command.usage.split(QLatin1Char('\n')))
+            text += QStringLiteral("  ") + line + QLatin1Char('\n');
+    text += QStringLiteral(
+        "\nexit status: 0 success, 1 usage error, 2 invalid input, 3 storage or I/O error\n");
+    return text;
+}
+
+} // namespace cr::app

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "app/command.h"
+
+namespace cr::app {
+
+// The handlers of the command table (commandtable.cpp), one file per command or group.
+// Each gets the arguments after its command's words and returns the exit status.
+
+/// `crisis-review [STUDY | --demo] [--rater NAME]`: the main window (gui.cpp).
+int runGui(const Invocation &call);
+/// `screenshot`: one page rendered to PNG without a display (screenshot.cpp).
+int runScreenshot(const Invocation &call);
+
+/// `init`, `rater add`, `rater list`, `assign` (studycommands.cpp).
+int runInit(const Invocation &call);
+int runRaterAdd(const Invocation &call);
+int runRaterList(const Invocation &call);
+int runAssign(const Invocation &call);
+
+/// `import` with its progress line (importcommand.cpp).
+int runImport(const Invocation &call);
+/// `info`, text or JSON (infocommand.cpp).
+int runInfo(const Invocation &call);
+/// `stats` (statscommand.cpp).
+int runStats(const Invocation &call);
+/// `disagreements`, the review queue (disagreements.cpp).
+int runDisagreements(const Invocation &call);
+/// `export` (exportcommand.cpp).
+int runExport(const Invocation &call);
+/// `report`: the dashboard's PDF without a window; progress on stderr (reportcommand.cpp).
+int runReport(const Invocation &call);
+
+} // namespace cr::app
