@@ -4,6 +4,7 @@
 #include "storage/ratingdata.h"
 #include "storage/repositories.h"
 #include "storage/study.h"
+#include "ui/jobrunner.h"
 #include "widgets/dashboardchart.h"
 
 #include <QBoxLayout>
@@ -23,7 +24,6 @@
 #include <QRegularExpression>
 #include <QScrollArea>
 #include <QTimer>
-#include <QtConcurrent>
 #include <algorithm>
 
 namespace cr::ui {
@@ -55,7 +55,7 @@ QString fileStem(const QString &title)
 
 DashboardPage::DashboardPage(QWidget *parent)
     : QWidget(parent)
-    , m_watcher(new QFutureWatcher<Result>(this))
+    , m_job(new JobRunner<Result>(this))
     , m_debounce(new QTimer(this))
 {
     setAccessibleName(tr("Dashboard"));
@@ -92,12 +92,14 @@ DashboardPage::DashboardPage(QWidget *parent)
     m_debounce->setSingleShot(true);
     m_debounce->setInterval(30);
     connect(m_debounce, &QTimer::timeout, this, &DashboardPage::startComputation);
-    connect(m_watcher, &QFutureWatcher<Result>::finished, this, &DashboardPage::finishComputation);
+    connect(m_job, &JobRunnerBase::succeeded, this, &DashboardPage::finishComputation);
+    connect(m_job, &JobRunnerBase::failed, this, &DashboardPage::failComputation);
 }
 
 DashboardPage::~DashboardPage()
 {
-    m_watcher->waitForFinished();
+    delete m_job; // waits for a running computation
+    m_job = nullptr;
 }
 
 void DashboardPage::buildFilterBar()
@@ -262,12 +264,15 @@ void DashboardPage::setStudy(storage::Study *study)
 {
     m_study = study;
     m_document = {};
-    m_pending = m_running; // a running computation belongs to the previous study
+    m_job->cancel(); // a running computation belongs to the previous study
     fillFilterChoices();
-    if (m_study)
+    if (m_study) {
         startComputation();
-    else
+    } else {
         m_debounce->stop();
+        m_busy->setVisible(false);
+        m_status->clear();
+    }
 }
 
 stats::StatsOptions DashboardPage::options() const
@@ -294,7 +299,7 @@ stats::StatsOptions DashboardPage::options() const
 
 bool DashboardPage::isComputing() const
 {
-    return m_running || m_debounce->isActive();
+    return m_job->isRunning() || m_debounce->isActive();
 }
 
 void DashboardPage::scheduleRecompute()
@@ -315,60 +320,35 @@ void DashboardPage::startComputation()
     m_debounce->stop();
     if (!m_study)
         return;
-    if (m_running) {
-        // The running result is stale: drop it when it arrives and start again then.
-        m_pending = true;
-        return;
-    }
-    m_pending = false;
-    m_running = true;
     m_busy->setVisible(true);
     m_status->setText(tr("Computing…"));
     m_clock.start();
-    const QString path = m_study->path();
     const stats::StatsOptions opts = options();
-    m_watcher->setFuture(QtConcurrent::run([path, opts] {
-        // Worker thread: its own connection to the study file.
-        Result result;
-        result.thread = QThread::currentThread();
-        storage::Error error;
-        const auto study = storage::Study::open(path, &error);
-        if (!study) {
-            result.error = error.message;
-            return result;
-        }
-        result.document = stats::computeStats(*study, opts, &error);
-        if (!result.document)
-            result.error = error.message;
-        return result;
-    }));
+    // Supersedes a running computation: its result is stale and dropped.
+    m_job->start(
+        m_study->path(), [opts](storage::Study &study, JobContext &, storage::Error *error) {
+            return Result { stats::computeStats(study, opts, error), QThread::currentThread() };
+        });
 }
 
 void DashboardPage::finishComputation()
 {
-    const Result result = m_watcher->result();
-    m_running = false;
-    if (m_pending && m_study) {
-        startComputation();
-        return;
-    }
-    m_pending = false;
+    const Result &result = m_job->result();
     m_busy->setVisible(false);
-    if (!m_study) {
-        m_status->clear();
-        return;
-    }
     m_workerThread = result.thread;
-    if (!result.document) {
-        m_status->setText(tr("Could not compute: %1").arg(result.error));
-        emit computationFailed(result.error);
-        return;
-    }
-    m_document = *result.document;
+    m_document = result.document.value_or(QJsonObject()); // set unless an error is
     m_charts.populate(m_document, m_levelNames, m_heatmapMetric->currentIndex() == 0);
     m_lastDurationMs = m_clock.elapsed();
     m_status->setText(tr("Updated in %1 ms").arg(m_lastDurationMs));
     emit computationFinished();
+}
+
+void DashboardPage::failComputation(const storage::Error &error)
+{
+    m_busy->setVisible(false);
+    m_workerThread = m_job->result().thread;
+    m_status->setText(tr("Could not compute: %1").arg(error.message));
+    emit computationFailed(error.message);
 }
 
 void DashboardPage::exportChart(widgets::DashboardChart *chart, const QString &format)

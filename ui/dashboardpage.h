@@ -4,7 +4,6 @@
 #include "stats/stats.h"
 
 #include <QElapsedTimer>
-#include <QFutureWatcher>
 #include <QJsonObject>
 #include <QThread>
 #include <QWidget>
@@ -24,9 +23,11 @@ class Study;
 
 namespace cr::ui {
 
+template<typename T> class JobRunner;
+
 /// The research dashboard: a filter bar over six charts of the statistics engine.
-/// Every filter change recomputes the statistics on a worker thread (its own Study
-/// connection, QtConcurrent); results of superseded runs are discarded. The charts,
+/// Every filter change recomputes the statistics as a job (JobRunner: a worker thread
+/// with its own Study connection); results of superseded runs are discarded. The charts,
 /// PNG/SVG/CSV export and the PDF report live on the GUI thread. GUI thread only.
 class DashboardPage final : public QWidget {
     Q_OBJECT
@@ -81,7 +82,6 @@ signals:
 private:
     struct Result {
         std::optional<QJsonObject> document;
-        QString error;
         QThread *thread = nullptr;
     };
 
@@ -90,15 +90,14 @@ private:
     void scheduleRecompute();
     void startComputation();
     void finishComputation();
+    void failComputation(const storage::Error &error);
     void exportChart(widgets::DashboardChart *chart, const QString &format);
 
     storage::Study *m_study = nullptr;
     QJsonObject m_document;
     report::DashboardCharts m_charts;
     QStringList m_levelNames;
-    QFutureWatcher<Result> *m_watcher;
-    bool m_pending = false;
-    bool m_running = false;
+    JobRunner<Result> *m_job;
     QThread *m_workerThread = nullptr;
     QElapsedTimer m_clock;
     qint64 m_lastDurationMs = -1;

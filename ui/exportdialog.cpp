@@ -52,6 +52,7 @@ QString suffixFor(storage::ExportFormat format)
 ExportDialog::ExportDialog(storage::Study &study, QWidget *parent)
     : QDialog(parent)
     , m_studyPath(study.path())
+    , m_job(new ExportRunner(this))
 {
     setWindowTitle(tr("Export Ratings"));
     setAccessibleName(tr("Export ratings"));
@@ -174,6 +175,9 @@ ExportDialog::ExportDialog(storage::Study &study, QWidget *parent)
     connect(m_path, &QLineEdit::textChanged, this, &ExportDialog::updateEnabled);
     connect(m_exportButton, &QPushButton::clicked, this, [this] { startExport(); });
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_job, &JobRunnerBase::progressed, this, &ExportDialog::showProgress);
+    connect(m_job, &JobRunnerBase::succeeded, this, [this] { finish({}); });
+    connect(m_job, &JobRunnerBase::failed, this, &ExportDialog::finish);
 
     const QString folder = Settings().lastExportFolder.value();
     const QString base = QFileInfo(m_studyPath).completeBaseName() + QStringLiteral("-ratings.csv");
@@ -185,6 +189,7 @@ ExportDialog::ExportDialog(storage::Study &study, QWidget *parent)
 ExportDialog::~ExportDialog()
 {
     delete m_job; // waits for a running export while this dialog still exists
+    m_job = nullptr;
 }
 
 QStringList ExportDialog::checked(const QListWidget *list)
@@ -273,36 +278,37 @@ bool ExportDialog::startExport()
             true);
         return false;
     }
-    delete m_job;
-    m_job = new ExportJob(m_studyPath, path, options(), this);
-    connect(m_job, &ExportJob::progressed, this, [this](qint64 done, qint64 total) {
-        if (total > 0) {
-            m_progress->setRange(0, 1000);
-            m_progress->setValue(int(qMin<qint64>(1000, done * 1000 / total)));
-        } else {
-            m_progress->setRange(0, 0); // busy indicator: total unknown
-        }
-    });
-    connect(m_job, &ExportJob::finished, this, &ExportDialog::finish);
     m_progress->setRange(0, 0);
     showStatus(tr("Exporting…"), false);
-    m_job->start();
+    m_job->start(m_studyPath, exportJob(path, options()));
     updateEnabled();
     return true;
 }
 
-void ExportDialog::finish(bool ok)
+void ExportDialog::showProgress(qint64 done, qint64 total)
 {
+    if (total > 0) {
+        m_progress->setRange(0, 1000);
+        m_progress->setValue(int(qMin<qint64>(1000, done * 1000 / total)));
+    } else {
+        m_progress->setRange(0, 0); // busy indicator: total unknown
+    }
+}
+
+void ExportDialog::finish(const storage::Error &error)
+{
+    const bool ok = !error.isError();
     m_progress->setRange(0, 1);
     m_progress->setValue(ok ? 1 : 0);
     if (ok) {
-        Settings().lastExportFolder = QFileInfo(m_job->outPath()).absolutePath();
-        showStatus(tr("Exported %n row(s) to %1 (manifest: %2).", nullptr, int(m_job->rows()))
-                       .arg(QDir::toNativeSeparators(m_job->outPath()),
-                           QFileInfo(m_job->manifestPath()).fileName()),
+        const ExportResult &done = m_job->result();
+        Settings().lastExportFolder = QFileInfo(done.outPath).absolutePath();
+        showStatus(tr("Exported %n row(s) to %1 (manifest: %2).", nullptr, int(done.rows))
+                       .arg(QDir::toNativeSeparators(done.outPath),
+                           QFileInfo(done.manifestPath).fileName()),
             false);
     } else {
-        showStatus(tr("Export failed: %1").arg(m_job->error().message), true);
+        showStatus(tr("Export failed: %1").arg(error.message), true);
     }
     updateEnabled();
     emit exportFinished(ok);

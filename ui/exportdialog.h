@@ -20,10 +20,11 @@ class Study;
 
 namespace cr::ui {
 
-class ExportJob;
+struct ExportResult;
+template<typename T> class JobRunner;
 
 /// File ▸ Export…: format, filters and output file; the export runs on a worker
-/// thread (ExportJob) with a progress bar and writes the manifest beside the file.
+/// thread (an export job) with a progress bar and writes the manifest beside the file.
 /// Remembers the last export folder in Settings. GUI thread only; `study` is read
 /// in the constructor (categories, models, raters) and not kept.
 class ExportDialog final : public QDialog {
@@ -47,12 +48,13 @@ signals:
 private:
     void browse();
     void updateEnabled();
-    void finish(bool ok);
+    void showProgress(qint64 done, qint64 total);
+    void finish(const storage::Error &error);
     void showStatus(const QString &text, bool error);
     static QStringList checked(const QListWidget *list);
 
     QString m_studyPath;
-    ExportJob *m_job = nullptr;
+    JobRunner<ExportResult> *m_job;
     QComboBox *m_format;
     QListWidget *m_categories;
     QListWidget *m_models;

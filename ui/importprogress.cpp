@@ -1,6 +1,6 @@
 #include "ui/importprogress.h"
 
-#include "ui/importjob.h"
+#include "ui/jobrunner.h"
 
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -23,15 +23,19 @@ ImportProgress::ImportProgress(QWidget *parent)
     hide();
 }
 
-void ImportProgress::track(ImportJob *job)
+void ImportProgress::track(const JobRunnerBase *job)
 {
-    const QStringList files = job->files();
+    connect(job, &JobRunnerBase::progressed, this, &ImportProgress::setProgress);
+    connect(job, &JobRunnerBase::succeeded, this, &QWidget::hide);
+    connect(job, &JobRunnerBase::failed, this, &QWidget::hide);
+}
+
+void ImportProgress::start(const QStringList &files)
+{
     m_label->setText(files.size() == 1
             ? tr("Importing %1…").arg(QFileInfo(files.first()).fileName())
             : tr("Importing %1 files…").arg(files.size()));
     m_bar->setRange(0, 0); // busy until the first report
-    connect(job, &ImportJob::progressed, this, &ImportProgress::setProgress);
-    connect(job, &ImportJob::finished, this, &QWidget::hide);
     show();
 }
 

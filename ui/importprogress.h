@@ -7,17 +7,19 @@ class QProgressBar;
 
 namespace cr::ui {
 
-class ImportJob;
+class JobRunnerBase;
 
-/// Status-bar indicator for a running ImportJob: what is being imported and how
+/// Status-bar indicator for a running import job: what is being imported and how
 /// far along it is. Hidden when no import runs. GUI thread only.
 class ImportProgress final : public QWidget {
     Q_OBJECT
 public:
     explicit ImportProgress(QWidget *parent = nullptr);
 
-    /// Shows progress of `job` until it finishes (the job is not owned).
-    void track(ImportJob *job);
+    /// Follows the progress of `job`'s requests (the runner is not owned).
+    void track(const JobRunnerBase *job);
+    /// Shows that `files` are being imported, until the tracked job delivers.
+    void start(const QStringList &files);
     int percent() const;
 
 private:

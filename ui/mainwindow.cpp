@@ -40,6 +40,7 @@ namespace cr::ui {
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
+    , m_import(new JobRunner<ImportResult>(this))
     , m_pages(new QStackedWidget(this))
     , m_welcome(new WelcomePage(m_pages))
     , m_studyPage(new StudyPage(m_pages))
@@ -57,6 +58,9 @@ MainWindow::MainWindow(QWidget *parent)
     setCentralWidget(m_pages);
 
     statusBar()->addPermanentWidget(m_progress);
+    m_progress->track(m_import);
+    connect(m_import, &JobRunnerBase::succeeded, this, [this] { finishImport({}); });
+    connect(m_import, &JobRunnerBase::failed, this, &MainWindow::finishImport);
 
     createActions();
     createMenus();
@@ -399,7 +403,7 @@ void MainWindow::showPage(Page page)
 
 void MainWindow::updateActions()
 {
-    const bool busy = m_import != nullptr;
+    const bool busy = isImporting();
     m_newAction->setEnabled(!busy);
     m_openAction->setEnabled(!busy);
     m_demoAction->setEnabled(!busy);
@@ -510,7 +514,7 @@ void MainWindow::openStudyDialog()
 
 void MainWindow::importDialog()
 {
-    if (!m_study || m_import)
+    if (!m_study || isImporting())
         return;
     const QStringList files = QFileDialog::getOpenFileNames(this,
         tr("Import Items, Responses or Ratings"), studyDialogDirectory(),
@@ -522,7 +526,7 @@ void MainWindow::importDialog()
 
 void MainWindow::importFolderDialog()
 {
-    if (!m_study || m_import)
+    if (!m_study || isImporting())
         return;
     // A folder is imported as the published benchmark's layout (FORMATS.md §2).
     const QString folder = QFileDialog::getExistingDirectory(this,
@@ -532,49 +536,51 @@ void MainWindow::importFolderDialog()
         importFiles({ folder });
 }
 
+bool MainWindow::isImporting() const
+{
+    return m_import && m_import->isRunning();
+}
+
 bool MainWindow::importFiles(const QStringList &files, bool skipInvalid)
 {
-    if (!m_study || m_import || files.isEmpty())
+    if (!m_study || isImporting() || files.isEmpty())
         return false;
-    m_import = new ImportJob(m_study->path(), files, skipInvalid, this);
-    connect(m_import, &ImportJob::finished, this, &MainWindow::finishImport);
-    m_progress->track(m_import);
+    m_import->start(m_study->path(), importJob(files, skipInvalid));
+    m_progress->start(files);
     updateActions();
-    m_import->start();
     return true;
 }
 
-void MainWindow::finishImport(bool ok)
+void MainWindow::finishImport(const storage::Error &error)
 {
-    ImportJob *job = m_import;
-    m_import = nullptr;
-    job->deleteLater(); // other receivers of its finished() still run
+    const ImportResult &job = m_import->result();
+    const bool ok = !error.isError();
     updateActions();
     if (ok) {
-        const storage::ImportCounts &c = job->report().counts;
+        const storage::ImportCounts &c = job.report.counts;
         const QLocale locale;
         statusBar()->showMessage(
             tr("Imported %1 items, %2 responses and %3 ratings (%4 rows).")
                 .arg(locale.toString(c.itemsAdded), locale.toString(c.responsesAdded),
                     locale.toString(c.labelsAdded + c.ratingsAdded), locale.toString(c.rows)),
             8000);
-        if (m_study && m_study->path() == job->studyPath()) {
+        if (m_study && m_study->path() == job.studyPath) {
             m_studyPage->refresh();
             if (m_dashboard->study() == m_study.get())
                 m_dashboard->recompute(); // new models, splits or raters for the filter lists
         }
-        if (ImportSummaryDialog::hasDetails(job->report())) {
-            auto *dialog = new ImportSummaryDialog(job->files(), job->report(), this);
+        if (ImportSummaryDialog::hasDetails(job.report)) {
+            auto *dialog = new ImportSummaryDialog(job.files, job.report, this);
             dialog->setAttribute(Qt::WA_DeleteOnClose);
             dialog->open();
         }
     } else {
         statusBar()->showMessage(tr("Import failed; nothing changed."), 8000);
         // Window-modal without a nested event loop.
-        auto *dialog = new ImportErrorsDialog(job->files(), job->report(), job->error(), this);
+        auto *dialog = new ImportErrorsDialog(job.files, job.report, error, this);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
-        const QStringList files = job->files();
-        const QString studyPath = job->studyPath();
+        const QStringList files = job.files;
+        const QString studyPath = job.studyPath;
         connect(
             dialog, &ImportErrorsDialog::importValidRowsRequested, this, [this, files, studyPath] {
                 if (m_study && m_study->path() == studyPath)

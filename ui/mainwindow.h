@@ -16,7 +16,8 @@ class Study;
 namespace cr::ui {
 
 class DashboardPage;
-class ImportJob;
+template<typename T> class JobRunner;
+struct ImportResult;
 class ImportProgress;
 class PreferencesDialog;
 class StudySetupDialog;
@@ -57,7 +58,7 @@ public:
     void showPage(Page page);
     storage::Study *study() const { return m_study.get(); }
     bool isDemoStudy() const { return m_demo; }
-    bool isImporting() const { return m_import != nullptr; }
+    bool isImporting() const;
 
     WelcomePage *welcomePage() const { return m_welcome; }
     StudyPage *studyPage() const { return m_studyPage; }
@@ -95,13 +96,13 @@ private:
     void openStudyDialog();
     void importDialog();
     void importFolderDialog();
-    void finishImport(bool ok);
+    void finishImport(const storage::Error &error);
     void about();
     void reviewDisagreements();
 
     std::unique_ptr<storage::Study> m_study;
     bool m_demo = false;
-    ImportJob *m_import = nullptr;
+    JobRunner<ImportResult> *m_import;
 
     QStackedWidget *m_pages;
     WelcomePage *m_welcome;

@@ -3,6 +3,7 @@
 #include "storage/repositories.h"
 #include "storage/study.h"
 #include "storage/studyinfo.h"
+#include "ui/jobrunner.h"
 #include "ui/raterstablemodel.h"
 #include "widgets/messagebanner.h"
 
@@ -20,7 +21,6 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTableView>
-#include <QThread>
 #include <QVBoxLayout>
 #include <limits>
 #include <memory>
@@ -43,8 +43,11 @@ StudySetupDialog::StudySetupDialog(storage::Study *study, QWidget *parent)
     , m_assign(new QPushButton(tr("A&ssign Items"), this))
     , m_busy(new QProgressBar(this))
     , m_message(new widgets::MessageBanner(this))
+    , m_assignment(new JobRunner<Assigned>(this))
 {
     setWindowTitle(tr("Set Up Raters and Assignments"));
+    connect(m_assignment, &JobRunnerBase::succeeded, this, [this] { finishAssignment({}); });
+    connect(m_assignment, &JobRunnerBase::failed, this, &StudySetupDialog::finishAssignment);
     setAccessibleName(tr("Set up raters and assignments"));
 
     // Raters: who is in the study and how much each has been given.
@@ -134,8 +137,13 @@ StudySetupDialog::StudySetupDialog(storage::Study *study, QWidget *parent)
 
 StudySetupDialog::~StudySetupDialog()
 {
-    if (m_thread)
-        m_thread->wait();
+    delete m_assignment; // waits for a running assignment while this dialog still exists
+    m_assignment = nullptr;
+}
+
+bool StudySetupDialog::isAssigning() const
+{
+    return m_assignment && m_assignment->isRunning();
 }
 
 QString StudySetupDialog::message() const
@@ -182,9 +190,10 @@ void StudySetupDialog::updateButtons()
     for (int i = 0; i < m_assignees->count(); ++i)
         checked += m_assignees->item(i)->checkState() == Qt::Checked ? 1 : 0;
     m_perItem->setMaximum(std::max(1, checked));
-    m_add->setEnabled(!m_thread && !m_name->text().trimmed().isEmpty());
-    m_assign->setEnabled(!m_thread && checked > 0);
-    m_assignees->setEnabled(!m_thread);
+    const bool busy = isAssigning();
+    m_add->setEnabled(!busy && !m_name->text().trimmed().isEmpty());
+    m_assign->setEnabled(!busy && checked > 0);
+    m_assignees->setEnabled(!busy);
 }
 
 bool StudySetupDialog::addRater()
@@ -211,7 +220,7 @@ bool StudySetupDialog::addRater()
 
 bool StudySetupDialog::startAssignment()
 {
-    if (m_thread)
+    if (isAssigning())
         return false;
     QList<qint64> raterIds;
     for (int i = 0; i < m_assignees->count(); ++i)
@@ -241,54 +250,43 @@ bool StudySetupDialog::startAssignment()
     }
     const int perItem = m_perItem->value();
     const auto seed = quint64(m_seed->value());
-    const QString path = m_study->path();
     const QString actor = m_study->actor();
-    m_added = 0;
-    m_error = {};
-    m_thread = QThread::create([this, path, actor, raterIds, perItem, seed, calibration] {
-        // Worker thread: its own connection to the study file.
-        storage::Error error;
-        std::unique_ptr<storage::Study> study = storage::Study::open(path, &error);
-        int added = -1;
-        if (study) {
-            study->setActor(actor);
-            added = storage::AssignmentRepository(*study).assign(
-                raterIds, perItem, seed, calibration, &error);
-        }
-        m_added = added;
-        m_error = error;
-    });
-    m_thread->setParent(this);
-    connect(
-        m_thread, &QThread::finished, this,
-        [this, perItem, raterCount = raterIds.size()] {
-            m_thread->deleteLater();
-            m_thread = nullptr;
-            m_busy->hide();
-            const bool ok = m_added >= 0;
-            refresh();
-            if (ok) {
-                showMessage(m_added == 0
-                        ? tr("Every item already has %1 of these raters; nothing was added.")
-                              .arg(perItem)
-                        : tr("Assigned %1 new item(s) across %2 rater(s), %3 per item. The table "
-                             "shows each rater's total.")
-                              .arg(QLocale().toString(m_added))
-                              .arg(raterCount)
-                              .arg(perItem),
-                    false);
-                emit studyChanged();
-            } else {
-                showMessage(tr("Nothing was assigned: %1").arg(m_error.message), true);
-            }
-            emit assignmentFinished(ok);
-        },
-        Qt::QueuedConnection);
+    m_assignment->start(m_study->path(),
+        [actor, raterIds, perItem, seed, calibration](
+            storage::Study &study, JobContext &, storage::Error *error) {
+            study.setActor(actor);
+            const int added = storage::AssignmentRepository(study).assign(
+                raterIds, perItem, seed, calibration, error);
+            if (added < 0 && !error->isError())
+                *error = storage::Error::storage(QStringLiteral("the assignment failed"));
+            return Assigned { added, perItem, raterIds.size() };
+        });
     m_busy->show();
     showMessage(tr("Assigning…"), false);
-    m_thread->start();
     updateButtons();
     return true;
+}
+
+void StudySetupDialog::finishAssignment(const storage::Error &error)
+{
+    const Assigned &done = m_assignment->result();
+    m_busy->hide();
+    refresh();
+    if (error.isError()) {
+        showMessage(tr("Nothing was assigned: %1").arg(error.message), true);
+        emit assignmentFinished(false);
+        return;
+    }
+    showMessage(done.added == 0
+            ? tr("Every item already has %1 of these raters; nothing was added.").arg(done.perItem)
+            : tr("Assigned %1 new item(s) across %2 rater(s), %3 per item. The table "
+                 "shows each rater's total.")
+                  .arg(QLocale().toString(done.added))
+                  .arg(done.raters)
+                  .arg(done.perItem),
+        false);
+    emit studyChanged();
+    emit assignmentFinished(true);
 }
 
 } // namespace cr::ui

@@ -11,7 +11,6 @@ class QProgressBar;
 class QPushButton;
 class QSpinBox;
 class QTableView;
-class QThread;
 
 namespace cr::storage {
 class Study;
@@ -23,6 +22,7 @@ class MessageBanner;
 namespace cr::ui {
 
 class RatersTableModel;
+template<typename T> class JobRunner;
 
 /// Study ▸ Set Up Raters and Assignments…: for researchers. Adds raters (name,
 /// person/LLM, role) and assigns items to the checked raters, K raters per item,
@@ -32,8 +32,9 @@ class RatersTableModel;
 /// unknown calibration item, K out of range) is reported in the dialog and changes
 /// nothing.
 ///
-/// Threading: the assignment runs on a worker thread with its own connection to the
-/// study file (a busy bar shows meanwhile); everything else is on the GUI thread.
+/// Threading: the assignment runs as a job (JobRunner) on a worker thread with its own
+/// connection to the study file (a busy bar shows meanwhile); everything else is on the
+/// GUI thread.
 class StudySetupDialog final : public QDialog {
     Q_OBJECT
 public:
@@ -54,7 +55,7 @@ public:
     RatersTableModel *ratersModel() const { return m_raters; }
     /// The last message (success or the precise error).
     QString message() const;
-    bool isAssigning() const { return m_thread != nullptr; }
+    bool isAssigning() const;
 
     /// Adds the rater described by the fields; false (message shown) when refused.
     bool addRater();
@@ -67,6 +68,14 @@ signals:
     void assignmentFinished(bool ok);
 
 private:
+    /// What the assignment job returns: items added (-1 on failure) and what was asked.
+    struct Assigned {
+        int added = -1;
+        int perItem = 0;
+        qsizetype raters = 0;
+    };
+
+    void finishAssignment(const storage::Error &error);
     void refresh();
     void updateButtons();
     void showMessage(const QString &text, bool error);
@@ -85,9 +94,7 @@ private:
     QPushButton *m_assign;
     QProgressBar *m_busy;
     widgets::MessageBanner *m_message;
-    QThread *m_thread = nullptr;
-    int m_added = 0;
-    storage::Error m_error;
+    JobRunner<Assigned> *m_assignment;
 };
 
 } // namespace cr::ui
