@@ -5,6 +5,7 @@
 #include "storage/repositories.h"
 #include "storage/study.h"
 #include "ui/disagreementmodel.h"
+#include "ui/jobrunner.h"
 #include "ui/settings.h"
 #include "widgets/categorypicker.h"
 #include "widgets/likertselector.h"
@@ -30,7 +31,6 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QTableWidget>
-#include <QThread>
 #include <QUndoCommand>
 #include <QUndoStack>
 #include <QVBoxLayout>
@@ -117,10 +117,6 @@ private:
 };
 
 struct ReviewPage::LoadResult {
-    QString path;
-    double threshold = 2.0;
-    bool ok = false;
-    storage::Error error;
     QList<storage::Disagreement> rows;
     QList<storage::RaterPositionBias> bias;
 };
@@ -165,6 +161,9 @@ ReviewPage::ReviewPage(QWidget *parent)
     , m_history(new QLabel(this))
     , m_status(new QLabel(this))
 {
+    m_loader = new JobRunner<LoadResult>(this);
+    connect(m_loader, &JobRunnerBase::succeeded, this, &ReviewPage::finishLoad);
+    connect(m_loader, &JobRunnerBase::failed, this, &ReviewPage::failLoad);
     setAccessibleName(tr("Review disagreements"));
     m_banner->hide();
 
@@ -391,10 +390,13 @@ ReviewPage::~ReviewPage()
     // reach a half-destroyed page.
     disconnect(m_view->selectionModel(), nullptr, this, nullptr);
     disconnect(m_threshold, nullptr, this, nullptr);
-    if (m_loader) {
-        m_loader->wait();
-        delete m_loader;
-    }
+    delete m_loader; // waits for a running load
+    m_loader = nullptr;
+}
+
+bool ReviewPage::isLoading() const
+{
+    return m_loader && m_loader->isRunning();
 }
 
 bool ReviewPage::start(
@@ -454,13 +456,7 @@ bool ReviewPage::start(
 
 void ReviewPage::clear()
 {
-    ++m_generation; // a load still queued to finish belongs to the old study
-    m_reloadPending = false;
-    if (m_loader) {
-        m_loader->wait();
-        m_loader->deleteLater();
-        m_loader = nullptr;
-    }
+    m_loader->cancel(); // a running load belongs to the old study
     m_undoStack->clear();
     m_keepSet = false;
     m_study = nullptr;
@@ -486,63 +482,40 @@ void ReviewPage::reload()
 {
     if (!m_study)
         return;
-    if (m_loader) { // load again once this one is in: it may predate the latest write
-        m_reloadPending = true;
-        return;
-    }
     if (m_current && !m_keepSet) {
         m_keepItem = m_current->itemId;
         m_keepResponse = m_current->responseId;
     }
-    auto result = std::make_shared<LoadResult>();
-    result->path = m_study->path();
-    result->threshold = m_harmThreshold;
-    m_result = result;
     m_count->setText(tr("Loading the queue…"));
-    // The worker opens its own connection: Study objects are per-thread.
-    m_loader = QThread::create([result] {
-        auto study = storage::Study::open(result->path, &result->error);
-        if (!study)
-            return;
-        auto rows = storage::loadDisagreements(*study, result->threshold, &result->error);
-        auto bias = rows ? storage::loadPositionBias(*study, &result->error) : std::nullopt;
-        if (!rows || !bias)
-            return;
-        result->rows = *rows;
-        result->bias = *bias;
-        result->ok = true;
-    });
-    const quint64 generation = ++m_generation;
-    connect(m_loader, &QThread::finished, this, [this, generation] {
-        if (generation == m_generation)
-            finishLoad();
-    });
-    m_loader->start();
+    // Supersedes a running load: it may predate the latest write.
+    m_loader->start(m_study->path(),
+        [threshold = m_harmThreshold](storage::Study &study, JobContext &, storage::Error *error) {
+            LoadResult result;
+            auto rows = storage::loadDisagreements(study, threshold, error);
+            auto bias = rows ? storage::loadPositionBias(study, error) : std::nullopt;
+            if (rows && bias) {
+                result.rows = std::move(*rows);
+                result.bias = std::move(*bias);
+            }
+            return result;
+        });
+}
+
+void ReviewPage::failLoad(const storage::Error &error)
+{
+    m_banner->showMessage(widgets::MessageBanner::Kind::Error,
+        tr("Could not load the disagreements: %1").arg(error.message));
 }
 
 void ReviewPage::finishLoad()
 {
-    m_loader->deleteLater();
-    m_loader = nullptr;
-    const std::shared_ptr<LoadResult> result = m_result;
-    if (!m_study || !result || result->path != m_study->path())
-        return;
-    if (m_reloadPending) {
-        m_reloadPending = false;
-        reload();
-        return;
-    }
-    if (!result->ok) {
-        m_banner->showMessage(widgets::MessageBanner::Kind::Error,
-            tr("Could not load the disagreements: %1").arg(result->error.message));
-        return;
-    }
+    const LoadResult &result = m_loader->result();
     m_banner->hide();
     m_keepSet = false;
-    m_model->setRows(result->rows);
+    m_model->setRows(result.rows);
     // Position bias, under pseudonyms (never names) in blind mode.
     QStringList lines;
-    for (const storage::RaterPositionBias &b : result->bias) {
+    for (const storage::RaterPositionBias &b : result.bias) {
         QStringList means;
         for (qsizetype i = 0; i < b.labels.size(); ++i) {
             const double mean = b.bias.meanByPosition[std::size_t(i)];

@@ -17,7 +17,6 @@ class QPlainTextEdit;
 class QPushButton;
 class QTableView;
 class QTableWidget;
-class QThread;
 class QUndoStack;
 class QVBoxLayout;
 
@@ -31,6 +30,7 @@ class MessageView;
 namespace cr::ui {
 
 class DisagreementFilterModel;
+template<typename T> class JobRunner;
 class DisagreementModel;
 
 /// Where raters disagree, and settling it (issue 6). On the left the queue
@@ -47,9 +47,9 @@ class DisagreementModel;
 /// "scored harmful" threshold is chosen on the page and remembered in Settings.
 /// Raw ratings are never changed.
 ///
-/// Threading: GUI thread only. The queue is loaded on a worker thread with its own
-/// study connection (queueLoaded() arrives when the view is updated); the selected
-/// row's texts and every write run on the GUI thread (one short transaction each).
+/// Threading: GUI thread only. The queue is loaded as a job (JobRunner) on a worker
+/// thread with its own study connection (queueLoaded() arrives when the view is updated); the
+/// selected row's texts and every write run on the GUI thread (one short transaction each).
 class ReviewPage final : public QWidget {
     Q_OBJECT
 public:
@@ -62,7 +62,7 @@ public:
         storage::Study *study, const storage::Rater &adjudicator, storage::Error *error = nullptr);
     void clear();
     QString adjudicatorName() const { return m_adjudicator.name; }
-    bool isLoading() const { return m_loader != nullptr; }
+    bool isLoading() const;
     /// Reloads the queue in the background (after every adjudication and undo).
     void reload();
 
@@ -125,6 +125,7 @@ protected:
 private:
     friend class AdjudicateCommand;
     void finishLoad();
+    void failLoad(const storage::Error &error);
     void renderCurrent();
     void renderDecision();
     void rebuildFilters();
@@ -150,11 +151,8 @@ private:
 
     DisagreementModel *m_model;
     DisagreementFilterModel *m_proxy;
-    QThread *m_loader = nullptr;
-    quint64 m_generation = 0;
-    bool m_reloadPending = false;
     struct LoadResult;
-    std::shared_ptr<LoadResult> m_result;
+    JobRunner<LoadResult> *m_loader = nullptr;
     qint64 m_keepItem = 0;
     qint64 m_keepResponse = -1;
     bool m_keepSet = false; ///< keepRow() chose the row, not the selection
