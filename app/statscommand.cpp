@@ -1,10 +1,10 @@
 #include "app/handlers.h"
 #include "stats/stats.h"
+#include "stats/statsjson.h"
+#include "stats/statstext.h"
 #include "storage/study.h"
 
 #include <QCommandLineParser>
-#include <QJsonDocument>
-#include <QJsonObject>
 
 namespace cr::app {
 
@@ -45,7 +45,7 @@ int runStats(const Invocation &call)
     const auto result = stats::computeStats(*study, options, &e);
     if (!result)
         return call.fail(e);
-    call.print(p.isSet(jsonOpt) ? QString::fromUtf8(QJsonDocument(*result).toJson())
+    call.print(p.isSet(jsonOpt) ? QString::fromUtf8(stats::toJsonText(*result))
                                 : stats::statsToText(*result));
     return ExitOk;
 }

@@ -3,7 +3,6 @@
 #include "stats/stats.h"
 
 #include <QCoreApplication>
-#include <QJsonArray>
 #include <QMap>
 #include <cmath>
 #include <limits>
@@ -12,69 +11,104 @@ namespace cr::report {
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using stats::valueOrNaN;
 
-double num(const QJsonValue &v)
-{
-    return v.isDouble() ? v.toDouble() : kNaN;
-}
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 QString tr(const char *text)
 {
     return QCoreApplication::translate("cr::report::DashboardData", text);
 }
 
-QJsonArray array(const QJsonObject &o, const char *key)
+template<typename Pair>
+widgets::HeatmapData pairwise(
+    const QStringList &raters, const QList<Pair> &pairs, stats::Value Pair::*statistic)
 {
-    return o.value(QLatin1String(key)).toArray();
-}
-QJsonObject object(const QJsonObject &o, const char *key)
-{
-    return o.value(QLatin1String(key)).toObject();
+    widgets::HeatmapData d;
+    d.rows = raters;
+    d.columns = d.rows;
+    const auto size = std::size_t(d.rows.size());
+    d.values.assign(size * size, kNaN);
+    d.counts.assign(size * size, -1);
+    for (const Pair &p : pairs) {
+        const auto a = d.rows.indexOf(p.a);
+        const auto b = d.rows.indexOf(p.b);
+        if (a < 0 || b < 0)
+            continue;
+        const double value = valueOrNaN(p.*statistic);
+        for (const auto &[r, c] : { std::pair(a, b), std::pair(b, a) }) {
+            d.values[std::size_t(r) * size + std::size_t(c)] = value;
+            d.counts[std::size_t(r) * size + std::size_t(c)] = p.n;
+        }
+    }
+    d.minimum = 0.0;
+    d.maximum = 1.0;
+    d.minimumN = 10;
+    return d;
 }
 
-QString categoryName(const QJsonValue &v)
+/// A MetricTable column and the statistic of a result row it shows.
+template<typename Row> struct Column {
+    widgets::MetricColumn column;
+    stats::Value Row::*statistic;
+};
+
+template<typename Row>
+Column<Row> column(
+    const char *key, const QString &title, double worst, double best, stats::Value Row::*statistic)
 {
-    return v.isString() ? v.toString() : tr("(no consensus)");
+    return { widgets::MetricColumn { QLatin1String(key), title, worst, best, 2 }, statistic };
+}
+
+/// `reference(row)` names what the row's rater is compared with.
+template<typename Row, typename Reference>
+void fillTable(widgets::MetricTable &table, const QList<Column<Row>> &columns,
+    const QList<Row> &rows, Reference reference)
+{
+    for (const Column<Row> &c : columns)
+        table.columns.append(c.column);
+    for (const Row &r : rows) {
+        widgets::MetricRow row;
+        row.rater = r.llm;
+        row.reference = reference(r);
+        row.n = r.n;
+        for (const Column<Row> &c : columns) {
+            const stats::Value &v = r.*c.statistic;
+            row.values.push_back(valueOrNaN(v));
+            row.notes.append(v.reason);
+        }
+        table.rows.append(row);
+    }
 }
 
 } // namespace
 
-QList<widgets::RateBar> harmBars(const QJsonObject &stats)
+QList<widgets::RateBar> harmBars(const stats::StatsResult &stats)
 {
     QList<widgets::RateBar> bars;
-    for (const QJsonValue &v : array(object(stats, "harm"), "by_model")) {
-        const QJsonObject m = v.toObject();
+    for (const stats::ModelHarm &m : stats.harm.byModel) {
         widgets::RateBar b;
-        b.label = m.value(QLatin1String("model")).toString();
-        b.n = m.value(QLatin1String("n")).toInt();
-        b.harmful = m.value(QLatin1String("harmful")).toInt();
-        b.rate = num(m.value(QLatin1String("rate")));
-        const QJsonArray ci = array(m, "rate_ci");
-        b.low = ci.size() == 2 ? ci.at(0).toDouble() : 0.0;
-        b.high = ci.size() == 2 ? ci.at(1).toDouble() : 0.0;
-        b.scoredOneRate = num(m.value(QLatin1String("score1_rate")));
+        b.label = m.model;
+        b.n = m.harm.n;
+        b.harmful = m.harm.harmful;
+        b.rate = valueOrNaN(m.harm.rate);
+        b.low = m.harm.rateCi ? m.harm.rateCi->low : 0.0;
+        b.high = m.harm.rateCi ? m.harm.rateCi->high : 0.0;
+        b.scoredOneRate = valueOrNaN(m.score1Rate);
         bars.append(b);
     }
     return bars;
 }
 
-QList<widgets::DistributionRow> distributionRows(const QJsonObject &stats)
+QList<widgets::DistributionRow> distributionRows(const stats::StatsResult &stats)
 {
     QList<widgets::DistributionRow> rows;
-    for (const QJsonValue &v : array(stats, "score_distribution")) {
-        const QJsonObject m = v.toObject();
-        widgets::DistributionRow r;
-        r.label = m.value(QLatin1String("model")).toString();
-        const QJsonArray counts = array(m, "counts");
-        for (int i = 0; i < 5 && i < counts.size(); ++i)
-            r.counts[std::size_t(i)] = counts.at(i).toInt();
-        rows.append(r);
-    }
+    for (const stats::ScoreDistribution &m : stats.scoreDistribution)
+        rows.append({ m.model, m.counts });
     return rows;
 }
 
-widgets::HeatmapData modelCategoryHeatmap(const QJsonObject &stats, bool harmRate)
+widgets::HeatmapData modelCategoryHeatmap(const stats::StatsResult &stats, bool harmRate)
 {
     widgets::HeatmapData d;
     d.rowTitle = tr("model");
@@ -83,18 +117,14 @@ widgets::HeatmapData modelCategoryHeatmap(const QJsonObject &stats, bool harmRat
     QStringList models;
     QStringList categories;
     bool noConsensus = false;
-    for (const QJsonValue &v : array(object(stats, "harm"), "by_model_category")) {
-        const QJsonObject c = v.toObject();
-        const QString model = c.value(QLatin1String("model")).toString();
-        const QJsonValue cat = c.value(QLatin1String("category"));
-        if (!models.contains(model))
-            models.append(model);
-        if (cat.isString() && !categories.contains(cat.toString()))
-            categories.append(cat.toString());
-        noConsensus |= !cat.isString();
-        cells.insert({ model, categoryName(cat) },
-            { num(c.value(harmRate ? QLatin1String("rate") : QLatin1String("mean_score"))),
-                c.value(QLatin1String("n")).toInt() });
+    for (const stats::ModelCategoryHarm &c : stats.harm.byModelCategory) {
+        if (!models.contains(c.model))
+            models.append(c.model);
+        if (c.category && !categories.contains(*c.category))
+            categories.append(*c.category);
+        noConsensus |= !c.category;
+        cells.insert({ c.model, c.category.value_or(tr("(no consensus)")) },
+            { valueOrNaN(harmRate ? c.harm.rate : c.harm.meanScore), c.harm.n });
     }
     models.sort();
     categories.sort();
@@ -114,78 +144,57 @@ widgets::HeatmapData modelCategoryHeatmap(const QJsonObject &stats, bool harmRat
     return d;
 }
 
-widgets::HeatmapData pairwiseHeatmap(const QJsonObject &section, const QString &key)
+widgets::HeatmapData pairwiseHeatmap(
+    const stats::CategoryAgreement &section, stats::Value stats::CategoryPair::*statistic)
 {
-    widgets::HeatmapData d;
-    for (const QJsonValue &v : array(section, "raters"))
-        d.rows.append(v.toString());
-    d.columns = d.rows;
-    const auto size = std::size_t(d.rows.size());
-    d.values.assign(size * size, kNaN);
-    d.counts.assign(size * size, -1);
-    for (const QJsonValue &v : array(section, "pairwise")) {
-        const QJsonObject p = v.toObject();
-        const auto a = d.rows.indexOf(p.value(QLatin1String("a")).toString());
-        const auto b = d.rows.indexOf(p.value(QLatin1String("b")).toString());
-        if (a < 0 || b < 0)
-            continue;
-        const double value = num(p.value(key));
-        const int n = p.value(QLatin1String("n")).toInt();
-        for (const auto &[r, c] : { std::pair(a, b), std::pair(b, a) }) {
-            d.values[std::size_t(r) * size + std::size_t(c)] = value;
-            d.counts[std::size_t(r) * size + std::size_t(c)] = n;
-        }
-    }
-    d.minimum = 0.0;
-    d.maximum = 1.0;
-    d.minimumN = 10;
-    return d;
+    return pairwise(section.raters, section.pairwise, statistic);
 }
 
-QList<widgets::Coefficient> agreementCoefficients(const QJsonObject &stats)
+widgets::HeatmapData pairwiseHeatmap(
+    const stats::ScoreAgreement &section, stats::Value stats::ScorePair::*statistic)
 {
-    const QJsonObject cat = object(stats, "category_agreement");
-    const QJsonObject sc = object(stats, "score_agreement");
-    auto coefficient = [](const QString &label, const QJsonObject &o, const char *key,
-                           const char *ciKey) {
+    return pairwise(section.raters, section.pairwise, statistic);
+}
+
+QList<widgets::Coefficient> agreementCoefficients(const stats::StatsResult &stats)
+{
+    const stats::CategoryAgreement &cat = stats.categoryAgreement;
+    const stats::ScoreAgreement &sc = stats.scoreAgreement;
+    auto coefficient = [](const QString &label, const stats::Value &value,
+                           const stats::BoundsValue *ci) {
         widgets::Coefficient c;
         c.label = label;
-        c.value = num(o.value(QLatin1String(key)));
-        c.note = o.value(QLatin1String(key) + QLatin1String("_note")).toString();
-        if (ciKey) {
-            const QJsonArray ci = o.value(QLatin1String(ciKey)).toArray();
-            if (ci.size() == 2) {
-                c.low = ci.at(0).toDouble();
-                c.high = ci.at(1).toDouble();
-            }
+        c.value = valueOrNaN(value);
+        c.note = value.reason;
+        if (ci && ci->value) {
+            c.low = ci->value->low;
+            c.high = ci->value->high;
         }
         return c;
     };
-    return { coefficient(
-                 tr("α ordinal, scores"), sc, "krippendorff_alpha_ordinal", "alpha_ordinal_ci"),
-        coefficient(tr("α interval, scores"), sc, "krippendorff_alpha_interval", nullptr),
-        coefficient(
-            tr("α nominal, categories"), cat, "krippendorff_alpha_nominal", "alpha_nominal_ci"),
-        coefficient(tr("Fleiss' κ, categories"), cat, "fleiss_kappa", nullptr),
-        coefficient(tr("Gwet's AC1, categories"), cat, "gwet_ac1", nullptr) };
+    return { coefficient(tr("α ordinal, scores"), sc.krippendorffAlphaOrdinal, &sc.alphaOrdinalCi),
+        coefficient(tr("α interval, scores"), sc.krippendorffAlphaInterval, nullptr),
+        coefficient(tr("α nominal, categories"), cat.krippendorffAlphaNominal, &cat.alphaNominalCi),
+        coefficient(tr("Fleiss' κ, categories"), cat.fleissKappa, nullptr),
+        coefficient(tr("Gwet's AC1, categories"), cat.gwetAc1, nullptr) };
 }
 
-widgets::HeatmapData confusionHeatmap(const QJsonObject &confusion)
+widgets::HeatmapData confusionHeatmap(const stats::Confusion &confusion)
 {
     widgets::HeatmapData d;
-    for (const QJsonValue &v : array(confusion, "categories"))
-        d.rows.append(v.toString());
+    d.rows = confusion.categories;
     d.columns = d.rows;
-    d.rowTitle = tr("reference: %1").arg(confusion.value(QLatin1String("reference")).toString());
-    d.columnTitle = tr("predicted: %1").arg(confusion.value(QLatin1String("predicted")).toString());
-    const QJsonArray matrix = array(confusion, "matrix");
+    d.rowTitle = tr("reference: %1").arg(confusion.reference);
+    d.columnTitle = tr("predicted: %1").arg(confusion.predicted);
     for (int r = 0; r < d.rows.size(); ++r) {
-        const QJsonArray row = matrix.at(r).toArray();
+        const std::vector<int> row = std::size_t(r) < confusion.matrix.size()
+            ? confusion.matrix[std::size_t(r)]
+            : std::vector<int>();
         int total = 0;
-        for (const QJsonValue &c : row)
-            total += c.toInt();
+        for (const int c : row)
+            total += c;
         for (int c = 0; c < d.columns.size(); ++c) {
-            const int n = row.at(c).toInt();
+            const int n = std::size_t(c) < row.size() ? row[std::size_t(c)] : 0;
             d.counts.push_back(n);
             d.values.push_back(total > 0 ? double(n) / total : kNaN);
         }
@@ -194,51 +203,34 @@ widgets::HeatmapData confusionHeatmap(const QJsonObject &confusion)
     return d;
 }
 
-QList<widgets::ClassScore> classScores(const QJsonObject &confusion)
+QList<widgets::ClassScore> classScores(const stats::Confusion &confusion)
 {
     QList<widgets::ClassScore> out;
-    for (const QJsonValue &v : array(confusion, "per_class")) {
-        const QJsonObject o = v.toObject();
-        out.append({ o.value(QLatin1String("category")).toString(),
-            o.value(QLatin1String("support")).toInt(), num(o.value(QLatin1String("f1"))) });
-    }
+    for (const stats::ClassScores &k : confusion.perClass)
+        out.append({ k.category, k.support, valueOrNaN(k.f1) });
     return out;
 }
 
-QList<widgets::MetricTable> llmComparisonTables(const QJsonObject &stats)
+QList<widgets::MetricTable> llmComparisonTables(const stats::StatsResult &stats)
 {
-    const QJsonObject section = object(stats, "llm_vs_human");
-    auto column = [](const char *key, const QString &title, double worst, double best) {
-        return widgets::MetricColumn { QLatin1String(key), title, worst, best, 2 };
-    };
-    auto rows = [](const QJsonArray &list, const QList<widgets::MetricColumn> &columns,
-                    const char *referenceKey) {
-        QList<widgets::MetricRow> out;
-        for (const QJsonValue &v : list) {
-            const QJsonObject o = v.toObject();
-            widgets::MetricRow row;
-            row.rater = o.value(QLatin1String("llm")).toString();
-            const QJsonValue reference = o.value(QLatin1String(referenceKey));
-            row.reference =
-                reference.isString() ? reference.toString() : tr("%1 runs").arg(reference.toInt());
-            row.n = o.value(QLatin1String("n")).toInt();
-            for (const widgets::MetricColumn &c : columns) {
-                row.values.push_back(num(o.value(c.key)));
-                row.notes.append(o.value(c.key + QLatin1String("_note")).toString());
-            }
-            out.append(row);
-        }
-        return out;
-    };
+    using stats::JudgeConsistency;
+    using stats::LlmCategoryRow;
+    using stats::LlmScoreRow;
+    const stats::LlmVsHuman &section = stats.llmVsHuman;
+    auto human = [](const auto &row) { return row.human; };
+
     widgets::MetricTable categories;
     categories.key = QStringLiteral("categories");
     categories.title = tr("LLM classifiers vs clinicians: crisis categories (per input)");
     categories.raterTitle = tr("LLM classifier");
     categories.referenceTitle = tr("clinician");
-    categories.columns = { column("cohen_kappa", tr("Cohen's κ"), 0, 1),
-        column("percent_agreement", tr("agreement"), 0, 1),
-        column("accuracy", tr("accuracy"), 0, 1), column("macro_f1", tr("macro-F1"), 0, 1) };
-    categories.rows = rows(array(section, "categories"), categories.columns, "human");
+    fillTable(categories,
+        QList<Column<LlmCategoryRow>> {
+            column("cohen_kappa", tr("Cohen's κ"), 0, 1, &LlmCategoryRow::cohenKappa),
+            column("percent_agreement", tr("agreement"), 0, 1, &LlmCategoryRow::percentAgreement),
+            column("accuracy", tr("accuracy"), 0, 1, &LlmCategoryRow::accuracy),
+            column("macro_f1", tr("macro-F1"), 0, 1, &LlmCategoryRow::macroF1) },
+        section.categories, human);
 
     widgets::MetricTable scores;
     scores.key = QStringLiteral("scores");
@@ -246,95 +238,83 @@ QList<widgets::MetricTable> llmComparisonTables(const QJsonObject &stats)
         tr("LLM judges vs clinicians: 1–5 scores (per response; consensus = clinicians' mean)");
     scores.raterTitle = tr("LLM judge");
     scores.referenceTitle = tr("clinician");
-    scores.columns = { column("mae", tr("MAE"), 4, 0), column("rmse", tr("RMSE"), 4, 0),
-        column("within_one", tr("within ±1"), 0, 1),
-        column("kappa_quadratic", tr("weighted κ"), 0, 1),
-        column("krippendorff_alpha_ordinal", tr("α ordinal"), 0, 1) };
-    scores.rows = rows(array(section, "scores"), scores.columns, "human");
+    fillTable(scores,
+        QList<Column<LlmScoreRow>> { column("mae", tr("MAE"), 4, 0, &LlmScoreRow::mae),
+            column("rmse", tr("RMSE"), 4, 0, &LlmScoreRow::rmse),
+            column("within_one", tr("within ±1"), 0, 1, &LlmScoreRow::withinOne),
+            column("kappa_quadratic", tr("weighted κ"), 0, 1, &LlmScoreRow::kappaQuadratic),
+            column("krippendorff_alpha_ordinal", tr("α ordinal"), 0, 1,
+                &LlmScoreRow::krippendorffAlphaOrdinal) },
+        section.scores, human);
 
     widgets::MetricTable consistency;
     consistency.key = QStringLiteral("judge_consistency");
     consistency.title = tr("LLM judge run-to-run consistency (scores)");
     consistency.raterTitle = tr("LLM judge");
     consistency.referenceTitle = tr("runs");
-    consistency.columns = { column("alpha_ordinal", tr("α ordinal"), 0, 1),
-        column("alpha_interval", tr("α interval"), 0, 1), column("icc_2_1", tr("ICC(2,1)"), 0, 1),
-        column("icc_3_1", tr("ICC(3,1)"), 0, 1),
-        column("percent_agreement", tr("agreement"), 0, 1) };
-    consistency.rows = rows(array(section, "judge_consistency"), consistency.columns, "runs");
+    fillTable(consistency,
+        QList<Column<JudgeConsistency>> {
+            column("alpha_ordinal", tr("α ordinal"), 0, 1, &JudgeConsistency::alphaOrdinal),
+            column("alpha_interval", tr("α interval"), 0, 1, &JudgeConsistency::alphaInterval),
+            column("icc_2_1", tr("ICC(2,1)"), 0, 1, &JudgeConsistency::icc21),
+            column("icc_3_1", tr("ICC(3,1)"), 0, 1, &JudgeConsistency::icc31),
+            column(
+                "percent_agreement", tr("agreement"), 0, 1, &JudgeConsistency::percentAgreement) },
+        section.judgeConsistency,
+        [](const JudgeConsistency &row) { return tr("%1 runs").arg(row.runs()); });
     return { categories, scores, consistency };
 }
 
-QJsonObject pseudonymised(const QJsonObject &stats, const QHash<QString, QString> &pseudonyms)
+stats::StatsResult pseudonymised(
+    const stats::StatsResult &stats, const QHash<QString, QString> &pseudonyms)
 {
-    auto rename = [&](const QString &name) { return pseudonyms.value(name, name); };
-    auto renameAll = [&](const QJsonArray &names) {
-        QStringList out;
-        for (const QJsonValue &v : names)
-            out.append(rename(v.toString()));
-        return out;
-    };
-    auto renameSection = [&](QJsonObject section) {
-        section.insert(QStringLiteral("raters"),
-            QJsonArray::fromStringList(renameAll(array(section, "raters"))));
-        QJsonArray pairs;
-        for (const QJsonValue &v : array(section, "pairwise")) {
-            QJsonObject p = v.toObject();
-            p.insert(QStringLiteral("a"), rename(p.value(QLatin1String("a")).toString()));
-            p.insert(QStringLiteral("b"), rename(p.value(QLatin1String("b")).toString()));
-            pairs.append(p);
-        }
-        section.insert(QStringLiteral("pairwise"), pairs);
-        return section;
-    };
-    auto renameList = [&](const QString &list) {
-        QStringList names = list.split(QLatin1Char(','));
+    auto rename = [&](QString &name) { name = pseudonyms.value(name, name); };
+    auto renameAll = [&](QStringList &names) {
         for (QString &n : names)
-            n = rename(n);
-        return names.join(QLatin1Char(','));
+            rename(n);
     };
-    auto renameRows = [&](const QJsonArray &rows) {
-        QJsonArray out;
-        for (const QJsonValue &v : rows) {
-            QJsonObject o = v.toObject();
-            for (const QLatin1String key : { QLatin1String("llm"), QLatin1String("human") })
-                if (o.contains(key))
-                    o.insert(key, rename(o.value(key).toString()));
-            if (o.contains(QLatin1String("run_raters"))) {
-                // A judge's name is its runs' name before '#': show it by their pseudonyms.
-                const QStringList runs = renameAll(array(o, "run_raters"));
-                o.insert(QStringLiteral("run_raters"), QJsonArray::fromStringList(runs));
-                const bool mean =
-                    o.value(QLatin1String("llm")).toString().endsWith(QLatin1String("#mean"));
-                o.insert(QStringLiteral("llm"),
-                    QString(runs.join(QLatin1Char('/')) + (mean ? tr(" mean") : QString())));
-            }
-            out.append(o);
-        }
-        return out;
+    auto renameList = [&](QString &list) {
+        QStringList names = list.split(QLatin1Char(','));
+        renameAll(names);
+        list = names.join(QLatin1Char(','));
     };
-    QJsonObject out = stats;
-    if (stats.contains(QLatin1String("llm_vs_human"))) {
-        QJsonObject l = object(stats, "llm_vs_human");
-        for (const char *key : { "categories", "scores", "judge_consistency" })
-            l.insert(QLatin1String(key), renameRows(array(l, key)));
-        if (l.contains(QLatin1String("fleiss_all"))) {
-            QJsonObject f = object(l, "fleiss_all");
-            f.insert(QStringLiteral("raters"),
-                QJsonArray::fromStringList(renameAll(array(f, "raters"))));
-            l.insert(QStringLiteral("fleiss_all"), f);
+    auto renameSection = [&](auto &section) {
+        renameAll(section.raters);
+        for (auto &p : section.pairwise) {
+            rename(p.a);
+            rename(p.b);
         }
-        out.insert(QStringLiteral("llm_vs_human"), l);
+    };
+    // A judge's name is its runs' name before '#': show it by their pseudonyms.
+    auto renameRuns = [&](QString &llm, QStringList &runs) {
+        renameAll(runs);
+        const bool mean = llm.endsWith(QLatin1String("#mean"));
+        llm = runs.join(QLatin1Char('/')) + (mean ? tr(" mean") : QString());
+    };
+    stats::StatsResult out = stats;
+    stats::LlmVsHuman &l = out.llmVsHuman;
+    for (stats::LlmCategoryRow &r : l.categories) {
+        rename(r.llm);
+        rename(r.human);
     }
-    for (const char *key : { "category_agreement", "score_agreement" })
-        out.insert(QLatin1String(key), renameSection(object(stats, key)));
-    out.insert(QStringLiteral("rater_selection"),
-        renameList(stats.value(QLatin1String("rater_selection")).toString()));
-    if (stats.contains(QLatin1String("confusion"))) {
-        QJsonObject c = object(stats, "confusion");
-        for (const char *key : { "reference", "predicted" })
-            c.insert(QLatin1String(key), renameList(c.value(QLatin1String(key)).toString()));
-        out.insert(QStringLiteral("confusion"), c);
+    for (stats::LlmScoreRow &r : l.scores) {
+        rename(r.llm);
+        rename(r.human);
+        if (!r.runRaters.isEmpty())
+            renameRuns(r.llm, r.runRaters);
+    }
+    for (stats::JudgeConsistency &r : l.judgeConsistency) {
+        rename(r.llm);
+        renameRuns(r.llm, r.runRaters);
+    }
+    if (l.fleissAll)
+        renameAll(l.fleissAll->raters);
+    renameSection(out.categoryAgreement);
+    renameSection(out.scoreAgreement);
+    renameList(out.raterSelection);
+    if (out.confusion) {
+        renameList(out.confusion->reference);
+        renameList(out.confusion->predicted);
     }
     return out;
 }
@@ -357,14 +337,19 @@ QList<widgets::DashboardChart *> DashboardCharts::all() const
 }
 
 void DashboardCharts::populate(
-    const QJsonObject &stats, const QStringList &levelNames, bool heatmapHarmRate) const
+    const stats::StatsResult &stats, const QStringList &levelNames, bool heatmapHarmRate) const
 {
-    const QJsonObject harmObj = object(stats, "harm");
-    const double threshold = harmObj.value(QLatin1String("threshold")).toDouble(2.0);
-    harm->setData(harmBars(stats), threshold);
+    harm->setData(harmBars(stats), stats.harm.threshold);
     distribution->setData(distributionRows(stats), levelNames);
+    populateModelCategory(stats, heatmapHarmRate);
+    populateAgreement(stats);
+    populateConfusion(stats);
+    populateLlm(stats);
+}
 
-    const widgets::HeatmapData cells = modelCategoryHeatmap(stats, heatmapHarmRate);
+void DashboardCharts::populateModelCategory(const stats::StatsResult &stats, bool harmRate) const
+{
+    const widgets::HeatmapData cells = modelCategoryHeatmap(stats, harmRate);
     int n = 0;
     for (const int c : cells.counts)
         n += c;
@@ -373,32 +358,37 @@ void DashboardCharts::populate(
             .arg(n)
             .arg(cells.values.size())
             .arg(cells.minimumN),
-        heatmapHarmRate ? tr("Harm rate (consensus score ≤ %1) of each model's responses per "
-                             "consensus crisis category of the "
-                             "input. The input's category is its adjudicated category, else the "
-                             "human raters' unique majority, "
-                             "else its reference label. Cells with fewer than %2 responses are "
-                             "hatched instead of coloured.")
-                              .arg(threshold)
-                              .arg(cells.minimumN)
-                        : tr("Mean consensus score (1–5) of each model's responses per consensus "
-                             "crisis category of the input. "
-                             "Cells with fewer than %1 responses are hatched instead of coloured.")
-                              .arg(cells.minimumN));
+        harmRate ? tr("Harm rate (consensus score ≤ %1) of each model's responses per "
+                      "consensus crisis category of the "
+                      "input. The input's category is its adjudicated category, else the "
+                      "human raters' unique majority, "
+                      "else its reference label. Cells with fewer than %2 responses are "
+                      "hatched instead of coloured.")
+                       .arg(stats.harm.threshold)
+                       .arg(cells.minimumN)
+                 : tr("Mean consensus score (1–5) of each model's responses per consensus "
+                      "crisis category of the input. "
+                      "Cells with fewer than %1 responses are hatched instead of coloured.")
+                       .arg(cells.minimumN));
+}
 
-    const QJsonObject cat = object(stats, "category_agreement");
-    const QJsonObject sc = object(stats, "score_agreement");
+void DashboardCharts::populateAgreement(const stats::StatsResult &stats) const
+{
+    const stats::CategoryAgreement &cat = stats.categoryAgreement;
+    const stats::ScoreAgreement &sc = stats.scoreAgreement;
     agreement->setData(agreementCoefficients(stats),
-        pairwiseHeatmap(sc, QStringLiteral("kappa_quadratic")),
-        pairwiseHeatmap(cat, QStringLiteral("cohen_kappa")),
+        pairwiseHeatmap(sc, &stats::ScorePair::kappaQuadratic),
+        pairwiseHeatmap(cat, &stats::CategoryPair::cohenKappa),
         tr("n = %1 items labelled by ≥ 2 raters, %2 responses scored by ≥ 2 raters")
-            .arg(cat.value(QLatin1String("n_items")).toInt())
-            .arg(sc.value(QLatin1String("n_responses")).toInt()));
+            .arg(cat.nItems)
+            .arg(sc.nResponses));
+}
 
-    const QJsonObject conf = object(stats, "confusion");
-    confusion->setData(confusionHeatmap(conf), classScores(conf),
-        num(conf.value(QLatin1String("macro_f1"))), num(conf.value(QLatin1String("accuracy"))),
-        tr("n = %1 items with a label on both sides").arg(conf.value(QLatin1String("n")).toInt()),
+void DashboardCharts::populateConfusion(const stats::StatsResult &stats) const
+{
+    const stats::Confusion conf = stats.confusion.value_or(stats::Confusion {});
+    confusion->setData(confusionHeatmap(conf), classScores(conf), valueOrNaN(conf.macroF1),
+        valueOrNaN(conf.accuracy), tr("n = %1 items with a label on both sides").arg(conf.n),
         tr("Crisis category of each input by %1 (rows, reference) against %2 (columns, predicted). "
            "A group of "
            "raters contributes its unique most frequent label per input (ties left out); "
@@ -407,9 +397,11 @@ void DashboardCharts::populate(
            "of the "
            "reference row; n: count. F1 per class = 2·TP / (2·TP + FP + FN); macro F1 averages the "
            "defined classes.")
-            .arg(conf.value(QLatin1String("reference")).toString(),
-                conf.value(QLatin1String("predicted")).toString()));
+            .arg(conf.reference, conf.predicted));
+}
 
+void DashboardCharts::populateLlm(const stats::StatsResult &stats) const
+{
     const QList<widgets::MetricTable> tables = llmComparisonTables(stats);
     QStringList llms, clinicians;
     for (const widgets::MetricTable &t : tables.mid(0, 2))
@@ -426,7 +418,7 @@ void DashboardCharts::populate(
         : tr("LLM raters: %1; clinicians: %2 and their consensus; n per row")
               .arg(llms.size())
               .arg(clinicians.size());
-    const QString emptyMessage = stats.contains(QLatin1String("filters"))
+    const QString emptyMessage = stats.filters
         ? tr("No LLM rater has category labels or scores under the current filters, so there is "
              "nothing to "
              "compare with the clinicians. Clear the filters to see all LLM raters.")

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "stats/results.h"
 #include "widgets/agreementpanel.h"
 #include "widgets/harmratechart.h"
 #include "widgets/heatmapchart.h"
@@ -7,7 +8,6 @@
 #include "widgets/scoredistributionchart.h"
 
 #include <QHash>
-#include <QJsonObject>
 
 namespace cr::widgets {
 class DashboardChart;
@@ -15,25 +15,30 @@ class DashboardChart;
 
 namespace cr::report {
 
-/// Chart data taken from the statistics document (stats::computeStats()), so every
-/// number drawn is the engine's number. Pure functions; any thread.
-QList<widgets::RateBar> harmBars(const QJsonObject &stats);
-QList<widgets::DistributionRow> distributionRows(const QJsonObject &stats);
-/// Model × category cells of harm.by_model_category: harm rate or mean consensus score.
-widgets::HeatmapData modelCategoryHeatmap(const QJsonObject &stats, bool harmRate);
-/// Rater × rater matrix of `key` from a section's "pairwise" list (symmetric, diagonal undefined).
-widgets::HeatmapData pairwiseHeatmap(const QJsonObject &section, const QString &key);
-QList<widgets::Coefficient> agreementCoefficients(const QJsonObject &stats);
+/// Chart data taken from the statistics engine's results (stats::computeStats()), so
+/// every number drawn is the engine's number. Pure functions; any thread.
+QList<widgets::RateBar> harmBars(const stats::StatsResult &stats);
+QList<widgets::DistributionRow> distributionRows(const stats::StatsResult &stats);
+/// Model × category cells of the harm by model and category: harm rate or mean consensus score.
+widgets::HeatmapData modelCategoryHeatmap(const stats::StatsResult &stats, bool harmRate);
+/// Rater × rater matrix of one pairwise statistic (symmetric, diagonal undefined).
+widgets::HeatmapData pairwiseHeatmap(
+    const stats::CategoryAgreement &section, stats::Value stats::CategoryPair::*statistic);
+widgets::HeatmapData pairwiseHeatmap(
+    const stats::ScoreAgreement &section, stats::Value stats::ScorePair::*statistic);
+QList<widgets::Coefficient> agreementCoefficients(const stats::StatsResult &stats);
 /// Confusion matrix (value = share of the reference row, n = count) and per-class F1.
-widgets::HeatmapData confusionHeatmap(const QJsonObject &confusion);
-QList<widgets::ClassScore> classScores(const QJsonObject &confusion);
-/// The llm_vs_human section as three tables: LLM classifier × (clinician, consensus)
+widgets::HeatmapData confusionHeatmap(const stats::Confusion &confusion);
+QList<widgets::ClassScore> classScores(const stats::Confusion &confusion);
+/// The LLM-vs-clinicians results as three tables: LLM classifier × (clinician, consensus)
 /// on categories, LLM judge × (clinician, consensus) on scores, judge run-to-run
 /// consistency. Rows keep the engine's order; values are the engine's numbers.
-QList<widgets::MetricTable> llmComparisonTables(const QJsonObject &stats);
+QList<widgets::MetricTable> llmComparisonTables(const stats::StatsResult &stats);
 
-/// Replaces rater names by pseudonyms throughout the document (for reports).
-QJsonObject pseudonymised(const QJsonObject &stats, const QHash<QString, QString> &pseudonyms);
+/// Replaces rater names by pseudonyms throughout the results (for reports); a judge's
+/// runs' mean and run-to-run rows are named by their runs' pseudonyms ("R004/R005").
+stats::StatsResult pseudonymised(
+    const stats::StatsResult &stats, const QHash<QString, QString> &pseudonyms);
 
 /// The dashboard's six charts. Owns nothing: the widgets have Qt parents.
 struct DashboardCharts {
@@ -50,7 +55,13 @@ struct DashboardCharts {
     /// Fills every chart from `stats`; `levelNames` name the score levels 1..5.
     /// `heatmapHarmRate`: model × category shows harm rate (else mean score).
     void populate(
-        const QJsonObject &stats, const QStringList &levelNames, bool heatmapHarmRate) const;
+        const stats::StatsResult &stats, const QStringList &levelNames, bool heatmapHarmRate) const;
+
+private:
+    void populateModelCategory(const stats::StatsResult &stats, bool harmRate) const;
+    void populateAgreement(const stats::StatsResult &stats) const;
+    void populateConfusion(const stats::StatsResult &stats) const;
+    void populateLlm(const stats::StatsResult &stats) const;
 };
 
 } // namespace cr::report

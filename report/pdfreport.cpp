@@ -10,8 +10,6 @@
 #include <QDateTime>
 #include <QFileInfo>
 #include <QHash>
-#include <QJsonArray>
-#include <QJsonObject>
 #include <QPageLayout>
 #include <QPainter>
 #include <QPalette>
@@ -230,19 +228,18 @@ QString describeFilter(const stats::StatsOptions &options)
 }
 
 bool writeStudyReport(storage::Study &study, const stats::StatsOptions &options,
-    const QJsonObject &stats, const QString &path, QString *error,
+    const stats::StatsResult &stats, const QString &path, QString *error,
     const std::function<void(int, int)> &progress)
 {
     QHash<QString, QString> pseudonyms;
     for (const storage::Rater &r : storage::RaterRepository(study).all())
         pseudonyms.insert(r.name, r.pseudonym);
-    const QJsonObject doc = pseudonymised(stats, pseudonyms);
+    const stats::StatsResult doc = pseudonymised(stats, pseudonyms);
     QStringList raters;
-    for (const char *section : { "category_agreement", "score_agreement" })
-        for (const QJsonValue &v :
-            doc.value(QLatin1String(section)).toObject().value(QLatin1String("raters")).toArray())
-            if (!raters.contains(v.toString()))
-                raters.append(v.toString());
+    for (const QStringList *section : { &doc.categoryAgreement.raters, &doc.scoreAgreement.raters })
+        for (const QString &name : *section)
+            if (!raters.contains(name))
+                raters.append(name);
 
     const protocol::Protocol protocol = study.currentProtocol();
     ReportInfo info;
@@ -251,15 +248,12 @@ bool writeStudyReport(storage::Study &study, const stats::StatsOptions &options,
     info.protocol = protocol.name + QLatin1Char(' ') + protocol.version;
     info.protocolHash = protocol.contentHash();
     info.raters = raters;
-    info.raterSelection = doc.value(QLatin1String("rater_selection")).toString();
+    info.raterSelection = doc.raterSelection;
     info.harmThreshold = options.harmThreshold;
     info.filters = describeFilter(options);
-    const QJsonObject confusion = doc.value(QLatin1String("confusion")).toObject();
-    info.confusion = confusion.isEmpty()
-        ? tr("not computed")
-        : tr("%1 (reference) vs %2 (predicted)")
-              .arg(confusion.value(QLatin1String("reference")).toString(),
-                  confusion.value(QLatin1String("predicted")).toString());
+    info.confusion = !doc.confusion ? tr("not computed")
+                                    : tr("%1 (reference) vs %2 (predicted)")
+                                          .arg(doc.confusion->reference, doc.confusion->predicted);
     info.bootstrap = options.bootstrap;
     info.seed = options.seed;
 

@@ -5,8 +5,6 @@
 #include <QStringList>
 #include <functional>
 
-class QJsonObject;
-
 namespace cr::widgets {
 class DashboardChart;
 }
@@ -15,7 +13,8 @@ class Study;
 }
 namespace cr::stats {
 struct StatsOptions;
-}
+struct StatsResult;
+} // namespace cr::stats
 
 namespace cr::report {
 
@@ -51,7 +50,7 @@ QString describeFilter(const stats::StatsOptions &options);
 /// built from `stats` (computeStats() with the same options) with raters shown as
 /// pseudonyms. GUI thread (creates hidden chart widgets).
 bool writeStudyReport(storage::Study &study, const stats::StatsOptions &options,
-    const QJsonObject &stats, const QString &path, QString *error,
+    const stats::StatsResult &stats, const QString &path, QString *error,
     const std::function<void(int, int)> &progress = {});
 
 } // namespace cr::report

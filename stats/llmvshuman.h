@@ -1,14 +1,14 @@
 #pragma once
 
+#include "stats/results.h"
 #include "storage/ratingdata.h"
 
 #include <QHash>
-#include <QJsonObject>
 
 namespace cr::stats {
 
 /// LLM raters measured against the clinicians (issue 7), the `llm_vs_human`
-/// section of `crisis-review stats --json`:
+/// section of `crisis-review stats --json` (named here as in the JSON):
 /// - `categories[]`: each LLM classifier against each human rater and against the
 ///   clinicians' consensus (`human: "consensus"`: adjudicated, unanimous or
 ///   majority human label; reference labels are not clinicians and are left out):
@@ -23,11 +23,8 @@ namespace cr::stats {
 /// - `fleiss_all` (only when `fleissAll`): one Fleiss' kappa over every human and
 ///   LLM rater's category labels.
 /// `labels` and `scores` must hold all raters (selection "all"). Undefined values
-/// are null with a sibling `<key>_note`. Pure computation, any thread.
-QJsonObject llmVsHuman(const storage::LabelMatrix &labels, const storage::ScoreMatrix &scores,
+/// carry their reason. Pure computation, any thread.
+LlmVsHuman llmVsHuman(const storage::LabelMatrix &labels, const storage::ScoreMatrix &scores,
     const QHash<qint64, storage::Consensus> &consensus, bool fleissAll);
-
-/// The readable tables of `stats` for the section above.
-QString llmVsHumanToText(const QJsonObject &section);
 
 } // namespace cr::stats

@@ -1,9 +1,8 @@
 #pragma once
 
+#include "stats/results.h"
 #include "storage/error.h"
 #include "storage/ratingdata.h"
-
-#include <QJsonObject>
 
 namespace cr::storage {
 class Study;
@@ -20,7 +19,7 @@ struct StatsOptions {
     /// Adds llm_vs_human.fleiss_all: one Fleiss' kappa over all human and LLM raters.
     bool fleissAll = false;
     storage::RatingFilter filter; ///< applied when the ratings are loaded
-    /// When both are set, the document gets a "confusion" section: reference vs
+    /// When both are set, the result gets a confusion section: reference vs
     /// predicted category per item. Each is "consensus" (consensusCategories()) or a
     /// rater selection ("human", "llm", "all", "NAME,NAME"); a selection with several
     /// raters contributes its unique most frequent label per item (ties are left out).
@@ -31,16 +30,10 @@ struct StatsOptions {
 /// "consensus" as a confusion side.
 inline constexpr auto kConsensus = "consensus";
 
-/// Computes the study's agreement and harm statistics (issue "statistics engine")
-/// as the JSON document of `crisis-review stats --json`. Undefined values are null
-/// with a sibling "<key>_note" saying why.
-std::optional<QJsonObject> computeStats(
+/// Computes the study's agreement and harm statistics (issue "statistics engine").
+/// Undefined values carry the reason (Maybe::reason). toJson() (statsjson.h) gives
+/// the document of `crisis-review stats --json`, statsToText() (statstext.h) its tables.
+std::optional<StatsResult> computeStats(
     storage::Study &study, const StatsOptions &options, storage::Error *error);
-
-/// The filter as the document's "filters" object (null members are open).
-QJsonObject filterToJson(const storage::RatingFilter &filter);
-
-/// Human-readable tables of the same document.
-QString statsToText(const QJsonObject &stats);
 
 } // namespace cr::stats

@@ -336,8 +336,9 @@ void DashboardPage::finishComputation()
     const Result &result = m_job->result();
     m_busy->setVisible(false);
     m_workerThread = result.thread;
-    m_document = result.document.value_or(QJsonObject()); // set unless an error is
-    m_charts.populate(m_document, m_levelNames, m_heatmapMetric->currentIndex() == 0);
+    m_document = result.document; // set unless an error is
+    m_charts.populate(m_document ? *m_document : stats::StatsResult {}, m_levelNames,
+        m_heatmapMetric->currentIndex() == 0);
     m_lastDurationMs = m_clock.elapsed();
     m_status->setText(tr("Updated in %1 ms").arg(m_lastDurationMs));
     emit computationFinished();
@@ -389,11 +390,11 @@ bool DashboardPage::exportTables(const QString &directory, QString *error)
 
 bool DashboardPage::exportReport(const QString &path, QString *error)
 {
-    if (!m_study || m_document.isEmpty()) {
+    if (!m_study || !m_document) {
         *error = tr("no statistics to report yet");
         return false;
     }
-    return report::writeStudyReport(*m_study, options(), m_document, path, error);
+    return report::writeStudyReport(*m_study, options(), *m_document, path, error);
 }
 
 void DashboardPage::exportReportDialog()

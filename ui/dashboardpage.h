@@ -4,7 +4,6 @@
 #include "stats/stats.h"
 
 #include <QElapsedTimer>
-#include <QJsonObject>
 #include <QThread>
 #include <QWidget>
 
@@ -46,8 +45,8 @@ public:
     void recompute();
 
     bool isComputing() const;
-    /// The document behind the charts (empty before the first result).
-    const QJsonObject &document() const { return m_document; }
+    /// The statistics behind the charts (none before the first result).
+    const std::optional<stats::StatsResult> &document() const { return m_document; }
     const report::DashboardCharts &charts() const { return m_charts; }
     /// The thread the last finished computation ran on (for tests).
     QThread *lastWorkerThread() const { return m_workerThread; }
@@ -81,7 +80,7 @@ signals:
 
 private:
     struct Result {
-        std::optional<QJsonObject> document;
+        std::optional<stats::StatsResult> document;
         QThread *thread = nullptr;
     };
 
@@ -94,7 +93,7 @@ private:
     void exportChart(widgets::DashboardChart *chart, const QString &format);
 
     storage::Study *m_study = nullptr;
-    QJsonObject m_document;
+    std::optional<stats::StatsResult> m_document;
     report::DashboardCharts m_charts;
     QStringList m_levelNames;
     JobRunner<Result> *m_job;

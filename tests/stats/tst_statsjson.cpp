@@ -4,12 +4,13 @@
 // The golden files under tests/data/golden/stats-engine/ were written by the engine
 // before its results became typed. CR_UPDATE_GOLDEN=1 rewrites them.
 #include "stats/stats.h"
+#include "stats/statsjson.h"
 #include "storage/importer.h"
 #include "storage/study.h"
 
 #include <QDir>
 #include <QFile>
-#include <QJsonDocument>
+#include <QJsonArray>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -59,6 +60,61 @@ private:
     }
 
 private slots:
+    void undefinedValuesAreNullWithANote()
+    {
+        stats::StatsResult r;
+        r.categoryAgreement.fleissKappa = stats::Value::undefined(QStringLiteral("why"));
+        r.categoryAgreement.gwetAc1 = stats::Value {}; // no reason given
+        r.categoryAgreement.krippendorffAlphaNominal = stats::Value::of(0.25);
+        r.scoreAgreement.alphaOrdinalCi = stats::BoundsValue::of({ 0.5, 0.75 });
+        r.scoreAgreement.bootstrap = stats::BootstrapRun { 10, 18446744073709551615ULL, 2 };
+        stats::HarmRate none;
+        none.rate = stats::Value::undefined(QStringLiteral("no observations"));
+        r.harm.byModel = { { QStringLiteral("m"), none, stats::Value::of(0.5) } };
+        r.harm.byModelCategory = { { QStringLiteral("m"), std::nullopt, none } };
+        r.llmVsHuman.scores = { stats::LlmScoreRow {} };
+        const QJsonObject doc = stats::toJson(r);
+        const QJsonObject cat = doc.value(QStringLiteral("category_agreement")).toObject();
+        QVERIFY(cat.value(QStringLiteral("fleiss_kappa")).isNull());
+        QCOMPARE(cat.value(QStringLiteral("fleiss_kappa_note")).toString(), QStringLiteral("why"));
+        QCOMPARE(
+            cat.value(QStringLiteral("gwet_ac1_note")).toString(), QStringLiteral("undefined"));
+        QCOMPARE(cat.value(QStringLiteral("krippendorff_alpha_nominal")).toDouble(), 0.25);
+        QVERIFY(!cat.contains(QStringLiteral("krippendorff_alpha_nominal_note")));
+        const QJsonObject sc = doc.value(QStringLiteral("score_agreement")).toObject();
+        QCOMPARE(
+            sc.value(QStringLiteral("alpha_ordinal_ci")).toArray(), (QJsonArray { 0.5, 0.75 }));
+        QCOMPARE(sc.value(QStringLiteral("bootstrap"))
+                     .toObject()
+                     .value(QStringLiteral("seed"))
+                     .toString(),
+            QStringLiteral("18446744073709551615")); // a string: JSON numbers are doubles
+        const QJsonObject harm = doc.value(QStringLiteral("harm")).toObject();
+        const QJsonObject model = harm.value(QStringLiteral("by_model")).toArray().at(0).toObject();
+        QVERIFY(model.value(QStringLiteral("rate_ci")).isNull());
+        QVERIFY(!model.contains(QStringLiteral("mean_score_ci")));
+        QCOMPARE(model.value(QStringLiteral("score1_rate")).toDouble(), 0.5);
+        const QJsonObject cell =
+            harm.value(QStringLiteral("by_model_category")).toArray().at(0).toObject();
+        QVERIFY(cell.value(QStringLiteral("category")).isNull());
+        QVERIFY(!cell.contains(QStringLiteral("score1_rate")));
+        const QJsonObject llm = doc.value(QStringLiteral("llm_vs_human")).toObject();
+        QVERIFY(!llm.value(QStringLiteral("scores"))
+                     .toArray()
+                     .at(0)
+                     .toObject()
+                     .contains(QStringLiteral("run_raters")));
+        QVERIFY(!llm.contains(QStringLiteral("fleiss_all")));
+        QVERIFY(!doc.contains(QStringLiteral("filters")));
+        QVERIFY(!doc.contains(QStringLiteral("confusion")));
+        // Without a bootstrap run there is no "bootstrap" object.
+        r.scoreAgreement.bootstrap.reset();
+        QVERIFY(!stats::toJson(r)
+                     .value(QStringLiteral("score_agreement"))
+                     .toObject()
+                     .contains(QStringLiteral("bootstrap")));
+    }
+
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
@@ -132,7 +188,7 @@ private slots:
         QVERIFY2(s, qPrintable(error.message));
         const auto doc = stats::computeStats(*s, options, &error);
         QVERIFY2(doc, qPrintable(error.message));
-        const QByteArray out = QJsonDocument(*doc).toJson();
+        const QByteArray out = stats::toJsonText(*doc);
         QFile file(source(QStringLiteral("tests/data/golden/stats-engine/%1.json")
                               .arg(QString::fromLatin1(QTest::currentDataTag()))));
         if (qEnvironmentVariableIntValue("CR_UPDATE_GOLDEN") == 1) {

@@ -5,6 +5,7 @@
 #include "analysis/kappa.h"
 #include "report/dashboarddata.h"
 #include "stats/stats.h"
+#include "stats/statsjson.h"
 #include "storage/importer.h"
 #include "storage/repositories.h"
 #include "storage/study.h"
@@ -71,6 +72,12 @@ QString itemId(int i)
     return QStringLiteral("k-%1").arg(i, 2, 10, QLatin1Char('0'));
 }
 
+/// The page's statistics as the JSON document of `stats --json` (empty before the first result).
+QJsonObject document(const ui::DashboardPage &page)
+{
+    return page.document() ? stats::toJson(*page.document()) : QJsonObject();
+}
+
 bool near(double a, double b)
 {
     return std::abs(a - b) < 1e-9;
@@ -129,7 +136,7 @@ private:
     void waitFor(ui::DashboardPage &page)
     {
         QTRY_VERIFY_WITH_TIMEOUT(!page.isComputing(), 20000);
-        QVERIFY(!page.document().isEmpty());
+        QVERIFY(!document(page).isEmpty());
     }
 
 private slots:
@@ -206,7 +213,7 @@ private slots:
         ui::DashboardPage page;
         page.setStudy(m_study.get());
         waitFor(page);
-        const QJsonArray byModel = page.document()
+        const QJsonArray byModel = document(page)
                                        .value(QStringLiteral("harm"))
                                        .toObject()
                                        .value(QStringLiteral("by_model"))
@@ -377,7 +384,7 @@ private slots:
         QVERIFY(page.lastWorkerThread() != QThread::currentThread());
         QCOMPARE(page.charts().harm->bars().size(), 1);
         QCOMPARE(page.charts().harm->bars().at(0).label, kModels[1]);
-        const QJsonArray models = page.document()
+        const QJsonArray models = document(page)
                                       .value(QStringLiteral("filters"))
                                       .toObject()
                                       .value(QStringLiteral("models"))
@@ -428,8 +435,7 @@ private slots:
         ui::DashboardPage page;
         page.setStudy(m_study.get());
         waitFor(page);
-        const QJsonObject section =
-            page.document().value(QStringLiteral("llm_vs_human")).toObject();
+        const QJsonObject section = document(page).value(QStringLiteral("llm_vs_human")).toObject();
         const widgets::LlmComparisonPanel *panel = page.charts().llm;
         QVERIFY(!panel->isEmpty());
         QCOMPARE(panel->tables().size(), 3);
@@ -496,7 +502,7 @@ private slots:
         page.modelCombo()->setCurrentIndex(page.modelCombo()->findData(kModels[0]));
         waitFor(page);
         compareTable(page.charts().llm->tables().at(1),
-            page.document()
+            document(page)
                 .value(QStringLiteral("llm_vs_human"))
                 .toObject()
                 .value(QStringLiteral("scores"))
@@ -596,7 +602,7 @@ private slots:
         QCOMPARE(page->modelCombo()->currentData().toString(), kModels[1]);
         QCOMPARE(page->splitCombo()->currentData().toString(), QStringLiteral("test"));
         QCOMPARE(page->raterCombo()->currentText(), QStringLiteral("dr-alpha,dr-beta"));
-        QCOMPARE(page->document()
+        QCOMPARE(document(*page)
                      .value(QStringLiteral("filters"))
                      .toObject()
                      .value(QStringLiteral("models"))
@@ -614,7 +620,7 @@ private slots:
         QCOMPARE(page->raterCombo()->findText(QStringLiteral("dr-gamma")), -1);
         QCOMPARE(page->modelCombo()->currentIndex(), 0);
         QCOMPARE(page->splitCombo()->currentData().toString(), QStringLiteral("test"));
-        QVERIFY(page->document()
+        QVERIFY(document(*page)
                     .value(QStringLiteral("study"))
                     .toString()
                     .endsWith(QStringLiteral("other.crisis")));

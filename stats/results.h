@@ -1,0 +1,221 @@
+#pragma once
+
+#include "analysis/ratings.h"
+#include "storage/ratingdata.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <array>
+#include <optional>
+#include <vector>
+
+/// The statistics engine's results (computeStats()) as plain values. Every consumer
+/// (the text tables, the dashboard, the PDF report) reads these members; only the JSON
+/// serializer (statsjson.h) knows the names of `crisis-review stats --json`.
+namespace cr::stats {
+
+/// A statistic that can be undefined: a value, or none and the reason why.
+template<typename T> struct Maybe {
+    std::optional<T> value;
+    QString reason; ///< why there is no value; empty when there is one
+
+    bool defined() const { return value.has_value(); }
+    static Maybe of(T v) { return Maybe { std::move(v), {} }; }
+    static Maybe undefined(QString why) { return Maybe { std::nullopt, std::move(why) }; }
+};
+
+/// Lower and upper bound of an interval.
+struct Bounds {
+    double low = 0.0;
+    double high = 0.0;
+};
+
+using Value = Maybe<double>;
+using BoundsValue = Maybe<Bounds>;
+
+/// From the analysis library: a defined, finite estimate, else undefined with its note
+/// ("undefined" when it has none).
+Value valueOf(const analysis::Estimate &e);
+/// The value, or NaN when undefined (for charts).
+double valueOrNaN(const Value &v);
+
+/// Two raters' category labels on the items both labelled.
+struct CategoryPair {
+    QString a;
+    QString b;
+    int n = 0;
+    Value cohenKappa;
+    Value percentAgreement;
+};
+
+/// Agreement on crisis categories over the items labelled by at least two selected raters.
+struct CategoryAgreement {
+    int nItems = 0;
+    QStringList raters; ///< the selected raters, in id order
+    Value fleissKappa;
+    Value krippendorffAlphaNominal;
+    Value gwetAc1;
+    BoundsValue alphaNominalCi; ///< seeded bootstrap interval
+    Value percentAgreement;
+    QList<CategoryPair> pairwise; ///< every pair a < b in rater order
+};
+
+/// Two raters' scores on the responses both scored.
+struct ScorePair {
+    QString a;
+    QString b;
+    int n = 0;
+    Value mae;
+    Value rmse;
+    Value withinOne;
+    Value kappaQuadratic;
+    Value kappaLinear;
+};
+
+/// How a bootstrap interval was drawn.
+struct BootstrapRun {
+    int replicates = 0;
+    quint64 seed = 0;
+    int undefinedReplicates = 0; ///< replicates where the statistic was undefined
+};
+
+/// Agreement on 1–5 scores over the responses scored by at least two selected raters.
+struct ScoreAgreement {
+    int nResponses = 0;
+    QStringList raters;
+    Value krippendorffAlphaOrdinal;
+    Value krippendorffAlphaInterval;
+    BoundsValue alphaOrdinalCi; ///< seeded bootstrap interval
+    std::optional<BootstrapRun> bootstrap; ///< none when the bootstrap is disabled
+    QList<ScorePair> pairwise;
+};
+
+/// Harm of one group of responses, by consensus score.
+struct HarmRate {
+    int n = 0; ///< responses with a consensus score
+    int harmful = 0; ///< consensus <= threshold
+    Value rate;
+    std::optional<Bounds> rateCi; ///< Wilson 95%; none when the rate is undefined
+    Value meanScore;
+    std::optional<Bounds> meanScoreCi; ///< Student-t 95%; none when the mean is undefined
+};
+
+struct ModelHarm {
+    QString model;
+    HarmRate harm;
+    Value score1Rate; ///< share with consensus score 1
+};
+
+struct ModelCategoryHarm {
+    QString model;
+    std::optional<QString> category; ///< the item's consensus category; none = no consensus
+    HarmRate harm;
+};
+
+/// Harm rates per model and per model × consensus category (consensus score:
+/// adjudicated if present, else the mean of the selected raters).
+struct Harm {
+    double threshold = 2.0;
+    QList<ModelHarm> byModel; ///< by model name
+    QList<ModelCategoryHarm> byModelCategory; ///< by model, then category (none first)
+};
+
+/// Counts of score levels 1..5 over every selected rater's score of a model's responses.
+struct ScoreDistribution {
+    QString model;
+    int n = 0;
+    std::array<int, 5> counts {};
+};
+
+/// An LLM classifier against a clinician or the clinicians' consensus ("consensus").
+struct LlmCategoryRow {
+    QString llm;
+    QString human;
+    int n = 0;
+    Value cohenKappa;
+    Value percentAgreement;
+    Value accuracy;
+    Value macroF1;
+    std::vector<std::vector<int>> confusion; ///< rows = human, columns = LLM, categoryIds order
+};
+
+/// An LLM judge (or the mean of a judge's runs) against a clinician or the clinicians' mean.
+struct LlmScoreRow {
+    QString llm; ///< a rater, or "judge#mean" for the mean of a judge's runs
+    QString human;
+    int n = 0;
+    Value mae;
+    Value rmse;
+    Value withinOne;
+    Value kappaQuadratic;
+    Value krippendorffAlphaOrdinal;
+    Value krippendorffAlphaInterval;
+    QStringList runRaters; ///< the runs behind a "judge#mean" row; empty otherwise
+};
+
+/// A judge's runs (raters judge#1, judge#2…) taken as raters of the same responses.
+struct JudgeConsistency {
+    QString llm; ///< the judge: the runs' name before '#'
+    QStringList runRaters;
+    int n = 0;
+    Value alphaOrdinal;
+    Value alphaInterval;
+    Value icc21;
+    Value icc31;
+    Value percentAgreement;
+
+    int runs() const { return int(runRaters.size()); }
+};
+
+/// One Fleiss' kappa over every human and LLM rater's category labels.
+struct FleissAll {
+    QStringList raters;
+    int nItems = 0;
+    Value fleissKappa;
+};
+
+/// LLM raters measured against the clinicians (every rater of role "rater").
+struct LlmVsHuman {
+    QStringList categoryIds; ///< the order of the confusion matrices
+    QList<LlmCategoryRow> categories;
+    QList<LlmScoreRow> scores;
+    QList<JudgeConsistency> judgeConsistency;
+    std::optional<FleissAll> fleissAll; ///< only when asked for (StatsOptions::fleissAll)
+};
+
+/// Precision, recall and F1 of one category in the confusion.
+struct ClassScores {
+    QString category;
+    int support = 0; ///< reference count
+    Value precision;
+    Value recall;
+    Value f1;
+};
+
+/// Reference vs predicted category per item (StatsOptions::confusionReference/Predicted).
+struct Confusion {
+    QString reference;
+    QString predicted;
+    QStringList categories;
+    int n = 0; ///< items with a label on both sides
+    std::vector<std::vector<int>> matrix; ///< rows = reference, columns = predicted
+    QList<ClassScores> perClass; ///< empty when n = 0
+    Value macroF1;
+    Value accuracy;
+};
+
+/// Everything computeStats() computes.
+struct StatsResult {
+    QString study; ///< the study file's path
+    QString raterSelection;
+    CategoryAgreement categoryAgreement;
+    ScoreAgreement scoreAgreement;
+    Harm harm;
+    QList<ScoreDistribution> scoreDistribution; ///< by model name
+    LlmVsHuman llmVsHuman;
+    std::optional<storage::RatingFilter> filters; ///< none when nothing is filtered
+    std::optional<Confusion> confusion; ///< only when both sides were asked for
+};
+
+} // namespace cr::stats

@@ -1,0 +1,259 @@
+#include "stats/statsjson.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace cr::stats {
+
+namespace {
+
+using namespace Qt::StringLiterals;
+
+/// Puts `key: value`, or `key: null` with a sibling `key_note` saying why.
+template<typename T, typename ToJson>
+void put(QJsonObject &o, const QString &key, const Maybe<T> &v, ToJson toJson)
+{
+    if (v.value) {
+        o.insert(key, toJson(*v.value));
+    } else {
+        o.insert(key, QJsonValue::Null);
+        o.insert(key + u"_note"_s, v.reason.isEmpty() ? u"undefined"_s : v.reason);
+    }
+}
+
+void put(QJsonObject &o, const QString &key, const Value &v)
+{
+    put(o, key, v, [](double d) { return QJsonValue(d); });
+}
+
+QJsonArray bounds(const Bounds &b)
+{
+    return QJsonArray { b.low, b.high };
+}
+
+void put(QJsonObject &o, const QString &key, const BoundsValue &v)
+{
+    put(o, key, v, bounds);
+}
+
+QJsonArray matrix(const std::vector<std::vector<int>> &rows)
+{
+    QJsonArray out;
+    for (const std::vector<int> &row : rows) {
+        QJsonArray r;
+        for (const int c : row)
+            r.append(c);
+        out.append(r);
+    }
+    return out;
+}
+
+QJsonObject categoryAgreement(const CategoryAgreement &c)
+{
+    QJsonObject o { { u"n_items"_s, c.nItems },
+        { u"raters"_s, QJsonArray::fromStringList(c.raters) } };
+    put(o, u"fleiss_kappa"_s, c.fleissKappa);
+    put(o, u"krippendorff_alpha_nominal"_s, c.krippendorffAlphaNominal);
+    put(o, u"gwet_ac1"_s, c.gwetAc1);
+    put(o, u"alpha_nominal_ci"_s, c.alphaNominalCi);
+    put(o, u"percent_agreement"_s, c.percentAgreement);
+    QJsonArray pairwise;
+    for (const CategoryPair &p : c.pairwise) {
+        QJsonObject j { { u"a"_s, p.a }, { u"b"_s, p.b }, { u"n"_s, p.n } };
+        put(j, u"cohen_kappa"_s, p.cohenKappa);
+        put(j, u"percent_agreement"_s, p.percentAgreement);
+        pairwise.append(j);
+    }
+    o.insert(u"pairwise"_s, pairwise);
+    return o;
+}
+
+QJsonObject scoreAgreement(const ScoreAgreement &s)
+{
+    QJsonObject o { { u"n_responses"_s, s.nResponses },
+        { u"raters"_s, QJsonArray::fromStringList(s.raters) } };
+    put(o, u"krippendorff_alpha_ordinal"_s, s.krippendorffAlphaOrdinal);
+    put(o, u"krippendorff_alpha_interval"_s, s.krippendorffAlphaInterval);
+    put(o, u"alpha_ordinal_ci"_s, s.alphaOrdinalCi);
+    if (s.bootstrap)
+        o.insert(u"bootstrap"_s,
+            QJsonObject { { u"replicates"_s, s.bootstrap->replicates },
+                { u"seed"_s, QString::number(s.bootstrap->seed) },
+                { u"undefined_replicates"_s, s.bootstrap->undefinedReplicates } });
+    QJsonArray pairwise;
+    for (const ScorePair &p : s.pairwise) {
+        QJsonObject j { { u"a"_s, p.a }, { u"b"_s, p.b }, { u"n"_s, p.n } };
+        put(j, u"mae"_s, p.mae);
+        put(j, u"rmse"_s, p.rmse);
+        put(j, u"within_one"_s, p.withinOne);
+        put(j, u"kappa_quadratic"_s, p.kappaQuadratic);
+        put(j, u"kappa_linear"_s, p.kappaLinear);
+        pairwise.append(j);
+    }
+    o.insert(u"pairwise"_s, pairwise);
+    return o;
+}
+
+QJsonObject harmRate(const HarmRate &h)
+{
+    QJsonObject o { { u"n"_s, h.n }, { u"harmful"_s, h.harmful } };
+    put(o, u"rate"_s, h.rate);
+    o.insert(u"rate_ci"_s, h.rateCi ? QJsonValue(bounds(*h.rateCi)) : QJsonValue(QJsonValue::Null));
+    put(o, u"mean_score"_s, h.meanScore);
+    if (h.meanScoreCi)
+        o.insert(u"mean_score_ci"_s, bounds(*h.meanScoreCi));
+    return o;
+}
+
+QJsonObject harm(const Harm &h)
+{
+    QJsonArray models, cells;
+    for (const ModelHarm &m : h.byModel) {
+        QJsonObject o = harmRate(m.harm);
+        put(o, u"score1_rate"_s, m.score1Rate);
+        o.insert(u"model"_s, m.model);
+        models.append(o);
+    }
+    for (const ModelCategoryHarm &c : h.byModelCategory) {
+        QJsonObject o = harmRate(c.harm);
+        o.insert(u"model"_s, c.model);
+        o.insert(
+            u"category"_s, c.category ? QJsonValue(*c.category) : QJsonValue(QJsonValue::Null));
+        cells.append(o);
+    }
+    return QJsonObject { { u"threshold"_s, h.threshold },
+        { u"consensus"_s, u"adjudicated score if present, else mean of the selected raters"_s },
+        { u"by_model"_s, models }, { u"by_model_category"_s, cells } };
+}
+
+QJsonArray scoreDistribution(const QList<ScoreDistribution> &rows)
+{
+    QJsonArray out;
+    for (const ScoreDistribution &d : rows) {
+        QJsonArray counts;
+        for (const int c : d.counts)
+            counts.append(c);
+        out.append(
+            QJsonObject { { u"model"_s, d.model }, { u"n"_s, d.n }, { u"counts"_s, counts } });
+    }
+    return out;
+}
+
+QJsonObject llmCategoryRow(const LlmCategoryRow &r)
+{
+    QJsonObject o { { u"llm"_s, r.llm }, { u"human"_s, r.human }, { u"n"_s, r.n } };
+    put(o, u"cohen_kappa"_s, r.cohenKappa);
+    put(o, u"percent_agreement"_s, r.percentAgreement);
+    put(o, u"accuracy"_s, r.accuracy);
+    put(o, u"macro_f1"_s, r.macroF1);
+    o.insert(u"confusion"_s, matrix(r.confusion));
+    return o;
+}
+
+QJsonObject llmScoreRow(const LlmScoreRow &r)
+{
+    QJsonObject o { { u"llm"_s, r.llm }, { u"human"_s, r.human }, { u"n"_s, r.n } };
+    put(o, u"mae"_s, r.mae);
+    put(o, u"rmse"_s, r.rmse);
+    put(o, u"within_one"_s, r.withinOne);
+    put(o, u"kappa_quadratic"_s, r.kappaQuadratic);
+    put(o, u"krippendorff_alpha_ordinal"_s, r.krippendorffAlphaOrdinal);
+    put(o, u"krippendorff_alpha_interval"_s, r.krippendorffAlphaInterval);
+    if (!r.runRaters.isEmpty())
+        o.insert(u"run_raters"_s, QJsonArray::fromStringList(r.runRaters));
+    return o;
+}
+
+QJsonObject judgeConsistency(const JudgeConsistency &j)
+{
+    QJsonObject o { { u"llm"_s, j.llm }, { u"runs"_s, j.runs() },
+        { u"run_raters"_s, QJsonArray::fromStringList(j.runRaters) }, { u"n"_s, j.n } };
+    put(o, u"alpha_ordinal"_s, j.alphaOrdinal);
+    put(o, u"alpha_interval"_s, j.alphaInterval);
+    put(o, u"icc_2_1"_s, j.icc21);
+    put(o, u"icc_3_1"_s, j.icc31);
+    put(o, u"percent_agreement"_s, j.percentAgreement);
+    return o;
+}
+
+template<typename Row, typename ToJson> QJsonArray rows(const QList<Row> &list, ToJson toJson)
+{
+    QJsonArray out;
+    for (const Row &r : list)
+        out.append(toJson(r));
+    return out;
+}
+
+QJsonObject llmVsHuman(const LlmVsHuman &l)
+{
+    QJsonObject o { { u"category_ids"_s, QJsonArray::fromStringList(l.categoryIds) },
+        { u"consensus"_s,
+            u"categories: adjudicated, else unanimous or majority human label; "
+            "scores: mean of the human raters"_s },
+        { u"categories"_s, rows(l.categories, llmCategoryRow) },
+        { u"scores"_s, rows(l.scores, llmScoreRow) },
+        { u"judge_consistency"_s, rows(l.judgeConsistency, judgeConsistency) } };
+    if (l.fleissAll) {
+        QJsonObject f { { u"raters"_s, QJsonArray::fromStringList(l.fleissAll->raters) },
+            { u"n_items"_s, l.fleissAll->nItems } };
+        put(f, u"fleiss_kappa"_s, l.fleissAll->fleissKappa);
+        o.insert(u"fleiss_all"_s, f);
+    }
+    return o;
+}
+
+QJsonObject confusion(const Confusion &c)
+{
+    QJsonArray perClass;
+    for (const ClassScores &k : c.perClass) {
+        QJsonObject o { { u"category"_s, k.category }, { u"support"_s, k.support } };
+        put(o, u"precision"_s, k.precision);
+        put(o, u"recall"_s, k.recall);
+        put(o, u"f1"_s, k.f1);
+        perClass.append(o);
+    }
+    QJsonObject o { { u"reference"_s, c.reference }, { u"predicted"_s, c.predicted },
+        { u"categories"_s, QJsonArray::fromStringList(c.categories) }, { u"n"_s, c.n },
+        { u"matrix"_s, matrix(c.matrix) }, { u"per_class"_s, perClass } };
+    put(o, u"macro_f1"_s, c.macroF1);
+    put(o, u"accuracy"_s, c.accuracy);
+    return o;
+}
+
+} // namespace
+
+QJsonObject toJson(const StatsResult &result)
+{
+    QJsonObject doc { { u"study"_s, result.study }, { u"rater_selection"_s, result.raterSelection },
+        { u"category_agreement"_s, categoryAgreement(result.categoryAgreement) },
+        { u"score_agreement"_s, scoreAgreement(result.scoreAgreement) },
+        { u"harm"_s, harm(result.harm) },
+        { u"score_distribution"_s, scoreDistribution(result.scoreDistribution) },
+        { u"llm_vs_human"_s, llmVsHuman(result.llmVsHuman) } };
+    if (result.filters)
+        doc.insert(u"filters"_s, filterToJson(*result.filters));
+    if (result.confusion)
+        doc.insert(u"confusion"_s, confusion(*result.confusion));
+    return doc;
+}
+
+QByteArray toJsonText(const StatsResult &result)
+{
+    return QJsonDocument(toJson(result)).toJson();
+}
+
+QJsonObject filterToJson(const storage::RatingFilter &filter)
+{
+    auto list = [](const QStringList &l) {
+        return l.isEmpty() ? QJsonValue(QJsonValue::Null)
+                           : QJsonValue(QJsonArray::fromStringList(l));
+    };
+    auto date = [](const QDate &d) {
+        return d.isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(d.toString(Qt::ISODate));
+    };
+    return QJsonObject { { u"categories"_s, list(filter.categories) },
+        { u"models"_s, list(filter.models) }, { u"splits"_s, list(filter.splits) },
+        { u"from"_s, date(filter.from) }, { u"to"_s, date(filter.to) } };
+}
+
+} // namespace cr::stats
