@@ -92,125 +92,163 @@ ChartTable LlmComparisonPanel::table() const
     return t;
 }
 
+/// Column widths and row height shared by the tables, so they line up.
+struct LlmComparisonPanel::Geometry {
+    qreal rater = 0;
+    qreal reference = 0;
+    qreal n = 0;
+    qreal metric = 0;
+    qreal row = 0;
+    qreal metricsLeft = 0;
+};
+
+LlmComparisonPanel::Geometry LlmComparisonPanel::geometry(
+    const QFontMetricsF &fm, const QRectF &target) const
+{
+    Geometry g;
+    qsizetype metricColumns = 1;
+    for (const MetricTable &t : m_tables) {
+        if (t.rows.isEmpty())
+            continue;
+        g.rater = std::max(g.rater, fm.horizontalAdvance(t.raterTitle));
+        g.reference = std::max(g.reference, fm.horizontalAdvance(t.referenceTitle));
+        for (const MetricRow &r : t.rows) {
+            g.rater = std::max(g.rater, fm.horizontalAdvance(r.rater));
+            g.reference = std::max(g.reference, fm.horizontalAdvance(r.reference));
+        }
+        for (const MetricColumn &c : t.columns)
+            g.metric = std::max(g.metric, fm.horizontalAdvance(c.title));
+        metricColumns = std::max(metricColumns, t.columns.size());
+    }
+    const qreal pad = fm.height() * 0.8;
+    g.rater = std::min(g.rater + pad, target.width() * 0.24);
+    g.reference = std::min(g.reference + pad, target.width() * 0.2);
+    g.n = fm.horizontalAdvance(QStringLiteral("00000")) + pad;
+    const qreal room = (target.width() - g.rater - g.reference - g.n) / qreal(metricColumns);
+    g.metric = std::min(room, std::max(g.metric + pad, fm.height() * 7));
+
+    int shown = 0;
+    const int lines = lineCount(m_tables, &shown);
+    g.row = std::min(fm.height() * kRowLines,
+        target.height() / (lines + shown * kGapLines / kRowLines + kLegendLines / kRowLines));
+    g.metricsLeft = target.left() + g.rater + g.reference + g.n;
+    return g;
+}
+
 void LlmComparisonPanel::paintTables(
     QPainter *painter, const QRectF &target, QList<Hit> *hits) const
 {
     painter->save();
     painter->setFont(font());
     const QFontMetricsF fm(font(), painter->device());
-    const QColor text = palette().color(QPalette::WindowText);
-    painter->setPen(text);
+    painter->setPen(palette().color(QPalette::WindowText));
     if (isEmpty()) {
         painter->drawText(target.adjusted(0, fm.height() * 0.5, 0, 0),
             Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, m_emptyMessage);
         painter->restore();
         return;
     }
-
-    // Shared column geometry, so the tables line up.
-    qreal raterWidth = 0, referenceWidth = 0, metricWidth = 0;
-    qsizetype metricColumns = 1;
+    const Geometry g = geometry(fm, target);
+    qreal y = target.top();
     for (const MetricTable &t : m_tables) {
         if (t.rows.isEmpty())
             continue;
-        raterWidth = std::max(raterWidth, fm.horizontalAdvance(t.raterTitle));
-        referenceWidth = std::max(referenceWidth, fm.horizontalAdvance(t.referenceTitle));
-        for (const MetricRow &r : t.rows) {
-            raterWidth = std::max(raterWidth, fm.horizontalAdvance(r.rater));
-            referenceWidth = std::max(referenceWidth, fm.horizontalAdvance(r.reference));
-        }
-        for (const MetricColumn &c : t.columns)
-            metricWidth = std::max(metricWidth, fm.horizontalAdvance(c.title));
-        metricColumns = std::max(metricColumns, t.columns.size());
+        y = paintTable(painter, t, g, target, y, hits);
+        y += fm.height() * kGapLines;
     }
-    const qreal pad = fm.height() * 0.8;
-    raterWidth = std::min(raterWidth + pad, target.width() * 0.24);
-    referenceWidth = std::min(referenceWidth + pad, target.width() * 0.2);
-    const qreal nWidth = fm.horizontalAdvance(QStringLiteral("00000")) + pad;
-    const qreal room =
-        (target.width() - raterWidth - referenceWidth - nWidth) / qreal(metricColumns);
-    metricWidth = std::min(room, std::max(metricWidth + pad, fm.height() * 7));
+    paintLegend(painter, target, y);
+    painter->restore();
+}
 
-    int shown = 0;
-    const int lines = lineCount(m_tables, &shown);
-    const qreal rowHeight = std::min(fm.height() * kRowLines,
-        target.height() / (lines + shown * kGapLines / kRowLines + kLegendLines / kRowLines));
+qreal LlmComparisonPanel::paintTable(QPainter *painter, const MetricTable &t, const Geometry &g,
+    const QRectF &target, qreal y, QList<Hit> *hits) const
+{
+    const QFontMetricsF fm(font(), painter->device());
+    const QColor text = palette().color(QPalette::WindowText);
     QFont bold = font();
     bold.setBold(true);
-    const qreal metricsLeft = target.left() + raterWidth + referenceWidth + nWidth;
-    qreal y = target.top();
     auto cellText = [&](const QRectF &r, const QString &s, Qt::Alignment a) {
         painter->drawText(r.adjusted(4, 0, -4, 0), a | Qt::AlignVCenter,
             fm.elidedText(s, Qt::ElideRight, r.width() - 8));
     };
-    for (const MetricTable &t : m_tables) {
-        if (t.rows.isEmpty())
-            continue;
-        painter->setFont(bold);
-        painter->setPen(text);
-        painter->drawText(QRectF(target.left(), y, target.width(), rowHeight),
-            Qt::AlignLeft | Qt::AlignVCenter,
-            fm.elidedText(t.title, Qt::ElideRight, target.width()));
-        y += rowHeight;
-        painter->setFont(font());
-        cellText(QRectF(target.left(), y, raterWidth, rowHeight), t.raterTitle, Qt::AlignLeft);
-        cellText(QRectF(target.left() + raterWidth, y, referenceWidth, rowHeight), t.referenceTitle,
-            Qt::AlignLeft);
-        cellText(QRectF(target.left() + raterWidth + referenceWidth, y, nWidth, rowHeight),
-            QStringLiteral("n"), Qt::AlignRight);
-        for (int c = 0; c < t.columns.size(); ++c)
-            cellText(QRectF(metricsLeft + c * metricWidth, y, metricWidth, rowHeight),
-                t.columns[c].title, Qt::AlignHCenter);
-        y += rowHeight;
-        const qreal tableRight = metricsLeft + qreal(t.columns.size()) * metricWidth;
-        painter->drawLine(QPointF(target.left(), y), QPointF(tableRight, y));
-        for (int r = 0; r < t.rows.size(); ++r, y += rowHeight) {
-            const MetricRow &row = t.rows[r];
-            const bool newGroup = r == 0 || t.rows[r - 1].rater != row.rater;
-            painter->setPen(text);
-            if (newGroup && r > 0) {
-                QPen rule(palette().color(QPalette::Mid));
-                painter->setPen(rule);
-                painter->drawLine(QPointF(target.left(), y), QPointF(tableRight, y));
-                painter->setPen(text);
-            }
-            if (newGroup)
-                cellText(QRectF(target.left(), y, raterWidth, rowHeight), row.rater, Qt::AlignLeft);
-            cellText(QRectF(target.left() + raterWidth, y, referenceWidth, rowHeight),
-                row.reference, Qt::AlignLeft);
-            cellText(QRectF(target.left() + raterWidth + referenceWidth, y, nWidth, rowHeight),
-                QString::number(row.n), Qt::AlignRight);
-            for (int c = 0; c < t.columns.size(); ++c) {
-                const MetricColumn &column = t.columns[c];
-                const double v = row.values[std::size_t(c)];
-                const QRectF cell(metricsLeft + c * metricWidth, y, metricWidth, rowHeight);
-                const QRectF inner = cell.adjusted(1, 1, -1, -1);
-                if (!std::isfinite(v) || row.n < t.minimumN) {
-                    paintMark(painter, inner, palette());
-                    painter->setPen(text);
-                } else {
-                    const double span = column.best - column.worst;
-                    const QColor fill =
-                        chartcolors::sequential(span != 0 ? (v - column.worst) / span : 0.5);
-                    painter->fillRect(inner, fill);
-                    painter->setPen(chartcolors::textOn(fill));
-                }
-                cellText(cell, formatted(v, column.decimals), Qt::AlignHCenter);
-                if (hits) {
-                    QString tip = QStringLiteral("%1 vs %2 — %3: %4 (n = %5)")
-                                      .arg(row.rater, row.reference, column.title, formatted(v, 3))
-                                      .arg(row.n);
-                    if (!row.notes.value(c).isEmpty())
-                        tip += QStringLiteral("\n") + row.notes.value(c);
-                    hits->append({ cell, tip });
-                }
-            }
-        }
-        y += fm.height() * kGapLines;
-    }
-
-    // Legend: the ramp from worse to better agreement, then the mark.
+    painter->setFont(bold);
     painter->setPen(text);
+    painter->drawText(QRectF(target.left(), y, target.width(), g.row),
+        Qt::AlignLeft | Qt::AlignVCenter, fm.elidedText(t.title, Qt::ElideRight, target.width()));
+    y += g.row;
+    painter->setFont(font());
+    cellText(QRectF(target.left(), y, g.rater, g.row), t.raterTitle, Qt::AlignLeft);
+    cellText(
+        QRectF(target.left() + g.rater, y, g.reference, g.row), t.referenceTitle, Qt::AlignLeft);
+    cellText(QRectF(target.left() + g.rater + g.reference, y, g.n, g.row), QStringLiteral("n"),
+        Qt::AlignRight);
+    for (int c = 0; c < t.columns.size(); ++c)
+        cellText(QRectF(g.metricsLeft + c * g.metric, y, g.metric, g.row), t.columns[c].title,
+            Qt::AlignHCenter);
+    y += g.row;
+    const qreal tableRight = g.metricsLeft + qreal(t.columns.size()) * g.metric;
+    painter->drawLine(QPointF(target.left(), y), QPointF(tableRight, y));
+    for (int r = 0; r < t.rows.size(); ++r, y += g.row) {
+        const MetricRow &row = t.rows[r];
+        const bool newGroup = r == 0 || t.rows[r - 1].rater != row.rater;
+        painter->setPen(text);
+        if (newGroup && r > 0) {
+            QPen rule(palette().color(QPalette::Mid));
+            painter->setPen(rule);
+            painter->drawLine(QPointF(target.left(), y), QPointF(tableRight, y));
+            painter->setPen(text);
+        }
+        if (newGroup)
+            cellText(QRectF(target.left(), y, g.rater, g.row), row.rater, Qt::AlignLeft);
+        cellText(
+            QRectF(target.left() + g.rater, y, g.reference, g.row), row.reference, Qt::AlignLeft);
+        cellText(QRectF(target.left() + g.rater + g.reference, y, g.n, g.row),
+            QString::number(row.n), Qt::AlignRight);
+        for (int c = 0; c < t.columns.size(); ++c) {
+            const QRectF cell(g.metricsLeft + c * g.metric, y, g.metric, g.row);
+            paintCell(painter, t, row, c, cell);
+            cellText(cell, formatted(row.values[std::size_t(c)], t.columns[c].decimals),
+                Qt::AlignHCenter);
+            if (hits)
+                hits->append({ cell, cellTip(t.columns[c], row, c) });
+        }
+    }
+    return y;
+}
+
+void LlmComparisonPanel::paintCell(QPainter *painter, const MetricTable &t, const MetricRow &row,
+    int column, const QRectF &cell) const
+{
+    const MetricColumn &c = t.columns[column];
+    const double v = row.values[std::size_t(column)];
+    const QRectF inner = cell.adjusted(1, 1, -1, -1);
+    if (!std::isfinite(v) || row.n < t.minimumN) {
+        paintMark(painter, inner, palette());
+        painter->setPen(palette().color(QPalette::WindowText));
+    } else {
+        const double span = c.best - c.worst;
+        const QColor fill = chartcolors::sequential(span != 0 ? (v - c.worst) / span : 0.5);
+        painter->fillRect(inner, fill);
+        painter->setPen(chartcolors::textOn(fill));
+    }
+}
+
+QString LlmComparisonPanel::cellTip(const MetricColumn &c, const MetricRow &row, int column)
+{
+    QString tip =
+        QStringLiteral("%1 vs %2 — %3: %4 (n = %5)")
+            .arg(row.rater, row.reference, c.title, formatted(row.values[std::size_t(column)], 3))
+            .arg(row.n);
+    if (!row.notes.value(column).isEmpty())
+        tip += QStringLiteral("\n") + row.notes.value(column);
+    return tip;
+}
+
+void LlmComparisonPanel::paintLegend(QPainter *painter, const QRectF &target, qreal y) const
+{
+    // The ramp from worse to better agreement, then the mark.
+    const QFontMetricsF fm(font(), painter->device());
+    painter->setPen(palette().color(QPalette::WindowText));
     const qreal legendTop = y + fm.height() * 0.3;
     const QString worse = tr("worse");
     const QString better = tr("better agreement");
@@ -234,7 +272,6 @@ void LlmComparisonPanel::paintTables(
     painter->drawText(QRectF(swatch.right() + 4, legendTop,
                           std::max<qreal>(0, target.right() - swatch.right() - 4), ramp.height()),
         Qt::AlignLeft | Qt::AlignVCenter, tr("n < %1 or undefined").arg(minimumN));
-    painter->restore();
 }
 
 void LlmComparisonPanel::renderBody(QPainter *painter, const QRectF &target) const

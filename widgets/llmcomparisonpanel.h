@@ -2,6 +2,7 @@
 
 #include "widgets/dashboardchart.h"
 
+#include <QFontMetricsF>
 #include <vector>
 
 namespace cr::widgets {
@@ -65,7 +66,18 @@ private:
         QRectF rect;
         QString text;
     };
+    struct Geometry;
     void paintTables(QPainter *painter, const QRectF &target, QList<Hit> *hits) const;
+    Geometry geometry(const QFontMetricsF &fm, const QRectF &target) const;
+    /// Draws one table from `y` down; returns the y below it.
+    qreal paintTable(QPainter *painter, const MetricTable &t, const Geometry &g,
+        const QRectF &target, qreal y, QList<Hit> *hits) const;
+    /// Colours one statistic cell (hatched when undefined or n is small) and sets the pen for its
+    /// text.
+    void paintCell(QPainter *painter, const MetricTable &t, const MetricRow &row, int column,
+        const QRectF &cell) const;
+    static QString cellTip(const MetricColumn &c, const MetricRow &row, int column);
+    void paintLegend(QPainter *painter, const QRectF &target, qreal y) const;
 
     QList<MetricTable> m_tables;
     QString m_emptyMessage;
