@@ -5,6 +5,8 @@
 // tests/data/golden/stats/ were written by the engine before its results became typed; the JSON
 // contract must not move. CR_UPDATE_GOLDEN=1 rewrites them (only when the output is meant to
 // change).
+#include "../stats/golden.h"
+
 #include <QDir>
 #include <QFile>
 #include <QProcess>
@@ -16,11 +18,6 @@ class TestStatsGolden final : public QObject {
     Q_OBJECT
 private:
     QTemporaryDir m_dir;
-
-    static QString source(const QString &relative)
-    {
-        return qEnvironmentVariable("CR_SOURCE_DIR") + QLatin1Char('/') + relative;
-    }
 
     /// Runs the binary in the temporary folder (studies are named relative to it, so
     /// the document's "study" member is the same on every machine).
@@ -51,14 +48,14 @@ private slots:
         QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_dir.isValid());
         create(QStringLiteral("bench.crisis"),
-            { source(QStringLiteral("tests/data/benchmark/good")) });
+            { cr::test::source(QStringLiteral("tests/data/benchmark/good")) });
         create(QStringLiteral("kripp.crisis"),
-            { source(QStringLiteral("tests/data/golden/kripp-items.jsonl")),
-                source(QStringLiteral("tests/data/golden/kripp-ratings.jsonl")) });
+            { cr::test::source(QStringLiteral("tests/data/golden/kripp-items.jsonl")),
+                cr::test::source(QStringLiteral("tests/data/golden/kripp-ratings.jsonl")) });
         create(QStringLiteral("kripp-llm.crisis"),
-            { source(QStringLiteral("tests/data/golden/kripp-items.jsonl")),
-                source(QStringLiteral("tests/data/golden/kripp-ratings.jsonl")),
-                source(QStringLiteral("tests/data/golden/kripp-llm.jsonl")) });
+            { cr::test::source(QStringLiteral("tests/data/golden/kripp-items.jsonl")),
+                cr::test::source(QStringLiteral("tests/data/golden/kripp-ratings.jsonl")),
+                cr::test::source(QStringLiteral("tests/data/golden/kripp-llm.jsonl")) });
     }
 
     void output_data()
@@ -125,26 +122,7 @@ private slots:
         bool ok = false;
         const QByteArray out = run(QStringList { QStringLiteral("stats") } + args, &ok);
         QVERIFY(ok);
-        QFile file(source(QStringLiteral("tests/data/golden/stats/") + golden));
-        if (qEnvironmentVariableIntValue("CR_UPDATE_GOLDEN") == 1) {
-            QVERIFY(QDir().mkpath(QFileInfo(file).path()));
-            QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
-            QCOMPARE(file.write(out), out.size());
-            return;
-        }
-        QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(file.fileName()));
-        const QByteArray expected = file.readAll();
-        if (out != expected) {
-            // Name the first differing line, then fail on the whole output.
-            const QList<QByteArray> a = out.split('\n'), b = expected.split('\n');
-            for (int i = 0; i < std::min(a.size(), b.size()); ++i)
-                if (a[i] != b[i]) {
-                    qWarning("line %d: got '%s', golden '%s'", i + 1, a[i].constData(),
-                        b[i].constData());
-                    break;
-                }
-        }
-        QCOMPARE(out, expected);
+        cr::test::compareGolden(out, QStringLiteral("stats/") + golden);
     }
 };
 

@@ -3,10 +3,10 @@
 // report shows them (pseudonyms), on fixed studies; the files under
 // tests/data/golden/charts/ were written before the statistics became typed.
 // CR_UPDATE_GOLDEN=1 rewrites them.
+#include "../stats/golden.h"
 #include "report/dashboarddata.h"
 #include "report/pdfreport.h"
 #include "stats/stats.h"
-#include "storage/importer.h"
 #include "storage/repositories.h"
 #include "storage/study.h"
 #include "widgets/dashboardchart.h"
@@ -22,11 +22,6 @@
 using namespace cr;
 
 namespace {
-
-QString source(const QString &relative)
-{
-    return qEnvironmentVariable("CR_SOURCE_DIR") + QLatin1Char('/') + relative;
-}
 
 QStringList names(std::initializer_list<const char *> list)
 {
@@ -137,17 +132,6 @@ class TestDashboardData final : public QObject {
     Q_OBJECT
 private:
     QTemporaryDir m_dir;
-
-    void create(const QString &name, const QStringList &files)
-    {
-        storage::Error error;
-        auto study = storage::Study::create(
-            name, protocol::defaultProtocol(), QStringLiteral("golden"), &error);
-        QVERIFY2(study, qPrintable(error.message));
-        storage::ImportReport report;
-        QVERIFY2(
-            storage::Importer(*study).run(files, {}, &report, &error), qPrintable(error.message));
-    }
 
 private slots:
     void harmBarsAndDistribution()
@@ -298,15 +282,7 @@ private slots:
         QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_dir.isValid());
         QVERIFY(QDir::setCurrent(m_dir.path()));
-        create(QStringLiteral("bench.crisis"),
-            { source(QStringLiteral("tests/data/benchmark/good")) });
-        create(QStringLiteral("kripp-llm.crisis"),
-            { source(QStringLiteral("tests/data/golden/kripp-items.jsonl")),
-                source(QStringLiteral("tests/data/golden/kripp-ratings.jsonl")),
-                source(QStringLiteral("tests/data/golden/kripp-llm.jsonl")) });
-        create(QStringLiteral("kripp.crisis"),
-            { source(QStringLiteral("tests/data/golden/kripp-items.jsonl")),
-                source(QStringLiteral("tests/data/golden/kripp-ratings.jsonl")) });
+        test::createGoldenStudies();
     }
 
     void pdfReport()
@@ -393,16 +369,8 @@ private slots:
         charts.populate(report::pseudonymised(*result, pseudonyms), levels, harmRate);
         out += "# pseudonymised\n" + describe(charts);
 
-        QFile file(source(QStringLiteral("tests/data/golden/charts/%1.txt")
-                              .arg(QString::fromLatin1(QTest::currentDataTag()))));
-        if (qEnvironmentVariableIntValue("CR_UPDATE_GOLDEN") == 1) {
-            QVERIFY(QDir().mkpath(QFileInfo(file).path()));
-            QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
-            QCOMPARE(file.write(out), out.size());
-            return;
-        }
-        QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(file.fileName()));
-        QCOMPARE(out, file.readAll());
+        test::compareGolden(
+            out, QStringLiteral("charts/%1.txt").arg(QString::fromLatin1(QTest::currentDataTag())));
     }
 };
 

@@ -3,9 +3,9 @@
 // benchmark fixture, the Krippendorff matrix with LLM raters and the export-filter study.
 // The golden files under tests/data/golden/stats-engine/ were written by the engine
 // before its results became typed. CR_UPDATE_GOLDEN=1 rewrites them.
+#include "../stats/golden.h"
 #include "stats/stats.h"
 #include "stats/statsjson.h"
-#include "storage/importer.h"
 #include "storage/study.h"
 
 #include <QDir>
@@ -18,11 +18,6 @@
 using namespace cr;
 
 namespace {
-
-QString source(const QString &relative)
-{
-    return qEnvironmentVariable("CR_SOURCE_DIR") + QLatin1Char('/') + relative;
-}
 
 stats::StatsOptions options(const QString &raters, const QString &reference,
     const QString &predicted, const storage::RatingFilter &filter = {})
@@ -45,19 +40,6 @@ class TestStatsJson final : public QObject {
     Q_OBJECT
 private:
     QTemporaryDir m_dir;
-
-    void create(const QString &name, const QStringList &files)
-    {
-        storage::Error error;
-        // Relative to the temporary folder (the current directory): the document's
-        // "study" member is the same on every machine.
-        auto study = storage::Study::create(
-            name, protocol::defaultProtocol(), QStringLiteral("golden"), &error);
-        QVERIFY2(study, qPrintable(error.message));
-        storage::ImportReport report;
-        QVERIFY2(
-            storage::Importer(*study).run(files, {}, &report, &error), qPrintable(error.message));
-    }
 
 private slots:
     void undefinedValuesAreNullWithANote()
@@ -120,15 +102,10 @@ private slots:
         QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_dir.isValid());
         QVERIFY(QDir::setCurrent(m_dir.path()));
-        create(QStringLiteral("bench.crisis"),
-            { source(QStringLiteral("tests/data/benchmark/good")) });
-        create(QStringLiteral("kripp-llm.crisis"),
-            { source(QStringLiteral("tests/data/golden/kripp-items.jsonl")),
-                source(QStringLiteral("tests/data/golden/kripp-ratings.jsonl")),
-                source(QStringLiteral("tests/data/golden/kripp-llm.jsonl")) });
-        create(QStringLiteral("filters.crisis"),
-            { source(QStringLiteral("tests/data/exportfilters/items.jsonl")),
-                source(QStringLiteral("tests/data/exportfilters/ratings.jsonl")) });
+        test::createGoldenStudies();
+        test::createStudy(QStringLiteral("filters.crisis"),
+            { test::source(QStringLiteral("tests/data/exportfilters/items.jsonl")),
+                test::source(QStringLiteral("tests/data/exportfilters/ratings.jsonl")) });
     }
 
     void document_data()
@@ -189,16 +166,9 @@ private slots:
         const auto doc = stats::computeStats(*s, options, &error);
         QVERIFY2(doc, qPrintable(error.message));
         const QByteArray out = stats::toJsonText(*doc);
-        QFile file(source(QStringLiteral("tests/data/golden/stats-engine/%1.json")
-                              .arg(QString::fromLatin1(QTest::currentDataTag()))));
-        if (qEnvironmentVariableIntValue("CR_UPDATE_GOLDEN") == 1) {
-            QVERIFY(QDir().mkpath(QFileInfo(file).path()));
-            QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
-            QCOMPARE(file.write(out), out.size());
-            return;
-        }
-        QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(file.fileName()));
-        QCOMPARE(out, file.readAll());
+        test::compareGolden(out,
+            QStringLiteral("stats-engine/%1.json")
+                .arg(QString::fromLatin1(QTest::currentDataTag())));
     }
 };
 
