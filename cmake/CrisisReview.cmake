@@ -29,11 +29,11 @@ function(cr_add_library name)
     target_link_libraries(${name} PUBLIC cr_common ${ARG_PUBLIC_LIBS} PRIVATE ${ARG_PRIVATE_LIBS})
 endfunction()
 
-# cr_add_test(NAME SOURCES ... LIBS ... [GUI]) — one executable per tested class.
-# GUI tests run on the offscreen platform; every test gets its own temp HOME-like dirs
-# through QStandardPaths::setTestModeEnabled in the test itself.
+# cr_add_test(NAME SOURCES ... LIBS ... [TIMEOUT SECONDS]) — one executable per tested class.
+# Every test runs on the offscreen platform and gets its own temp HOME-like dirs (below);
+# tests also call QStandardPaths::setTestModeEnabled themselves.
 function(cr_add_test name)
-    cmake_parse_arguments(ARG "GUI" "TIMEOUT" "SOURCES;LIBS" ${ARGN})
+    cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;LIBS" ${ARGN})
     add_executable(${name} ${ARG_SOURCES})
     target_link_libraries(${name} PRIVATE cr_common Qt6::Test ${ARG_LIBS})
     add_test(NAME ${name} COMMAND ${name})

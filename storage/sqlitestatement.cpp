@@ -56,11 +56,6 @@ void SqliteStatement::bindInt(int index, std::optional<qint64> value)
         sqlite3_bind_null(m_stmt, index);
 }
 
-void SqliteStatement::bindNull(int index)
-{
-    sqlite3_bind_null(m_stmt, index);
-}
-
 bool SqliteStatement::step()
 {
     const int rc = sqlite3_step(m_stmt);

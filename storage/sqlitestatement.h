@@ -31,7 +31,6 @@ public:
     void bindText(int index, const QByteArray &utf8);
     void bindInt(int index, qint64 value);
     void bindInt(int index, std::optional<qint64> value);
-    void bindNull(int index);
 
     /// Runs the statement once; true for a row (SQLITE_ROW) or done (SQLITE_DONE).
     /// hasRow() tells which. On failure errorMessage() says why.

@@ -1,9 +1,9 @@
 #include "ui/ratingpage.h"
 
 #include "protocol/protocol.h"
+#include "storage/exposure.h"
 #include "storage/repositories.h"
 #include "storage/study.h"
-#include "ui/presentation.h"
 #include "ui/ratingsession.h"
 #include "ui/settings.h"
 #include "widgets/categorypicker.h"
@@ -485,7 +485,7 @@ void RatingPage::renderItem(int index)
         const bool created = position >= m_cards.size();
         widgets::ResponseCard *c = card(position);
         if (created) {
-            c->setTitle(tr("Response %1").arg(presentationLabel(position)));
+            c->setTitle(tr("Response %1").arg(storage::presentationLabel(position)));
             if (auto *selector = qobject_cast<widgets::LikertSelector *>(c->footer()))
                 selector->setAccessibleName(tr("Score for %1").arg(c->title()));
             if (widgets::ResponseNotes *n = notes(position))
@@ -614,7 +614,7 @@ void RatingPage::finishItem()
             missing << tr("the category");
         for (int position = 0; position < m_shownResponseIds.size(); ++position)
             if (!m_session->rating(m_shownResponseIds.at(position)))
-                missing << tr("Response %1").arg(presentationLabel(position));
+                missing << tr("Response %1").arg(storage::presentationLabel(position));
         m_status->setText(tr("Not rated yet: %1. Press Enter again to move on anyway.")
                               .arg(QLocale().createSeparatedList(missing)));
         return;

@@ -3,7 +3,6 @@
 #include "storage/exposure.h"
 #include "storage/repositories.h"
 #include "storage/study.h"
-#include "ui/presentation.h"
 
 #include <QUndoCommand>
 #include <QUndoStack>
@@ -152,7 +151,7 @@ void RatingSession::setCurrentIndex(int index)
     const storage::Assignment &assignment = m_assignments.at(index);
     const QList<storage::Response> responses =
         storage::ItemRepository(*m_study).responses(assignment.itemId);
-    const QList<int> order = presentationOrder(int(responses.size()), assignment.seed);
+    const QList<int> order = storage::presentationOrder(int(responses.size()), assignment.seed);
     m_responseIds.clear();
     m_responseTexts.clear();
     for (int position : order) {
@@ -218,16 +217,6 @@ bool RatingSession::setCategory(const QString &categoryId)
     m_lastApplyOk = false;
     m_undoStack->push(
         new LabelCommand(this, m_index, after.itemId, m_label, after, tr("Set Category")));
-    return m_lastApplyOk;
-}
-
-bool RatingSession::clearCategory()
-{
-    if (!currentAssignment() || !m_label)
-        return currentAssignment() != nullptr;
-    m_lastApplyOk = false;
-    m_undoStack->push(new LabelCommand(
-        this, m_index, currentItemId(), m_label, std::nullopt, tr("Clear Category")));
     return m_lastApplyOk;
 }
 

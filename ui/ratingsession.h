@@ -71,7 +71,6 @@ public:
 
     // User actions on the current item (undoable). Return whether the value was stored.
     bool setCategory(const QString &categoryId);
-    bool clearCategory();
     bool setScore(qint64 responseId, int score);
     bool setCannotAssess(qint64 responseId);
     bool clearRating(qint64 responseId);

@@ -1,6 +1,6 @@
+#include "storage/exposure.h"
 #include "storage/repositories.h"
 #include "teststudy.h"
-#include "ui/presentation.h"
 #include "ui/ratingpage.h"
 #include "ui/ratingsession.h"
 #include "ui/settings.h"
@@ -103,7 +103,7 @@ private slots:
         // The order on screen is the seeded shuffle of the stored order.
         const auto responses = cr::storage::ItemRepository(*m_study).responses(item->id);
         const QList<int> order =
-            cr::ui::presentationOrder(int(responses.size()), assignments.first().seed);
+            cr::storage::presentationOrder(int(responses.size()), assignments.first().seed);
         QList<qint64> expectedIds;
         for (int position = 0; position < order.size(); ++position) {
             QCOMPARE(cards.at(position)->text(), responses.at(order.at(position)).text);

@@ -1,10 +1,10 @@
-#include "ui/presentation.h"
+#include "storage/exposure.h"
 
 #include <QTest>
 #include <algorithm>
 
-using cr::ui::presentationLabel;
-using cr::ui::presentationOrder;
+using cr::storage::presentationLabel;
+using cr::storage::presentationOrder;
 
 class TestPresentation : public QObject {
     Q_OBJECT
