@@ -57,6 +57,60 @@ ExportDialog::ExportDialog(storage::Study &study, QWidget *parent)
     setWindowTitle(tr("Export Ratings"));
     setAccessibleName(tr("Export ratings"));
 
+    QFormLayout *form = buildForm(study);
+
+    m_progress = new QProgressBar;
+    m_progress->setAccessibleName(tr("Export progress"));
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_status = new QLabel;
+    m_status->setAccessibleName(tr("Export status"));
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Close);
+    m_exportButton = m_buttons->addButton(tr("&Export"), QDialogButtonBox::AcceptRole);
+    m_exportButton->setAccessibleName(tr("Export"));
+    m_exportButton->setDefault(true);
+
+    auto *layout = new QVBoxLayout(this);
+    auto *hint =
+        new QLabel(tr("Leave a filter empty to export everything. A manifest (.manifest.json) is "
+                      "written beside the file."));
+    hint->setWordWrap(true);
+    layout->addWidget(hint);
+    layout->addLayout(form);
+    layout->addWidget(m_progress);
+    layout->addWidget(m_status);
+    layout->addWidget(m_buttons);
+
+    connect(m_format, &QComboBox::currentIndexChanged, this, [this] {
+        updateEnabled();
+        // Keep the file's extension in step with the format.
+        const QString path = m_path->text();
+        if (!path.isEmpty()) {
+            const QFileInfo info(path);
+            m_path->setText(info.dir().filePath(
+                info.completeBaseName() + QLatin1Char('.') + suffixFor(options().format)));
+        }
+    });
+    connect(m_browse, &QPushButton::clicked, this, &ExportDialog::browse);
+    connect(m_path, &QLineEdit::textChanged, this, &ExportDialog::updateEnabled);
+    connect(m_exportButton, &QPushButton::clicked, this, [this] { startExport(); });
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_job, &JobRunnerBase::progressed, this, &ExportDialog::showProgress);
+    connect(m_job, &JobRunnerBase::succeeded, this, [this] { finish({}); });
+    connect(m_job, &JobRunnerBase::failed, this, &ExportDialog::finish);
+
+    const QString folder = Settings().lastExportFolder.value();
+    const QString base = QFileInfo(m_studyPath).completeBaseName() + QStringLiteral("-ratings.csv");
+    m_path->setText(
+        QDir(folder.isEmpty() ? QFileInfo(m_studyPath).absolutePath() : folder).filePath(base));
+    updateEnabled();
+}
+
+QFormLayout *ExportDialog::buildForm(storage::Study &study)
+{
     m_format = new QComboBox;
     m_format->setAccessibleName(tr("Format"));
     m_format->addItem(tr("Long CSV — one row per rating"), QStringLiteral("long-csv"));
@@ -135,55 +189,7 @@ ExportDialog::ExportDialog(storage::Study &study, QWidget *parent)
     auto *pathLabel = new QLabel(tr("Output &file:"));
     pathLabel->setBuddy(m_path);
     form->addRow(pathLabel, pathRow);
-
-    m_progress = new QProgressBar;
-    m_progress->setAccessibleName(tr("Export progress"));
-    m_progress->setRange(0, 1);
-    m_progress->setValue(0);
-    m_status = new QLabel;
-    m_status->setAccessibleName(tr("Export status"));
-    m_status->setWordWrap(true);
-    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
-
-    m_buttons = new QDialogButtonBox(QDialogButtonBox::Close);
-    m_exportButton = m_buttons->addButton(tr("&Export"), QDialogButtonBox::AcceptRole);
-    m_exportButton->setAccessibleName(tr("Export"));
-    m_exportButton->setDefault(true);
-
-    auto *layout = new QVBoxLayout(this);
-    auto *hint =
-        new QLabel(tr("Leave a filter empty to export everything. A manifest (.manifest.json) is "
-                      "written beside the file."));
-    hint->setWordWrap(true);
-    layout->addWidget(hint);
-    layout->addLayout(form);
-    layout->addWidget(m_progress);
-    layout->addWidget(m_status);
-    layout->addWidget(m_buttons);
-
-    connect(m_format, &QComboBox::currentIndexChanged, this, [this] {
-        updateEnabled();
-        // Keep the file's extension in step with the format.
-        const QString path = m_path->text();
-        if (!path.isEmpty()) {
-            const QFileInfo info(path);
-            m_path->setText(info.dir().filePath(
-                info.completeBaseName() + QLatin1Char('.') + suffixFor(options().format)));
-        }
-    });
-    connect(m_browse, &QPushButton::clicked, this, &ExportDialog::browse);
-    connect(m_path, &QLineEdit::textChanged, this, &ExportDialog::updateEnabled);
-    connect(m_exportButton, &QPushButton::clicked, this, [this] { startExport(); });
-    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    connect(m_job, &JobRunnerBase::progressed, this, &ExportDialog::showProgress);
-    connect(m_job, &JobRunnerBase::succeeded, this, [this] { finish({}); });
-    connect(m_job, &JobRunnerBase::failed, this, &ExportDialog::finish);
-
-    const QString folder = Settings().lastExportFolder.value();
-    const QString base = QFileInfo(m_studyPath).completeBaseName() + QStringLiteral("-ratings.csv");
-    m_path->setText(
-        QDir(folder.isEmpty() ? QFileInfo(m_studyPath).absolutePath() : folder).filePath(base));
-    updateEnabled();
+    return form;
 }
 
 ExportDialog::~ExportDialog()

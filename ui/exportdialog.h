@@ -7,6 +7,7 @@
 class QCheckBox;
 class QComboBox;
 class QDialogButtonBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -46,6 +47,8 @@ signals:
     void exportFinished(bool ok);
 
 private:
+    /// The format, filter and output-file rows, filled from `study`.
+    QFormLayout *buildForm(storage::Study &study);
     void browse();
     void updateEnabled();
     void showProgress(qint64 done, qint64 total);

@@ -4,55 +4,34 @@
 #include "storage/exposure.h"
 #include "storage/repositories.h"
 #include "storage/study.h"
+#include "ui/ratingitemheader.h"
+#include "ui/ratingmessagepanel.h"
 #include "ui/ratingsession.h"
+#include "ui/responselist.h"
 #include "ui/settings.h"
 #include "widgets/categorypicker.h"
 #include "widgets/likertselector.h"
 #include "widgets/messagebanner.h"
 #include "widgets/messageview.h"
+#include "widgets/noticescreen.h"
+#include "widgets/pagehelpers.h"
 #include "widgets/protocolpanel.h"
 #include "widgets/responsecard.h"
 #include "widgets/responsenotes.h"
 
 #include <QAction>
-#include <QEvent>
-#include <QHBoxLayout>
-#include <QHash>
 #include <QLabel>
 #include <QLocale>
-#include <QPlainTextEdit>
-#include <QProgressBar>
 #include <QPushButton>
-#include <QScrollArea>
-#include <QScrollBar>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStyle>
-#include <QToolButton>
 #include <QVBoxLayout>
 #include <algorithm>
 
 namespace cr::ui {
 
 namespace {
-
-QLabel *heading(const QString &text, QWidget *parent)
-{
-    auto *label = new QLabel(text, parent);
-    QFont f = label->font();
-    f.setBold(true);
-    label->setFont(f);
-    return label;
-}
-
-QToolButton *actionButton(QAction *action, QWidget *parent)
-{
-    auto *button = new QToolButton(parent);
-    button->setDefaultAction(action);
-    button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    button->setAccessibleName(action->text().remove(QLatin1Char('&')));
-    return button;
-}
 
 /// LikertSelector's value for a stored rating.
 int selectorValue(const std::optional<storage::ResponseRating> &rating)
@@ -64,15 +43,7 @@ int selectorValue(const std::optional<storage::ResponseRating> &rating)
     return rating->score.value_or(widgets::LikertSelector::NoValue);
 }
 
-QAction *keyAction(const QString &text, const QList<QKeySequence> &keys, QWidget *parent)
-{
-    auto *action = new QAction(text, parent);
-    action->setShortcuts(keys);
-    action->setShortcutContext(Qt::WindowShortcut);
-    action->setEnabled(false);
-    parent->addAction(action);
-    return action;
-}
+using widgets::keyAction;
 
 } // namespace
 
@@ -98,30 +69,31 @@ RatingPage::RatingPage(QWidget *parent)
     , m_skipAction(keyAction(tr("&Skip Item"), { QKeySequence(Qt::CTRL | Qt::Key_S) }, this))
     , m_distressingAction(keyAction(
           tr("&Pause — This Was Distressing"), { QKeySequence(Qt::CTRL | Qt::Key_P) }, this))
-    , m_breakPage(new QWidget(this))
-    , m_breakReason(new QLabel(m_breakPage))
-    , m_resumeButton(new QPushButton(tr("&Resume"), m_breakPage))
     , m_errorBanner(new widgets::MessageBanner(this))
-    , m_picker(new widgets::CategoryPicker(this))
-    , m_protocolPanel(new widgets::ProtocolPanel(this))
-    , m_progress(new QProgressBar(this))
-    , m_flagged(new QLabel(tr("Flagged for discussion"), this))
-    , m_hints(new QLabel(this))
     , m_contentNote(new widgets::MessageBanner(this))
+    , m_header(nullptr)
+    , m_messagePanel(new RatingMessagePanel(this))
+    , m_responses(new ResponseList(this))
+    , m_protocolPanel(new widgets::ProtocolPanel(this))
     , m_stack(new QStackedWidget(this))
-    , m_position(new QLabel(this))
-    , m_itemId(new QLabel(this))
-    , m_calibration(new QLabel(tr("Calibration item"), this))
-    , m_message(new widgets::MessageView(this))
-    , m_responsesTitle(heading(tr("Responses"), this))
-    , m_responsesArea(new QScrollArea(this))
-    , m_cardsLayout(nullptr)
-    , m_noResponses(new QLabel(tr("This item has no responses to rate."), this))
-    , m_emptyTitle(new QLabel(this))
+    , m_emptyPage(new widgets::NoticeScreen(tr("Back to the Study &Overview"), m_stack))
+    , m_breakPage(new widgets::NoticeScreen(tr("&Resume"), m_stack))
+    , m_hints(new QLabel(this))
     , m_status(new QLabel(this))
 {
     setAccessibleName(tr("Rating"));
+    createActions();
+    m_header = new RatingItemHeader({ m_overviewAction, m_skipAction, m_distressingAction,
+                                        m_revealAction, m_previousAction, m_nextAction },
+        this);
+    connectSession();
+    connectResponses();
+    buildLayout();
+    setFocusProxy(m_messagePanel->message());
+}
 
+void RatingPage::createActions()
+{
     m_previousAction->setShortcuts(
         { QKeySequence(Qt::Key_PageUp), QKeySequence(Qt::Key_Backspace) });
     m_previousAction->setIcon(style()->standardIcon(QStyle::SP_ArrowBack, nullptr, this));
@@ -159,8 +131,8 @@ RatingPage::RatingPage(QWidget *parent)
     connect(m_previousResponseAction, &QAction::triggered, this, [this] { moveResponse(-1); });
     connect(m_finishAction, &QAction::triggered, this, &RatingPage::finishItem);
     connect(m_clearAction, &QAction::triggered, this, [this] {
-        if (m_currentResponse >= 0 && m_currentResponse < m_shownResponseIds.size())
-            m_session->clearRating(m_shownResponseIds.at(m_currentResponse));
+        if (const qint64 id = responseAt(m_currentResponse))
+            m_session->clearRating(id);
     });
     m_flagAction->setCheckable(true);
     m_flagAction->setToolTip(tr("Flag this item for discussion (F)"));
@@ -176,7 +148,10 @@ RatingPage::RatingPage(QWidget *parent)
                                        "Only the supervising researcher sees how often."));
     connect(m_skipAction, &QAction::triggered, this, [this] { skipItem(false); });
     connect(m_distressingAction, &QAction::triggered, this, [this] { skipItem(true); });
+}
 
+void RatingPage::connectSession()
+{
     connect(m_session, &RatingSession::itemChanged, this, &RatingPage::renderItem);
     connect(m_session, &RatingSession::labelSaved, this, [this] {
         m_errorBanner->hide();
@@ -188,14 +163,35 @@ RatingPage::RatingPage(QWidget *parent)
     });
     connect(m_session, &RatingSession::statusSaved, this, &RatingPage::updateProgress);
     connect(m_session, &RatingSession::flagSaved, this, [this](bool flagged) {
-        m_flagged->setVisible(flagged);
+        m_header->setFlagged(flagged);
         m_flagAction->setChecked(flagged);
         m_status->setText(flagged ? tr("Flagged for discussion.") : tr("Flag removed."));
     });
     connect(m_session, &RatingSession::writeFailed, this, &RatingPage::showError);
-    connect(m_picker, &widgets::CategoryPicker::categoryRequested, this,
+    connect(m_messagePanel->picker(), &widgets::CategoryPicker::categoryRequested, this,
         [this](const QString &id) { m_session->setCategory(id); });
+}
 
+void RatingPage::connectResponses()
+{
+    connect(m_responses, &ResponseList::valueRequested, this, &RatingPage::scoreResponse);
+    connect(m_responses, &ResponseList::checklistRequested, this,
+        [this](int position, const QStringList &ids) {
+            if (const qint64 id = responseAt(position))
+                m_session->setChecklist(id, ids);
+        });
+    connect(m_responses, &ResponseList::rationaleCommitted, this,
+        [this](int position, const QString &text) {
+            if (const qint64 id = responseAt(position))
+                m_session->setRationale(id, text);
+        });
+    connect(m_responses, &ResponseList::escapePressed, this, &RatingPage::focusCard);
+    connect(m_responses, &ResponseList::rationaleFocused, this,
+        [this](int position) { markCurrentResponse(position, false); });
+}
+
+void RatingPage::buildLayout()
+{
     // Content note before each session (or, if the rater prefers, until acknowledged once).
     m_contentNote->setCloseButtonVisible(false);
     QPushButton *understood = m_contentNote->addButton(tr("I &Understand"));
@@ -204,90 +200,11 @@ RatingPage::RatingPage(QWidget *parent)
         m_contentNote->hide();
     });
 
-    // Header: where am I, and how to move.
-    QFont positionFont = m_position->font();
-    positionFont.setPointSizeF(positionFont.pointSizeF() * 1.35);
-    positionFont.setBold(true);
-    m_position->setFont(positionFont);
-    m_position->setObjectName(QStringLiteral("itemPosition"));
-    m_itemId->setForegroundRole(QPalette::PlaceholderText);
-    m_itemId->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_calibration->setFrameShape(QFrame::StyledPanel);
-    m_calibration->setBackgroundRole(QPalette::AlternateBase);
-    m_calibration->setAutoFillBackground(true);
-    m_calibration->setContentsMargins(6, 1, 6, 1);
-    m_calibration->setToolTip(tr("Every rater rates this item, to compare raters with each other"));
-    m_flagged->setFrameShape(QFrame::StyledPanel);
-    m_flagged->setContentsMargins(6, 1, 6, 1);
-    m_flagged->setToolTip(tr("You flagged this item for discussion; press F to remove the flag"));
-    m_flagged->hide();
-    m_progress->setAccessibleName(tr("Items finished"));
-    m_progress->setFormat(tr("%v of %m done"));
-    m_progress->setMaximumWidth(220);
-    m_progress->setTextVisible(true);
-    m_revealButton = actionButton(m_revealAction, this);
-    m_revealButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
-
-    auto *header = new QHBoxLayout;
-    header->setSpacing(10);
-    header->addWidget(actionButton(m_overviewAction, this));
-    header->addSpacing(8);
-    header->addWidget(m_position);
-    header->addWidget(m_itemId);
-    header->addWidget(m_calibration);
-    header->addWidget(m_flagged);
-    header->addStretch();
-    header->addWidget(m_progress);
-    header->addWidget(actionButton(m_skipAction, this));
-    header->addWidget(actionButton(m_distressingAction, this));
-    header->addWidget(m_revealButton);
-    header->addWidget(actionButton(m_previousAction, this));
-    header->addWidget(actionButton(m_nextAction, this));
-
-    // Left: the person's message.
-    auto *messagePanel = new QWidget(this);
-    auto *messageLayout = new QVBoxLayout(messagePanel);
-    messageLayout->setContentsMargins(0, 0, 0, 0);
-    auto *messageTitle = heading(tr("&Message"), messagePanel);
-    messageTitle->setBuddy(m_message);
-    m_message->setAccessibleName(tr("Message"));
-    m_message->setPlaceholder(tr("This item has no text."));
-    messageLayout->addWidget(messageTitle);
-    messageLayout->addWidget(m_message, 1);
-    auto *categoryTitle = heading(tr("Category"), messagePanel);
-    categoryTitle->setToolTip(tr("Label the message first: press the key shown on a category"));
-    messageLayout->addSpacing(6);
-    messageLayout->addWidget(categoryTitle);
-    messageLayout->addWidget(m_picker);
-
-    // Right: the responses, blinded.
-    auto *cards = new QWidget(m_responsesArea);
-    cards->setBackgroundRole(QPalette::Window);
-    m_cardsLayout = new QVBoxLayout(cards);
-    m_cardsLayout->setContentsMargins(0, 0, 6, 0);
-    m_cardsLayout->setSpacing(10);
-    m_noResponses->setParent(cards);
-    m_noResponses->setForegroundRole(QPalette::PlaceholderText);
-    m_cardsLayout->addWidget(m_noResponses);
-    m_cardsLayout->addStretch(1);
-    m_responsesArea->setWidget(cards);
-    m_responsesArea->setWidgetResizable(true);
-    m_responsesArea->setFrameShape(QFrame::NoFrame);
-    m_responsesArea->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    m_responsesArea->setAccessibleName(tr("Responses"));
-    m_responsesArea->viewport()->installEventFilter(this);
-    m_responsesTitle->setBuddy(m_responsesArea);
-    auto *responsesPanel = new QWidget(this);
-    auto *responsesLayout = new QVBoxLayout(responsesPanel);
-    responsesLayout->setContentsMargins(0, 0, 0, 0);
-    responsesLayout->addWidget(m_responsesTitle);
-    responsesLayout->addWidget(m_responsesArea, 1);
-
     auto *splitter = new QSplitter(Qt::Horizontal, this);
     splitter->setAccessibleName(tr("Message and responses"));
     splitter->setChildrenCollapsible(false);
-    splitter->addWidget(messagePanel);
-    splitter->addWidget(responsesPanel);
+    splitter->addWidget(m_messagePanel);
+    splitter->addWidget(m_responses);
     splitter->addWidget(m_protocolPanel);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 5);
@@ -298,59 +215,25 @@ RatingPage::RatingPage(QWidget *parent)
     auto *workLayout = new QVBoxLayout(work);
     workLayout->setContentsMargins(0, 0, 0, 0);
     workLayout->setSpacing(10);
-    workLayout->addLayout(header);
+    workLayout->addWidget(m_header);
     workLayout->addWidget(splitter, 1);
 
     // Nothing assigned.
-    auto *empty = new QWidget(m_stack);
-    QFont emptyFont = m_emptyTitle->font();
-    emptyFont.setPointSizeF(emptyFont.pointSizeF() * 1.35);
-    m_emptyTitle->setFont(emptyFont);
-    m_emptyTitle->setWordWrap(true);
-    m_emptyTitle->setAlignment(Qt::AlignCenter);
-    auto *emptyHint = new QLabel(tr("A researcher assigns items to raters, for example with "
-                                    "crisis-review assign STUDY --raters NAME --per-item 1."),
-        empty);
-    emptyHint->setWordWrap(true);
-    emptyHint->setAlignment(Qt::AlignCenter);
-    emptyHint->setForegroundRole(QPalette::PlaceholderText);
-    auto *emptyBack = new QPushButton(tr("Back to the Study &Overview"), empty);
-    emptyBack->setAccessibleName(tr("Back to the study overview"));
-    connect(emptyBack, &QPushButton::clicked, this, &RatingPage::overviewRequested);
-    auto *emptyLayout = new QVBoxLayout(empty);
-    emptyLayout->addStretch();
-    emptyLayout->addWidget(m_emptyTitle);
-    emptyLayout->addWidget(emptyHint);
-    emptyLayout->addSpacing(12);
-    emptyLayout->addWidget(emptyBack, 0, Qt::AlignHCenter);
-    emptyLayout->addStretch();
+    m_emptyPage->setHint(tr("A researcher assigns items to raters, for example with "
+                            "crisis-review assign STUDY --raters NAME --per-item 1."));
+    m_emptyPage->button()->setAccessibleName(tr("Back to the study overview"));
+    connect(m_emptyPage->button(), &QPushButton::clicked, this, &RatingPage::overviewRequested);
 
     // A short pause: the break reminder, or after a distressing item.
-    QFont breakFont = m_breakReason->font();
-    breakFont.setPointSizeF(breakFont.pointSizeF() * 1.35);
-    m_breakReason->setFont(breakFont);
-    m_breakReason->setWordWrap(true);
-    m_breakReason->setAlignment(Qt::AlignCenter);
-    m_breakReason->setAccessibleName(tr("Break"));
-    auto *breakHint = new QLabel(tr("Step away from the screen for a few minutes: stretch, "
-                                    "drink some water, look out of a window. Your work is saved."),
-        m_breakPage);
-    breakHint->setWordWrap(true);
-    breakHint->setAlignment(Qt::AlignCenter);
-    breakHint->setForegroundRole(QPalette::PlaceholderText);
-    m_resumeButton->setAccessibleName(tr("Resume rating"));
-    m_resumeButton->setAutoDefault(true); // Enter resumes
-    connect(m_resumeButton, &QPushButton::clicked, this, &RatingPage::resumeFromBreak);
-    auto *breakLayout = new QVBoxLayout(m_breakPage);
-    breakLayout->addStretch();
-    breakLayout->addWidget(m_breakReason);
-    breakLayout->addWidget(breakHint);
-    breakLayout->addSpacing(12);
-    breakLayout->addWidget(m_resumeButton, 0, Qt::AlignHCenter);
-    breakLayout->addStretch();
+    m_breakPage->titleLabel()->setAccessibleName(tr("Break"));
+    m_breakPage->setHint(tr("Step away from the screen for a few minutes: stretch, "
+                            "drink some water, look out of a window. Your work is saved."));
+    m_breakPage->button()->setAccessibleName(tr("Resume rating"));
+    m_breakPage->button()->setAutoDefault(true); // Enter resumes
+    connect(m_breakPage->button(), &QPushButton::clicked, this, &RatingPage::resumeFromBreak);
 
     m_stack->addWidget(work);
-    m_stack->addWidget(empty);
+    m_stack->addWidget(m_emptyPage);
     m_stack->addWidget(m_breakPage);
 
     m_status->setForegroundRole(QPalette::PlaceholderText);
@@ -369,8 +252,6 @@ RatingPage::RatingPage(QWidget *parent)
     layout->addWidget(m_stack, 1);
     layout->addWidget(m_hints);
     layout->addWidget(m_status);
-
-    setFocusProxy(m_message);
 }
 
 RatingPage::~RatingPage() = default;
@@ -386,7 +267,7 @@ void RatingPage::start(storage::Study *study, const storage::Rater &rater)
     m_warnedIndex = -1;
     m_blurred = Settings().blurText;
     m_errorBanner->hide();
-    m_emptyTitle->setText(tr("No items are assigned to %1 yet.").arg(rater.name));
+    m_emptyPage->setTitle(tr("No items are assigned to %1 yet.").arg(rater.name));
     setupProtocol();
     showContentNoteIfNeeded();
     updateProgress();
@@ -411,11 +292,8 @@ void RatingPage::clear()
     m_shownResponseIds.clear();
     m_index = -1;
     m_currentResponse = -1;
-    m_message->setTurns({});
-    for (widgets::ResponseCard *c : std::as_const(m_cards)) {
-        c->setText({});
-        c->hide();
-    }
+    m_messagePanel->message()->setTurns({});
+    m_responses->clearResponses();
     updateActions();
 }
 
@@ -439,7 +317,7 @@ void RatingPage::setTextBlurred(bool blurred)
 
 void RatingPage::showItem(int index)
 {
-    commitNotes();
+    m_responses->commitNotes();
     m_session->setCurrentIndex(index);
 }
 
@@ -464,47 +342,20 @@ void RatingPage::renderItem(int index)
     const storage::ItemRepository items(*m_study);
     const std::optional<storage::Item> item = items.item(assignment.itemId);
 
-    m_position->setText(tr("Item %1 of %2").arg(index + 1).arg(itemCount()));
-    m_position->setAccessibleName(m_position->text());
     // Blinding: not the external id, which names the source dataset of benchmark items
     // (`…:hugg_3`, `…:red_7`); the study's own number, to quote when discussing an item.
-    m_itemId->setText(item ? tr("#%1").arg(item->id) : QString());
-    m_itemId->setAccessibleName(tr("Item reference %1").arg(m_itemId->text()));
-    m_itemId->setToolTip(tr("The item's number in this study: quote it when you discuss the item. "
-                            "Where the message comes from is not shown to raters."));
-    m_calibration->setVisible(assignment.calibration);
-    m_flagged->setVisible(assignment.flagged);
+    m_header->setItem(index, itemCount(), item ? std::optional<qint64>(item->id) : std::nullopt,
+        assignment.calibration, assignment.flagged);
     m_flagAction->setChecked(assignment.flagged);
-    m_message->setTurns(item ? item->turns : QStringList());
+    m_messagePanel->message()->setTurns(item ? item->turns : QStringList());
 
     // The session loaded the texts with the ids, in the rater's seeded order. Cards
     // are reused between items: only their text changes (titles are per position).
     m_shownResponseIds = m_session->responseIds();
-    const QStringList &texts = m_session->responseTexts();
-    for (int position = 0; position < m_shownResponseIds.size(); ++position) {
-        const bool created = position >= m_cards.size();
-        widgets::ResponseCard *c = card(position);
-        if (created) {
-            c->setTitle(tr("Response %1").arg(storage::presentationLabel(position)));
-            if (auto *selector = qobject_cast<widgets::LikertSelector *>(c->footer()))
-                selector->setAccessibleName(tr("Score for %1").arg(c->title()));
-            if (widgets::ResponseNotes *n = notes(position))
-                n->rationaleEdit()->setAccessibleName(tr("Rationale for %1").arg(c->title()));
-        }
-        c->setText(texts.value(position));
-        if (c->isHidden())
-            c->show();
-    }
-    for (qsizetype i = m_shownResponseIds.size(); i < m_cards.size(); ++i) {
-        m_cards.at(i)->setCurrent(false);
-        if (!m_cards.at(i)->isHidden())
-            m_cards.at(i)->hide();
-    }
-    m_noResponses->setVisible(m_shownResponseIds.isEmpty());
-    m_responsesTitle->setText(m_shownResponseIds.isEmpty()
-            ? tr("Responses")
-            : tr("Responses (%1)").arg(m_shownResponseIds.size()));
-    m_responsesArea->verticalScrollBar()->setValue(0);
+    QStringList texts;
+    for (int position = 0; position < m_shownResponseIds.size(); ++position)
+        texts.append(m_session->responseTexts().value(position));
+    m_responses->setResponses(texts);
 
     // Start at the first unscored response.
     int first = m_shownResponseIds.isEmpty() ? -1 : 0;
@@ -528,7 +379,7 @@ void RatingPage::renderValues()
 {
     const std::optional<storage::CategoryLabel> label = m_session->label();
     const QString category = label ? label->category : QString();
-    m_picker->setCategory(category);
+    m_messagePanel->picker()->setCategory(category);
     const int categoryIndex = int(m_categoryIds.indexOf(category));
     if (categoryIndex >= 0)
         m_protocolPanel->setCategory(
@@ -536,10 +387,8 @@ void RatingPage::renderValues()
     else
         m_protocolPanel->setCategory({}, {});
     for (int position = 0; position < m_shownResponseIds.size(); ++position) {
-        auto *selector = qobject_cast<widgets::LikertSelector *>(card(position)->footer());
         const auto rating = m_session->rating(m_shownResponseIds.at(position));
-        if (selector)
-            selector->setValue(selectorValue(rating));
+        m_responses->setValue(position, selectorValue(rating));
         renderNotes(position, rating);
     }
     int level = 0;
@@ -560,10 +409,7 @@ void RatingPage::markCurrentResponse(int position, bool scroll)
     if (position < -1 || position >= m_shownResponseIds.size())
         return;
     m_currentResponse = position;
-    for (int i = 0; i < m_cards.size(); ++i)
-        m_cards.at(i)->setCurrent(i == position);
-    if (position >= 0 && scroll)
-        m_responsesArea->ensureWidgetVisible(m_cards.at(position), 0, 10);
+    m_responses->setCurrent(position, scroll);
     renderValues();
 }
 
@@ -634,7 +480,7 @@ void RatingPage::skipItem(bool distressing)
 {
     if (m_index < 0)
         return;
-    commitNotes();
+    m_responses->commitNotes();
     if (!m_session->skipCurrent(distressing))
         return;
     const int skipped = m_index;
@@ -670,12 +516,12 @@ bool RatingPage::isOnBreak() const
 
 void RatingPage::showBreak(const QString &reason)
 {
-    commitNotes();
-    m_breakReason->setText(reason);
+    m_responses->commitNotes();
+    m_breakPage->setTitle(reason);
     m_stack->setCurrentWidget(m_breakPage);
     m_hints->hide(); // no keys apply during the pause
     updateActions();
-    m_resumeButton->setFocus();
+    m_breakPage->button()->setFocus();
 }
 
 void RatingPage::resumeFromBreak()
@@ -688,22 +534,22 @@ void RatingPage::resumeFromBreak()
     setFocus();
 }
 
-void RatingPage::commitNotes()
-{
-    for (widgets::ResponseNotes *n : std::as_const(m_notes))
-        n->commitRationale();
-}
-
 widgets::ResponseNotes *RatingPage::notes(int position) const
 {
-    return position >= 0 && position < m_notes.size() ? m_notes.at(position) : nullptr;
+    return m_responses->notes(position);
+}
+
+qint64 RatingPage::responseAt(int position) const
+{
+    return position >= 0 && position < m_shownResponseIds.size() ? m_shownResponseIds.at(position)
+                                                                 : 0;
 }
 
 void RatingPage::focusCard(int position)
 {
     setCurrentResponse(position);
-    if (position >= 0 && position < m_cards.size())
-        m_cards.at(position)->setFocus(Qt::ShortcutFocusReason);
+    if (widgets::ResponseCard *c = m_responses->card(position))
+        c->setFocus(Qt::ShortcutFocusReason);
 }
 
 void RatingPage::renderNotes(int position, const std::optional<storage::ResponseRating> &rating)
@@ -757,14 +603,12 @@ void RatingPage::setupProtocol()
             m_categoryActions.append(action);
         }
     }
-    m_picker->setEntries(entries);
+    m_messagePanel->picker()->setEntries(entries);
     m_protocolPanel->setLevelNames(levelNames);
     m_protocolPanel->setPlaceholder(
         tr("Choose the message's category (%1) to see the protocol's anchors for it.")
             .arg(keys.join(QStringLiteral(", "))));
-    for (widgets::ResponseCard *c : std::as_const(m_cards))
-        if (auto *selector = qobject_cast<widgets::LikertSelector *>(c->footer()))
-            selector->setLevelNames(levelNames);
+    m_responses->setLevelNames(levelNames);
     m_hints->setText(tr("<b>%1</b> category &nbsp;·&nbsp; <b>1</b>–<b>5</b> score &nbsp;·&nbsp; "
                         "<b>0</b> cannot assess &nbsp;·&nbsp; <b>J</b>/<b>K</b> or "
                         "<b>Tab</b> response &nbsp;·&nbsp; <b>Enter</b> next item "
@@ -782,9 +626,7 @@ void RatingPage::showError(const QString &message)
 
 void RatingPage::updateProgress()
 {
-    m_progress->setRange(0, std::max(1, itemCount()));
-    m_progress->setValue(m_session->finishedCount());
-    m_progress->setVisible(itemCount() > 0);
+    m_header->setProgress(m_session->finishedCount(), itemCount());
 }
 
 void RatingPage::showEvent(QShowEvent *event)
@@ -797,16 +639,6 @@ void RatingPage::hideEvent(QHideEvent *event)
 {
     QWidget::hideEvent(event);
     updateActions();
-}
-
-bool RatingPage::eventFilter(QObject *watched, QEvent *event)
-{
-    if (watched == m_responsesArea->viewport() && event->type() == QEvent::Resize) {
-        // Long responses scroll inside their card: one card never fills the whole column.
-        for (widgets::ResponseCard *c : std::as_const(m_cards))
-            c->setMaximumTextHeight(cardTextHeight());
-    }
-    return QWidget::eventFilter(watched, event);
 }
 
 void RatingPage::updateActions()
@@ -824,64 +656,14 @@ void RatingPage::updateActions()
     m_nextAction->setEnabled(rating && m_index + 1 < itemCount());
     m_overviewAction->setEnabled(active);
     m_revealAction->setEnabled(active && m_blurred && m_index >= 0);
-    m_revealButton->setVisible(m_blurred);
+    m_header->setRevealVisible(m_blurred);
 }
 
 void RatingPage::applyBlur()
 {
     const bool blur = m_blurred && !m_revealed;
-    m_message->setTextBlurred(blur);
-    for (widgets::ResponseCard *c : std::as_const(m_cards))
-        c->setTextBlurred(blur);
-}
-
-int RatingPage::cardTextHeight() const
-{
-    return std::max(160, m_responsesArea->viewport()->height() * 3 / 4);
-}
-
-widgets::ResponseCard *RatingPage::card(int position)
-{
-    while (m_cards.size() <= position) {
-        auto *c = new widgets::ResponseCard(m_responsesArea->widget());
-        c->setMaximumTextHeight(cardTextHeight());
-        c->setTextBlurred(m_blurred && !m_revealed);
-        auto *selector = new widgets::LikertSelector(c);
-        if (m_study) {
-            QStringList names;
-            for (const protocol::Level &level : m_study->currentProtocol().levels)
-                names << level.name;
-            selector->setLevelNames(names);
-        }
-        c->setFooter(selector);
-        connect(selector, &widgets::LikertSelector::valueRequested, this,
-            [this, c](int value) { scoreResponse(int(m_cards.indexOf(c)), value); });
-        auto *n = new widgets::ResponseNotes(c);
-        c->setDetails(n);
-        const auto responseOf = [this, c]() -> qint64 {
-            const int at = int(m_cards.indexOf(c));
-            return at >= 0 && at < m_shownResponseIds.size() ? m_shownResponseIds.at(at) : 0;
-        };
-        connect(n, &widgets::ResponseNotes::checklistRequested, this,
-            [this, responseOf](const QStringList &ids) {
-                if (const qint64 id = responseOf())
-                    m_session->setChecklist(id, ids);
-            });
-        connect(n, &widgets::ResponseNotes::rationaleCommitted, this,
-            [this, responseOf](const QString &text) {
-                if (const qint64 id = responseOf())
-                    m_session->setRationale(id, text);
-            });
-        connect(n, &widgets::ResponseNotes::escapePressed, this,
-            [this, c] { focusCard(int(m_cards.indexOf(c))); });
-        connect(n, &widgets::ResponseNotes::rationaleFocused, this,
-            [this, c] { markCurrentResponse(int(m_cards.indexOf(c)), false); });
-        m_notes.append(n);
-        // Before the stretch at the end of the column.
-        m_cardsLayout->insertWidget(m_cardsLayout->count() - 1, c);
-        m_cards.append(c);
-    }
-    return m_cards.at(position);
+    m_messagePanel->message()->setTextBlurred(blur);
+    m_responses->setTextBlurred(blur);
 }
 
 void RatingPage::showContentNoteIfNeeded()

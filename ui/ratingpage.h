@@ -8,12 +8,7 @@
 
 class QAction;
 class QLabel;
-class QProgressBar;
-class QPushButton;
-class QScrollArea;
 class QStackedWidget;
-class QToolButton;
-class QVBoxLayout;
 
 namespace cr::storage {
 class Study;
@@ -22,18 +17,22 @@ namespace cr::widgets {
 class CategoryPicker;
 class MessageBanner;
 class MessageView;
+class NoticeScreen;
 class ProtocolPanel;
-class ResponseCard;
 class ResponseNotes;
 } // namespace cr::widgets
 
 namespace cr::ui {
 
+class RatingItemHeader;
+class RatingMessagePanel;
 class RatingSession;
+class ResponseList;
 
-/// One rater's work, one assigned item at a time: the crisis message on the left,
-/// the candidate responses on the right as cards labelled "Response A", "B"… in an
-/// order shuffled by the assignment's seed. Blinded: nothing on this page ever
+/// One rater's work, one assigned item at a time: the item header (RatingItemHeader),
+/// the crisis message on the left (RatingMessagePanel), the candidate responses
+/// (ResponseList) as cards labelled "Response A", "B"… in an order shuffled by the
+/// assignment's seed (storage::presentationOrder). Blinded: nothing on this page ever
 /// shows which model wrote a response. The rater labels the message's category and
 /// scores each response 1–5 (or "cannot assess"), keyboard first; every value is shown
 /// only once the RatingSession has stored it. The protocol's anchors for the chosen
@@ -103,9 +102,12 @@ signals:
 protected:
     void showEvent(QShowEvent *event) override;
     void hideEvent(QHideEvent *event) override;
-    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    void createActions();
+    void connectSession();
+    void connectResponses();
+    void buildLayout();
     void renderItem(int index);
     void renderValues();
     void scoreCurrent(int value);
@@ -116,15 +118,14 @@ private:
     void updateProgress();
     void updateActions();
     void applyBlur();
-    widgets::ResponseCard *card(int position);
-    int cardTextHeight() const;
     void showContentNoteIfNeeded();
-    void commitNotes();
     void renderNotes(int position, const std::optional<storage::ResponseRating> &rating);
     /// Counts one item done or skipped; shows the pause screen when a break is due.
     void countItemForBreak();
     void focusCard(int position);
     void markCurrentResponse(int position, bool scroll);
+    /// The response shown at display `position`, 0 when none.
+    qint64 responseAt(int position) const;
 
     storage::Study *m_study = nullptr;
     storage::Rater m_rater;
@@ -158,31 +159,18 @@ private:
     QAction *m_clearAction;
     QAction *m_skipAction;
     QAction *m_distressingAction;
-    QWidget *m_breakPage;
-    QLabel *m_breakReason;
-    QPushButton *m_resumeButton;
     QList<QAction *> m_scoreActions;
     QList<QAction *> m_categoryActions;
     widgets::MessageBanner *m_errorBanner;
-    widgets::CategoryPicker *m_picker;
-    widgets::ProtocolPanel *m_protocolPanel;
-    QProgressBar *m_progress;
-    QLabel *m_flagged;
-    QLabel *m_hints;
     widgets::MessageBanner *m_contentNote;
+    RatingItemHeader *m_header;
+    RatingMessagePanel *m_messagePanel;
+    ResponseList *m_responses;
+    widgets::ProtocolPanel *m_protocolPanel;
     QStackedWidget *m_stack;
-    QLabel *m_position;
-    QLabel *m_itemId;
-    QLabel *m_calibration;
-    QToolButton *m_revealButton;
-    widgets::MessageView *m_message;
-    QLabel *m_responsesTitle;
-    QScrollArea *m_responsesArea;
-    QVBoxLayout *m_cardsLayout;
-    QList<widgets::ResponseCard *> m_cards;
-    QList<widgets::ResponseNotes *> m_notes;
-    QLabel *m_noResponses;
-    QLabel *m_emptyTitle;
+    widgets::NoticeScreen *m_emptyPage;
+    widgets::NoticeScreen *m_breakPage;
+    QLabel *m_hints;
     QLabel *m_status;
 };
 

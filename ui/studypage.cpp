@@ -6,7 +6,9 @@
 #include "ui/modelstablemodel.h"
 #include "ui/raterexposuremodel.h"
 #include "ui/raterstablemodel.h"
+#include "ui/signinpanel.h"
 #include "widgets/messagebanner.h"
+#include "widgets/pagehelpers.h"
 #include "widgets/stattile.h"
 
 #include <QComboBox>
@@ -26,8 +28,6 @@
 namespace cr::ui {
 
 namespace {
-
-constexpr int RaterNameRole = Qt::UserRole + 1;
 
 enum Tile {
     Items,
@@ -59,16 +59,6 @@ QTableView *makeTable(QAbstractItemModel *model, const QString &name, QWidget *p
     view->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 10);
     return view;
-}
-
-QLabel *sectionTitle(const QString &text, QWidget *buddy, QWidget *parent)
-{
-    auto *label = new QLabel(text, parent);
-    QFont f = label->font();
-    f.setBold(true);
-    label->setFont(f);
-    label->setBuddy(buddy);
-    return label;
 }
 
 QString countList(const QList<storage::StudyInfo::Count> &counts)
@@ -104,20 +94,13 @@ StudyPage::StudyPage(QWidget *parent)
     , m_protocol(new QLabel(this))
     , m_modelsView(makeTable(m_models, tr("Models"), this))
     , m_ratersView(makeTable(m_raters, tr("Raters"), this))
-    , m_raterPicker(new QComboBox(this))
-    , m_startButton(new QPushButton(tr("&Start Rating"), this))
-    , m_rateHint(new QLabel(this))
+    , m_signIn(new SignInPanel(this))
     , m_contents(new QLabel(this))
-    , m_emptyHint(new QLabel(this))
-    , m_importButton(new QPushButton(tr("&Import Items and Responses…"), this))
     , m_setupButton(new QPushButton(tr("Set &Up Raters and Assignments…"), this))
 {
     setAccessibleName(tr("Study overview"));
 
-    QFont titleFont = m_title->font();
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.8);
-    titleFont.setBold(true);
-    m_title->setFont(titleFont);
+    widgets::scaleFont(m_title, widgets::BigScale, true);
     m_title->setTextFormat(Qt::PlainText);
     m_title->setWordWrap(true);
     m_path->setTextFormat(Qt::PlainText);
@@ -137,101 +120,15 @@ StudyPage::StudyPage(QWidget *parent)
         tiles->addWidget(tile, 1);
     }
 
-    // Empty study: say what to do next instead of showing blank tables.
-    m_emptyHint->setWordWrap(true);
-    m_emptyHint->setText(
-        tr("This study has no items yet. Import a JSONL or CSV file of crisis inputs "
-           "and model responses to get started, then add raters and assign items "
-           "(Study ▸ Set Up Raters and Assignments…)."));
-    m_importButton->setAccessibleName(tr("Import items and responses"));
-    connect(m_importButton, &QPushButton::clicked, this, &StudyPage::importRequested);
+    connect(m_signIn, &SignInPanel::ratingRequested, this, &StudyPage::ratingRequested);
+    connect(m_signIn, &SignInPanel::importRequested, this, &StudyPage::importRequested);
     m_setupButton->setAccessibleName(tr("Set up raters and assignments"));
     connect(m_setupButton, &QPushButton::clicked, this, &StudyPage::setupRequested);
 
-    // Start rating.
-    auto *rateBox = new QGroupBox(tr("Rate"), this);
-    rateBox->setAccessibleName(tr("Start rating"));
-    auto *pickerLabel = new QLabel(tr("Sign in &as:"), rateBox);
-    pickerLabel->setBuddy(m_raterPicker);
-    m_raterPicker->setParent(rateBox);
-    m_raterPicker->setAccessibleName(tr("Rater"));
-    m_raterPicker->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    m_startButton->setParent(rateBox);
-    m_startButton->setAccessibleName(tr("Start rating"));
-    m_startButton->setDefault(true);
-    m_startButton->setAutoDefault(true);
-    m_rateHint->setParent(rateBox);
-    m_rateHint->setWordWrap(true);
-    m_rateHint->setForegroundRole(QPalette::PlaceholderText);
-    connect(m_raterPicker, &QComboBox::currentIndexChanged, this, &StudyPage::updateStartButton);
-    connect(m_startButton, &QPushButton::clicked, this, [this] {
-        const QVariant id = m_raterPicker->currentData();
-        if (id.isValid())
-            emit ratingRequested(id.toLongLong());
-    });
-    auto *rateLayout = new QVBoxLayout(rateBox);
-    auto *pickerRow = new QHBoxLayout;
-    pickerRow->addWidget(pickerLabel);
-    pickerRow->addWidget(m_raterPicker, 1);
-    rateLayout->addLayout(pickerRow);
-    rateLayout->addWidget(m_startButton);
-    rateLayout->addWidget(m_rateHint);
-    auto *emptyBox = new QWidget(rateBox);
-    auto *emptyLayout = new QVBoxLayout(emptyBox);
-    emptyLayout->setContentsMargins(0, 0, 0, 0);
-    emptyLayout->addWidget(m_emptyHint);
-    emptyLayout->addWidget(m_importButton, 0, Qt::AlignLeft);
-    rateLayout->addWidget(emptyBox);
-
-    // What the items are: datasets, splits, reference labels.
-    auto *contentsBox = new QGroupBox(tr("Items"), this);
-    contentsBox->setAccessibleName(tr("Items in this study"));
-    m_contents->setParent(contentsBox);
-    m_contents->setTextFormat(Qt::RichText);
-    m_contents->setWordWrap(true);
-    m_contents->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    m_contents->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    auto *contentsLayout = new QVBoxLayout(contentsBox);
-    contentsLayout->addWidget(m_contents);
-    contentsLayout->addStretch();
-
-    auto *side = new QVBoxLayout;
-    side->setSpacing(12);
-    side->addWidget(rateBox);
-    side->addWidget(contentsBox, 1);
-    auto *sideWidget = new QWidget(this);
-    sideWidget->setLayout(side);
-    side->setContentsMargins(0, 0, 0, 0);
-    sideWidget->setMinimumWidth(300);
-    sideWidget->setMaximumWidth(380);
-
-    auto *tables = new QVBoxLayout;
-    tables->setSpacing(4);
-    tables->addWidget(sectionTitle(tr("&Raters"), m_ratersView, this));
-    tables->addWidget(m_ratersView, 3);
-    tables->addWidget(m_setupButton, 0, Qt::AlignLeft);
-    tables->addSpacing(8);
-    // The study overview is the researcher's view; the rating page never shows these.
-    m_care = new QWidget(this);
-    QLabel *careTitle =
-        sectionTitle(tr("Rater &care (supervising researcher only)"), m_exposureView, m_care);
-    careTitle->setToolTip(tr("Skips, \"pause — this was distressing\" and items shown per "
-                             "session and per day. Raters never see these counts."));
-    m_exposureView->setParent(m_care);
-    auto *careLayout = new QVBoxLayout(m_care);
-    careLayout->setContentsMargins(0, 0, 0, 0);
-    careLayout->setSpacing(4);
-    careLayout->addWidget(careTitle);
-    careLayout->addWidget(m_exposureView, 1);
-    tables->addWidget(m_care, 2);
-    tables->addSpacing(8);
-    tables->addWidget(sectionTitle(tr("&Models"), m_modelsView, this));
-    tables->addWidget(m_modelsView, 2);
-
     auto *body = new QHBoxLayout;
     body->setSpacing(16);
-    body->addLayout(tables, 1);
-    body->addWidget(sideWidget);
+    body->addWidget(buildTables(), 1);
+    body->addWidget(buildSide());
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(24, 16, 24, 16);
@@ -245,8 +142,61 @@ StudyPage::StudyPage(QWidget *parent)
     layout->addSpacing(6);
     layout->addLayout(body, 1);
 
-    setFocusProxy(m_raterPicker);
-    updateStartButton();
+    setFocusProxy(m_signIn);
+}
+
+QWidget *StudyPage::buildSide()
+{
+    // What the items are: datasets, splits, reference labels.
+    auto *contentsBox = new QGroupBox(tr("Items"), this);
+    contentsBox->setAccessibleName(tr("Items in this study"));
+    m_contents->setParent(contentsBox);
+    m_contents->setTextFormat(Qt::RichText);
+    m_contents->setWordWrap(true);
+    m_contents->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_contents->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *contentsLayout = new QVBoxLayout(contentsBox);
+    contentsLayout->addWidget(m_contents);
+    contentsLayout->addStretch();
+
+    auto *side = new QWidget(this);
+    auto *layout = new QVBoxLayout(side);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(12);
+    layout->addWidget(m_signIn);
+    layout->addWidget(contentsBox, 1);
+    side->setMinimumWidth(300);
+    side->setMaximumWidth(380);
+    return side;
+}
+
+QWidget *StudyPage::buildTables()
+{
+    auto *tables = new QWidget(this);
+    auto *layout = new QVBoxLayout(tables);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(4);
+    layout->addWidget(widgets::heading(tr("&Raters"), tables, m_ratersView));
+    layout->addWidget(m_ratersView, 3);
+    layout->addWidget(m_setupButton, 0, Qt::AlignLeft);
+    layout->addSpacing(8);
+    // The study overview is the researcher's view; the rating page never shows these.
+    m_care = new QWidget(tables);
+    QLabel *careTitle =
+        widgets::heading(tr("Rater &care (supervising researcher only)"), m_care, m_exposureView);
+    careTitle->setToolTip(tr("Skips, \"pause — this was distressing\" and items shown per "
+                             "session and per day. Raters never see these counts."));
+    m_exposureView->setParent(m_care);
+    auto *careLayout = new QVBoxLayout(m_care);
+    careLayout->setContentsMargins(0, 0, 0, 0);
+    careLayout->setSpacing(4);
+    careLayout->addWidget(careTitle);
+    careLayout->addWidget(m_exposureView, 1);
+    layout->addWidget(m_care, 2);
+    layout->addSpacing(8);
+    layout->addWidget(widgets::heading(tr("&Models"), tables, m_modelsView));
+    layout->addWidget(m_modelsView, 2);
+    return tables;
 }
 
 StudyPage::~StudyPage() = default;
@@ -267,13 +217,12 @@ void StudyPage::refresh()
         m_models->setRows({});
         m_raters->setRows({});
         m_exposure->setRows({});
-        m_raterPicker->clear();
         m_contents->clear();
         for (widgets::StatTile *tile : std::as_const(m_tiles)) {
             tile->setValue(QStringLiteral("0"));
             tile->setDetail({});
         }
-        updateStartButton();
+        m_signIn->setRaters(nullptr, {}, m_preferredRater);
         return;
     }
     const storage::StudyInfo info = storage::summarize(*m_study);
@@ -321,55 +270,29 @@ void StudyPage::refresh()
     QHash<QString, qint64> assigned;
     for (const auto &row : info.raterRows)
         assigned.insert(row.name, row.assigned);
-    const QString keep = selectedRaterName().isEmpty() ? m_preferredRater : selectedRaterName();
-    const QSignalBlocker blocker(m_raterPicker);
-    m_raterPicker->clear();
-    for (const storage::Rater &rater : storage::RaterRepository(*m_study).all()) {
-        if (rater.kind != storage::RaterKind::Human)
-            continue;
-        const qint64 n = assigned.value(rater.name);
-        const QString work = n == 1 ? tr("1 item") : tr("%1 items").arg(locale.toString(n));
-        m_raterPicker->addItem(rater.name + QStringLiteral(" — ") + work, rater.id);
-        m_raterPicker->setItemData(m_raterPicker->count() - 1, rater.name, RaterNameRole);
-    }
-    const int preferred = m_raterPicker->findData(keep, RaterNameRole);
-    m_raterPicker->setCurrentIndex(
-        preferred >= 0 ? preferred : (m_raterPicker->count() > 0 ? 0 : -1));
-    m_emptyHint->parentWidget()->setVisible(info.items == 0);
-    updateStartButton();
+    m_signIn->setRaters(m_study, assigned, m_preferredRater);
+    m_signIn->setEmptyStudy(info.items == 0);
 }
 
 void StudyPage::setPreferredRater(const QString &name)
 {
     m_preferredRater = name;
-    const int index = m_raterPicker->findData(name, RaterNameRole);
-    if (index >= 0)
-        m_raterPicker->setCurrentIndex(index);
+    m_signIn->selectRater(name);
 }
 
 QString StudyPage::selectedRaterName() const
 {
-    return m_raterPicker->currentData(RaterNameRole).toString();
+    return m_signIn->selectedRaterName();
+}
+
+QComboBox *StudyPage::raterPicker() const
+{
+    return m_signIn->raterPicker();
 }
 
 void StudyPage::showError(const QString &message)
 {
     m_banner->showMessage(widgets::MessageBanner::Kind::Error, message);
-}
-
-void StudyPage::updateStartButton()
-{
-    const bool hasRaters = m_raterPicker->count() > 0;
-    m_raterPicker->setEnabled(hasRaters);
-    m_startButton->setEnabled(hasRaters && m_raterPicker->currentIndex() >= 0);
-    if (!hasRaters)
-        m_rateHint->setText(tr("No people are registered as raters in this study yet. Add one with "
-                               "crisis-review rater add STUDY NAME, then assign items with "
-                               "crisis-review assign."));
-    else
-        m_rateHint->setText(
-            tr("Raters see one crisis message at a time with its responses, blinded "
-               "and shuffled, and only their own work."));
 }
 
 void StudyPage::setCareVisible(bool visible)

@@ -6,6 +6,7 @@ class QComboBox;
 class QLabel;
 class QPushButton;
 class QTableView;
+class QWidget;
 
 namespace cr::storage {
 class Study;
@@ -20,9 +21,10 @@ namespace cr::ui {
 class ModelsTableModel;
 class RaterExposureModel;
 class RatersTableModel;
+class SignInPanel;
 
 /// The researcher's overview of an open study (title, protocol, counts, models,
-/// raters) and the entry to rating: pick a rater, start. Reads the study on the
+/// raters) and the entry to rating (SignInPanel): pick a rater, start. Reads the study on the
 /// GUI thread through storage::summarize (a few aggregate queries). GUI thread only.
 class StudyPage final : public QWidget {
     Q_OBJECT
@@ -52,7 +54,7 @@ public:
     /// never see others' counts.
     void setCareVisible(bool visible);
     bool isCareVisible() const { return m_careVisible; }
-    QComboBox *raterPicker() const { return m_raterPicker; }
+    QComboBox *raterPicker() const;
 
 signals:
     void ratingRequested(qint64 raterId);
@@ -61,7 +63,8 @@ signals:
     void setupRequested();
 
 private:
-    void updateStartButton();
+    QWidget *buildTables();
+    QWidget *buildSide();
 
     storage::Study *m_study = nullptr;
     QString m_preferredRater;
@@ -78,12 +81,8 @@ private:
     QList<widgets::StatTile *> m_tiles;
     QTableView *m_modelsView;
     QTableView *m_ratersView;
-    QComboBox *m_raterPicker;
-    QPushButton *m_startButton;
-    QLabel *m_rateHint;
+    SignInPanel *m_signIn;
     QLabel *m_contents;
-    QLabel *m_emptyHint;
-    QPushButton *m_importButton;
     QPushButton *m_setupButton;
 };
 

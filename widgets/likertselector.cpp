@@ -1,30 +1,13 @@
 #include "widgets/likertselector.h"
 
+#include "widgets/pagehelpers.h"
+
 #include <QAbstractButton>
 #include <QEvent>
 #include <QGridLayout>
 #include <QPushButton>
 
 namespace cr::widgets {
-
-namespace {
-
-/// A checked (stored) choice stands out: highlight colours and bold text.
-void markChosen(QAbstractButton *button, bool chosen)
-{
-    button->setChecked(chosen);
-    QPalette palette = button->parentWidget()->palette();
-    QFont font = button->parentWidget()->font();
-    if (chosen) {
-        palette.setColor(QPalette::Button, palette.color(QPalette::Highlight));
-        palette.setColor(QPalette::ButtonText, palette.color(QPalette::HighlightedText));
-        font.setBold(true);
-    }
-    button->setPalette(palette);
-    button->setFont(font);
-}
-
-} // namespace
 
 LikertSelector::LikertSelector(QWidget *parent)
     : QWidget(parent)

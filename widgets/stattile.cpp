@@ -1,5 +1,7 @@
 #include "widgets/stattile.h"
 
+#include "widgets/pagehelpers.h"
+
 #include <QLabel>
 #include <QVBoxLayout>
 
@@ -15,10 +17,7 @@ StatTile::StatTile(const QString &caption, QWidget *parent)
     setBackgroundRole(QPalette::Base);
     setAutoFillBackground(true);
 
-    QFont big = m_value->font();
-    big.setPointSizeF(big.pointSizeF() * 1.8);
-    big.setBold(true);
-    m_value->setFont(big);
+    scaleFont(m_value, BigScale, true);
     m_caption->setForegroundRole(QPalette::WindowText);
     m_detail->setForegroundRole(QPalette::PlaceholderText);
     m_detail->hide();

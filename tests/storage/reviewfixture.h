@@ -13,10 +13,12 @@
 
 #include "storage/importer.h"
 #include "storage/repositories.h"
+#include "storage/review.h"
 #include "storage/study.h"
 
 #include <QFile>
 #include <QString>
+#include <QTemporaryDir>
 #include <memory>
 
 namespace cr::test {
@@ -77,5 +79,38 @@ inline std::unique_ptr<storage::Study> createReviewStudy(const QString &dir, sto
         return nullptr;
     return study;
 }
+
+/// createReviewStudy() afresh for every test function, in a temporary folder: reset()
+/// in init(), close() in cleanup().
+class ReviewStudy {
+public:
+    bool reset(storage::Error *e)
+    {
+        close();
+        m_study = createReviewStudy(m_dir.path(), e);
+        return m_study != nullptr;
+    }
+    void close()
+    {
+        m_study.reset();
+        QFile::remove(m_dir.filePath(QStringLiteral("review.crisis")));
+    }
+    storage::Study &study() { return *m_study; }
+    storage::Rater rater(const QString &name)
+    {
+        return *storage::RaterRepository(*m_study).byName(name);
+    }
+    /// The queue, in queue order (see the top of this file).
+    QList<storage::Disagreement> disagreements(double harmThreshold = 2.0)
+    {
+        storage::Error e;
+        return storage::loadDisagreements(*m_study, harmThreshold, &e)
+            .value_or(QList<storage::Disagreement>());
+    }
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<storage::Study> m_study;
+};
 
 } // namespace cr::test

@@ -1,8 +1,10 @@
 #include "storage/consensus.h"
+#include "storage/exposure.h"
 #include "storage/ratingdata.h"
 #include "storage/repositories.h"
 #include "storage/review.h"
 #include "tests/storage/reviewfixture.h"
+#include "ui/adjudicationsession.h"
 #include "ui/disagreementmodel.h"
 #include "ui/reviewpage.h"
 #include "ui/settings.h"
@@ -199,6 +201,30 @@ private slots:
 
         QVERIFY(page.setBlind(true));
         QVERIFY(!page.shownRaterLabels().join(u' ').contains(u"h1"_s));
+    }
+
+    void shownOrderIsPresentationOrder()
+    {
+        // The raters of every row appear in storage::presentationOrder, as a rater's
+        // responses do, seeded by the row; the same row always shows the same order.
+        ReviewPage page;
+        page.show();
+        QVERIFY(start(page, u"res"_s));
+        QVERIFY(page.setBlind(false));
+        QVERIFY(!page.isLoading() || QSignalSpy(&page, &ReviewPage::queueLoaded).wait(10000));
+        for (int row = 0; row < page.queueView()->model()->rowCount(); ++row) {
+            page.selectRow(row);
+            const Disagreement d = *page.currentDisagreement();
+            const QList<int> order = presentationOrder(
+                int(d.values.size()), cr::ui::AdjudicationSession::blindingSeed(d));
+            QStringList expected;
+            for (const int i : order) {
+                const Rater &r = d.values.at(i).rater;
+                expected << u"%1 (%2)"_s.arg(r.name, r.pseudonym)
+                        + (r.kind == RaterKind::Llm ? u" · LLM"_s : QString());
+            }
+            QCOMPARE(page.shownRaterLabels(), expected);
+        }
     }
 
     void keyboardAdjudicationAndUndo()
