@@ -27,6 +27,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUndoStack>
+#include <numeric>
 
 using namespace cr::storage;
 using cr::ui::DisagreementModel;
@@ -212,7 +213,10 @@ private slots:
         QVERIFY(start(page, u"res"_s));
         QVERIFY(page.setBlind(false));
         QVERIFY(!page.isLoading() || QSignalSpy(&page, &ReviewPage::queueLoaded).wait(10000));
-        for (int row = 0; row < page.queueView()->model()->rowCount(); ++row) {
+        const int rows = page.queueView()->model()->rowCount();
+        QVERIFY(rows > 0);
+        int shuffled = 0; // rows whose order is not the stored one: the check can tell them apart
+        for (int row = 0; row < rows; ++row) {
             page.selectRow(row);
             const Disagreement d = *page.currentDisagreement();
             const QList<int> order = presentationOrder(
@@ -224,7 +228,11 @@ private slots:
                         + (r.kind == RaterKind::Llm ? u" · LLM"_s : QString());
             }
             QCOMPARE(page.shownRaterLabels(), expected);
+            QList<int> stored(order.size());
+            std::iota(stored.begin(), stored.end(), 0);
+            shuffled += order != stored ? 1 : 0;
         }
+        QVERIFY(shuffled > 0);
     }
 
     void keyboardAdjudicationAndUndo()
