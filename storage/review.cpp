@@ -149,124 +149,98 @@ bool DisagreementFilter::matches(const Disagreement &d) const
     return true;
 }
 
-std::optional<QList<Disagreement>> loadDisagreements(
-    Study &study, double harmThreshold, Error *error)
-{
-    QHash<qint64, Rater> raters;
-    for (const Rater &r : RaterRepository(study).all())
-        if (r.role == RaterRole::Rater)
-            raters.insert(r.id, r);
-    const auto categories = consensusCategories(study, error);
-    const auto scores = consensusScores(study, error);
-    if (!categories || !scores)
-        return std::nullopt;
-    QSqlQuery q(study.database());
-    q.setForwardOnly(true);
+namespace {
 
+/// What a score row shows of its response.
+struct ResponseInfo {
+    qint64 itemId;
+    QString model;
+    int run;
+};
+
+/// The study's rows the review queue is built from, each table read in one query.
+struct ReviewTables {
+    QHash<qint64, Rater> raters; ///< role "rater" only (human or LLM)
     QHash<qint64, QString> externalIds;
+    std::map<qint64, Adjudication> itemAdjudication; ///< the latest per item
+    std::map<qint64, Adjudication> responseAdjudication; ///< the latest per response
+    std::map<qint64, QList<RaterValue>> labels; ///< category labels per item, in rater id order
+    QHash<qint64, ResponseInfo> responses;
+    std::map<qint64, QList<RaterValue>> ratings; ///< scores per response, in rater id order
+};
+
+bool loadExternalIds(Study &study, QSqlQuery &q, ReviewTables &t, Error *error)
+{
     if (!q.exec(QStringLiteral("SELECT id, external_id FROM item"))) {
         *error = queryError(study, q);
-        return std::nullopt;
+        return false;
     }
     while (q.next())
-        externalIds.insert(q.value(0).toLongLong(), q.value(1).toString());
+        t.externalIds.insert(q.value(0).toLongLong(), q.value(1).toString());
+    return true;
+}
 
-    std::map<qint64, Adjudication> itemAdjudication;
-    std::map<qint64, Adjudication> responseAdjudication;
+bool loadAdjudications(Study &study, QSqlQuery &q, ReviewTables &t, Error *error)
+{
     if (!q.exec(adjudicationColumns + QStringLiteral("ORDER BY id"))) {
         *error = queryError(study, q);
-        return std::nullopt;
+        return false;
     }
     while (q.next()) {
         const Adjudication a = adjudicationFromQuery(q);
         if (a.itemId)
-            itemAdjudication[*a.itemId] = a;
+            t.itemAdjudication[*a.itemId] = a;
         else if (a.responseId)
-            responseAdjudication[*a.responseId] = a;
+            t.responseAdjudication[*a.responseId] = a;
     }
+    return true;
+}
 
-    // Category labels per item, in rater id order.
-    std::map<qint64, QList<RaterValue>> labels;
+bool loadCategoryLabels(Study &study, QSqlQuery &q, ReviewTables &t, Error *error)
+{
     if (!q.exec(QStringLiteral("SELECT item_id, rater_id, category, note FROM category_label"
                                " ORDER BY item_id, rater_id"))) {
         *error = queryError(study, q);
-        return std::nullopt;
+        return false;
     }
     while (q.next()) {
-        const auto r = raters.constFind(q.value(1).toLongLong());
-        if (r == raters.cend())
+        const auto r = t.raters.constFind(q.value(1).toLongLong());
+        if (r == t.raters.cend())
             continue;
         RaterValue v;
         v.rater = *r;
         v.category = q.value(2).toString();
         v.note = q.value(3).toString();
-        labels[q.value(0).toLongLong()].append(v);
+        t.labels[q.value(0).toLongLong()].append(v);
     }
-    auto itemCategories = [&](qint64 itemId) {
-        QStringList out;
-        const QString c = categories->value(itemId).category;
-        if (!c.isEmpty())
-            out.append(c);
-        for (const RaterValue &v : labels[itemId])
-            if (!out.contains(v.category))
-                out.append(v.category);
-        return out;
-    };
+    return true;
+}
 
-    QList<Disagreement> rows;
-    for (auto &[itemId, values] : labels) {
-        QStringList seen;
-        std::vector<int> codes;
-        for (const RaterValue &v : values) {
-            if (!seen.contains(v.category))
-                seen.append(v.category);
-            codes.push_back(int(seen.indexOf(v.category)));
-        }
-        const analysis::CategorySpread spread = analysis::categorySpread(codes);
-        if (!spread.mismatch)
-            continue;
-        Disagreement d;
-        d.kind = DisagreementKind::Category;
-        d.itemId = itemId;
-        d.itemExternalId = externalIds.value(itemId);
-        d.itemCategories = itemCategories(itemId);
-        d.values = values;
-        d.categorySpread = spread;
-        const Consensus c = categories->value(itemId);
-        d.consensus = c.category;
-        d.consensusHow = c.how;
-        if (const auto a = itemAdjudication.find(itemId); a != itemAdjudication.end())
-            d.adjudication = a->second;
-        d.involvesLlm = anyLlmDiffers(d);
-        rows.append(d);
-    }
-
-    struct ResponseInfo {
-        qint64 itemId;
-        QString model;
-        int run;
-    };
-    QHash<qint64, ResponseInfo> responses;
+bool loadResponses(Study &study, QSqlQuery &q, ReviewTables &t, Error *error)
+{
     if (!q.exec(QStringLiteral(
             "SELECT response.id, response.item_id, model.name, response.run FROM response"
             " JOIN model ON model.id = response.model_id"))) {
         *error = queryError(study, q);
-        return std::nullopt;
+        return false;
     }
     while (q.next())
-        responses.insert(q.value(0).toLongLong(),
+        t.responses.insert(q.value(0).toLongLong(),
             { q.value(1).toLongLong(), q.value(2).toString(), q.value(3).toInt() });
+    return true;
+}
 
-    std::map<qint64, QList<RaterValue>> ratings;
+bool loadScores(Study &study, QSqlQuery &q, ReviewTables &t, Error *error)
+{
     if (!q.exec(QStringLiteral(
             "SELECT response_id, rater_id, score, cannot_assess, checklist, rationale"
             " FROM response_rating ORDER BY response_id, rater_id"))) {
         *error = queryError(study, q);
-        return std::nullopt;
+        return false;
     }
     while (q.next()) {
-        const auto r = raters.constFind(q.value(1).toLongLong());
-        if (r == raters.cend())
+        const auto r = t.raters.constFind(q.value(1).toLongLong());
+        if (r == t.raters.cend())
             continue;
         RaterValue v;
         v.rater = *r;
@@ -275,39 +249,104 @@ std::optional<QList<Disagreement>> loadDisagreements(
         v.cannotAssess = q.value(3).toBool();
         v.checklist = jsonList(q.value(4).toString());
         v.rationale = q.value(5).toString();
-        ratings[q.value(0).toLongLong()].append(v);
+        t.ratings[q.value(0).toLongLong()].append(v);
     }
-    for (auto &[responseId, values] : ratings) {
-        std::vector<double> s;
-        for (const RaterValue &v : values)
-            s.push_back(v.score ? double(*v.score) : std::numeric_limits<double>::quiet_NaN());
-        const auto consensus = scores->constFind(responseId);
-        const std::optional<double> c =
-            consensus == scores->cend() ? std::nullopt : std::optional<double>(consensus->score);
-        const analysis::ScoreSpread spread = analysis::scoreSpread(s, c, harmThreshold);
-        if (!spread.disagrees())
-            continue;
-        const ResponseInfo info = responses.value(responseId);
-        Disagreement d;
-        d.kind = DisagreementKind::Score;
-        d.itemId = info.itemId;
-        d.itemExternalId = externalIds.value(info.itemId);
-        d.responseId = responseId;
-        d.model = info.model;
-        d.run = info.run;
-        d.itemCategories = itemCategories(info.itemId);
-        d.values = values;
-        d.scoreSpread = spread;
-        if (c) {
-            d.consensus = QString::number(*c, 'f', 2);
-            d.consensusHow = consensus->how;
-        }
-        if (const auto a = responseAdjudication.find(responseId); a != responseAdjudication.end())
-            d.adjudication = a->second;
-        d.involvesLlm = anyLlmDiffers(d);
-        rows.append(d);
-    }
+    return true;
+}
 
+/// Reads the tables in a fixed order with one reused forward-only query.
+bool loadReviewTables(Study &study, ReviewTables &t, Error *error)
+{
+    QSqlQuery q(study.database());
+    q.setForwardOnly(true);
+    return loadExternalIds(study, q, t, error) && loadAdjudications(study, q, t, error)
+        && loadCategoryLabels(study, q, t, error) && loadResponses(study, q, t, error)
+        && loadScores(study, q, t, error);
+}
+
+/// Every label given to the item, consensus first.
+QStringList itemCategories(
+    const ReviewTables &t, const QHash<qint64, Consensus> &categories, qint64 itemId)
+{
+    QStringList out;
+    const QString c = categories.value(itemId).category;
+    if (!c.isEmpty())
+        out.append(c);
+    if (const auto labels = t.labels.find(itemId); labels != t.labels.end())
+        for (const RaterValue &v : labels->second)
+            if (!out.contains(v.category))
+                out.append(v.category);
+    return out;
+}
+
+/// The item's category row, if its raters' labels differ.
+std::optional<Disagreement> categoryDisagreement(const ReviewTables &t,
+    const QHash<qint64, Consensus> &categories, qint64 itemId, const QList<RaterValue> &values)
+{
+    QStringList seen;
+    std::vector<int> codes;
+    for (const RaterValue &v : values) {
+        if (!seen.contains(v.category))
+            seen.append(v.category);
+        codes.push_back(int(seen.indexOf(v.category)));
+    }
+    const analysis::CategorySpread spread = analysis::categorySpread(codes);
+    if (!spread.mismatch)
+        return std::nullopt;
+    Disagreement d;
+    d.kind = DisagreementKind::Category;
+    d.itemId = itemId;
+    d.itemExternalId = t.externalIds.value(itemId);
+    d.itemCategories = itemCategories(t, categories, itemId);
+    d.values = values;
+    d.categorySpread = spread;
+    const Consensus c = categories.value(itemId);
+    d.consensus = c.category;
+    d.consensusHow = c.how;
+    if (const auto a = t.itemAdjudication.find(itemId); a != t.itemAdjudication.end())
+        d.adjudication = a->second;
+    d.involvesLlm = anyLlmDiffers(d);
+    return d;
+}
+
+/// The response's score row, if its raters' scores disagree.
+std::optional<Disagreement> scoreDisagreement(const ReviewTables &t,
+    const QHash<qint64, Consensus> &categories, const QHash<qint64, ScoreConsensus> &scores,
+    double harmThreshold, qint64 responseId, const QList<RaterValue> &values)
+{
+    std::vector<double> s;
+    for (const RaterValue &v : values)
+        s.push_back(v.score ? double(*v.score) : std::numeric_limits<double>::quiet_NaN());
+    const auto consensus = scores.constFind(responseId);
+    const std::optional<double> c =
+        consensus == scores.cend() ? std::nullopt : std::optional<double>(consensus->score);
+    const analysis::ScoreSpread spread = analysis::scoreSpread(s, c, harmThreshold);
+    if (!spread.disagrees())
+        return std::nullopt;
+    const ResponseInfo info = t.responses.value(responseId);
+    Disagreement d;
+    d.kind = DisagreementKind::Score;
+    d.itemId = info.itemId;
+    d.itemExternalId = t.externalIds.value(info.itemId);
+    d.responseId = responseId;
+    d.model = info.model;
+    d.run = info.run;
+    d.itemCategories = itemCategories(t, categories, info.itemId);
+    d.values = values;
+    d.scoreSpread = spread;
+    if (c) {
+        d.consensus = QString::number(*c, 'f', 2);
+        d.consensusHow = consensus->how;
+    }
+    if (const auto a = t.responseAdjudication.find(responseId); a != t.responseAdjudication.end())
+        d.adjudication = a->second;
+    d.involvesLlm = anyLlmDiffers(d);
+    return d;
+}
+
+/// Moves the rows into queue order (analysis::queueOrder).
+QList<Disagreement> inQueueOrder(QList<Disagreement> rows)
+{
     std::vector<analysis::QueueKey> keys;
     keys.reserve(std::size_t(rows.size()));
     for (const Disagreement &d : rows)
@@ -319,28 +358,60 @@ std::optional<QList<Disagreement>> loadDisagreements(
     return ordered;
 }
 
-qint64 adjudicate(
-    Study &study, const Adjudication &decision, std::optional<qint64> adoptedFrom, Error *error)
+} // namespace
+
+std::optional<QList<Disagreement>> loadDisagreements(
+    Study &study, double harmThreshold, Error *error)
 {
-    const protocol::Protocol protocol = study.currentProtocol();
-    RaterRepository raterRepo(study);
-    const auto adjudicator = raterRepo.byId(decision.adjudicatorId);
+    ReviewTables t;
+    for (const Rater &r : RaterRepository(study).all())
+        if (r.role == RaterRole::Rater)
+            t.raters.insert(r.id, r);
+    const auto categories = consensusCategories(study, error);
+    const auto scores = consensusScores(study, error);
+    if (!categories || !scores || !loadReviewTables(study, t, error))
+        return std::nullopt;
+
+    QList<Disagreement> rows;
+    for (const auto &[itemId, values] : t.labels)
+        if (auto d = categoryDisagreement(t, *categories, itemId, values))
+            rows.append(std::move(*d));
+    for (const auto &[responseId, values] : t.ratings)
+        if (auto d = scoreDisagreement(t, *categories, *scores, harmThreshold, responseId, values))
+            rows.append(std::move(*d));
+    return inQueueOrder(std::move(rows));
+}
+
+namespace {
+
+/// The adjudicator exists and has a role other than "rater".
+bool checkAdjudicator(const RaterRepository &raters, qint64 adjudicatorId, Error *error)
+{
+    const auto adjudicator = raters.byId(adjudicatorId);
     if (!adjudicator) {
-        *error = Error::invalid(
-            QStringLiteral("adjudication: no rater with id %1").arg(decision.adjudicatorId));
-        return 0;
+        *error =
+            Error::invalid(QStringLiteral("adjudication: no rater with id %1").arg(adjudicatorId));
+        return false;
     }
     if (adjudicator->role == RaterRole::Rater) {
         *error = Error::invalid(
             QStringLiteral("adjudication: %1 has role 'rater'; only an adjudicator or "
                            "researcher may adjudicate")
                 .arg(adjudicator->name));
-        return 0;
+        return false;
     }
+    return true;
+}
+
+/// The decision with its category canonical (item) or its score checked (response),
+/// the other value cleared.
+std::optional<Adjudication> normalizedDecision(
+    const protocol::Protocol &protocol, const Adjudication &decision, Error *error)
+{
     if (decision.itemId.has_value() == decision.responseId.has_value()) {
         *error = Error::invalid(
             QStringLiteral("adjudication: decide either an item's category or a response's score"));
-        return 0;
+        return std::nullopt;
     }
     Adjudication a = decision;
     if (a.itemId) {
@@ -349,19 +420,25 @@ qint64 adjudicate(
         if (a.category.isEmpty()) {
             *error = Error::invalid(QStringLiteral("adjudication: category: unknown category '%1'")
                                         .arg(decision.category));
-            return 0;
+            return std::nullopt;
         }
     } else {
         a.category.clear();
         if (!a.score || *a.score < 1 || *a.score > 5) {
             *error = Error::invalid(QStringLiteral("adjudication: score: must be 1-5"));
-            return 0;
+            return std::nullopt;
         }
     }
+    return a;
+}
+
+/// At least one reason, each a failure mode of the protocol, with a note if it needs one.
+bool checkReasons(const protocol::Protocol &protocol, const Adjudication &a, Error *error)
+{
     if (a.reasonTags.isEmpty()) {
         *error = Error::invalid(
             QStringLiteral("adjudication: reasons: pick at least one failure-mode tag"));
-        return 0;
+        return false;
     }
     for (const QString &tag : a.reasonTags) {
         const auto mode = std::find_if(protocol.failureModes.cbegin(), protocol.failureModes.cend(),
@@ -370,60 +447,70 @@ qint64 adjudicate(
             *error = Error::invalid(
                 QStringLiteral("adjudication: reasons: '%1' is not a failure mode of protocol %2")
                     .arg(tag, protocol.version));
-            return 0;
+            return false;
         }
         if (mode->freeText && a.note.trimmed().isEmpty()) {
             *error = Error::invalid(
                 QStringLiteral("adjudication: note: reason '%1' needs a note").arg(tag));
-            return 0;
+            return false;
         }
     }
+    return true;
+}
 
-    WriteTransaction tx(study, error);
-    if (!tx.isActive())
-        return 0;
-    QSqlQuery q(study.database());
-    // The subject must exist (foreign keys would catch it too, with a vaguer message).
+/// The subject must exist (foreign keys would catch it too, with a vaguer message).
+bool checkSubject(Study &study, QSqlQuery &q, const Adjudication &a, Error *error)
+{
     q.prepare(a.itemId ? QStringLiteral("SELECT count(*) FROM item WHERE id = ?")
                        : QStringLiteral("SELECT count(*) FROM response WHERE id = ?"));
     q.addBindValue(a.itemId ? *a.itemId : *a.responseId);
     if (!q.exec() || !q.next()) {
         *error = queryError(study, q);
-        return 0;
+        return false;
     }
     if (q.value(0).toInt() == 0) {
         *error =
             Error::invalid(QStringLiteral("adjudication: no %1 with id %2")
                                .arg(a.itemId ? QStringLiteral("item") : QStringLiteral("response"))
                                .arg(a.itemId ? *a.itemId : *a.responseId));
-        return 0;
+        return false;
     }
-    QString adopted;
-    if (adoptedFrom) {
-        const auto source = raterRepo.byId(*adoptedFrom);
-        if (a.itemId)
-            q.prepare(QStringLiteral(
-                "SELECT category FROM category_label WHERE item_id = ? AND rater_id = ?"));
-        else
-            q.prepare(QStringLiteral(
-                "SELECT score FROM response_rating WHERE response_id = ? AND rater_id = ?"));
-        q.addBindValue(a.itemId ? *a.itemId : *a.responseId);
-        q.addBindValue(*adoptedFrom);
-        if (!q.exec()) {
-            *error = queryError(study, q);
-            return 0;
-        }
-        const bool same = q.next()
-            && (a.itemId ? q.value(0).toString() == a.category
-                         : !q.value(0).isNull() && q.value(0).toInt() == *a.score);
-        if (!source || !same) {
-            *error = Error::invalid(
-                QStringLiteral("adjudication: adopted value: rater %1 did not give this value")
-                    .arg(*adoptedFrom));
-            return 0;
-        }
-        adopted = source->pseudonym;
+    return true;
+}
+
+/// The pseudonym of `adoptedFrom`, who must have given the decided value.
+std::optional<QString> adoptedPseudonym(Study &study, QSqlQuery &q, const RaterRepository &raters,
+    const Adjudication &a, qint64 adoptedFrom, Error *error)
+{
+    const auto source = raters.byId(adoptedFrom);
+    if (a.itemId)
+        q.prepare(QStringLiteral(
+            "SELECT category FROM category_label WHERE item_id = ? AND rater_id = ?"));
+    else
+        q.prepare(QStringLiteral(
+            "SELECT score FROM response_rating WHERE response_id = ? AND rater_id = ?"));
+    q.addBindValue(a.itemId ? *a.itemId : *a.responseId);
+    q.addBindValue(adoptedFrom);
+    if (!q.exec()) {
+        *error = queryError(study, q);
+        return std::nullopt;
     }
+    const bool same = q.next()
+        && (a.itemId ? q.value(0).toString() == a.category
+                     : !q.value(0).isNull() && q.value(0).toInt() == *a.score);
+    if (!source || !same) {
+        *error = Error::invalid(
+            QStringLiteral("adjudication: adopted value: rater %1 did not give this value")
+                .arg(adoptedFrom));
+        return std::nullopt;
+    }
+    return source->pseudonym;
+}
+
+/// Inserts the adjudication row; returns its id.
+std::optional<qint64> insertAdjudication(
+    Study &study, QSqlQuery &q, const Adjudication &a, Error *error)
+{
     q.prepare(QStringLiteral(
         "INSERT INTO adjudication(item_id, response_id, category, score, adjudicator_id,"
         " reason_tags, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
@@ -438,14 +525,44 @@ qint64 adjudicate(
     q.addBindValue(Study::now());
     if (!q.exec()) {
         *error = queryError(study, q);
-        return 0;
+        return std::nullopt;
     }
-    const qint64 id = q.lastInsertId().toLongLong();
-    if (!study.appendEvent(QStringLiteral("adjudication.add"), QStringLiteral("adjudication"), id,
-            {}, compact(toJson(a, adopted)), error)
+    return q.lastInsertId().toLongLong();
+}
+
+} // namespace
+
+qint64 adjudicate(
+    Study &study, const Adjudication &decision, std::optional<qint64> adoptedFrom, Error *error)
+{
+    const protocol::Protocol protocol = study.currentProtocol();
+    RaterRepository raterRepo(study);
+    if (!checkAdjudicator(raterRepo, decision.adjudicatorId, error))
+        return 0;
+    const std::optional<Adjudication> a = normalizedDecision(protocol, decision, error);
+    if (!a || !checkReasons(protocol, *a, error))
+        return 0;
+
+    WriteTransaction tx(study, error);
+    if (!tx.isActive())
+        return 0;
+    QSqlQuery q(study.database());
+    if (!checkSubject(study, q, *a, error))
+        return 0;
+    QString adopted;
+    if (adoptedFrom) {
+        const auto pseudonym = adoptedPseudonym(study, q, raterRepo, *a, *adoptedFrom, error);
+        if (!pseudonym)
+            return 0;
+        adopted = *pseudonym;
+    }
+    const auto id = insertAdjudication(study, q, *a, error);
+    if (!id
+        || !study.appendEvent(QStringLiteral("adjudication.add"), QStringLiteral("adjudication"),
+            *id, {}, compact(toJson(*a, adopted)), error)
         || !tx.commit(error))
         return 0;
-    return id;
+    return *id;
 }
 
 bool revertAdjudication(Study &study, qint64 adjudicationId, Error *error)
