@@ -71,6 +71,329 @@ bool writeAll(QIODevice &out, const QByteArray &data, Error *error)
     return false;
 }
 
+/// The long CSV: one row per kept rating, in the order of the items and their
+/// responses, plus the label-only rows of each item. Single use: write() once.
+class LongCsvWriter final {
+public:
+    LongCsvWriter(Study &study, const ExportOptions &options, const ResolvedExportFilter &filter,
+        const QHash<qint64, ScoreConsensus> &scoreConsensus)
+        : m_study(study)
+        , m_options(options)
+        , m_filter(filter)
+        , m_scoreConsensus(scoreConsensus)
+        // With a model or minimum-raters filter, an item none of whose responses is
+        // kept is out of the export, labels included.
+        , m_responseFilter(!options.filters.models.isEmpty() || options.filters.minRaters > 0)
+    {
+    }
+
+    /// Returns the number of data rows, or -1 with `error` set.
+    qint64 write(QIODevice &out, Error *error);
+
+private:
+    struct Label {
+        qint64 rater;
+        QByteArray category, ratedAt;
+        qint64 protocol;
+        bool scored; // the rater has a score row on the item in this export
+    };
+
+    bool loadLookups();
+    bool prepare(bool pseudonymsInIdOrder, Error *error);
+    qint64 failed(const SqliteStatement &s, Error *error) const;
+    void startItem(qint64 itemId);
+    void startResponse(qint64 responseId);
+    bool writeRatings(qint64 responseId, Error *error);
+    void appendRatingRow(qint64 raterId);
+    void flushLabelOnlyRows();
+    const Label *markScored(qint64 raterId);
+
+    Study &m_study;
+    const ExportOptions &m_options;
+    const ResolvedExportFilter &m_filter;
+    const QHash<qint64, ScoreConsensus> &m_scoreConsensus;
+    const bool m_responseFilter;
+
+    QHash<qint64, std::pair<QByteArray, QByteArray>> m_raters; // id -> (shown name, kind)
+    QHash<qint64, QByteArray> m_protocolVersions;
+    SqliteStatement m_responses, m_ratings, m_labels;
+
+    qint64 m_rows = 0, m_seen = 0;
+    QByteArray m_buffer;
+    qint64 m_labelsItem = -1;
+    bool m_itemKept = false, m_itemHasRows = false;
+    QList<Label> m_itemLabels; // for m_labelsItem, in pseudonym order
+    QByteArray m_itemPart; // item_id, dataset, split, category_consensus
+    QByteArray m_itemTail; // adjudicated_category, category_consensus_how
+    QByteArray m_responsePart; // the row's first 7 fields, shared by the response's ratings
+    QByteArray m_adjudicatedPart;
+};
+
+qint64 LongCsvWriter::write(QIODevice &out, Error *error)
+{
+    const qint64 total = scalar(m_study, "SELECT count(*) FROM response_rating");
+    if (!prepare(loadLookups(), error))
+        return -1;
+    if (!writeAll(out,
+            "item_id,dataset,split,category_consensus,model,run,response_id,rater,"
+            "rater_kind,score,cannot_assess,category,checklist,rationale,shown_position,"
+            "protocol_version,rated_at,seconds_spent,adjudicated_score,adjudicated_category,"
+            "category_consensus_how,score_consensus,score_consensus_how\n",
+            error))
+        return -1;
+    while (true) {
+        if (!m_responses.step())
+            return failed(m_responses, error);
+        if (!m_responses.hasRow())
+            break;
+        const qint64 itemId = m_responses.columnInt(1);
+        if (itemId != m_labelsItem)
+            startItem(itemId);
+        if (!m_itemKept || m_responses.columnIsNull(0))
+            continue;
+        const qint64 responseId = m_responses.columnInt(0);
+        if (!m_filter.keepResponse(responseId, m_responses.columnText(5)))
+            continue;
+        m_itemHasRows = true;
+        startResponse(responseId);
+        if (!writeRatings(responseId, error))
+            return -1;
+        if (m_buffer.size() >= (1 << 20)) {
+            if (!writeAll(out, m_buffer, error))
+                return -1;
+            m_buffer.clear();
+            if (m_options.progress)
+                m_options.progress(m_seen, total);
+        }
+    }
+    flushLabelOnlyRows();
+    if (!writeAll(out, m_buffer, error))
+        return -1;
+    if (m_options.progress)
+        m_options.progress(total, total);
+    return m_rows;
+}
+
+/// Small lookups instead of per-rating joins: raters and protocol versions. Returns
+/// whether the raters' pseudonym order is their id order.
+bool LongCsvWriter::loadLookups()
+{
+    QList<Rater> all = RaterRepository(m_study).all();
+    for (const Rater &r : std::as_const(all))
+        m_raters.insert(r.id,
+            { (m_options.realNames ? r.name : r.pseudonym).toUtf8(),
+                storage::toString(r.kind).toUtf8() });
+    // Raters come in pseudonym order; usually that is id order, which the
+    // (response_id, rater_id) index gives without a sort.
+    std::sort(all.begin(), all.end(), [](const Rater &a, const Rater &b) { return a.id < b.id; });
+    const bool pseudonymsInIdOrder =
+        std::is_sorted(all.cbegin(), all.cend(), [](const Rater &a, const Rater &b) {
+            return std::pair(a.pseudonym.size(), a.pseudonym)
+                < std::pair(b.pseudonym.size(), b.pseudonym);
+        });
+    QSqlQuery q(m_study.database());
+    if (q.exec(QStringLiteral("SELECT id, version FROM protocol")))
+        while (q.next())
+            m_protocolVersions.insert(q.value(0).toLongLong(), q.value(1).toString().toUtf8());
+    return pseudonymsInIdOrder;
+}
+
+/// Items and their responses in export order (the outer loop; an item without
+/// responses comes once with a null response), each response's ratings, each
+/// item's labels. Within a response, raters in pseudonym order (R001, R002, ...),
+/// which a re-import keeps, so export → import → export is byte-identical.
+bool LongCsvWriter::prepare(bool pseudonymsInIdOrder, Error *error)
+{
+    const QByteArray ratingsSql =
+        QByteArray(
+            "SELECT rr.rater_id, rr.score, rr.cannot_assess, rr.checklist, rr.rationale,"
+            " p.position, rr.protocol_id, rr.updated_at, rr.seconds_spent FROM response_rating rr")
+        + (pseudonymsInIdOrder ? "" : " JOIN rater ON rater.id = rr.rater_id")
+        + " LEFT JOIN presentation p ON p.rater_id = rr.rater_id AND p.response_id = rr.response_id"
+          " WHERE rr.response_id = ? ORDER BY "
+        + (pseudonymsInIdOrder ? "rr.rater_id" : "length(rater.pseudonym), rater.pseudonym");
+    QString message;
+    sqlite3 *db = nativeHandle(m_study.database());
+    if (!m_responses.prepare(db,
+            "SELECT response.id, item.id, item.external_id, dataset.name, item.split, model.name,"
+            " response.run,"
+            " (SELECT score FROM adjudication a WHERE a.response_id = response.id"
+            "  AND a.score IS NOT NULL ORDER BY a.id DESC LIMIT 1),"
+            " (SELECT category FROM adjudication a WHERE a.item_id = item.id"
+            "  AND a.category IS NOT NULL ORDER BY a.id DESC LIMIT 1)"
+            " FROM item LEFT JOIN response ON item.id = response.item_id"
+            " LEFT JOIN dataset ON dataset.id = item.dataset_id"
+            " LEFT JOIN model ON model.id = response.model_id"
+            " ORDER BY item.id, model.name, response.run",
+            &message)
+        || !m_ratings.prepare(db, ratingsSql.constData(), &message)
+        || !m_labels.prepare(db,
+            "SELECT category_label.rater_id, category_label.category, category_label.updated_at,"
+            " category_label.protocol_id"
+            " FROM category_label JOIN rater ON rater.id = category_label.rater_id"
+            " WHERE item_id = ? ORDER BY length(rater.pseudonym), rater.pseudonym",
+            &message)) {
+        *error = Error::storage(m_study.path() + QStringLiteral(": ") + message);
+        return false;
+    }
+    return true;
+}
+
+qint64 LongCsvWriter::failed(const SqliteStatement &s, Error *error) const
+{
+    *error = Error::storage(m_study.path() + QStringLiteral(": ") + s.errorMessage());
+    return -1;
+}
+
+/// At the first response row of an item: the previous item's label-only rows, then
+/// this item's labels and the fields its rows share.
+void LongCsvWriter::startItem(qint64 itemId)
+{
+    flushLabelOnlyRows();
+    m_labelsItem = itemId;
+    m_itemHasRows = false;
+    m_itemKept = m_filter.keepItem(itemId, m_responses.columnText(4));
+    if (!m_itemKept)
+        return;
+    m_itemLabels.clear();
+    m_labels.bindInt(1, itemId);
+    while (m_labels.step() && m_labels.hasRow())
+        m_itemLabels.append({ m_labels.columnInt(0), m_labels.columnText(1), m_labels.columnText(2),
+            m_labels.columnInt(3), false });
+    m_labels.reset();
+    m_itemPart.clear();
+    appendCsvField(m_itemPart, m_responses.columnText(2));
+    m_itemPart += ',';
+    appendCsvField(m_itemPart, m_responses.columnText(3));
+    m_itemPart += ',';
+    appendCsvField(m_itemPart, m_responses.columnText(4));
+    m_itemPart += ',';
+    appendCsvField(m_itemPart, m_filter.consensus().value(itemId).category.toUtf8());
+    m_itemTail.clear();
+    appendCsvField(m_itemTail, m_responses.columnText(8));
+    m_itemTail += ',';
+    m_itemTail += m_filter.consensus().value(itemId).how.toUtf8();
+}
+
+/// The fields the response's rating rows share: its first 7 and its last 5.
+void LongCsvWriter::startResponse(qint64 responseId)
+{
+    m_responsePart = m_itemPart;
+    m_responsePart += ',';
+    appendCsvField(m_responsePart, m_responses.columnText(5));
+    m_responsePart += ',';
+    m_responsePart += QByteArray::number(m_responses.columnInt(6));
+    m_responsePart += ',';
+    m_responsePart += QByteArray::number(responseId);
+    m_responsePart += ',';
+    m_adjudicatedPart.clear();
+    m_adjudicatedPart += m_responses.columnText(7);
+    m_adjudicatedPart += ',';
+    m_adjudicatedPart += m_itemTail;
+    m_adjudicatedPart += ',';
+    if (const auto sc = m_scoreConsensus.constFind(responseId); sc != m_scoreConsensus.cend()) {
+        m_adjudicatedPart += number(sc->score);
+        m_adjudicatedPart += ',';
+        m_adjudicatedPart += sc->how.toUtf8();
+    } else {
+        m_adjudicatedPart += ',';
+    }
+    m_adjudicatedPart += '\n';
+}
+
+bool LongCsvWriter::writeRatings(qint64 responseId, Error *error)
+{
+    m_ratings.bindInt(1, responseId);
+    while (true) {
+        if (!m_ratings.step()) {
+            failed(m_ratings, error);
+            return false;
+        }
+        if (!m_ratings.hasRow())
+            break;
+        ++m_seen;
+        const qint64 raterId = m_ratings.columnInt(0);
+        if (m_filter.keepRater(raterId))
+            appendRatingRow(raterId);
+    }
+    m_ratings.reset();
+    return true;
+}
+
+/// One rating row from the current row of m_ratings, with the rater's label.
+void LongCsvWriter::appendRatingRow(qint64 raterId)
+{
+    const Label *label = markScored(raterId);
+    const auto &rater = m_raters.value(raterId);
+    m_buffer += m_responsePart;
+    appendCsvField(m_buffer, rater.first);
+    m_buffer += ',';
+    m_buffer += rater.second;
+    m_buffer += ',';
+    m_buffer.append(m_ratings.columnView(1));
+    m_buffer += ',';
+    m_buffer.append(m_ratings.columnInt(2) ? QByteArrayView("true,") : QByteArrayView("false,"));
+    if (label)
+        appendCsvField(m_buffer, label->category);
+    m_buffer += ',';
+    appendCsvField(m_buffer, checklistField(m_ratings.columnText(3)));
+    m_buffer += ',';
+    appendCsvField(m_buffer, m_ratings.columnView(4));
+    m_buffer += ',';
+    m_buffer.append(m_ratings.columnView(5));
+    m_buffer += ',';
+    appendCsvField(m_buffer, m_protocolVersions.value(m_ratings.columnInt(6)));
+    m_buffer += ',';
+    appendCsvField(m_buffer, m_ratings.columnView(7));
+    m_buffer += ',';
+    if (!m_ratings.columnIsNull(8))
+        m_buffer += number(m_ratings.columnDouble(8));
+    m_buffer += ',';
+    m_buffer += m_adjudicatedPart;
+    ++m_rows;
+}
+
+// A rater's category label reaches the file on their score rows; the label of a
+// rater with no score row on the item (an LLM classifier, a clinician who only
+// labelled, or whose scored responses a --model / --min-raters filter left out)
+// gets a row of its own, without a response: every kept item carries every kept
+// rater's label exactly once.
+void LongCsvWriter::flushLabelOnlyRows()
+{
+    if (!m_itemKept || (m_responseFilter && !m_itemHasRows))
+        return;
+    for (const Label &label : std::as_const(m_itemLabels)) {
+        if (label.scored || !m_filter.keepRater(label.rater))
+            continue;
+        const auto &rater = m_raters.value(label.rater);
+        m_buffer += m_itemPart;
+        m_buffer += ",,,,"; // model, run, response_id
+        appendCsvField(m_buffer, rater.first);
+        m_buffer += ',';
+        m_buffer += rater.second;
+        m_buffer += ",,,"; // score, cannot_assess
+        appendCsvField(m_buffer, label.category);
+        m_buffer += ",,,,"; // checklist, rationale, shown_position
+        appendCsvField(m_buffer, m_protocolVersions.value(label.protocol));
+        m_buffer += ',';
+        appendCsvField(m_buffer, label.ratedAt);
+        m_buffer += ",,,"; // seconds_spent, adjudicated_score
+        m_buffer += m_itemTail;
+        m_buffer += ",,\n"; // score_consensus, score_consensus_how
+        ++m_rows;
+    }
+}
+
+const LongCsvWriter::Label *LongCsvWriter::markScored(qint64 raterId)
+{
+    for (Label &l : m_itemLabels)
+        if (l.rater == raterId) {
+            l.scored = true;
+            return &l;
+        }
+    return nullptr;
+}
+
 } // namespace
 
 std::optional<ExportFormat> Exporter::formatFromString(QStringView text)
@@ -123,246 +446,8 @@ qint64 Exporter::writeLongCsv(QIODevice &out, const ExportOptions &options, Erro
     const auto scoreConsensus = filter ? consensusScores(m_study, error) : std::nullopt;
     if (!scoreConsensus)
         return -1;
-    const qint64 total = scalar(m_study, "SELECT count(*) FROM response_rating");
-    // Small lookups instead of per-rating joins: raters and protocol versions.
-    QHash<qint64, std::pair<QByteArray, QByteArray>> raters; // id -> (shown name, kind)
-    QList<Rater> all = RaterRepository(m_study).all();
-    for (const Rater &r : std::as_const(all))
-        raters.insert(r.id,
-            { (options.realNames ? r.name : r.pseudonym).toUtf8(),
-                storage::toString(r.kind).toUtf8() });
-    // Raters come in pseudonym order; usually that is id order, which the
-    // (response_id, rater_id) index gives without a sort.
-    std::sort(all.begin(), all.end(), [](const Rater &a, const Rater &b) { return a.id < b.id; });
-    const bool pseudonymsInIdOrder =
-        std::is_sorted(all.cbegin(), all.cend(), [](const Rater &a, const Rater &b) {
-            return std::pair(a.pseudonym.size(), a.pseudonym)
-                < std::pair(b.pseudonym.size(), b.pseudonym);
-        });
-    QHash<qint64, QByteArray> protocolVersions;
-    {
-        QSqlQuery q(m_study.database());
-        if (q.exec(QStringLiteral("SELECT id, version FROM protocol")))
-            while (q.next())
-                protocolVersions.insert(q.value(0).toLongLong(), q.value(1).toString().toUtf8());
-    }
-    // Items and their responses in export order (the outer loop; an item without
-    // responses comes once with a null response), each response's ratings, each
-    // item's labels. Within a response, raters in pseudonym order (R001, R002, ...),
-    // which a re-import keeps, so export → import → export is byte-identical.
-    const QByteArray ratingsSql =
-        QByteArray(
-            "SELECT rr.rater_id, rr.score, rr.cannot_assess, rr.checklist, rr.rationale,"
-            " p.position, rr.protocol_id, rr.updated_at, rr.seconds_spent FROM response_rating rr")
-        + (pseudonymsInIdOrder ? "" : " JOIN rater ON rater.id = rr.rater_id")
-        + " LEFT JOIN presentation p ON p.rater_id = rr.rater_id AND p.response_id = rr.response_id"
-          " WHERE rr.response_id = ? ORDER BY "
-        + (pseudonymsInIdOrder ? "rr.rater_id" : "length(rater.pseudonym), rater.pseudonym");
-    SqliteStatement responses, ratings, labels;
-    QString message;
-    sqlite3 *db = nativeHandle(m_study.database());
-    if (!responses.prepare(db,
-            "SELECT response.id, item.id, item.external_id, dataset.name, item.split, model.name,"
-            " response.run,"
-            " (SELECT score FROM adjudication a WHERE a.response_id = response.id"
-            "  AND a.score IS NOT NULL ORDER BY a.id DESC LIMIT 1),"
-            " (SELECT category FROM adjudication a WHERE a.item_id = item.id"
-            "  AND a.category IS NOT NULL ORDER BY a.id DESC LIMIT 1)"
-            " FROM item LEFT JOIN response ON item.id = response.item_id"
-            " LEFT JOIN dataset ON dataset.id = item.dataset_id"
-            " LEFT JOIN model ON model.id = response.model_id"
-            " ORDER BY item.id, model.name, response.run",
-            &message)
-        || !ratings.prepare(db, ratingsSql.constData(), &message)
-        || !labels.prepare(db,
-            "SELECT category_label.rater_id, category_label.category, category_label.updated_at,"
-            " category_label.protocol_id"
-            " FROM category_label JOIN rater ON rater.id = category_label.rater_id"
-            " WHERE item_id = ? ORDER BY length(rater.pseudonym), rater.pseudonym",
-            &message)) {
-        *error = Error::storage(m_study.path() + QStringLiteral(": ") + message);
-        return -1;
-    }
-    const auto failed = [&](const SqliteStatement &s) {
-        *error = Error::storage(m_study.path() + QStringLiteral(": ") + s.errorMessage());
-        return qint64(-1);
-    };
-    if (!writeAll(out,
-            "item_id,dataset,split,category_consensus,model,run,response_id,rater,"
-            "rater_kind,score,cannot_assess,category,checklist,rationale,shown_position,"
-            "protocol_version,rated_at,seconds_spent,adjudicated_score,adjudicated_category,"
-            "category_consensus_how,score_consensus,score_consensus_how\n",
-            error))
-        return -1;
-    // With a model or minimum-raters filter, an item none of whose responses is kept
-    // is out of the export, labels included.
-    const bool responseFilter = !options.filters.models.isEmpty() || options.filters.minRaters > 0;
-    qint64 rows = 0, seen = 0;
-    QByteArray buffer;
-    struct Label {
-        qint64 rater;
-        QByteArray category, ratedAt;
-        qint64 protocol;
-        bool scored; // the rater has a score row on the item in this export
-    };
-    qint64 labelsItem = -1;
-    bool itemKept = false, itemHasRows = false;
-    QList<Label> itemLabels; // for labelsItem, in pseudonym order
-    const auto markScored = [&](qint64 raterId) -> const Label * {
-        for (Label &l : itemLabels)
-            if (l.rater == raterId) {
-                l.scored = true;
-                return &l;
-            }
-        return nullptr;
-    };
-    QByteArray itemPart; // item_id, dataset, split, category_consensus
-    QByteArray itemTail; // adjudicated_category, category_consensus_how
-    QByteArray responsePart; // the row's first 7 fields, shared by the response's ratings
-    QByteArray adjudicatedPart;
-    // A rater's category label reaches the file on their score rows; the label of a
-    // rater with no score row on the item (an LLM classifier, a clinician who only
-    // labelled, or whose scored responses a --model / --min-raters filter left out)
-    // gets a row of its own, without a response: every kept item carries every kept
-    // rater's label exactly once.
-    const auto flushLabelOnlyRows = [&] {
-        if (!itemKept || (responseFilter && !itemHasRows))
-            return;
-        for (const Label &label : std::as_const(itemLabels)) {
-            if (label.scored || !filter->keepRater(label.rater))
-                continue;
-            const auto &rater = raters.value(label.rater);
-            buffer += itemPart;
-            buffer += ",,,,"; // model, run, response_id
-            appendCsvField(buffer, rater.first);
-            buffer += ',';
-            buffer += rater.second;
-            buffer += ",,,"; // score, cannot_assess
-            appendCsvField(buffer, label.category);
-            buffer += ",,,,"; // checklist, rationale, shown_position
-            appendCsvField(buffer, protocolVersions.value(label.protocol));
-            buffer += ',';
-            appendCsvField(buffer, label.ratedAt);
-            buffer += ",,,"; // seconds_spent, adjudicated_score
-            buffer += itemTail;
-            buffer += ",,\n"; // score_consensus, score_consensus_how
-            ++rows;
-        }
-    };
-    while (true) {
-        if (!responses.step())
-            return failed(responses);
-        if (!responses.hasRow())
-            break;
-        const qint64 itemId = responses.columnInt(1);
-        if (itemId != labelsItem) {
-            flushLabelOnlyRows();
-            labelsItem = itemId;
-            itemHasRows = false;
-            itemKept = filter->keepItem(itemId, responses.columnText(4));
-            if (!itemKept)
-                continue;
-            itemLabels.clear();
-            labels.bindInt(1, itemId);
-            while (labels.step() && labels.hasRow())
-                itemLabels.append({ labels.columnInt(0), labels.columnText(1), labels.columnText(2),
-                    labels.columnInt(3), false });
-            labels.reset();
-            itemPart.clear();
-            appendCsvField(itemPart, responses.columnText(2));
-            itemPart += ',';
-            appendCsvField(itemPart, responses.columnText(3));
-            itemPart += ',';
-            appendCsvField(itemPart, responses.columnText(4));
-            itemPart += ',';
-            appendCsvField(itemPart, filter->consensus().value(itemId).category.toUtf8());
-            itemTail.clear();
-            appendCsvField(itemTail, responses.columnText(8));
-            itemTail += ',';
-            itemTail += filter->consensus().value(itemId).how.toUtf8();
-        }
-        if (!itemKept || responses.columnIsNull(0))
-            continue;
-        const qint64 responseId = responses.columnInt(0);
-        if (!filter->keepResponse(responseId, responses.columnText(5)))
-            continue;
-        itemHasRows = true;
-        responsePart = itemPart;
-        responsePart += ',';
-        appendCsvField(responsePart, responses.columnText(5));
-        responsePart += ',';
-        responsePart += QByteArray::number(responses.columnInt(6));
-        responsePart += ',';
-        responsePart += QByteArray::number(responseId);
-        responsePart += ',';
-        adjudicatedPart.clear();
-        adjudicatedPart += responses.columnText(7);
-        adjudicatedPart += ',';
-        adjudicatedPart += itemTail;
-        adjudicatedPart += ',';
-        if (const auto sc = scoreConsensus->constFind(responseId); sc != scoreConsensus->cend()) {
-            adjudicatedPart += number(sc->score);
-            adjudicatedPart += ',';
-            adjudicatedPart += sc->how.toUtf8();
-        } else {
-            adjudicatedPart += ',';
-        }
-        adjudicatedPart += '\n';
-        ratings.bindInt(1, responseId);
-        while (true) {
-            if (!ratings.step())
-                return failed(ratings);
-            if (!ratings.hasRow())
-                break;
-            ++seen;
-            const qint64 raterId = ratings.columnInt(0);
-            if (!filter->keepRater(raterId))
-                continue;
-            const Label *label = markScored(raterId);
-            const auto &rater = raters.value(raterId);
-            buffer += responsePart;
-            appendCsvField(buffer, rater.first);
-            buffer += ',';
-            buffer += rater.second;
-            buffer += ',';
-            buffer.append(ratings.columnView(1));
-            buffer += ',';
-            buffer.append(
-                ratings.columnInt(2) ? QByteArrayView("true,") : QByteArrayView("false,"));
-            if (label)
-                appendCsvField(buffer, label->category);
-            buffer += ',';
-            appendCsvField(buffer, checklistField(ratings.columnText(3)));
-            buffer += ',';
-            appendCsvField(buffer, ratings.columnView(4));
-            buffer += ',';
-            buffer.append(ratings.columnView(5));
-            buffer += ',';
-            appendCsvField(buffer, protocolVersions.value(ratings.columnInt(6)));
-            buffer += ',';
-            appendCsvField(buffer, ratings.columnView(7));
-            buffer += ',';
-            if (!ratings.columnIsNull(8))
-                buffer += number(ratings.columnDouble(8));
-            buffer += ',';
-            buffer += adjudicatedPart;
-            ++rows;
-        }
-        ratings.reset();
-        if (buffer.size() >= (1 << 20)) {
-            if (!writeAll(out, buffer, error))
-                return -1;
-            buffer.clear();
-            if (options.progress)
-                options.progress(seen, total);
-        }
-    }
-    flushLabelOnlyRows();
-    if (!writeAll(out, buffer, error))
-        return -1;
-    if (options.progress)
-        options.progress(total, total);
-    return rows;
+    LongCsvWriter writer(m_study, options, *filter, *scoreConsensus);
+    return writer.write(out, error);
 }
 
 qint64 Exporter::writeWideCsv(QIODevice &out, const ExportOptions &options, Error *error)
