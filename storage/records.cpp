@@ -354,106 +354,145 @@ RecordWriter::Outcome RecordWriter::writeResponse(
 
 RecordWriter::Outcome RecordWriter::writeRating(const RatingRecord &r, RowError *rowError)
 {
+    RaterKind kind = RaterKind::Human;
+    QString category;
+    qint64 itemId = 0, responseId = 0, raterId = 0;
+    Outcome outcome = validateRating(r, &kind, &category, rowError);
+    if (outcome == Outcome::Ok)
+        outcome = ratedItemId(r, &itemId, rowError);
+    if (outcome == Outcome::Ok && r.model)
+        outcome = ratedResponseId(r, itemId, &responseId, rowError);
+    if (outcome == Outcome::Ok)
+        outcome = raterIdFor(r, kind, &raterId, rowError);
+    if (outcome == Outcome::Ok && r.category)
+        outcome = writeLabel(r, itemId, raterId, category, rowError);
+    if (outcome == Outcome::Ok && r.model)
+        outcome = writeScore(r, responseId, raterId, rowError);
+    return outcome;
+}
+
+/// Checks a rating's fields against the protocol, before anything is written for the
+/// row; gives the rater kind and the canonical category (empty without a category).
+RecordWriter::Outcome RecordWriter::validateRating(
+    const RatingRecord &r, RaterKind *kind, QString *category, RowError *rowError) const
+{
     if (const QString problem = RaterRepository::validateName(r.rater); !problem.isEmpty()) {
         *rowError = { QStringLiteral("rater"), problem };
         return Outcome::Invalid;
     }
-    const auto kind =
+    const auto parsedKind =
         r.kind.isEmpty() ? std::optional(RaterKind::Human) : raterKindFromString(r.kind);
-    if (!kind) {
+    if (!parsedKind) {
         *rowError = { QStringLiteral("rater_kind"),
             QStringLiteral("must be human or llm, got '%1'").arg(r.kind) };
         return Outcome::Invalid;
     }
-    // Validate the values before anything is written for this row.
+    *kind = *parsedKind;
     if (!r.ratedAt.isEmpty() && !QDateTime::fromString(r.ratedAt, Qt::ISODateWithMs).isValid()) {
         *rowError = { QStringLiteral("rated_at"),
             QStringLiteral("'%1' is not an ISO 8601 time").arg(r.ratedAt) };
         return Outcome::Invalid;
     }
-    QString category;
     if (r.category) {
-        category = m_protocol.canonicalCategory(*r.category);
-        if (category.isEmpty()) {
+        *category = m_protocol.canonicalCategory(*r.category);
+        if (category->isEmpty()) {
             *rowError = { QStringLiteral("category"),
                 QStringLiteral("unknown category '%1'").arg(*r.category) };
             return Outcome::Invalid;
         }
     }
-    if (r.model) {
-        if (r.score && (*r.score < 1 || *r.score > 5)) {
-            *rowError = { QStringLiteral("score"),
-                QStringLiteral("must be 1-5, got %1").arg(*r.score) };
+    if (!r.model)
+        return Outcome::Ok;
+    if (r.score && (*r.score < 1 || *r.score > 5)) {
+        *rowError = { QStringLiteral("score"),
+            QStringLiteral("must be 1-5, got %1").arg(*r.score) };
+        return Outcome::Invalid;
+    }
+    if (r.score && r.cannotAssess) {
+        *rowError = { QStringLiteral("cannot_assess"),
+            QStringLiteral("a rating is either a score or 'cannot assess', not both") };
+        return Outcome::Invalid;
+    }
+    for (const QString &tick : r.checklist) {
+        const bool known = std::any_of(m_protocol.checklist.cbegin(), m_protocol.checklist.cend(),
+            [&](const auto &c) { return c.id == tick; });
+        if (!known) {
+            *rowError = { QStringLiteral("checklist"),
+                QStringLiteral("unknown checklist item '%1'").arg(tick) };
             return Outcome::Invalid;
-        }
-        if (r.score && r.cannotAssess) {
-            *rowError = { QStringLiteral("cannot_assess"),
-                QStringLiteral("a rating is either a score or 'cannot assess', not both") };
-            return Outcome::Invalid;
-        }
-        for (const QString &tick : r.checklist) {
-            const bool known = std::any_of(m_protocol.checklist.cbegin(),
-                m_protocol.checklist.cend(), [&](const auto &c) { return c.id == tick; });
-            if (!known) {
-                *rowError = { QStringLiteral("checklist"),
-                    QStringLiteral("unknown checklist item '%1'").arg(tick) };
-                return Outcome::Invalid;
-            }
         }
     }
-    qint64 itemId = m_items.value(r.itemId, 0);
-    if (itemId == 0) {
-        const QByteArray externalId = r.itemId.toUtf8();
-        m_selectItem.bindText(1, externalId);
-        const bool ok = m_selectItem.step();
-        if (ok && m_selectItem.hasRow())
-            itemId = m_selectItem.columnInt(0);
-        m_selectItem.reset();
+    return Outcome::Ok;
+}
+
+/// The rated item's row id (looked up once per external id).
+RecordWriter::Outcome RecordWriter::ratedItemId(
+    const RatingRecord &r, qint64 *itemId, RowError *rowError)
+{
+    *itemId = m_items.value(r.itemId, 0);
+    if (*itemId != 0)
+        return Outcome::Ok;
+    const QByteArray externalId = r.itemId.toUtf8();
+    m_selectItem.bindText(1, externalId);
+    const bool ok = m_selectItem.step();
+    if (ok && m_selectItem.hasRow())
+        *itemId = m_selectItem.columnInt(0);
+    m_selectItem.reset();
+    if (!ok)
+        return fatal(m_selectItem);
+    if (*itemId == 0) {
+        *rowError = { QStringLiteral("item_id"),
+            QStringLiteral("unknown item '%1' (import its items first)").arg(r.itemId) };
+        return Outcome::Invalid;
+    }
+    m_items.insert(r.itemId, *itemId);
+    return Outcome::Ok;
+}
+
+/// The rated response's row id: the item's response from r.model, run r.run.
+RecordWriter::Outcome RecordWriter::ratedResponseId(
+    const RatingRecord &r, qint64 itemId, qint64 *responseId, RowError *rowError)
+{
+    Outcome outcome = Outcome::Ok;
+    const std::optional<qint64> model = modelId(r.model->toUtf8(), false, &outcome);
+    if (outcome != Outcome::Ok)
+        return outcome;
+    if (model) {
+        m_selectResponse.bindInt(1, itemId);
+        m_selectResponse.bindInt(2, *model);
+        m_selectResponse.bindInt(3, r.run);
+        const bool ok = m_selectResponse.step();
+        if (ok && m_selectResponse.hasRow())
+            *responseId = m_selectResponse.columnInt(0);
+        m_selectResponse.reset();
         if (!ok)
-            return fatal(m_selectItem);
-        if (itemId == 0) {
-            *rowError = { QStringLiteral("item_id"),
-                QStringLiteral("unknown item '%1' (import its items first)").arg(r.itemId) };
-            return Outcome::Invalid;
-        }
-        m_items.insert(r.itemId, itemId);
+            return fatal(m_selectResponse);
     }
-    qint64 responseId = 0;
-    if (r.model) {
-        Outcome outcome = Outcome::Ok;
-        const std::optional<qint64> model = modelId(r.model->toUtf8(), false, &outcome);
-        if (outcome != Outcome::Ok)
-            return outcome;
-        if (model) {
-            m_selectResponse.bindInt(1, itemId);
-            m_selectResponse.bindInt(2, *model);
-            m_selectResponse.bindInt(3, r.run);
-            const bool ok = m_selectResponse.step();
-            if (ok && m_selectResponse.hasRow())
-                responseId = m_selectResponse.columnInt(0);
-            m_selectResponse.reset();
-            if (!ok)
-                return fatal(m_selectResponse);
-        }
-        if (responseId == 0) {
-            *rowError = { QStringLiteral("model"),
-                QStringLiteral("item '%1' has no response from model '%2' run %3")
-                    .arg(r.itemId, *r.model)
-                    .arg(r.run) };
-            return Outcome::Invalid;
-        }
+    if (*responseId == 0) {
+        *rowError = { QStringLiteral("model"),
+            QStringLiteral("item '%1' has no response from model '%2' run %3")
+                .arg(r.itemId, *r.model)
+                .arg(r.run) };
+        return Outcome::Invalid;
     }
-    // The rater (created on first sight).
-    qint64 raterId = 0;
+    return Outcome::Ok;
+}
+
+/// The rater's row id; a rater is created on first sight.
+RecordWriter::Outcome RecordWriter::raterIdFor(
+    const RatingRecord &r, RaterKind kind, qint64 *raterId, RowError *rowError)
+{
     if (const auto it = m_raters.constFind(r.rater); it != m_raters.cend()) {
-        if (it->second != *kind) {
+        if (it->second != kind) {
             *rowError = { QStringLiteral("rater_kind"),
                 QStringLiteral("rater '%1' is %2 in the study, not %3")
-                    .arg(r.rater, toString(it->second), toString(*kind)) };
+                    .arg(r.rater, toString(it->second), toString(kind)) };
             return Outcome::Invalid;
         }
-        raterId = it->first;
-    } else if (const auto other = m_pseudonyms.constFind(r.rater); other != m_pseudonyms.cend()) {
+        *raterId = it->first;
+        return Outcome::Ok;
+    }
+    if (const auto other = m_pseudonyms.constFind(r.rater); other != m_pseudonyms.cend()) {
         // A pseudonymised export read back into a study that has those pseudonyms:
         // a new rater named "R001" would duplicate every rating of the real R001.
         *rowError = { QStringLiteral("rater"),
@@ -461,111 +500,124 @@ RecordWriter::Outcome RecordWriter::writeRating(const RatingRecord &r, RowError 
                            "export cannot be merged back (export with --real-names, or a bundle)")
                 .arg(r.rater, *other) };
         return Outcome::Invalid;
-    } else {
-        QString pseudonym, message;
-        raterId =
-            insertRater(m_study.database(), r.rater, *kind, RaterRole::Rater, &pseudonym, &message);
-        if (raterId == 0) {
-            m_fatal = Error::storage(m_study.path() + QStringLiteral(": ") + message);
-            return Outcome::Fatal;
-        }
-        m_raters.insert(r.rater, { raterId, *kind });
-        m_pseudonyms.insert(pseudonym, r.rater);
-        ++m_counts.ratersAdded;
     }
-    if (r.category) {
-        m_insertLabel.addBindValue(itemId);
-        m_insertLabel.addBindValue(raterId);
-        m_insertLabel.addBindValue(category);
-        m_insertLabel.addBindValue(nullIfEmpty(r.note));
-        m_insertLabel.addBindValue(m_protocolId);
-        m_insertLabel.addBindValue(r.ratedAt.isEmpty() ? m_now : r.ratedAt);
-        m_insertLabel.addBindValue(r.ratedAt.isEmpty() ? m_now : r.ratedAt);
-        if (!m_insertLabel.exec())
-            return fatal(m_insertLabel);
-        if (m_insertLabel.numRowsAffected() == 1) {
-            ++m_counts.labelsAdded;
-        } else {
-            m_selectLabel.addBindValue(itemId);
-            m_selectLabel.addBindValue(raterId);
-            if (!m_selectLabel.exec() || !m_selectLabel.next())
-                return fatal(m_selectLabel);
-            const QString stored = m_selectLabel.value(0).toString();
-            m_selectLabel.finish();
-            if (stored != category) {
-                *rowError = { QStringLiteral("category"),
-                    QStringLiteral("conflicts with the label '%1' that rater '%2' already "
-                                   "gave item '%3' (this row: '%4')")
-                        .arg(stored, r.rater, r.itemId, category) };
-                return Outcome::Invalid;
-            }
-            ++m_counts.labelsUnchanged;
-        }
+    QString pseudonym, message;
+    *raterId =
+        insertRater(m_study.database(), r.rater, kind, RaterRole::Rater, &pseudonym, &message);
+    if (*raterId == 0) {
+        m_fatal = Error::storage(m_study.path() + QStringLiteral(": ") + message);
+        return Outcome::Fatal;
     }
-    if (r.model) {
-        m_insertRating.addBindValue(responseId);
-        m_insertRating.addBindValue(raterId);
-        m_insertRating.addBindValue(r.score ? QVariant(*r.score) : QVariant());
-        m_insertRating.addBindValue(r.cannotAssess ? 1 : 0);
-        m_insertRating.addBindValue(r.checklist.isEmpty()
-                ? QVariant()
-                : QVariant(QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(r.checklist))
-                                                 .toJson(QJsonDocument::Compact))));
-        m_insertRating.addBindValue(nullIfEmpty(r.rationale));
-        m_insertRating.addBindValue(m_protocolId);
-        m_insertRating.addBindValue(r.secondsSpent ? QVariant(*r.secondsSpent) : QVariant());
-        m_insertRating.addBindValue(r.ratedAt.isEmpty() ? m_now : r.ratedAt);
-        m_insertRating.addBindValue(r.ratedAt.isEmpty() ? m_now : r.ratedAt);
-        if (!m_insertRating.exec())
-            return fatal(m_insertRating);
-        if (m_insertRating.numRowsAffected() == 1) {
-            ++m_counts.ratingsAdded;
-        } else {
-            m_selectRating.addBindValue(responseId);
-            m_selectRating.addBindValue(raterId);
-            if (!m_selectRating.exec() || !m_selectRating.next())
-                return fatal(m_selectRating);
-            const QVariant storedScore = m_selectRating.value(0);
-            const bool storedCannot = m_selectRating.value(1).toBool();
-            QStringList storedChecklist;
-            for (const auto &v :
-                QJsonDocument::fromJson(m_selectRating.value(2).toByteArray()).array())
-                storedChecklist.append(v.toString());
-            const QString storedRationale = m_selectRating.value(3).toString();
-            m_selectRating.finish();
-            const bool same = storedCannot == r.cannotAssess
-                && (storedScore.isNull() ? !r.score : (r.score && storedScore.toInt() == *r.score));
-            if (!same) {
-                *rowError = { QStringLiteral("score"),
-                    QStringLiteral("conflicts with the score %1 that rater '%2' already "
-                                   "gave item '%3' model '%4' run %5 (this row: %6)")
-                        .arg(storedCannot ? QStringLiteral("'cannot assess'")
-                                          : storedScore.toString(),
-                            r.rater, r.itemId, *r.model)
-                        .arg(r.run)
-                        .arg(r.cannotAssess ? QStringLiteral("'cannot assess'")
-                                            : QString::number(r.score.value_or(0))) };
-                return Outcome::Invalid;
-            }
-            // A row that states a checklist or rationale must agree with the stored one
-            // (a merged bundle never drops a rater's edit silently); absent = not stated.
-            const bool checklistDiffers = !r.checklist.isEmpty() && r.checklist != storedChecklist;
-            if (checklistDiffers || (!r.rationale.isEmpty() && r.rationale != storedRationale)) {
-                const QString field =
-                    checklistDiffers ? QStringLiteral("checklist") : QStringLiteral("rationale");
-                *rowError = { field,
-                    QStringLiteral("conflicts with the %1 that rater '%2' already gave item '%3' "
-                                   "model '%4' run %5 (stored: '%6'; this row: '%7')")
-                        .arg(field, r.rater, r.itemId, *r.model)
-                        .arg(r.run)
-                        .arg(checklistDiffers ? storedChecklist.join(QLatin1Char(';'))
-                                              : storedRationale,
-                            checklistDiffers ? r.checklist.join(QLatin1Char(';')) : r.rationale) };
-                return Outcome::Invalid;
-            }
-            ++m_counts.ratingsUnchanged;
-        }
+    m_raters.insert(r.rater, { *raterId, kind });
+    m_pseudonyms.insert(pseudonym, r.rater);
+    ++m_counts.ratersAdded;
+    return Outcome::Ok;
+}
+
+/// Inserts the rater's category label on the item, or checks it against the stored one.
+RecordWriter::Outcome RecordWriter::writeLabel(const RatingRecord &r, qint64 itemId, qint64 raterId,
+    const QString &category, RowError *rowError)
+{
+    m_insertLabel.addBindValue(itemId);
+    m_insertLabel.addBindValue(raterId);
+    m_insertLabel.addBindValue(category);
+    m_insertLabel.addBindValue(nullIfEmpty(r.note));
+    m_insertLabel.addBindValue(m_protocolId);
+    m_insertLabel.addBindValue(r.ratedAt.isEmpty() ? m_now : r.ratedAt);
+    m_insertLabel.addBindValue(r.ratedAt.isEmpty() ? m_now : r.ratedAt);
+    if (!m_insertLabel.exec())
+        return fatal(m_insertLabel);
+    if (m_insertLabel.numRowsAffected() == 1) {
+        ++m_counts.labelsAdded;
+        return Outcome::Ok;
     }
+    m_selectLabel.addBindValue(itemId);
+    m_selectLabel.addBindValue(raterId);
+    if (!m_selectLabel.exec() || !m_selectLabel.next())
+        return fatal(m_selectLabel);
+    const QString stored = m_selectLabel.value(0).toString();
+    m_selectLabel.finish();
+    if (stored != category) {
+        *rowError = { QStringLiteral("category"),
+            QStringLiteral("conflicts with the label '%1' that rater '%2' already "
+                           "gave item '%3' (this row: '%4')")
+                .arg(stored, r.rater, r.itemId, category) };
+        return Outcome::Invalid;
+    }
+    ++m_counts.labelsUnchanged;
+    return Outcome::Ok;
+}
+
+/// Inserts the rater's rating of the response, or checks it against the stored one.
+RecordWriter::Outcome RecordWriter::writeScore(
+    const RatingRecord &r, qint64 responseId, qint64 raterId, RowError *rowError)
+{
+    m_insertRating.addBindValue(responseId);
+    m_insertRating.addBindValue(raterId);
+    m_insertRating.addBindValue(r.score ? QVariant(*r.score) : QVariant());
+    m_insertRating.addBindValue(r.cannotAssess ? 1 : 0);
+    m_insertRating.addBindValue(r.checklist.isEmpty()
+            ? QVariant()
+            : QVariant(QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(r.checklist))
+                                             .toJson(QJsonDocument::Compact))));
+    m_insertRating.addBindValue(nullIfEmpty(r.rationale));
+    m_insertRating.addBindValue(m_protocolId);
+    m_insertRating.addBindValue(r.secondsSpent ? QVariant(*r.secondsSpent) : QVariant());
+    m_insertRating.addBindValue(r.ratedAt.isEmpty() ? m_now : r.ratedAt);
+    m_insertRating.addBindValue(r.ratedAt.isEmpty() ? m_now : r.ratedAt);
+    if (!m_insertRating.exec())
+        return fatal(m_insertRating);
+    if (m_insertRating.numRowsAffected() == 1) {
+        ++m_counts.ratingsAdded;
+        return Outcome::Ok;
+    }
+    return matchStoredScore(r, responseId, raterId, rowError);
+}
+
+/// A rating that is already stored: the row must say the same, or it is invalid.
+RecordWriter::Outcome RecordWriter::matchStoredScore(
+    const RatingRecord &r, qint64 responseId, qint64 raterId, RowError *rowError)
+{
+    m_selectRating.addBindValue(responseId);
+    m_selectRating.addBindValue(raterId);
+    if (!m_selectRating.exec() || !m_selectRating.next())
+        return fatal(m_selectRating);
+    const QVariant storedScore = m_selectRating.value(0);
+    const bool storedCannot = m_selectRating.value(1).toBool();
+    QStringList storedChecklist;
+    for (const auto &v : QJsonDocument::fromJson(m_selectRating.value(2).toByteArray()).array())
+        storedChecklist.append(v.toString());
+    const QString storedRationale = m_selectRating.value(3).toString();
+    m_selectRating.finish();
+    const bool same = storedCannot == r.cannotAssess
+        && (storedScore.isNull() ? !r.score : (r.score && storedScore.toInt() == *r.score));
+    if (!same) {
+        *rowError = { QStringLiteral("score"),
+            QStringLiteral("conflicts with the score %1 that rater '%2' already "
+                           "gave item '%3' model '%4' run %5 (this row: %6)")
+                .arg(storedCannot ? QStringLiteral("'cannot assess'") : storedScore.toString(),
+                    r.rater, r.itemId, *r.model)
+                .arg(r.run)
+                .arg(r.cannotAssess ? QStringLiteral("'cannot assess'")
+                                    : QString::number(r.score.value_or(0))) };
+        return Outcome::Invalid;
+    }
+    // A row that states a checklist or rationale must agree with the stored one
+    // (a merged bundle never drops a rater's edit silently); absent = not stated.
+    const bool checklistDiffers = !r.checklist.isEmpty() && r.checklist != storedChecklist;
+    if (checklistDiffers || (!r.rationale.isEmpty() && r.rationale != storedRationale)) {
+        const QString field =
+            checklistDiffers ? QStringLiteral("checklist") : QStringLiteral("rationale");
+        *rowError = { field,
+            QStringLiteral("conflicts with the %1 that rater '%2' already gave item '%3' "
+                           "model '%4' run %5 (stored: '%6'; this row: '%7')")
+                .arg(field, r.rater, r.itemId, *r.model)
+                .arg(r.run)
+                .arg(checklistDiffers ? storedChecklist.join(QLatin1Char(';')) : storedRationale,
+                    checklistDiffers ? r.checklist.join(QLatin1Char(';')) : r.rationale) };
+        return Outcome::Invalid;
+    }
+    ++m_counts.ratingsUnchanged;
     return Outcome::Ok;
 }
 

@@ -100,6 +100,18 @@ private:
     std::optional<qint64> datasetId(const QByteArray &name, Outcome *outcome);
     std::optional<qint64> modelId(const QByteArray &name, bool create, Outcome *outcome);
     Outcome writeResponse(qint64 itemId, const ItemRecord &item, int index, RowError *rowError);
+    Outcome validateRating(
+        const RatingRecord &r, RaterKind *kind, QString *category, RowError *rowError) const;
+    Outcome ratedItemId(const RatingRecord &r, qint64 *itemId, RowError *rowError);
+    Outcome ratedResponseId(
+        const RatingRecord &r, qint64 itemId, qint64 *responseId, RowError *rowError);
+    Outcome raterIdFor(const RatingRecord &r, RaterKind kind, qint64 *raterId, RowError *rowError);
+    Outcome writeLabel(const RatingRecord &r, qint64 itemId, qint64 raterId,
+        const QString &category, RowError *rowError);
+    Outcome writeScore(
+        const RatingRecord &r, qint64 responseId, qint64 raterId, RowError *rowError);
+    Outcome matchStoredScore(
+        const RatingRecord &r, qint64 responseId, qint64 raterId, RowError *rowError);
     bool exec(QSqlQuery &q, const QString &sql);
 
     Study &m_study;
