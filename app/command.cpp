@@ -67,4 +67,15 @@ std::unique_ptr<storage::Study> Invocation::openStudy(const QString &path, int *
     return study;
 }
 
+std::unique_ptr<storage::Study> Invocation::parseAndOpenStudy(
+    QCommandLineParser &parser, int *code) const
+{
+    QStringList pos;
+    if (!parse(parser, 1, 1, &pos)) {
+        *code = ExitUsage;
+        return nullptr;
+    }
+    return openStudy(pos[0], code);
+}
+
 } // namespace cr::app

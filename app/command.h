@@ -58,6 +58,10 @@ public:
     bool parse(QCommandLineParser &parser, int min, int max, QStringList *positional) const;
     /// Opens a study as actor "cli"; on failure prints why and sets `*code`.
     std::unique_ptr<storage::Study> openStudy(const QString &path, int *code) const;
+    /// For a command whose one positional argument is the study and whose options need
+    /// no check before it is opened: parses, then opens it. On failure (usage or
+    /// storage) prints why, sets `*code` and returns nullptr.
+    std::unique_ptr<storage::Study> parseAndOpenStudy(QCommandLineParser &parser, int *code) const;
 
 private:
     const Command &m_command;

@@ -82,11 +82,8 @@ int runRaterList(const Invocation &call)
     QCommandLineParser p;
     const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("JSON output"));
     p.addOption(jsonOpt);
-    QStringList pos;
-    if (!call.parse(p, 1, 1, &pos))
-        return ExitUsage;
     int code = ExitOk;
-    auto study = call.openStudy(pos[0], &code);
+    const auto study = call.parseAndOpenStudy(p, &code);
     if (!study)
         return code;
     const auto raters = storage::RaterRepository(*study).all();
