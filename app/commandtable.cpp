@@ -31,7 +31,9 @@ const QList<Command> &commands()
             QStringLiteral("crisis-review import STUDY PATH... "
                            "[--format auto|jsonl|csv|benchmark] [--skip-invalid]\n"
                            "                          "
-                           "(PATH: files; a folder = the benchmark layout, recursive)"),
+                           "(PATH: files; a folder = the benchmark layout, recursive;\n"
+                           "                          "
+                           " a rater package or its bundle merges back through the key)"),
             runImport, Application::Core },
         { QStringLiteral("info"), QStringLiteral("crisis-review info STUDY [--json]"), runInfo,
             Application::Core },
@@ -60,6 +62,9 @@ const QList<Command> &commands()
                            "                          "
                            "[--rater NAME]                              (bundle only)"),
             runExport, Application::Core },
+        { QStringLiteral("package"),
+            QStringLiteral("crisis-review package STUDY --rater NAME --out FILE.crisis"),
+            runPackage, Application::Core },
         { QStringLiteral("report"),
             QStringLiteral("crisis-review report STUDY --out FILE.pdf [--raters SEL] "
                            "[--harm-threshold X] [--bootstrap N]\n"

@@ -2,6 +2,7 @@
 
 #include "storage/benchmarkimporter.h"
 #include "storage/jsonutil.h"
+#include "storage/package.h"
 #include "storage/records.h"
 #include "storage/study.h"
 
@@ -993,6 +994,16 @@ bool Importer::run(
     if (files.isEmpty()) {
         *error = Error::invalid(QStringLiteral("no files to import"));
         return false;
+    }
+    if (options.format == ImportFormat::Auto
+        && std::any_of(files.cbegin(), files.cend(), isRaterPackageFile)) {
+        if (!std::all_of(files.cbegin(), files.cend(), isRaterPackageFile)) {
+            *error = Error::invalid(QStringLiteral("rater packages (and bundles exported from "
+                                                   "them) are imported on their own, not with "
+                                                   "other files"));
+            return false;
+        }
+        return mergeRaterPackages(m_study, files, options, report, error);
     }
     if (options.format == ImportFormat::Benchmark
         || (options.format == ImportFormat::Auto && BenchmarkImporter::looksLikeBenchmark(files)))

@@ -110,6 +110,21 @@ const char *const step5[] = {
     "CREATE INDEX rating_session_rater ON rating_session(rater_id)",
 };
 
+// Version 6: rater packages. A package (a study file for one rater, holding only
+// what that rater may see under opaque ids) is merged back through its key, which
+// only the master keeps: which master item / response / assignment each opaque id
+// stands for and the value it had when packaged or last merged (the merge's base).
+// `seal` is a digest of the package's items and responses as written.
+const char *const step6[] = {
+    "CREATE TABLE package(id TEXT PRIMARY KEY, rater_id INTEGER NOT NULL REFERENCES rater(id),"
+    " created_at TEXT NOT NULL, file TEXT NOT NULL, seal TEXT NOT NULL)",
+    "CREATE TABLE package_key(package_id TEXT NOT NULL REFERENCES package(id),"
+    " rater_id INTEGER NOT NULL REFERENCES rater(id),"
+    " entity TEXT NOT NULL CHECK(entity IN ('item','response','assignment','session')),"
+    " opaque_id TEXT NOT NULL, master_id INTEGER NOT NULL, base TEXT,"
+    " PRIMARY KEY(package_id, entity, opaque_id))",
+};
+
 struct Step {
     const char *const *statements;
     std::size_t count;
@@ -121,7 +136,7 @@ template<std::size_t N> constexpr Step makeStep(const char *const (&s)[N])
 }
 
 const Step steps[] = { makeStep(step1), makeStep(step2), makeStep(step3), makeStep(step4),
-    makeStep(step5) };
+    makeStep(step5), makeStep(step6) };
 static_assert(std::size(steps) == currentVersion, "one migration step per schema version");
 
 } // namespace

@@ -1,5 +1,6 @@
 #include "protocol/protocol.h"
 #include "storage/importer.h"
+#include "storage/package.h"
 #include "storage/repositories.h"
 #include "storage/schema.h"
 #include "storage/study.h"
@@ -289,6 +290,9 @@ private slots:
         QVERIFY(t.contains(QStringLiteral("import_run")));
         QVERIFY(t.contains(QStringLiteral("import_issue")));
         QVERIFY(t.contains(QStringLiteral("rating_session")));
+        QVERIFY(t.contains(QStringLiteral("package")));
+        QVERIFY(columns(db, QStringLiteral("package_key"))
+                    .contains(QStringLiteral("base"))); // step 6: the keys of rater packages
         QVERIFY(columns(db, QStringLiteral("assignment")).contains(QStringLiteral("skip_reason")));
         QVERIFY(columns(db, QStringLiteral("assignment")).contains(QStringLiteral("calibration")));
         QVERIFY(columns(db, QStringLiteral("assignment")).contains(QStringLiteral("flagged")));
@@ -318,6 +322,11 @@ private slots:
         QVERIFY2(Importer(*study).run({ jsonl }, {}, &report, &e), qPrintable(e.message));
         QCOMPARE(report.counts.itemsAdded, 1);
         QCOMPARE(test::tableCounts(db).value(QStringLiteral("import_run")), 1);
+        const auto package = writeRaterPackage(
+            *study, QStringLiteral("clin-old"), path(QStringLiteral("clin-old.crisis")), {}, &e);
+        QVERIFY2(package, qPrintable(e.message));
+        QCOMPARE(package->items, 1);
+        QCOMPARE(test::tableCounts(db).value(QStringLiteral("package_key")), 3);
 
         // Reopening does not migrate (or log) again.
         study.reset();
