@@ -1211,6 +1211,13 @@ private:
         m_changes.append(c);
     }
 
+    /// The field an issue names: the bundle's key, or TABLE.COLUMN of a package file
+    /// (which has no lines).
+    QString fieldName(const QString &table, const QString &field) const
+    {
+        return m_c.isStudy ? table + QLatin1Char('.') + field : field;
+    }
+
     /// The master protocol a value was recorded under (by hash); 0 with a problem.
     qint64 protocolOf(const QString &hash, const QString &noun, qint64 line)
     {
@@ -1231,10 +1238,10 @@ private:
                 { itemId, m_raterId }, m_master.path(), m_error))
             return false;
         Planned p { QStringLiteral("item"), token, &key, {}, {}, v ? v->line : 0,
-            QStringLiteral("category"), QStringLiteral("label"),
-            [this, itemId] { return itemName(itemId); }, QStringLiteral("label.merge"),
-            QStringLiteral("category_label"), {}, v != nullptr, &m_labelsChanged,
-            &m_labelsUnchanged };
+            fieldName(QStringLiteral("category_label"), QStringLiteral("category")),
+            QStringLiteral("label"), [this, itemId] { return itemName(itemId); },
+            QStringLiteral("label.merge"), QStringLiteral("category_label"), {}, v != nullptr,
+            &m_labelsChanged, &m_labelsUnchanged };
         if (q.next())
             p.cur =
                 LabelValue { q.value(0).toString(), q.value(1).toString(), {}, {}, {} }.canonical();
@@ -1300,10 +1307,10 @@ private:
                 { responseId, m_raterId }, m_master.path(), m_error))
             return false;
         Planned p { QStringLiteral("response"), key, &entry, {}, {}, v ? v->line : 0,
-            QStringLiteral("score"), QStringLiteral("rating"),
-            [this, responseId] { return responseName(responseId); }, QStringLiteral("rating.merge"),
-            QStringLiteral("response_rating"), {}, v != nullptr, &m_ratingsChanged,
-            &m_ratingsUnchanged };
+            fieldName(QStringLiteral("response_rating"), QStringLiteral("score")),
+            QStringLiteral("rating"), [this, responseId] { return responseName(responseId); },
+            QStringLiteral("rating.merge"), QStringLiteral("response_rating"), {}, v != nullptr,
+            &m_ratingsChanged, &m_ratingsUnchanged };
         if (q.next()) {
             RatingValue stored;
             if (!q.value(0).isNull())
@@ -1392,8 +1399,8 @@ private:
             problem(QStringLiteral("conflict on %1: skipped as '%2' in the package and as '%3' "
                                    "in this study since it was packaged or last merged; nothing "
                                    "merged")
-                        .arg(itemName(itemId), describe(pkg.skip.isEmpty() ? QString() : pkg.skip),
-                            describe(cur.skip.isEmpty() ? QString() : cur.skip)));
+                        .arg(itemName(itemId), describe(pkg.skip), describe(cur.skip)),
+                0, fieldName(QStringLiteral("assignment"), QStringLiteral("skip_reason")));
             return true;
         }
         AssignmentValue next = cur;

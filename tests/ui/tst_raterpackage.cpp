@@ -4,6 +4,7 @@
 #include "../storage/testutil.h"
 #include "protocol/protocol.h"
 #include "storage/exporter.h"
+#include "storage/exposure.h"
 #include "storage/importer.h"
 #include "storage/package.h"
 #include "storage/repositories.h"
@@ -652,6 +653,29 @@ private slots:
         QVERIFY(
             !merge(m_master, { pkg, path(QStringLiteral("sentinel-import-file.jsonl")) }, &errors));
         QVERIFY(errors.join(QLatin1Char(' ')).contains(QStringLiteral("on their own")));
+        QCOMPARE(dumpRows(m_master), before);
+    }
+
+    void skipsChangedOnBothSidesConflict()
+    {
+        const QString pkg = path(QStringLiteral("lee.crisis"));
+        QVERIFY(package(m_master, pkg));
+        ratePackage(pkg); // skips the second item ('skipped'), pauses on the third
+        Error e;
+        {
+            auto study = Study::open(m_master, &e);
+            const auto lee = RaterRepository(*study).byName(packagedRater);
+            const QList<Assignment> assignments = AssignmentRepository(*study).forRater(lee->id);
+            QVERIFY(
+                ExposureRepository(*study).skip(assignments.at(1).id, SkipReason::Distressing, &e));
+        }
+        const QStringList before = dumpRows(m_master);
+        QStringList errors;
+        QVERIFY(!merge(m_master, { pkg }, &errors));
+        QVERIFY2(errors.join(QLatin1Char(' '))
+                     .contains(QStringLiteral(
+                         "assignment.skip_reason: conflict on item 'sentinel-ext-2'")),
+            qPrintable(errors.join(QLatin1Char('\n'))));
         QCOMPARE(dumpRows(m_master), before);
     }
 
