@@ -168,6 +168,25 @@ bool execWith(QSqlQuery &q, const QString &sql, const QVariantList &binds)
 
 } // namespace
 
+namespace {
+
+/// The first column of every row of `sql`, as text.
+std::optional<QStringList> firstColumn(Study &study, const QString &sql, Error *error)
+{
+    QSqlQuery q(study.database());
+    q.setForwardOnly(true);
+    if (!q.exec(sql)) {
+        *error = Error::storage(study.path() + QStringLiteral(": ") + q.lastError().text());
+        return std::nullopt;
+    }
+    QStringList values;
+    while (q.next())
+        values.append(q.value(0).toString());
+    return values;
+}
+
+} // namespace
+
 QString datasetName(const QString &fileOrName)
 {
     QString name = QFileInfo(fileOrName.trimmed()).fileName();
@@ -178,17 +197,10 @@ QString datasetName(const QString &fileOrName)
 
 std::optional<QStringList> itemDatasets(Study &study, Error *error)
 {
-    QSqlQuery q(study.database());
-    q.setForwardOnly(true);
-    if (!q.exec(QStringLiteral("SELECT DISTINCT dataset.name FROM item"
-                               " JOIN dataset ON dataset.id = item.dataset_id ORDER BY 1"))) {
-        *error = Error::storage(study.path() + QStringLiteral(": ") + q.lastError().text());
-        return std::nullopt;
-    }
-    QStringList names;
-    while (q.next())
-        names.append(q.value(0).toString());
-    return names;
+    return firstColumn(study,
+        QStringLiteral("SELECT DISTINCT dataset.name FROM item"
+                       " JOIN dataset ON dataset.id = item.dataset_id ORDER BY 1"),
+        error);
 }
 
 bool validateScope(Study &study, QStringList *datasets, const QStringList &splits, Error *error)
@@ -244,18 +256,10 @@ std::optional<QSet<qint64>> itemsInScope(
 
 std::optional<QStringList> itemSplits(Study &study, Error *error)
 {
-    QSqlQuery q(study.database());
-    q.setForwardOnly(true);
-    if (!q.exec(
-            QStringLiteral("SELECT DISTINCT split FROM item WHERE split IS NOT NULL AND split <> ''"
-                           " ORDER BY split"))) {
-        *error = Error::storage(study.path() + QStringLiteral(": ") + q.lastError().text());
-        return std::nullopt;
-    }
-    QStringList splits;
-    while (q.next())
-        splits.append(q.value(0).toString());
-    return splits;
+    return firstColumn(study,
+        QStringLiteral("SELECT DISTINCT split FROM item WHERE split IS NOT NULL AND split <> ''"
+                       " ORDER BY split"),
+        error);
 }
 
 std::optional<LabelMatrix> loadLabels(
