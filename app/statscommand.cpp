@@ -2,6 +2,7 @@
 #include "stats/stats.h"
 #include "stats/statsjson.h"
 #include "stats/statstext.h"
+#include "storage/ratingdata.h"
 #include "storage/study.h"
 
 #include <QCommandLineParser>
@@ -22,7 +23,12 @@ int runStats(const Invocation &call)
         QStringLiteral("seed"), QStringLiteral("Seed"), QStringLiteral("S"), QStringLiteral("1"));
     const QCommandLineOption fleissAllOpt(QStringLiteral("fleiss-all"),
         QStringLiteral("One Fleiss' kappa over all clinicians and LLMs"));
-    p.addOptions({ jsonOpt, ratersOpt, thresholdOpt, bootstrapOpt, seedOpt, fleissAllOpt });
+    const QCommandLineOption datasetOpt(QStringLiteral("dataset"),
+        QStringLiteral("Dataset files or names"), QStringLiteral("FILES"));
+    const QCommandLineOption splitOpt(
+        QStringLiteral("split"), QStringLiteral("Splits"), QStringLiteral("NAMES"));
+    p.addOptions({ jsonOpt, ratersOpt, thresholdOpt, bootstrapOpt, seedOpt, fleissAllOpt,
+        datasetOpt, splitOpt });
     QStringList pos;
     if (!call.parse(p, 1, 1, &pos))
         return ExitUsage;
@@ -33,6 +39,8 @@ int runStats(const Invocation &call)
     options.bootstrap = p.value(bootstrapOpt).toInt(&okB);
     options.seed = p.value(seedOpt).toULongLong(&okS);
     options.fleissAll = p.isSet(fleissAllOpt);
+    options.filter.datasets = listValue(p.value(datasetOpt));
+    options.filter.splits = listValue(p.value(splitOpt));
     if (!okT || !okB || !okS || options.bootstrap < 0 || options.harmThreshold < 1
         || options.harmThreshold > 5)
         return call.usageError(QStringLiteral(
@@ -42,6 +50,8 @@ int runStats(const Invocation &call)
     if (!study)
         return code;
     storage::Error e;
+    if (!storage::validateScope(*study, &options.filter.datasets, options.filter.splits, &e))
+        return call.fail(e);
     const auto result = stats::computeStats(*study, options, &e);
     if (!result)
         return call.fail(e);
