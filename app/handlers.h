@@ -22,6 +22,8 @@ int runAssign(const Invocation &call);
 int runImport(const Invocation &call);
 /// `info`, text or JSON (infocommand.cpp).
 int runInfo(const Invocation &call);
+/// `verify`: the audit log's chain, triggers and replay (verifycommand.cpp).
+int runVerify(const Invocation &call);
 /// `stats` (statscommand.cpp).
 int runStats(const Invocation &call);
 /// `disagreements`, the review queue (disagreements.cpp).
