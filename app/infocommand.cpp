@@ -84,11 +84,7 @@ QJsonObject auditJson(const storage::VerifyResult &r)
         { QStringLiteral("head_hash"), r.headHash },
         { QStringLiteral("checked_from"), r.checkedFrom },
         { QStringLiteral("problem"), r.ok ? QJsonValue() : QJsonValue(r.problem) } };
-    o.insert(QStringLiteral("broken_event"),
-        r.broken ? QJsonValue(QJsonObject { { QStringLiteral("id"), r.broken->id },
-            { QStringLiteral("at"), r.broken->at },
-            { QStringLiteral("action"), r.broken->action } })
-                 : QJsonValue());
+    o.insert(QStringLiteral("broken_event"), brokenEventJson(r));
     return o;
 }
 

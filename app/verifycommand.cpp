@@ -8,6 +8,14 @@
 
 namespace cr::app {
 
+QJsonValue brokenEventJson(const storage::VerifyResult &r)
+{
+    if (!r.broken)
+        return QJsonValue();
+    return QJsonObject { { QStringLiteral("id"), r.broken->id },
+        { QStringLiteral("at"), r.broken->at }, { QStringLiteral("action"), r.broken->action } };
+}
+
 namespace {
 
 QJsonObject toJson(const storage::VerifyResult &r)
@@ -19,11 +27,7 @@ QJsonObject toJson(const storage::VerifyResult &r)
                      : QJsonValue() },
         { QStringLiteral("replay_checked"), r.replayChecked },
         { QStringLiteral("problem"), r.ok ? QJsonValue() : QJsonValue(r.problem) } };
-    o.insert(QStringLiteral("broken_event"),
-        r.broken ? QJsonValue(QJsonObject { { QStringLiteral("id"), r.broken->id },
-            { QStringLiteral("at"), r.broken->at },
-            { QStringLiteral("action"), r.broken->action } })
-                 : QJsonValue());
+    o.insert(QStringLiteral("broken_event"), brokenEventJson(r));
     return o;
 }
 

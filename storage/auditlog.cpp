@@ -35,6 +35,31 @@ QString text(const SqliteStatement &s, int column)
     return QString::fromUtf8(s.columnView(column));
 }
 
+/// Reads columns id, at, actor, action, entity, entity_id, before, after (0-7).
+EventRecord readEvent(const SqliteStatement &s)
+{
+    const auto column = [&](int i) { return s.columnIsNull(i) ? QByteArray() : s.columnText(i); };
+    return { s.columnInt(0), column(1), column(2), column(3), column(4), optionalInt(s, 5),
+        column(6), column(7) };
+}
+
+/// Inserts `e` with `hash` through a statement with the event table's 9 columns.
+bool insertEvent(SqliteStatement &insert, const EventRecord &e, const QByteArray &hash)
+{
+    insert.bindInt(1, e.id);
+    insert.bindText(2, e.at);
+    insert.bindText(3, e.actor);
+    insert.bindText(4, e.action);
+    insert.bindText(5, e.entity);
+    insert.bindInt(6, e.entityId);
+    insert.bindText(7, e.before);
+    insert.bindText(8, e.after);
+    insert.bindText(9, hash);
+    const bool ok = insert.step();
+    insert.reset();
+    return ok;
+}
+
 } // namespace
 
 namespace audit {
@@ -251,23 +276,9 @@ qint64 copyEventsWithHashes(QSqlDatabase &db, QString *error)
     QByteArray previous = genesisHash();
     qint64 copied = 0;
     while (select.step() && select.hasRow()) {
-        const auto column = [&](int i) {
-            return select.columnIsNull(i) ? QByteArray() : select.columnText(i);
-        };
-        const EventRecord e { select.columnInt(0), column(1), column(2), column(3), column(4),
-            optionalInt(select, 5), column(6), column(7) };
+        const EventRecord e = readEvent(select);
         previous = eventHash(sha, previous, e);
-        insert.bindInt(1, e.id);
-        insert.bindText(2, e.at);
-        insert.bindText(3, e.actor);
-        insert.bindText(4, e.action);
-        insert.bindText(5, e.entity);
-        insert.bindInt(6, e.entityId);
-        insert.bindText(7, e.before);
-        insert.bindText(8, e.after);
-        insert.bindText(9, previous);
-        const bool ok = insert.step();
-        insert.reset();
+        const bool ok = insertEvent(insert, e, previous);
         if (!ok) {
             *error = insert.errorMessage();
             return -1;
@@ -370,17 +381,7 @@ bool EventWriter::append(EventRecord e, QString *error)
         return false;
     e.id = m_lastId + 1;
     const QByteArray hash = audit::eventHash(m_sha, m_lastHash, e);
-    m_insert.bindInt(1, e.id);
-    m_insert.bindText(2, e.at);
-    m_insert.bindText(3, e.actor);
-    m_insert.bindText(4, e.action);
-    m_insert.bindText(5, e.entity);
-    m_insert.bindInt(6, e.entityId);
-    m_insert.bindText(7, e.before);
-    m_insert.bindText(8, e.after);
-    m_insert.bindText(9, hash);
-    const bool ok = m_insert.step();
-    m_insert.reset();
+    const bool ok = insertEvent(m_insert, e, hash);
     if (!ok) {
         *error = m_insert.errorMessage();
         m_known = false;
@@ -413,21 +414,17 @@ QString optionalText(std::optional<qint64> v)
     return v ? QString::number(*v) : QString();
 }
 
-QString optionalText(std::optional<double> v)
-{
-    return v ? QString::number(*v, 'g', 17) : QString();
-}
-
 QByteArray labelDigest(const QString &category, const QString &note)
 {
     return digest({ category, note });
 }
 
+/// Time spent is not compared: a package merge does not log it.
 QByteArray ratingDigest(std::optional<qint64> score, bool cannotAssess,
-    const QStringList &checklist, const QString &rationale, std::optional<double> seconds)
+    const QStringList &checklist, const QString &rationale, std::optional<double> /*seconds*/)
 {
     return digest({ optionalText(score), cannotAssess ? QStringLiteral("1") : QStringLiteral("0"),
-        checklist.join(QChar(0x1e)), rationale, optionalText(seconds) });
+        checklist.join(QChar(0x1e)), rationale });
 }
 
 QByteArray adjudicationDigest(std::optional<qint64> item, std::optional<qint64> response,
@@ -611,11 +608,7 @@ private:
                 return storageError(events.errorMessage());
             if (!events.hasRow())
                 break;
-            const auto column = [&](int i) {
-                return events.columnIsNull(i) ? QByteArray() : events.columnText(i);
-            };
-            const EventRecord e { events.columnInt(0), column(1), column(2), column(3), column(4),
-                optionalInt(events, 5), column(6), column(7) };
+            const EventRecord e = readEvent(events);
             if (e.id != previousId + 1 && e.id > baselineId) {
                 m_result.problem = QStringLiteral("event #%1 follows #%2: %3 deleted")
                                        .arg(e.id)
@@ -664,8 +657,19 @@ private:
     void replayEvent(qint64 id, const QByteArray &action, std::optional<qint64> entityId,
         const QByteArray &before, const QByteArray &after)
     {
-        const bool clear = action.endsWith(".clear") || action.endsWith(".revert");
-        const QJsonObject o = QJsonDocument::fromJson(clear ? before : after).object();
+        // A package merge (label.merge, rating.merge) logs {"rater", "package", "value"}
+        // with the item / response as entity_id; no after = the row was removed.
+        const bool merge = action.endsWith(".merge");
+        const bool clear =
+            action.endsWith(".clear") || action.endsWith(".revert") || (merge && after.isEmpty());
+        QJsonObject o = QJsonDocument::fromJson(clear ? before : after).object();
+        if (merge) {
+            const QJsonValue rater = o.value(QLatin1String("rater"));
+            o = o.value(QLatin1String("value")).toObject();
+            o.insert(QLatin1String(action.startsWith("label.") ? "item" : "response"),
+                entityId.value_or(0));
+            o.insert(QLatin1String("rater"), rater);
+        }
         if (action == "audit.baseline") {
             m_labels.clear();
             m_ratings.clear();
