@@ -39,6 +39,8 @@ const QList<Command> &commands()
             runImport, Application::Core },
         { QStringLiteral("info"), QStringLiteral("crisis-review info STUDY [--json]"), runInfo,
             Application::Core },
+        { QStringLiteral("verify"), QStringLiteral("crisis-review verify STUDY [--json] [--head]"),
+            runVerify, Application::Core },
         { QStringLiteral("stats"),
             QStringLiteral("crisis-review stats STUDY [--json] [--raters human|llm|all|NAME,NAME] "
                            "[--harm-threshold X]\n"
@@ -137,7 +139,8 @@ QString helpText()
         for (const QString &line : command.usage.split(QLatin1Char('\n')))
             text += QStringLiteral("  ") + line + QLatin1Char('\n');
     text += QStringLiteral(
-        "\nexit status: 0 success, 1 usage error, 2 invalid input, 3 storage or I/O error\n");
+        "\nexit status: 0 success, 1 usage error, 2 invalid input, 3 storage or I/O error,\n"
+        "4 audit log broken (verify)\n");
     return text;
 }
 

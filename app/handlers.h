@@ -2,6 +2,12 @@
 
 #include "app/command.h"
 
+#include <QJsonValue>
+
+namespace cr::storage {
+struct VerifyResult;
+}
+
 namespace cr::app {
 
 // The handlers of the command table (commandtable.cpp), one file per command or group.
@@ -22,6 +28,11 @@ int runAssign(const Invocation &call);
 int runImport(const Invocation &call);
 /// `info`, text or JSON (infocommand.cpp).
 int runInfo(const Invocation &call);
+/// `verify`: the audit log's chain, triggers and replay (verifycommand.cpp).
+int runVerify(const Invocation &call);
+/// The first broken event of a check as JSON ({id, at, action} or null), for `verify`
+/// and `info` (verifycommand.cpp).
+QJsonValue brokenEventJson(const storage::VerifyResult &result);
 /// `stats` (statscommand.cpp).
 int runStats(const Invocation &call);
 /// `disagreements`, the review queue (disagreements.cpp).

@@ -1,4 +1,5 @@
 #include "app/handlers.h"
+#include "storage/auditlog.h"
 #include "storage/study.h"
 #include "storage/studyinfo.h"
 
@@ -72,6 +73,36 @@ QJsonObject toJson(const storage::StudyInfo &info)
         { QStringLiteral("reference_labels"), countsObject(info.referenceLabels) },
         { QStringLiteral("models"), models }, { QStringLiteral("raters"), raters },
         { QStringLiteral("exposure"), exposure }, { QStringLiteral("imports"), imports } };
+}
+
+/// The audit chain as `info` checks it (incrementally, no replay; `verify` does all).
+QJsonObject auditJson(const storage::VerifyResult &r)
+{
+    QJsonObject o { { QStringLiteral("state"),
+                        r.ok ? QStringLiteral("ok") : QStringLiteral("broken") },
+        { QStringLiteral("events"), r.events }, { QStringLiteral("head_id"), r.headId },
+        { QStringLiteral("head_hash"), r.headHash },
+        { QStringLiteral("checked_from"), r.checkedFrom },
+        { QStringLiteral("problem"), r.ok ? QJsonValue() : QJsonValue(r.problem) } };
+    o.insert(QStringLiteral("broken_event"), brokenEventJson(r));
+    return o;
+}
+
+QString auditText(const storage::VerifyResult &r)
+{
+    if (!r.ok)
+        return QStringLiteral("BROKEN%1: %2 (run crisis-review verify)")
+            .arg(r.broken ? QStringLiteral(" at event #%1 %2 %3")
+                                .arg(r.broken->id)
+                                .arg(r.broken->at, r.broken->action)
+                          : QString(),
+                r.problem);
+    return QStringLiteral("chain ok, %1 events, head #%2 %3 (checked after #%4; verify replays "
+                          "the ratings too)")
+        .arg(r.events)
+        .arg(r.headId)
+        .arg(r.headHash.left(16))
+        .arg(r.checkedFrom);
 }
 
 QString toText(const storage::StudyInfo &info)
@@ -181,10 +212,18 @@ int runInfo(const Invocation &call)
     if (!study)
         return code;
     const storage::StudyInfo info = storage::summarize(*study);
-    if (p.isSet(jsonOpt))
-        call.print(QString::fromUtf8(QJsonDocument(toJson(info)).toJson()));
-    else
-        call.print(toText(info));
+    storage::VerifyResult audit;
+    storage::Error e;
+    if (!storage::verifyAuditLog(*study, storage::VerifyScope::Incremental, &audit, &e))
+        return call.fail(e);
+    if (p.isSet(jsonOpt)) {
+        QJsonObject o = toJson(info);
+        o.insert(QStringLiteral("audit"), auditJson(audit));
+        call.print(QString::fromUtf8(QJsonDocument(o).toJson()));
+    } else {
+        call.print(toText(info) + QStringLiteral("Audit log").leftJustified(16) + auditText(audit)
+            + QLatin1Char('\n'));
+    }
     return ExitOk;
 }
 

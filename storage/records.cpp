@@ -1,5 +1,6 @@
 #include "storage/records.h"
 
+#include "storage/auditlog.h"
 #include "storage/repositories.h"
 #include "storage/study.h"
 
@@ -84,6 +85,8 @@ bool RecordWriter::prepare(Error *error)
     m_protocol = m_study.currentProtocol();
     m_protocolId = m_study.currentProtocolId();
     m_now = Study::now();
+    m_nowUtf8 = m_now.toUtf8();
+    m_actorUtf8 = audit::utf8OrNull(m_study.actor());
     sqlite3 *db = nativeHandle(m_study.database());
     QString message;
     const bool ok = m_insertItem.prepare(db,
@@ -529,7 +532,10 @@ RecordWriter::Outcome RecordWriter::writeLabel(const RatingRecord &r, qint64 ite
         return fatal(m_insertLabel);
     if (m_insertLabel.numRowsAffected() == 1) {
         ++m_counts.labelsAdded;
-        return Outcome::Ok;
+        static const QByteArray action = QByteArrayLiteral("label.import");
+        static const QByteArray entity = QByteArrayLiteral("category_label");
+        return logEvent(
+            action, entity, itemId, audit::labelPayload(itemId, raterId, category, r.note));
     }
     m_selectLabel.addBindValue(itemId);
     m_selectLabel.addBindValue(raterId);
@@ -569,9 +575,26 @@ RecordWriter::Outcome RecordWriter::writeScore(
         return fatal(m_insertRating);
     if (m_insertRating.numRowsAffected() == 1) {
         ++m_counts.ratingsAdded;
-        return Outcome::Ok;
+        static const QByteArray action = QByteArrayLiteral("rating.import");
+        static const QByteArray entity = QByteArrayLiteral("response_rating");
+        return logEvent(action, entity, responseId,
+            audit::ratingPayload(responseId, raterId, r.score, r.cannotAssess, r.checklist,
+                r.rationale, r.secondsSpent));
     }
     return matchStoredScore(r, responseId, raterId, rowError);
+}
+
+/// Appends the audit event of one imported label or rating (the same chain writer
+/// and native statement for every row of the import).
+RecordWriter::Outcome RecordWriter::logEvent(
+    const QByteArray &action, const QByteArray &entity, qint64 entityId, const QByteArray &after)
+{
+    QString message;
+    if (m_study.events().append(
+            { 0, m_nowUtf8, m_actorUtf8, action, entity, entityId, QByteArray(), after }, &message))
+        return Outcome::Ok;
+    m_fatal = Error::storage(m_study.path() + QStringLiteral(": cannot log event: ") + message);
+    return Outcome::Fatal;
 }
 
 /// A rating that is already stored: the row must say the same, or it is invalid.
@@ -635,6 +658,7 @@ bool RecordWriter::rollbackToSavepoint(Error *error)
     if (m_misc.exec(QStringLiteral("ROLLBACK TO import_row"))
         && m_misc.exec(QStringLiteral("RELEASE import_row"))) {
         // Caches may now name rows that were rolled back.
+        m_study.events().invalidate();
         m_counts = m_countsAtSavepoint;
         m_datasets.clear();
         m_items.clear();

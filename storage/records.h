@@ -112,12 +112,16 @@ private:
         const RatingRecord &r, qint64 responseId, qint64 raterId, RowError *rowError);
     Outcome matchStoredScore(
         const RatingRecord &r, qint64 responseId, qint64 raterId, RowError *rowError);
+    Outcome logEvent(const QByteArray &action, const QByteArray &entity, qint64 entityId,
+        const QByteArray &after);
     bool exec(QSqlQuery &q, const QString &sql);
 
     Study &m_study;
     protocol::Protocol m_protocol;
     qint64 m_protocolId = 0;
     QString m_now;
+    QByteArray m_nowUtf8;
+    QByteArray m_actorUtf8;
     Error m_fatal;
     ImportCounts m_counts;
     ImportCounts m_countsAtSavepoint;

@@ -696,7 +696,10 @@ qint64 AdjudicationRepository::add(const Adjudication &a, Error *error)
         return 0;
     }
     const qint64 id = q.lastInsertId().toLongLong();
-    QJsonObject after { { QStringLiteral("adjudicator"), a.adjudicatorId } };
+    QJsonObject after { { QStringLiteral("adjudicator"), a.adjudicatorId },
+        { QStringLiteral("reasons"), QJsonArray::fromStringList(a.reasonTags) } };
+    if (!a.note.isEmpty())
+        after.insert(QStringLiteral("note"), a.note);
     if (a.itemId)
         after.insert(QStringLiteral("item"), *a.itemId),
             after.insert(QStringLiteral("category"), category);

@@ -1,5 +1,7 @@
 #include "storage/schema.h"
 
+#include "storage/auditlog.h"
+
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStringList>
@@ -156,9 +158,51 @@ const char *const step7[] = {
     "DROP TABLE rater_task",
 };
 
+// The append-only triggers of the event table, as stored in sqlite_master since
+// version 8 (verify compares them with these texts).
+const char *const eventTriggers[] = {
+    "CREATE TRIGGER event_append_only_update BEFORE UPDATE ON event"
+    " BEGIN SELECT RAISE(ABORT, 'event log is append-only'); END",
+    "CREATE TRIGGER event_append_only_delete BEFORE DELETE ON event"
+    " BEGIN SELECT RAISE(ABORT, 'event log is append-only'); END",
+    "CREATE TRIGGER event_append_only_replace BEFORE INSERT ON event"
+    " WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM event WHERE id = NEW.id)"
+    " BEGIN SELECT RAISE(ABORT, 'event log is append-only'); END",
+};
+
+// Version 8: a hash-chained audit log (README "Audit trail"). Event ids never repeat
+// (AUTOINCREMENT) and each event carries the SHA-256 chain hash. The table is rebuilt:
+// existing events keep their ids and get their chain computed in id order; a study
+// that had events also gets an audit.baseline event plus one .baseline event per
+// stored label, rating and adjudication, so the log replays to the current values.
+bool step8(QSqlDatabase &db, QString *error)
+{
+    QSqlQuery q(db);
+    const auto run = [&](const QString &sql) {
+        if (q.exec(sql))
+            return true;
+        *error = q.lastError().text();
+        return false;
+    };
+    if (!run(QStringLiteral(
+            "CREATE TABLE event_chained(id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL,"
+            " actor TEXT, action TEXT NOT NULL, entity TEXT NOT NULL, entity_id INTEGER,"
+            " before TEXT, after TEXT, hash TEXT NOT NULL CHECK(length(hash) = 64))")))
+        return false;
+    const qint64 copied = audit::copyEventsWithHashes(db, error);
+    if (copied < 0 || !run(QStringLiteral("DROP TABLE event"))
+        || !run(QStringLiteral("ALTER TABLE event_chained RENAME TO event")))
+        return false;
+    for (const char *trigger : eventTriggers)
+        if (!run(QString::fromUtf8(trigger)))
+            return false;
+    return copied == 0 || audit::appendBaseline(db, error);
+}
+
 struct Step {
     const char *const *statements;
     std::size_t count;
+    bool (*run)(QSqlDatabase &db, QString *error) = nullptr;
 };
 
 template<std::size_t N> constexpr Step makeStep(const char *const (&s)[N])
@@ -167,7 +211,7 @@ template<std::size_t N> constexpr Step makeStep(const char *const (&s)[N])
 }
 
 const Step steps[] = { makeStep(step1), makeStep(step2), makeStep(step3), makeStep(step4),
-    makeStep(step5), makeStep(step6), makeStep(step7) };
+    makeStep(step5), makeStep(step6), makeStep(step7), Step { nullptr, 0, step8 } };
 static_assert(std::size(steps) == currentVersion, "one migration step per schema version");
 
 } // namespace
@@ -183,6 +227,11 @@ bool migrate(QSqlDatabase &db, int fromVersion, int toVersion, QString *error)
                 return false;
             }
         }
+        QString message;
+        if (step.run && !step.run(db, &message)) {
+            *error = QStringLiteral("schema step %1: %2").arg(v).arg(message);
+            return false;
+        }
     }
     q.prepare(QStringLiteral("INSERT INTO meta(key, value) VALUES ('schema_version', ?)"
                              " ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
@@ -192,6 +241,14 @@ bool migrate(QSqlDatabase &db, int fromVersion, int toVersion, QString *error)
         return false;
     }
     return true;
+}
+
+QStringList eventTriggerSql()
+{
+    QStringList out;
+    for (const char *trigger : eventTriggers)
+        out.append(QString::fromUtf8(trigger));
+    return out;
 }
 
 int readVersion(const QSqlDatabase &db)

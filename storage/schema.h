@@ -2,6 +2,7 @@
 
 #include <QSqlDatabase>
 #include <QString>
+#include <QStringList>
 
 namespace cr::storage {
 
@@ -10,11 +11,15 @@ namespace cr::storage {
 namespace schema {
 
 /// The version this build writes. Opening an older file migrates it step by step.
-constexpr int currentVersion = 7;
+constexpr int currentVersion = 8;
 
 /// Applies migration steps (fromVersion, toVersion] inside the caller's transaction.
 /// Returns false and sets `error` on the first failing statement.
 bool migrate(QSqlDatabase &db, int fromVersion, int toVersion, QString *error);
+
+/// The CREATE TRIGGER statements that make the event table append-only, exactly as
+/// the current schema stores them in sqlite_master.
+QStringList eventTriggerSql();
 
 /// Reads meta.schema_version; 0 for a database without the meta table.
 int readVersion(const QSqlDatabase &db);

@@ -25,6 +25,7 @@ public:
     SqliteStatement &operator=(const SqliteStatement &) = delete;
 
     bool prepare(sqlite3 *db, const char *sql, QString *error);
+    bool isPrepared() const { return m_stmt != nullptr; }
 
     /// Binds UTF-8 text; a null QByteArray binds SQL NULL. The bytes must stay
     /// alive until step() has run.

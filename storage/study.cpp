@@ -1,5 +1,6 @@
 #include "storage/study.h"
 
+#include "storage/auditlog.h"
 #include "storage/schema.h"
 
 #include <QAtomicInteger>
@@ -42,6 +43,7 @@ Study::Study(const QString &path, const QString &connection)
 
 Study::~Study()
 {
+    m_events.reset(); // finalizes its statements before the connection closes
     {
         QSqlDatabase db = QSqlDatabase::database(m_connection, false);
         if (db.isOpen())
@@ -298,24 +300,48 @@ qint64 Study::addProtocol(const protocol::Protocol &p, Error *error)
     return id;
 }
 
+EventWriter &Study::events()
+{
+    if (!m_events)
+        m_events = std::make_unique<EventWriter>(database());
+    return *m_events;
+}
+
 bool Study::beginWrite(Error *error)
 {
+    events().invalidate(); // another connection may have appended since
     QSqlQuery q(database());
     // The busy timeout handles most contention; retry a few times beyond it so two
     // app instances on one file never lose an update.
-    for (int attempt = 0; attempt < 20; ++attempt) {
+    m_lastWriteBusy = false;
+    for (int attempt = 0; attempt < (m_waitForLock ? 20 : 1); ++attempt) {
         if (q.exec(QStringLiteral("BEGIN IMMEDIATE")))
             return true;
-        if (!isBusy(q.lastError()))
+        m_lastWriteBusy = isBusy(q.lastError());
+        if (!m_lastWriteBusy)
             break;
-        QThread::msleep(50);
+        if (m_waitForLock)
+            QThread::msleep(50);
     }
     *error = Error::storage(m_path + QStringLiteral(": cannot start a write: ") + sqlError(q));
     return false;
 }
 
+void Study::setWaitForLock(bool wait)
+{
+    if (!wait)
+        m_lastWriteBusy = false; // a write refused before beginWrite() is not "busy"
+    if (wait == m_waitForLock)
+        return;
+    m_waitForLock = wait;
+    QSqlQuery q(database());
+    q.exec(wait ? QStringLiteral("PRAGMA busy_timeout = 10000")
+                : QStringLiteral("PRAGMA busy_timeout = 0"));
+}
+
 bool Study::commit(Error *error)
 {
+    events().invalidate();
     QSqlQuery q(database());
     for (int attempt = 0; attempt < 20; ++attempt) {
         if (q.exec(QStringLiteral("COMMIT")))
@@ -330,6 +356,7 @@ bool Study::commit(Error *error)
 
 void Study::rollback()
 {
+    events().invalidate();
     QSqlQuery q(database());
     q.exec(QStringLiteral("ROLLBACK"));
 }
@@ -337,19 +364,12 @@ void Study::rollback()
 bool Study::appendEvent(const QString &action, const QString &entity, qint64 entityId,
     const QString &before, const QString &after, Error *error)
 {
-    QSqlQuery q(database());
-    q.prepare(
-        QStringLiteral("INSERT INTO event(at, actor, action, entity, entity_id, before, after)"
-                       " VALUES (?, ?, ?, ?, ?, ?, ?)"));
-    q.addBindValue(now());
-    q.addBindValue(m_actor);
-    q.addBindValue(action);
-    q.addBindValue(entity);
-    q.addBindValue(entityId ? QVariant(entityId) : QVariant());
-    q.addBindValue(before.isNull() ? QVariant() : QVariant(before));
-    q.addBindValue(after.isNull() ? QVariant() : QVariant(after));
-    if (!q.exec()) {
-        *error = Error::storage(m_path + QStringLiteral(": cannot log event: ") + sqlError(q));
+    QString message;
+    if (!events().append({ 0, now().toUtf8(), audit::utf8OrNull(m_actor), action.toUtf8(),
+                             entity.toUtf8(), entityId ? std::optional(entityId) : std::nullopt,
+                             audit::utf8OrNull(before), audit::utf8OrNull(after) },
+            &message)) {
+        *error = Error::storage(m_path + QStringLiteral(": cannot log event: ") + message);
         return false;
     }
     return true;

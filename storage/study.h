@@ -9,6 +9,8 @@
 
 namespace cr::storage {
 
+class EventWriter;
+
 /// One study file (a plain SQLite database, DESIGN.md "Data model").
 ///
 /// Threading: a Study and the repositories built on it are used from the thread
@@ -53,14 +55,25 @@ public:
     /// returns its id (0 on error).
     qint64 addProtocol(const protocol::Protocol &protocol, Error *error);
 
-    /// BEGIN IMMEDIATE with retry while another connection holds the write lock.
+    /// BEGIN IMMEDIATE with retry while another connection holds the write lock (or,
+    /// with setWaitForLock(false), one attempt that fails at once; see lastWriteWasBusy()).
     bool beginWrite(Error *error);
+    /// Whether writes wait for another connection's write lock (default true: the busy
+    /// timeout, retried). The GUI's rating writes turn it off so they never block.
+    void setWaitForLock(bool wait);
+    /// True when the last beginWrite() failed because another connection held the lock.
+    bool lastWriteWasBusy() const { return m_lastWriteBusy; }
     bool commit(Error *error);
     void rollback();
 
-    /// Appends an audit event inside the current transaction.
+    /// Appends an audit event inside the current transaction (hash-chained; see
+    /// storage/auditlog.h). A null before/after is stored as NULL; entityId 0 as NULL.
     bool appendEvent(const QString &action, const QString &entity, qint64 entityId,
         const QString &before, const QString &after, Error *error);
+    /// The chain writer behind appendEvent(), for bulk writers (the importers) that
+    /// append many events in one transaction. Call invalidate() on it after rolling
+    /// back to a savepoint.
+    EventWriter &events();
 
     /// Current time as stored in the study (UTC, ISO 8601 with milliseconds).
     static QString now();
@@ -73,6 +86,9 @@ private:
     QString m_path;
     QString m_connection;
     QString m_actor = QStringLiteral("cli");
+    std::unique_ptr<EventWriter> m_events;
+    bool m_waitForLock = true;
+    bool m_lastWriteBusy = false;
 };
 
 /// RAII write transaction: rolls back unless commit() succeeded.

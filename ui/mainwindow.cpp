@@ -5,6 +5,7 @@
 #include "storage/package.h"
 #include "storage/repositories.h"
 #include "storage/study.h"
+#include "ui/auditbanner.h"
 #include "ui/dashboardpage.h"
 #include "ui/exportdialog.h"
 #include "ui/importerrorsdialog.h"
@@ -37,6 +38,7 @@
 #include <QStatusBar>
 #include <QUndoGroup>
 #include <QUndoStack>
+#include <QVBoxLayout>
 
 namespace cr::ui {
 
@@ -44,6 +46,7 @@ MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
     , m_import(new JobRunner<ImportResult>(this))
     , m_pages(new QStackedWidget(this))
+    , m_auditBanner(new AuditBanner(this))
     , m_welcome(new WelcomePage(m_pages))
     , m_studyPage(new StudyPage(m_pages))
     , m_ratingPage(new RatingPage(m_pages))
@@ -57,7 +60,14 @@ MainWindow::MainWindow(QWidget *parent)
     m_pages->addWidget(m_ratingPage);
     m_pages->addWidget(m_reviewPage);
     m_pages->addWidget(m_dashboard);
-    setCentralWidget(m_pages);
+    // The audit-log warning sits above every page (AuditBanner).
+    auto *central = new QWidget(this);
+    auto *centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(0, 0, 0, 0);
+    centralLayout->setSpacing(0);
+    centralLayout->addWidget(m_auditBanner);
+    centralLayout->addWidget(m_pages, 1);
+    setCentralWidget(central);
 
     statusBar()->addPermanentWidget(m_progress);
     m_progress->track(m_import);
@@ -312,6 +322,7 @@ void MainWindow::adoptStudy(std::unique_ptr<storage::Study> study, bool demo)
     m_studyPage->setStudy(m_study.get());
     showPage(Page::Study);
     updateTitle();
+    m_auditBanner->check(m_study->path());
     emit studyOpened(m_study->path());
     // A rater package is for its rater alone: signed in at once, no one else can be.
     if (const auto package = storage::packageInfo(*m_study)) {
@@ -390,6 +401,7 @@ void MainWindow::closeStudy()
     m_reviewPage->clear();
     m_studyPage->setStudy(nullptr);
     m_dashboard->setStudy(nullptr);
+    m_auditBanner->clear();
     m_study.reset();
     m_demo = false;
     if (explicitClose)
@@ -645,6 +657,16 @@ void MainWindow::about()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (const int pending = m_ratingPage->session()->pendingWrites(); pending > 0
+        && QMessageBox::warning(this, tr("Changes Not Saved Yet"),
+               tr("%n change(s) still wait for the study file (another program is writing to "
+                  "it). Quit anyway and lose them?",
+                   nullptr, pending),
+               QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Cancel)
+            != QMessageBox::Discard) {
+        event->ignore();
+        return;
+    }
     Settings settings;
     settings.mainWindowGeometry = saveGeometry();
     settings.mainWindowState = saveState();

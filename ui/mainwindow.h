@@ -15,6 +15,7 @@ class Study;
 
 namespace cr::ui {
 
+class AuditBanner;
 class DashboardPage;
 template<typename T> class JobRunner;
 struct ImportResult;
@@ -112,6 +113,7 @@ private:
     JobRunner<ImportResult> *m_import;
 
     QStackedWidget *m_pages;
+    AuditBanner *m_auditBanner;
     WelcomePage *m_welcome;
     StudyPage *m_studyPage;
     RatingPage *m_ratingPage;

@@ -70,6 +70,7 @@ RatingPage::RatingPage(QWidget *parent)
     , m_distressingAction(keyAction(
           tr("&Pause — This Was Distressing"), { QKeySequence(Qt::CTRL | Qt::Key_P) }, this))
     , m_errorBanner(new widgets::MessageBanner(this))
+    , m_pendingBanner(new widgets::MessageBanner(this))
     , m_contentNote(new widgets::MessageBanner(this))
     , m_header(nullptr)
     , m_messagePanel(new RatingMessagePanel(this))
@@ -168,6 +169,14 @@ void RatingPage::connectSession()
         m_status->setText(flagged ? tr("Flagged for discussion.") : tr("Flag removed."));
     });
     connect(m_session, &RatingSession::writeFailed, this, &RatingPage::showError);
+    connect(m_session, &RatingSession::pendingChanged, this, &RatingPage::showPending);
+    connect(m_session, &RatingSession::pendingWriteFailed, this, [this](const QString &message) {
+        m_pendingBanner->showMessage(widgets::MessageBanner::Kind::Error,
+            tr("%1 Your values are kept here and are not lost; press Retry to save them "
+               "(they are also tried again with your next change).")
+                .arg(message));
+        m_retryButton->show();
+    });
     connect(m_messagePanel->picker(), &widgets::CategoryPicker::categoryRequested, this,
         [this](const QString &id) { m_session->setCategory(id); });
 }
@@ -243,12 +252,23 @@ void RatingPage::buildLayout()
     m_hints->setTextFormat(Qt::RichText);
     m_hints->setAccessibleName(tr("Keyboard keys"));
     m_errorBanner->hide();
+    m_pendingBanner->setObjectName(QStringLiteral("pendingBanner"));
+    m_pendingBanner->setCloseButtonVisible(false);
+    m_retryButton = m_pendingBanner->addButton(tr("&Retry"));
+    m_retryButton->hide();
+    connect(m_retryButton, &QPushButton::clicked, this, [this] {
+        m_retryButton->hide();
+        m_session->retryPendingWrites();
+        showPending(m_session->pendingWrites());
+    });
+    m_pendingBanner->hide();
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(16, 10, 16, 8);
     layout->setSpacing(8);
     layout->addWidget(m_contentNote);
     layout->addWidget(m_errorBanner);
+    layout->addWidget(m_pendingBanner);
     layout->addWidget(m_stack, 1);
     layout->addWidget(m_hints);
     layout->addWidget(m_status);
@@ -622,6 +642,26 @@ void RatingPage::showError(const QString &message)
 {
     m_errorBanner->showMessage(widgets::MessageBanner::Kind::Error,
         tr("Your last change was not saved, and the previous value is kept. %1").arg(message));
+}
+
+void RatingPage::showPending(int count)
+{
+    if (count == 0) {
+        m_pendingBanner->hide();
+        m_retryButton->hide();
+        return;
+    }
+    if (m_session->hasFailedWrites())
+        return; // the failure stays on screen until Retry
+    m_pendingBanner->showMessage(widgets::MessageBanner::Kind::Warning,
+        tr("Waiting for the study file… another program is writing to it. %n change(s) "
+           "pending: kept here and saved in order as soon as the file is free.",
+            nullptr, count));
+}
+
+QString RatingPage::pendingText() const
+{
+    return m_pendingBanner->isHidden() ? QString() : m_pendingBanner->text();
 }
 
 void RatingPage::updateProgress()

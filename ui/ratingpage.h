@@ -8,6 +8,7 @@
 
 class QAction;
 class QLabel;
+class QPushButton;
 class QStackedWidget;
 
 namespace cr::storage {
@@ -62,6 +63,8 @@ public:
     void setCurrentResponse(int position);
 
     RatingSession *session() const { return m_session; }
+    /// The "waiting for the study file…" message (empty while every change is saved).
+    QString pendingText() const;
     /// The last status message (warnings such as "Response B is not rated yet").
     QString statusMessage() const;
 
@@ -115,6 +118,7 @@ private:
     void moveResponse(int delta);
     void setupProtocol();
     void showError(const QString &message);
+    void showPending(int count);
     void updateProgress();
     void updateActions();
     void applyBlur();
@@ -162,6 +166,8 @@ private:
     QList<QAction *> m_scoreActions;
     QList<QAction *> m_categoryActions;
     widgets::MessageBanner *m_errorBanner;
+    widgets::MessageBanner *m_pendingBanner; // "waiting for the study file…"
+    QPushButton *m_retryButton = nullptr;
     widgets::MessageBanner *m_contentNote;
     RatingItemHeader *m_header;
     RatingMessagePanel *m_messagePanel;

@@ -3,6 +3,7 @@
 #include "storage/exposure.h"
 #include "storage/repositories.h"
 #include "storage/study.h"
+#include "ui/ratingwriter.h"
 
 #include <QUndoCommand>
 #include <QUndoStack>
@@ -16,6 +17,23 @@ const QString statusDone = QStringLiteral("done");
 const QString statusSkipped = QStringLiteral("skipped");
 const QString statusInProgress = QStringLiteral("in_progress");
 const QString statusPending = QStringLiteral("pending");
+
+/// The session's writes on the GUI thread never wait for another program's write
+/// lock: a busy file sends them to the RatingWriter instead.
+class NoWait final {
+public:
+    explicit NoWait(storage::Study &study)
+        : m_study(study)
+    {
+        m_study.setWaitForLock(false);
+    }
+    ~NoWait() { m_study.setWaitForLock(true); }
+    NoWait(const NoWait &) = delete;
+    NoWait &operator=(const NoWait &) = delete;
+
+private:
+    storage::Study &m_study;
+};
 
 bool sameRating(const std::optional<storage::ResponseRating> &a,
     const std::optional<storage::ResponseRating> &b)
@@ -91,6 +109,23 @@ RatingSession::~RatingSession() = default;
 void RatingSession::start(storage::Study *study, const storage::Rater &rater)
 {
     m_undoStack->clear();
+    delete m_writer; // callers ask pendingWrites() first (quitting warns)
+    m_writer = nullptr;
+    m_pendingWrites.clear();
+    m_pendingLabels.clear();
+    m_pendingRatings.clear();
+    if (study) {
+        m_writer = new RatingWriter(study->path(), rater.name, this);
+        connect(m_writer, &RatingWriter::written, this, &RatingSession::writeLanded);
+        connect(m_writer, &RatingWriter::drained, this, [this] {
+            updateStatus();
+            emit pendingChanged(0);
+        });
+        connect(m_writer, &RatingWriter::failed, this, [this](const QString &message) {
+            emit pendingWriteFailed(
+                tr("%n change(s) could not be saved: %1", nullptr, pendingWrites()).arg(message));
+        });
+    }
     m_study = study;
     m_rater = rater;
     // Items rated elsewhere (a bundle, an import) count as done: progress and resume
@@ -165,6 +200,19 @@ void RatingSession::setCurrentIndex(int index)
     for (const storage::ResponseRating &r : ratings.ratingsForItem(assignment.itemId, m_rater.id))
         if (r.raterId == m_rater.id)
             m_ratings.insert(r.responseId, r);
+    // Values still waiting for the study file win over what it holds.
+    if (const auto label = m_pendingLabels.constFind(assignment.itemId);
+        label != m_pendingLabels.cend())
+        m_label = *label;
+    for (qint64 id : std::as_const(m_responseIds)) {
+        const auto pending = m_pendingRatings.constFind(id);
+        if (pending == m_pendingRatings.cend())
+            continue;
+        if (*pending)
+            m_ratings.insert(id, **pending);
+        else
+            m_ratings.remove(id);
+    }
     m_shown.start();
     emit itemChanged(index);
 }
@@ -283,6 +331,7 @@ bool RatingSession::setFlagged(bool flagged)
     if (!m_study || !currentAssignment())
         return false;
     storage::Error error;
+    NoWait noWait(*m_study); // a busy file refuses at once: try again
     if (!storage::AssignmentRepository(*m_study).setFlagged(
             m_assignments.at(m_index).id, flagged, &error)) {
         fail(error);
@@ -301,6 +350,7 @@ bool RatingSession::skipCurrent(bool distressing)
     const QString reason = distressing ? QStringLiteral("distressing") : statusSkipped;
     if (assignment.status != statusSkipped || assignment.skipReason != reason) {
         storage::Error error;
+        NoWait noWait(*m_study); // a busy file refuses at once: try again
         if (!storage::ExposureRepository(*m_study).skip(assignment.id,
                 distressing ? storage::SkipReason::Distressing : storage::SkipReason::Skipped,
                 &error)) {
@@ -337,18 +387,38 @@ bool RatingSession::applyLabel(
         return false;
     if (index != m_index)
         setCurrentIndex(index); // undo shows the item it changes
-    storage::RatingRepository repository(*m_study);
-    storage::Error error;
-    const bool ok = label ? repository.setCategoryLabel(*label, &error)
-                          : repository.clearCategoryLabel(itemId, m_rater.id, &error);
-    if (!ok) {
-        fail(error);
-        return false;
+    const qint64 raterId = m_rater.id;
+    const auto write = [label, itemId, raterId](storage::Study &study, storage::Error *error) {
+        storage::RatingRepository repository(study);
+        return label ? repository.setCategoryLabel(*label, error)
+                     : repository.clearCategoryLabel(itemId, raterId, error);
+    };
+    if (!hasPendingWrites()) {
+        storage::Error error;
+        bool ok = false;
+        {
+            NoWait noWait(*m_study);
+            ok = write(*m_study, &error);
+        }
+        if (ok) {
+            m_label = storage::RatingRepository(*m_study).categoryLabel(itemId, m_rater.id);
+            m_lastApplyOk = true;
+            emit labelSaved(itemId);
+            updateStatus();
+            return true;
+        }
+        if (!m_study->lastWriteWasBusy()) {
+            fail(error);
+            return false;
+        }
     }
-    m_label = repository.categoryLabel(itemId, m_rater.id);
+    // The file is busy (or earlier changes still wait for it): keep the value, write later.
+    m_pendingWrites.insert(m_writer->enqueue(write), { true, itemId });
+    m_pendingLabels.insert(itemId, label);
+    m_label = label;
     m_lastApplyOk = true;
     emit labelSaved(itemId);
-    updateStatus();
+    emit pendingChanged(pendingWrites());
     return true;
 }
 
@@ -360,22 +430,92 @@ bool RatingSession::applyRating(
         return false;
     if (index != m_index)
         setCurrentIndex(index);
-    storage::RatingRepository repository(*m_study);
-    storage::Error error;
-    const bool ok = rating ? repository.setResponseRating(*rating, &error)
-                           : repository.clearResponseRating(responseId, m_rater.id, &error);
-    if (!ok) {
-        fail(error);
-        return false;
+    const qint64 raterId = m_rater.id;
+    const auto write = [rating, responseId, raterId](storage::Study &study, storage::Error *error) {
+        storage::RatingRepository repository(study);
+        return rating ? repository.setResponseRating(*rating, error)
+                      : repository.clearResponseRating(responseId, raterId, error);
+    };
+    if (!hasPendingWrites()) {
+        storage::Error error;
+        bool ok = false;
+        {
+            NoWait noWait(*m_study);
+            ok = write(*m_study, &error);
+        }
+        if (ok) {
+            const storage::RatingRepository repository(*m_study);
+            if (const auto stored = repository.responseRating(responseId, m_rater.id))
+                m_ratings.insert(responseId, *stored);
+            else
+                m_ratings.remove(responseId);
+            m_lastApplyOk = true;
+            emit ratingSaved(responseId);
+            updateStatus();
+            return true;
+        }
+        if (!m_study->lastWriteWasBusy()) {
+            fail(error);
+            return false;
+        }
     }
-    if (const auto stored = repository.responseRating(responseId, m_rater.id))
-        m_ratings.insert(responseId, *stored);
+    // The file is busy (or earlier changes still wait for it): keep the value, write later.
+    m_pendingWrites.insert(m_writer->enqueue(write), { false, responseId });
+    m_pendingRatings.insert(responseId, rating);
+    if (rating)
+        m_ratings.insert(responseId, *rating);
     else
         m_ratings.remove(responseId);
     m_lastApplyOk = true;
     emit ratingSaved(responseId);
-    updateStatus();
+    emit pendingChanged(pendingWrites());
     return true;
+}
+
+int RatingSession::pendingWrites() const
+{
+    return int(m_pendingWrites.size());
+}
+
+bool RatingSession::isRatingPending(qint64 responseId) const
+{
+    return m_pendingRatings.contains(responseId);
+}
+
+bool RatingSession::isLabelPending(qint64 itemId) const
+{
+    return m_pendingLabels.contains(itemId);
+}
+
+bool RatingSession::hasFailedWrites() const
+{
+    return m_writer && m_writer->hasFailed();
+}
+
+void RatingSession::retryPendingWrites()
+{
+    if (m_writer)
+        m_writer->retry();
+}
+
+RatingWriter *RatingSession::writer() const
+{
+    return m_writer;
+}
+
+void RatingSession::writeLanded(quint64 number)
+{
+    const auto key = m_pendingWrites.take(number);
+    const bool stillQueued = std::any_of(m_pendingWrites.cbegin(), m_pendingWrites.cend(),
+        [&](const std::pair<bool, qint64> &k) { return k == key; });
+    if (!stillQueued) {
+        if (key.first)
+            m_pendingLabels.remove(key.second);
+        else
+            m_pendingRatings.remove(key.second);
+    }
+    if (!m_pendingWrites.isEmpty())
+        emit pendingChanged(pendingWrites());
 }
 
 void RatingSession::fail(const storage::Error &error)
@@ -396,11 +536,13 @@ void RatingSession::updateStatus()
         wanted = statusInProgress;
     if (assignment.status == statusSkipped && wanted != statusDone)
         return;
-    if (assignment.status == wanted)
-        return;
+    if (assignment.status == wanted || hasPendingWrites())
+        return; // with writes waiting, the status follows once they are in
     storage::Error error;
+    NoWait noWait(*m_study);
     if (!storage::AssignmentRepository(*m_study).setStatus(assignment.id, wanted, &error)) {
-        fail(error);
+        if (!m_study->lastWriteWasBusy()) // busy: the next write sets it
+            fail(error);
         return;
     }
     assignment.status = wanted;
@@ -418,13 +560,24 @@ void RatingSession::recordShown(qint64 itemId)
     // session's exposure count: one short transaction, once per item and session.
     if (m_shownItems.contains(itemId))
         return;
-    storage::Error error;
-    if (!storage::ExposureRepository(*m_study).recordShown(
-            m_sessionId, m_rater.id, m_responseIds, &error)) {
-        fail(error);
-        return;
-    }
+    const auto write = [session = m_sessionId, rater = m_rater.id, shown = m_responseIds](
+                           storage::Study &study, storage::Error *error) {
+        return storage::ExposureRepository(study).recordShown(session, rater, shown, error);
+    };
     m_shownItems.insert(itemId);
+    if (!hasPendingWrites()) {
+        storage::Error error;
+        NoWait noWait(*m_study);
+        if (write(*m_study, &error))
+            return;
+        if (!m_study->lastWriteWasBusy()) {
+            m_shownItems.remove(itemId);
+            fail(error);
+            return;
+        }
+    }
+    m_pendingWrites.insert(m_writer->enqueue(write), { false, 0 });
+    emit pendingChanged(pendingWrites());
 }
 
 double RatingSession::secondsOnItem() const

@@ -19,6 +19,8 @@ class Study;
 
 namespace cr::ui {
 
+class RatingWriter;
+
 /// One rater's work on a study: their assignments, the item being rated, their own
 /// ratings of it, and the undo history. Every user action is one QUndoCommand whose
 /// redo()/undo() write through RatingRepository (each write is its own durable
@@ -26,7 +28,14 @@ namespace cr::ui {
 /// returned true; on failure writeFailed() carries the message and the stored (old)
 /// value stays what the session reports. Never loads another rater's values.
 ///
-/// Threading: GUI thread only; writes synchronously.
+/// A busy study file (another program holds its write lock) never blocks the GUI
+/// thread: the write is tried once without waiting and, if the file is busy, queued
+/// on a RatingWriter (its own connection on a worker thread, retried in order). The
+/// value is kept in memory meanwhile (pendingWrites(), isRatingPending(); the signals
+/// fire as for a stored value, then pendingChanged()). Once changes wait, later ones
+/// queue behind them so the order is kept.
+///
+/// Threading: GUI thread only; writes synchronously unless the file is busy.
 class RatingSession final : public QObject {
     Q_OBJECT
 public:
@@ -93,6 +102,19 @@ public:
 
     QString errorString() const { return m_error.message; }
 
+    /// Writes waiting for the study file (0 = everything is in the file).
+    int pendingWrites() const;
+    bool hasPendingWrites() const { return pendingWrites() > 0; }
+    /// Whether the shown rating of `responseId` / label of `itemId` is still waiting.
+    bool isRatingPending(qint64 responseId) const;
+    bool isLabelPending(qint64 itemId) const;
+    /// The waiting writes gave up (pendingWriteFailed()); they stay queued.
+    bool hasFailedWrites() const;
+    /// Tries the waiting writes again after pendingWriteFailed().
+    void retryPendingWrites();
+    /// The background writer (tests set its give-up time); nullptr before start().
+    RatingWriter *writer() const;
+
     // Used by the undo commands.
     bool applyLabel(int index, qint64 itemId, const std::optional<storage::CategoryLabel> &label);
     bool applyRating(
@@ -106,11 +128,16 @@ signals:
     void itemSkipped(int index, bool distressing);
     void statusSaved(int index, const QString &status);
     void writeFailed(const QString &message);
+    /// The number of writes waiting for the study file changed (0: all are in).
+    void pendingChanged(int count);
+    /// The waiting writes could not be done; their values are kept (retryPendingWrites()).
+    void pendingWriteFailed(const QString &message);
 
 private:
     bool pushRating(
         qint64 responseId, std::optional<storage::ResponseRating> after, const QString &text);
     void fail(const storage::Error &error);
+    void writeLanded(quint64 number);
     void updateStatus();
     void recordShown(qint64 itemId);
     double secondsOnItem() const;
@@ -130,6 +157,12 @@ private:
     QUndoStack *m_undoStack;
     storage::Error m_error;
     bool m_lastApplyOk = false;
+    RatingWriter *m_writer = nullptr;
+    /// Queued write → what it writes: (true, item id) for a label, (false, response
+    /// id) for a rating, (false, 0) for the exposure record.
+    QHash<quint64, std::pair<bool, qint64>> m_pendingWrites;
+    QHash<qint64, std::optional<storage::CategoryLabel>> m_pendingLabels; // by item
+    QHash<qint64, std::optional<storage::ResponseRating>> m_pendingRatings; // by response
 };
 
 } // namespace cr::ui

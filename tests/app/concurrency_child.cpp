@@ -2,14 +2,16 @@
 // Rates a study through RatingSession for ROUNDS passes over the rater's items, then
 // exits 0. PART is "all", or "even"/"odd" to touch only responses with even/odd ids
 // (two instances of one rater on different responses; only "all"/"even" label items).
-// After each write returned true it prints "A <kind> <id> <value>": an acknowledged value.
-// A write that fails prints "F <kind> <id> <message>" and the process exits with 3.
+// After each write returned true and is in the file it prints "A <kind> <id> <value>": an
+// acknowledged value. A write that fails prints "F <kind> <id> <message>" and the process exits
+// with 3.
 
 #include "storage/repositories.h"
 #include "storage/study.h"
 #include "ui/ratingsession.h"
 
 #include <QCoreApplication>
+#include <QThread>
 #include <QUndoStack>
 #include <cstdio>
 
@@ -19,6 +21,19 @@ void say(const char *kind, qint64 id, const QString &value)
 {
     std::printf("A %s %lld %s\n", kind, static_cast<long long>(id), qPrintable(value));
     std::fflush(stdout);
+}
+
+/// A write the other instance's lock sent to the background writer is acknowledged
+/// once it is in the file (RatingSession::pendingWrites(), issue 20 item 4).
+bool landed(cr::ui::RatingSession &session)
+{
+    while (session.hasPendingWrites()) {
+        if (session.hasFailedWrites())
+            return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        QThread::msleep(2);
+    }
+    return true;
 }
 
 int failed(const char *kind, qint64 id, const QString &message)
@@ -61,7 +76,7 @@ int main(int argc, char *argv[])
             session.setCurrentIndex(index);
             if (labels) {
                 const QString category = QString::fromLatin1(categories[(round + index) % 7]);
-                if (!session.setCategory(category))
+                if (!session.setCategory(category) || !landed(session))
                     return failed("label", session.currentItemId(), session.errorString());
                 say("label", session.currentItemId(), category);
             }
@@ -70,11 +85,11 @@ int main(int argc, char *argv[])
                     || (part == QLatin1String("odd") && response % 2 == 0))
                     continue;
                 const int score = int((response + round) % 5) + 1;
-                if (!session.setScore(response, score))
+                if (!session.setScore(response, score) || !landed(session))
                     return failed("score", response, session.errorString());
                 say("score", response, QString::number(score));
                 const QString why = QStringLiteral("r%1-%2").arg(round).arg(args.at(2));
-                if (!session.setRationale(response, why))
+                if (!session.setRationale(response, why) || !landed(session))
                     return failed("rationale", response, session.errorString());
                 say("rationale", response, why);
             }

@@ -1,4 +1,5 @@
 #include "protocol/protocol.h"
+#include "storage/auditlog.h"
 #include "storage/importer.h"
 #include "storage/package.h"
 #include "storage/repositories.h"
@@ -35,6 +36,15 @@ bool exec(const QSqlDatabase &db, const QString &sql, const QVariantList &values
     return true;
 }
 
+/// The chain hash of the study.create event buildOldStudy writes (schema 8 and later).
+QByteArray createEventHash(const QString &at)
+{
+    QCryptographicHash sha(QCryptographicHash::Sha256);
+    return audit::eventHash(sha, audit::genesisHash(),
+        { 1, at.toUtf8(), "cli", "study.create", "study", std::nullopt, QByteArray(),
+            "Old study" });
+}
+
 const QString oldTurns = QStringLiteral("[\"Je n’ai pas dormi 🙂\",\"line\\nbreak\"]");
 
 /// Builds a study file at schema `version` the way that version of the app did:
@@ -65,10 +75,17 @@ bool buildOldStudy(
             QStringLiteral("INSERT INTO protocol(id, name, version, hash, json, created_at)"
                            " VALUES (1, ?, ?, ?, ?, ?)"),
             { p.name, p.version, p.contentHash(), QString::fromUtf8(p.toJson()), at })
-        && exec(db,
-            QStringLiteral("INSERT INTO event(at, actor, action, entity, entity_id, before, after)"
-                           " VALUES (?, 'cli', 'study.create', 'study', NULL, NULL, 'Old study')"),
-            { at });
+        && (version < 8
+                ? exec(db,
+                    QStringLiteral(
+                        "INSERT INTO event(at, actor, action, entity, entity_id, before, after)"
+                        " VALUES (?, 'cli', 'study.create', 'study', NULL, NULL, 'Old study')"),
+                    { at })
+                : exec(db,
+                    QStringLiteral("INSERT INTO event(id, at, actor, action, entity, entity_id,"
+                                   " before, after, hash) VALUES (1, ?, 'cli', 'study.create',"
+                                   " 'study', NULL, NULL, 'Old study', ?)"),
+                    { at, QString::fromLatin1(createEventHash(at)) }));
     if (ok && withData) {
         ok = exec(db, QStringLiteral("INSERT INTO dataset(id, name) VALUES (1, 'legacy')"))
             && exec(db,
@@ -451,6 +468,73 @@ private slots:
         auto study = Study::open(file, &e);
         QVERIFY2(study, qPrintable(e.message));
         QVERIFY(RaterRepository(*study).byName(QStringLiteral("judge#1")));
+    }
+
+    void version7EventsAreChainedAndReplay()
+    {
+        // Schema 8 rebuilds the event table: the old events keep their ids and text and
+        // get their hashes; a baseline records the stored values so the log replays.
+        const QString file = path(QStringLiteral("v7.crs"));
+        QVERIFY(buildOldStudy(file, 7, true,
+            QStringLiteral("INSERT INTO event(id, at, actor, action, entity, entity_id, before,"
+                           " after) VALUES (9, 'then', NULL, 'rater.add', 'rater', 1, '', NULL)")));
+        Error e;
+        auto study = Study::open(file, &e);
+        QVERIFY2(study, qPrintable(e.message));
+        QSqlQuery q(study->database());
+        QVERIFY(q.exec(QStringLiteral("SELECT sql FROM sqlite_master WHERE name = 'event'")));
+        QVERIFY(q.next());
+        QVERIFY2(q.value(0).toString().contains(QLatin1String("AUTOINCREMENT")),
+            qPrintable(q.value(0).toString()));
+        QVERIFY(q.exec(QStringLiteral("SELECT id, action, actor IS NULL, before, after IS NULL, "
+                                      "hash FROM event ORDER BY id")));
+        QStringList actions;
+        QList<qint64> ids;
+        while (q.next()) {
+            ids.append(q.value(0).toLongLong());
+            actions.append(q.value(1).toString());
+            QCOMPARE(q.value(5).toString().size(), 64);
+            if (q.value(0).toLongLong() == 9) {
+                QVERIFY(q.value(2).toBool()); // NULL stays NULL, '' stays ''
+                QCOMPARE(q.value(3).toString(), QString());
+                QVERIFY(!q.value(3).isNull());
+                QVERIFY(q.value(4).toBool());
+            }
+        }
+        q.finish();
+        QCOMPARE(ids.mid(0, 3), (QList<qint64> { 1, 9, 10 }));
+        QCOMPARE(actions,
+            (QStringList { QStringLiteral("study.create"), QStringLiteral("rater.add"),
+                QStringLiteral("audit.baseline"), QStringLiteral("label.baseline"),
+                QStringLiteral("rating.baseline"), QStringLiteral("rating.baseline"),
+                QStringLiteral("adjudication.baseline"), QStringLiteral("study.migrate") }));
+        // The first event's hash is the documented encoding over the genesis hash.
+        QVERIFY(q.exec(QStringLiteral("SELECT hash FROM event WHERE id = 1")));
+        QVERIFY(q.next());
+        QCOMPARE(
+            q.value(0).toByteArray(), createEventHash(QStringLiteral("2024-01-02T03:04:05.678Z")));
+        q.finish();
+
+        VerifyResult r;
+        QVERIFY(verifyAuditLog(*study, VerifyScope::Full, &r, &e));
+        QVERIFY2(r.ok, qPrintable(r.problem));
+        QCOMPARE(r.events, 8);
+        // New writes chain on, and the replay follows them.
+        QVERIFY(RatingRepository(*study).setResponseRating({ 1, 1, 5, false, {}, {}, {} }, &e));
+        QVERIFY(verifyAuditLog(*study, VerifyScope::Full, &r, &e));
+        QVERIFY2(r.ok, qPrintable(r.problem));
+        QCOMPARE(r.headId, 16);
+        // Editing a pre-chain event is caught too.
+        study.reset();
+        {
+            test::RawDb raw(file);
+            QVERIFY(exec(raw.db(), QStringLiteral("DROP TRIGGER event_append_only_update")));
+            QVERIFY(exec(raw.db(), QStringLiteral("UPDATE event SET after = 'x' WHERE id = 1")));
+        }
+        study = Study::open(file, &e);
+        QVERIFY(study);
+        QVERIFY(verifyAuditLog(*study, VerifyScope::Full, &r, &e));
+        QVERIFY(!r.ok);
     }
 
     void failedMigrationRollsBack()
