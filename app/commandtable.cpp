@@ -66,7 +66,9 @@ const QList<Command> &commands()
                 "                          "
                 "[--min-raters N] [--raters human|llm|all|NAME,NAME] [--real-names]\n"
                 "                          "
-                "[--rater NAME]                              (bundle only)"),
+                "[--rater NAME]                              (bundle only)\n"
+                "                          "
+                "[--raw-cells]   (CSV: do not prefix ' to cells starting = + - @ ' tab CR)"),
             runExport, Application::Core },
         { QStringLiteral("package"),
             QStringLiteral("crisis-review package STUDY --rater NAME --out FILE.crisis"),

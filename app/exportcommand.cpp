@@ -34,11 +34,13 @@ struct ExportFlags {
         QStringLiteral("Real rater names") };
     QCommandLineOption rater { QStringLiteral("rater"), QStringLiteral("Bundle rater"),
         QStringLiteral("NAME") };
+    QCommandLineOption rawCells { QStringLiteral("raw-cells"),
+        QStringLiteral("CSV cells as they are (no ' before =, +, -, @, ', tab, CR)") };
 
     QList<QCommandLineOption> all() const
     {
         return { format, out, threshold, category, model, split, dataset, provenance, minRaters,
-            raters, realNames, rater };
+            raters, realNames, rater, rawCells };
     }
 };
 
@@ -60,6 +62,7 @@ bool readOptions(const QCommandLineParser &p, const ExportFlags &f, storage::Exp
     if (p.isSet(f.raters))
         options->filters.raters = storage::RaterSelection::fromString(p.value(f.raters));
     options->realNames = p.isSet(f.realNames);
+    options->rawCells = p.isSet(f.rawCells);
     options->bundleRater = p.value(f.rater);
     if (!format || !okT || !okN || options->filters.minRaters < 0
         || (p.isSet(f.rater) && *format != storage::ExportFormat::Bundle))

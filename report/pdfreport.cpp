@@ -2,6 +2,7 @@
 
 #include "report/dashboarddata.h"
 #include "stats/stats.h"
+#include "storage/files.h"
 #include "storage/repositories.h"
 #include "storage/study.h"
 #include "widgets/dashboardchart.h"
@@ -14,6 +15,7 @@
 #include <QPainter>
 #include <QPalette>
 #include <QPdfWriter>
+#include <QSaveFile>
 #include <algorithm>
 
 namespace cr::report {
@@ -113,7 +115,11 @@ bool writePdfReport(const QString &path, const ReportInfo &info,
     const QList<widgets::DashboardChart *> &charts, QString *error,
     const std::function<void(int, int)> &progress)
 {
-    QPdfWriter writer(path);
+    // Owner-only from the first byte, and never half-written: a QSaveFile under the writer.
+    QSaveFile file(path);
+    if (!storage::openOwnerOnly(file, error))
+        return false;
+    QPdfWriter writer(&file);
     writer.setResolution(96);
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Landscape,
         QMarginsF(15, 15, 15, 15), QPageLayout::Millimeter));
@@ -195,7 +201,7 @@ bool writePdfReport(const QString &path, const ReportInfo &info,
             progress(++done, int(charts.size()));
     }
     pages.footer();
-    if (!painter.end()) {
+    if (!painter.end() || !file.commit()) {
         *error = tr("cannot finish %1").arg(path);
         return false;
     }

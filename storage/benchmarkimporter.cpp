@@ -1,5 +1,6 @@
 #include "storage/benchmarkimporter.h"
 
+#include "storage/files.h"
 #include "storage/jsonutil.h"
 #include "storage/records.h"
 #include "storage/study.h"
@@ -149,9 +150,11 @@ qsizetype firstDifference(const QString &a, const QString &b)
 /// Replaces the bare literal NaN outside strings with null (it is not JSON), and
 /// notes the line (1-based) on which each element of the top-level array starts,
 /// then the line of its closing bracket.
-QByteArray withoutNaN(const QByteArray &in, std::vector<int> *lines)
+QByteArray withoutNaN(
+    const QByteArray &in, std::vector<int> *lines, std::vector<qsizetype> *nanAt = nullptr)
 {
-    std::vector<qsizetype> at; // where a bare NaN starts
+    std::vector<qsizetype> localAt;
+    std::vector<qsizetype> &at = nanAt ? *nanAt : localAt; // where a bare NaN starts
     bool inString = false;
     bool expectElement = false;
     int depth = 0, line = 1;
@@ -202,6 +205,71 @@ QByteArray withoutNaN(const QByteArray &in, std::vector<int> *lines)
     }
     out.append(d + from, n - from);
     return out;
+}
+
+/// Line and column (1-based, the column in characters) of byte `offset` of `in`.
+std::pair<qint64, qint64> lineAndColumn(const QByteArray &in, qsizetype offset)
+{
+    offset = std::clamp<qsizetype>(offset, 0, in.size());
+    qint64 line = 1, column = 1;
+    for (qsizetype i = 0; i < offset; ++i) {
+        const auto c = static_cast<unsigned char>(in[i]);
+        if (c == '\n') {
+            ++line;
+            column = 1;
+        } else if ((c & 0xC0) != 0x80) {
+            ++column; // not a UTF-8 continuation byte: a new character
+        }
+    }
+    return { line, column };
+}
+
+/// The first byte of `in` that is not valid UTF-8 (in.size() when all is).
+qsizetype firstInvalidUtf8(const QByteArray &in)
+{
+    const auto *d = reinterpret_cast<const unsigned char *>(in.constData());
+    const qsizetype n = in.size();
+    for (qsizetype i = 0; i < n;) {
+        const unsigned char c = d[i];
+        const int more = c < 0x80      ? 0
+            : (c >= 0xC2 && c <= 0xDF) ? 1
+            : (c >= 0xE0 && c <= 0xEF) ? 2
+            : (c >= 0xF0 && c <= 0xF4) ? 3
+                                       : -1;
+        if (more < 0 || i + more >= n + (more == 0 ? 1 : 0))
+            return i;
+        for (int k = 1; k <= more; ++k)
+            if ((d[i + k] & 0xC0) != 0x80)
+                return i;
+        i += more + 1;
+    }
+    return n;
+}
+
+/// Where a document simdjson refused breaks, as an offset into the original bytes
+/// (before NaN became null; `nanAt` are the NaNs' offsets there): the first invalid
+/// UTF-8 byte, else the offset Qt's JSON parser reports; -1 when neither finds it.
+qsizetype syntaxErrorOffset(
+    const QByteArray &parsed, const std::vector<qsizetype> &nanAt, simdjson::error_code code)
+{
+    qsizetype at = -1;
+    if (code == simdjson::UTF8_ERROR) {
+        at = firstInvalidUtf8(parsed);
+        if (at == parsed.size())
+            return -1;
+    } else {
+        QJsonParseError pe {};
+        QJsonDocument::fromJson(parsed, &pe);
+        if (pe.error == QJsonParseError::NoError)
+            return -1;
+        at = pe.offset;
+    }
+    // Each NaN before the offset was replaced by the one byte longer null.
+    qsizetype shift = 0;
+    for (std::size_t k = 0; k < nanAt.size(); ++k)
+        if (nanAt[k] + qsizetype(k) + 4 <= at)
+            ++shift;
+    return at - shift;
 }
 
 const QString timestamp = QStringLiteral(R"((\d{8}[-_]?\d{6}))");
@@ -314,6 +382,17 @@ RowError wrongType(const QString &field, const QString &expected, element e)
     return { field, QStringLiteral("must be %1, got %2").arg(expected, json::typeName(e)) };
 }
 
+/// A text the import stores: at most maxImportFieldBytes, no NUL character.
+Problem checkText(std::string_view text, const QString &field)
+{
+    if (qint64(text.size()) > maxImportFieldBytes)
+        return RowError { field,
+            QStringLiteral("longer than %1 MiB").arg(maxImportFieldBytes >> 20) };
+    if (text.find('\0') != std::string_view::npos)
+        return RowError { field, QStringLiteral("must not contain a NUL character") };
+    return std::nullopt;
+}
+
 Problem readInputs(simdjson::dom::object obj, bool joined, Row *row)
 {
     element e;
@@ -323,6 +402,8 @@ Problem readInputs(simdjson::dom::object obj, bool joined, Row *row)
     if (!e.get_string().get(text)) {
         if (!joined) // the score files join the sentences; the others keep an array
             return wrongType(QStringLiteral("inputs"), QStringLiteral("an array of strings"), e);
+        if (auto p = checkText(text, QStringLiteral("inputs")))
+            return p;
         row->inputs = normalised(json::fromView(text));
         row->turnsJson = '[' + json::text(e) + ']';
         return std::nullopt;
@@ -332,9 +413,16 @@ Problem readInputs(simdjson::dom::object obj, bool joined, Row *row)
         return wrongType(QStringLiteral("inputs"), QStringLiteral("an array of strings"), e);
     QStringList parts;
     int i = 0;
+    qint64 total = 0;
     for (element v : array) {
         if (v.get_string().get(text))
             return wrongType(QStringLiteral("inputs[%1]").arg(i), QStringLiteral("a string"), v);
+        total += qint64(text.size());
+        if (auto p = checkText(text, QStringLiteral("inputs[%1]").arg(i)))
+            return p;
+        if (total > maxImportFieldBytes)
+            return RowError { QStringLiteral("inputs"),
+                QStringLiteral("longer than %1 MiB").arg(maxImportFieldBytes >> 20) };
         parts.append(json::fromView(text));
         ++i;
     }
@@ -353,6 +441,8 @@ Problem readOptionalString(simdjson::dom::object obj, const char *key, QByteArra
     std::string_view text;
     if (e.get_string().get(text))
         return wrongType(QString::fromLatin1(key), QStringLiteral("a string"), e);
+    if (auto p = checkText(text, QString::fromLatin1(key)))
+        return p;
     *out = QByteArray(text.data(), qsizetype(text.size()));
     return std::nullopt;
 }
@@ -428,6 +518,8 @@ Problem readResponse(simdjson::dom::object obj, const QString &stamp, Row *row)
     std::string_view text;
     simdjson::dom::object apiError;
     if (!e.get_string().get(text)) {
+        if (auto p = checkText(text, QStringLiteral("answer")))
+            return p;
         row->answer = QByteArray(text.data(), qsizetype(text.size()));
     } else if (!e.get_object().get(apiError)) {
         // The provider blocked the prompt: a refused response whose text is the message.
@@ -613,6 +705,10 @@ public:
             if (!parse(f))
                 return false;
         }
+        if (m_emptyFile) {
+            *m_error = Error::invalid(m_report->errors.first().toString());
+            return false;
+        }
         if (!loadStored())
             return false;
         buildGroups();
@@ -661,7 +757,10 @@ private:
     }
     void issue(const QString &path, qint64 index, const RowError &e)
     {
-        const ImportIssue i { path, index, e.field, e.reason };
+        issue(ImportIssue { path, index, e.field, e.reason });
+    }
+    void issue(const ImportIssue &i)
+    {
         if (m_options.skipInvalid)
             m_report->skipped.append(i);
         else if (m_report->errors.size() < m_options.maxErrors)
@@ -688,10 +787,10 @@ private:
                     inDir.append(it.next());
                 inDir.sort();
                 found += inDir;
-            } else if (info.exists()) {
+            } else if (const QString why = inputFileProblem(path, true); why.isEmpty()) {
                 found.append(path);
             } else {
-                issue(path, 0, { {}, QStringLiteral("no such file or folder") });
+                issue(path, 0, { {}, why });
             }
         }
         QSet<QString> seen;
@@ -702,7 +801,10 @@ private:
             SourceFile f;
             f.path = path;
             f.size = QFileInfo(path).size();
-            if (const QString why = classify(&f); !why.isEmpty())
+            QString why = inputFileProblem(path, false); // a FIFO in a folder...
+            if (why.isEmpty())
+                why = classify(&f);
+            if (!why.isEmpty())
                 m_report->skippedFiles.append(path + QStringLiteral(": ") + why);
             else
                 m_files.push_back(std::move(f));
@@ -757,15 +859,27 @@ private:
         QByteArray bytes = file.readAll();
         if (bytes.startsWith("\xEF\xBB\xBF"))
             bytes.remove(0, 3);
-        bytes = withoutNaN(bytes, &f.lines);
+        if (bytes.trimmed().isEmpty()) {
+            m_report->errors.append({ f.path, 1, {}, QStringLiteral("file is empty") });
+            m_emptyFile = true; // rejected even with skipInvalid, as for JSONL and CSV
+            return true;
+        }
+        const QByteArray unmarked = bytes;
+        std::vector<qsizetype> nanAt;
+        bytes = withoutNaN(bytes, &f.lines, &nanAt);
         const int index = int(&f - m_files.data());
         element doc;
         if (auto code =
                 m_parser.parse(bytes.constData(), std::size_t(bytes.size()), true).get(doc)) {
-            issue(f.path, 0,
-                { {},
-                    QStringLiteral("invalid JSON: ")
-                        + QString::fromUtf8(simdjson::error_message(code)) });
+            // A whole-file document: report the line and column where it breaks.
+            const qsizetype at = syntaxErrorOffset(bytes, nanAt, code);
+            const auto [line, column] = lineAndColumn(unmarked, std::max<qsizetype>(at, 0));
+            ImportIssue i { f.path, at < 0 ? 1 : line, {},
+                (code == simdjson::UTF8_ERROR ? QStringLiteral("invalid UTF-8: ")
+                                              : QStringLiteral("invalid JSON: "))
+                    + QString::fromUtf8(simdjson::error_message(code)),
+                at < 0 ? 0 : column };
+            issue(i);
             return true;
         }
         simdjson::dom::array array;
@@ -792,6 +906,12 @@ private:
             }
             f.rows.push_back(std::move(row));
             ++i;
+        }
+        if (i == 0) {
+            m_report->errors.append({ f.path,
+                lineAndColumn(unmarked, std::max<qsizetype>(unmarked.indexOf('['), 0)).first, {},
+                QStringLiteral("holds an empty array: no rows to import") });
+            m_emptyFile = true;
         }
         f.rowCount = f.rows.size();
         for (const auto &[row, problem] : problems)
@@ -1679,8 +1799,11 @@ private:
         m_report->counts.labelsUnknown = read.labelsUnknown;
         m_report->counts.scoresOnIdenticalResponses = read.scoresOnIdenticalResponses;
         m_report->counts.cellsAlignedByPosition = read.cellsAlignedByPosition;
-        if (!recordImportRun(m_study, QStringLiteral("benchmark"), paths, *m_report, m_error)
-            || !tx.commit(m_error))
+        if (!recordImportRun(m_study, QStringLiteral("benchmark"), paths, *m_report, m_error))
+            return false;
+        if (m_options.dryRun)
+            return true; // the transaction rolls back
+        if (!tx.commit(m_error))
             return false;
         progress(m_totalBytes);
         return true;
@@ -1706,6 +1829,7 @@ private:
     QHash<QString, int> m_runs; // model\ndataset\nstamp → run
     QHash<int, int> m_judgeRun; // separate judge-run file → run number
     QSet<QString> m_answerFiles; // model\ndataset\nstamp
+    bool m_emptyFile = false; // an empty file or array: the import fails
     qint64 m_totalBytes = 0;
     qint64 m_parsedBytes = 0;
     qint64 m_lastProgress = 0;

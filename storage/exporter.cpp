@@ -17,9 +17,34 @@ namespace cr::storage {
 
 namespace {
 
-/// RFC 4180: quote fields holding a comma, quote or line break; double the quotes.
-void appendCsvField(QByteArray &line, QByteArrayView field)
+bool startsLikeFormula(QByteArrayView cell)
 {
+    if (cell.isEmpty())
+        return false;
+    switch (cell.front()) {
+    case '=':
+    case '+':
+    case '-':
+    case '@':
+    case '\t':
+    case '\r':
+    case '\'':
+        return true;
+    default:
+        return false;
+    }
+}
+
+/// RFC 4180: quote fields holding a comma, quote or line break; double the quotes.
+/// A text field is neutralised unless `raw` (see ExportOptions::rawCells).
+void appendCsvField(QByteArray &line, QByteArrayView text, bool raw)
+{
+    QByteArray neutralised;
+    QByteArrayView field = text;
+    if (!raw && startsLikeFormula(text)) {
+        neutralised = neutraliseCsvCell(text);
+        field = neutralised;
+    }
     for (const char c : field) {
         if (c == ',' || c == '"' || c == '\n' || c == '\r') {
             line += '"';
@@ -31,13 +56,16 @@ void appendCsvField(QByteArray &line, QByteArrayView field)
     line.append(field);
 }
 
-QByteArray csvLine(const QList<QByteArray> &fields)
+/// One CSV line; the fields at `textColumns` are text cells (neutralised unless
+/// `raw`), the others numbers or fixed words, written as they are.
+QByteArray csvLine(
+    const QList<QByteArray> &fields, const QList<qsizetype> &textColumns = {}, bool raw = true)
 {
     QByteArray line;
     for (qsizetype i = 0; i < fields.size(); ++i) {
         if (i)
             line += ',';
-        appendCsvField(line, fields[i]);
+        appendCsvField(line, fields[i], raw || !textColumns.contains(i));
     }
     return line + '\n';
 }
@@ -98,6 +126,11 @@ private:
         bool scored; // the rater has a score row on the item in this export
     };
 
+    /// A text cell (ids, names, labels, checklist, rationale, dates).
+    void appendText(QByteArray &line, QByteArrayView field) const
+    {
+        appendCsvField(line, field, m_options.rawCells);
+    }
     bool loadLookups();
     bool prepare(bool pseudonymsInIdOrder, Error *error);
     qint64 failed(const SqliteStatement &s, Error *error) const;
@@ -262,15 +295,15 @@ void LongCsvWriter::startItem(qint64 itemId)
             m_labels.columnInt(3), false });
     m_labels.reset();
     m_itemPart.clear();
-    appendCsvField(m_itemPart, m_responses.columnText(2));
+    appendText(m_itemPart, m_responses.columnText(2));
     m_itemPart += ',';
-    appendCsvField(m_itemPart, m_responses.columnText(3));
+    appendText(m_itemPart, m_responses.columnText(3));
     m_itemPart += ',';
-    appendCsvField(m_itemPart, m_responses.columnText(4));
+    appendText(m_itemPart, m_responses.columnText(4));
     m_itemPart += ',';
-    appendCsvField(m_itemPart, m_filter.consensus().value(itemId).category.toUtf8());
+    appendText(m_itemPart, m_filter.consensus().value(itemId).category.toUtf8());
     m_itemTail.clear();
-    appendCsvField(m_itemTail, m_responses.columnText(8));
+    appendText(m_itemTail, m_responses.columnText(8));
     m_itemTail += ',';
     m_itemTail += m_filter.consensus().value(itemId).how.toUtf8();
 }
@@ -280,7 +313,7 @@ void LongCsvWriter::startResponse(qint64 responseId)
 {
     m_responsePart = m_itemPart;
     m_responsePart += ',';
-    appendCsvField(m_responsePart, m_responses.columnText(5));
+    appendText(m_responsePart, m_responses.columnText(5));
     m_responsePart += ',';
     m_responsePart += QByteArray::number(m_responses.columnInt(6));
     m_responsePart += ',';
@@ -326,7 +359,7 @@ void LongCsvWriter::appendRatingRow(qint64 raterId)
     const Label *label = markScored(raterId);
     const auto &rater = m_raters.value(raterId);
     m_buffer += m_responsePart;
-    appendCsvField(m_buffer, rater.first);
+    appendText(m_buffer, rater.first);
     m_buffer += ',';
     m_buffer += rater.second;
     m_buffer += ',';
@@ -334,17 +367,17 @@ void LongCsvWriter::appendRatingRow(qint64 raterId)
     m_buffer += ',';
     m_buffer.append(m_ratings.columnInt(2) ? QByteArrayView("true,") : QByteArrayView("false,"));
     if (label)
-        appendCsvField(m_buffer, label->category);
+        appendText(m_buffer, label->category);
     m_buffer += ',';
-    appendCsvField(m_buffer, checklistField(m_ratings.columnText(3)));
+    appendText(m_buffer, checklistField(m_ratings.columnText(3)));
     m_buffer += ',';
-    appendCsvField(m_buffer, m_ratings.columnView(4));
+    appendText(m_buffer, m_ratings.columnView(4));
     m_buffer += ',';
     m_buffer.append(m_ratings.columnView(5));
     m_buffer += ',';
-    appendCsvField(m_buffer, m_protocolVersions.value(m_ratings.columnInt(6)));
+    appendText(m_buffer, m_protocolVersions.value(m_ratings.columnInt(6)));
     m_buffer += ',';
-    appendCsvField(m_buffer, m_ratings.columnView(7));
+    appendText(m_buffer, m_ratings.columnView(7));
     m_buffer += ',';
     if (!m_ratings.columnIsNull(8))
         m_buffer += number(m_ratings.columnDouble(8));
@@ -368,15 +401,15 @@ void LongCsvWriter::flushLabelOnlyRows()
         const auto &rater = m_raters.value(label.rater);
         m_buffer += m_itemPart;
         m_buffer += ",,,,"; // model, run, response_id
-        appendCsvField(m_buffer, rater.first);
+        appendText(m_buffer, rater.first);
         m_buffer += ',';
         m_buffer += rater.second;
         m_buffer += ",,,"; // score, cannot_assess
-        appendCsvField(m_buffer, label.category);
+        appendText(m_buffer, label.category);
         m_buffer += ",,,,"; // checklist, rationale, shown_position
-        appendCsvField(m_buffer, m_protocolVersions.value(label.protocol));
+        appendText(m_buffer, m_protocolVersions.value(label.protocol));
         m_buffer += ',';
-        appendCsvField(m_buffer, label.ratedAt);
+        appendText(m_buffer, label.ratedAt);
         m_buffer += ",,,"; // seconds_spent, adjudicated_score
         m_buffer += m_itemTail;
         m_buffer += ",,\n"; // score_consensus, score_consensus_how
@@ -395,6 +428,20 @@ const LongCsvWriter::Label *LongCsvWriter::markScored(qint64 raterId)
 }
 
 } // namespace
+
+QByteArray neutraliseCsvCell(QByteArrayView cell)
+{
+    if (!startsLikeFormula(cell))
+        return cell.toByteArray();
+    return '\'' + cell.toByteArray();
+}
+
+QByteArray restoreCsvCell(QByteArrayView cell)
+{
+    if (cell.size() >= 2 && cell.front() == '\'' && startsLikeFormula(cell.sliced(1)))
+        return cell.sliced(1).toByteArray();
+    return cell.toByteArray();
+}
 
 std::optional<ExportFormat> Exporter::formatFromString(QStringView text)
 {
@@ -479,6 +526,8 @@ qint64 Exporter::writeWideCsv(QIODevice &out, const ExportOptions &options, Erro
         *error = Error::storage(m_study.path() + QStringLiteral(": ") + q.lastError().text());
         return -1;
     }
+    // item_id, dataset, split, category_consensus, model: the rest are numbers and fixed words.
+    const QList<qsizetype> wideTextColumns { 0, 1, 2, 3, 4 };
     // loadScores orders responses by id too, so row i of the query is column i of the matrix.
     qint64 rows = 0;
     QByteArray buffer;
@@ -505,7 +554,7 @@ qint64 Exporter::writeWideCsv(QIODevice &out, const ExportOptions &options, Erro
         const auto sc = scoreConsensus->constFind(q.value(0).toLongLong());
         f.append(sc == scoreConsensus->cend() ? QByteArray() : number(sc->score));
         f.append(sc == scoreConsensus->cend() ? QByteArray() : sc->how.toUtf8());
-        buffer += csvLine(f);
+        buffer += csvLine(f, wideTextColumns, options.rawCells);
         if (++rows % 8192 == 0) {
             if (!writeAll(out, buffer, error))
                 return -1;

@@ -24,11 +24,24 @@ struct ExportOptions {
     ExportFilters filters;
     /// Rater names instead of pseudonyms (default pseudonymous).
     bool realNames = false;
+    /// CSV: write text cells as they are. By default a text cell (ids, names, labels,
+    /// rationale, dates; never a numeric column) that begins with =, +, -, @, a tab or a
+    /// carriage return, or with the quote ' itself, gets a ' in front, so that a
+    /// spreadsheet shows it as text instead of running it as a formula
+    /// (neutraliseCsvCell); the CSV importer takes that ' off again.
+    bool rawCells = false;
     /// Bundle: the rater whose ratings are written.
     QString bundleRater;
     /// Called now and then with rows written so far and the total expected.
     std::function<void(qint64 done, qint64 total)> progress;
 };
+
+/// A text cell of a CSV export as a spreadsheet may open it: `cell` with a ' in front
+/// when it begins with =, +, -, @, a tab, a carriage return or ' (else unchanged).
+QByteArray neutraliseCsvCell(QByteArrayView cell);
+/// The inverse, applied by the CSV importer to every cell it reads: a ' followed by one
+/// of those characters loses the '; any other cell is unchanged.
+QByteArray restoreCsvCell(QByteArrayView cell);
 
 /// Writes a study's ratings in the formats of FORMATS.md §1. Raters appear under
 /// their pseudonyms unless realNames is set. Streaming: memory does not grow with

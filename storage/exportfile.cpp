@@ -1,4 +1,5 @@
 #include "storage/exporter.h"
+#include "storage/files.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -17,8 +18,9 @@ qint64 Exporter::writeFile(
     const QString &path, const ExportOptions &options, Error *error, QString *manifestPath)
 {
     QSaveFile out(path);
-    if (!out.open(QIODevice::WriteOnly)) {
-        *error = Error::storage(QStringLiteral("%1: %2").arg(path, out.errorString()));
+    QString openError;
+    if (!openOwnerOnly(out, &openError)) {
+        *error = Error::storage(openError);
         return -1;
     }
     const qint64 rows = write(out, options, error);
@@ -30,8 +32,11 @@ qint64 Exporter::writeFile(
     }
     const QString mPath = manifestPathFor(path);
     QSaveFile manifestFile(mPath);
-    if (!manifestFile.open(QIODevice::WriteOnly)
-        || manifestFile.write(QJsonDocument(manifest(options, rows)).toJson()) < 0
+    if (!openOwnerOnly(manifestFile, &openError)) {
+        *error = Error::storage(openError);
+        return -1;
+    }
+    if (manifestFile.write(QJsonDocument(manifest(options, rows)).toJson()) < 0
         || !manifestFile.commit()) {
         *error = Error::storage(QStringLiteral("%1: %2").arg(mPath, manifestFile.errorString()));
         return -1;

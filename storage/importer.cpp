@@ -1,6 +1,8 @@
 #include "storage/importer.h"
 
 #include "storage/benchmarkimporter.h"
+#include "storage/exporter.h"
+#include "storage/files.h"
 #include "storage/jsonutil.h"
 #include "storage/package.h"
 #include "storage/records.h"
@@ -20,7 +22,12 @@ namespace cr::storage {
 
 QString ImportIssue::toString() const
 {
+    if (line <= 0)
+        return file + (field.isEmpty() ? QString() : QLatin1Char(':') + field)
+            + QStringLiteral(": ") + reason;
     QString s = file + QLatin1Char(':') + QString::number(line);
+    if (column > 0)
+        s += QLatin1Char(':') + QString::number(column);
     if (!field.isEmpty())
         s += QLatin1Char(':') + field;
     return s + QStringLiteral(": ") + reason;
@@ -76,7 +83,7 @@ std::optional<ImportFormat> Importer::formatFromString(QStringView text)
 
 namespace {
 
-constexpr qint64 maxLineBytes = 16 * 1024 * 1024;
+constexpr qint64 maxLineBytes = maxImportFieldBytes;
 constexpr qint64 progressStep = 1 << 20;
 
 // ---- JSON → records ------------------------------------------------------------
@@ -92,11 +99,22 @@ RowError wrongType(const QString &field, const QString &expected, element e)
     return { field, QStringLiteral("must be %1, got %2").arg(expected, typeName(e)) };
 }
 
+/// A NUL character (raw, or escaped as \u0000 in JSON) is refused in every id and
+/// text: it would cut names short in other tools and land in exported CSV files.
+std::optional<RowError> checkNoNul(std::string_view v, const QString &field)
+{
+    if (v.find('\0') != std::string_view::npos)
+        return RowError { field, QStringLiteral("must not contain a NUL character") };
+    return std::nullopt;
+}
+
 std::optional<RowError> readString(element e, const QString &field, QString *out)
 {
     std::string_view v;
     if (e.get_string().get(v))
         return wrongType(field, QStringLiteral("a string"), e);
+    if (auto err = checkNoNul(v, field))
+        return err;
     *out = fromView(v);
     return std::nullopt;
 }
@@ -106,6 +124,8 @@ std::optional<RowError> readBytes(element e, const QString &field, QByteArray *o
     std::string_view v;
     if (e.get_string().get(v))
         return wrongType(field, QStringLiteral("a string"), e);
+    if (auto err = checkNoNul(v, field))
+        return err;
     *out = QByteArray(v.data(), qsizetype(v.size()));
     return std::nullopt;
 }
@@ -252,9 +272,12 @@ std::optional<RowError> parseItem(simdjson::dom::object obj, ItemRecord *item)
                 return wrongType(name, QStringLiteral("an array of strings"), field.value);
             int i = 0;
             for (element v : array) {
-                if (!v.is_string())
-                    return wrongType(
-                        name + QStringLiteral("[%1]").arg(i), QStringLiteral("a string"), v);
+                std::string_view turn;
+                const QString turnField = name + QStringLiteral("[%1]").arg(i);
+                if (v.get_string().get(turn))
+                    return wrongType(turnField, QStringLiteral("a string"), v);
+                if (auto nul = checkNoNul(turn, turnField))
+                    return nul;
                 ++i;
             }
             if (i == 0)
@@ -262,8 +285,11 @@ std::optional<RowError> parseItem(simdjson::dom::object obj, ItemRecord *item)
             item->turnsJson = jsonText(field.value);
         } else if (key == "text") {
             hasText = true;
-            if (!field.value.is_string())
+            std::string_view text;
+            if (field.value.get_string().get(text))
                 return wrongType(name, QStringLiteral("a string"), field.value);
+            if (auto nul = checkNoNul(text, name))
+                return nul;
             item->turnsJson = '[' + jsonText(field.value) + ']';
         } else if (key == "label") {
             if (!field.value.is_null())
@@ -399,22 +425,47 @@ public:
             return false;
         *line = m_line;
         QByteArray field;
+        qint64 length = 0; // of the current field, kept or not
         bool quoted = false, wasQuoted = false;
+        // A field over the limit, quoted or not, is dropped while the record is read to
+        // its end (so the next record starts where it should), then reported.
+        bool tooLong = false;
+        const auto add = [&](char c) {
+            if (++length > maxLineBytes && !tooLong) {
+                tooLong = true;
+                field.clear();
+                field.squeeze();
+            }
+            if (!tooLong)
+                field += c;
+        };
+        const auto endField = [&] {
+            fields->append(field);
+            field.clear();
+            length = 0;
+        };
+        const auto finish = [&] {
+            if (tooLong) {
+                fields->clear();
+                *error = QStringLiteral("field longer than %1 MiB").arg(maxLineBytes >> 20);
+            }
+            return true;
+        };
         while (true) {
             if (!fill()) {
-                if (quoted) {
+                if (quoted && !tooLong) {
                     *error = QStringLiteral("unterminated quoted field");
                     return true;
                 }
-                fields->append(field);
-                return true;
+                endField();
+                return finish();
             }
             const char c = m_buffer[m_pos++];
             m_bytes++;
             if (quoted) {
                 if (c == '"') {
                     if (fill() && m_buffer[m_pos] == '"') {
-                        field += '"';
+                        add('"');
                         ++m_pos;
                         m_bytes++;
                     } else {
@@ -423,34 +474,28 @@ public:
                 } else {
                     if (c == '\n')
                         ++m_line;
-                    field += c;
+                    add(c);
                 }
                 continue;
             }
-            if (c == '"' && field.isEmpty() && !wasQuoted) {
+            if (c == '"' && length == 0 && !wasQuoted) {
                 quoted = wasQuoted = true;
             } else if (c == ',') {
-                fields->append(field);
-                field.clear();
+                endField();
                 wasQuoted = false;
             } else if (c == '\n') {
                 ++m_line;
                 if (field.endsWith('\r'))
                     field.chop(1);
-                fields->append(field);
-                return true;
+                endField();
+                return finish();
             } else {
                 if (wasQuoted && c != '\r') {
                     *error = QStringLiteral("unexpected character after a closing quote");
                     skipLine();
                     return true;
                 }
-                field += c;
-            }
-            if (field.size() > maxLineBytes) {
-                *error = QStringLiteral("field longer than %1 MiB").arg(maxLineBytes >> 20);
-                skipLine();
-                return true;
+                add(c);
             }
         }
     }
@@ -484,23 +529,29 @@ private:
     qint64 m_bytes = 0;
 };
 
+/// A cell as exported: a text cell the CSV export neutralised ('=…) reads back as it was.
 QByteArray csvBytes(const QList<QByteArray> &fields, int column)
 {
-    return column >= 0 && column < fields.size() ? fields[column] : QByteArray();
+    return column >= 0 && column < fields.size() ? restoreCsvCell(fields[column]) : QByteArray();
 }
 
 QString csvValue(const QList<QByteArray> &fields, int column)
 {
-    return column >= 0 && column < fields.size() ? QString::fromUtf8(fields[column]) : QString();
+    return QString::fromUtf8(csvBytes(fields, column));
 }
 
+/// An integer in a CSV cell: ASCII digits with an optional leading '-', nothing else
+/// (no spaces, no '+'), as strict as a JSON number.
 std::optional<RowError> csvInt(
     const QString &text, const QString &field, std::optional<qint64> *out)
 {
     if (text.isEmpty())
         return std::nullopt;
-    bool ok = false;
-    const qint64 v = text.toLongLong(&ok);
+    bool ok = true;
+    for (qsizetype i = 0; i < text.size() && ok; ++i)
+        ok = (text[i] >= QLatin1Char('0') && text[i] <= QLatin1Char('9'))
+            || (i == 0 && text[i] == QLatin1Char('-') && text.size() > 1);
+    const qint64 v = ok ? text.toLongLong(&ok) : 0;
     if (!ok)
         return RowError { field, QStringLiteral("must be an integer, got '%1'").arg(text) };
     *out = v;
@@ -552,7 +603,11 @@ public:
             *m_error = Error::invalid(m_report->errors.first().toString());
             return false;
         }
-        if (!recordRun(files) || !tx.commit(m_error))
+        if (!recordRun(files))
+            return false;
+        if (m_options.dryRun)
+            return true; // the transaction rolls back
+        if (!tx.commit(m_error))
             return false;
         reportProgress(true);
         return true;
@@ -646,8 +701,10 @@ private:
     {
         simdjson::dom::parser parser;
         // One buffer with simdjson's padding at the end; lines are parsed in place.
-        // It holds at least one whole line of up to maxLineBytes plus read-ahead.
-        const qint64 capacity = (8 << 20) + maxLineBytes;
+        // It grows up to one whole line of up to maxLineBytes plus read-ahead; a small
+        // file gets a small buffer.
+        const qint64 maxCapacity = (8 << 20) + maxLineBytes;
+        qint64 capacity = std::clamp<qint64>(f.size() - f.pos() + 1, qint64(64) << 10, maxCapacity);
         std::vector<char> buffer(std::size_t(capacity + simdjson::SIMDJSON_PADDING));
         const QString tooLong = QStringLiteral("line longer than %1 MiB").arg(maxLineBytes >> 20);
         qint64 filled = 0;
@@ -695,6 +752,11 @@ private:
             filled = rest;
             if (eof && filled == 0)
                 return true;
+            if (filled >= capacity && capacity < maxCapacity) {
+                capacity = std::min(capacity * 2, maxCapacity);
+                buffer.resize(std::size_t(capacity + simdjson::SIMDJSON_PADDING));
+                continue;
+            }
             if (filled >= capacity) {
                 // No newline in a full buffer: report once, then drop bytes up to the next newline.
                 if (!skippingLongLine) {
@@ -824,6 +886,11 @@ private:
                         fields[i].constData(), std::size_t(fields[i].size()))) {
                     issue(file, line, { headers.value(i), QStringLiteral("invalid UTF-8") });
                     utf8ok = false;
+                } else if (auto nul = checkNoNul(std::string_view(fields[i].constData(),
+                                                     std::size_t(fields[i].size())),
+                               headers.value(i))) {
+                    issue(file, line, *nul);
+                    utf8ok = false;
                 }
             }
             if (!utf8ok)
@@ -855,11 +922,20 @@ private:
             QJsonParseError pe {};
             const QJsonDocument doc = QJsonDocument::fromJson(raw, &pe);
             bool valid = doc.isArray() && !doc.array().isEmpty();
-            for (const auto &v : doc.array())
+            bool nul = false;
+            for (const auto &v : doc.array()) {
                 valid = valid && v.isString();
+                nul = nul || v.toString().contains(QChar(0));
+            }
             if (!valid) {
                 issue(file, line,
                     { QStringLiteral("turns"), QStringLiteral("must be a JSON array of strings") });
+                return true;
+            }
+            if (nul) {
+                issue(file, line,
+                    { QStringLiteral("turns"),
+                        QStringLiteral("must not contain a NUL character") });
                 return true;
             }
             item.turnsJson = doc.toJson(QJsonDocument::Compact);
@@ -1008,6 +1084,17 @@ bool Importer::run(
     *report = {};
     if (files.isEmpty()) {
         *error = Error::invalid(QStringLiteral("no files to import"));
+        return false;
+    }
+    // Before anything opens a path (format detection peeks at files): a FIFO would block.
+    const bool folders =
+        options.format == ImportFormat::Auto || options.format == ImportFormat::Benchmark;
+    for (const QString &file : files) {
+        if (const QString why = inputFileProblem(file, folders); !why.isEmpty())
+            report->errors.append({ file, 0, {}, why });
+    }
+    if (!report->errors.isEmpty()) {
+        *error = Error::invalid(report->errors.first().toString());
         return false;
     }
     if (options.format == ImportFormat::Auto

@@ -15,12 +15,20 @@ class Study;
 
 enum class ImportFormat { Auto, Jsonl, Csv, Benchmark };
 
-/// One problem with one input row: rendered as FILE:LINE[:FIELD]: reason.
+/// Longest field (or JSONL line) an import accepts, quoted CSV fields and benchmark
+/// texts included: 16 MiB.
+inline constexpr qint64 maxImportFieldBytes = 16 * 1024 * 1024;
+
+/// One problem with one input row: rendered as FILE:LINE[:FIELD]: reason, or
+/// FILE:LINE:COLUMN: reason for a syntax error in a whole-file document, or
+/// FILE: reason (line 0) for a problem with the file itself (missing, a folder...).
 struct ImportIssue {
     QString file;
     qint64 line = 0;
     QString field;
     QString reason;
+    /// 1-based column in characters where a syntax error was found; 0 when none.
+    qint64 column = 0;
 
     QString toString() const;
 };
@@ -80,6 +88,9 @@ struct ImportOptions {
     QString split;
     /// Benchmark layout: how score-file rows are tied to their responses.
     ScoreAlignment alignment = ScoreAlignment::Content;
+    /// Check everything, then roll back instead of committing: true when the import
+    /// would succeed. The study is never changed (the fuzz targets use it).
+    bool dryRun = false;
     /// Called now and then with bytes read so far and the total size of all files.
     std::function<void(qint64 done, qint64 total)> progress;
 };

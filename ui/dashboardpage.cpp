@@ -1,6 +1,7 @@
 #include "ui/dashboardpage.h"
 
 #include "report/pdfreport.h"
+#include "storage/files.h"
 #include "storage/ratingdata.h"
 #include "storage/repositories.h"
 #include "storage/study.h"
@@ -382,8 +383,9 @@ void DashboardPage::exportChart(widgets::DashboardChart *chart, const QString &f
         ok = chart->saveSvg(path);
     } else {
         QFile file(path);
-        ok = file.open(QIODevice::WriteOnly | QIODevice::Truncate)
-            && file.write(chart->table().toCsv()) >= 0 && file.flush();
+        QString error;
+        ok = storage::openOwnerOnly(file, &error) && file.write(chart->table().toCsv()) >= 0
+            && file.flush();
     }
     if (!ok)
         QMessageBox::warning(this, tr("Save chart"), tr("Could not write %1.").arg(path));
@@ -393,8 +395,9 @@ bool DashboardPage::exportTables(const QString &directory, QString *error)
 {
     for (widgets::DashboardChart *chart : m_charts.all()) {
         QFile file(QDir(directory).filePath(fileStem(chart->title()) + QStringLiteral(".csv")));
-        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)
-            || file.write(chart->table().toCsv()) < 0 || !file.flush()) {
+        QString openError;
+        if (!storage::openOwnerOnly(file, &openError) || file.write(chart->table().toCsv()) < 0
+            || !file.flush()) {
             *error = tr("cannot write %1: %2").arg(file.fileName(), file.errorString());
             return false;
         }

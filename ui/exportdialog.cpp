@@ -174,6 +174,13 @@ QFormLayout *ExportDialog::buildForm(storage::Study &study)
     }
     m_realNames = new QCheckBox(tr("Use real rater &names (default: pseudonyms)"));
     m_realNames->setAccessibleName(tr("Use real rater names"));
+    m_rawCells = new QCheckBox(tr("Write CSV cells &raw (no ' before cells starting =, +, -, @)"));
+    m_rawCells->setAccessibleName(tr("Write CSV cells raw"));
+    m_rawCells->setToolTip(tr("By default a CSV cell that begins with =, +, -, @, ', a tab or a "
+                              "carriage return gets a ' in front, so that a spreadsheet shows "
+                              "it as text instead of running it as a formula. The importer "
+                              "removes that ' again."));
+    m_rawCells->setChecked(Settings().exportRawCells.value());
 
     m_path = new QLineEdit;
     m_path->setAccessibleName(tr("Output file"));
@@ -194,6 +201,7 @@ QFormLayout *ExportDialog::buildForm(storage::Study &study)
     form->addRow(tr("&Raters:"), m_raters);
     form->addRow(tr("Bundle ra&ter:"), m_bundleRater);
     form->addRow(QString(), m_realNames);
+    form->addRow(QString(), m_rawCells);
     auto *pathLabel = new QLabel(tr("Output &file:"));
     pathLabel->setBuddy(m_path);
     form->addRow(pathLabel, pathRow);
@@ -232,6 +240,7 @@ storage::ExportOptions ExportDialog::options() const
         !sel.isEmpty() && o.format != storage::ExportFormat::Bundle)
         o.filters.raters = storage::RaterSelection::fromString(sel);
     o.realNames = m_realNames->isChecked();
+    o.rawCells = m_rawCells->isChecked();
     if (o.format == storage::ExportFormat::Bundle)
         o.bundleRater = m_bundleRater->currentData().toString();
     return o;
@@ -274,6 +283,9 @@ void ExportDialog::updateEnabled()
     m_raters->setEnabled(!busy && !bundle);
     m_bundleRater->setEnabled(!busy && bundle && m_bundleRater->count() > 0);
     m_realNames->setEnabled(!busy && !bundle);
+    const bool csv = options().format == storage::ExportFormat::LongCsv
+        || options().format == storage::ExportFormat::WideCsv;
+    m_rawCells->setEnabled(!busy && csv);
     m_exportButton->setEnabled(
         !busy && !outputPath().isEmpty() && (!bundle || m_bundleRater->count() > 0));
 }
@@ -319,6 +331,7 @@ void ExportDialog::finish(const storage::Error &error)
         const ExportResult &done = m_job->result();
         Settings().lastExportFolder = QFileInfo(done.outPath).absolutePath();
         Settings().lastDataset = m_dataset->currentData().toString();
+        Settings().exportRawCells = m_rawCells->isChecked();
         showStatus(tr("Exported %n row(s) to %1 (manifest: %2).", nullptr, int(done.rows))
                        .arg(QDir::toNativeSeparators(done.outPath),
                            QFileInfo(done.manifestPath).fileName()),

@@ -68,6 +68,7 @@ private:
     QComboBox *m_raters;
     QComboBox *m_bundleRater;
     QCheckBox *m_realNames;
+    QCheckBox *m_rawCells;
     QLineEdit *m_path;
     QPushButton *m_browse;
     QProgressBar *m_progress;

@@ -26,6 +26,7 @@ Settings::Settings()
     , breakAfterMinutes(QStringLiteral("Rating/breakAfterMinutes"), 45)
     , lastExportFolder(QStringLiteral("Export/lastFolder"))
     , lastDataset(QStringLiteral("Filters/lastDataset"))
+    , exportRawCells(QStringLiteral("Export/rawCells"), false)
     , reviewHarmThreshold(QStringLiteral("Review/harmThreshold"), 2.0)
     , m_recentStudies(QStringLiteral("Session/recentStudies"))
 {

@@ -70,6 +70,8 @@ public:
     SettingValue<QString> lastExportFolder;
     /// The dataset last chosen in the export dialog and on the dashboard (empty = all).
     SettingValue<QString> lastDataset;
+    /// Export dialog: CSV cells as they are, without the ' before formula-like cells.
+    SettingValue<bool> exportRawCells;
     /// The review queue's "scored harmful by anyone" threshold (1–5, PROTOCOL.md §5).
     SettingValue<double> reviewHarmThreshold;
 

@@ -639,7 +639,7 @@ private slots:
         QTest::newRow("invalid JSON")
             << QStringLiteral(
                    "llm_label/gpt-4o-mini-labeled-sampled_dataset_n_6_test-20250103-100000.json")
-            << QByteArray("[") << QByteArray("{") << QStringLiteral("0: invalid JSON: ");
+            << QByteArray("[") << QByteArray("{") << QStringLiteral("2:3: invalid JSON: ");
     }
 
     void mismatches()

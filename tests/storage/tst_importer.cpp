@@ -5,6 +5,8 @@
 #include "tests/storage/testutil.h"
 
 #include <QDir>
+#include <QDirIterator>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -15,6 +17,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <memory>
+#include <sys/stat.h>
 
 using namespace cr::storage;
 namespace test = cr::test;
@@ -82,70 +85,32 @@ qint64 itemId(Study &study, const QString &externalId)
     return i ? i->id : 0;
 }
 
-/// The malformed corpus: file (in tests/data/import/malformed, or "@name" generated at
-/// test time), the line and field of the first error, and a phrase its reason contains.
+/// The malformed corpus, tests/data/import/malformed.tsv: file (under
+/// tests/data/import/malformed/, or "@name" made at test time), where the first error
+/// is (":LINE", ":LINE:FIELD", ":LINE:COLUMN", or "" for the file itself), a phrase its
+/// reason contains, and the --format (default auto).
 struct MalformedCase {
-    const char *file;
-    int line;
-    const char *field;
-    const char *phrase;
+    QString file;
+    QString where;
+    QString phrase;
+    QString format;
 };
 
-const MalformedCase malformedCases[] = {
-    { "truncated_json.jsonl", 2, "", "invalid JSON" },
-    { "missing_item_id.jsonl", 1, "item_id", "is required" },
-    { "item_id_wrong_type.jsonl", 1, "item_id", "must be a string, got an integer" },
-    { "turns_not_array.jsonl", 1, "turns", "must be an array of strings, got a string" },
-    { "turns_with_number.jsonl", 1, "turns[1]", "must be a string, got an integer" },
-    { "turns_empty.jsonl", 1, "turns", "must not be empty" },
-    { "text_and_turns.jsonl", 1, "text", "not both" },
-    { "unknown_label.jsonl", 2, "label", "unknown category 'sadness'" },
-    { "rating_unknown_category.jsonl", 1, "category", "unknown category 'sadness'" },
-    { "duplicate_item_id.jsonl", 2, "item_id", "duplicate item_id 'dup'" },
-    { "response_without_model.jsonl", 1, "responses[0].model", "is required" },
-    { "run_zero.jsonl", 1, "responses[0].run", "must be a run number >= 1, got 0" },
-    { "run_fraction.jsonl", 1, "responses[0].run", "must be an integer, got 1.5" },
-    { "tokens_negative.jsonl", 1, "responses[0].tokens", "must not be negative" },
-    { "refusal_string.jsonl", 1, "responses[0].refusal", "must be true or false, got a string" },
-    { "rating_unknown_item.jsonl", 1, "item_id", "unknown item 'nope'" },
-    { "rating_unknown_model.jsonl", 1, "model", "no response from model 'model-z' run 1" },
-    { "rating_unknown_run.jsonl", 1, "model", "no response from model 'model-a' run 2" },
-    { "rating_run_zero.jsonl", 1, "run", "must be a run number >= 1, got 0" },
-    { "score_seven.jsonl", 1, "score", "must be 1-5, got 7" },
-    { "score_string.jsonl", 1, "score", "must be an integer, got a string" },
-    { "score_null.jsonl", 1, "score", "" },
-    { "score_overflow.jsonl", 1, "score", "" }, // 2^32 + 4 must not become 4
-    { "rating_run_overflow.jsonl", 1, "run", "" }, // 2^32 + 1 must not become run 1
-    { "score_and_cannot_assess.jsonl", 1, "cannot_assess", "not both" },
-    { "checklist_unknown.jsonl", 1, "checklist", "unknown checklist item 'hugs'" },
-    { "rater_kind_robot.jsonl", 1, "rater_kind", "must be human or llm, got 'robot'" },
-    { "rater_kind_conflict.jsonl", 2, "rater_kind", "rater 'dual' is human in the study, not llm" },
-    { "rater_name_comma.jsonl", 1, "rater", "contains a comma" },
-    { "invalid_utf8.jsonl", 2, "", "invalid UTF-8" },
-    { "empty.jsonl", 1, "", "file is empty" },
-    { "blank_lines.jsonl", 1, "", "file is empty" },
-    { "array_line.jsonl", 2, "", "each line must be a JSON object, got an array" },
-    { "conflicting_text.jsonl", 1, "turns",
-        "item 's1' is already in the study with a different text" },
-    { "conflicting_response.jsonl", 1, "responses[0].text",
-        "already in the study with a different text" },
-    { "conflicting_label.jsonl", 1, "category", "conflicts with the label 'suicidal_ideation'" },
-    { "conflicting_score.jsonl", 1, "score", "conflicts with the score 4" },
-    { "csv_unterminated_quote.csv", 3, "", "unterminated quoted field" },
-    { "csv_wrong_field_count.csv", 3, "", "has 3 fields, the header has 2" },
-    { "csv_no_item_id.csv", 1, "", "needs an item_id column" },
-    { "csv_invalid_utf8.csv", 3, "text", "invalid UTF-8" },
-    { "csv_text_after_quote.csv", 2, "", "unexpected character after a closing quote" },
-    { "csv_duplicate_column.csv", 1, "text", "duplicate column" },
-    { "csv_run_zero.csv", 2, "run", "must be a run number >= 1" },
-    { "csv_score_word.csv", 2, "score", "must be an integer, got 'four'" },
-    { "csv_rating_unknown_item.csv", 3, "item_id", "unknown item 'ghost'" },
-    { "csv_run_overflow.csv", 2, "run", "" },
-    { "csv_score_overflow.csv", 2, "score", "" },
-    { "@line-17MiB.jsonl", 2, "", "line longer than 16 MiB" },
-    { "@line-30MiB.jsonl", 2, "", "line longer than 16 MiB" },
-    { "@blank-lines-8KiB.jsonl", 1, "", "file is empty" },
-};
+QList<MalformedCase> malformedCases()
+{
+    QList<MalformedCase> cases;
+    const QByteArray manifest = test::readAll(test::importData(QStringLiteral("malformed.tsv")));
+    for (const QByteArray &line : manifest.split('\n')) {
+        if (line.isEmpty() || line.startsWith('#'))
+            continue;
+        const QList<QByteArray> f = line.split('\t');
+        if (f.size() < 3)
+            qFatal("malformed.tsv: bad line %s", line.constData());
+        cases.append({ QString::fromUtf8(f[0]), QString::fromUtf8(f[1]), QString::fromUtf8(f[2]),
+            f.size() > 3 ? QString::fromUtf8(f[3]) : QString() });
+    }
+    return cases;
+}
 
 } // namespace
 
@@ -962,36 +927,73 @@ private slots:
     void malformed_data()
     {
         QTest::addColumn<QString>("file");
-        QTest::addColumn<int>("line");
-        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("where");
         QTest::addColumn<QString>("phrase");
-        for (const MalformedCase &c : malformedCases)
-            QTest::newRow(c.file) << QString::fromUtf8(c.file) << c.line
-                                  << QString::fromUtf8(c.field) << QString::fromUtf8(c.phrase);
+        QTest::addColumn<QString>("format");
+        for (const MalformedCase &c : malformedCases())
+            QTest::newRow(qPrintable(c.file)) << c.file << c.where << c.phrase << c.format;
+    }
+
+    /// Makes the input of a generated ("@name") case; returns its path.
+    QString generated(const QString &name)
+    {
+        if (name.startsWith(QLatin1String("line-"))) {
+            const int mib = name.mid(5, 2).toInt();
+            return write(name,
+                "{\"item_id\": \"before\", \"text\": \"fine\"}\n" + huge(mib)
+                    + "{\"item_id\": \"after\", \"text\": \"fine\"}\n");
+        }
+        if (name.startsWith(QLatin1String("blank-lines")))
+            return write(name, QByteArray(8192, '\n'));
+        const QByteArray big(qsizetype(17) << 20, 'x');
+        if (name == QLatin1String("csv-quoted-17MiB.csv"))
+            return write(
+                name, "item_id,text\nc1,fine\nc2,\"" + big + "\n,\"\"" + big + "\"\nc3,after\n");
+        if (name == QLatin1String("csv-unquoted-17MiB.csv"))
+            return write(name, "item_id,text\nc1,fine\nc2," + big + "\nc3,after\n");
+        if (name.startsWith(QLatin1String("bench-"))) {
+            QDir().mkpath(QFileInfo(tmp(name)).absolutePath());
+            if (name.startsWith(QLatin1String("bench-inputs")))
+                return write(
+                    name, "[\n {\"inputs\": [\"" + big + "\"], \"dataset_id\": \"big\"}\n]\n");
+            return write(name, "[\n {\"inputs\": [\"a\"], \"answer\": \"" + big + "\"}\n]\n");
+        }
+        const QString path = tmp(name);
+        if (name.startsWith(QLatin1String("fifo"))) {
+            if (::mkfifo(QFile::encodeName(path).constData(), 0600) != 0)
+                qWarning("mkfifo %s failed", qPrintable(path));
+        } else if (name == QLatin1String("folder")) {
+            QDir().mkpath(path);
+            write(name + QStringLiteral("/items.jsonl"),
+                "{\"item_id\": \"f1\", \"text\": \"in a folder\"}\n");
+        } else if (name == QLatin1String("symlink-loop.jsonl")) {
+            QFile::link(tmp(QStringLiteral("loop-b.jsonl")), path);
+            QFile::link(path, tmp(QStringLiteral("loop-b.jsonl")));
+        } else if (name == QLatin1String("dangling-link.jsonl")) {
+            QFile::link(tmp(QStringLiteral("nothing-here.jsonl")), path);
+        } else if (name.startsWith(QLatin1Char('/'))) {
+            return name; // a device such as /dev/null
+        }
+        return path;
     }
 
     void malformed()
     {
         QFETCH(QString, file);
-        QFETCH(int, line);
-        QFETCH(QString, field);
+        QFETCH(QString, where);
         QFETCH(QString, phrase);
+        QFETCH(QString, format);
 
         QString input;
         if (file.startsWith(QLatin1Char('@'))) {
-            QByteArray bytes;
-            if (file.startsWith(QLatin1String("@line-"))) {
-                const int mib = file.mid(6, 2).toInt();
-                bytes = "{\"item_id\": \"before\", \"text\": \"fine\"}\n" + huge(mib)
-                    + "{\"item_id\": \"after\", \"text\": \"fine\"}\n";
-            } else {
-                bytes = QByteArray(8192, '\n');
-            }
-            input = write(file.mid(1), bytes);
+            input = generated(file.mid(1));
         } else {
             input = test::malformedData(file);
             QVERIFY2(QFileInfo::exists(input), qPrintable(input));
         }
+        ImportOptions options;
+        if (!format.isEmpty())
+            options.format = *Importer::formatFromString(format);
 
         // A seeded study, closed (WAL checkpointed), hashed, opened, imported into, closed, hashed.
         const QString studyPath = tmp(QStringLiteral("seeded.crs"));
@@ -1000,22 +1002,26 @@ private slots:
         QVERIFY(!hashBefore.isEmpty());
         QMap<QString, qint64> countsBefore, countsAfter;
         Outcome o;
+        QElapsedTimer timer;
         {
             Error e;
             auto study = Study::open(studyPath, &e);
             QVERIFY2(study, qPrintable(e.message));
             countsBefore = test::tableCounts(study->database());
             QCOMPARE(countsBefore.value(QStringLiteral("item")), 2);
-            o = runImport(*study, { input });
+            timer.start();
+            o = runImport(*study, { input }, options);
             countsAfter = test::tableCounts(study->database());
         }
         const QByteArray hashAfter = test::sha256(studyPath);
+        // A FIFO (or device) is refused before it is opened: no waiting for a writer.
+        if (file.startsWith(QLatin1String("@fifo")) || file.startsWith(QLatin1String("@/")))
+            QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
 
         QVERIFY(!o.ok);
         QCOMPARE(o.error.kind, ErrorKind::InvalidInput);
         QVERIFY(!o.report.errors.isEmpty());
-        const QString prefix = input + QLatin1Char(':') + QString::number(line)
-            + (field.isEmpty() ? QString() : QLatin1Char(':') + field) + QStringLiteral(": ");
+        const QString prefix = input + where + QStringLiteral(": ");
         const QString first = o.report.errors.first().toString();
         QVERIFY2(first.startsWith(prefix),
             qPrintable(
@@ -1023,23 +1029,47 @@ private slots:
         QVERIFY2(first.mid(prefix.size()).contains(phrase), qPrintable(first));
         QCOMPARE(o.error.message, first);
         QCOMPARE(o.report.errors.first().file, input);
-        QCOMPARE(o.report.errors.first().line, line);
-        QCOMPARE(o.report.errors.first().field, field);
+        QCOMPARE(o.report.errors.first().line == 0, where.isEmpty());
 
         QCOMPARE(countsAfter, countsBefore);
         QCOMPARE(hashAfter, hashBefore);
     }
 
+    void longQuotedCsvFieldKeepsTheRecordsAfterIt()
+    {
+        // The 17 MiB quoted field (with newlines, commas and "" inside) is dropped, not
+        // kept in memory, and the record after it is read where it starts.
+        const QByteArray big(qsizetype(17) << 20, 'x');
+        const QString file = write(QStringLiteral("long-quoted.csv"),
+            "item_id,text\nc1,fine\nc2,\"" + big + "\n,\"\"" + big
+                + "\"\nc3,\"after\nthe long one\"\n");
+        ImportOptions options;
+        options.skipInvalid = true;
+        const Outcome o = runImport(*m_study, { file }, options);
+        QVERIFY2(o.ok, qPrintable(describe(o)));
+        QCOMPARE(o.report.skipped.size(), 1);
+        QCOMPARE(o.report.skipped.first().toString(),
+            file + QStringLiteral(":3: field longer than 16 MiB"));
+        QCOMPARE(o.report.counts.itemsAdded, 2);
+        const auto c3 = ItemRepository(*m_study).byExternalId(QStringLiteral("c3"));
+        QVERIFY(c3);
+        QCOMPARE(c3->turns, QStringList { QStringLiteral("after\nthe long one") });
+    }
+
     void malformedCorpusIsComplete()
     {
-        const QStringList files = QDir(test::importData(QStringLiteral("malformed")))
-                                      .entryList(QDir::Files | QDir::NoDotAndDotDot);
-        QVERIFY2(files.size() >= 20, qPrintable(QString::number(files.size())));
+        const QString root = test::importData(QStringLiteral("malformed"));
+        QStringList files;
+        QDirIterator it(root, QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext())
+            files.append(QDir(root).relativeFilePath(it.next()));
+        files.sort();
+        QVERIFY2(files.size() >= 60, qPrintable(QString::number(files.size())));
         // Every committed file is checked by malformed(), and every row names a file that exists.
         QStringList listed;
-        for (const MalformedCase &c : malformedCases)
-            if (c.file[0] != '@')
-                listed.append(QString::fromUtf8(c.file));
+        for (const MalformedCase &c : malformedCases())
+            if (!c.file.startsWith(QLatin1Char('@')))
+                listed.append(c.file);
         listed.sort();
         QCOMPARE(listed, files);
     }

@@ -154,6 +154,49 @@ private slots:
         QCOMPARE(line.value(QStringLiteral("score")).toInt(), 5);
     }
 
+    void rawCellsIsACheckboxRemembered()
+    {
+        // An item id that begins like a formula: neutralised by default, raw when asked.
+        QFile items(m_dir.filePath(QStringLiteral("formula.jsonl")));
+        QVERIFY(items.open(QIODevice::WriteOnly));
+        items.write("{\"item_id\": \"=SUM(A1)\", \"text\": \"hi\", \"responses\": "
+                    "[{\"model\": \"sentinel-model-one\", \"text\": \"r\"}]}\n"
+                    "{\"rater\": \"ana\", \"item_id\": \"=SUM(A1)\", \"model\": "
+                    "\"sentinel-model-one\", \"score\": 3}\n");
+        items.close();
+        storage::ImportReport report;
+        storage::Error error;
+        QVERIFY2(storage::Importer(*m_study).run({ items.fileName() }, {}, &report, &error),
+            qPrintable(error.message));
+        const auto exportWith = [&](bool raw, const QString &name) {
+            ui::ExportDialog dialog(*m_study);
+            auto *box = byName<QCheckBox>(&dialog, QStringLiteral("Write CSV cells raw"));
+            if (!box)
+                return QByteArray("no checkbox");
+            box->setChecked(raw);
+            const QString out = m_dir.filePath(name);
+            dialog.setOutputPath(out);
+            QSignalSpy finished(&dialog, &ui::ExportDialog::exportFinished);
+            if (!dialog.startExport() || !finished.wait(30000))
+                return QByteArray("export failed");
+            return read(out);
+        };
+        const QByteArray safe = exportWith(false, QStringLiteral("safe.csv"));
+        QVERIFY2(safe.contains("\n'=SUM(A1),"), safe.constData());
+        QVERIFY(!ui::Settings().exportRawCells.value());
+        const QByteArray raw = exportWith(true, QStringLiteral("raw.csv"));
+        QVERIFY2(raw.contains("\n=SUM(A1),"), raw.constData());
+        // Remembered: the next dialog starts with the box checked; not for JSONL formats.
+        QVERIFY(ui::Settings().exportRawCells.value());
+        ui::ExportDialog next(*m_study);
+        auto *box = byName<QCheckBox>(&next, QStringLiteral("Write CSV cells raw"));
+        QVERIFY(box->isChecked() && box->isEnabled());
+        auto *format = byName<QComboBox>(&next, QStringLiteral("Format"));
+        format->setCurrentIndex(format->findData(QStringLiteral("jsonl")));
+        QVERIFY(!box->isEnabled());
+        ui::Settings().exportRawCells = false;
+    }
+
     void mainWindowOpensItWithCtrlE()
     {
         ui::MainWindow window;
