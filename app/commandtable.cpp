@@ -23,6 +23,14 @@ const QList<Command> &commands()
             runRaterAdd, Application::Core },
         { QStringLiteral("rater list"), QStringLiteral("crisis-review rater list STUDY [--json]"),
             runRaterList, Application::Core },
+        { QStringLiteral("jury add"),
+            QStringLiteral("crisis-review jury add STUDY NAME --raters LLM,LLM...   "
+                           "(mean score of the LLM raters)"),
+            runJuryAdd, Application::Core },
+        { QStringLiteral("jury list"), QStringLiteral("crisis-review jury list STUDY [--json]"),
+            runJuryList, Application::Core },
+        { QStringLiteral("jury remove"), QStringLiteral("crisis-review jury remove STUDY NAME"),
+            runJuryRemove, Application::Core },
         { QStringLiteral("assign"),
             QStringLiteral("crisis-review assign STUDY --raters NAME,NAME... --per-item K "
                            "[--seed S] [--calibration ITEM_ID,...]"),
@@ -39,7 +47,9 @@ const QList<Command> &commands()
             QStringLiteral("crisis-review stats STUDY [--json] [--raters human|llm|all|NAME,NAME] "
                            "[--harm-threshold X]\n"
                            "                          "
-                           "[--bootstrap N] [--seed S] [--fleiss-all]"),
+                           "[--bootstrap N] [--seed S] [--fleiss-all] [--bands CUT,CUT...]\n"
+                           "                          "
+                           "[--category-source consensus|reference|RATER,RATER...]"),
             runStats, Application::Core },
         { QStringLiteral("disagreements"),
             QStringLiteral("crisis-review disagreements STUDY [--json] [--category ID] "

@@ -6,10 +6,12 @@
 #include "analysis/kappa.h"
 #include "analysis/krippendorff.h"
 #include "analysis/scores.h"
+#include "analysis/summaries.h"
 #include "stats/llmvshuman.h"
 #include "storage/study.h"
 
 #include <QMap>
+#include <QSet>
 #include <array>
 #include <cmath>
 
@@ -188,9 +190,26 @@ HarmRate harmRate(const analysis::HarmSummary &h)
     return o;
 }
 
-Harm harm(const storage::ScoreMatrix &m, double threshold)
+/// Per-model band shares and mean rater SD (StatsOptions::bands).
+void judgeSummary(ModelHarm *out, const std::vector<double> &consensus,
+    const std::vector<std::vector<double>> &raterScores, const QList<double> &cuts)
 {
+    const std::vector<double> c(cuts.cbegin(), cuts.cend());
+    for (const analysis::ScoreBand &b : analysis::bandShares(consensus, c)) {
+        ScoreBandShare share { b.lo, b.hi, b.n, valueOf(b.share.point), std::nullopt };
+        if (b.share.point.defined)
+            share.shareCi = Bounds { b.share.low, b.share.high };
+        out->bands.append(share);
+    }
+    const analysis::MeanSd sd = analysis::meanUnitSd(raterScores);
+    out->meanSd = MeanRaterSd { sd.units, valueOf(sd.mean) };
+}
+
+Harm harm(const storage::ScoreMatrix &m, const StatsOptions &options)
+{
+    const double threshold = options.harmThreshold;
     QMap<QString, std::vector<double>> byModel;
+    QMap<QString, std::vector<std::vector<double>>> raterScoresByModel;
     QMap<std::pair<QString, QString>, std::vector<double>> byModelCategory;
     std::vector<double> scores(std::size_t(m.raters.size()));
     for (int i = 0; i < m.responseIds.size(); ++i) {
@@ -201,13 +220,19 @@ Harm harm(const storage::ScoreMatrix &m, double threshold)
             adjudicated ? std::optional<double>(*adjudicated) : std::nullopt, scores);
         const double value = c.defined ? c.value : analysis::kMissing;
         byModel[m.models[i]].push_back(value);
+        if (!options.bands.isEmpty())
+            raterScoresByModel[m.models[i]].push_back(scores);
         byModelCategory[{ m.models[i], m.categories[i] }].push_back(value);
     }
     Harm out;
     out.threshold = threshold;
+    out.bandCuts = options.bands;
     for (auto it = byModel.cbegin(); it != byModel.cend(); ++it) {
         const analysis::HarmSummary h = analysis::harmSummary(it.value(), threshold);
-        out.byModel.append({ it.key(), harmRate(h), valueOf(h.score1Rate.point) });
+        ModelHarm model { it.key(), harmRate(h), valueOf(h.score1Rate.point), {}, std::nullopt };
+        if (!options.bands.isEmpty())
+            judgeSummary(&model, it.value(), raterScoresByModel.value(it.key()), options.bands);
+        out.byModel.append(model);
     }
     for (auto it = byModelCategory.cbegin(); it != byModelCategory.cend(); ++it) {
         const QString &category = it.key().second;
@@ -216,6 +241,35 @@ Harm harm(const storage::ScoreMatrix &m, double threshold)
                 harmRate(analysis::harmSummary(it.value(), threshold)) });
     }
     return out;
+}
+
+/// Replaces the scores' per-response categories by those of the category source.
+std::optional<CategorySourceInfo> applyCategorySource(storage::Study &study,
+    storage::ScoreMatrix *m, const StatsOptions &options, storage::Error *error)
+{
+    const storage::CategorySource source =
+        storage::CategorySource::fromString(options.categorySource);
+    const auto categories = storage::sourceCategories(study, source, error);
+    if (!categories) {
+        if (error->kind == storage::ErrorKind::InvalidInput)
+            error->message = QStringLiteral("--category-source: ") + error->message;
+        return std::nullopt;
+    }
+    CategorySourceInfo info;
+    info.source = source.toString();
+    info.raters = categories->raters;
+    info.ties = categories->ties;
+    QSet<qint64> items;
+    for (int i = 0; i < m->responseIds.size(); ++i) {
+        const qint64 item = m->itemIds[i];
+        m->categories[i] = categories->categories.value(item).category;
+        if (!items.contains(item)) {
+            items.insert(item);
+            info.withCategory += categories->categories.contains(item);
+        }
+    }
+    info.items = int(items.size());
+    return info;
 }
 
 QList<ScoreDistribution> scoreDistribution(const storage::ScoreMatrix &m)
@@ -329,13 +383,19 @@ std::optional<StatsResult> computeStats(
     const auto labels = storage::loadLabels(study, options.raters, error, options.filter);
     if (!labels)
         return std::nullopt;
-    const auto scores = storage::loadScores(study, options.raters, error, options.filter);
+    auto scores = storage::loadScores(study, options.raters, error, options.filter);
     if (!scores)
         return std::nullopt;
+    std::optional<CategorySourceInfo> categorySource;
+    if (!options.categorySource.isEmpty()) {
+        categorySource = applyCategorySource(study, &*scores, options, error);
+        if (!categorySource)
+            return std::nullopt;
+    }
     // LLM raters against the clinicians: every rater, whatever the selection (filters apply).
-    const storage::RaterSelection everyone =
-        storage::RaterSelection::fromString(QStringLiteral("all"));
+    storage::RaterSelection everyone = storage::RaterSelection::fromString(QStringLiteral("all"));
     const auto allLabels = storage::loadLabels(study, everyone, error, options.filter);
+    everyone.juries = true; // juries are compared with the clinicians like LLM raters
     const auto allScores =
         allLabels ? storage::loadScores(study, everyone, error, options.filter) : std::nullopt;
     const auto consensus = allScores ? storage::consensusCategories(study, error) : std::nullopt;
@@ -346,7 +406,8 @@ std::optional<StatsResult> computeStats(
     result.raterSelection = options.raters.toString();
     result.categoryAgreement = categoryAgreement(*labels, options);
     result.scoreAgreement = scoreAgreement(*scores, options);
-    result.harm = harm(*scores, options.harmThreshold);
+    result.harm = harm(*scores, options);
+    result.harm.categorySource = categorySource;
     result.scoreDistribution = scoreDistribution(*scores);
     result.llmVsHuman = llmVsHuman(*allLabels, *allScores, *consensus, options.fleissAll);
     if (!options.filter.isEmpty())
