@@ -1,5 +1,6 @@
 #include "protocol/protocol.h"
 #include "storage/importer.h"
+#include "storage/jury.h"
 #include "storage/repositories.h"
 #include "storage/schema.h"
 #include "storage/study.h"
@@ -348,6 +349,35 @@ private slots:
         // The new column refuses other reasons.
         QSqlQuery q(study->database());
         QVERIFY(!q.exec(QStringLiteral("UPDATE assignment SET skip_reason = 'bored'")));
+    }
+
+    void version5GetsJuriesAndEmptyLabels()
+    {
+        // Step 6: the jury tables and empty_label; a jury of the v5 study's LLM rater and a
+        // new one works after the migration, and removing it keeps the raters.
+        const QString file = path(QStringLiteral("v5.crs"));
+        QVERIFY(buildOldStudy(file, 5, true,
+            QStringLiteral("INSERT INTO rater(id, name, kind, role, pseudonym, created_at)"
+                           " VALUES (3, 'judge-two', 'llm', 'rater', 'R003', 'x')")));
+        Error e;
+        auto study = Study::open(file, &e);
+        QVERIFY2(study, qPrintable(e.message));
+        const QStringList t = tables(study->database());
+        QVERIFY(t.contains(QStringLiteral("jury")));
+        QVERIFY(t.contains(QStringLiteral("jury_member")));
+        QVERIFY(t.contains(QStringLiteral("empty_label")));
+        QCOMPARE(columns(study->database(), QStringLiteral("empty_label")),
+            (QStringList { QStringLiteral("id"), QStringLiteral("item_id"),
+                QStringLiteral("rater_id"), QStringLiteral("created_at") }));
+        JuryRepository juries(*study);
+        const auto jury = juries.add(QStringLiteral("panel"),
+            { QStringLiteral("judge-old"), QStringLiteral("judge-two") }, &e);
+        QVERIFY2(jury, qPrintable(e.message));
+        QCOMPARE(juries.byName(QStringLiteral("panel"))->members.size(), 2);
+        QCOMPARE(eventsWithAction(*study, QStringLiteral("jury.add")).size(), 1);
+        QVERIFY(juries.remove(QStringLiteral("panel"), &e));
+        QCOMPARE(test::tableCounts(study->database()).value(QStringLiteral("jury_member")), 0);
+        QVERIFY(RaterRepository(*study).byName(QStringLiteral("judge-two")));
     }
 
     void failedMigrationRollsBack()
