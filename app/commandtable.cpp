@@ -68,6 +68,8 @@ const QList<Command> &commands()
                            "                          "
                            "[--min-raters N] [--raters human|llm|all|NAME,NAME] [--real-names]\n"
                            "                          "
+                           "[--category-source consensus|reference|RATER,RATER...]\n"
+                           "                          "
                            "[--rater NAME]                              (bundle only)"),
             runExport, Application::Core },
         { QStringLiteral("report"),

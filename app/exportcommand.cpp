@@ -32,11 +32,14 @@ struct ExportFlags {
         QStringLiteral("Real rater names") };
     QCommandLineOption rater { QStringLiteral("rater"), QStringLiteral("Bundle rater"),
         QStringLiteral("NAME") };
+    QCommandLineOption categorySource { QStringLiteral("category-source"),
+        QStringLiteral("Item category: consensus, reference or RATER,RATER"),
+        QStringLiteral("SOURCE") };
 
     QList<QCommandLineOption> all() const
     {
         return { format, out, threshold, category, model, split, provenance, minRaters, raters,
-            realNames, rater };
+            realNames, rater, categorySource };
     }
 };
 
@@ -58,6 +61,12 @@ bool readOptions(const QCommandLineParser &p, const ExportFlags &f, storage::Exp
         options->filters.raters = storage::RaterSelection::fromString(p.value(f.raters));
     options->realNames = p.isSet(f.realNames);
     options->bundleRater = p.value(f.rater);
+    if (p.isSet(f.categorySource)) {
+        if (p.value(f.categorySource).trimmed().isEmpty())
+            return false;
+        options->filters.categorySource =
+            storage::CategorySource::fromString(p.value(f.categorySource));
+    }
     if (!format || !okT || !okN || options->filters.minRaters < 0
         || (p.isSet(f.rater) && *format != storage::ExportFormat::Bundle))
         return false;
