@@ -49,7 +49,8 @@ const QList<Command> &commands()
                            "                          "
                            "[--bootstrap N] [--seed S] [--fleiss-all] [--bands CUT,CUT...]\n"
                            "                          "
-                           "[--category-source consensus|reference|RATER,RATER...]"),
+                           "[--category-source consensus|reference|RATER,RATER...] "
+                           "[--empty-label-as-category]"),
             runStats, Application::Core },
         { QStringLiteral("disagreements"),
             QStringLiteral("crisis-review disagreements STUDY [--json] [--category ID] "

@@ -49,8 +49,10 @@ int runStats(const Invocation &call)
     const QCommandLineOption sourceOpt(QStringLiteral("category-source"),
         QStringLiteral("Category of harm by category: consensus, reference or RATER,RATER"),
         QStringLiteral("SOURCE"));
+    const QCommandLineOption emptyOpt(QStringLiteral("empty-label-as-category"),
+        QStringLiteral("Count empty LLM labels as a category of their own"));
     p.addOptions({ jsonOpt, ratersOpt, thresholdOpt, bootstrapOpt, seedOpt, fleissAllOpt, bandsOpt,
-        sourceOpt });
+        sourceOpt, emptyOpt });
     QStringList pos;
     if (!call.parse(p, 1, 1, &pos))
         return ExitUsage;
@@ -61,6 +63,7 @@ int runStats(const Invocation &call)
     options.bootstrap = p.value(bootstrapOpt).toInt(&okB);
     options.seed = p.value(seedOpt).toULongLong(&okS);
     options.fleissAll = p.isSet(fleissAllOpt);
+    options.emptyLabelAsCategory = p.isSet(emptyOpt);
     if (!okT || !okB || !okS || options.bootstrap < 0 || options.harmThreshold < 1
         || options.harmThreshold > 5)
         return call.usageError(QStringLiteral(

@@ -266,8 +266,8 @@ struct StatsResult {
     LlmVsHuman llmVsHuman;
     std::optional<storage::RatingFilter> filters; ///< none when nothing is filtered
     std::optional<Confusion> confusion; ///< only when both sides were asked for
-    /// StatsOptions::emptyLabelAsCategory: the empty LLM labels counted as the category
-    /// kEmptyCategory; none when the option is off.
+    /// StatsOptions::emptyLabelAsCategory: how many empty labels (every rater, filters
+    /// applied) counted as the category storage::kEmptyCategory; none when the option is off.
     std::optional<int> emptyLabels;
 };
 

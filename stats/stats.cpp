@@ -12,6 +12,7 @@
 
 #include <QMap>
 #include <QSet>
+#include <algorithm>
 #include <array>
 #include <cmath>
 
@@ -334,8 +335,8 @@ std::optional<std::vector<int>> sideLabels(storage::Study &study, const QString 
             out.push_back(int(categories.indexOf(consensus->value(id).category)));
         return out;
     }
-    const auto labels = storage::loadLabels(
-        study, storage::RaterSelection::fromString(side), error, options.filter);
+    const auto labels = storage::loadLabels(study, storage::RaterSelection::fromString(side), error,
+        options.filter, options.emptyLabelAsCategory);
     if (!labels)
         return std::nullopt;
     return groupLabels(*labels);
@@ -380,7 +381,8 @@ std::optional<Confusion> confusion(storage::Study &study, const storage::LabelMa
 std::optional<StatsResult> computeStats(
     storage::Study &study, const StatsOptions &options, storage::Error *error)
 {
-    const auto labels = storage::loadLabels(study, options.raters, error, options.filter);
+    const auto labels = storage::loadLabels(
+        study, options.raters, error, options.filter, options.emptyLabelAsCategory);
     if (!labels)
         return std::nullopt;
     auto scores = storage::loadScores(study, options.raters, error, options.filter);
@@ -394,7 +396,8 @@ std::optional<StatsResult> computeStats(
     }
     // LLM raters against the clinicians: every rater, whatever the selection (filters apply).
     storage::RaterSelection everyone = storage::RaterSelection::fromString(QStringLiteral("all"));
-    const auto allLabels = storage::loadLabels(study, everyone, error, options.filter);
+    const auto allLabels =
+        storage::loadLabels(study, everyone, error, options.filter, options.emptyLabelAsCategory);
     everyone.juries = true; // juries are compared with the clinicians like LLM raters
     const auto allScores =
         allLabels ? storage::loadScores(study, everyone, error, options.filter) : std::nullopt;
@@ -412,6 +415,11 @@ std::optional<StatsResult> computeStats(
     result.llmVsHuman = llmVsHuman(*allLabels, *allScores, *consensus, options.fleissAll);
     if (!options.filter.isEmpty())
         result.filters = options.filter;
+    if (options.emptyLabelAsCategory) {
+        const int empty = int(allLabels->categories.size()) - 1;
+        result.emptyLabels =
+            int(std::count(allLabels->codes.cbegin(), allLabels->codes.cend(), empty));
+    }
     if (!options.confusionReference.isEmpty() && !options.confusionPredicted.isEmpty()) {
         result.confusion = confusion(study, *labels, options, error);
         if (!result.confusion)

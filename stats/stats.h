@@ -33,6 +33,9 @@ struct StatsOptions {
     /// empty = the consensus category, unechoed (today's output); otherwise
     /// storage::CategorySource syntax ("consensus", "reference" or "RATER,RATER…").
     QString categorySource;
+    /// Counts empty LLM labels (storage kEmptyCategory) as a category of their own in the
+    /// category statistics (`--empty-label-as-category`); off = missing, as by default.
+    bool emptyLabelAsCategory = false;
 };
 
 /// "consensus" as a confusion side.

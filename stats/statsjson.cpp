@@ -298,6 +298,10 @@ QJsonObject toJson(const StatsResult &result)
         doc.insert(u"filters"_s, filterToJson(*result.filters));
     if (result.confusion)
         doc.insert(u"confusion"_s, confusion(*result.confusion));
+    if (result.emptyLabels)
+        doc.insert(u"empty_label_as_category"_s,
+            QJsonObject { { u"category"_s, QLatin1String(storage::kEmptyCategory) },
+                { u"labels"_s, *result.emptyLabels } });
     return doc;
 }
 

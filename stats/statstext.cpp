@@ -223,6 +223,10 @@ QString llmVsHumanToText(const LlmVsHuman &section)
 QString statsToText(const StatsResult &stats)
 {
     QString s = QStringLiteral("Raters: %1\n\n").arg(stats.raterSelection);
+    if (stats.emptyLabels)
+        s += QStringLiteral("Empty labels counted as the category %1: %2\n\n")
+                 .arg(QLatin1String(storage::kEmptyCategory))
+                 .arg(*stats.emptyLabels);
     s += agreementText(stats.categoryAgreement, stats.scoreAgreement);
     s += harmText(stats.harm);
     s += llmVsHumanToText(stats.llmVsHuman);

@@ -219,6 +219,12 @@ std::optional<QStringList> itemSplits(Study &study, Error *error)
 std::optional<LabelMatrix> loadLabels(
     Study &study, const RaterSelection &selection, Error *error, const RatingFilter &filter)
 {
+    return loadLabels(study, selection, error, filter, false);
+}
+
+std::optional<LabelMatrix> loadLabels(Study &study, const RaterSelection &selection, Error *error,
+    const RatingFilter &filter, bool emptyAsCategory)
+{
     const auto raters = selectRaters(study, selection, error);
     if (!raters)
         return std::nullopt;
@@ -253,6 +259,26 @@ std::optional<LabelMatrix> loadLabels(
             continue;
         const int code = int(m.categories.indexOf(q.value(2).toString()));
         m.codes[std::size_t(*r) * std::size_t(m.itemIds.size()) + std::size_t(*i)] = code;
+    }
+    if (emptyAsCategory) {
+        m.categories.append(QLatin1String(kEmptyCategory));
+        const int code = int(m.categories.size()) - 1;
+        QVariantList emptyBinds;
+        const QString emptySql = QStringLiteral("SELECT rater_id, item_id FROM empty_label WHERE 1")
+            + dateCondition(filter, &emptyBinds);
+        if (!execWith(q, emptySql, emptyBinds)) {
+            *error = Error::storage(study.path() + QStringLiteral(": ") + q.lastError().text());
+            return std::nullopt;
+        }
+        while (q.next()) {
+            const auto r = rIndex.constFind(q.value(0).toLongLong());
+            const auto i = items.constFind(q.value(1).toLongLong());
+            if (r == rIndex.cend() || i == items.cend())
+                continue;
+            int &cell = m.codes[std::size_t(*r) * std::size_t(m.itemIds.size()) + std::size_t(*i)];
+            if (cell < 0)
+                cell = code;
+        }
     }
     dropEmptyRaters(
         selection, &m.raters, &m.codes, std::size_t(m.itemIds.size()), [](int c) { return c < 0; });
@@ -492,6 +518,21 @@ std::optional<SourceCategories> sourceCategories(
             ++out.ties;
     }
     return out;
+}
+
+bool recordEmptyLabel(Study &study, qint64 itemId, qint64 raterId, Error *error)
+{
+    QSqlQuery q(study.database());
+    q.prepare(QStringLiteral("INSERT INTO empty_label(item_id, rater_id, created_at)"
+                             " VALUES (?, ?, ?) ON CONFLICT(item_id, rater_id) DO NOTHING"));
+    q.addBindValue(itemId);
+    q.addBindValue(raterId);
+    q.addBindValue(Study::now());
+    if (!q.exec()) {
+        *error = Error::storage(study.path() + QStringLiteral(": ") + q.lastError().text());
+        return false;
+    }
+    return true;
 }
 
 } // namespace cr::storage

@@ -92,6 +92,19 @@ struct ScoreMatrix {
 std::optional<LabelMatrix> loadLabels(
     Study &study, const RaterSelection &selection, Error *error, const RatingFilter &filter = {});
 
+/// The category id an empty label counts as with `emptyAsCategory` (never a protocol id).
+inline constexpr auto kEmptyCategory = "(empty)";
+
+/// loadLabels(), and with `emptyAsCategory` the empty labels of table `empty_label` (an LLM
+/// label file's "", kept by the importer) as one more category, kEmptyCategory, appended
+/// after the protocol's (a rater's real label on the item wins). Without it empty labels
+/// are missing, as everywhere else.
+std::optional<LabelMatrix> loadLabels(Study &study, const RaterSelection &selection, Error *error,
+    const RatingFilter &filter, bool emptyAsCategory);
+
+/// Records that `raterId` gave item `itemId` an empty label (idempotent); for importers.
+bool recordEmptyLabel(Study &study, qint64 itemId, qint64 raterId, Error *error);
+
 /// An item's consensus category and how it was reached: "adjudicated" (latest
 /// adjudication), "unanimous" / "majority" (the unique most frequent label among
 /// human raters), or "reference" (the item's source label). Items with none of

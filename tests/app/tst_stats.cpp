@@ -289,6 +289,25 @@ private slots:
                      .contains(QStringLiteral("bands")));
     }
 
+    void emptyLabelOptionIsEchoed()
+    {
+        // The Krippendorff study has no empty labels: the option adds the category and says so.
+        const QJsonObject doc = stats({ QStringLiteral("--empty-label-as-category"),
+            QStringLiteral("--bootstrap"), QStringLiteral("0") });
+        const QJsonObject empty = doc.value(QStringLiteral("empty_label_as_category")).toObject();
+        QCOMPARE(empty.value(QStringLiteral("category")).toString(), QStringLiteral("(empty)"));
+        QCOMPARE(empty.value(QStringLiteral("labels")).toInt(), 0);
+        QCOMPARE(doc.value(QStringLiteral("llm_vs_human"))
+                     .toObject()
+                     .value(QStringLiteral("category_ids"))
+                     .toArray()
+                     .last()
+                     .toString(),
+            QStringLiteral("(empty)"));
+        QVERIFY(!stats({ QStringLiteral("--bootstrap"), QStringLiteral("0") })
+                     .contains(QStringLiteral("empty_label_as_category")));
+    }
+
     void juryCommands()
     {
         const QString study = m_dir.filePath(QStringLiteral("jury.crisis"));

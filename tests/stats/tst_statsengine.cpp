@@ -777,6 +777,57 @@ private slots:
         QCOMPARE(bySource->harm.categorySource->ties, 1);
     }
 
+    void emptyLabelsCountAsACategoryOnlyWhenAsked()
+    {
+        auto s = judgeSummaryStudy(QStringLiteral("empty"));
+        QVERIFY(s);
+        // cls#4: empty labels on items 0-2, its own labels on items 3 and 4.
+        storage::Error e;
+        const auto rater = storage::RaterRepository(*s).add(
+            QStringLiteral("cls#4"), storage::RaterKind::Llm, storage::RaterRole::Rater, &e);
+        QVERIFY2(rater, qPrintable(e.message));
+        const QList<qint64> ids = storage::ItemRepository(*s).ids();
+        const int own[2] = { 2, 1 }; // codes on items 3 and 4
+        for (int i = 0; i < 3; ++i)
+            QVERIFY2(storage::recordEmptyLabel(*s, ids[i], rater->id, &e), qPrintable(e.message));
+        QVERIFY(storage::recordEmptyLabel(*s, ids[0], rater->id, &e)); // idempotent
+        for (int i = 3; i < 5; ++i)
+            QVERIFY(storage::RatingRepository(*s).setCategoryLabel(
+                { ids[i], rater->id, category(own[i - 3]), {} }, &e));
+        stats::StatsOptions options;
+        options.bootstrap = 0;
+        options.raters = storage::RaterSelection::fromString(QStringLiteral("cls#1,cls#4"));
+        // Independent: pairs of cls#1 (kClassify[0]) and cls#4 (-2 = empty, -1 = none).
+        const int cls4[6] = { -2, -2, -2, own[0], own[1], -1 };
+        auto expected = [&](bool emptyCounts) {
+            int n = 0, same = 0;
+            for (int i = 0; i < 6; ++i) {
+                if (cls4[i] == -1 || (cls4[i] == -2 && !emptyCounts))
+                    continue;
+                ++n;
+                same += cls4[i] == kClassify[0][i];
+            }
+            return std::pair { n, double(same) / n };
+        };
+        const auto plain = compute(*s, options);
+        QVERIFY(plain);
+        QVERIFY(!plain->emptyLabels);
+        QCOMPARE(plain->categoryAgreement.pairwise.size(), 1);
+        QCOMPARE(plain->categoryAgreement.pairwise[0].n, expected(false).first);
+        QVERIFY_NEAR(plain->categoryAgreement.pairwise[0].percentAgreement, expected(false).second);
+        QCOMPARE(plain->llmVsHuman.categoryIds, m_categories);
+
+        options.emptyLabelAsCategory = true;
+        const auto counted = compute(*s, options);
+        QVERIFY(counted);
+        QCOMPARE(counted->emptyLabels, std::optional<int>(3));
+        QCOMPARE(counted->categoryAgreement.pairwise[0].n, expected(true).first);
+        QVERIFY_NEAR(
+            counted->categoryAgreement.pairwise[0].percentAgreement, expected(true).second);
+        QCOMPARE(counted->llmVsHuman.categoryIds, m_categories + names({ "(empty)" }));
+        QCOMPARE(counted->categoryAgreement.nItems, 5);
+    }
+
     void juriesAreChecked()
     {
         auto s = judgeSummaryStudy(QStringLiteral("jury-checks"));
