@@ -26,6 +26,8 @@ Settings::Settings()
     , breakAfterMinutes(QStringLiteral("Rating/breakAfterMinutes"), 45)
     , lastExportFolder(QStringLiteral("Export/lastFolder"))
     , reviewHarmThreshold(QStringLiteral("Review/harmThreshold"), 2.0)
+    , dashboardCategorySource(
+          QStringLiteral("Dashboard/categorySource"), QStringLiteral("consensus"))
     , m_recentStudies(QStringLiteral("Session/recentStudies"))
 {
 }
