@@ -16,6 +16,19 @@
 
 namespace cr::storage {
 
+namespace {
+
+/// "A, B,,C" → {"A", "B", "C"}: the comma-separated names of a rater list.
+QStringList nameList(const QString &text)
+{
+    QStringList names;
+    for (const QString &n : text.split(QLatin1Char(','), Qt::SkipEmptyParts))
+        names.append(n.trimmed());
+    return names;
+}
+
+} // namespace
+
 RaterSelection RaterSelection::fromString(const QString &text)
 {
     const QString t = text.trimmed();
@@ -25,10 +38,7 @@ RaterSelection RaterSelection::fromString(const QString &text)
         return { Kind::Llm, {} };
     if (t == QLatin1String("all"))
         return { Kind::All, {} };
-    QStringList names;
-    for (const QString &n : t.split(QLatin1Char(','), Qt::SkipEmptyParts))
-        names.append(n.trimmed());
-    return { Kind::Named, names };
+    return { Kind::Named, nameList(t) };
 }
 
 QString RaterSelection::toString() const
@@ -437,10 +447,7 @@ CategorySource CategorySource::fromString(const QString &text)
         return { Kind::Consensus, {} };
     if (t == QLatin1String("reference"))
         return { Kind::Reference, {} };
-    QStringList names;
-    for (const QString &n : t.split(QLatin1Char(','), Qt::SkipEmptyParts))
-        names.append(n.trimmed());
-    return { Kind::Raters, names };
+    return { Kind::Raters, nameList(t) };
 }
 
 QString CategorySource::toString() const
