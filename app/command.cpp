@@ -15,6 +15,16 @@ Invocation::Invocation(const Command &command, QStringList args, std::FILE *out,
 {
 }
 
+QStringList listValue(const QString &value)
+{
+    QStringList out;
+    for (const QString &v : value.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        if (!v.trimmed().isEmpty())
+            out.append(v.trimmed());
+    }
+    return out;
+}
+
 void Invocation::print(const QString &text) const
 {
     std::fputs(text.toUtf8().constData(), m_out);

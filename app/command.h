@@ -16,6 +16,9 @@ namespace cr::app {
 
 class Invocation;
 
+/// A comma-separated option value as a list, each entry trimmed, empty entries left out.
+QStringList listValue(const QString &value);
+
 /// The application object a command runs under (created before its handler).
 enum class Application {
     Core, ///< QCoreApplication: no windows

@@ -39,47 +39,60 @@ const QList<Command> &commands()
             QStringLiteral("crisis-review import STUDY PATH... "
                            "[--format auto|jsonl|csv|benchmark] [--skip-invalid]\n"
                            "                          "
-                           "(PATH: files; a folder = the benchmark layout, recursive)"),
+                           "[--split NAME] [--align content|position] [--problems FILE]\n"
+                           "                          "
+                           "(PATH: files; a folder = the benchmark layout, recursive;\n"
+                           "                          "
+                           " a rater package or its bundle merges back through the key)"),
             runImport, Application::Core },
         { QStringLiteral("info"), QStringLiteral("crisis-review info STUDY [--json]"), runInfo,
             Application::Core },
         { QStringLiteral("stats"),
-            QStringLiteral("crisis-review stats STUDY [--json] [--raters human|llm|all|NAME,NAME] "
-                           "[--harm-threshold X]\n"
-                           "                          "
-                           "[--bootstrap N] [--seed S] [--fleiss-all] [--bands CUT,CUT...]\n"
-                           "                          "
-                           "[--category-source consensus|reference|RATER,RATER...] "
-                           "[--empty-label-as-category]"),
+            QStringLiteral(
+                "crisis-review stats STUDY [--json] [--raters human|llm|all|NAME,NAME] "
+                "[--harm-threshold X]\n"
+                "                          "
+                "[--bootstrap N] [--seed S] [--fleiss-all] [--dataset FILES] "
+                "[--split NAMES]\n"
+                "                          "
+                "[--bands CUT,CUT...] [--category-source consensus|reference|RATER,RATER...]\n"
+                "                          "
+                "[--empty-label-as-category]"),
             runStats, Application::Core },
         { QStringLiteral("disagreements"),
             QStringLiteral("crisis-review disagreements STUDY [--json] [--category ID] "
                            "[--model NAME] [--raters A,B] [--llm]\n"
                            "                                  "
-                           "[--threshold X]"),
+                           "[--threshold X] [--dataset FILES] [--split NAMES]"),
             runDisagreements, Application::Core },
         { QStringLiteral("export"),
-            QStringLiteral("crisis-review export STUDY --format long-csv|wide-csv|jsonl|bundle "
-                           "[--out FILE]\n"
-                           "                          "
-                           "[--harm-threshold X] [--category ID,...] [--model NAME,...] "
-                           "[--split NAME]\n"
-                           "                          "
-                           "[--provenance unanimous|majority|adjudicated|reference,...]\n"
-                           "                          "
-                           "[--min-raters N] [--raters human|llm|all|NAME,NAME] [--real-names]\n"
-                           "                          "
-                           "[--category-source consensus|reference|RATER,RATER...]\n"
-                           "                          "
-                           "[--rater NAME]                              (bundle only)"),
+            QStringLiteral(
+                "crisis-review export STUDY --format long-csv|wide-csv|jsonl|bundle "
+                "[--out FILE]\n"
+                "                          "
+                "[--harm-threshold X] [--category ID,...] [--model NAME,...] "
+                "[--split NAME]\n"
+                "                          "
+                "[--dataset FILE] [--provenance unanimous|majority|adjudicated|reference,...]\n"
+                "                          "
+                "[--min-raters N] [--raters human|llm|all|NAME,NAME] [--real-names]\n"
+                "                          "
+                "[--category-source consensus|reference|RATER,RATER...]\n"
+                "                          "
+                "[--rater NAME]                              (bundle only)"),
             runExport, Application::Core },
+        { QStringLiteral("package"),
+            QStringLiteral("crisis-review package STUDY --rater NAME --out FILE.crisis"),
+            runPackage, Application::Core },
         { QStringLiteral("report"),
             QStringLiteral("crisis-review report STUDY --out FILE.pdf [--raters SEL] "
                            "[--harm-threshold X] [--bootstrap N]\n"
                            "                          "
                            "[--seed S] [--category IDS] [--model NAMES] [--split NAMES]\n"
                            "                          "
-                           "[--from DATE] [--to DATE] [--confusion REFERENCE:PREDICTED]"),
+                           "[--from DATE] [--to DATE] [--confusion REFERENCE:PREDICTED]\n"
+                           "                          "
+                           "[--dataset FILES]"),
             runReport, Application::Offscreen },
         { QStringLiteral("screenshot"),
             QStringLiteral("crisis-review screenshot STUDY|--demo "

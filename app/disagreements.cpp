@@ -2,6 +2,7 @@
 
 #include "app/handlers.h"
 #include "stats/texttable.h"
+#include "storage/ratingdata.h"
 #include "storage/repositories.h"
 #include "storage/study.h"
 
@@ -133,7 +134,12 @@ int runDisagreements(const Invocation &call)
     const QCommandLineOption llmOpt(QStringLiteral("llm"), QStringLiteral("Involves an LLM rater"));
     const QCommandLineOption thresholdOpt(QStringLiteral("threshold"),
         QStringLiteral("Harm threshold"), QStringLiteral("X"), QStringLiteral("2"));
-    p.addOptions({ jsonOpt, categoryOpt, modelOpt, ratersOpt, llmOpt, thresholdOpt });
+    const QCommandLineOption datasetOpt(QStringLiteral("dataset"),
+        QStringLiteral("Dataset files or names"), QStringLiteral("FILES"));
+    const QCommandLineOption splitOpt(
+        QStringLiteral("split"), QStringLiteral("Splits"), QStringLiteral("NAMES"));
+    p.addOptions(
+        { jsonOpt, categoryOpt, modelOpt, ratersOpt, llmOpt, thresholdOpt, datasetOpt, splitOpt });
     QStringList pos;
     if (!call.parse(p, 1, 1, &pos))
         return ExitUsage;
@@ -160,12 +166,21 @@ int runDisagreements(const Invocation &call)
         p.isSet(modelOpt), &filter);
     if (e.isError())
         return call.fail(e);
+    // --dataset / --split: the rows of those items only.
+    QStringList datasets = listValue(p.value(datasetOpt));
+    const QStringList splits = listValue(p.value(splitOpt));
+    std::optional<QSet<qint64>> scope;
+    if (!datasets.isEmpty() || !splits.isEmpty()) {
+        if (!storage::validateScope(*study, &datasets, splits, &e)
+            || !(scope = storage::itemsInScope(*study, datasets, splits, &e)))
+            return call.fail(e);
+    }
     auto rows = storage::loadDisagreements(*study, threshold, &e);
     if (!rows)
         return call.fail(e);
     QList<storage::Disagreement> shown;
     for (storage::Disagreement &d : *rows)
-        if (filter.matches(d))
+        if (filter.matches(d) && (!scope || scope->contains(d.itemId)))
             shown.append(std::move(d));
     call.print(p.isSet(jsonOpt)
             ? QString::fromUtf8(QJsonDocument(disagreementsToJson(shown)).toJson())

@@ -22,6 +22,8 @@ struct ExportFlags {
         QStringLiteral("NAMES") };
     QCommandLineOption split { QStringLiteral("split"), QStringLiteral("Split"),
         QStringLiteral("NAME") };
+    QCommandLineOption dataset { QStringLiteral("dataset"), QStringLiteral("Dataset file or name"),
+        QStringLiteral("FILE") };
     QCommandLineOption provenance { QStringLiteral("provenance"),
         QStringLiteral("Consensus provenance"), QStringLiteral("HOW") };
     QCommandLineOption minRaters { QStringLiteral("min-raters"), QStringLiteral("Minimum raters"),
@@ -38,8 +40,8 @@ struct ExportFlags {
 
     QList<QCommandLineOption> all() const
     {
-        return { format, out, threshold, category, model, split, provenance, minRaters, raters,
-            realNames, rater, categorySource };
+        return { format, out, threshold, category, model, split, dataset, provenance, minRaters,
+            raters, realNames, rater, categorySource };
     }
 };
 
@@ -55,6 +57,7 @@ bool readOptions(const QCommandLineParser &p, const ExportFlags &f, storage::Exp
     options->filters.categories = list(f.category);
     options->filters.models = list(f.model);
     options->filters.split = p.value(f.split);
+    options->filters.dataset = p.value(f.dataset);
     options->filters.provenance = list(f.provenance);
     options->filters.minRaters = p.value(f.minRaters).toInt(&okN);
     if (p.isSet(f.raters))

@@ -33,6 +33,8 @@ int runStats(const Invocation &call);
 int runDisagreements(const Invocation &call);
 /// `export` (exportcommand.cpp).
 int runExport(const Invocation &call);
+/// `package`: a rater package of a study (packagecommand.cpp).
+int runPackage(const Invocation &call);
 /// `report`: the dashboard's PDF without a window; progress on stderr (reportcommand.cpp).
 int runReport(const Invocation &call);
 

@@ -4,6 +4,7 @@
 
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QFile>
 #include <unistd.h>
 
 namespace cr::app {
@@ -55,24 +56,51 @@ private:
     int m_lastPercent = -1;
 };
 
-/// Lists what was skipped and, when the import failed, why; returns the exit status.
-int reportProblems(const Invocation &call, bool ok, const storage::ImportReport &report,
-    const storage::ImportOptions &options, const storage::Error &e)
+/// Every problem of the import, one line each: the skipped rows, the cells
+/// `--align position` placed, the skipped files, the errors of a failed import.
+QStringList problemLines(bool ok, const storage::ImportReport &report)
 {
+    QStringList lines;
     for (const auto &issue : std::as_const(report.skipped))
-        call.message(QStringLiteral("skipped ") + issue.toString());
+        lines.append(QStringLiteral("skipped ") + issue.toString());
+    for (const auto &issue : std::as_const(report.aligned))
+        lines.append(QStringLiteral("aligned ") + issue.toString());
     for (const QString &file : std::as_const(report.skippedFiles))
-        call.message(QStringLiteral("skipped file ") + file);
+        lines.append(QStringLiteral("skipped file ") + file);
+    if (!ok) {
+        for (const auto &issue : std::as_const(report.errors))
+            lines.append(issue.toString());
+    }
+    return lines;
+}
+
+/// Lists every problem (on stderr, or all in `problemsFile` with the count on stderr)
+/// and, when the import failed, why; returns the exit status.
+int reportProblems(const Invocation &call, bool ok, const storage::ImportReport &report,
+    const QString &problemsFile, const storage::Error &e)
+{
+    const QStringList lines = problemLines(ok, report);
+    if (!problemsFile.isEmpty()) {
+        QFile out(problemsFile);
+        if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)
+            || out.write((lines.join(QLatin1Char('\n')) + QLatin1Char('\n')).toUtf8()) < 0) {
+            call.message(QStringLiteral("crisis-review: %1: cannot write: %2")
+                             .arg(problemsFile, out.errorString()));
+            return ExitStorage;
+        }
+        call.message(
+            QStringLiteral("%1 problem line(s) written to %2").arg(lines.size()).arg(problemsFile));
+    } else {
+        for (const QString &line : lines)
+            call.message(line);
+    }
     if (ok)
         return ExitOk;
     if (report.errors.isEmpty())
         return call.fail(e);
-    for (const auto &issue : std::as_const(report.errors))
-        call.message(issue.toString());
     call.message(
-        QStringLiteral("crisis-review: import failed with %1%2 error(s); the study is unchanged")
-            .arg(report.errors.size())
-            .arg(report.errors.size() >= options.maxErrors ? QStringLiteral("+") : QString()));
+        QStringLiteral("crisis-review: import failed with %1 error(s); the study is unchanged")
+            .arg(report.errors.size()));
     return ExitInvalidInput;
 }
 
@@ -111,13 +139,26 @@ int runImport(const Invocation &call)
         QStringLiteral("FORMAT"), QStringLiteral("auto"));
     const QCommandLineOption skipOpt(
         QStringLiteral("skip-invalid"), QStringLiteral("Skip invalid rows"));
-    p.addOptions({ formatOpt, skipOpt });
+    const QCommandLineOption splitOpt(QStringLiteral("split"),
+        QStringLiteral("Split of the benchmark dataset files' items"), QStringLiteral("NAME"));
+    const QCommandLineOption alignOpt(QStringLiteral("align"),
+        QStringLiteral("Score-file alignment"), QStringLiteral("content|position"),
+        QStringLiteral("content"));
+    const QCommandLineOption problemsOpt(QStringLiteral("problems"),
+        QStringLiteral("Write every problem to FILE"), QStringLiteral("FILE"));
+    p.addOptions({ formatOpt, skipOpt, splitOpt, alignOpt, problemsOpt });
     QStringList pos;
     if (!call.parse(p, 2, -1, &pos))
         return ExitUsage;
     const auto format = storage::Importer::formatFromString(p.value(formatOpt));
     if (!format)
         return call.usageError(QStringLiteral("unknown --format '%1'").arg(p.value(formatOpt)));
+    const QString align = p.value(alignOpt);
+    if (align != QLatin1String("content") && align != QLatin1String("position"))
+        return call.usageError(
+            QStringLiteral("--align must be content or position, got '%1'").arg(align));
+    if (p.isSet(splitOpt) && p.value(splitOpt).trimmed().isEmpty())
+        return call.usageError(QStringLiteral("--split needs a name"));
     int code = ExitOk;
     auto study = call.openStudy(pos[0], &code);
     if (!study)
@@ -125,13 +166,16 @@ int runImport(const Invocation &call)
     storage::ImportOptions options;
     options.format = *format;
     options.skipInvalid = p.isSet(skipOpt);
+    options.split = p.value(splitOpt).trimmed();
+    options.alignment = align == QLatin1String("position") ? storage::ScoreAlignment::Position
+                                                           : storage::ScoreAlignment::Content;
     ProgressLine progress(call.err());
     options.progress = [&progress](qint64 done, qint64 total) { progress.update(done, total); };
     storage::ImportReport report;
     storage::Error e;
     const bool ok = storage::Importer(*study).run(pos.mid(1), options, &report, &e);
     progress.finish();
-    code = reportProblems(call, ok, report, options, e);
+    code = reportProblems(call, ok, report, p.value(problemsOpt), e);
     if (code == ExitOk)
         printSummary(call, report, progress.elapsed());
     return code;

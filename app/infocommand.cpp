@@ -147,6 +147,18 @@ QString toText(const storage::StudyInfo &info)
                 .arg(c.value(QLatin1String("responses_added")).toInteger())
                 .arg(c.value(QLatin1String("labels_added")).toInteger())
                 .arg(c.value(QLatin1String("ratings_added")).toInteger());
+        // What the benchmark importer read differently (only the counts it recorded).
+        const std::pair<const char *, const char *> readAs[] = { { "scores_from_strings",
+                                                                     "score(s) given as strings" },
+            { "scores_missing", "score(s) missing (NaN/empty)" },
+            { "llm_labels_empty", "empty LLM label(s)" },
+            { "labels_unknown", "unknown label(s) left out" },
+            { "scores_on_identical_responses", "score(s) on identical responses" },
+            { "cells_aligned_by_position", "cell(s) aligned by position" } };
+        for (const auto &[key, text] : readAs) {
+            if (const qint64 n = c.value(QLatin1String(key)).toInteger(); n > 0)
+                what += QStringLiteral("; %1 %2").arg(n).arg(QLatin1String(text));
+        }
         if (i.skippedRows > 0)
             what += QStringLiteral("; %1 invalid row(s) skipped (SELECT * FROM import_issue "
                                    "WHERE import_run_id = %2)")

@@ -1,6 +1,7 @@
 #include "app/handlers.h"
 #include "report/pdfreport.h"
 #include "stats/stats.h"
+#include "storage/ratingdata.h"
 #include "storage/study.h"
 
 #include <QCommandLineParser>
@@ -27,24 +28,17 @@ struct ReportFlags {
     QCommandLineOption category = option("category", "IDS");
     QCommandLineOption model = option("model", "NAMES");
     QCommandLineOption split = option("split", "NAMES");
+    QCommandLineOption dataset = option("dataset", "FILES");
     QCommandLineOption from = option("from", "DATE");
     QCommandLineOption to = option("to", "DATE");
     QCommandLineOption confusion = option("confusion", "A:B", "consensus:llm");
 
     QList<QCommandLineOption> all() const
     {
-        return { out, raters, threshold, bootstrap, seed, category, model, split, from, to,
+        return { out, raters, threshold, bootstrap, seed, category, model, split, dataset, from, to,
             confusion };
     }
 };
-
-QStringList list(const QString &value)
-{
-    QStringList out;
-    for (const QString &v : value.split(QLatin1Char(','), Qt::SkipEmptyParts))
-        out.append(v.trimmed());
-    return out;
-}
 
 /// The statistics options the flags give; a usage error (returned) when one is not valid.
 int readOptions(const Invocation &call, const QCommandLineParser &p, const ReportFlags &f,
@@ -62,9 +56,10 @@ int readOptions(const Invocation &call, const QCommandLineParser &p, const Repor
     if (!okB || options->bootstrap < 0 || !okS)
         return call.usageError(
             QStringLiteral("--bootstrap and --seed must be non-negative integers"));
-    options->filter.categories = list(p.value(f.category));
-    options->filter.models = list(p.value(f.model));
-    options->filter.splits = list(p.value(f.split));
+    options->filter.categories = listValue(p.value(f.category));
+    options->filter.models = listValue(p.value(f.model));
+    options->filter.splits = listValue(p.value(f.split));
+    options->filter.datasets = listValue(p.value(f.dataset));
     for (const auto &[flag, date] :
         { std::pair(&f.from, &options->filter.from), std::pair(&f.to, &options->filter.to) }) {
         if (!p.isSet(*flag))
@@ -105,6 +100,8 @@ int runReport(const Invocation &call)
     storage::Error error;
     const auto study = storage::Study::open(positional.first(), &error);
     if (!study)
+        return call.fail(error);
+    if (!storage::validateScope(*study, &options.filter.datasets, options.filter.splits, &error))
         return call.fail(error);
     call.message(QStringLiteral("report: computing statistics…"));
     const auto document = stats::computeStats(*study, options, &error);

@@ -3,6 +3,7 @@
 #include "stats/stats.h"
 #include "stats/statsjson.h"
 #include "stats/statstext.h"
+#include "storage/ratingdata.h"
 #include "storage/study.h"
 
 #include <QCommandLineParser>
@@ -44,6 +45,10 @@ int runStats(const Invocation &call)
         QStringLiteral("seed"), QStringLiteral("Seed"), QStringLiteral("S"), QStringLiteral("1"));
     const QCommandLineOption fleissAllOpt(QStringLiteral("fleiss-all"),
         QStringLiteral("One Fleiss' kappa over all clinicians and LLMs"));
+    const QCommandLineOption datasetOpt(QStringLiteral("dataset"),
+        QStringLiteral("Dataset files or names"), QStringLiteral("FILES"));
+    const QCommandLineOption splitOpt(
+        QStringLiteral("split"), QStringLiteral("Splits"), QStringLiteral("NAMES"));
     const QCommandLineOption bandsOpt(QStringLiteral("bands"),
         QStringLiteral("Score band cut points, e.g. 2.3,3.6"), QStringLiteral("CUTS"));
     const QCommandLineOption sourceOpt(QStringLiteral("category-source"),
@@ -51,8 +56,8 @@ int runStats(const Invocation &call)
         QStringLiteral("SOURCE"));
     const QCommandLineOption emptyOpt(QStringLiteral("empty-label-as-category"),
         QStringLiteral("Count empty LLM labels as a category of their own"));
-    p.addOptions({ jsonOpt, ratersOpt, thresholdOpt, bootstrapOpt, seedOpt, fleissAllOpt, bandsOpt,
-        sourceOpt, emptyOpt });
+    p.addOptions({ jsonOpt, ratersOpt, thresholdOpt, bootstrapOpt, seedOpt, fleissAllOpt,
+        datasetOpt, splitOpt, bandsOpt, sourceOpt, emptyOpt });
     QStringList pos;
     if (!call.parse(p, 1, 1, &pos))
         return ExitUsage;
@@ -64,6 +69,8 @@ int runStats(const Invocation &call)
     options.seed = p.value(seedOpt).toULongLong(&okS);
     options.fleissAll = p.isSet(fleissAllOpt);
     options.emptyLabelAsCategory = p.isSet(emptyOpt);
+    options.filter.datasets = listValue(p.value(datasetOpt));
+    options.filter.splits = listValue(p.value(splitOpt));
     if (!okT || !okB || !okS || options.bootstrap < 0 || options.harmThreshold < 1
         || options.harmThreshold > 5)
         return call.usageError(QStringLiteral(
@@ -85,6 +92,8 @@ int runStats(const Invocation &call)
     if (!study)
         return code;
     storage::Error e;
+    if (!storage::validateScope(*study, &options.filter.datasets, options.filter.splits, &e))
+        return call.fail(e);
     const auto result = stats::computeStats(*study, options, &e);
     if (!result)
         return call.fail(e);

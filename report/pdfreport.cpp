@@ -220,6 +220,8 @@ QString describeFilter(const stats::StatsOptions &options)
         parts.append(tr("model: %1").arg(f.models.join(QStringLiteral(", "))));
     if (!f.splits.isEmpty())
         parts.append(tr("split: %1").arg(f.splits.join(QStringLiteral(", "))));
+    if (!f.datasets.isEmpty())
+        parts.append(tr("dataset: %1").arg(f.datasets.join(QStringLiteral(", "))));
     if (!f.from.isNull())
         parts.append(tr("rated from %1").arg(f.from.toString(Qt::ISODate)));
     if (!f.to.isNull())

@@ -319,9 +319,12 @@ QJsonObject filterToJson(const storage::RatingFilter &filter)
     auto date = [](const QDate &d) {
         return d.isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(d.toString(Qt::ISODate));
     };
-    return QJsonObject { { u"categories"_s, list(filter.categories) },
+    QJsonObject o { { u"categories"_s, list(filter.categories) },
         { u"models"_s, list(filter.models) }, { u"splits"_s, list(filter.splits) },
         { u"from"_s, date(filter.from) }, { u"to"_s, date(filter.to) } };
+    if (!filter.datasets.isEmpty()) // only when set: earlier documents stay as they were
+        o.insert(u"datasets"_s, list(filter.datasets));
+    return o;
 }
 
 } // namespace cr::stats

@@ -57,6 +57,8 @@ struct Row {
     QList<std::optional<int>> evals;
     QList<QByteArray> allLabels;
     QByteArray rationale;
+    int stringScores = 0; // scores given as JSON strings ("4", "NaN")
+    bool answerIsResidue = false; // --align position: `answer` was not text (a bare number...)
 };
 
 struct SourceFile {
@@ -88,6 +90,7 @@ struct StoredItem {
     QByteArray datasetId;
     QByteArray turnsJson;
     QByteArray label;
+    QByteArray split;
     QString inputs; // normalised, sentences joined with " | "
     QList<StoredResponse> responses;
 };
@@ -366,8 +369,23 @@ Problem readDatasetId(simdjson::dom::object obj, Row *row)
     return readOptionalString(obj, "dataset_id", &row->datasetId);
 }
 
-/// A 1-5 score; NaN (read as null), null and "" are missing.
-Problem readScore(element e, const QString &field, std::optional<int> *out)
+/// A JSON string holding a number exactly ("4", "4.0", " 3 "), or NaN: that number
+/// (NaN as a quiet NaN). Anything else ("4a", "4.5e", "", "four") is not a number.
+std::optional<double> numberInString(std::string_view text)
+{
+    const QString s = json::fromView(text).trimmed();
+    if (s.compare(QLatin1String("NaN"), Qt::CaseInsensitive) == 0)
+        return std::nan("");
+    static const QRegularExpression number(QStringLiteral(R"(^[+-]?[0-9]+(\.[0-9]+)?$)"));
+    if (!number.match(s).hasMatch())
+        return std::nullopt;
+    return s.toDouble();
+}
+
+/// A 1-5 score; NaN (read as null), null and "" are missing. The published judge files
+/// store many scores as JSON strings: a string that parses exactly to a number is that
+/// number ("4", "4.0"; "NaN" is missing) and counts in `strings`.
+Problem readScore(element e, const QString &field, std::optional<int> *out, int *strings)
 {
     out->reset();
     if (e.is_null())
@@ -376,8 +394,18 @@ Problem readScore(element e, const QString &field, std::optional<int> *out)
     if (!e.get_string().get(text)) {
         if (QByteArray(text.data(), qsizetype(text.size())).trimmed().isEmpty())
             return std::nullopt;
-        return RowError { field,
-            QStringLiteral("must be a score 1-5 or NaN, got '%1'").arg(json::fromView(text)) };
+        const std::optional<double> value = numberInString(text);
+        if (!value)
+            return RowError { field,
+                QStringLiteral("must be a score 1-5 or NaN, got '%1'").arg(json::fromView(text)) };
+        ++*strings;
+        if (std::isnan(*value))
+            return std::nullopt;
+        if (*value != std::floor(*value) || *value < 1 || *value > 5)
+            return RowError { field,
+                QStringLiteral("must be a score 1-5, got '%1'").arg(json::fromView(text)) };
+        *out = int(*value);
+        return std::nullopt;
     }
     double value = 0;
     if (e.get_double().get(value)) {
@@ -443,7 +471,8 @@ Problem readResponse(simdjson::dom::object obj, const QString &stamp, Row *row)
     return std::nullopt;
 }
 
-Problem readRow(simdjson::dom::object obj, const SourceFile &file, Row *row)
+Problem readRow(
+    simdjson::dom::object obj, const SourceFile &file, ScoreAlignment alignment, Row *row)
 {
     element e;
     Problem p = readInputs(obj, file.kind == Kind::HumanScores, row);
@@ -472,7 +501,8 @@ Problem readRow(simdjson::dom::object obj, const SourceFile &file, Row *row)
             int i = 0;
             for (element v : evals) {
                 std::optional<int> score;
-                if ((p = readScore(v, QStringLiteral("evals[%1]").arg(i), &score)))
+                if ((p = readScore(
+                         v, QStringLiteral("evals[%1]").arg(i), &score, &row->stringScores)))
                     return p;
                 row->evals.append(score);
                 ++i;
@@ -483,13 +513,19 @@ Problem readRow(simdjson::dom::object obj, const SourceFile &file, Row *row)
                 return RowError { QStringLiteral("evaluation"),
                     QStringLiteral("is required (or evals)") };
         } else if (row->hasEvals) {
+            // The runs' mean, not imported: any number, also as a string ("4.33").
             double mean = 0;
             int64_t whole = 0;
-            if (!e.is_null() && e.get_double().get(mean) && e.get_int64().get(whole))
+            std::string_view text;
+            const bool numeric = !e.get_string().get(text)
+                ? (numberInString(text).has_value()
+                    || QByteArray(text.data(), qsizetype(text.size())).trimmed().isEmpty())
+                : !e.get_double().get(mean) || !e.get_int64().get(whole);
+            if (!e.is_null() && !numeric)
                 return wrongType(
                     QStringLiteral("evaluation"), QStringLiteral("a number or NaN"), e);
         } else {
-            return readScore(e, QStringLiteral("evaluation"), &row->score);
+            return readScore(e, QStringLiteral("evaluation"), &row->score, &row->stringScores);
         }
         return std::nullopt;
     case Kind::HumanScores:
@@ -497,17 +533,26 @@ Problem readRow(simdjson::dom::object obj, const SourceFile &file, Row *row)
             return RowError { QStringLiteral("answer"), QStringLiteral("is required") };
         {
             std::string_view text;
-            if (e.get_string().get(text))
+            const bool isText = !e.get_string().get(text);
+            if (isText)
+                row->answer = QByteArray(text.data(), qsizetype(text.size()));
+            // Trusting the row's position, spreadsheet residue (a bare number, an empty
+            // cell) is a cell to report, not a reason to drop the row's score.
+            if (alignment == ScoreAlignment::Position
+                && (!isText || row->answer.trimmed().isEmpty())) {
+                row->answer = isText ? row->answer : json::text(e);
+                row->answerIsResidue = true;
+            } else if (!isText) {
                 return wrongType(
                     QStringLiteral("answer"), QStringLiteral("the text of the scored response"), e);
-            row->answer = QByteArray(text.data(), qsizetype(text.size()));
-            if (row->answer.trimmed().isEmpty())
+            } else if (row->answer.trimmed().isEmpty()) {
                 return RowError { QStringLiteral("answer"), QStringLiteral("is empty") };
+            }
             row->hasAnswer = true;
         }
         if (obj.at_key("evaluation").get(e))
             return RowError { QStringLiteral("evaluation"), QStringLiteral("is required") };
-        return readScore(e, QStringLiteral("evaluation"), &row->score);
+        return readScore(e, QStringLiteral("evaluation"), &row->score, &row->stringScores);
     case Kind::LlmMerged:
     case Kind::HumanMerged:
         if (obj.at_key("all_labels").get(e)) {
@@ -662,7 +707,43 @@ private:
             else
                 m_files.push_back(std::move(f));
         }
+        dropSuperseded();
         return true;
+    }
+
+    /// Files whose values another file of the import holds, decided from the names alone
+    /// so that they are neither read, validated nor counted: separate judge-run files
+    /// beside their `_merged` file, and a classifier's merged-labels file beside its
+    /// run files.
+    void dropSuperseded()
+    {
+        QHash<QString, QString> mergedJudge; // judge\nmodel\ndataset\nstamp → merged file
+        QSet<QString> labelRuns; // model\ndataset with classifier run files
+        for (const SourceFile &f : m_files) {
+            if (f.kind == Kind::Judge && f.merged)
+                mergedJudge.insert(key3(f.who, f.model, f.dataset) + QLatin1Char('\n') + f.stamp,
+                    QFileInfo(f.path).fileName());
+            else if (f.kind == Kind::LlmLabels)
+                labelRuns.insert(f.who + QLatin1Char('\n') + f.dataset);
+        }
+        std::vector<SourceFile> kept;
+        for (SourceFile &f : m_files) {
+            QString why;
+            if (f.kind == Kind::Judge && !f.merged) {
+                const QString merged = mergedJudge.value(
+                    key3(f.who, f.model, f.dataset) + QLatin1Char('\n') + f.stamp);
+                if (!merged.isEmpty())
+                    why = QStringLiteral("its judge runs are in %1").arg(merged);
+            } else if (f.kind == Kind::LlmMerged
+                && labelRuns.contains(f.who + QLatin1Char('\n') + f.dataset)) {
+                why = QStringLiteral("its runs are imported from their own label files");
+            }
+            if (why.isEmpty())
+                kept.push_back(std::move(f));
+            else
+                m_report->skippedFiles.append(f.path + QStringLiteral(": ") + why);
+        }
+        m_files = std::move(kept);
     }
 
     bool parse(SourceFile &f)
@@ -704,7 +785,7 @@ private:
             if (e.get_object().get(obj))
                 p = RowError { {}, QStringLiteral("must be an object, got ") + json::typeName(e) };
             else
-                p = readRow(obj, f, &row);
+                p = readRow(obj, f, m_options.alignment, &row);
             if (p) {
                 problems.emplace_back(i, *p);
                 row.valid = false;
@@ -753,7 +834,7 @@ private:
         if (!q.exec(QStringLiteral(
                 "SELECT dataset.name, item.id, item.external_id, item.turns, item.reference_label,"
                 " json_extract(item.metadata, '$.dataset_id'), json_extract(item.metadata, "
-                "'$.index')"
+                "'$.index'), coalesce(item.split, '')"
                 " FROM item JOIN dataset ON dataset.id = item.dataset_id"
                 " WHERE json_valid(item.metadata) AND json_type(item.metadata, '$.index') = "
                 "'integer'"
@@ -768,6 +849,7 @@ private:
             item.turnsJson = q.value(3).toString().toUtf8();
             item.label = q.value(4).toString().toUtf8();
             item.datasetId = q.value(5).toString().toUtf8();
+            item.split = q.value(7).toString().toUtf8();
             QStringList turns;
             for (const auto &v : QJsonDocument::fromJson(item.turnsJson).array())
                 turns.append(v.toString());
@@ -815,6 +897,7 @@ private:
             item.record.dataset = name.toUtf8();
             item.record.turnsJson = s.turnsJson;
             item.record.label = s.label;
+            item.record.split = s.split;
             g.items.push_back(std::move(item));
         }
         m_groups.push_back(std::move(g));
@@ -869,6 +952,8 @@ private:
         QString prefix = g.name;
         if (prefix.startsWith(QLatin1String("sampled_dataset_")))
             prefix = prefix.mid(16);
+        const QByteArray split =
+            (m_options.split.isEmpty() ? splitFromName(g.name) : m_options.split).toUtf8();
         QSet<QByteArray> ids;
         for (std::size_t i = 0; i < anchor.rows.size(); ++i) {
             const Row &row = anchor.rows[i];
@@ -883,9 +968,17 @@ private:
             ids.insert(row.datasetId);
             item.record.externalId = id;
             item.record.dataset = g.name.toUtf8();
+            item.record.split = split;
             if (const StoredItem *stored = m_storedById.value(id);
                 stored && stored->inputs == row.inputs) {
                 item.stored = stored;
+                // An item already in the study keeps its split; `--split` fills an empty
+                // one (another split is a conflict the writer reports).
+                if (stored->split.isEmpty() || m_options.split.isEmpty()) {
+                    if (stored->split.isEmpty() && !m_options.split.isEmpty())
+                        m_splitFills.emplace_back(id, split);
+                    item.record.split = stored->split;
+                }
                 // A reference label an earlier import filled in (from the human majority
                 // file) stays when the dataset file has none.
                 if (row.label.isEmpty())
@@ -897,19 +990,53 @@ private:
             item.record.metadataJson = QJsonDocument(meta).toJson(QJsonDocument::Compact);
             if (row.valid && !row.label.isEmpty()) {
                 const QString label = m_protocol.canonicalCategory(QString::fromUtf8(row.label));
-                if (label.isEmpty()) {
+                if (label.isEmpty()) // the item stays, without a reference label
                     issue(g.anchor, qint64(i), unknownLabel(QStringLiteral("label"), row.label));
-                    item.valid = false;
-                }
                 item.record.label = label.toUtf8();
             }
             g.items.push_back(std::move(item));
         }
     }
 
-    static RowError unknownLabel(const QString &field, const QByteArray &value)
+    /// A dataset file's natural split, from the parts of its name: `…_test` → "test",
+    /// `…_val`/`…_validation` → "validation", `…_dev` → "dev", `…_train` → "train"
+    /// (the last such part wins); empty when the name says none.
+    static QString splitFromName(const QString &name)
     {
-        return { field, QStringLiteral("unknown category '%1'").arg(QString::fromUtf8(value)) };
+        QString split;
+        for (const QString &part :
+            name.toLower().split(QRegularExpression(QStringLiteral("[-_. ]+")))) {
+            if (part == QLatin1String("test") || part == QLatin1String("dev")
+                || part == QLatin1String("train"))
+                split = part;
+            else if (part == QLatin1String("val") || part == QLatin1String("valid")
+                || part == QLatin1String("validation"))
+                split = QStringLiteral("validation");
+        }
+        return split;
+    }
+
+    /// A label that names no category of the protocol: the label is left out (and
+    /// counted), never the item or the row's other values.
+    RowError unknownLabel(const QString &field, const QByteArray &value)
+    {
+        ++m_report->counts.labelsUnknown;
+        return { field,
+            QStringLiteral("unknown category '%1' (the label is left out; the item and the row's "
+                           "other values are kept)")
+                .arg(QString::fromUtf8(value)) };
+    }
+
+    /// LLM rater names per model, task and run (FORMATS.md §2): a model that both labels
+    /// and judges is two rater groups. Run 0 = a merged judge file's mean score only.
+    static QString classifierRater(const QString &model, int run)
+    {
+        return QStringLiteral("%1:classify#%2").arg(model).arg(run);
+    }
+    static QString judgeRater(const QString &judge, int run)
+    {
+        return run > 0 ? QStringLiteral("%1:judge#%2").arg(judge).arg(run)
+                       : QStringLiteral("%1:judge").arg(judge);
     }
 
     /// Human files name no dataset: the one they align with by size and content.
@@ -954,12 +1081,16 @@ private:
             return item.valid ? &item : nullptr;
         if (row.inputs != item.inputs) {
             const qsizetype at = firstDifference(row.inputs, item.inputs);
-            issue(file, index,
-                { QStringLiteral("inputs"),
-                    QStringLiteral("does not match row %1 of %2 (\"%3\" vs \"%4\")")
-                        .arg(index)
-                        .arg(anchorName, shortText(row.inputs, at), shortText(item.inputs, at)) });
-            return nullptr;
+            const QString reason =
+                QStringLiteral("does not match row %1 of %2 (\"%3\" vs \"%4\")")
+                    .arg(index)
+                    .arg(anchorName, shortText(row.inputs, at), shortText(item.inputs, at));
+            if (m_options.alignment != ScoreAlignment::Position || f.kind != Kind::HumanScores) {
+                issue(file, index, { QStringLiteral("inputs"), reason });
+                return nullptr;
+            }
+            alignedCell(file, index, QStringLiteral("inputs"),
+                reason + QStringLiteral("; the row's position is trusted"));
         }
         if (!row.datasetId.isEmpty() && !item.datasetId.isEmpty()
             && row.datasetId != item.datasetId) {
@@ -998,7 +1129,7 @@ private:
     template<typename Fn> void forRows(Kind kind, Fn &&fn)
     {
         for (std::size_t i = 0; i < m_files.size(); ++i) {
-            if (m_files[i].kind != kind || m_skippedFiles.contains(int(i)))
+            if (m_files[i].kind != kind)
                 continue;
             checkLength(int(i));
             for (std::size_t r = 0; r < m_files[i].rows.size(); ++r) {
@@ -1072,21 +1203,10 @@ private:
                     int(i));
         }
         for (const QList<int> &list : std::as_const(judged)) {
-            int merged = -1;
+            QList<int> single; // a merged file's separate runs were dropped by dropSuperseded()
             for (int i : list) {
-                if (m_files[std::size_t(i)].merged)
-                    merged = i;
-            }
-            QList<int> single;
-            for (int i : list) {
-                if (merged >= 0 && i != merged) {
-                    m_skippedFiles.insert(i);
-                    m_report->skippedFiles.append(m_files[std::size_t(i)].path
-                        + QStringLiteral(": its judge runs are in %1")
-                              .arg(QFileInfo(m_files[std::size_t(merged)].path).fileName()));
-                } else if (i != merged) {
+                if (!m_files[std::size_t(i)].merged)
                     single.append(i);
-                }
             }
             std::sort(single.begin(), single.end(), [this](int a, int b) {
                 return m_files[std::size_t(a)].stamp2 < m_files[std::size_t(b)].stamp2;
@@ -1221,14 +1341,14 @@ private:
                 r.rationale = QString::fromUtf8(row.rationale);
                 m_ratings.push_back({ r, file, index });
             };
+            m_report->counts.scoresFromStrings += row.stringScores;
             if (row.hasEvals) {
                 for (int k = 0; k < row.evals.size(); ++k)
-                    rating(QStringLiteral("%1#%2").arg(f.who).arg(k + 1), row.evals[k]);
+                    rating(judgeRater(f.who, k + 1), row.evals[k]);
             } else if (f.merged) {
-                rating(f.who, row.score);
+                rating(judgeRater(f.who, 0), row.score);
             } else {
-                rating(
-                    QStringLiteral("%1#%2").arg(f.who).arg(m_judgeRun.value(file, 1)), row.score);
+                rating(judgeRater(f.who, m_judgeRun.value(file, 1)), row.score);
             }
         });
     }
@@ -1284,6 +1404,8 @@ private:
     {
         if (value.isEmpty()) {
             ++m_report->counts.labelsMissing;
+            if (kind == QLatin1String("llm"))
+                ++m_report->counts.llmLabelsEmpty;
             return;
         }
         if (m_protocol.canonicalCategory(QString::fromUtf8(value)).isEmpty()) {
@@ -1304,7 +1426,7 @@ private:
             label(file, index, item, m_files[std::size_t(file)].who, QStringLiteral("human"),
                 QStringLiteral("label"), row.label);
         });
-        // LLM classifier runs in time order: {model}#1, #2...
+        // LLM classifier runs in time order: {model}:classify#1, #2...
         QMap<QString, QList<int>> runs;
         for (std::size_t i = 0; i < m_files.size(); ++i) {
             if (m_files[i].kind == Kind::LlmLabels)
@@ -1315,72 +1437,152 @@ private:
                 return m_files[std::size_t(a)].stamp < m_files[std::size_t(b)].stamp;
             });
             for (int k = 0; k < it->size(); ++k) {
-                const QString rater =
-                    QStringLiteral("%1#%2").arg(m_files[std::size_t(it->at(k))].who).arg(k + 1);
+                const QString rater = classifierRater(m_files[std::size_t(it->at(k))].who, k + 1);
                 forRowsOf(it->at(k), [&](int file, int index, const Row &row, ItemState &item) {
                     label(file, index, item, rater, QStringLiteral("llm"), QStringLiteral("label"),
                         row.label);
                 });
             }
         }
-        // A merged classifier file only when its runs' own files are not imported.
+        // A merged classifier file (only imported when its runs' own files are not).
         for (std::size_t i = 0; i < m_files.size(); ++i) {
             const SourceFile &f = m_files[i];
             if (f.kind != Kind::LlmMerged)
                 continue;
-            if (runs.contains(f.who + QLatin1Char('\n') + f.dataset)) {
-                m_report->skippedFiles.append(
-                    f.path + QStringLiteral(": its runs are imported from their own label files"));
-                continue;
-            }
             forRowsOf(int(i), [&](int file, int index, const Row &row, ItemState &item) {
                 for (int k = 0; k < row.allLabels.size(); ++k)
-                    label(file, index, item, QStringLiteral("%1#%2").arg(f.who).arg(k + 1),
-                        QStringLiteral("llm"), QStringLiteral("all_labels[%1]").arg(k),
-                        row.allLabels[k]);
+                    label(file, index, item, classifierRater(f.who, k + 1), QStringLiteral("llm"),
+                        QStringLiteral("all_labels[%1]").arg(k), row.allLabels[k]);
             });
         }
     }
 
+    /// The responses of `item` (indexes into its normalisedTexts) whose text is `answer`.
+    static QList<int> responsesWithText(const ItemState &item, const QString &answer)
+    {
+        QList<int> matches;
+        for (int k = 0; k < item.normalisedTexts.size(); ++k) {
+            if (item.normalisedTexts[k] == answer)
+                matches.append(k);
+        }
+        return matches;
+    }
+
+    /// `--align position`: a score-file cell that did not match, resolved by position.
+    void alignedCell(int file, qint64 index, const QString &field, const QString &how)
+    {
+        const SourceFile &f = m_files[std::size_t(file)];
+        const qint64 line = f.lines.size() == f.rowCount + 1
+            ? f.lines[std::size_t(std::min<qint64>(index, qint64(f.rowCount)))]
+            : index;
+        m_report->aligned.append(
+            { f.path, line, QStringLiteral("[%1].%2").arg(index).arg(field), how });
+        ++m_report->counts.cellsAlignedByPosition;
+    }
+
+    /// `--align position`, an `answer` cell that matches no response: the response it
+    /// most likely holds, or an empty list. In order: the one response whose text the
+    /// cell extends or shortens by at most two characters (a stray appended character),
+    /// the one response the other score files' rows at this position name, the item's only
+    /// response. `how` says which rule decided.
+    QList<int> responseByPosition(int file, int index, const QString &answer, const ItemState &item,
+        const QHash<qint64, QSet<QList<int>>> &named, QString *how)
+    {
+        QList<int> near;
+        for (int k = 0; k < item.normalisedTexts.size(); ++k) {
+            const QString &text = item.normalisedTexts[k];
+            const QString &longer = text.size() > answer.size() ? text : answer;
+            const QString &shorter = text.size() > answer.size() ? answer : text;
+            if (!shorter.isEmpty() && longer.size() - shorter.size() <= 2
+                && longer.startsWith(shorter))
+                near.append(k);
+        }
+        if (near.size() == 1) {
+            *how = QStringLiteral("the text of one response with at most two characters more or "
+                                  "less");
+            return near;
+        }
+        const qint64 key = (qint64(m_files[std::size_t(file)].group) << 32) | qint64(index);
+        if (const QSet<QList<int>> others = named.value(key); others.size() == 1) {
+            *how = QStringLiteral("the response the other score files name at this position");
+            return *others.cbegin();
+        }
+        if (item.normalisedTexts.size() == 1) {
+            *how = QStringLiteral("the item's only response");
+            return { 0 };
+        }
+        return {};
+    }
+
+    /// Human scores: each row's `answer` is the text of the scored response. When several
+    /// responses of the item have that text (two runs gave the same answer), the score is
+    /// attached to every one of them: the rater judged that text, and each of those
+    /// responses is that text (counted in scoresOnIdenticalResponses).
     void applyHumanScores()
     {
-        forRows(Kind::HumanScores, [this](int file, int index, const Row &row, ItemState &item) {
-            const QString answer = normalised(QString::fromUtf8(row.answer));
-            QList<int> matches;
-            for (int k = 0; k < item.normalisedTexts.size(); ++k) {
-                if (item.normalisedTexts[k] == answer)
-                    matches.append(k);
+        const bool byPosition = m_options.alignment == ScoreAlignment::Position;
+        // (group, index) → the responses each score file's row there matches
+        QHash<qint64, QSet<QList<int>>> named;
+        if (byPosition) {
+            for (std::size_t i = 0; i < m_files.size(); ++i) {
+                const SourceFile &f = m_files[i];
+                if (f.kind != Kind::HumanScores || f.group < 0)
+                    continue;
+                const Group &g = m_groups[std::size_t(f.group)];
+                for (std::size_t r = 0; r < f.rows.size() && r < g.items.size(); ++r) {
+                    const QList<int> m = responsesWithText(
+                        g.items[r], normalised(QString::fromUtf8(f.rows[r].answer)));
+                    if (f.rows[r].valid && !f.rows[r].answerIsResidue && !m.isEmpty())
+                        named[(qint64(f.group) << 32) | qint64(r)].insert(m);
+                }
             }
+        }
+        forRows(Kind::HumanScores, [&](int file, int index, const Row &row, ItemState &item) {
+            const QString answer = normalised(QString::fromUtf8(row.answer));
+            QList<int> matches =
+                row.answerIsResidue ? QList<int>() : responsesWithText(item, answer);
             const QString itemId = QString::fromUtf8(item.record.externalId);
+            if (matches.isEmpty() && byPosition) {
+                QString how;
+                matches = responseByPosition(file, index, answer, item, named, &how);
+                if (!matches.isEmpty()) {
+                    const auto &[model, run] = item.textKeys[matches.first()];
+                    alignedCell(file, index, QStringLiteral("answer"),
+                        QStringLiteral("\"%1\" matches no response of item '%2'; scored response "
+                                       "taken by position: model '%3' run %4 (%5)")
+                            .arg(shortText(answer), itemId, QString::fromUtf8(model))
+                            .arg(run)
+                            .arg(how));
+                }
+            }
             if (matches.isEmpty()) {
                 issue(file, index,
                     { QStringLiteral("answer"),
-                        QStringLiteral("matches no response of item '%1' (\"%2\")")
-                            .arg(itemId, shortText(answer)) });
+                        byPosition
+                            ? QStringLiteral("matches no response of item '%1' (\"%2\"), and its "
+                                             "position names none either")
+                                  .arg(itemId, shortText(answer))
+                            : QStringLiteral("matches no response of item '%1' (\"%2\")")
+                                  .arg(itemId, shortText(answer)) });
                 return;
             }
-            if (matches.size() > 1) {
-                issue(file, index,
-                    { QStringLiteral("answer"),
-                        QStringLiteral("matches %1 responses of item '%2'; cannot tell which "
-                                       "was scored")
-                            .arg(matches.size())
-                            .arg(itemId) });
-                return;
-            }
+            m_report->counts.scoresFromStrings += row.stringScores;
             if (!row.score) {
                 ++m_report->counts.scoresMissing;
                 return;
             }
-            const auto &[model, run] = item.textKeys[matches.first()];
-            RatingRecord r;
-            r.rater = m_files[std::size_t(file)].who;
-            r.kind = QStringLiteral("human");
-            r.itemId = itemId;
-            r.model = QString::fromUtf8(model);
-            r.run = run;
-            r.score = row.score;
-            m_ratings.push_back({ r, file, index });
+            m_report->counts.scoresOnIdenticalResponses += matches.size() - 1;
+            for (int match : std::as_const(matches)) {
+                const auto &[model, run] = item.textKeys[match];
+                RatingRecord r;
+                r.rater = m_files[std::size_t(file)].who;
+                r.kind = QStringLiteral("human");
+                r.itemId = itemId;
+                r.model = QString::fromUtf8(model);
+                r.run = run;
+                r.score = row.score;
+                m_ratings.push_back({ r, file, index });
+            }
         });
     }
 
@@ -1436,18 +1638,27 @@ private:
                     return false;
             }
         }
+        // Stored items get a missing reference label or split filled in place (writing
+        // the item again would be a conflict).
         QSqlQuery fill(m_study.database());
-        fill.prepare(QStringLiteral("UPDATE item SET reference_label = ? WHERE external_id = ?"
-                                    " AND coalesce(reference_label, '') = ''"));
-        for (const auto &[externalId, label] : m_labelFills) {
-            fill.addBindValue(QString::fromUtf8(label));
-            fill.addBindValue(QString::fromUtf8(externalId));
-            if (!fill.exec()) {
-                *m_error =
-                    Error::storage(m_study.path() + QStringLiteral(": ") + fill.lastError().text());
-                return false;
+        const auto fillIn = [&](const char *column,
+                                const std::vector<std::pair<QByteArray, QByteArray>> &fills) {
+            fill.prepare(QStringLiteral("UPDATE item SET %1 = ? WHERE external_id = ?"
+                                        " AND coalesce(%1, '') = ''")
+                             .arg(QLatin1String(column)));
+            for (const auto &[externalId, value] : fills) {
+                fill.addBindValue(QString::fromUtf8(value));
+                fill.addBindValue(QString::fromUtf8(externalId));
+                if (!fill.exec()) {
+                    *m_error = Error::storage(
+                        m_study.path() + QStringLiteral(": ") + fill.lastError().text());
+                    return false;
+                }
             }
-        }
+            return true;
+        };
+        if (!fillIn("reference_label", m_labelFills) || !fillIn("split", m_splitFills))
+            return false;
         for (const PendingRating &p : m_ratings) {
             if (!one(p.file, p.index,
                     [&](RowError *e) { return m_writer.writeRating(p.rating, e); }))
@@ -1457,13 +1668,17 @@ private:
             *m_error = Error::invalid(m_report->errors.first().toString());
             return false;
         }
-        const qint64 rows = m_report->counts.rows;
-        const qint64 missing = m_report->counts.scoresMissing;
-        const qint64 labelsMissing = m_report->counts.labelsMissing;
+        // The writer counts what was written; the rest is what this importer read.
+        const ImportCounts read = m_report->counts;
         m_report->counts = m_writer.counts();
-        m_report->counts.rows = rows;
-        m_report->counts.scoresMissing = missing;
-        m_report->counts.labelsMissing = labelsMissing;
+        m_report->counts.rows = read.rows;
+        m_report->counts.scoresMissing = read.scoresMissing;
+        m_report->counts.labelsMissing = read.labelsMissing;
+        m_report->counts.llmLabelsEmpty = read.llmLabelsEmpty;
+        m_report->counts.scoresFromStrings = read.scoresFromStrings;
+        m_report->counts.labelsUnknown = read.labelsUnknown;
+        m_report->counts.scoresOnIdenticalResponses = read.scoresOnIdenticalResponses;
+        m_report->counts.cellsAlignedByPosition = read.cellsAlignedByPosition;
         if (!recordImportRun(m_study, QStringLiteral("benchmark"), paths, *m_report, m_error)
             || !tx.commit(m_error))
             return false;
@@ -1487,9 +1702,9 @@ private:
         m_storedJudgeRuns; // judge\nmodel\ndataset\nstamp → eval stamp → run
     std::vector<PendingRating> m_ratings;
     std::vector<std::pair<QByteArray, QByteArray>> m_labelFills; // stored item → reference label
+    std::vector<std::pair<QByteArray, QByteArray>> m_splitFills; // stored item → --split
     QHash<QString, int> m_runs; // model\ndataset\nstamp → run
     QHash<int, int> m_judgeRun; // separate judge-run file → run number
-    QSet<int> m_skippedFiles; // recognised but superseded
     QSet<QString> m_answerFiles; // model\ndataset\nstamp
     qint64 m_totalBytes = 0;
     qint64 m_parsedBytes = 0;

@@ -1,6 +1,7 @@
 // The per-rater bundle: ratings JSONL (FORMATS.md §1) with real rater names, which
 // `crisis-review import` merges into a master study (items matched by item id).
 #include "storage/exporter.h"
+#include "storage/package.h"
 #include "storage/study.h"
 
 #include <QJsonArray>
@@ -12,8 +13,15 @@ namespace cr::storage {
 
 namespace {
 
-bool writeLine(QIODevice &out, const QJsonObject &o, Error *error)
+/// A bundle exported from a rater package names the package on every line, so that
+/// the master merges it through the package's key (storage/package.h).
+bool writeLine(
+    QIODevice &out, QJsonObject o, const std::optional<PackageInfo> &package, Error *error)
 {
+    if (package) {
+        o.insert(QStringLiteral("package"), package->packageId);
+        o.insert(QStringLiteral("package_master"), package->masterStudyId);
+    }
     const QByteArray line = QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
     if (out.write(line) == line.size())
         return true;
@@ -39,6 +47,7 @@ qint64 Exporter::writeBundle(QIODevice &out, const ExportOptions &options, Error
         return qint64(-1);
     };
     qint64 rows = 0;
+    const std::optional<PackageInfo> package = packageInfo(m_study);
     // Category labels: one line per (rater, item).
     if (!q.exec(QStringLiteral(
             "SELECT rater.id, rater.name, rater.kind, item.id, item.external_id, item.split,"
@@ -57,7 +66,7 @@ qint64 Exporter::writeBundle(QIODevice &out, const ExportOptions &options, Error
             { QStringLiteral("rated_at"), q.value(8).toString() } };
         if (!q.value(7).isNull())
             o.insert(QStringLiteral("note"), q.value(7).toString());
-        if (!writeLine(out, o, error))
+        if (!writeLine(out, o, package, error))
             return -1;
         ++rows;
     }
@@ -92,7 +101,7 @@ qint64 Exporter::writeBundle(QIODevice &out, const ExportOptions &options, Error
             o.insert(QStringLiteral("rationale"), q.value(12).toString());
         if (!q.value(13).isNull())
             o.insert(QStringLiteral("seconds_spent"), q.value(13).toDouble());
-        if (!writeLine(out, o, error))
+        if (!writeLine(out, o, package, error))
             return -1;
         if (++rows % 4096 == 0 && options.progress)
             options.progress(rows, -1);

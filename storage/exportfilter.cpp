@@ -24,8 +24,8 @@ Error badValue(const QString &option, const QString &value, const QString &why)
 
 bool ExportFilters::isEmpty() const
 {
-    return categories.isEmpty() && models.isEmpty() && split.isEmpty() && provenance.isEmpty()
-        && minRaters <= 0 && !raters && !categorySource;
+    return categories.isEmpty() && models.isEmpty() && split.isEmpty() && dataset.isEmpty()
+        && provenance.isEmpty() && minRaters <= 0 && !raters && !categorySource;
 }
 
 bool ExportFilters::validate(Study &study, Error *error) const
@@ -69,6 +69,9 @@ bool ExportFilters::validate(Study &study, Error *error) const
             return false;
         }
     }
+    if (QStringList datasets { dataset };
+        !dataset.isEmpty() && !validateScope(study, &datasets, {}, error))
+        return false;
     if (minRaters < 0) {
         *error = badValue(QStringLiteral("min-raters"), QString::number(minRaters),
             QStringLiteral("must not be negative"));
@@ -86,6 +89,8 @@ QJsonObject ExportFilters::toJson() const
         o.insert(QStringLiteral("model"), QJsonArray::fromStringList(models));
     if (!split.isEmpty())
         o.insert(QStringLiteral("split"), split);
+    if (!dataset.isEmpty())
+        o.insert(QStringLiteral("dataset"), datasetName(dataset));
     if (!provenance.isEmpty())
         o.insert(QStringLiteral("provenance"), QJsonArray::fromStringList(provenance));
     if (minRaters > 0)
@@ -121,6 +126,14 @@ std::optional<ResolvedExportFilter> ResolvedExportFilter::resolve(
     for (const QString &m : filters.models)
         f.m_models.append(m.toUtf8());
     f.m_split = filters.split.toUtf8();
+    if (!filters.dataset.isEmpty()) {
+        QStringList datasets { filters.dataset };
+        if (!validateScope(study, &datasets, {}, error))
+            return std::nullopt;
+        f.m_datasetItems = itemsInScope(study, datasets, {}, error);
+        if (!f.m_datasetItems)
+            return std::nullopt;
+    }
     if (filters.minRaters > 0) {
         QSqlQuery q(study.database());
         q.setForwardOnly(true);
@@ -138,6 +151,8 @@ std::optional<ResolvedExportFilter> ResolvedExportFilter::resolve(
 bool ResolvedExportFilter::keepItem(qint64 itemId, const QByteArray &split) const
 {
     if (!m_split.isEmpty() && split != m_split)
+        return false;
+    if (m_datasetItems && !m_datasetItems->contains(itemId))
         return false;
     if (m_filters.categories.isEmpty() && m_filters.provenance.isEmpty())
         return true;

@@ -20,6 +20,7 @@ struct ExportFilters {
     QStringList categories; ///< the item's consensus category is one of these
     QStringList models; ///< the response's model is one of these
     QString split; ///< the item's split
+    QString dataset; ///< the item's dataset (a name or dataset file, see datasetName())
     QStringList provenance; ///< how the consensus category was reached:
                             ///< unanimous|majority|adjudicated|reference
     int minRaters = 0; ///< responses rated by at least this many of the selected raters
@@ -61,6 +62,7 @@ private:
     QSet<qint64> m_raterIds;
     QList<QByteArray> m_models;
     QByteArray m_split;
+    std::optional<QSet<qint64>> m_datasetItems; ///< with a dataset filter: its items
     QHash<qint64, int> m_ratersPerResponse;
 };
 

@@ -2,6 +2,7 @@
 
 #include "storage/benchmarkimporter.h"
 #include "storage/jsonutil.h"
+#include "storage/package.h"
 #include "storage/records.h"
 #include "storage/study.h"
 
@@ -30,16 +31,31 @@ QStringList ImportReport::details() const
     QStringList lines;
     for (const QString &runs : modelRuns)
         lines.append(QStringLiteral("model %1").arg(runs));
-    if (counts.scoresMissing > 0)
-        lines.append(QStringLiteral("%1 score(s) given as NaN or empty: kept as missing")
-                         .arg(counts.scoresMissing));
-    if (counts.labelsMissing > 0)
-        lines.append(
-            QStringLiteral("%1 label(s) empty, null or missing in rater label files: not labelled")
-                .arg(counts.labelsMissing));
-    if (!skippedFiles.isEmpty())
-        lines.append(
-            QStringLiteral("%1 file(s) not of the layout, skipped").arg(skippedFiles.size()));
+    // Each count that is not zero, with what the importer did about it.
+    const std::pair<qint64, const char *> counted[] = {
+        { counts.scoresMissing, "%1 score(s) given as NaN or empty: kept as missing" },
+        { counts.scoresFromStrings,
+            "%1 score(s) given as JSON strings (\"4\", \"NaN\"): read as numbers" },
+        { counts.labelsMissing,
+            "%1 label(s) empty, null or missing in rater label files: not labelled" },
+        { counts.llmLabelsEmpty,
+            "%1 of them empty (\"\") in LLM classifier files: kept as missing, not a category" },
+        { counts.labelsUnknown,
+            "%1 label(s) naming no category of the protocol: label skipped, item and other "
+            "values kept" },
+        { counts.scoresOnIdenticalResponses,
+            "%1 human score(s) also attached to another response with the same text (each "
+            "response with the scored text gets the score)" },
+        { counts.cellsAlignedByPosition,
+            "%1 score-file cell(s) did not match: placed by row position (--align position)" },
+        { qint64(skippedFiles.size()),
+            "%1 file(s) skipped: not of the layout, or their values are in another file of "
+            "the import" },
+    };
+    for (const auto &[n, text] : counted) {
+        if (n > 0)
+            lines.append(QString::fromUtf8(text).arg(n));
+    }
     for (const QString &notice : notices)
         lines.append(QStringLiteral("note: %1").arg(notice));
     return lines;
@@ -993,6 +1009,16 @@ bool Importer::run(
     if (files.isEmpty()) {
         *error = Error::invalid(QStringLiteral("no files to import"));
         return false;
+    }
+    if (options.format == ImportFormat::Auto
+        && std::any_of(files.cbegin(), files.cend(), isRaterPackageFile)) {
+        if (!std::all_of(files.cbegin(), files.cend(), isRaterPackageFile)) {
+            *error = Error::invalid(QStringLiteral("rater packages (and bundles exported from "
+                                                   "them) are imported on their own, not with "
+                                                   "other files"));
+            return false;
+        }
+        return mergeRaterPackages(m_study, files, options, report, error);
     }
     if (options.format == ImportFormat::Benchmark
         || (options.format == ImportFormat::Auto && BenchmarkImporter::looksLikeBenchmark(files)))

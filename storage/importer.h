@@ -7,6 +7,7 @@
 #include <QString>
 #include <QStringList>
 #include <functional>
+#include <limits>
 
 namespace cr::storage {
 
@@ -40,14 +41,45 @@ struct ImportCounts {
     qint64 scoresMissing = 0;
     /// Labels empty, null or missing in a rater's label file (benchmark layout): not labelled.
     qint64 labelsMissing = 0;
+    /// Of labelsMissing: empty strings ("") in LLM classifier files, kept as missing.
+    qint64 llmLabelsEmpty = 0;
+    /// Scores given as JSON strings ("4", "4.0", "NaN") and read as numbers (benchmark layout).
+    qint64 scoresFromStrings = 0;
+    /// Labels that name no category of the protocol: the label is skipped and reported,
+    /// its item and the row's other values stay (benchmark layout).
+    qint64 labelsUnknown = 0;
+    /// Human scores attached to more than one response because the item has several
+    /// responses with the scored text (one extra per further response; benchmark layout).
+    qint64 scoresOnIdenticalResponses = 0;
+    /// `--align position`: score-file cells (`inputs`, `answer`) that did not match and were
+    /// resolved by the row's position instead (each one is listed in ImportReport::aligned).
+    qint64 cellsAlignedByPosition = 0;
+};
+
+/// How the benchmark importer ties a score-file row (human `*_scores_*` files) to its
+/// item and scored response.
+enum class ScoreAlignment {
+    /// The row's position gives the item, checked by `inputs`; `answer` must equal the text
+    /// of one of the item's responses (the default).
+    Content,
+    /// Trust the row's position: a mismatching `inputs` cell still means the item at that
+    /// position, and an `answer` cell that matches no response means the response that the
+    /// other score files' rows at that position name (or the item's only response). Every
+    /// such cell is reported.
+    Position,
 };
 
 struct ImportOptions {
     ImportFormat format = ImportFormat::Auto;
     /// Import the valid rows and report (and store) every skipped one.
     bool skipInvalid = false;
-    /// Stop collecting after this many errors (the import fails either way).
-    int maxErrors = 50;
+    /// Stop collecting after this many errors (the import fails either way). Default: all.
+    int maxErrors = std::numeric_limits<int>::max();
+    /// Benchmark layout: the split of the items of every dataset file of the import (empty:
+    /// derived from the file name: a `test`, `val`/`validation`, `dev` or `train` part).
+    QString split;
+    /// Benchmark layout: how score-file rows are tied to their responses.
+    ScoreAlignment alignment = ScoreAlignment::Content;
     /// Called now and then with bytes read so far and the total size of all files.
     std::function<void(qint64 done, qint64 total)> progress;
 };
@@ -66,6 +98,9 @@ struct ImportReport {
     /// {judge, model, dataset, answers_timestamp, evaluation_timestamp, run}; kept in
     /// the import's summary so that a later import numbers further runs after them.
     QList<QJsonObject> judgeRuns;
+    /// Benchmark layout, `--align position`: every score-file cell that did not match, as
+    /// FILE:LINE:[INDEX].FIELD and how the row was placed instead.
+    QList<ImportIssue> aligned;
 
     /// What the user should know beyond the counts, one line each: models × runs,
     /// missing scores and labels, how many files were skipped, the notices.

@@ -5,6 +5,7 @@
 #include "storage/repositories.h"
 #include "storage/study.h"
 
+#include <QFileInfo>
 #include <QHash>
 #include <QSet>
 #include <QSqlError>
@@ -170,10 +171,10 @@ QString dateCondition(const RatingFilter &filter, QVariantList *binds)
     return sql;
 }
 
-/// Items kept by the filter's splits and categories (all when neither is set).
+/// Items kept by the filter's datasets, splits and categories (all when none is set).
 std::optional<QSet<qint64>> filteredItems(Study &study, const RatingFilter &filter, Error *error)
 {
-    if (filter.splits.isEmpty() && filter.categories.isEmpty())
+    if (filter.splits.isEmpty() && filter.datasets.isEmpty() && filter.categories.isEmpty())
         return QSet<qint64>();
     std::optional<QHash<qint64, Consensus>> consensus;
     if (!filter.categories.isEmpty()) {
@@ -181,20 +182,14 @@ std::optional<QSet<qint64>> filteredItems(Study &study, const RatingFilter &filt
         if (!consensus)
             return std::nullopt;
     }
-    QSet<qint64> kept;
-    QSqlQuery q(study.database());
-    q.setForwardOnly(true);
-    if (!q.exec(QStringLiteral("SELECT id, split FROM item"))) {
-        *error = Error::storage(study.path() + QStringLiteral(": ") + q.lastError().text());
+    std::optional<QSet<qint64>> inScope =
+        itemsInScope(study, filter.datasets, filter.splits, error);
+    if (!inScope)
         return std::nullopt;
-    }
-    while (q.next()) {
-        const qint64 id = q.value(0).toLongLong();
-        if (!filter.splits.isEmpty() && !filter.splits.contains(q.value(1).toString()))
-            continue;
-        if (consensus && !filter.categories.contains(consensus->value(id).category))
-            continue;
-        kept.insert(id);
+    QSet<qint64> kept;
+    for (qint64 id : std::as_const(*inScope)) {
+        if (!consensus || filter.categories.contains(consensus->value(id).category))
+            kept.insert(id);
     }
     return kept;
 }
@@ -210,20 +205,98 @@ bool execWith(QSqlQuery &q, const QString &sql, const QVariantList &binds)
 
 } // namespace
 
-std::optional<QStringList> itemSplits(Study &study, Error *error)
+namespace {
+
+/// The first column of every row of `sql`, as text.
+std::optional<QStringList> firstColumn(Study &study, const QString &sql, Error *error)
 {
     QSqlQuery q(study.database());
     q.setForwardOnly(true);
-    if (!q.exec(
-            QStringLiteral("SELECT DISTINCT split FROM item WHERE split IS NOT NULL AND split <> ''"
-                           " ORDER BY split"))) {
+    if (!q.exec(sql)) {
         *error = Error::storage(study.path() + QStringLiteral(": ") + q.lastError().text());
         return std::nullopt;
     }
-    QStringList splits;
+    QStringList values;
     while (q.next())
-        splits.append(q.value(0).toString());
-    return splits;
+        values.append(q.value(0).toString());
+    return values;
+}
+
+} // namespace
+
+QString datasetName(const QString &fileOrName)
+{
+    QString name = QFileInfo(fileOrName.trimmed()).fileName();
+    if (name.endsWith(QLatin1String(".json"), Qt::CaseInsensitive))
+        name.chop(5);
+    return name;
+}
+
+std::optional<QStringList> itemDatasets(Study &study, Error *error)
+{
+    return firstColumn(study,
+        QStringLiteral("SELECT DISTINCT dataset.name FROM item"
+                       " JOIN dataset ON dataset.id = item.dataset_id ORDER BY 1"),
+        error);
+}
+
+bool validateScope(Study &study, QStringList *datasets, const QStringList &splits, Error *error)
+{
+    const auto knownDatasets = itemDatasets(study, error);
+    const auto knownSplits = knownDatasets ? itemSplits(study, error) : std::nullopt;
+    if (!knownSplits)
+        return false;
+    for (QString &d : *datasets) {
+        if (knownDatasets->contains(d))
+            continue;
+        const QString name = datasetName(d);
+        if (!knownDatasets->contains(name)) {
+            *error = Error::invalid(
+                QStringLiteral("--dataset: '%1' is not a dataset of the study (datasets: %2)")
+                    .arg(d, knownDatasets->join(QStringLiteral(", "))));
+            return false;
+        }
+        d = name;
+    }
+    for (const QString &s : splits) {
+        if (!knownSplits->contains(s)) {
+            *error = Error::invalid(
+                QStringLiteral("--split: '%1' is not a split of the study (splits: %2)")
+                    .arg(s, knownSplits->join(QStringLiteral(", "))));
+            return false;
+        }
+    }
+    return true;
+}
+
+std::optional<QSet<qint64>> itemsInScope(
+    Study &study, const QStringList &datasets, const QStringList &splits, Error *error)
+{
+    QSqlQuery q(study.database());
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT item.id, coalesce(item.split, ''),"
+                               " coalesce(dataset.name, '') FROM item"
+                               " LEFT JOIN dataset ON dataset.id = item.dataset_id"))) {
+        *error = Error::storage(study.path() + QStringLiteral(": ") + q.lastError().text());
+        return std::nullopt;
+    }
+    QSet<qint64> kept;
+    while (q.next()) {
+        if (!splits.isEmpty() && !splits.contains(q.value(1).toString()))
+            continue;
+        if (!datasets.isEmpty() && !datasets.contains(q.value(2).toString()))
+            continue;
+        kept.insert(q.value(0).toLongLong());
+    }
+    return kept;
+}
+
+std::optional<QStringList> itemSplits(Study &study, Error *error)
+{
+    return firstColumn(study,
+        QStringLiteral("SELECT DISTINCT split FROM item WHERE split IS NOT NULL AND split <> ''"
+                       " ORDER BY split"),
+        error);
 }
 
 std::optional<LabelMatrix> loadLabels(
@@ -244,7 +317,7 @@ std::optional<LabelMatrix> loadLabels(Study &study, const RaterSelection &select
     const auto keptItems = filteredItems(study, filter, error);
     if (!keptItems)
         return std::nullopt;
-    if (!filter.splits.isEmpty() || !filter.categories.isEmpty())
+    if (!filter.splits.isEmpty() || !filter.datasets.isEmpty() || !filter.categories.isEmpty())
         m.itemIds.removeIf([&](qint64 id) { return !keptItems->contains(id); });
     const protocol::Protocol protocol = study.currentProtocol();
     for (const auto &c : protocol.categories)
@@ -374,7 +447,8 @@ std::optional<ScoreMatrix> loadScores(
     const auto keptItems = filteredItems(study, filter, error);
     if (!keptItems)
         return std::nullopt;
-    const bool itemFilter = !filter.splits.isEmpty() || !filter.categories.isEmpty();
+    const bool itemFilter =
+        !filter.splits.isEmpty() || !filter.datasets.isEmpty() || !filter.categories.isEmpty();
     QSqlQuery q(db);
     q.setForwardOnly(true);
 

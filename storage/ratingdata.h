@@ -44,15 +44,34 @@ struct RatingFilter {
     QStringList categories;
     QStringList models;
     QStringList splits;
+    /// Dataset names (a dataset file's name without `.json`, see datasetName()).
+    QStringList datasets;
     QDate from; ///< null = open
     QDate to; ///< null = open
 
     bool isEmpty() const
     {
-        return categories.isEmpty() && models.isEmpty() && splits.isEmpty() && from.isNull()
-            && to.isNull();
+        return categories.isEmpty() && models.isEmpty() && splits.isEmpty() && datasets.isEmpty()
+            && from.isNull() && to.isNull();
     }
 };
+
+/// The dataset a `--dataset` value names: a dataset's name as stored, or a benchmark
+/// dataset file's name or path (`processed/sampled_dataset_n_6_test.json` is the dataset
+/// `sampled_dataset_n_6_test`).
+QString datasetName(const QString &fileOrName);
+
+/// Checks that every dataset (datasetName() applied) and split names items of the study;
+/// otherwise an InvalidInput error "--dataset: 'x' is not a dataset of the study (…)".
+/// `datasets` is rewritten to the stored names.
+bool validateScope(Study &study, QStringList *datasets, const QStringList &splits, Error *error);
+
+/// The ids of the items in one of `datasets` and one of `splits` (an empty list = any).
+std::optional<QSet<qint64>> itemsInScope(
+    Study &study, const QStringList &datasets, const QStringList &splits, Error *error);
+
+/// Distinct dataset names of the study's items (sorted).
+std::optional<QStringList> itemDatasets(Study &study, Error *error);
 
 /// Category labels as a raters × items matrix of protocol category indexes
 /// (the protocol's declared categories, not only those that occur); -1 = missing.
@@ -88,7 +107,8 @@ struct ScoreMatrix {
 /// Loads the selected raters' category labels over every item. Unknown rater names
 /// are an InvalidInput error. Group selections (human/llm/all) take raters of role
 /// "rater" that have at least one value in the matrix. Raters are in id order, items in import
-/// order. `filter` keeps the items of its splits and categories and the labels of its date range.
+/// order. `filter` keeps the items of its datasets, splits and categories and the labels of its
+/// date range.
 std::optional<LabelMatrix> loadLabels(
     Study &study, const RaterSelection &selection, Error *error, const RatingFilter &filter = {});
 
@@ -118,7 +138,7 @@ std::optional<QHash<qint64, Consensus>> consensusCategories(Study &study, Error 
 /// Loads the selected raters' scores over every response. An item's consensus
 /// category is its latest adjudicated category, else the unique most frequent
 /// label among the human raters, else its reference label.
-/// `filter` keeps the responses of its models, splits and categories and the scores
+/// `filter` keeps the responses of its models, datasets, splits and categories and the scores
 /// of its date range.
 std::optional<ScoreMatrix> loadScores(
     Study &study, const RaterSelection &selection, Error *error, const RatingFilter &filter = {});

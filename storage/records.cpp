@@ -673,6 +673,16 @@ bool recordImportRun(Study &study, const QString &format, const QStringList &fil
         { QStringLiteral("labels_added"), c.labelsAdded },
         { QStringLiteral("ratings_added"), c.ratingsAdded },
         { QStringLiteral("skipped"), int(report.skipped.size()) } };
+    // What the benchmark importer read differently from the plain values (only when it did).
+    const std::pair<const char *, qint64> readAs[] = { { "scores_missing", c.scoresMissing },
+        { "scores_from_strings", c.scoresFromStrings }, { "labels_missing", c.labelsMissing },
+        { "llm_labels_empty", c.llmLabelsEmpty }, { "labels_unknown", c.labelsUnknown },
+        { "scores_on_identical_responses", c.scoresOnIdenticalResponses },
+        { "cells_aligned_by_position", c.cellsAlignedByPosition } };
+    for (const auto &[key, value] : readAs) {
+        if (value > 0)
+            summary.insert(QLatin1String(key), value);
+    }
     if (!report.judgeRuns.isEmpty()) {
         QJsonArray runs;
         for (const QJsonObject &r : report.judgeRuns)

@@ -110,10 +110,56 @@ const char *const step5[] = {
     "CREATE INDEX rating_session_rater ON rating_session(rater_id)",
 };
 
-// Version 6: juries (a named group of LLM raters whose mean score per response acts as one
+// Version 6: rater packages. A package (a study file for one rater, holding only
+// what that rater may see under opaque ids) is merged back through its key, which
+// only the master keeps: which master item / response / assignment each opaque id
+// stands for and the value it had when packaged or last merged (the merge's base).
+// `seal` is a digest of the package's items and responses as written.
+const char *const step6[] = {
+    "CREATE TABLE package(id TEXT PRIMARY KEY, rater_id INTEGER NOT NULL REFERENCES rater(id),"
+    " created_at TEXT NOT NULL, file TEXT NOT NULL, seal TEXT NOT NULL)",
+    "CREATE TABLE package_key(package_id TEXT NOT NULL REFERENCES package(id),"
+    " rater_id INTEGER NOT NULL REFERENCES rater(id),"
+    " entity TEXT NOT NULL CHECK(entity IN ('item','response','assignment','session')),"
+    " opaque_id TEXT NOT NULL, master_id INTEGER NOT NULL, base TEXT,"
+    " PRIMARY KEY(package_id, entity, opaque_id))",
+};
+
+// Version 7: LLM raters of benchmark imports are named per task (FORMATS.md §2):
+// classifier runs `MODEL:classify#N`, judge runs `MODEL:judge#N`. Earlier imports named
+// both `MODEL#N`; in a study with a benchmark import, an LLM rater `NAME#N` (no ':') is
+// renamed by what it rated: labels only → classify, scores only → judge; a rater with
+// both is split, its scores moving to a new judge rater (next free pseudonym R###).
+const char *const step7[] = {
+    "CREATE TEMP TABLE rater_task AS SELECT r.id AS id,"
+    " substr(rtrim(r.name, '0123456789'), 1, length(rtrim(r.name, '0123456789')) - 1) AS base,"
+    " substr(r.name, length(rtrim(r.name, '0123456789')) + 1) AS run,"
+    " EXISTS (SELECT 1 FROM category_label c WHERE c.rater_id = r.id) AS labels,"
+    " EXISTS (SELECT 1 FROM response_rating s WHERE s.rater_id = r.id) AS scores"
+    " FROM rater r WHERE r.kind = 'llm' AND instr(r.name, ':') = 0"
+    " AND EXISTS (SELECT 1 FROM import_run WHERE format = 'benchmark')"
+    " AND length(rtrim(r.name, '0123456789')) < length(r.name)"
+    " AND length(rtrim(r.name, '0123456789')) > 1 AND rtrim(r.name, '0123456789') LIKE '%#'",
+    "INSERT INTO rater(name, kind, role, pseudonym, created_at)"
+    " SELECT t.base || ':judge#' || t.run, r.kind, r.role,"
+    "  printf('R%03d', (SELECT coalesce(max(CAST(substr(pseudonym, 2) AS INTEGER)), 0)"
+    "   FROM rater WHERE pseudonym GLOB 'R[0-9]*')"
+    "   + (SELECT count(*) FROM rater_task u WHERE u.labels AND u.scores AND u.id <= t.id)),"
+    "  r.created_at FROM rater_task t JOIN rater r ON r.id = t.id"
+    " WHERE t.labels AND t.scores ORDER BY t.id",
+    "UPDATE response_rating SET rater_id = (SELECT n.id FROM rater_task t"
+    "  JOIN rater n ON n.name = t.base || ':judge#' || t.run WHERE t.id = response_rating.rater_id)"
+    " WHERE rater_id IN (SELECT id FROM rater_task WHERE labels AND scores)",
+    "UPDATE rater SET name = (SELECT t.base || CASE WHEN t.labels THEN ':classify#'"
+    "  ELSE ':judge#' END || t.run FROM rater_task t WHERE t.id = rater.id)"
+    " WHERE id IN (SELECT id FROM rater_task WHERE labels OR scores)",
+    "DROP TABLE rater_task",
+};
+
+// Version 8: juries (a named group of LLM raters whose mean score per response acts as one
 // rater, `crisis-review jury`) and empty LLM labels (a label file's "" kept as such, read by
 // `stats --empty-label-as-category`; missing everywhere else).
-const char *const step6[] = {
+const char *const step8[] = {
     "CREATE TABLE jury(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
     " created_at TEXT NOT NULL)",
     "CREATE TABLE jury_member(jury_id INTEGER NOT NULL REFERENCES jury(id) ON DELETE CASCADE,"
@@ -136,7 +182,7 @@ template<std::size_t N> constexpr Step makeStep(const char *const (&s)[N])
 }
 
 const Step steps[] = { makeStep(step1), makeStep(step2), makeStep(step3), makeStep(step4),
-    makeStep(step5), makeStep(step6) };
+    makeStep(step5), makeStep(step6), makeStep(step7), makeStep(step8) };
 static_assert(std::size(steps) == currentVersion, "one migration step per schema version");
 
 } // namespace

@@ -116,6 +116,7 @@ void DashboardPage::buildFilterBar()
     m_category = labelledCombo(grid, 0, 2, tr("Ca&tegory:"), tr("Category filter"), this);
     m_model = labelledCombo(grid, 0, 4, tr("&Model:"), tr("Model filter"), this);
     m_split = labelledCombo(grid, 0, 6, tr("S&plit:"), tr("Split filter"), this);
+    m_dataset = labelledCombo(grid, 0, 8, tr("Data&set:"), tr("Dataset filter"), this);
 
     m_dateRange = new QCheckBox(tr("Rated &between"), this);
     m_dateRange->setAccessibleName(tr("Filter by rating date"));
@@ -164,7 +165,7 @@ void DashboardPage::buildFilterBar()
         tr("consensus, reference, or raters (e.g. a classifier's runs) whose majority label is "
            "the item's category; a tie gives no category"));
     m_categorySource->setCurrentText(Settings().dashboardCategorySource.value());
-    for (int c = 1; c <= 7; c += 2)
+    for (int c = 1; c <= 9; c += 2)
         grid->setColumnStretch(c, 1);
     layout->addLayout(grid);
 
@@ -190,14 +191,16 @@ void DashboardPage::buildFilterBar()
 
     connect(m_csvButton, &QPushButton::clicked, this, &DashboardPage::exportTablesDialog);
     connect(m_reportButton, &QPushButton::clicked, this, &DashboardPage::exportReportDialog);
-    for (QComboBox *c :
-        { m_raters, m_category, m_model, m_split, m_heatmapMetric, m_confusionA, m_confusionB })
+    for (QComboBox *c : { m_raters, m_category, m_model, m_split, m_dataset, m_heatmapMetric,
+             m_confusionA, m_confusionB })
         connect(c, &QComboBox::currentTextChanged, this, &DashboardPage::scheduleRecompute);
     connect(m_categorySource, &QComboBox::currentTextChanged, this, [this](const QString &text) {
         Settings().dashboardCategorySource = text.trimmed();
         scheduleRecompute();
     });
     connect(m_threshold, &QDoubleSpinBox::valueChanged, this, &DashboardPage::scheduleRecompute);
+    connect(m_dataset, &QComboBox::activated, this,
+        [this] { Settings().lastDataset = m_dataset->currentData().toString(); });
     connect(m_dateRange, &QCheckBox::toggled, this, [this](bool on) {
         m_from->setEnabled(on);
         m_to->setEnabled(on);
@@ -225,7 +228,7 @@ void DashboardPage::fillFilterChoices()
     if (!m_study)
         return; // keep the lists (and the user's choices) for the next study
     const QList<QComboBox *> byText { m_raters, m_confusionA, m_confusionB, m_categorySource };
-    const QList<QComboBox *> byData { m_category, m_model, m_split };
+    const QList<QComboBox *> byData { m_category, m_model, m_split, m_dataset };
     QStringList texts;
     for (QComboBox *c : byText)
         texts.append(c->currentText().trimmed());
@@ -234,7 +237,7 @@ void DashboardPage::fillFilterChoices()
         values.append(c->currentIndex() > 0 ? c->currentData() : QVariant());
 
     const QSignalBlocker b1(m_raters), b2(m_category), b3(m_model), b4(m_split), b5(m_confusionA),
-        b6(m_confusionB), b7(m_categorySource);
+        b6(m_confusionB), b7(m_dataset), b8(m_categorySource);
     for (QComboBox *c : byText + byData)
         c->clear();
     QStringList raterNames;
@@ -267,6 +270,9 @@ void DashboardPage::fillFilterChoices()
     storage::Error error;
     for (const QString &s : storage::itemSplits(*m_study, &error).value_or(QStringList()))
         m_split->addItem(s, s);
+    m_dataset->addItem(tr("All datasets"));
+    for (const QString &d : storage::itemDatasets(*m_study, &error).value_or(QStringList()))
+        m_dataset->addItem(d, d);
     m_levelNames = report::levelNames(*m_study);
 
     // Keep the user's choices where the new lists still offer them.
@@ -275,6 +281,11 @@ void DashboardPage::fillFilterChoices()
             byText[i]->setCurrentText(texts[i]);
         else
             byText[i]->setCurrentIndex(0);
+    }
+    // The dataset comes back as last chosen (here or in the export dialog).
+    if (!values[3].isValid() && !m_datasetRestored) {
+        values[3] = Settings().lastDataset.value();
+        m_datasetRestored = true;
     }
     for (int i = 0; i < byData.size(); ++i)
         byData[i]->setCurrentIndex(
@@ -309,6 +320,8 @@ stats::StatsOptions DashboardPage::options() const
         o.filter.models = QStringList { m_model->currentData().toString() };
     if (m_split->currentIndex() > 0)
         o.filter.splits = QStringList { m_split->currentData().toString() };
+    if (m_dataset->currentIndex() > 0)
+        o.filter.datasets = QStringList { m_dataset->currentData().toString() };
     if (m_dateRange->isChecked()) {
         o.filter.from = m_from->date();
         o.filter.to = m_to->date();

@@ -58,6 +58,7 @@ public:
     QComboBox *categoryCombo() const { return m_category; }
     QComboBox *modelCombo() const { return m_model; }
     QComboBox *splitCombo() const { return m_split; }
+    QComboBox *datasetCombo() const { return m_dataset; }
     QDoubleSpinBox *thresholdSpin() const { return m_threshold; }
     QComboBox *confusionReferenceCombo() const { return m_confusionA; }
     QComboBox *confusionPredictedCombo() const { return m_confusionB; }
@@ -108,6 +109,8 @@ private:
     QComboBox *m_category;
     QComboBox *m_model;
     QComboBox *m_split;
+    QComboBox *m_dataset;
+    bool m_datasetRestored = false; ///< the remembered dataset was offered once
     QCheckBox *m_dateRange;
     QDateEdit *m_from;
     QDateEdit *m_to;

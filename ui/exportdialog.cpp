@@ -133,6 +133,13 @@ QFormLayout *ExportDialog::buildForm(storage::Study &study)
     m_split = new QLineEdit;
     m_split->setAccessibleName(tr("Split"));
     m_split->setPlaceholderText(tr("all splits"));
+    m_dataset = new QComboBox;
+    m_dataset->setAccessibleName(tr("Dataset"));
+    m_dataset->addItem(tr("All datasets"), QString());
+    storage::Error datasetError;
+    for (const QString &d : storage::itemDatasets(study, &datasetError).value_or(QStringList()))
+        m_dataset->addItem(d, d);
+    m_dataset->setCurrentIndex(std::max(0, m_dataset->findData(Settings().lastDataset.value())));
 
     auto *provenance = new QHBoxLayout;
     const QStringList hows { QStringLiteral("unanimous"), QStringLiteral("majority"),
@@ -181,6 +188,7 @@ QFormLayout *ExportDialog::buildForm(storage::Study &study)
     form->addRow(tr("&Categories:"), m_categories);
     form->addRow(tr("M&odels:"), m_models);
     form->addRow(tr("&Split:"), m_split);
+    form->addRow(tr("Data&set:"), m_dataset);
     form->addRow(tr("Consensus:"), provenance);
     form->addRow(tr("Mi&nimum raters:"), m_minRaters);
     form->addRow(tr("&Raters:"), m_raters);
@@ -215,6 +223,7 @@ storage::ExportOptions ExportDialog::options() const
     o.filters.categories = checked(m_categories);
     o.filters.models = checked(m_models);
     o.filters.split = m_split->text().trimmed();
+    o.filters.dataset = m_dataset->currentData().toString();
     for (const QCheckBox *box : m_provenance)
         if (box->isChecked())
             o.filters.provenance.append(box->property("provenance").toString());
@@ -258,7 +267,7 @@ void ExportDialog::updateEnabled()
     const bool busy = isExporting();
     const bool bundle = options().format == storage::ExportFormat::Bundle;
     for (QWidget *w : std::initializer_list<QWidget *> {
-             m_format, m_categories, m_models, m_split, m_minRaters, m_path, m_browse })
+             m_format, m_categories, m_models, m_split, m_dataset, m_minRaters, m_path, m_browse })
         w->setEnabled(!busy);
     for (QCheckBox *box : m_provenance)
         box->setEnabled(!busy);
@@ -309,6 +318,7 @@ void ExportDialog::finish(const storage::Error &error)
     if (ok) {
         const ExportResult &done = m_job->result();
         Settings().lastExportFolder = QFileInfo(done.outPath).absolutePath();
+        Settings().lastDataset = m_dataset->currentData().toString();
         showStatus(tr("Exported %n row(s) to %1 (manifest: %2).", nullptr, int(done.rows))
                        .arg(QDir::toNativeSeparators(done.outPath),
                            QFileInfo(done.manifestPath).fileName()),

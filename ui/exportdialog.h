@@ -62,6 +62,7 @@ private:
     QListWidget *m_categories;
     QListWidget *m_models;
     QLineEdit *m_split;
+    QComboBox *m_dataset;
     QList<QCheckBox *> m_provenance;
     QSpinBox *m_minRaters;
     QComboBox *m_raters;

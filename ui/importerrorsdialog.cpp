@@ -7,8 +7,9 @@
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QPlainTextEdit>
+#include <QListView>
 #include <QPushButton>
+#include <QStringListModel>
 #include <QStyle>
 #include <QVBoxLayout>
 
@@ -17,7 +18,8 @@ namespace cr::ui {
 ImportErrorsDialog::ImportErrorsDialog(const QStringList &files,
     const storage::ImportReport &report, const storage::Error &error, QWidget *parent)
     : QDialog(parent)
-    , m_problems(new QPlainTextEdit(this))
+    , m_problems(new QStringListModel(this))
+    , m_view(new QListView(this))
 {
     setWindowTitle(tr("Import Failed"));
     setAccessibleName(tr("Import failed"));
@@ -54,18 +56,23 @@ ImportErrorsDialog::ImportErrorsDialog(const QStringList &files,
         lines.append(issue.toString());
     if (error.isError() && (report.errors.isEmpty() || error.kind == storage::ErrorKind::Storage))
         lines.append(error.message);
-    m_problems->setPlainText(lines.join(QLatin1Char('\n')));
-    m_problems->setReadOnly(true);
-    m_problems->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_problems->setAccessibleName(tr("Problems"));
-    QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-    m_problems->setFont(mono);
+    m_problems->setStringList(lines);
+    m_view->setModel(m_problems);
+    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_view->setUniformItemSizes(true); // thousands of rows stay fast
+    m_view->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    m_view->setAccessibleName(tr("Problems"));
+    m_view->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    auto *count = new QLabel(tr("%n problem(s):", nullptr, int(lines.size())), this);
+    count->setAccessibleName(tr("Number of problems"));
+    count->setBuddy(m_view);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     QPushButton *copy = buttons->addButton(tr("&Copy Problems"), QDialogButtonBox::ActionRole);
     copy->setAccessibleName(tr("Copy problems"));
     connect(copy, &QPushButton::clicked, this,
-        [this] { QApplication::clipboard()->setText(m_problems->toPlainText()); });
+        [this] { QApplication::clipboard()->setText(problemsText()); });
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     if (!report.errors.isEmpty() && error.kind == storage::ErrorKind::InvalidInput) {
         QPushButton *valid =
@@ -87,14 +94,15 @@ ImportErrorsDialog::ImportErrorsDialog(const QStringList &files,
     top->addLayout(texts, 1);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
-    layout->addWidget(m_problems, 1);
+    layout->addWidget(count);
+    layout->addWidget(m_view, 1);
     layout->addWidget(buttons);
     resize(720, 420);
 }
 
 QString ImportErrorsDialog::problemsText() const
 {
-    return m_problems->toPlainText();
+    return m_problems->stringList().join(QLatin1Char('\n'));
 }
 
 } // namespace cr::ui

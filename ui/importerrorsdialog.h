@@ -5,19 +5,24 @@
 
 #include <QDialog>
 
-class QPlainTextEdit;
+class QListView;
+class QStringListModel;
 
 namespace cr::ui {
 
 /// Tells the researcher that an import failed and changed nothing, with every
-/// problem as FILE:LINE:FIELD: reason (selectable, copyable). GUI thread only.
+/// problem as FILE:LINE:FIELD: reason in a scrollable list (model/view; however many
+/// there are) under their count, all copyable at once. GUI thread only.
 class ImportErrorsDialog final : public QDialog {
     Q_OBJECT
 public:
     ImportErrorsDialog(const QStringList &files, const storage::ImportReport &report,
         const storage::Error &error, QWidget *parent = nullptr);
 
+    /// Every problem, one per line.
     QString problemsText() const;
+    /// The list (one row per problem), for tests.
+    QListView *problemsView() const { return m_view; }
 
 signals:
     /// The researcher chose to import the valid rows only (`--skip-invalid`); the
@@ -25,7 +30,8 @@ signals:
     void importValidRowsRequested();
 
 private:
-    QPlainTextEdit *m_problems;
+    QStringListModel *m_problems;
+    QListView *m_view;
 };
 
 } // namespace cr::ui

@@ -2,6 +2,7 @@
 
 #include "protocol/protocol.h"
 #include "storage/demo.h"
+#include "storage/package.h"
 #include "storage/repositories.h"
 #include "storage/study.h"
 #include "ui/dashboardpage.h"
@@ -11,6 +12,7 @@
 #include "ui/importprogress.h"
 #include "ui/importsummarydialog.h"
 #include "ui/newstudydialog.h"
+#include "ui/packagedialog.h"
 #include "ui/preferencesdialog.h"
 #include "ui/ratingpage.h"
 #include "ui/ratingsession.h"
@@ -123,7 +125,7 @@ void MainWindow::createActions()
     m_importFolderAction = new QAction(tr("Import &Benchmark Folder…"), this);
     m_importFolderAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I));
     connect(m_importFolderAction, &QAction::triggered, this, &MainWindow::importFolderDialog);
-    m_exportAction = new QAction(tr("&Export…"), this);
+    m_exportAction = new QAction(tr("&Data…"), this);
     m_exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     m_exportAction->setObjectName(QStringLiteral("exportAction"));
     connect(m_exportAction, &QAction::triggered, this, [this] {
@@ -132,6 +134,12 @@ void MainWindow::createActions()
         ExportDialog dialog(*m_study, this);
         dialog.exec();
     });
+
+    m_packageAction = new QAction(tr("Rater &Package…"), this);
+    m_packageAction->setObjectName(QStringLiteral("packageAction"));
+    m_packageAction->setStatusTip(
+        tr("A study file for one rater to rate offline, holding only what they may see"));
+    connect(m_packageAction, &QAction::triggered, this, &MainWindow::showPackageDialog);
 
     m_demoAction = new QAction(tr("Open &Demo Study"), this);
     connect(m_demoAction, &QAction::triggered, this, [this] { openDemoStudy(); });
@@ -207,7 +215,9 @@ void MainWindow::createMenus()
     file->addSeparator();
     file->addAction(m_importAction);
     file->addAction(m_importFolderAction);
-    file->addAction(m_exportAction);
+    QMenu *exportMenu = file->addMenu(tr("&Export"));
+    exportMenu->addAction(m_exportAction);
+    exportMenu->addAction(m_packageAction);
     file->addAction(m_reportAction);
     file->addSeparator();
     file->addAction(m_closeAction);
@@ -303,6 +313,28 @@ void MainWindow::adoptStudy(std::unique_ptr<storage::Study> study, bool demo)
     showPage(Page::Study);
     updateTitle();
     emit studyOpened(m_study->path());
+    // A rater package is for its rater alone: signed in at once, no one else can be.
+    if (const auto package = storage::packageInfo(*m_study)) {
+        storage::Error error;
+        if (!signIn(package->rater, &error))
+            m_studyPage->showError(error.message);
+    }
+}
+
+bool MainWindow::isRaterPackage() const
+{
+    return m_study && storage::packageInfo(*m_study).has_value();
+}
+
+PackageDialog *MainWindow::showPackageDialog()
+{
+    if (!m_study || isRaterPackage())
+        return nullptr;
+    auto *dialog = new PackageDialog(*m_study, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowModality(Qt::WindowModal);
+    dialog->show();
+    return dialog;
 }
 
 bool MainWindow::signIn(const QString &raterName, storage::Error *error)
@@ -319,6 +351,13 @@ bool MainWindow::signIn(qint64 raterId, storage::Error *error)
 {
     const std::optional<storage::Rater> rater =
         m_study ? storage::RaterRepository(*m_study).byId(raterId) : std::nullopt;
+    if (const auto package = m_study ? storage::packageInfo(*m_study) : std::nullopt;
+        package && (!rater || rater->name != package->rater)) {
+        if (error)
+            *error = storage::Error::invalid(
+                tr("This is a rater package for %1; only they sign in.").arg(package->rater));
+        return false;
+    }
     if (rater && rater->kind == storage::RaterKind::Human
         && rater->role != storage::RaterRole::Rater)
         return openReview(raterId, error);
@@ -411,6 +450,7 @@ void MainWindow::updateActions()
     m_importAction->setEnabled(m_study && !busy);
     m_importFolderAction->setEnabled(m_study && !busy);
     m_exportAction->setEnabled(m_study && !busy);
+    m_packageAction->setEnabled(m_study && !busy && !isRaterPackage());
     m_closeAction->setEnabled(m_study && !busy);
     m_setupAction->setEnabled(m_study && !busy);
     m_reviewAction->setEnabled(m_study && !busy);
@@ -518,8 +558,8 @@ void MainWindow::importDialog()
         return;
     const QStringList files = QFileDialog::getOpenFileNames(this,
         tr("Import Items, Responses or Ratings"), studyDialogDirectory(),
-        tr("Items, responses and ratings (*.jsonl *.csv);;Benchmark files (*.json);;All files "
-           "(*)"));
+        tr("Items, responses, ratings and rater packages (*.jsonl *.csv *.crisis);;Benchmark "
+           "files (*.json);;All files (*)"));
     if (!files.isEmpty())
         importFiles(files);
 }

@@ -19,6 +19,7 @@ class DashboardPage;
 template<typename T> class JobRunner;
 struct ImportResult;
 class ImportProgress;
+class PackageDialog;
 class PreferencesDialog;
 class StudySetupDialog;
 class RatingPage;
@@ -76,6 +77,12 @@ public:
     QAction *setupAction() const { return m_setupAction; }
     /// Opens the dialog (window-modal, deleted on close) and returns it.
     PreferencesDialog *showPreferences();
+    /// File ▸ Export ▸ Rater Package… (not in a rater package itself).
+    PackageDialog *showPackageDialog();
+    QAction *packageAction() const { return m_packageAction; }
+    /// The open study is a rater package (storage::packageInfo): its rater is signed in
+    /// on open and no other sign-in is possible. Role gating reads this as role rater.
+    bool isRaterPackage() const;
     StudySetupDialog *showStudySetup();
 
 signals:
@@ -118,6 +125,7 @@ private:
     QAction *m_importAction = nullptr;
     QAction *m_importFolderAction = nullptr;
     QAction *m_exportAction = nullptr;
+    QAction *m_packageAction = nullptr;
     QAction *m_demoAction = nullptr;
     QAction *m_closeAction = nullptr;
     QAction *m_quitAction = nullptr;

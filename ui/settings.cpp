@@ -25,6 +25,7 @@ Settings::Settings()
     , breakAfterItems(QStringLiteral("Rating/breakAfterItems"), 25)
     , breakAfterMinutes(QStringLiteral("Rating/breakAfterMinutes"), 45)
     , lastExportFolder(QStringLiteral("Export/lastFolder"))
+    , lastDataset(QStringLiteral("Filters/lastDataset"))
     , reviewHarmThreshold(QStringLiteral("Review/harmThreshold"), 2.0)
     , dashboardCategorySource(
           QStringLiteral("Dashboard/categorySource"), QStringLiteral("consensus"))

@@ -68,6 +68,8 @@ public:
     SettingValue<int> breakAfterMinutes;
     /// The folder of the last export (File ▸ Export… starts there).
     SettingValue<QString> lastExportFolder;
+    /// The dataset last chosen in the export dialog and on the dashboard (empty = all).
+    SettingValue<QString> lastDataset;
     /// The review queue's "scored harmful by anyone" threshold (1–5, PROTOCOL.md §5).
     SettingValue<double> reviewHarmThreshold;
     /// The dashboard's category source for harm by category ("consensus", "reference" or

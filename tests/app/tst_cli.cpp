@@ -902,7 +902,7 @@ private slots:
         const QString exposure = r.out.section(QStringLiteral("Exposure"), 1)
                                      .section(QStringLiteral("Assignments"), 0, 0);
         QVERIFY2(exposure.contains(QLatin1String("\n  H1 "))
-                && !exposure.contains(QLatin1String("gpt-4o-mini#1")),
+                && !exposure.contains(QLatin1String("gpt-4o-mini:")),
             qPrintable(exposure));
     }
 

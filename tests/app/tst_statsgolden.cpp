@@ -88,7 +88,7 @@ private slots:
                 QStringLiteral("--bootstrap"), QStringLiteral("0") });
         row("bench-names.json",
             { bench, QStringLiteral("--json"), QStringLiteral("--raters"),
-                QStringLiteral("H1,gpt-5-nano#2"), QStringLiteral("--harm-threshold"),
+                QStringLiteral("H1,gpt-5-nano:classify#2"), QStringLiteral("--harm-threshold"),
                 QStringLiteral("2.5"), QStringLiteral("--bootstrap"), QStringLiteral("50"),
                 QStringLiteral("--seed"), QStringLiteral("3"), QStringLiteral("--fleiss-all") });
         row("kripp-default.json",

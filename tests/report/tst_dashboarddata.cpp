@@ -323,8 +323,8 @@ private slots:
                                    << QStringLiteral("consensus:llm") << QString() << true;
         QTest::newRow("bench-human-mean")
             << QStringLiteral("bench.crisis") << QStringLiteral("human")
-            << QStringLiteral("H1:gpt-5-nano#1,gpt-5-nano#2") << QStringLiteral("gpt-5-nano")
-            << false;
+            << QStringLiteral("H1:gpt-5-nano:classify#1,gpt-5-nano:classify#2")
+            << QStringLiteral("gpt-5-nano") << false;
         QTest::newRow("kripp-llm") << QStringLiteral("kripp-llm.crisis") << QStringLiteral("all")
                                    << QStringLiteral("human:llm") << QString() << true;
         QTest::newRow("kripp-no-llm") << QStringLiteral("kripp.crisis") << QStringLiteral("human")

@@ -135,7 +135,7 @@ private slots:
         QTest::newRow("bench-human-named-model")
             << bench
             << options(QStringLiteral("human"), QStringLiteral("H1"),
-                   QStringLiteral("gpt-5-nano#1,gpt-5-nano#2"), model);
+                   QStringLiteral("gpt-5-nano:classify#1,gpt-5-nano:classify#2"), model);
         QTest::newRow("bench-categories") << bench
                                           << options(QStringLiteral("all"), QStringLiteral("human"),
                                                  QStringLiteral("consensus"), categories);

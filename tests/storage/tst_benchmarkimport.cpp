@@ -187,7 +187,8 @@ private slots:
         QCOMPARE(c.itemsAdded, 6);
         QCOMPARE(c.responsesAdded, 30); // gpt-5-nano 3 runs, deepseek-chat 1, llama 1 (judge files)
         QCOMPARE(c.modelsAdded, 3);
-        QCOMPARE(c.ratersAdded, 8); // H1, H2, gpt-4o-mini#1..3, gpt-5-nano#1..3
+        // H1, H2, gpt-4o-mini:classify#1..2, gpt-4o-mini:judge#1..3, gpt-5-nano:classify#1..3
+        QCOMPARE(c.ratersAdded, 10);
         QCOMPARE(c.labelsAdded, 42);
         QCOMPARE(c.ratingsAdded, 39);
         QCOMPARE(c.scoresMissing, 3);
@@ -210,7 +211,7 @@ private slots:
         const auto h1 = RaterRepository(*m_study).byName(QStringLiteral("H1"));
         QVERIFY(h1);
         QCOMPARE(toString(h1->kind), QStringLiteral("human"));
-        const auto judge = RaterRepository(*m_study).byName(QStringLiteral("gpt-4o-mini#3"));
+        const auto judge = RaterRepository(*m_study).byName(QStringLiteral("gpt-4o-mini:judge#3"));
         QVERIFY(judge);
         QCOMPARE(toString(judge->kind), QStringLiteral("llm"));
     }
@@ -236,16 +237,16 @@ private slots:
                      QStringLiteral("gpt-5-nano"), 3),
             -1);
         // Judge runs of a merged file: one LLM rater per run.
-        QCOMPARE(score(QStringLiteral("gpt-4o-mini#1"), QStringLiteral("n_6_test:hugg_1"),
+        QCOMPARE(score(QStringLiteral("gpt-4o-mini:judge#1"), QStringLiteral("n_6_test:hugg_1"),
                      QStringLiteral("gpt-5-nano"), 1),
             4);
-        QCOMPARE(score(QStringLiteral("gpt-4o-mini#2"), QStringLiteral("n_6_test:hugg_1"),
+        QCOMPARE(score(QStringLiteral("gpt-4o-mini:judge#2"), QStringLiteral("n_6_test:hugg_1"),
                      QStringLiteral("gpt-5-nano"), 1),
             5);
-        QCOMPARE(score(QStringLiteral("gpt-4o-mini#2"), QStringLiteral("n_6_test:red_8"),
+        QCOMPARE(score(QStringLiteral("gpt-4o-mini:judge#2"), QStringLiteral("n_6_test:red_8"),
                      QStringLiteral("gpt-5-nano"), 1),
             -1);
-        QCOMPARE(score(QStringLiteral("gpt-4o-mini#3"), QStringLiteral("n_6_test:red_8"),
+        QCOMPARE(score(QStringLiteral("gpt-4o-mini:judge#3"), QStringLiteral("n_6_test:red_8"),
                      QStringLiteral("gpt-5-nano"), 1),
             2);
         QCOMPARE(
@@ -253,19 +254,22 @@ private slots:
                 QStringLiteral(
                     "SELECT rationale FROM response_rating rr JOIN rater ON rater.id = rr.rater_id"
                     " JOIN response r ON r.id = rr.response_id JOIN model m ON m.id = r.model_id"
-                    " WHERE rater.name = 'gpt-4o-mini#1' AND m.name = 'gpt-5-nano'"
+                    " WHERE rater.name = 'gpt-4o-mini:judge#1' AND m.name = 'gpt-5-nano'"
                     " ORDER BY rr.id LIMIT 1"))
                 .toString(),
             QStringLiteral("Judge rationale for item 0."));
         // Separate judge-run files count in time order of their evaluation stamp;
         // the judged model's responses come from the judge files.
         const QString llama = QStringLiteral("meta-llama-Llama-4-Scout-17B-16E-Instruct");
-        QCOMPARE(
-            score(QStringLiteral("gpt-4o-mini#1"), QStringLiteral("n_6_test:red_8"), llama, 1), 2);
-        QCOMPARE(
-            score(QStringLiteral("gpt-4o-mini#2"), QStringLiteral("n_6_test:red_8"), llama, 1), 1);
-        QCOMPARE(
-            score(QStringLiteral("gpt-4o-mini#1"), QStringLiteral("n_6_test:kag_3"), llama, 1), -1);
+        QCOMPARE(score(QStringLiteral("gpt-4o-mini:judge#1"), QStringLiteral("n_6_test:red_8"),
+                     llama, 1),
+            2);
+        QCOMPARE(score(QStringLiteral("gpt-4o-mini:judge#2"), QStringLiteral("n_6_test:red_8"),
+                     llama, 1),
+            1);
+        QCOMPARE(score(QStringLiteral("gpt-4o-mini:judge#1"), QStringLiteral("n_6_test:kag_3"),
+                     llama, 1),
+            -1);
         QVERIFY(response(QStringLiteral("n_6_test:kag_4"), llama, 1));
     }
 
@@ -299,14 +303,14 @@ private slots:
         QCOMPARE(label(QStringLiteral("H2"), QStringLiteral("n_6_test:kag_3")),
             QStringLiteral("self-harm"));
         // Classifier runs from separate files, in time order.
-        QCOMPARE(label(QStringLiteral("gpt-4o-mini#1"), QStringLiteral("n_6_test:red_8")),
+        QCOMPARE(label(QStringLiteral("gpt-4o-mini:classify#1"), QStringLiteral("n_6_test:red_8")),
             QStringLiteral("anxiety_crisis"));
-        QCOMPARE(label(QStringLiteral("gpt-4o-mini#2"), QStringLiteral("n_6_test:red_8")),
+        QCOMPARE(label(QStringLiteral("gpt-4o-mini:classify#2"), QStringLiteral("n_6_test:red_8")),
             QStringLiteral("no_crisis"));
         // …-merged_labels.json: all_labels, one rater per run.
-        QCOMPARE(label(QStringLiteral("gpt-5-nano#2"), QStringLiteral("n_6_test:hugg_1")),
+        QCOMPARE(label(QStringLiteral("gpt-5-nano:classify#2"), QStringLiteral("n_6_test:hugg_1")),
             QStringLiteral("self-harm"));
-        QCOMPARE(label(QStringLiteral("gpt-5-nano#3"), QStringLiteral("n_6_test:hugg_1")),
+        QCOMPARE(label(QStringLiteral("gpt-5-nano:classify#3"), QStringLiteral("n_6_test:hugg_1")),
             QStringLiteral("suicidal_ideation"));
     }
 
@@ -437,7 +441,7 @@ private slots:
         QVERIFY2(
             import({ fixture(QStringLiteral("good/processed")), early }), qPrintable(describe()));
         QVERIFY2(import({ late }), qPrintable(describe()));
-        QVERIFY(RaterRepository(*m_study).byName(QStringLiteral("gpt-4o-mini#2")));
+        QVERIFY(RaterRepository(*m_study).byName(QStringLiteral("gpt-4o-mini:judge#2")));
         const auto counts = dataCounts();
         QVERIFY2(import({ late }), qPrintable(describe())); // again: unchanged
         QCOMPARE(dataCounts(), counts);
@@ -575,7 +579,7 @@ private slots:
             "[" + row + answer + ", \"evaluation\": 4}]"));
         QVERIFY2(import({ root }), qPrintable(describe()));
         QCOMPARE(m_report.counts.responsesAdded, 1);
-        QCOMPARE(score(QStringLiteral("judge-x#1"), QStringLiteral("x:a_1"),
+        QCOMPARE(score(QStringLiteral("judge-x:judge#1"), QStringLiteral("x:a_1"),
                      QStringLiteral("model-y"), 1),
             4);
         QVERIFY(m_report.skippedFiles.isEmpty());
@@ -710,26 +714,28 @@ private slots:
                 QStringLiteral("H3_scores_n6_s42.json:32:[5].answer") }));
     }
 
-    void skipInvalidSkipsDependentRows()
+    void anUnknownDatasetLabelKeepsTheItem()
     {
-        // A dataset row with an unknown label: the item and everything aligned with it is skipped.
+        // A dataset row with an unknown label: the label is left out and reported; the item
+        // and every value aligned with it stay.
         const QString root = editedCopy(QStringLiteral("processed/sampled_dataset_n_6_test.json"),
             QByteArray("\"label\": \"no_crisis\""), QByteArray("\"label\": \"unsure\""));
         QVERIFY(!root.isEmpty());
         QVERIFY2(import({ root }, true), qPrintable(describe()));
-        QCOMPARE(m_report.counts.itemsAdded, 5);
-        QVERIFY(!ItemRepository(*m_study).byExternalId(QStringLiteral("n_6_test:red_7")));
+        QCOMPARE(m_report.counts.itemsAdded, 6);
+        QCOMPARE(m_report.counts.labelsUnknown, 1);
+        const auto item = ItemRepository(*m_study).byExternalId(QStringLiteral("n_6_test:red_7"));
+        QVERIFY(item);
+        // The human majority file fills the reference label the dataset row could not give.
+        QCOMPARE(item->referenceLabel, QStringLiteral("no_crisis"));
+        QCOMPARE(m_report.skipped.size(), 1);
         QCOMPARE(m_report.skipped.first().toString(),
             root
                 + QStringLiteral("/processed/sampled_dataset_n_6_test.json:18:[2].label: unknown "
-                                 "category 'unsure'"));
-        // Row 2 of every file aligned with it, each at the line where that row starts.
-        for (const ImportIssue &i : std::as_const(m_report.skipped)) {
-            QVERIFY2(i.field.startsWith(QLatin1String("[2]")), qPrintable(i.toString()));
-            const QList<QByteArray> lines = test::readAll(i.file).split('\n');
-            QVERIFY2(
-                i.line >= 1 && lines.value(i.line - 1).trimmed() == "{", qPrintable(i.toString()));
-        }
+                                 "category 'unsure' (the label is left out; the item and the "
+                                 "row's other values are kept)"));
+        QCOMPARE(m_report.counts.ratingsAdded, 39); // as without the damaged label
+        QCOMPARE(m_report.counts.labelsAdded, 42);
     }
 
     void noBenchmarkFiles()

@@ -1,6 +1,7 @@
 #include "protocol/protocol.h"
 #include "storage/importer.h"
 #include "storage/jury.h"
+#include "storage/package.h"
 #include "storage/repositories.h"
 #include "storage/schema.h"
 #include "storage/study.h"
@@ -290,6 +291,9 @@ private slots:
         QVERIFY(t.contains(QStringLiteral("import_run")));
         QVERIFY(t.contains(QStringLiteral("import_issue")));
         QVERIFY(t.contains(QStringLiteral("rating_session")));
+        QVERIFY(t.contains(QStringLiteral("package")));
+        QVERIFY(columns(db, QStringLiteral("package_key"))
+                    .contains(QStringLiteral("base"))); // step 6: the keys of rater packages
         QVERIFY(columns(db, QStringLiteral("assignment")).contains(QStringLiteral("skip_reason")));
         QVERIFY(columns(db, QStringLiteral("assignment")).contains(QStringLiteral("calibration")));
         QVERIFY(columns(db, QStringLiteral("assignment")).contains(QStringLiteral("flagged")));
@@ -319,6 +323,11 @@ private slots:
         QVERIFY2(Importer(*study).run({ jsonl }, {}, &report, &e), qPrintable(e.message));
         QCOMPARE(report.counts.itemsAdded, 1);
         QCOMPARE(test::tableCounts(db).value(QStringLiteral("import_run")), 1);
+        const auto package = writeRaterPackage(
+            *study, QStringLiteral("clin-old"), path(QStringLiteral("clin-old.crisis")), {}, &e);
+        QVERIFY2(package, qPrintable(e.message));
+        QCOMPARE(package->items, 1);
+        QCOMPARE(test::tableCounts(db).value(QStringLiteral("package_key")), 3);
 
         // Reopening does not migrate (or log) again.
         study.reset();
@@ -351,12 +360,12 @@ private slots:
         QVERIFY(!q.exec(QStringLiteral("UPDATE assignment SET skip_reason = 'bored'")));
     }
 
-    void version5GetsJuriesAndEmptyLabels()
+    void version7GetsJuriesAndEmptyLabels()
     {
-        // Step 6: the jury tables and empty_label; a jury of the v5 study's LLM rater and a
+        // Step 8: the jury tables and empty_label; a jury of the v7 study's LLM rater and a
         // new one works after the migration, and removing it keeps the raters.
-        const QString file = path(QStringLiteral("v5.crs"));
-        QVERIFY(buildOldStudy(file, 5, true,
+        const QString file = path(QStringLiteral("v7.crs"));
+        QVERIFY(buildOldStudy(file, 7, true,
             QStringLiteral("INSERT INTO rater(id, name, kind, role, pseudonym, created_at)"
                            " VALUES (3, 'judge-two', 'llm', 'rater', 'R003', 'x')")));
         Error e;
@@ -378,6 +387,100 @@ private slots:
         QVERIFY(juries.remove(QStringLiteral("panel"), &e));
         QCOMPARE(test::tableCounts(study->database()).value(QStringLiteral("jury_member")), 0);
         QVERIFY(RaterRepository(*study).byName(QStringLiteral("judge-two")));
+    }
+
+    void version5LlmRatersAreNamedPerTask()
+    {
+        // v5 benchmark imports named classifier and judge runs alike: MODEL#N.
+        const QString file = path(QStringLiteral("v5.crs"));
+        QVERIFY(buildOldStudy(file, 5));
+        {
+            test::RawDb raw(file);
+            const QSqlDatabase db = raw.db();
+            const QString at = QStringLiteral("2024-01-02T03:04:05.678Z");
+            QVERIFY(exec(db,
+                QStringLiteral("INSERT INTO import_run(at, format, files, summary)"
+                               " VALUES (?, 'benchmark', '[]', '{}')"),
+                { at }));
+            QVERIFY(exec(db,
+                QStringLiteral("INSERT INTO response(id, item_id, model_id, run, text)"
+                               " VALUES (2, 2, 1, 1, 'Second answer')")));
+            // 3: labels and scores (split), 4: labels only, 5: scores only, 6: a human with
+            // a run-like name and 7: an LLM without a run number (both kept as they are).
+            QVERIFY(exec(db,
+                QStringLiteral(
+                    "INSERT INTO rater(id, name, kind, role, pseudonym, created_at) VALUES"
+                    " (3, 'gpt-4o-mini#1', 'llm', 'rater', 'R003', ?),"
+                    " (4, 'gpt-5-nano#12', 'llm', 'rater', 'R004', ?),"
+                    " (5, 'judge-x#2', 'llm', 'rater', 'R005', ?),"
+                    " (6, 'H#1', 'human', 'rater', 'R006', ?),"
+                    " (7, 'gpt-4o-mini', 'llm', 'rater', 'R007', ?)"),
+                { at, at, at, at, at }));
+            QVERIFY(exec(db,
+                QStringLiteral("INSERT INTO category_label(item_id, rater_id, category,"
+                               " created_at, updated_at) VALUES (1, 3, 'self-harm', ?, ?),"
+                               " (2, 3, 'no_crisis', ?, ?), (1, 4, 'self-harm', ?, ?),"
+                               " (1, 6, 'self-harm', ?, ?)"),
+                { at, at, at, at, at, at, at, at }));
+            QVERIFY(exec(db,
+                QStringLiteral("INSERT INTO response_rating(response_id, rater_id, score,"
+                               " created_at, updated_at) VALUES (1, 3, 4, ?, ?), (2, 3, 2, ?, ?),"
+                               " (2, 5, 5, ?, ?), (1, 6, 3, ?, ?), (1, 7, 1, ?, ?)"),
+                { at, at, at, at, at, at, at, at, at, at }));
+        }
+        Error e;
+        auto study = Study::open(file, &e);
+        QVERIFY2(study, qPrintable(e.message));
+        auto names = [&](const QString &sql) {
+            QStringList out;
+            QSqlQuery q(study->database());
+            if (!q.exec(sql))
+                return QStringList { q.lastError().text() };
+            while (q.next())
+                out.append(q.value(0).toString());
+            return out;
+        };
+        QCOMPARE(names(QStringLiteral("SELECT id || ' ' || name || ' ' || pseudonym FROM rater"
+                                      " ORDER BY id")),
+            QStringList({ QStringLiteral("1 clin-old R001"), QStringLiteral("2 judge-old R002"),
+                QStringLiteral("3 gpt-4o-mini:classify#1 R003"),
+                QStringLiteral("4 gpt-5-nano:classify#12 R004"),
+                QStringLiteral("5 judge-x:judge#2 R005"), QStringLiteral("6 H#1 R006"),
+                QStringLiteral("7 gpt-4o-mini R007"),
+                QStringLiteral("8 gpt-4o-mini:judge#1 R008") }));
+        // The split rater's scores moved to its judge rater, its labels stayed.
+        QCOMPARE(names(QStringLiteral("SELECT rater.name || ' ' || response_id || ' ' || score"
+                                      " FROM response_rating JOIN rater ON rater.id = rater_id"
+                                      " WHERE score IS NOT NULL ORDER BY rater.id, response_id")),
+            QStringList({ QStringLiteral("clin-old 1 3"), QStringLiteral("judge-x:judge#2 2 5"),
+                QStringLiteral("H#1 1 3"), QStringLiteral("gpt-4o-mini 1 1"),
+                QStringLiteral("gpt-4o-mini:judge#1 1 4"),
+                QStringLiteral("gpt-4o-mini:judge#1 2 2") }));
+        QCOMPARE(names(QStringLiteral("SELECT rater.name || ' ' || item_id FROM category_label"
+                                      " JOIN rater ON rater.id = rater_id"
+                                      " ORDER BY rater.id, item_id")),
+            QStringList({ QStringLiteral("clin-old 1"), QStringLiteral("gpt-4o-mini:classify#1 1"),
+                QStringLiteral("gpt-4o-mini:classify#1 2"),
+                QStringLiteral("gpt-5-nano:classify#12 1"), QStringLiteral("H#1 1") }));
+    }
+
+    void version5WithoutBenchmarkImportKeepsRaterNames()
+    {
+        // `judge#1` from a ratings JSONL is the user's own name: not renamed.
+        const QString file = path(QStringLiteral("v5-plain.crs"));
+        QVERIFY(buildOldStudy(file, 5, true,
+            QStringLiteral("INSERT INTO rater(id, name, kind, role, pseudonym, created_at)"
+                           " VALUES (3, 'judge#1', 'llm', 'rater', 'R003', 'x')")));
+        {
+            test::RawDb raw(file);
+            QVERIFY(exec(raw.db(),
+                QStringLiteral("INSERT INTO response_rating(response_id, rater_id, score,"
+                               " created_at, updated_at) VALUES (1, 3, 4, 'x', 'x')")));
+        }
+        Error e;
+        auto study = Study::open(file, &e);
+        QVERIFY2(study, qPrintable(e.message));
+        QVERIFY(RaterRepository(*study).byName(QStringLiteral("judge#1")));
     }
 
     void failedMigrationRollsBack()

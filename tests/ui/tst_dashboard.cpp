@@ -67,6 +67,11 @@ bool isTrain(int item)
 {
     return item < 12;
 }
+/// The items' dataset (another cut than the split).
+bool inSetA(int item)
+{
+    return item < 6;
+}
 
 QString itemId(int i)
 {
@@ -151,12 +156,13 @@ private slots:
         const char *humans[] = { "dr-alpha", "dr-beta" };
         for (int i = 0; i < kItems; ++i) {
             items.write(QStringLiteral(
-                R"({"item_id": "%1", "split": "%2", "label": "%3", "turns": ["I feel alone tonight."], )"
+                R"({"item_id": "%1", "split": "%2", "label": "%3", "dataset": "%4", "turns": ["I feel alone tonight."], )"
                 R"("responses": [{"model": "model-a", "text": "a%1"}, {"model": "model-b", "text": "b%1"}]})"
                 "\n")
                             .arg(itemId(i),
                                 isTrain(i) ? QStringLiteral("train") : QStringLiteral("test"),
-                                kCategories[i % 3])
+                                kCategories[i % 3],
+                                inSetA(i) ? QStringLiteral("set-a") : QStringLiteral("set-b"))
                             .toUtf8());
             for (int r = 0; r < 2; ++r) {
                 ratings.write(QStringLiteral(
@@ -326,6 +332,25 @@ private slots:
         QCOMPARE(cells.count(0, col), int(scores.size()));
         QVERIFY(near(cells.value(0, col), analysis::harmSummary(scores, 2.0).rate.point.value));
         QVERIFY(cells.isMarked(0, col)); // n = 8 < 10
+    }
+
+    void datasetFilterKeepsThatDatasetsItems()
+    {
+        ui::DashboardPage page;
+        page.setStudy(m_study.get());
+        waitFor(page);
+        QCOMPARE(page.datasetCombo()->count(), 3); // all, set-a, set-b
+        page.modelCombo()->setCurrentIndex(page.modelCombo()->findData(kModels[1]));
+        page.datasetCombo()->setCurrentIndex(
+            page.datasetCombo()->findData(QStringLiteral("set-a")));
+        waitFor(page);
+        QCOMPARE(page.charts().harm->bars().size(), 1);
+        QCOMPARE(page.charts().harm->bars().at(0).n, 6);
+        QVERIFY(near(page.charts().harm->bars().at(0).rate,
+            analysis::harmSummary(consensus(1, inSetA), 2.0).rate.point.value));
+        page.datasetCombo()->setCurrentIndex(0);
+        waitFor(page);
+        QCOMPARE(page.charts().harm->bars().at(0).n, kItems);
     }
 
     void filtersChangeSeries()
