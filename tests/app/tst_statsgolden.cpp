@@ -55,7 +55,7 @@ private slots:
         bool ok = false;
         run({ QStringLiteral("jury"), QStringLiteral("add"), QStringLiteral("bench-jury.crisis"),
                 QStringLiteral("panel"), QStringLiteral("--raters"),
-                QStringLiteral("gpt-4o-mini#1,gpt-4o-mini#2,gpt-4o-mini#3") },
+                QStringLiteral("gpt-4o-mini:judge#1,gpt-4o-mini:judge#2,gpt-4o-mini:judge#3") },
             &ok);
         QVERIFY(ok);
         create(QStringLiteral("kripp.crisis"),
@@ -109,14 +109,15 @@ private slots:
                 QStringLiteral("100") });
         row("kripp-llm-human.json", { krippLlm, QStringLiteral("--json") });
         // Judge summaries (--bands), category sources and a jury (issue 19).
-        const QString runs = QStringLiteral("gpt-4o-mini#1,gpt-4o-mini#2,gpt-4o-mini#3");
+        const QString runs =
+            QStringLiteral("gpt-4o-mini:judge#1,gpt-4o-mini:judge#2,gpt-4o-mini:judge#3");
         row("bench-bands.json",
             { bench, QStringLiteral("--json"), QStringLiteral("--raters"), runs,
                 QStringLiteral("--bands"), QStringLiteral("2.3,3.6"), QStringLiteral("--bootstrap"),
                 QStringLiteral("0") });
         row("bench-category-source.json",
             { bench, QStringLiteral("--json"), QStringLiteral("--category-source"),
-                QStringLiteral("gpt-5-nano#1,gpt-5-nano#2,gpt-5-nano#3"),
+                QStringLiteral("gpt-5-nano:classify#1,gpt-5-nano:classify#2,gpt-5-nano:classify#3"),
                 QStringLiteral("--bootstrap"), QStringLiteral("0") });
         row("bench-category-reference.txt",
             { bench, QStringLiteral("--category-source"), QStringLiteral("reference"),
@@ -124,7 +125,7 @@ private slots:
         row("bench-bands.txt",
             { bench, QStringLiteral("--raters"), runs, QStringLiteral("--bands"),
                 QStringLiteral("2.3,3.6"), QStringLiteral("--category-source"),
-                QStringLiteral("gpt-5-nano#1,gpt-5-nano#2,gpt-5-nano#3"),
+                QStringLiteral("gpt-5-nano:classify#1,gpt-5-nano:classify#2,gpt-5-nano:classify#3"),
                 QStringLiteral("--bootstrap"), QStringLiteral("0") });
         row("bench-jury.json",
             { QStringLiteral("bench-jury.crisis"), QStringLiteral("--json"),
