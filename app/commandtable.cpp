@@ -23,6 +23,14 @@ const QList<Command> &commands()
             runRaterAdd, Application::Core },
         { QStringLiteral("rater list"), QStringLiteral("crisis-review rater list STUDY [--json]"),
             runRaterList, Application::Core },
+        { QStringLiteral("jury add"),
+            QStringLiteral("crisis-review jury add STUDY NAME --raters LLM,LLM...   "
+                           "(mean score of the LLM raters)"),
+            runJuryAdd, Application::Core },
+        { QStringLiteral("jury list"), QStringLiteral("crisis-review jury list STUDY [--json]"),
+            runJuryList, Application::Core },
+        { QStringLiteral("jury remove"), QStringLiteral("crisis-review jury remove STUDY NAME"),
+            runJuryRemove, Application::Core },
         { QStringLiteral("assign"),
             QStringLiteral("crisis-review assign STUDY --raters NAME,NAME... --per-item K "
                            "[--seed S] [--calibration ITEM_ID,...]"),
@@ -42,11 +50,16 @@ const QList<Command> &commands()
         { QStringLiteral("verify"), QStringLiteral("crisis-review verify STUDY [--json] [--head]"),
             runVerify, Application::Core },
         { QStringLiteral("stats"),
-            QStringLiteral("crisis-review stats STUDY [--json] [--raters human|llm|all|NAME,NAME] "
-                           "[--harm-threshold X]\n"
-                           "                          "
-                           "[--bootstrap N] [--seed S] [--fleiss-all] [--dataset FILES] "
-                           "[--split NAMES]"),
+            QStringLiteral(
+                "crisis-review stats STUDY [--json] [--raters human|llm|all|NAME,NAME] "
+                "[--harm-threshold X]\n"
+                "                          "
+                "[--bootstrap N] [--seed S] [--fleiss-all] [--dataset FILES] "
+                "[--split NAMES]\n"
+                "                          "
+                "[--bands CUT,CUT...] [--category-source consensus|reference|RATER,RATER...]\n"
+                "                          "
+                "[--empty-label-as-category]"),
             runStats, Application::Core },
         { QStringLiteral("disagreements"),
             QStringLiteral("crisis-review disagreements STUDY [--json] [--category ID] "
@@ -65,6 +78,8 @@ const QList<Command> &commands()
                 "[--dataset FILE] [--provenance unanimous|majority|adjudicated|reference,...]\n"
                 "                          "
                 "[--min-raters N] [--raters human|llm|all|NAME,NAME] [--real-names]\n"
+                "                          "
+                "[--category-source consensus|reference|RATER,RATER...]\n"
                 "                          "
                 "[--rater NAME]                              (bundle only)\n"
                 "                          "

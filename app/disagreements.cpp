@@ -1,6 +1,7 @@
 #include "app/disagreements.h"
 
 #include "app/handlers.h"
+#include "stats/texttable.h"
 #include "storage/ratingdata.h"
 #include "storage/repositories.h"
 #include "storage/study.h"
@@ -94,12 +95,14 @@ QJsonArray disagreementsToJson(const QList<storage::Disagreement> &rows)
 
 QString disagreementsToText(const QList<storage::Disagreement> &rows)
 {
-    QString s =
-        QStringLiteral("%1 %2 %3 %4 %5\n")
-            .arg(QStringLiteral("item").leftJustified(16),
-                QStringLiteral("response").leftJustified(9),
-                QStringLiteral("kind").leftJustified(9), QStringLiteral("spread").leftJustified(7),
-                QStringLiteral("values (pseudonym=value)"));
+    using Align = stats::TextTable::Align;
+    // Column widths from the content (long benchmark item ids), at least the former widths.
+    stats::TextTable table({ { QStringLiteral("item"), Align::Left, 16 },
+                               { QStringLiteral("response"), Align::Left, 9 },
+                               { QStringLiteral("kind"), Align::Left, 9 },
+                               { QStringLiteral("spread"), Align::Left, 7 },
+                               { QStringLiteral("values (pseudonym=value)"), Align::Left, 0 } },
+        QString());
     for (const storage::Disagreement &d : rows) {
         QStringList values;
         for (const storage::RaterValue &v : d.values)
@@ -109,16 +112,13 @@ QString disagreementsToText(const QList<storage::Disagreement> &rows)
             flags += QStringLiteral("  [harmful by someone]");
         if (d.adjudication)
             flags += QStringLiteral("  [adjudicated]");
-        s += QStringLiteral("%1 %2 %3 %4 %5%6\n")
-                 .arg(d.itemExternalId.leftJustified(16),
-                     (d.responseId ? QString::number(d.responseId) : QStringLiteral("-"))
-                         .leftJustified(9),
-                     storage::Disagreement::toString(d.kind).leftJustified(9),
-                     QString::number(d.spread()).leftJustified(7), values.join(QLatin1Char(' ')),
-                     flags);
+        table.addRow(
+            { d.itemExternalId, d.responseId ? QString::number(d.responseId) : QStringLiteral("-"),
+                storage::Disagreement::toString(d.kind), QString::number(d.spread()),
+                values.join(QLatin1Char(' ')) },
+            flags);
     }
-    s += QStringLiteral("%1 disagreement(s)\n").arg(rows.size());
-    return s;
+    return table.toString() + QStringLiteral("%1 disagreement(s)\n").arg(rows.size());
 }
 
 int runDisagreements(const Invocation &call)

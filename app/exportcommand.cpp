@@ -36,11 +36,14 @@ struct ExportFlags {
         QStringLiteral("NAME") };
     QCommandLineOption rawCells { QStringLiteral("raw-cells"),
         QStringLiteral("CSV cells as they are (no ' before =, +, -, @, ', tab, CR)") };
+    QCommandLineOption categorySource { QStringLiteral("category-source"),
+        QStringLiteral("Item category: consensus, reference or RATER,RATER"),
+        QStringLiteral("SOURCE") };
 
     QList<QCommandLineOption> all() const
     {
         return { format, out, threshold, category, model, split, dataset, provenance, minRaters,
-            raters, realNames, rater, rawCells };
+            raters, realNames, rater, rawCells, categorySource };
     }
 };
 
@@ -64,6 +67,12 @@ bool readOptions(const QCommandLineParser &p, const ExportFlags &f, storage::Exp
     options->realNames = p.isSet(f.realNames);
     options->rawCells = p.isSet(f.rawCells);
     options->bundleRater = p.value(f.rater);
+    if (p.isSet(f.categorySource)) {
+        if (p.value(f.categorySource).trimmed().isEmpty())
+            return false;
+        options->filters.categorySource =
+            storage::CategorySource::fromString(p.value(f.categorySource));
+    }
     if (!format || !okT || !okN || options->filters.minRaters < 0
         || (p.isSet(f.rater) && *format != storage::ExportFormat::Bundle))
         return false;

@@ -24,6 +24,11 @@ int runRaterAdd(const Invocation &call);
 int runRaterList(const Invocation &call);
 int runAssign(const Invocation &call);
 
+/// `jury add`, `jury list`, `jury remove`: rater groups scored by their mean (jurycommands.cpp).
+int runJuryAdd(const Invocation &call);
+int runJuryList(const Invocation &call);
+int runJuryRemove(const Invocation &call);
+
 /// `import` with its progress line (importcommand.cpp).
 int runImport(const Invocation &call);
 /// `info`, text or JSON (infocommand.cpp).

@@ -1,3 +1,4 @@
+#include "analysis/summaries.h"
 #include "app/handlers.h"
 #include "stats/stats.h"
 #include "stats/statsjson.h"
@@ -8,6 +9,27 @@
 #include <QCommandLineParser>
 
 namespace cr::app {
+
+namespace {
+
+/// Reads `--bands` cut points ("2.3,3.6"); returns what is wrong, empty when valid.
+QString parseBands(const QString &text, QList<double> *cuts)
+{
+    std::vector<double> values;
+    for (const QString &part : text.split(QLatin1Char(','))) {
+        bool ok = false;
+        const double v = part.trimmed().toDouble(&ok);
+        if (!ok)
+            return QStringLiteral("'%1' is not a number").arg(part.trimmed());
+        values.push_back(v);
+    }
+    if (const std::string problem = analysis::checkBandCuts(values); !problem.empty())
+        return QString::fromStdString(problem);
+    *cuts = QList<double>(values.cbegin(), values.cend());
+    return {};
+}
+
+} // namespace
 
 int runStats(const Invocation &call)
 {
@@ -27,8 +49,15 @@ int runStats(const Invocation &call)
         QStringLiteral("Dataset files or names"), QStringLiteral("FILES"));
     const QCommandLineOption splitOpt(
         QStringLiteral("split"), QStringLiteral("Splits"), QStringLiteral("NAMES"));
+    const QCommandLineOption bandsOpt(QStringLiteral("bands"),
+        QStringLiteral("Score band cut points, e.g. 2.3,3.6"), QStringLiteral("CUTS"));
+    const QCommandLineOption sourceOpt(QStringLiteral("category-source"),
+        QStringLiteral("Category of harm by category: consensus, reference or RATER,RATER"),
+        QStringLiteral("SOURCE"));
+    const QCommandLineOption emptyOpt(QStringLiteral("empty-label-as-category"),
+        QStringLiteral("Count empty LLM labels as a category of their own"));
     p.addOptions({ jsonOpt, ratersOpt, thresholdOpt, bootstrapOpt, seedOpt, fleissAllOpt,
-        datasetOpt, splitOpt });
+        datasetOpt, splitOpt, bandsOpt, sourceOpt, emptyOpt });
     QStringList pos;
     if (!call.parse(p, 1, 1, &pos))
         return ExitUsage;
@@ -39,12 +68,25 @@ int runStats(const Invocation &call)
     options.bootstrap = p.value(bootstrapOpt).toInt(&okB);
     options.seed = p.value(seedOpt).toULongLong(&okS);
     options.fleissAll = p.isSet(fleissAllOpt);
+    options.emptyLabelAsCategory = p.isSet(emptyOpt);
     options.filter.datasets = listValue(p.value(datasetOpt));
     options.filter.splits = listValue(p.value(splitOpt));
     if (!okT || !okB || !okS || options.bootstrap < 0 || options.harmThreshold < 1
         || options.harmThreshold > 5)
         return call.usageError(QStringLiteral(
             "--harm-threshold must be 1-5, --bootstrap and --seed non-negative integers"));
+    if (p.isSet(bandsOpt)) {
+        const QString problem = parseBands(p.value(bandsOpt), &options.bands);
+        if (!problem.isEmpty())
+            return call.usageError(
+                QStringLiteral("--bands %1: %2").arg(p.value(bandsOpt), problem));
+    }
+    if (p.isSet(sourceOpt)) {
+        options.categorySource = p.value(sourceOpt).trimmed();
+        if (options.categorySource.isEmpty())
+            return call.usageError(QStringLiteral(
+                "--category-source must be consensus, reference or a list of raters"));
+    }
     int code = ExitOk;
     auto study = call.openStudy(pos[0], &code);
     if (!study)

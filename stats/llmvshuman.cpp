@@ -4,6 +4,7 @@
 #include "analysis/kappa.h"
 #include "analysis/krippendorff.h"
 #include "analysis/scores.h"
+#include "analysis/summaries.h"
 
 #include <QMap>
 #include <cmath>
@@ -204,6 +205,50 @@ QList<LlmScoreRow> scores(const storage::ScoreMatrix &m)
     return rows;
 }
 
+Estimate estimateOf(const Value &v)
+{
+    return v.value ? Estimate::of(*v.value) : Estimate::undefined(v.reason.toStdString());
+}
+
+SpreadValue spreadValue(const std::vector<Estimate> &values)
+{
+    const analysis::Spread s = analysis::spreadOf(values);
+    return { s.n, valueOf(s.mean), valueOf(s.min), valueOf(s.max), valueOf(s.sd) };
+}
+
+/// Each `scores` llm's rows against single clinicians (not the consensus), averaged.
+QList<LlmOverClinicians> overClinicians(const QList<LlmScoreRow> &rows)
+{
+    QList<LlmOverClinicians> out;
+    QList<QString> order;
+    QHash<QString, QList<const LlmScoreRow *>> byLlm;
+    for (const LlmScoreRow &r : rows) {
+        if (r.human == kConsensus)
+            continue;
+        if (!byLlm.contains(r.llm))
+            order.append(r.llm);
+        byLlm[r.llm].append(&r);
+    }
+    for (const QString &llm : order) {
+        std::vector<Estimate> mae, rmse, within;
+        LlmOverClinicians o;
+        o.llm = llm;
+        for (const LlmScoreRow *r : byLlm.value(llm)) {
+            if (r->n == 0)
+                continue;
+            o.clinicians.append(r->human);
+            mae.push_back(estimateOf(r->mae));
+            rmse.push_back(estimateOf(r->rmse));
+            within.push_back(estimateOf(r->withinOne));
+        }
+        o.mae = spreadValue(mae);
+        o.rmse = spreadValue(rmse);
+        o.withinOne = spreadValue(within);
+        out.append(o);
+    }
+    return out;
+}
+
 QList<JudgeConsistency> judgeConsistency(const storage::ScoreMatrix &m)
 {
     const QMap<QString, QList<int>> runs = judgeRuns(m);
@@ -276,6 +321,7 @@ LlmVsHuman llmVsHuman(const storage::LabelMatrix &labels, const storage::ScoreMa
     o.categoryIds = labels.categories;
     o.categories = categories(labels, consensus);
     o.scores = scores(scoreMatrix);
+    o.scoresOverClinicians = overClinicians(o.scores);
     o.judgeConsistency = judgeConsistency(scoreMatrix);
     if (fleissAll)
         o.fleissAll = fleissAllRaters(labels);

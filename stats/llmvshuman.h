@@ -18,6 +18,9 @@ namespace cr::stats {
 ///   mean score: n, mae, rmse, within_one, kappa_quadratic, krippendorff_alpha_ordinal
 ///   and _interval; a judge run several times (`judge#1`, `judge#2`…) also as
 ///   `judge#mean`, the mean of its runs per response, with `run_raters`;
+/// - `scores_over_clinicians[]`: per `scores[]` llm (raters, `judge#mean` rows, juries),
+///   mae, rmse and within_one against each clinician averaged over the clinicians it
+///   shares responses with (`clinicians`), each as {n, mean, min, max, sd} (sd: n - 1);
 /// - `judge_consistency[]`: LLM raters named `judge#1`, `judge#2`… grouped by the
 ///   part before `#`, their runs taken as raters;
 /// - `fleiss_all` (only when `fleissAll`): one Fleiss' kappa over every human and

@@ -101,10 +101,38 @@ struct HarmRate {
     std::optional<Bounds> meanScoreCi; ///< Student-t 95%; none when the mean is undefined
 };
 
+/// The share of a model's consensus scores in one score band (StatsOptions::bands):
+/// [lo, hi] for the first band, (lo, hi] for the others.
+struct ScoreBandShare {
+    double lo = 1.0;
+    double hi = 5.0;
+    int n = 0; ///< responses whose consensus score is in the band
+    Value share; ///< n / responses with a consensus score
+    std::optional<Bounds> shareCi; ///< Wilson 95%; none when the share is undefined
+};
+
+/// The mean over a model's responses of the SD of the selected raters' scores of each
+/// response (population SD, numpy's ddof = 0; responses with fewer than two scores are left out).
+struct MeanRaterSd {
+    int n = 0; ///< responses with two or more scores
+    Value mean;
+};
+
 struct ModelHarm {
     QString model;
     HarmRate harm;
     Value score1Rate; ///< share with consensus score 1
+    QList<ScoreBandShare> bands {}; ///< only with StatsOptions::bands (empty otherwise)
+    std::optional<MeanRaterSd> meanSd {}; ///< only with StatsOptions::bands
+};
+
+/// Where harm rates by category take an item's category from (StatsOptions::categorySource).
+struct CategorySourceInfo {
+    QString source; ///< "consensus", "reference" or the rater list as given
+    QStringList raters; ///< the raters whose majority label is used (juries expanded)
+    int items = 0; ///< items considered
+    int withCategory = 0; ///< items that got a category from the source
+    int ties = 0; ///< items where the raters' most frequent labels tie (no category)
 };
 
 struct ModelCategoryHarm {
@@ -119,6 +147,8 @@ struct Harm {
     double threshold = 2.0;
     QList<ModelHarm> byModel; ///< by model name
     QList<ModelCategoryHarm> byModelCategory; ///< by model, then category (none first)
+    QList<double> bandCuts; ///< StatsOptions::bands (empty = no bands)
+    std::optional<CategorySourceInfo> categorySource; ///< only when a source was asked for
 };
 
 /// Counts of score levels 1..5 over every selected rater's score of a model's responses.
@@ -154,6 +184,25 @@ struct LlmScoreRow {
     QStringList runRaters; ///< the runs behind a "judge#mean" row; empty otherwise
 };
 
+/// A statistic over several clinicians: mean, smallest, largest value and SD (n - 1).
+struct SpreadValue {
+    int n = 0; ///< clinicians with a defined value
+    Value mean;
+    Value min;
+    Value max;
+    Value sd;
+};
+
+/// An LLM rater's (or a judge mean's, or a jury's) MAE, RMSE and within-one against each
+/// clinician, averaged over the clinicians (each clinician's comparison counts once).
+struct LlmOverClinicians {
+    QString llm;
+    QStringList clinicians; ///< the clinicians compared (n > 0)
+    SpreadValue mae;
+    SpreadValue rmse;
+    SpreadValue withinOne;
+};
+
 /// A judge's runs (raters judge#1, judge#2…) taken as raters of the same responses.
 struct JudgeConsistency {
     QString llm; ///< the judge: the runs' name before '#'
@@ -180,6 +229,7 @@ struct LlmVsHuman {
     QStringList categoryIds; ///< the order of the confusion matrices
     QList<LlmCategoryRow> categories;
     QList<LlmScoreRow> scores;
+    QList<LlmOverClinicians> scoresOverClinicians; ///< one per `scores` llm with a clinician
     QList<JudgeConsistency> judgeConsistency;
     std::optional<FleissAll> fleissAll; ///< only when asked for (StatsOptions::fleissAll)
 };
@@ -216,6 +266,9 @@ struct StatsResult {
     LlmVsHuman llmVsHuman;
     std::optional<storage::RatingFilter> filters; ///< none when nothing is filtered
     std::optional<Confusion> confusion; ///< only when both sides were asked for
+    /// StatsOptions::emptyLabelAsCategory: how many empty labels (every rater, filters
+    /// applied) counted as the category storage::kEmptyCategory; none when the option is off.
+    std::optional<int> emptyLabels;
 };
 
 } // namespace cr::stats

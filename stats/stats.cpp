@@ -6,10 +6,13 @@
 #include "analysis/kappa.h"
 #include "analysis/krippendorff.h"
 #include "analysis/scores.h"
+#include "analysis/summaries.h"
 #include "stats/llmvshuman.h"
 #include "storage/study.h"
 
 #include <QMap>
+#include <QSet>
+#include <algorithm>
 #include <array>
 #include <cmath>
 
@@ -188,9 +191,26 @@ HarmRate harmRate(const analysis::HarmSummary &h)
     return o;
 }
 
-Harm harm(const storage::ScoreMatrix &m, double threshold)
+/// Per-model band shares and mean rater SD (StatsOptions::bands).
+void judgeSummary(ModelHarm *out, const std::vector<double> &consensus,
+    const std::vector<std::vector<double>> &raterScores, const QList<double> &cuts)
 {
+    const std::vector<double> c(cuts.cbegin(), cuts.cend());
+    for (const analysis::ScoreBand &b : analysis::bandShares(consensus, c)) {
+        ScoreBandShare share { b.lo, b.hi, b.n, valueOf(b.share.point), std::nullopt };
+        if (b.share.point.defined)
+            share.shareCi = Bounds { b.share.low, b.share.high };
+        out->bands.append(share);
+    }
+    const analysis::MeanSd sd = analysis::meanUnitSd(raterScores);
+    out->meanSd = MeanRaterSd { sd.units, valueOf(sd.mean) };
+}
+
+Harm harm(const storage::ScoreMatrix &m, const StatsOptions &options)
+{
+    const double threshold = options.harmThreshold;
     QMap<QString, std::vector<double>> byModel;
+    QMap<QString, std::vector<std::vector<double>>> raterScoresByModel;
     QMap<std::pair<QString, QString>, std::vector<double>> byModelCategory;
     std::vector<double> scores(std::size_t(m.raters.size()));
     for (int i = 0; i < m.responseIds.size(); ++i) {
@@ -201,13 +221,19 @@ Harm harm(const storage::ScoreMatrix &m, double threshold)
             adjudicated ? std::optional<double>(*adjudicated) : std::nullopt, scores);
         const double value = c.defined ? c.value : analysis::kMissing;
         byModel[m.models[i]].push_back(value);
+        if (!options.bands.isEmpty())
+            raterScoresByModel[m.models[i]].push_back(scores);
         byModelCategory[{ m.models[i], m.categories[i] }].push_back(value);
     }
     Harm out;
     out.threshold = threshold;
+    out.bandCuts = options.bands;
     for (auto it = byModel.cbegin(); it != byModel.cend(); ++it) {
         const analysis::HarmSummary h = analysis::harmSummary(it.value(), threshold);
-        out.byModel.append({ it.key(), harmRate(h), valueOf(h.score1Rate.point) });
+        ModelHarm model { it.key(), harmRate(h), valueOf(h.score1Rate.point), {}, std::nullopt };
+        if (!options.bands.isEmpty())
+            judgeSummary(&model, it.value(), raterScoresByModel.value(it.key()), options.bands);
+        out.byModel.append(model);
     }
     for (auto it = byModelCategory.cbegin(); it != byModelCategory.cend(); ++it) {
         const QString &category = it.key().second;
@@ -216,6 +242,35 @@ Harm harm(const storage::ScoreMatrix &m, double threshold)
                 harmRate(analysis::harmSummary(it.value(), threshold)) });
     }
     return out;
+}
+
+/// Replaces the scores' per-response categories by those of the category source.
+std::optional<CategorySourceInfo> applyCategorySource(storage::Study &study,
+    storage::ScoreMatrix *m, const StatsOptions &options, storage::Error *error)
+{
+    const storage::CategorySource source =
+        storage::CategorySource::fromString(options.categorySource);
+    const auto categories = storage::sourceCategories(study, source, error);
+    if (!categories) {
+        if (error->kind == storage::ErrorKind::InvalidInput)
+            error->message = QStringLiteral("--category-source: ") + error->message;
+        return std::nullopt;
+    }
+    CategorySourceInfo info;
+    info.source = source.toString();
+    info.raters = categories->raters;
+    info.ties = categories->ties;
+    QSet<qint64> items;
+    for (int i = 0; i < m->responseIds.size(); ++i) {
+        const qint64 item = m->itemIds[i];
+        m->categories[i] = categories->categories.value(item).category;
+        if (!items.contains(item)) {
+            items.insert(item);
+            info.withCategory += categories->categories.contains(item);
+        }
+    }
+    info.items = int(items.size());
+    return info;
 }
 
 QList<ScoreDistribution> scoreDistribution(const storage::ScoreMatrix &m)
@@ -280,8 +335,8 @@ std::optional<std::vector<int>> sideLabels(storage::Study &study, const QString 
             out.push_back(int(categories.indexOf(consensus->value(id).category)));
         return out;
     }
-    const auto labels = storage::loadLabels(
-        study, storage::RaterSelection::fromString(side), error, options.filter);
+    const auto labels = storage::loadLabels(study, storage::RaterSelection::fromString(side), error,
+        options.filter, options.emptyLabelAsCategory);
     if (!labels)
         return std::nullopt;
     return groupLabels(*labels);
@@ -326,16 +381,24 @@ std::optional<Confusion> confusion(storage::Study &study, const storage::LabelMa
 std::optional<StatsResult> computeStats(
     storage::Study &study, const StatsOptions &options, storage::Error *error)
 {
-    const auto labels = storage::loadLabels(study, options.raters, error, options.filter);
+    const auto labels = storage::loadLabels(
+        study, options.raters, error, options.filter, options.emptyLabelAsCategory);
     if (!labels)
         return std::nullopt;
-    const auto scores = storage::loadScores(study, options.raters, error, options.filter);
+    auto scores = storage::loadScores(study, options.raters, error, options.filter);
     if (!scores)
         return std::nullopt;
+    std::optional<CategorySourceInfo> categorySource;
+    if (!options.categorySource.isEmpty()) {
+        categorySource = applyCategorySource(study, &*scores, options, error);
+        if (!categorySource)
+            return std::nullopt;
+    }
     // LLM raters against the clinicians: every rater, whatever the selection (filters apply).
-    const storage::RaterSelection everyone =
-        storage::RaterSelection::fromString(QStringLiteral("all"));
-    const auto allLabels = storage::loadLabels(study, everyone, error, options.filter);
+    storage::RaterSelection everyone = storage::RaterSelection::fromString(QStringLiteral("all"));
+    const auto allLabels =
+        storage::loadLabels(study, everyone, error, options.filter, options.emptyLabelAsCategory);
+    everyone.juries = true; // juries are compared with the clinicians like LLM raters
     const auto allScores =
         allLabels ? storage::loadScores(study, everyone, error, options.filter) : std::nullopt;
     const auto consensus = allScores ? storage::consensusCategories(study, error) : std::nullopt;
@@ -346,11 +409,17 @@ std::optional<StatsResult> computeStats(
     result.raterSelection = options.raters.toString();
     result.categoryAgreement = categoryAgreement(*labels, options);
     result.scoreAgreement = scoreAgreement(*scores, options);
-    result.harm = harm(*scores, options.harmThreshold);
+    result.harm = harm(*scores, options);
+    result.harm.categorySource = categorySource;
     result.scoreDistribution = scoreDistribution(*scores);
     result.llmVsHuman = llmVsHuman(*allLabels, *allScores, *consensus, options.fleissAll);
     if (!options.filter.isEmpty())
         result.filters = options.filter;
+    if (options.emptyLabelAsCategory) {
+        const int empty = int(allLabels->categories.size()) - 1;
+        result.emptyLabels =
+            int(std::count(allLabels->codes.cbegin(), allLabels->codes.cend(), empty));
+    }
     if (!options.confusionReference.isEmpty() && !options.confusionPredicted.isEmpty()) {
         result.confusion = confusion(study, *labels, options, error);
         if (!result.confusion)

@@ -25,6 +25,17 @@ struct StatsOptions {
     /// raters contributes its unique most frequent label per item (ties are left out).
     QString confusionReference;
     QString confusionPredicted;
+    /// Score band cut points (`--bands 2.3,3.6`): adds per model the share of consensus
+    /// scores in each band ([1, c1], (c1, c2], …, (ck, 5], Wilson 95%) and the mean
+    /// per-response SD of the selected raters' scores. Empty = neither.
+    QList<double> bands;
+    /// Where harm by category takes an item's category from (`--category-source`):
+    /// empty = the consensus category, unechoed (today's output); otherwise
+    /// storage::CategorySource syntax ("consensus", "reference" or "RATER,RATER…").
+    QString categorySource;
+    /// Counts empty LLM labels (storage kEmptyCategory) as a category of their own in the
+    /// category statistics (`--empty-label-as-category`); off = missing, as by default.
+    bool emptyLabelAsCategory = false;
 };
 
 /// "consensus" as a confusion side.

@@ -105,6 +105,31 @@ QJsonObject harmRate(const HarmRate &h)
     return o;
 }
 
+QJsonArray bands(const QList<ScoreBandShare> &list)
+{
+    QJsonArray out;
+    for (const ScoreBandShare &b : list) {
+        QJsonObject o { { u"lo"_s, b.lo }, { u"hi"_s, b.hi }, { u"n"_s, b.n } };
+        put(o, u"share"_s, b.share);
+        o.insert(u"share_ci"_s,
+            b.shareCi ? QJsonValue(bounds(*b.shareCi)) : QJsonValue(QJsonValue::Null));
+        out.append(o);
+    }
+    return out;
+}
+
+QJsonObject categorySource(const CategorySourceInfo &c)
+{
+    return QJsonObject { { u"source"_s, c.source },
+        { u"raters"_s, QJsonArray::fromStringList(c.raters) }, { u"items"_s, c.items },
+        { u"items_with_category"_s, c.withCategory }, { u"ties"_s, c.ties },
+        { u"tie_rule"_s,
+            c.raters.isEmpty()
+                ? QJsonValue(QJsonValue::Null)
+                : QJsonValue(
+                    u"the raters' unique most frequent label; a tie gives no category"_s) } };
+}
+
 QJsonObject harm(const Harm &h)
 {
     QJsonArray models, cells;
@@ -112,6 +137,12 @@ QJsonObject harm(const Harm &h)
         QJsonObject o = harmRate(m.harm);
         put(o, u"score1_rate"_s, m.score1Rate);
         o.insert(u"model"_s, m.model);
+        if (!h.bandCuts.isEmpty())
+            o.insert(u"bands"_s, bands(m.bands));
+        if (m.meanSd) {
+            put(o, u"mean_sd"_s, m.meanSd->mean);
+            o.insert(u"mean_sd_n"_s, m.meanSd->n);
+        }
         models.append(o);
     }
     for (const ModelCategoryHarm &c : h.byModelCategory) {
@@ -121,9 +152,21 @@ QJsonObject harm(const Harm &h)
             u"category"_s, c.category ? QJsonValue(*c.category) : QJsonValue(QJsonValue::Null));
         cells.append(o);
     }
-    return QJsonObject { { u"threshold"_s, h.threshold },
+    QJsonObject o { { u"threshold"_s, h.threshold },
         { u"consensus"_s, u"adjudicated score if present, else mean of the selected raters"_s },
         { u"by_model"_s, models }, { u"by_model_category"_s, cells } };
+    if (!h.bandCuts.isEmpty()) {
+        QJsonArray cuts;
+        for (const double c : h.bandCuts)
+            cuts.append(c);
+        o.insert(u"band_cuts"_s, cuts);
+        o.insert(u"mean_sd_rule"_s,
+            u"mean over responses of the population SD (ddof 0) of the selected raters' scores; "
+            "responses with fewer than two scores left out"_s);
+    }
+    if (h.categorySource)
+        o.insert(u"category_source"_s, categorySource(*h.categorySource));
+    return o;
 }
 
 QJsonArray scoreDistribution(const QList<ScoreDistribution> &rows)
@@ -164,6 +207,26 @@ QJsonObject llmScoreRow(const LlmScoreRow &r)
     return o;
 }
 
+void put(QJsonObject &o, const QString &key, const SpreadValue &v)
+{
+    QJsonObject s { { u"n"_s, v.n } };
+    put(s, u"mean"_s, v.mean);
+    put(s, u"min"_s, v.min);
+    put(s, u"max"_s, v.max);
+    put(s, u"sd"_s, v.sd);
+    o.insert(key, s);
+}
+
+QJsonObject overClinicians(const LlmOverClinicians &r)
+{
+    QJsonObject o { { u"llm"_s, r.llm },
+        { u"clinicians"_s, QJsonArray::fromStringList(r.clinicians) } };
+    put(o, u"mae"_s, r.mae);
+    put(o, u"rmse"_s, r.rmse);
+    put(o, u"within_one"_s, r.withinOne);
+    return o;
+}
+
 QJsonObject judgeConsistency(const JudgeConsistency &j)
 {
     QJsonObject o { { u"llm"_s, j.llm }, { u"runs"_s, j.runs() },
@@ -192,6 +255,7 @@ QJsonObject llmVsHuman(const LlmVsHuman &l)
             "scores: mean of the human raters"_s },
         { u"categories"_s, rows(l.categories, llmCategoryRow) },
         { u"scores"_s, rows(l.scores, llmScoreRow) },
+        { u"scores_over_clinicians"_s, rows(l.scoresOverClinicians, overClinicians) },
         { u"judge_consistency"_s, rows(l.judgeConsistency, judgeConsistency) } };
     if (l.fleissAll) {
         QJsonObject f { { u"raters"_s, QJsonArray::fromStringList(l.fleissAll->raters) },
@@ -234,6 +298,10 @@ QJsonObject toJson(const StatsResult &result)
         doc.insert(u"filters"_s, filterToJson(*result.filters));
     if (result.confusion)
         doc.insert(u"confusion"_s, confusion(*result.confusion));
+    if (result.emptyLabels)
+        doc.insert(u"empty_label_as_category"_s,
+            QJsonObject { { u"category"_s, QLatin1String(storage::kEmptyCategory) },
+                { u"labels"_s, *result.emptyLabels } });
     return doc;
 }
 

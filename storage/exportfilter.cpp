@@ -25,7 +25,7 @@ Error badValue(const QString &option, const QString &value, const QString &why)
 bool ExportFilters::isEmpty() const
 {
     return categories.isEmpty() && models.isEmpty() && split.isEmpty() && dataset.isEmpty()
-        && provenance.isEmpty() && minRaters <= 0 && !raters;
+        && provenance.isEmpty() && minRaters <= 0 && !raters && !categorySource;
 }
 
 bool ExportFilters::validate(Study &study, Error *error) const
@@ -97,6 +97,8 @@ QJsonObject ExportFilters::toJson() const
         o.insert(QStringLiteral("min_raters"), minRaters);
     if (raters)
         o.insert(QStringLiteral("raters"), raters->toString());
+    if (categorySource)
+        o.insert(QStringLiteral("category_source"), categorySource->toString());
     return o;
 }
 
@@ -107,10 +109,14 @@ std::optional<ResolvedExportFilter> ResolvedExportFilter::resolve(
         return std::nullopt;
     ResolvedExportFilter f;
     f.m_filters = filters;
-    auto consensus = consensusCategories(study, error);
-    if (!consensus)
+    auto consensus =
+        sourceCategories(study, filters.categorySource.value_or(CategorySource {}), error);
+    if (!consensus) {
+        if (error->kind == ErrorKind::InvalidInput)
+            error->message = QStringLiteral("--category-source: ") + error->message;
         return std::nullopt;
-    f.m_consensus = std::move(*consensus);
+    }
+    f.m_consensus = std::move(consensus->categories);
     auto raters = selectRaters(study, filters.raters.value_or(defaultRaters), error);
     if (!raters)
         return std::nullopt;

@@ -27,6 +27,10 @@ struct ExportFilters {
     /// Whose ratings: unset = the format's default (every rater for the CSVs,
     /// the human raters for the labelled JSONL's consensus).
     std::optional<RaterSelection> raters;
+    /// Where the item's category (`category_consensus`, the labelled set's `category`, and
+    /// what `categories` and `provenance` match) comes from; unset = the consensus
+    /// (consensusCategories()). See CategorySource.
+    std::optional<CategorySource> categorySource;
 
     bool isEmpty() const;
     /// Checks ids and values against the study (unknown category, model, provenance,
@@ -40,8 +44,8 @@ struct ExportFilters {
 /// Not thread-safe; use from the thread that owns the study connection.
 class ResolvedExportFilter final {
 public:
-    /// Loads the consensus categories, selected raters and (with minRaters) the
-    /// per-response rater counts. Returns nothing with `error` set on failure.
+    /// Loads the consensus categories (or those of the category source), selected raters and (with
+    /// minRaters) the per-response rater counts. Returns nothing with `error` set on failure.
     static std::optional<ResolvedExportFilter> resolve(Study &study, const ExportFilters &filters,
         const RaterSelection &defaultRaters, Error *error);
 

@@ -1,5 +1,7 @@
 #include "storage/ratingdata.h"
 
+#include "analysis/summaries.h"
+#include "storage/jury.h"
 #include "storage/repositories.h"
 #include "storage/study.h"
 
@@ -15,6 +17,19 @@
 
 namespace cr::storage {
 
+namespace {
+
+/// "A, B,,C" → {"A", "B", "C"}: the comma-separated names of a rater list.
+QStringList nameList(const QString &text)
+{
+    QStringList names;
+    for (const QString &n : text.split(QLatin1Char(','), Qt::SkipEmptyParts))
+        names.append(n.trimmed());
+    return names;
+}
+
+} // namespace
+
 RaterSelection RaterSelection::fromString(const QString &text)
 {
     const QString t = text.trimmed();
@@ -24,10 +39,7 @@ RaterSelection RaterSelection::fromString(const QString &text)
         return { Kind::Llm, {} };
     if (t == QLatin1String("all"))
         return { Kind::All, {} };
-    QStringList names;
-    for (const QString &n : t.split(QLatin1Char(','), Qt::SkipEmptyParts))
-        names.append(n.trimmed());
-    return { Kind::Named, names };
+    return { Kind::Named, nameList(t) };
 }
 
 QString RaterSelection::toString() const
@@ -45,6 +57,15 @@ QString RaterSelection::toString() const
     return QStringLiteral("human");
 }
 
+namespace {
+
+Rater juryRater(const Jury &jury)
+{
+    return Rater { -jury.id, jury.name, RaterKind::Llm, RaterRole::Rater, jury.name };
+}
+
+} // namespace
+
 std::optional<QList<Rater>> selectRaters(
     Study &study, const RaterSelection &selection, Error *error)
 {
@@ -55,6 +76,12 @@ std::optional<QList<Rater>> selectRaters(
             const auto it = std::find_if(
                 all.cbegin(), all.cend(), [&](const Rater &r) { return r.name == name; });
             if (it == all.cend()) {
+                if (const auto jury = JuryRepository(study).byName(name)) {
+                    if (std::none_of(out.cbegin(), out.cend(),
+                            [&](const Rater &r) { return r.id == -jury->id; }))
+                        out.append(juryRater(*jury));
+                    continue;
+                }
                 *error =
                     Error::invalid(QStringLiteral("no rater '%1' in %2").arg(name, study.path()));
                 return std::nullopt;
@@ -74,6 +101,16 @@ std::optional<QList<Rater>> selectRaters(
             || (selection.kind == RaterSelection::Kind::Llm && r.kind == RaterKind::Llm);
         if (take)
             out.append(r);
+    }
+    if (selection.juries && selection.kind != RaterSelection::Kind::Human) {
+        Error e;
+        const auto juries = JuryRepository(study).all(&e);
+        if (!juries) {
+            *error = e;
+            return std::nullopt;
+        }
+        for (const Jury &j : *juries)
+            out.append(juryRater(j));
     }
     return out;
 }
@@ -265,6 +302,12 @@ std::optional<QStringList> itemSplits(Study &study, Error *error)
 std::optional<LabelMatrix> loadLabels(
     Study &study, const RaterSelection &selection, Error *error, const RatingFilter &filter)
 {
+    return loadLabels(study, selection, error, filter, false);
+}
+
+std::optional<LabelMatrix> loadLabels(Study &study, const RaterSelection &selection, Error *error,
+    const RatingFilter &filter, bool emptyAsCategory)
+{
     const auto raters = selectRaters(study, selection, error);
     if (!raters)
         return std::nullopt;
@@ -299,6 +342,26 @@ std::optional<LabelMatrix> loadLabels(
             continue;
         const int code = int(m.categories.indexOf(q.value(2).toString()));
         m.codes[std::size_t(*r) * std::size_t(m.itemIds.size()) + std::size_t(*i)] = code;
+    }
+    if (emptyAsCategory) {
+        m.categories.append(QLatin1String(kEmptyCategory));
+        const int code = int(m.categories.size()) - 1;
+        QVariantList emptyBinds;
+        const QString emptySql = QStringLiteral("SELECT rater_id, item_id FROM empty_label WHERE 1")
+            + dateCondition(filter, &emptyBinds);
+        if (!execWith(q, emptySql, emptyBinds)) {
+            *error = Error::storage(study.path() + QStringLiteral(": ") + q.lastError().text());
+            return std::nullopt;
+        }
+        while (q.next()) {
+            const auto r = rIndex.constFind(q.value(0).toLongLong());
+            const auto i = items.constFind(q.value(1).toLongLong());
+            if (r == rIndex.cend() || i == items.cend())
+                continue;
+            int &cell = m.codes[std::size_t(*r) * std::size_t(m.itemIds.size()) + std::size_t(*i)];
+            if (cell < 0)
+                cell = code;
+        }
     }
     dropEmptyRaters(
         selection, &m.raters, &m.codes, std::size_t(m.itemIds.size()), [](int c) { return c < 0; });
@@ -404,6 +467,7 @@ std::optional<ScoreMatrix> loadScores(
             continue;
         m.responseIds.append(q.value(0).toLongLong());
         m.models.append(q.value(1).toString());
+        m.itemIds.append(q.value(2).toLongLong());
         m.categories.append(consensus->value(q.value(2).toLongLong()).category);
         m.adjudicated.push_back(
             q.value(3).isNull() ? std::nullopt : std::optional<int>(q.value(3).toInt()));
@@ -412,6 +476,15 @@ std::optional<ScoreMatrix> loadScores(
     m.scores.assign(std::size_t(m.raters.size()) * n, std::numeric_limits<double>::quiet_NaN());
     const QHash<qint64, int> responses = indexOf(m.responseIds);
     const QHash<qint64, int> rIndex = raterIndex(m.raters);
+    // Juries: per member rater, the jury rows it votes in; sums and counts per jury cell.
+    QHash<qint64, QList<int>> juriesOf;
+    for (int r = 0; r < m.raters.size(); ++r)
+        if (m.raters[r].id < 0)
+            if (const auto jury = JuryRepository(study).byName(m.raters[r].name))
+                for (const Rater &member : jury->members)
+                    juriesOf[member.id].append(r);
+    std::vector<double> jurySum(juriesOf.isEmpty() ? 0 : m.scores.size(), 0.0);
+    std::vector<int> juryCount(jurySum.size(), 0);
     QVariantList binds;
     const QString scoreSql =
         QStringLiteral("SELECT rater_id, response_id, score FROM response_rating"
@@ -420,14 +493,127 @@ std::optional<ScoreMatrix> loadScores(
     if (!execWith(q, scoreSql, binds))
         return fail(q);
     while (q.next()) {
-        const auto r = rIndex.constFind(q.value(0).toLongLong());
+        const qint64 raterId = q.value(0).toLongLong();
+        const auto r = rIndex.constFind(raterId);
         const auto i = responses.constFind(q.value(1).toLongLong());
-        if (r == rIndex.cend() || i == responses.cend())
+        if (i == responses.cend())
+            continue;
+        if (const auto j = juriesOf.constFind(raterId); j != juriesOf.cend())
+            for (const int row : *j) {
+                jurySum[std::size_t(row) * n + std::size_t(*i)] += q.value(2).toDouble();
+                ++juryCount[std::size_t(row) * n + std::size_t(*i)];
+            }
+        if (r == rIndex.cend())
             continue;
         m.scores[std::size_t(*r) * n + std::size_t(*i)] = q.value(2).toDouble();
     }
+    for (std::size_t c = 0; c < juryCount.size(); ++c)
+        if (juryCount[c] > 0)
+            m.scores[c] = jurySum[c] / juryCount[c];
     dropEmptyRaters(selection, &m.raters, &m.scores, n, [](double v) { return std::isnan(v); });
     return m;
+}
+
+CategorySource CategorySource::fromString(const QString &text)
+{
+    const QString t = text.trimmed();
+    if (t.isEmpty() || t == QLatin1String("consensus"))
+        return { Kind::Consensus, {} };
+    if (t == QLatin1String("reference"))
+        return { Kind::Reference, {} };
+    return { Kind::Raters, nameList(t) };
+}
+
+QString CategorySource::toString() const
+{
+    switch (kind) {
+    case Kind::Reference:
+        return QStringLiteral("reference");
+    case Kind::Raters:
+        return raters.join(QLatin1Char(','));
+    case Kind::Consensus:
+        break;
+    }
+    return QStringLiteral("consensus");
+}
+
+std::optional<SourceCategories> sourceCategories(
+    Study &study, const CategorySource &source, Error *error)
+{
+    SourceCategories out;
+    if (source.kind == CategorySource::Kind::Consensus) {
+        auto consensus = consensusCategories(study, error);
+        if (!consensus)
+            return std::nullopt;
+        out.categories = std::move(*consensus);
+        return out;
+    }
+    if (source.kind == CategorySource::Kind::Reference) {
+        QSqlQuery q(study.database());
+        q.setForwardOnly(true);
+        if (!q.exec(
+                QStringLiteral("SELECT id, reference_label FROM item"
+                               " WHERE reference_label IS NOT NULL AND reference_label <> ''"))) {
+            *error = Error::storage(study.path() + QStringLiteral(": ") + q.lastError().text());
+            return std::nullopt;
+        }
+        while (q.next())
+            out.categories.insert(
+                q.value(0).toLongLong(), { q.value(1).toString(), QStringLiteral("reference") });
+        return out;
+    }
+    // A rater group: juries stand for their members.
+    RaterSelection voters { RaterSelection::Kind::Named, {} };
+    for (const QString &name : source.raters) {
+        if (!RaterRepository(study).byName(name)) {
+            if (const auto jury = JuryRepository(study).byName(name)) {
+                for (const Rater &member : jury->members)
+                    voters.names.append(member.name);
+                continue;
+            }
+        }
+        voters.names.append(name);
+    }
+    voters.names.removeDuplicates();
+    if (voters.names.isEmpty()) {
+        *error = Error::invalid(QStringLiteral("no rater named"));
+        return std::nullopt;
+    }
+    const auto labels = loadLabels(study, voters, error);
+    if (!labels)
+        return std::nullopt;
+    out.raters = voters.names;
+    std::vector<int> counts(std::size_t(labels->categories.size()));
+    for (int i = 0; i < labels->itemIds.size(); ++i) {
+        std::fill(counts.begin(), counts.end(), 0);
+        int distinct = 0;
+        for (int r = 0; r < labels->raters.size(); ++r)
+            if (const int c = labels->code(r, i); c >= 0)
+                distinct += counts[std::size_t(c)]++ == 0;
+        const int best = analysis::uniqueMajority(counts);
+        if (best >= 0)
+            out.categories.insert(labels->itemIds[i],
+                { labels->categories[best],
+                    distinct == 1 ? QStringLiteral("unanimous") : QStringLiteral("majority") });
+        else if (distinct > 1)
+            ++out.ties;
+    }
+    return out;
+}
+
+bool recordEmptyLabel(Study &study, qint64 itemId, qint64 raterId, Error *error)
+{
+    QSqlQuery q(study.database());
+    q.prepare(QStringLiteral("INSERT INTO empty_label(item_id, rater_id, created_at)"
+                             " VALUES (?, ?, ?) ON CONFLICT(item_id, rater_id) DO NOTHING"));
+    q.addBindValue(itemId);
+    q.addBindValue(raterId);
+    q.addBindValue(Study::now());
+    if (!q.exec()) {
+        *error = Error::storage(study.path() + QStringLiteral(": ") + q.lastError().text());
+        return false;
+    }
+    return true;
 }
 
 } // namespace cr::storage

@@ -21,6 +21,9 @@ struct RaterSelection {
     enum class Kind { Human, Llm, All, Named };
     Kind kind = Kind::Human;
     QStringList names;
+    /// Group selections (llm, all) also take every jury (storage/jury.h); named
+    /// selections take a jury when it is named. Not part of toString().
+    bool juries = false;
 
     /// Parses "human", "llm", "all" or "NAME,NAME"; empty = human.
     static RaterSelection fromString(const QString &text);
@@ -29,6 +32,8 @@ struct RaterSelection {
 
 /// The raters a selection names, in id order. Groups (human/llm/all) are the raters
 /// of role "rater"; named raters may have any role. Unknown names are an InvalidInput error.
+/// A jury (storage/jury.h) appears as an LLM rater of role "rater" with id = -(jury id),
+/// its name as pseudonym; loadScores() gives it its members' mean score per response.
 std::optional<QList<Rater>> selectRaters(
     Study &study, const RaterSelection &selection, Error *error);
 /// Restricts what statistics are computed over (dashboard and report filters).
@@ -88,6 +93,7 @@ struct ScoreMatrix {
     QList<Rater> raters;
     QList<qint64> responseIds;
     QStringList models; // per response
+    QList<qint64> itemIds; // per response: its item
     QStringList categories; // per response: its item's consensus category ("" if none)
     std::vector<std::optional<int>> adjudicated; // per response: latest adjudicated score
     std::vector<double> scores; // raters.size() * responseIds.size(), row-major by rater
@@ -106,6 +112,19 @@ struct ScoreMatrix {
 std::optional<LabelMatrix> loadLabels(
     Study &study, const RaterSelection &selection, Error *error, const RatingFilter &filter = {});
 
+/// The category id an empty label counts as with `emptyAsCategory` (never a protocol id).
+inline constexpr auto kEmptyCategory = "(empty)";
+
+/// loadLabels(), and with `emptyAsCategory` the empty labels of table `empty_label` (an LLM
+/// label file's "", kept by the importer) as one more category, kEmptyCategory, appended
+/// after the protocol's (a rater's real label on the item wins). Without it empty labels
+/// are missing, as everywhere else.
+std::optional<LabelMatrix> loadLabels(Study &study, const RaterSelection &selection, Error *error,
+    const RatingFilter &filter, bool emptyAsCategory);
+
+/// Records that `raterId` gave item `itemId` an empty label (idempotent); for importers.
+bool recordEmptyLabel(Study &study, qint64 itemId, qint64 raterId, Error *error);
+
 /// An item's consensus category and how it was reached: "adjudicated" (latest
 /// adjudication), "unanimous" / "majority" (the unique most frequent label among
 /// human raters), or "reference" (the item's source label). Items with none of
@@ -123,6 +142,35 @@ std::optional<QHash<qint64, Consensus>> consensusCategories(Study &study, Error 
 /// of its date range.
 std::optional<ScoreMatrix> loadScores(
     Study &study, const RaterSelection &selection, Error *error, const RatingFilter &filter = {});
+
+/// Where an item's category comes from when harm is broken down by category
+/// (`--category-source`): `consensus` (consensusCategories()), `reference` (the item's
+/// reference label, how = "reference") or a comma-separated list of raters, whose unique
+/// most frequent label on the item is its category (how = "unanimous" when they all gave
+/// it, else "majority"). A jury in the list stands for its members. Ties: when two or more
+/// labels share the largest count the item has no category from the source (it is counted
+/// under "no category" and in `ties`), as the clinicians' consensus does before its
+/// reference fallback; raters without a label on the item do not vote.
+struct CategorySource {
+    enum class Kind { Consensus, Reference, Raters };
+    Kind kind = Kind::Consensus;
+    QStringList raters;
+
+    /// "consensus", "reference" or "NAME,NAME…"; empty = consensus.
+    static CategorySource fromString(const QString &text);
+    QString toString() const;
+};
+
+/// The categories a source gives, per item id (items without one are absent).
+struct SourceCategories {
+    QHash<qint64, Consensus> categories;
+    QStringList raters; ///< the voting raters (juries expanded), in the order given
+    int ties = 0; ///< items whose raters' most frequent labels tie
+};
+
+/// Resolves a category source; unknown raters are an InvalidInput error naming them.
+std::optional<SourceCategories> sourceCategories(
+    Study &study, const CategorySource &source, Error *error);
 
 /// Distinct item splits in the study (sorted; items without a split are left out).
 std::optional<QStringList> itemSplits(Study &study, Error *error);

@@ -2,6 +2,7 @@
 
 #include "analysis/assignment.h"
 #include "analysis/random.h"
+#include "storage/jury.h"
 #include "storage/records.h"
 #include "storage/study.h"
 
@@ -121,6 +122,10 @@ std::optional<Rater> RaterRepository::add(
         return std::nullopt;
     if (byName(name)) {
         *error = Error::invalid(QStringLiteral("rater '%1' already exists").arg(name));
+        return std::nullopt;
+    }
+    if (JuryRepository(m_study).byName(name)) {
+        *error = Error::invalid(QStringLiteral("'%1' is already the name of a jury").arg(name));
         return std::nullopt;
     }
     Rater r;

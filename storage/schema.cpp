@@ -199,6 +199,21 @@ bool step8(QSqlDatabase &db, QString *error)
     return copied == 0 || audit::appendBaseline(db, error);
 }
 
+// Version 9: juries (a named group of LLM raters whose mean score per response acts as one
+// rater, `crisis-review jury`) and empty LLM labels (a label file's "" kept as such, read by
+// `stats --empty-label-as-category`; missing everywhere else).
+const char *const step9[] = {
+    "CREATE TABLE jury(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+    " created_at TEXT NOT NULL)",
+    "CREATE TABLE jury_member(jury_id INTEGER NOT NULL REFERENCES jury(id) ON DELETE CASCADE,"
+    " rater_id INTEGER NOT NULL REFERENCES rater(id), position INTEGER NOT NULL,"
+    " PRIMARY KEY(jury_id, rater_id))",
+    "CREATE TABLE empty_label(id INTEGER PRIMARY KEY,"
+    " item_id INTEGER NOT NULL REFERENCES item(id),"
+    " rater_id INTEGER NOT NULL REFERENCES rater(id), created_at TEXT NOT NULL,"
+    " UNIQUE(item_id, rater_id))",
+};
+
 struct Step {
     const char *const *statements;
     std::size_t count;
@@ -211,7 +226,8 @@ template<std::size_t N> constexpr Step makeStep(const char *const (&s)[N])
 }
 
 const Step steps[] = { makeStep(step1), makeStep(step2), makeStep(step3), makeStep(step4),
-    makeStep(step5), makeStep(step6), makeStep(step7), Step { nullptr, 0, step8 } };
+    makeStep(step5), makeStep(step6), makeStep(step7), Step { nullptr, 0, step8 },
+    makeStep(step9) };
 static_assert(std::size(steps) == currentVersion, "one migration step per schema version");
 
 } // namespace

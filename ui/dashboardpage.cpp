@@ -2,6 +2,7 @@
 
 #include "report/pdfreport.h"
 #include "storage/files.h"
+#include "storage/jury.h"
 #include "storage/ratingdata.h"
 #include "storage/repositories.h"
 #include "storage/study.h"
@@ -158,6 +159,13 @@ void DashboardPage::buildFilterBar()
         c->setEditable(true);
     grid->addWidget(new QLabel(tr("vs"), this), 1, 6, Qt::AlignRight);
     grid->addWidget(m_confusionB, 1, 7);
+    m_categorySource = labelledCombo(
+        grid, 2, 0, tr("Category s&ource:"), tr("Category source of harm by category"), this);
+    m_categorySource->setEditable(true);
+    m_categorySource->setToolTip(
+        tr("consensus, reference, or raters (e.g. a classifier's runs) whose majority label is "
+           "the item's category; a tie gives no category"));
+    m_categorySource->setCurrentText(Settings().dashboardCategorySource.value());
     for (int c = 1; c <= 9; c += 2)
         grid->setColumnStretch(c, 1);
     layout->addLayout(grid);
@@ -187,6 +195,10 @@ void DashboardPage::buildFilterBar()
     for (QComboBox *c : { m_raters, m_category, m_model, m_split, m_dataset, m_heatmapMetric,
              m_confusionA, m_confusionB })
         connect(c, &QComboBox::currentTextChanged, this, &DashboardPage::scheduleRecompute);
+    connect(m_categorySource, &QComboBox::currentTextChanged, this, [this](const QString &text) {
+        Settings().dashboardCategorySource = text.trimmed();
+        scheduleRecompute();
+    });
     connect(m_threshold, &QDoubleSpinBox::valueChanged, this, &DashboardPage::scheduleRecompute);
     connect(m_dataset, &QComboBox::activated, this,
         [this] { Settings().lastDataset = m_dataset->currentData().toString(); });
@@ -216,7 +228,7 @@ void DashboardPage::fillFilterChoices()
 {
     if (!m_study)
         return; // keep the lists (and the user's choices) for the next study
-    const QList<QComboBox *> byText { m_raters, m_confusionA, m_confusionB };
+    const QList<QComboBox *> byText { m_raters, m_confusionA, m_confusionB, m_categorySource };
     const QList<QComboBox *> byData { m_category, m_model, m_split, m_dataset };
     QStringList texts;
     for (QComboBox *c : byText)
@@ -226,15 +238,23 @@ void DashboardPage::fillFilterChoices()
         values.append(c->currentIndex() > 0 ? c->currentData() : QVariant());
 
     const QSignalBlocker b1(m_raters), b2(m_category), b3(m_model), b4(m_split), b5(m_confusionA),
-        b6(m_confusionB), b7(m_dataset);
+        b6(m_confusionB), b7(m_dataset), b8(m_categorySource);
     for (QComboBox *c : byText + byData)
         c->clear();
     QStringList raterNames;
     for (const storage::Rater &r : storage::RaterRepository(*m_study).all())
         raterNames.append(r.name);
+    QStringList juryNames;
+    storage::Error juryError;
+    for (const storage::Jury &j :
+        storage::JuryRepository(*m_study).all(&juryError).value_or(QList<storage::Jury>()))
+        juryNames.append(j.name);
     m_raters->addItems(
         QStringList { QStringLiteral("human"), QStringLiteral("llm"), QStringLiteral("all") }
-        + raterNames);
+        + raterNames + juryNames);
+    m_categorySource->addItems(
+        QStringList { QLatin1String(stats::kConsensus), QStringLiteral("reference") } + raterNames
+        + juryNames);
     m_confusionA->addItems(QStringList { QLatin1String(stats::kConsensus), QStringLiteral("human"),
                                QStringLiteral("llm") }
         + raterNames);
@@ -309,6 +329,9 @@ stats::StatsOptions DashboardPage::options() const
     }
     o.confusionReference = m_confusionA->currentText().trimmed();
     o.confusionPredicted = m_confusionB->currentText().trimmed();
+    if (const QString source = m_categorySource->currentText().trimmed();
+        !source.isEmpty() && source != QLatin1String(stats::kConsensus))
+        o.categorySource = source;
     return o;
 }
 

@@ -62,6 +62,8 @@ public:
     QDoubleSpinBox *thresholdSpin() const { return m_threshold; }
     QComboBox *confusionReferenceCombo() const { return m_confusionA; }
     QComboBox *confusionPredictedCombo() const { return m_confusionB; }
+    /// Where harm by category takes the item's category from (remembered in the settings).
+    QComboBox *categorySourceCombo() const { return m_categorySource; }
     QCheckBox *dateRangeCheck() const { return m_dateRange; }
     QDateEdit *fromEdit() const { return m_from; }
     QDateEdit *toEdit() const { return m_to; }
@@ -116,6 +118,7 @@ private:
     QComboBox *m_heatmapMetric;
     QComboBox *m_confusionA;
     QComboBox *m_confusionB;
+    QComboBox *m_categorySource;
     QProgressBar *m_busy;
     QLabel *m_status;
     QPushButton *m_reportButton;

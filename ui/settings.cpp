@@ -28,6 +28,8 @@ Settings::Settings()
     , lastDataset(QStringLiteral("Filters/lastDataset"))
     , exportRawCells(QStringLiteral("Export/rawCells"), false)
     , reviewHarmThreshold(QStringLiteral("Review/harmThreshold"), 2.0)
+    , dashboardCategorySource(
+          QStringLiteral("Dashboard/categorySource"), QStringLiteral("consensus"))
     , m_recentStudies(QStringLiteral("Session/recentStudies"))
 {
 }

@@ -74,6 +74,9 @@ public:
     SettingValue<bool> exportRawCells;
     /// The review queue's "scored harmful by anyone" threshold (1–5, PROTOCOL.md §5).
     SettingValue<double> reviewHarmThreshold;
+    /// The dashboard's category source for harm by category ("consensus", "reference" or
+    /// rater names separated by commas; storage::CategorySource).
+    SettingValue<QString> dashboardCategorySource;
 
     /// Most recent first, at most maxRecentStudies, no duplicates.
     QStringList recentStudies() const;

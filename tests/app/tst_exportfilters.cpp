@@ -6,6 +6,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSet>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -217,6 +218,59 @@ private slots:
         QCOMPARE(m.value(QStringLiteral("real_names")).toBool(), false);
     }
 
+    void categorySourceSetsTheExportedCategory()
+    {
+        // h2 and h3 as the source: i1 both anxiety_crisis; i2 only h2 (anxiety_crisis);
+        // i3 suicidal_ideation vs self-harm is a tie, so no category.
+        auto categories = [&](const QStringList &extra) {
+            QMap<QString, QString> out;
+            const QList<QByteArray> lines =
+                exportTo(m_study, QStringLiteral("jsonl"), extra).trimmed().split('\n');
+            for (const QByteArray &line : lines) {
+                const QJsonObject o = QJsonDocument::fromJson(line).object();
+                const QJsonValue c = o.value(QStringLiteral("category"));
+                out.insert(o.value(QStringLiteral("item_id")).toString(),
+                    (c.isNull() ? QStringLiteral("-") : c.toString()) + QLatin1Char('/')
+                        + o.value(QStringLiteral("category_source")).toString());
+            }
+            return out;
+        };
+        const QMap<QString, QString> group =
+            categories({ QStringLiteral("--category-source"), QStringLiteral("h2,h3") });
+        QCOMPARE(group.value(QStringLiteral("i1")), QStringLiteral("anxiety_crisis/unanimous"));
+        QCOMPARE(group.value(QStringLiteral("i2")), QStringLiteral("anxiety_crisis/unanimous"));
+        QCOMPARE(group.value(QStringLiteral("i3")), QStringLiteral("-/none"));
+        const QMap<QString, QString> reference =
+            categories({ QStringLiteral("--category-source"), QStringLiteral("reference") });
+        QCOMPARE(reference.value(QStringLiteral("i1")), QStringLiteral("-/none"));
+        QCOMPARE(reference.value(QStringLiteral("i2")), QStringLiteral("self-harm/reference"));
+        // Unchanged without the option (the clinicians' consensus).
+        QCOMPARE(categories({}).value(QStringLiteral("i3")),
+            QStringLiteral("suicidal_ideation/majority"));
+        // --category then matches the source's category: i1 and i2 (h1's rows: 1 + 2 + labels).
+        const auto rows = longRows({ QStringLiteral("--category"), QStringLiteral("anxiety_crisis"),
+            QStringLiteral("--category-source"), QStringLiteral("h2,h3") });
+        QSet<QByteArray> items;
+        for (const auto &row : rows) {
+            items.insert(row.value(0));
+            QCOMPARE(row.value(3), QByteArray("anxiety_crisis"));
+        }
+        QCOMPARE(items, (QSet<QByteArray> { "i1", "i2" }));
+        // The manifest records the source.
+        QCOMPARE(run({ QStringLiteral("export"), m_study, QStringLiteral("--format"),
+                     QStringLiteral("wide-csv"), QStringLiteral("--category-source"),
+                     QStringLiteral("reference"), QStringLiteral("--out"),
+                     path(QStringLiteral("src.csv")) }),
+            0);
+        const QJsonObject m =
+            QJsonDocument::fromJson(read(path(QStringLiteral("src.manifest.json")))).object();
+        QCOMPARE(m.value(QStringLiteral("filters"))
+                     .toObject()
+                     .value(QStringLiteral("category_source"))
+                     .toString(),
+            QStringLiteral("reference"));
+    }
+
     void badFilters_data()
     {
         QTest::addColumn<QStringList>("options");
@@ -239,6 +293,9 @@ private slots:
         QTest::newRow("min-raters")
             << QStringList { QStringLiteral("--min-raters"), QStringLiteral("x") } << 1
             << QByteArray("usage");
+        QTest::newRow("category-source")
+            << QStringList { QStringLiteral("--category-source"), QStringLiteral("h1,nobody") } << 2
+            << QByteArray("--category-source: no rater 'nobody'");
     }
 
     void badFilters()

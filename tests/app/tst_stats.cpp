@@ -46,6 +46,16 @@ private:
             : QByteArray("exit ") + QByteArray::number(p.exitCode());
     }
 
+    /// Exit code and standard error of a run.
+    std::pair<int, QString> failure(const QStringList &args)
+    {
+        QProcess p;
+        p.start(qEnvironmentVariable("CR_BINARY_DIR") + QStringLiteral("/app/crisis-review"), args);
+        if (!p.waitForFinished(60000))
+            return { -1, {} };
+        return { p.exitCode(), QString::fromUtf8(p.readAllStandardError()) };
+    }
+
     QJsonObject stats(const QStringList &extra)
     {
         const QByteArray out =
@@ -175,6 +185,176 @@ private slots:
                      .value(QStringLiteral("harmful"))
                      .toInt(),
             10);
+    }
+
+    void badBandsAndCategorySourcesAreRefused_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("code");
+        QTest::addColumn<QString>("message");
+        const QString bands = QStringLiteral("--bands");
+        QTest::newRow("decreasing") << QStringList { bands, QStringLiteral("3,2") } << 1
+                                    << QStringLiteral("--bands 3,2: cut points must be strictly "
+                                                      "increasing");
+        QTest::newRow("equal") << QStringList { bands, QStringLiteral("2,2") } << 1
+                               << QStringLiteral("strictly increasing");
+        QTest::newRow("outside") << QStringList { bands, QStringLiteral("0.5,3") } << 1
+                                 << QStringLiteral("strictly between 1 and 5");
+        QTest::newRow("at 5") << QStringList { bands, QStringLiteral("5") } << 1
+                              << QStringLiteral("strictly between 1 and 5");
+        QTest::newRow("not a number") << QStringList { bands, QStringLiteral("2,x") } << 1
+                                      << QStringLiteral("'x' is not a number");
+        QTest::newRow("empty part") << QStringList { bands, QStringLiteral("2,") } << 1
+                                    << QStringLiteral("'' is not a number");
+        QTest::newRow("unknown rater")
+            << QStringList { QStringLiteral("--category-source"), QStringLiteral("A,nobody") } << 2
+            << QStringLiteral("--category-source: no rater 'nobody'");
+        QTest::newRow("empty source") << QStringList { QStringLiteral("--category-source"),
+            QStringLiteral(" ") } << 1 << QStringLiteral("--category-source must be");
+    }
+
+    void badBandsAndCategorySourcesAreRefused()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(int, code);
+        QFETCH(QString, message);
+        const auto [exit, err] = failure(QStringList { QStringLiteral("stats"), m_study } + args);
+        QCOMPARE(exit, code);
+        QVERIFY2(err.contains(message), qPrintable(err));
+    }
+
+    void bandsAndSourceInTheJson()
+    {
+        // Krippendorff matrix, raters A-D: consensus = mean of the raters per unit.
+        const QJsonObject doc = stats({ QStringLiteral("--bands"), QStringLiteral("2,3.5"),
+            QStringLiteral("--category-source"), QStringLiteral("A,B,C,D"),
+            QStringLiteral("--bootstrap"), QStringLiteral("0") });
+        const QJsonObject harm = doc.value(QStringLiteral("harm")).toObject();
+        QCOMPARE(harm.value(QStringLiteral("band_cuts")).toArray(), (QJsonArray { 2, 3.5 }));
+        const QJsonArray models = harm.value(QStringLiteral("by_model")).toArray();
+        QCOMPARE(models.size(), 1);
+        const QJsonObject m = models[0].toObject();
+        // Independent: per unit the mean and the population SD of the non-zero values.
+        int counts[3] = { 0, 0, 0 }, units = 0, sdUnits = 0;
+        double sdSum = 0;
+        for (int u = 0; u < 12; ++u) {
+            double sum = 0;
+            int n = 0;
+            for (int r = 0; r < 4; ++r)
+                if (kMatrix[r][u] > 0) {
+                    sum += kMatrix[r][u];
+                    ++n;
+                }
+            if (n == 0)
+                continue;
+            ++units;
+            const double mean = sum / n;
+            ++counts[mean <= 2 ? 0 : mean <= 3.5 ? 1 : 2];
+            if (n < 2)
+                continue;
+            double ss = 0;
+            for (int r = 0; r < 4; ++r)
+                if (kMatrix[r][u] > 0)
+                    ss += (kMatrix[r][u] - mean) * (kMatrix[r][u] - mean);
+            sdSum += std::sqrt(ss / n);
+            ++sdUnits;
+        }
+        const QJsonArray bands = m.value(QStringLiteral("bands")).toArray();
+        QCOMPARE(bands.size(), 3);
+        for (int b = 0; b < 3; ++b) {
+            const QJsonObject band = bands[b].toObject();
+            QCOMPARE(band.value(QStringLiteral("n")).toInt(), counts[b]);
+            const cr::analysis::Interval w = cr::analysis::wilsonInterval(counts[b], units);
+            QVERIFY(
+                std::abs(band.value(QStringLiteral("share")).toDouble() - double(counts[b]) / units)
+                < 1e-9);
+            const QJsonArray ci = band.value(QStringLiteral("share_ci")).toArray();
+            QVERIFY(std::abs(ci[0].toDouble() - w.low) < 1e-9);
+            QVERIFY(std::abs(ci[1].toDouble() - w.high) < 1e-9);
+        }
+        QCOMPARE(m.value(QStringLiteral("mean_sd_n")).toInt(), sdUnits);
+        QVERIFY(std::abs(m.value(QStringLiteral("mean_sd")).toDouble() - sdSum / sdUnits) < 1e-9);
+        const QJsonObject source = harm.value(QStringLiteral("category_source")).toObject();
+        QCOMPARE(source.value(QStringLiteral("source")).toString(), QStringLiteral("A,B,C,D"));
+        QCOMPARE(source.value(QStringLiteral("items")).toInt(), 12);
+        // Without the options neither key is there.
+        const QJsonObject plain = stats({ QStringLiteral("--bootstrap"), QStringLiteral("0") })
+                                      .value(QStringLiteral("harm"))
+                                      .toObject();
+        QVERIFY(!plain.contains(QStringLiteral("band_cuts")));
+        QVERIFY(!plain.contains(QStringLiteral("category_source")));
+        QVERIFY(!plain.value(QStringLiteral("by_model"))
+                     .toArray()[0]
+                     .toObject()
+                     .contains(QStringLiteral("bands")));
+    }
+
+    void emptyLabelOptionIsEchoed()
+    {
+        // The Krippendorff study has no empty labels: the option adds the category and says so.
+        const QJsonObject doc = stats({ QStringLiteral("--empty-label-as-category"),
+            QStringLiteral("--bootstrap"), QStringLiteral("0") });
+        const QJsonObject empty = doc.value(QStringLiteral("empty_label_as_category")).toObject();
+        QCOMPARE(empty.value(QStringLiteral("category")).toString(), QStringLiteral("(empty)"));
+        QCOMPARE(empty.value(QStringLiteral("labels")).toInt(), 0);
+        QCOMPARE(doc.value(QStringLiteral("llm_vs_human"))
+                     .toObject()
+                     .value(QStringLiteral("category_ids"))
+                     .toArray()
+                     .last()
+                     .toString(),
+            QStringLiteral("(empty)"));
+        QVERIFY(!stats({ QStringLiteral("--bootstrap"), QStringLiteral("0") })
+                     .contains(QStringLiteral("empty_label_as_category")));
+    }
+
+    void juryCommands()
+    {
+        const QString study = m_dir.filePath(QStringLiteral("jury.crisis"));
+        QVERIFY(run({ QStringLiteral("init"), study }).startsWith("Created"));
+        for (const char *name : { "judge#1", "judge#2" })
+            QVERIFY(run(
+                { QStringLiteral("rater"), QStringLiteral("add"), study, QString::fromLatin1(name),
+                    QStringLiteral("--kind"), QStringLiteral("llm") })
+                        .startsWith("Added"));
+        QVERIFY(run({ QStringLiteral("rater"), QStringLiteral("add"), study, QStringLiteral("H1") })
+                    .startsWith("Added"));
+        auto [code, err] = failure({ QStringLiteral("jury"), QStringLiteral("add"), study,
+            QStringLiteral("j"), QStringLiteral("--raters"), QStringLiteral("judge#1,H1") });
+        QCOMPARE(code, 2);
+        QVERIFY2(err.contains(QStringLiteral("'H1' is not an LLM rater")), qPrintable(err));
+        std::tie(code, err) = failure({ QStringLiteral("jury"), QStringLiteral("add"), study,
+            QStringLiteral("j"), QStringLiteral("--raters"), QStringLiteral("judge#1,nobody") });
+        QCOMPARE(code, 2);
+        QVERIFY2(err.contains(QStringLiteral("no rater 'nobody'")), qPrintable(err));
+        std::tie(code, err) =
+            failure({ QStringLiteral("jury"), QStringLiteral("add"), study, QStringLiteral("j") });
+        QCOMPARE(code, 1);
+        QVERIFY2(err.contains(QStringLiteral("--raters is required")), qPrintable(err));
+        std::tie(code, err) = failure(
+            { QStringLiteral("jury"), QStringLiteral("remove"), study, QStringLiteral("j") });
+        QCOMPARE(code, 2);
+        QVERIFY2(err.contains(QStringLiteral("no jury 'j'")), qPrintable(err));
+        QCOMPARE(run({ QStringLiteral("jury"), QStringLiteral("add"), study, QStringLiteral("j"),
+                     QStringLiteral("--raters"), QStringLiteral("judge#1,judge#2") }),
+            QByteArray("Added jury j (mean of judge#1,judge#2)\n"));
+        QCOMPARE(run({ QStringLiteral("jury"), QStringLiteral("list"), study }),
+            QByteArray("j\tjudge#1,judge#2\n"));
+        const QJsonArray list =
+            QJsonDocument::fromJson(run({ QStringLiteral("jury"), QStringLiteral("list"), study,
+                                        QStringLiteral("--json") }))
+                .array();
+        QCOMPARE(list.size(), 1);
+        QCOMPARE(list[0].toObject().value(QStringLiteral("raters")).toArray(),
+            (QJsonArray { QStringLiteral("judge#1"), QStringLiteral("judge#2") }));
+        // A jury is a rater name for --raters.
+        QVERIFY(!run({ QStringLiteral("stats"), study, QStringLiteral("--raters"),
+                         QStringLiteral("j"), QStringLiteral("--json") })
+                     .startsWith("exit"));
+        QCOMPARE(
+            run({ QStringLiteral("jury"), QStringLiteral("remove"), study, QStringLiteral("j") }),
+            QByteArray("Removed jury j\n"));
+        QCOMPARE(run({ QStringLiteral("jury"), QStringLiteral("list"), study }), QByteArray());
     }
 
     void undefinedValuesAreNullWithNote()

@@ -49,6 +49,15 @@ private slots:
         QVERIFY(m_dir.isValid());
         create(QStringLiteral("bench.crisis"),
             { cr::test::source(QStringLiteral("tests/data/benchmark/good")) });
+        // The benchmark fixture with a jury of the judge's three runs.
+        create(QStringLiteral("bench-jury.crisis"),
+            { cr::test::source(QStringLiteral("tests/data/benchmark/good")) });
+        bool ok = false;
+        run({ QStringLiteral("jury"), QStringLiteral("add"), QStringLiteral("bench-jury.crisis"),
+                QStringLiteral("panel"), QStringLiteral("--raters"),
+                QStringLiteral("gpt-4o-mini:judge#1,gpt-4o-mini:judge#2,gpt-4o-mini:judge#3") },
+            &ok);
+        QVERIFY(ok);
         create(QStringLiteral("kripp.crisis"),
             { cr::test::source(QStringLiteral("tests/data/golden/kripp-items.jsonl")),
                 cr::test::source(QStringLiteral("tests/data/golden/kripp-ratings.jsonl")) });
@@ -99,6 +108,29 @@ private slots:
                 QStringLiteral("--fleiss-all"), QStringLiteral("--bootstrap"),
                 QStringLiteral("100") });
         row("kripp-llm-human.json", { krippLlm, QStringLiteral("--json") });
+        // Judge summaries (--bands), category sources and a jury (issue 19).
+        const QString runs =
+            QStringLiteral("gpt-4o-mini:judge#1,gpt-4o-mini:judge#2,gpt-4o-mini:judge#3");
+        row("bench-bands.json",
+            { bench, QStringLiteral("--json"), QStringLiteral("--raters"), runs,
+                QStringLiteral("--bands"), QStringLiteral("2.3,3.6"), QStringLiteral("--bootstrap"),
+                QStringLiteral("0") });
+        row("bench-category-source.json",
+            { bench, QStringLiteral("--json"), QStringLiteral("--category-source"),
+                QStringLiteral("gpt-5-nano:classify#1,gpt-5-nano:classify#2,gpt-5-nano:classify#3"),
+                QStringLiteral("--bootstrap"), QStringLiteral("0") });
+        row("bench-category-reference.txt",
+            { bench, QStringLiteral("--category-source"), QStringLiteral("reference"),
+                QStringLiteral("--bootstrap"), QStringLiteral("0") });
+        row("bench-bands.txt",
+            { bench, QStringLiteral("--raters"), runs, QStringLiteral("--bands"),
+                QStringLiteral("2.3,3.6"), QStringLiteral("--category-source"),
+                QStringLiteral("gpt-5-nano:classify#1,gpt-5-nano:classify#2,gpt-5-nano:classify#3"),
+                QStringLiteral("--bootstrap"), QStringLiteral("0") });
+        row("bench-jury.json",
+            { QStringLiteral("bench-jury.crisis"), QStringLiteral("--json"),
+                QStringLiteral("--raters"), QStringLiteral("panel,H1"), QStringLiteral("--bands"),
+                QStringLiteral("3"), QStringLiteral("--bootstrap"), QStringLiteral("0") });
         // The text tables read the same results.
         row("bench-default.txt", { bench });
         row("bench-all.txt",

@@ -3,6 +3,8 @@
 // independent computation here, to 1e-9; undefined values carry their reason.
 #include "stats/stats.h"
 #include "storage/importer.h"
+#include "storage/jury.h"
+#include "storage/repositories.h"
 #include "storage/study.h"
 
 #include <QDir>
@@ -55,6 +57,16 @@ const int kFleiss[10][5] = { { 0, 0, 0, 0, 14 }, { 0, 2, 6, 4, 2 }, { 0, 0, 3, 5
 // Judge runs (rows) and one clinician on six responses.
 const int kRuns[3][6] = { { 4, 2, 5, 3, 1, 4 }, { 5, 2, 4, 3, 2, 4 }, { 4, 1, 5, 2, 1, 5 } };
 const int kHuman[6] = { 4, 2, 4, 3, 1, 5 };
+
+// Judge summaries: two models x six items = 12 responses (response r = item r % 6 of model
+// r / 6); three judge runs, two clinicians; three classifier runs label the six items
+// (category codes; item 5 is a three-way tie) and each item has a reference label.
+const int kJudge[3][12] = { { 1, 2, 3, 4, 5, 2, 3, 3, 4, 1, 2, 5 },
+    { 2, 2, 4, 4, 5, 3, 3, 4, 4, 1, 1, 5 }, { 1, 3, 3, 5, 4, 2, 2, 4, 5, 2, 1, 5 } };
+const int kClin[2][12] = { { 1, 2, 4, 4, 5, 3, 3, 4, 4, 1, 2, 4 },
+    { 2, 3, 3, 5, 5, 2, 3, 3, 5, 2, 1, 5 } };
+const int kClassify[3][6] = { { 0, 1, 1, 2, 0, 0 }, { 0, 1, 2, 2, 1, 1 }, { 1, 1, 2, 2, 0, 2 } };
+const int kReference[6] = { 0, 0, 1, 2, 2, 3 };
 
 /// Wilson score interval (Wilson 1927), written out here.
 std::pair<double, double> wilson(int x, int n)
@@ -156,6 +168,34 @@ private:
         }
         return study(name, items, ratings);
     }
+
+    /// The judge-summary study (kJudge, kClin, kClassify, kReference).
+    std::unique_ptr<storage::Study> judgeSummaryStudy(const QString &name)
+    {
+        const QStringList models { QStringLiteral("m1"), QStringLiteral("m2") };
+        QStringList items, ratings;
+        for (int i = 0; i < 6; ++i) {
+            QString line = itemLine(item(i), models);
+            line.insert(
+                line.size() - 1, QStringLiteral(R"(, "label": "%1")").arg(category(kReference[i])));
+            items.append(line);
+            for (int run = 0; run < 3; ++run)
+                ratings.append(labelLine(QStringLiteral("cls#%1").arg(run + 1), item(i),
+                    category(kClassify[run][i]), "llm"));
+        }
+        for (int r = 0; r < 12; ++r) {
+            for (int run = 0; run < 3; ++run)
+                ratings.append(scoreLine(QStringLiteral("judge#%1").arg(run + 1), item(r % 6),
+                    models[r / 6], kJudge[run][r], "llm"));
+            for (int h = 0; h < 2; ++h)
+                ratings.append(scoreLine(
+                    QStringLiteral("H%1").arg(h + 1), item(r % 6), models[r / 6], kClin[h][r]));
+        }
+        return study(name, items, ratings);
+    }
+
+    /// The mean of the three judge runs on response r.
+    static double judgeMean(int r) { return (kJudge[0][r] + kJudge[1][r] + kJudge[2][r]) / 3.0; }
 
     static std::optional<stats::StatsResult> compute(
         storage::Study &s, const stats::StatsOptions &options)
@@ -536,6 +576,288 @@ private slots:
         }
         QCOMPARE(l.scores[6].llm, QStringLiteral("judge#mean"));
         QCOMPARE(l.scores[7].human, QStringLiteral("consensus"));
+    }
+
+    void judgeSummariesPerModel()
+    {
+        auto s = judgeSummaryStudy(QStringLiteral("summaries"));
+        QVERIFY(s);
+        stats::StatsOptions options;
+        options.bootstrap = 0;
+        options.raters =
+            storage::RaterSelection::fromString(QStringLiteral("judge#1,judge#2,judge#3"));
+        options.bands = { 2.3, 3.6 };
+        const auto r = compute(*s, options);
+        QVERIFY(r);
+        QCOMPARE(r->harm.bandCuts, (QList<double> { 2.3, 3.6 }));
+        QCOMPARE(r->harm.byModel.size(), 2);
+        for (int m = 0; m < 2; ++m) {
+            const stats::ModelHarm &h = r->harm.byModel[m];
+            QCOMPARE(h.model, QStringLiteral("m%1").arg(m + 1));
+            // Independent: consensus = mean of the runs; bands [1,2.3], (2.3,3.6], (3.6,5].
+            int counts[3] = { 0, 0, 0 };
+            double sdSum = 0, sum = 0;
+            for (int i = 0; i < 6; ++i) {
+                const int resp = m * 6 + i;
+                const double mean = judgeMean(resp);
+                sum += mean;
+                ++counts[mean <= 2.3 ? 0 : mean <= 3.6 ? 1 : 2];
+                double ss = 0;
+                for (int run = 0; run < 3; ++run)
+                    ss += (kJudge[run][resp] - mean) * (kJudge[run][resp] - mean);
+                sdSum += std::sqrt(ss / 3);
+            }
+            QVERIFY_NEAR(h.harm.meanScore, sum / 6);
+            QCOMPARE(h.bands.size(), 3);
+            const double edges[4] = { 1, 2.3, 3.6, 5 };
+            for (int b = 0; b < 3; ++b) {
+                QCOMPARE(h.bands[b].lo, edges[b]);
+                QCOMPARE(h.bands[b].hi, edges[b + 1]);
+                QCOMPARE(h.bands[b].n, counts[b]);
+                QVERIFY_NEAR(h.bands[b].share, counts[b] / 6.0);
+                QVERIFY(h.bands[b].shareCi);
+                const auto [lo, hi] = wilson(counts[b], 6);
+                QVERIFY(near(h.bands[b].shareCi->low, lo));
+                QVERIFY(near(h.bands[b].shareCi->high, hi));
+            }
+            QVERIFY(h.meanSd);
+            QCOMPARE(h.meanSd->n, 6);
+            QVERIFY_NEAR(h.meanSd->mean, sdSum / 6);
+        }
+        // Without --bands nothing of it is computed.
+        options.bands.clear();
+        const auto plain = compute(*s, options);
+        QVERIFY(plain);
+        QVERIFY(plain->harm.byModel[0].bands.isEmpty());
+        QVERIFY(!plain->harm.byModel[0].meanSd);
+    }
+
+    void categorySourceIsAGroupMajorityOrTheReference()
+    {
+        auto s = judgeSummaryStudy(QStringLiteral("source"));
+        QVERIFY(s);
+        stats::StatsOptions options;
+        options.bootstrap = 0; // consensus score = mean of H1 and H2
+        options.categorySource = QStringLiteral("cls#1,cls#2,cls#3");
+        const auto r = compute(*s, options);
+        QVERIFY(r);
+        QVERIFY(r->harm.categorySource);
+        QCOMPARE(r->harm.categorySource->source, QStringLiteral("cls#1,cls#2,cls#3"));
+        QCOMPARE(r->harm.categorySource->raters, names({ "cls#1", "cls#2", "cls#3" }));
+        QCOMPARE(r->harm.categorySource->items, 6);
+        QCOMPARE(r->harm.categorySource->ties, 1);
+        QCOMPARE(r->harm.categorySource->withCategory, 5);
+        // Independent: majority code per item (-1 = tie), then harm per (model, category).
+        auto check = [&](const stats::StatsResult &result, auto categoryOf) {
+            std::map<std::pair<int, int>, std::vector<double>> cells;
+            for (int resp = 0; resp < 12; ++resp)
+                cells[{ resp / 6, categoryOf(resp % 6) }].push_back(
+                    (kClin[0][resp] + kClin[1][resp]) / 2.0);
+            QCOMPARE(result.harm.byModelCategory.size(), qsizetype(cells.size()));
+            for (const stats::ModelCategoryHarm &c : result.harm.byModelCategory) {
+                const int model = c.model.back().digitValue() - 1;
+                const int code = c.category ? int(m_categories.indexOf(*c.category)) : -1;
+                const auto it = cells.find({ model, code });
+                QVERIFY2(it != cells.end(),
+                    qPrintable(c.model + c.category.value_or(QStringLiteral("none"))));
+                int harmful = 0;
+                double sum = 0;
+                for (const double v : it->second) {
+                    harmful += v <= 2;
+                    sum += v;
+                }
+                QCOMPARE(c.harm.n, int(it->second.size()));
+                QCOMPARE(c.harm.harmful, harmful);
+                QVERIFY_NEAR(c.harm.meanScore, sum / double(it->second.size()));
+                QVERIFY_NEAR(c.harm.rate, harmful / double(it->second.size()));
+            }
+        };
+        check(*r, [](int i) {
+            int counts[7] = {};
+            for (int run = 0; run < 3; ++run)
+                ++counts[kClassify[run][i]];
+            for (int k = 0; k < 7; ++k)
+                if (counts[k] >= 2)
+                    return k;
+            return -1;
+        });
+        options.categorySource = QStringLiteral("reference");
+        const auto reference = compute(*s, options);
+        QVERIFY(reference);
+        QCOMPARE(reference->harm.categorySource->withCategory, 6);
+        QCOMPARE(reference->harm.categorySource->ties, 0);
+        check(*reference, [](int i) { return kReference[i]; });
+        // An unknown rater is refused, naming the option.
+        options.categorySource = QStringLiteral("cls#1,nobody");
+        storage::Error error;
+        QVERIFY(!stats::computeStats(*s, options, &error));
+        QCOMPARE(error.kind, storage::ErrorKind::InvalidInput);
+        QVERIFY2(error.message.startsWith(QStringLiteral("--category-source: no rater 'nobody'")),
+            qPrintable(error.message));
+    }
+
+    void juryIsTheMeanOfItsJudges()
+    {
+        auto s = judgeSummaryStudy(QStringLiteral("jury"));
+        QVERIFY(s);
+        storage::Error error;
+        QVERIFY2(storage::JuryRepository(*s).add(
+                     QStringLiteral("panel"), names({ "judge#1", "judge#2", "judge#3" }), &error),
+            qPrintable(error.message));
+        stats::StatsOptions options;
+        options.bootstrap = 0;
+        options.raters = storage::RaterSelection::fromString(QStringLiteral("panel,H1"));
+        options.bands = { 3 };
+        const auto r = compute(*s, options);
+        QVERIFY(r);
+        QCOMPARE(r->scoreAgreement.raters, names({ "panel", "H1" }));
+        // The pair panel ~ H1: MAE of the runs' mean against H1, computed here.
+        QCOMPARE(r->scoreAgreement.pairwise.size(), 1);
+        double mae = 0;
+        for (int resp = 0; resp < 12; ++resp)
+            mae += std::abs(judgeMean(resp) - kClin[0][resp]) / 12;
+        QVERIFY_NEAR(r->scoreAgreement.pairwise[0].mae, mae);
+        // Harm's consensus over panel and H1: the mean of the two.
+        double sum = 0;
+        for (int resp = 0; resp < 6; ++resp)
+            sum += (judgeMean(resp) + kClin[0][resp]) / 2 / 6;
+        QVERIFY_NEAR(r->harm.byModel[0].harm.meanScore, sum);
+
+        // In llm_vs_human like an LLM rater: against H1, H2 and the clinicians' mean, and
+        // averaged over the clinicians with its spread.
+        QStringList panelRows;
+        for (const stats::LlmScoreRow &row : r->llmVsHuman.scores)
+            if (row.llm == QLatin1String("panel"))
+                panelRows.append(row.human);
+        QCOMPARE(panelRows, names({ "H1", "H2", "consensus" }));
+        const stats::LlmOverClinicians *over = nullptr;
+        for (const stats::LlmOverClinicians &o : r->llmVsHuman.scoresOverClinicians)
+            if (o.llm == QLatin1String("panel"))
+                over = &o;
+        QVERIFY(over);
+        QCOMPARE(over->clinicians, names({ "H1", "H2" }));
+        double maeH[2] = { 0, 0 }, rmseH[2] = { 0, 0 }, withinH[2] = { 0, 0 };
+        for (int h = 0; h < 2; ++h) {
+            for (int resp = 0; resp < 12; ++resp) {
+                const double d = judgeMean(resp) - kClin[h][resp];
+                maeH[h] += std::abs(d) / 12;
+                rmseH[h] += d * d / 12;
+                withinH[h] += (std::abs(d) <= 1) / 12.0;
+            }
+            rmseH[h] = std::sqrt(rmseH[h]);
+        }
+        QCOMPARE(over->mae.n, 2);
+        QVERIFY_NEAR(over->mae.mean, (maeH[0] + maeH[1]) / 2);
+        QVERIFY_NEAR(over->mae.min, std::min(maeH[0], maeH[1]));
+        QVERIFY_NEAR(over->mae.max, std::max(maeH[0], maeH[1]));
+        QVERIFY_NEAR(over->mae.sd, std::abs(maeH[0] - maeH[1]) / std::sqrt(2.0));
+        QVERIFY_NEAR(over->rmse.mean, (rmseH[0] + rmseH[1]) / 2);
+        QVERIFY_NEAR(over->withinOne.mean, (withinH[0] + withinH[1]) / 2);
+        // Each judge run too, e.g. judge#2.
+        double mae2[2] = { 0, 0 };
+        for (int h = 0; h < 2; ++h)
+            for (int resp = 0; resp < 12; ++resp)
+                mae2[h] += std::abs(kJudge[1][resp] - kClin[h][resp]) / 12.0;
+        bool found = false;
+        for (const stats::LlmOverClinicians &o : r->llmVsHuman.scoresOverClinicians)
+            if (o.llm == QLatin1String("judge#2")) {
+                found = true;
+                QVERIFY_NEAR(o.mae.mean, (mae2[0] + mae2[1]) / 2);
+            }
+        QVERIFY(found);
+
+        // A jury of classifiers stands for its members as a category source.
+        QVERIFY2(storage::JuryRepository(*s).add(
+                     QStringLiteral("classifiers"), names({ "cls#1", "cls#2", "cls#3" }), &error),
+            qPrintable(error.message));
+        options.categorySource = QStringLiteral("classifiers");
+        const auto bySource = compute(*s, options);
+        QVERIFY(bySource);
+        QCOMPARE(bySource->harm.categorySource->raters, names({ "cls#1", "cls#2", "cls#3" }));
+        QCOMPARE(bySource->harm.categorySource->ties, 1);
+    }
+
+    void emptyLabelsCountAsACategoryOnlyWhenAsked()
+    {
+        auto s = judgeSummaryStudy(QStringLiteral("empty"));
+        QVERIFY(s);
+        // cls#4: empty labels on items 0-2, its own labels on items 3 and 4.
+        storage::Error e;
+        const auto rater = storage::RaterRepository(*s).add(
+            QStringLiteral("cls#4"), storage::RaterKind::Llm, storage::RaterRole::Rater, &e);
+        QVERIFY2(rater, qPrintable(e.message));
+        const QList<qint64> ids = storage::ItemRepository(*s).ids();
+        const int own[2] = { 2, 1 }; // codes on items 3 and 4
+        for (int i = 0; i < 3; ++i)
+            QVERIFY2(storage::recordEmptyLabel(*s, ids[i], rater->id, &e), qPrintable(e.message));
+        QVERIFY(storage::recordEmptyLabel(*s, ids[0], rater->id, &e)); // idempotent
+        for (int i = 3; i < 5; ++i)
+            QVERIFY(storage::RatingRepository(*s).setCategoryLabel(
+                { ids[i], rater->id, category(own[i - 3]), {} }, &e));
+        stats::StatsOptions options;
+        options.bootstrap = 0;
+        options.raters = storage::RaterSelection::fromString(QStringLiteral("cls#1,cls#4"));
+        // Independent: pairs of cls#1 (kClassify[0]) and cls#4 (-2 = empty, -1 = none).
+        const int cls4[6] = { -2, -2, -2, own[0], own[1], -1 };
+        auto expected = [&](bool emptyCounts) {
+            int n = 0, same = 0;
+            for (int i = 0; i < 6; ++i) {
+                if (cls4[i] == -1 || (cls4[i] == -2 && !emptyCounts))
+                    continue;
+                ++n;
+                same += cls4[i] == kClassify[0][i];
+            }
+            return std::pair { n, double(same) / n };
+        };
+        const auto plain = compute(*s, options);
+        QVERIFY(plain);
+        QVERIFY(!plain->emptyLabels);
+        QCOMPARE(plain->categoryAgreement.pairwise.size(), 1);
+        QCOMPARE(plain->categoryAgreement.pairwise[0].n, expected(false).first);
+        QVERIFY_NEAR(plain->categoryAgreement.pairwise[0].percentAgreement, expected(false).second);
+        QCOMPARE(plain->llmVsHuman.categoryIds, m_categories);
+
+        options.emptyLabelAsCategory = true;
+        const auto counted = compute(*s, options);
+        QVERIFY(counted);
+        QCOMPARE(counted->emptyLabels, std::optional<int>(3));
+        QCOMPARE(counted->categoryAgreement.pairwise[0].n, expected(true).first);
+        QVERIFY_NEAR(
+            counted->categoryAgreement.pairwise[0].percentAgreement, expected(true).second);
+        QCOMPARE(counted->llmVsHuman.categoryIds, m_categories + names({ "(empty)" }));
+        QCOMPARE(counted->categoryAgreement.nItems, 5);
+    }
+
+    void juriesAreChecked()
+    {
+        auto s = judgeSummaryStudy(QStringLiteral("jury-checks"));
+        QVERIFY(s);
+        storage::JuryRepository juries(*s);
+        storage::Error e;
+        QVERIFY(!juries.add(QStringLiteral("j"), names({ "judge#1" }), &e));
+        QVERIFY(e.message.contains(QStringLiteral("two or more")));
+        QVERIFY(!juries.add(QStringLiteral("j"), names({ "judge#1", "H1" }), &e));
+        QVERIFY2(e.message.contains(QStringLiteral("not an LLM rater")), qPrintable(e.message));
+        QVERIFY(!juries.add(QStringLiteral("j"), names({ "judge#1", "nobody" }), &e));
+        QVERIFY(e.message.contains(QStringLiteral("no rater 'nobody'")));
+        QVERIFY(!juries.add(QStringLiteral("judge#1"), names({ "judge#2", "judge#3" }), &e));
+        QVERIFY(!juries.add(QStringLiteral("H1"), names({ "judge#2", "judge#3" }), &e));
+        QVERIFY(e.message.contains(QStringLiteral("already the name of a rater")));
+        QVERIFY(juries.add(QStringLiteral("j"), names({ "judge#2", "judge#3" }), &e));
+        QVERIFY(!juries.add(QStringLiteral("j"), names({ "judge#1", "judge#3" }), &e));
+        QVERIFY(!storage::RaterRepository(*s).add(
+            QStringLiteral("j"), storage::RaterKind::Llm, storage::RaterRole::Rater, &e));
+        QVERIFY(e.message.contains(QStringLiteral("jury")));
+        const auto all = juries.all(&e);
+        QVERIFY(all);
+        QCOMPARE(all->size(), 1);
+        QCOMPARE(all->at(0).members.size(), 2);
+        QCOMPARE(all->at(0).members[0].name, QStringLiteral("judge#2"));
+        QVERIFY(juries.remove(QStringLiteral("j"), &e));
+        QVERIFY(!juries.remove(QStringLiteral("j"), &e));
+        QCOMPARE(juries.all(&e)->size(), 0);
+        // Members stay.
+        QVERIFY(storage::RaterRepository(*s).byName(QStringLiteral("judge#2")));
     }
 
     void filteredToNothingIsUndefinedWithReasons()

@@ -1,6 +1,7 @@
 #include "protocol/protocol.h"
 #include "storage/auditlog.h"
 #include "storage/importer.h"
+#include "storage/jury.h"
 #include "storage/package.h"
 #include "storage/repositories.h"
 #include "storage/schema.h"
@@ -374,6 +375,35 @@ private slots:
         // The new column refuses other reasons.
         QSqlQuery q(study->database());
         QVERIFY(!q.exec(QStringLiteral("UPDATE assignment SET skip_reason = 'bored'")));
+    }
+
+    void version8GetsJuriesAndEmptyLabels()
+    {
+        // Step 9: the jury tables and empty_label; a jury of the v8 study's LLM rater and a
+        // new one works after the migration, and removing it keeps the raters.
+        const QString file = path(QStringLiteral("v8.crs"));
+        QVERIFY(buildOldStudy(file, 8, true,
+            QStringLiteral("INSERT INTO rater(id, name, kind, role, pseudonym, created_at)"
+                           " VALUES (3, 'judge-two', 'llm', 'rater', 'R003', 'x')")));
+        Error e;
+        auto study = Study::open(file, &e);
+        QVERIFY2(study, qPrintable(e.message));
+        const QStringList t = tables(study->database());
+        QVERIFY(t.contains(QStringLiteral("jury")));
+        QVERIFY(t.contains(QStringLiteral("jury_member")));
+        QVERIFY(t.contains(QStringLiteral("empty_label")));
+        QCOMPARE(columns(study->database(), QStringLiteral("empty_label")),
+            (QStringList { QStringLiteral("id"), QStringLiteral("item_id"),
+                QStringLiteral("rater_id"), QStringLiteral("created_at") }));
+        JuryRepository juries(*study);
+        const auto jury = juries.add(QStringLiteral("panel"),
+            { QStringLiteral("judge-old"), QStringLiteral("judge-two") }, &e);
+        QVERIFY2(jury, qPrintable(e.message));
+        QCOMPARE(juries.byName(QStringLiteral("panel"))->members.size(), 2);
+        QCOMPARE(eventsWithAction(*study, QStringLiteral("jury.add")).size(), 1);
+        QVERIFY(juries.remove(QStringLiteral("panel"), &e));
+        QCOMPARE(test::tableCounts(study->database()).value(QStringLiteral("jury_member")), 0);
+        QVERIFY(RaterRepository(*study).byName(QStringLiteral("judge-two")));
     }
 
     void version5LlmRatersAreNamedPerTask()

@@ -11,6 +11,7 @@
 #include "storage/study.h"
 #include "ui/dashboardpage.h"
 #include "ui/mainwindow.h"
+#include "ui/settings.h"
 #include "widgets/agreementpanel.h"
 #include "widgets/llmcomparisonpanel.h"
 
@@ -392,6 +393,47 @@ private slots:
         waitFor(page);
         QCOMPARE(page.charts().harm->bars().at(0).n, 0);
         QVERIFY(std::isnan(page.charts().harm->bars().at(0).rate));
+    }
+
+    void categorySourceIsChosenAndRemembered()
+    {
+        ui::Settings().dashboardCategorySource.reset();
+        {
+            ui::DashboardPage page;
+            page.setStudy(m_study.get());
+            waitFor(page);
+            QComboBox *source = page.categorySourceCombo();
+            QCOMPARE(source->currentText(), QStringLiteral("consensus"));
+            QVERIFY(source->findText(QStringLiteral("reference")) >= 0);
+            QVERIFY(source->findText(QStringLiteral("judge")) >= 0);
+            QVERIFY(!page.document()->harm.categorySource); // consensus: today's output
+            // The LLM classifier's labels as the category: the heatmap's cells follow them.
+            source->setCurrentText(QStringLiteral("judge"));
+            waitFor(page);
+            QVERIFY(page.document()->harm.categorySource);
+            QCOMPARE(page.document()->harm.categorySource->raters,
+                QStringList { QStringLiteral("judge") });
+            int n = 0;
+            for (const stats::ModelCategoryHarm &c : page.document()->harm.byModelCategory) {
+                if (c.model != kModels[0] || !c.category)
+                    continue;
+                int expected = 0;
+                for (int i = 0; i < kItems; ++i)
+                    expected += kCategories[judgeCategory(i)] == *c.category;
+                QCOMPARE(c.harm.n, expected);
+                n += c.harm.n;
+            }
+            QCOMPARE(n, kItems);
+        }
+        QCOMPARE(ui::Settings().dashboardCategorySource.value(), QStringLiteral("judge"));
+        {
+            ui::DashboardPage again;
+            again.setStudy(m_study.get());
+            waitFor(again);
+            QCOMPARE(again.categorySourceCombo()->currentText(), QStringLiteral("judge"));
+            QCOMPARE(again.options().categorySource, QStringLiteral("judge"));
+        }
+        ui::Settings().dashboardCategorySource.reset();
     }
 
     void recomputeRunsOffTheUiThreadAndDropsStaleResults()
