@@ -3,6 +3,7 @@
 #include "analysis/assignment.h"
 #include "analysis/random.h"
 #include "storage/exposure.h"
+#include "storage/package.h"
 #include "storage/records.h"
 #include "storage/study.h"
 
@@ -408,6 +409,13 @@ QList<Assignment> AssignmentRepository::forRater(qint64 raterId) const
         a.skipReason = q.value(6).toString();
         out.append(a);
     }
+    // A rater package holds the rater's order already (its item ids are in the master's
+    // order for this rater): keep it.
+    if (packageInfo(m_study)) {
+        std::stable_sort(out.begin(), out.end(),
+            [](const Assignment &x, const Assignment &y) { return x.itemId < y.itemId; });
+        return out;
+    }
     if (const std::optional<quint64> seed = orderSeed()) {
         QList<std::pair<quint64, Assignment>> keyed;
         keyed.reserve(out.size());
@@ -434,6 +442,8 @@ std::optional<quint64> AssignmentRepository::ensureOrderSeed(Error *error)
 {
     if (const std::optional<quint64> seed = orderSeed())
         return seed;
+    if (packageInfo(m_study))
+        return std::nullopt; // a package keeps the master's order (forRater())
     WriteTransaction tx(m_study, error);
     if (!tx.isActive() || !writeOrderSeedIfMissing(m_study, true, error) || !tx.commit(error))
         return std::nullopt;
