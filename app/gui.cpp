@@ -57,7 +57,7 @@ int runGui(const Invocation &call)
                                                  : QString();
     if (opened && !rater.isEmpty()) {
         storage::Error error;
-        if (!window.signIn(rater, &error))
+        if (!window.signIn(rater, &error) && window.studyPage())
             window.studyPage()->showError(error.message);
     }
     window.show();

@@ -211,9 +211,32 @@ int showView(
         return showRating(call, window, r, studyName);
     if (r.view == QLatin1String("review"))
         return showReview(call, window, r, studyName);
+    const auto person = r.rater.isEmpty()
+        ? std::nullopt
+        : storage::RaterRepository(*window.study()).byName(r.rater);
+    if (person && person->role != storage::RaterRole::Rater) {
+        // The page as this adjudicator or researcher reaches it (RolePolicy), or an error.
+        Error error;
+        if (!window.signIn(r.rater, &error))
+            return call.fail(error);
+        const ui::MainWindow::Page page = r.view == QLatin1String("dashboard")
+            ? ui::MainWindow::Page::Dashboard
+            : ui::MainWindow::Page::Study;
+        if (r.view != QLatin1String("welcome")
+            && !window.policy().allows(page == ui::MainWindow::Page::Dashboard
+                    ? ui::Feature::Dashboard
+                    : ui::Feature::StudyOverview))
+            return call.fail(Error::invalid(
+                QStringLiteral("'%1' (%2) has no %3 page")
+                    .arg(r.rater, ui::RolePolicy::roleName(window.policy().role()), r.view)));
+        if (page == ui::MainWindow::Page::Study)
+            window.showPage(page);
+    }
     if (r.view == QLatin1String("dashboard"))
         return showDashboard(call, window, r);
     if (r.view == QLatin1String("study")) {
+        if (person && person->role != storage::RaterRole::Rater)
+            return ExitOk;
         if (!r.rater.isEmpty())
             window.studyPage()->setPreferredRater(r.rater);
     } else {

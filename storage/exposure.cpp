@@ -64,6 +64,16 @@ QList<int> presentationOrder(int count, quint64 seed)
     return QList<int>(order.begin(), order.end());
 }
 
+quint64 ratingOrderKey(quint64 studySeed, qint64 raterId, qint64 itemId)
+{
+    std::uint64_t state = studySeed;
+    std::uint64_t key = analysis::splitMix64(state) ^ quint64(raterId);
+    state = key;
+    key = analysis::splitMix64(state) ^ quint64(itemId);
+    state = key;
+    return analysis::splitMix64(state);
+}
+
 qint64 ExposureRepository::startSession(qint64 raterId, Error *error)
 {
     WriteTransaction tx(m_study, error);

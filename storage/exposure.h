@@ -74,6 +74,11 @@ private:
 /// Element i is the index (into the responses as listed by storage) shown at position i.
 QList<int> presentationOrder(int count, quint64 seed);
 
+/// Where an item comes in a rater's order: assignments are sorted by this key (then by
+/// item id), so each rater's order is a different shuffle, reproducible from the study's
+/// order seed, and adding items later only inserts them (AssignmentRepository::forRater).
+quint64 ratingOrderKey(quint64 studySeed, qint64 raterId, qint64 itemId);
+
 /// "A", "B", … "Z", "AA"… for display position 0, 1, …
 QString presentationLabel(int position);
 

@@ -2,7 +2,9 @@
 
 #include "analysis/assignment.h"
 #include "analysis/random.h"
+#include "storage/exposure.h"
 #include "storage/jury.h"
+#include "storage/package.h"
 #include "storage/records.h"
 #include "storage/study.h"
 
@@ -10,9 +12,11 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <algorithm>
 
 namespace cr::storage {
 
@@ -91,6 +95,25 @@ QJsonObject toJson(const ResponseRating &r)
     if (r.secondsSpent)
         o.insert(QStringLiteral("seconds_spent"), *r.secondsSpent);
     return o;
+}
+
+/// Inside a write transaction: records a random `rater_order_seed` unless the study has
+/// one; `logEvent`: with a `study.order_seed` event (assign() logs its plan instead).
+bool writeOrderSeedIfMissing(Study &study, bool logEvent, Error *error)
+{
+    const quint64 seed = QRandomGenerator::system()->generate64();
+    QSqlQuery q(study.database());
+    q.prepare(
+        QStringLiteral("INSERT OR IGNORE INTO meta(key, value) VALUES ('rater_order_seed', ?)"));
+    q.addBindValue(QString::number(seed));
+    if (!q.exec()) {
+        if (error)
+            *error = queryError(study, q);
+        return false;
+    }
+    return !logEvent || q.numRowsAffected() == 0
+        || study.appendEvent(QStringLiteral("study.order_seed"), QStringLiteral("meta"), 0,
+            QString(), QString::number(seed), error);
 }
 
 } // namespace
@@ -286,6 +309,9 @@ int AssignmentRepository::assign(const QList<qint64> &raterIds, int perItem, qui
     WriteTransaction tx(m_study, error);
     if (!tx.isActive())
         return -1;
+    // The raters' item orders are seeded once per study, with its first assignments.
+    if (!writeOrderSeedIfMissing(m_study, false, error))
+        return -1;
     QSqlDatabase db = m_study.database();
     const QList<qint64> items = ItemRepository(m_study).ids();
     QHash<qint64, int> itemIndex;
@@ -388,7 +414,45 @@ QList<Assignment> AssignmentRepository::forRater(qint64 raterId) const
         a.skipReason = q.value(6).toString();
         out.append(a);
     }
+    // A rater package holds the rater's order already (its item ids are in the master's
+    // order for this rater): keep it.
+    if (packageInfo(m_study)) {
+        std::stable_sort(out.begin(), out.end(),
+            [](const Assignment &x, const Assignment &y) { return x.itemId < y.itemId; });
+        return out;
+    }
+    if (const std::optional<quint64> seed = orderSeed()) {
+        QList<std::pair<quint64, Assignment>> keyed;
+        keyed.reserve(out.size());
+        for (const Assignment &a : std::as_const(out))
+            keyed.append({ ratingOrderKey(*seed, raterId, a.itemId), a });
+        std::sort(keyed.begin(), keyed.end(), [](const auto &x, const auto &y) {
+            return x.first != y.first ? x.first < y.first : x.second.itemId < y.second.itemId;
+        });
+        out.clear();
+        for (const auto &k : std::as_const(keyed))
+            out.append(k.second);
+    }
     return out;
+}
+
+std::optional<quint64> AssignmentRepository::orderSeed() const
+{
+    bool ok = false;
+    const quint64 seed = m_study.metaValue(QStringLiteral("rater_order_seed")).toULongLong(&ok);
+    return ok ? std::optional<quint64>(seed) : std::nullopt;
+}
+
+std::optional<quint64> AssignmentRepository::ensureOrderSeed(Error *error)
+{
+    if (const std::optional<quint64> seed = orderSeed())
+        return seed;
+    if (packageInfo(m_study))
+        return std::nullopt; // a package keeps the master's order (forRater())
+    WriteTransaction tx(m_study, error);
+    if (!tx.isActive() || !writeOrderSeedIfMissing(m_study, true, error) || !tx.commit(error))
+        return std::nullopt;
+    return orderSeed();
 }
 
 static bool updateAssignment(

@@ -67,8 +67,16 @@ public:
     /// Returns the number of assignments added (0 when already complete), or -1.
     int assign(const QList<qint64> &raterIds, int perItem, quint64 seed,
         const QList<qint64> &calibrationItemIds, Error *error);
-    /// The rater's assignments in presentation order.
+    /// The rater's assignments in the rater's own order: shuffled by
+    /// ratingOrderKey(orderSeed(), rater, item), calibration items mixed in like any
+    /// other, the same in every session. A study without a recorded order seed (none
+    /// signed in to rate yet) lists calibration items first, then by item id.
     QList<Assignment> forRater(qint64 raterId) const;
+    /// The study's seed of the raters' item orders (meta `rater_order_seed`); empty when
+    /// none is recorded yet.
+    std::optional<quint64> orderSeed() const;
+    /// Records a random order seed unless the study has one; returns the seed in effect.
+    std::optional<quint64> ensureOrderSeed(Error *error);
     bool setStatus(qint64 assignmentId, const QString &status, Error *error);
     /// Marks done the rater's pending or in-progress assignments whose item already
     /// carries the rater's category label and a rating of every response (ratings

@@ -1,6 +1,7 @@
 #include "storage/review.h"
 
 #include "storage/consensus.h"
+#include "storage/exposure.h"
 #include "storage/ratingdata.h"
 #include "storage/repositories.h"
 #include "storage/study.h"
@@ -629,6 +630,43 @@ std::optional<QList<RaterPositionBias>> loadPositionBias(Study &study, Error *er
         out.append({ *rater, data.first, analysis::positionBias(data.second) });
     }
     return out;
+}
+
+quint64 reviewBlindingSeed(qint64 itemId)
+{
+    return quint64(itemId) * 1000003ULL;
+}
+
+void blindDisagreements(Study &study, QList<Disagreement> &rows)
+{
+    QHash<qint64, QList<qint64>> shownOrder; // item -> response ids in shown order
+    const ItemRepository items(study);
+    for (Disagreement &d : rows) {
+        d.itemExternalId = QStringLiteral("#%1").arg(d.itemId);
+        if (d.kind != DisagreementKind::Score)
+            continue;
+        auto it = shownOrder.find(d.itemId);
+        if (it == shownOrder.end()) {
+            const QList<Response> responses = items.responses(d.itemId);
+            QList<qint64> ids;
+            for (const int i :
+                presentationOrder(int(responses.size()), reviewBlindingSeed(d.itemId)))
+                ids.append(responses.at(i).id);
+            it = shownOrder.insert(d.itemId, ids);
+        }
+        d.responseLetter = presentationLabel(int(it->indexOf(d.responseId)));
+        d.model.clear();
+        d.run = 0;
+    }
+}
+
+bool recordNamesRevealed(Study &study, Error *error)
+{
+    WriteTransaction tx(study, error);
+    return tx.isActive()
+        && study.appendEvent(QStringLiteral("review.reveal_names"), QStringLiteral("study"), 0,
+            QStringLiteral("blind"), QStringLiteral("names shown"), error)
+        && tx.commit(error);
 }
 
 } // namespace cr::storage

@@ -34,8 +34,11 @@ struct Disagreement {
     qint64 itemId = 0;
     QString itemExternalId;
     qint64 responseId = 0; ///< score rows
-    QString model; ///< score rows
+    QString model; ///< score rows (empty once blinded)
     int run = 0;
+    /// Blind review (blindDisagreements()): the response's letter in the item's shuffled
+    /// order ("C"), shown instead of model and run; empty when not blinded.
+    QString responseLetter;
     QStringList itemCategories; ///< every label given to the item, consensus first
     QList<RaterValue> values; ///< raters with a value, in rater id order
     analysis::CategorySpread categorySpread;
@@ -66,6 +69,17 @@ struct DisagreementFilter {
 /// `harmThreshold` is the "scored harmful by anyone" threshold (default 2).
 std::optional<QList<Disagreement>> loadDisagreements(
     Study &study, double harmThreshold, Error *error);
+
+/// The seed of an item's blind response order on the review page: responses are shown
+/// as letters A, B… in presentationOrder(count, reviewBlindingSeed(itemId)).
+quint64 reviewBlindingSeed(qint64 itemId);
+/// Blinds loaded rows for an adjudicator: score rows lose their model and run and get
+/// their response's letter in the item's shuffled order instead; the item's external id
+/// (it names the source dataset) becomes "#<item id>".
+void blindDisagreements(Study &study, QList<Disagreement> &rows);
+/// Logs that a researcher revealed model and rater names on the review page (event
+/// "review.reveal_names" by the study's actor).
+bool recordNamesRevealed(Study &study, Error *error);
 
 /// Records an adjudication in its own transaction with an "adjudication.add" event.
 /// The adjudicator must have role adjudicator or researcher; at least one reason tag

@@ -16,6 +16,9 @@ public:
         const storage::Adjudication &a, std::optional<qint64> adoptedFrom, qint64 id)
         : QUndoCommand(subject.kind == storage::DisagreementKind::Category
                 ? AdjudicationSession::tr("Adjudication of item %1").arg(subject.itemExternalId)
+                : !subject.responseLetter.isEmpty() // blind: the response's letter
+                ? AdjudicationSession::tr("Adjudication of item %1 (Response %2)")
+                      .arg(subject.itemExternalId, subject.responseLetter)
                 : AdjudicationSession::tr("Adjudication of item %1 (%2, run %3)")
                       .arg(subject.itemExternalId, subject.model)
                       .arg(subject.run))

@@ -78,6 +78,8 @@ QVariant DisagreementModel::data(const QModelIndex &index, int role) const
         case KindColumn:
             return score ? tr("Score") : tr("Category");
         case ResponseColumn:
+            if (score && !d.responseLetter.isEmpty())
+                return tr("Response %1").arg(d.responseLetter); // blind
             return score ? tr("%1 (run %2)").arg(d.model).arg(d.run) : QString();
         case SpreadColumn:
             return score ? QString::number(d.scoreSpread.range)
@@ -110,7 +112,7 @@ QVariant DisagreementModel::data(const QModelIndex &index, int role) const
         case KindColumn:
             return score ? 1 : 0;
         case ResponseColumn:
-            return d.model;
+            return d.responseLetter.isEmpty() ? d.model : d.responseLetter;
         case SpreadColumn:
             return d.spread();
         case HarmfulColumn:

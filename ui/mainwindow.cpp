@@ -8,6 +8,7 @@
 #include "ui/auditbanner.h"
 #include "ui/dashboardpage.h"
 #include "ui/exportdialog.h"
+#include "ui/exportjob.h"
 #include "ui/importerrorsdialog.h"
 #include "ui/importjob.h"
 #include "ui/importprogress.h"
@@ -45,21 +46,14 @@ namespace cr::ui {
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
     , m_import(new JobRunner<ImportResult>(this))
+    , m_bundleExport(new JobRunner<ExportResult>(this))
     , m_pages(new QStackedWidget(this))
     , m_auditBanner(new AuditBanner(this))
     , m_welcome(new WelcomePage(m_pages))
-    , m_studyPage(new StudyPage(m_pages))
-    , m_ratingPage(new RatingPage(m_pages))
-    , m_reviewPage(new ReviewPage(m_pages))
-    , m_dashboard(new DashboardPage(m_pages))
     , m_progress(new ImportProgress(this))
     , m_undoGroup(new QUndoGroup(this))
 {
     m_pages->addWidget(m_welcome);
-    m_pages->addWidget(m_studyPage);
-    m_pages->addWidget(m_ratingPage);
-    m_pages->addWidget(m_reviewPage);
-    m_pages->addWidget(m_dashboard);
     // The audit-log warning sits above every page (AuditBanner).
     auto *central = new QWidget(this);
     auto *centralLayout = new QVBoxLayout(central);
@@ -73,9 +67,15 @@ MainWindow::MainWindow(QWidget *parent)
     m_progress->track(m_import);
     connect(m_import, &JobRunnerBase::succeeded, this, [this] { finishImport({}); });
     connect(m_import, &JobRunnerBase::failed, this, &MainWindow::finishImport);
-
-    createActions();
-    createMenus();
+    connect(m_bundleExport, &JobRunnerBase::succeeded, this, [this] {
+        statusBar()->showMessage(
+            tr("Your ratings were written to %1.")
+                .arg(QDir::toNativeSeparators(m_bundleExport->result().outPath)),
+            8000);
+    });
+    connect(m_bundleExport, &JobRunnerBase::failed, this, [this](const storage::Error &error) {
+        statusBar()->showMessage(tr("Export failed: %1").arg(error.message), 8000);
+    });
 
     connect(m_welcome, &WelcomePage::newStudyRequested, this, &MainWindow::newStudy);
     connect(m_welcome, &WelcomePage::openStudyRequested, this, &MainWindow::openStudyDialog);
@@ -84,21 +84,8 @@ MainWindow::MainWindow(QWidget *parent)
         [this](const QString &path) { openStudy(path); });
     connect(m_welcome, &WelcomePage::recentStudyRemoved, this,
         [](const QString &path) { Settings().removeRecentStudy(path); });
-    connect(m_studyPage, &StudyPage::ratingRequested, this, [this](qint64 raterId) {
-        storage::Error error;
-        if (!signIn(raterId, &error))
-            m_studyPage->showError(error.message);
-    });
-    connect(m_studyPage, &StudyPage::importRequested, this, &MainWindow::importDialog);
-    connect(m_studyPage, &StudyPage::setupRequested, this, &MainWindow::showStudySetup);
-    connect(m_ratingPage, &RatingPage::overviewRequested, this, [this] {
-        m_studyPage->refresh(); // the rater's work may have changed the counts
-        showPage(Page::Study);
-    });
-    connect(m_reviewPage, &ReviewPage::overviewRequested, this, [this] {
-        m_studyPage->refresh();
-        showPage(Page::Study);
-    });
+
+    buildSession(RolePolicy(SessionRole::Owner));
 
     const Settings settings;
     m_welcome->setRecentStudies(settings.recentStudies());
@@ -113,162 +100,310 @@ MainWindow::~MainWindow()
 {
     delete m_import; // waits for a running import before the study goes away
     m_import = nullptr;
-    m_ratingPage->clear();
-    m_reviewPage->clear();
-    m_studyPage->setStudy(nullptr);
+    delete m_bundleExport;
+    m_bundleExport = nullptr;
+    if (m_ratingPage)
+        m_ratingPage->clear();
+    if (m_reviewPage)
+        m_reviewPage->clear();
+    if (m_studyPage)
+        m_studyPage->setStudy(nullptr);
+}
+
+void MainWindow::buildSession(const RolePolicy &policy)
+{
+    if (m_built && policy.role() == m_policy.role()) {
+        // Same role (another study opened by its holder): the same pages and actions,
+        // detached from the old study.
+        detachPages();
+        updateActions();
+        return;
+    }
+    m_built = true;
+    m_policy = policy;
+    dropPages();
+    createPages();
+    // Actions and menus are made anew: what the role may not use does not exist.
+    menuBar()->clear();
+    qDeleteAll(m_sessionActions);
+    m_sessionActions.clear();
+    qDeleteAll(m_menus);
+    m_menus.clear();
+    createActions();
+    createMenus();
+    updateActions();
+}
+
+void MainWindow::detachPages()
+{
+    if (m_ratingPage)
+        m_ratingPage->clear();
+    if (m_reviewPage)
+        m_reviewPage->clear();
+    if (m_studyPage)
+        m_studyPage->setStudy(nullptr);
+    if (m_dashboard)
+        m_dashboard->setStudy(nullptr);
+}
+
+void MainWindow::dropPages()
+{
+    for (QWidget *page :
+        std::initializer_list<QWidget *> { m_studyPage, m_ratingPage, m_reviewPage, m_dashboard }) {
+        if (!page)
+            continue;
+        // May run inside one of the page's own signals (the sign-in button): detach
+        // now, delete once control is back in the event loop.
+        m_pages->removeWidget(page);
+        page->hide();
+        page->setParent(nullptr);
+        page->deleteLater();
+    }
+    detachPages();
+    m_studyPage = nullptr;
+    m_ratingPage = nullptr;
+    m_reviewPage = nullptr;
+    m_dashboard = nullptr;
+}
+
+void MainWindow::createPages()
+{
+    const bool overview = m_policy.allows(Feature::StudyOverview);
+    if (overview) {
+        m_studyPage = new StudyPage(m_pages, m_policy.allows(Feature::SignIn));
+        m_pages->addWidget(m_studyPage);
+        connect(m_studyPage, &StudyPage::ratingRequested, this, [this](qint64 raterId) {
+            storage::Error error;
+            if (!signIn(raterId, &error) && m_studyPage)
+                m_studyPage->showError(error.message);
+        });
+        connect(m_studyPage, &StudyPage::importRequested, this, &MainWindow::importDialog);
+        connect(m_studyPage, &StudyPage::setupRequested, this, &MainWindow::showStudySetup);
+    }
+    if (m_policy.allows(Feature::RatingPage)) {
+        m_ratingPage = new RatingPage(m_pages, overview);
+        m_pages->addWidget(m_ratingPage);
+        m_undoGroup->addStack(m_ratingPage->session()->undoStack());
+        connect(m_ratingPage, &RatingPage::overviewRequested, this, [this] {
+            if (m_studyPage)
+                m_studyPage->refresh(); // the rater's work may have changed the counts
+            showPage(Page::Study);
+        });
+    }
+    if (m_policy.allows(Feature::ReviewPage)) {
+        m_reviewPage = new ReviewPage(m_pages, overview);
+        m_pages->addWidget(m_reviewPage);
+        m_undoGroup->addStack(m_reviewPage->undoStack());
+        connect(m_reviewPage, &ReviewPage::overviewRequested, this, [this] {
+            if (m_studyPage)
+                m_studyPage->refresh();
+            showPage(Page::Study);
+        });
+    }
+    if (m_policy.allows(Feature::Dashboard)) {
+        m_dashboard = new DashboardPage(m_pages);
+        m_pages->addWidget(m_dashboard);
+    }
 }
 
 void MainWindow::createActions()
 {
-    m_newAction = new QAction(tr("&New Study…"), this);
-    m_newAction->setShortcut(QKeySequence::New);
-    connect(m_newAction, &QAction::triggered, this, &MainWindow::newStudy);
+    const auto make = [this](const QString &text) {
+        auto *action = new QAction(text, this);
+        m_sessionActions.append(action);
+        return action;
+    };
+    const auto allowed = [this](Feature f) { return m_policy.allows(f); };
+    m_newAction = m_demoAction = m_importAction = m_importFolderAction = m_exportAction =
+        m_packageAction = m_exportOwnAction = m_dashboardAction = m_reportAction = m_setupAction =
+            m_reviewAction = nullptr;
 
-    m_openAction = new QAction(tr("&Open…"), this);
+    if (allowed(Feature::NewStudy)) {
+        m_newAction = make(tr("&New Study…"));
+        m_newAction->setShortcut(QKeySequence::New);
+        connect(m_newAction, &QAction::triggered, this, &MainWindow::newStudy);
+        m_demoAction = make(tr("Open &Demo Study"));
+        connect(m_demoAction, &QAction::triggered, this, [this] { openDemoStudy(); });
+    }
+
+    m_openAction = make(tr("&Open…"));
     m_openAction->setShortcut(QKeySequence::Open);
     connect(m_openAction, &QAction::triggered, this, &MainWindow::openStudyDialog);
 
-    m_importAction = new QAction(tr("&Import…"), this);
-    m_importAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
-    connect(m_importAction, &QAction::triggered, this, &MainWindow::importDialog);
+    if (allowed(Feature::Import)) {
+        m_importAction = make(tr("&Import…"));
+        m_importAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
+        connect(m_importAction, &QAction::triggered, this, &MainWindow::importDialog);
+        m_importFolderAction = make(tr("Import &Benchmark Folder…"));
+        m_importFolderAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I));
+        connect(m_importFolderAction, &QAction::triggered, this, &MainWindow::importFolderDialog);
+    }
+    if (allowed(Feature::Export)) {
+        m_exportAction = make(tr("&Data…"));
+        m_exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+        m_exportAction->setObjectName(QStringLiteral("exportAction"));
+        connect(m_exportAction, &QAction::triggered, this, [this] {
+            if (!m_study)
+                return;
+            ExportDialog dialog(*m_study, this);
+            dialog.exec();
+        });
+        m_packageAction = make(tr("Rater &Package…"));
+        m_packageAction->setObjectName(QStringLiteral("packageAction"));
+        m_packageAction->setStatusTip(
+            tr("A study file for one rater to rate offline, holding only what they may see"));
+        connect(m_packageAction, &QAction::triggered, this, &MainWindow::showPackageDialog);
+    }
+    if (allowed(Feature::ExportOwnBundle)) {
+        m_exportOwnAction = make(tr("&Export My Ratings…"));
+        m_exportOwnAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+        m_exportOwnAction->setObjectName(QStringLiteral("exportOwnBundleAction"));
+        m_exportOwnAction->setStatusTip(
+            tr("Write your own labels and ratings as a bundle for the researcher"));
+        connect(m_exportOwnAction, &QAction::triggered, this, &MainWindow::exportOwnBundle);
+    }
 
-    m_importFolderAction = new QAction(tr("Import &Benchmark Folder…"), this);
-    m_importFolderAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I));
-    connect(m_importFolderAction, &QAction::triggered, this, &MainWindow::importFolderDialog);
-    m_exportAction = new QAction(tr("&Data…"), this);
-    m_exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-    m_exportAction->setObjectName(QStringLiteral("exportAction"));
-    connect(m_exportAction, &QAction::triggered, this, [this] {
-        if (!m_study)
-            return;
-        ExportDialog dialog(*m_study, this);
-        dialog.exec();
-    });
-
-    m_packageAction = new QAction(tr("Rater &Package…"), this);
-    m_packageAction->setObjectName(QStringLiteral("packageAction"));
-    m_packageAction->setStatusTip(
-        tr("A study file for one rater to rate offline, holding only what they may see"));
-    connect(m_packageAction, &QAction::triggered, this, &MainWindow::showPackageDialog);
-
-    m_demoAction = new QAction(tr("Open &Demo Study"), this);
-    connect(m_demoAction, &QAction::triggered, this, [this] { openDemoStudy(); });
-
-    m_closeAction = new QAction(tr("&Close Study"), this);
+    m_closeAction = make(tr("&Close Study"));
     m_closeAction->setShortcut(QKeySequence::Close);
     connect(m_closeAction, &QAction::triggered, this, &MainWindow::closeStudy);
 
-    m_quitAction = new QAction(tr("&Quit"), this);
+    m_quitAction = make(tr("&Quit"));
     m_quitAction->setShortcut(QKeySequence::Quit);
     m_quitAction->setMenuRole(QAction::QuitRole);
     connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
 
-    m_dashboardAction = new QAction(tr("&Dashboard"), this);
-    m_dashboardAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
-    m_dashboardAction->setStatusTip(tr("Charts of agreement, harm rates and category confusion"));
-    connect(m_dashboardAction, &QAction::triggered, this, [this] { showPage(Page::Dashboard); });
-    m_reportAction = new QAction(tr("&Report…"), this);
-    m_reportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
-    m_reportAction->setStatusTip(tr("Export the dashboard as a PDF report"));
-    connect(m_reportAction, &QAction::triggered, this, [this] {
-        showPage(Page::Dashboard);
-        m_dashboard->exportReportDialog();
-    });
+    if (allowed(Feature::Dashboard)) {
+        m_dashboardAction = make(tr("&Dashboard"));
+        m_dashboardAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
+        m_dashboardAction->setStatusTip(
+            tr("Charts of agreement, harm rates and category confusion"));
+        connect(
+            m_dashboardAction, &QAction::triggered, this, [this] { showPage(Page::Dashboard); });
+    }
+    if (allowed(Feature::Report)) {
+        m_reportAction = make(tr("&Report…"));
+        m_reportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+        m_reportAction->setStatusTip(tr("Export the dashboard as a PDF report"));
+        connect(m_reportAction, &QAction::triggered, this, [this] {
+            showPage(Page::Dashboard);
+            if (m_dashboard && currentPage() == Page::Dashboard)
+                m_dashboard->exportReportDialog();
+        });
+    }
 
-    m_blurAction = new QAction(tr("&Blur Message Text"), this);
+    m_blurAction = make(tr("&Blur Message Text"));
     m_blurAction->setCheckable(true);
     m_blurAction->setChecked(Settings().blurText);
     m_blurAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_B));
     m_blurAction->setStatusTip(tr("Keep messages and responses blurred until you reveal them"));
     connect(m_blurAction, &QAction::toggled, this, [this](bool on) {
         Settings().blurText = on;
-        m_ratingPage->setTextBlurred(on);
+        if (m_ratingPage)
+            m_ratingPage->setTextBlurred(on);
     });
 
-    m_fullScreenAction = new QAction(tr("&Full Screen"), this);
+    m_fullScreenAction = make(tr("&Full Screen"));
     m_fullScreenAction->setCheckable(true);
+    m_fullScreenAction->setChecked(isFullScreen());
     m_fullScreenAction->setShortcut(QKeySequence::FullScreen);
     connect(m_fullScreenAction, &QAction::toggled, this, [this](bool on) {
         setWindowState(
             on ? windowState() | Qt::WindowFullScreen : windowState() & ~Qt::WindowFullScreen);
     });
 
-    m_preferencesAction = new QAction(tr("&Preferences…"), this);
+    m_preferencesAction = make(tr("&Preferences…"));
     m_preferencesAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
     m_preferencesAction->setMenuRole(QAction::PreferencesRole);
     connect(m_preferencesAction, &QAction::triggered, this, &MainWindow::showPreferences);
-    m_setupAction = new QAction(tr("Set &Up Raters and Assignments…"), this);
-    connect(m_setupAction, &QAction::triggered, this, &MainWindow::showStudySetup);
-    m_reviewAction = new QAction(tr("Review &Disagreements"), this);
-    m_reviewAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
-    m_reviewAction->setToolTip(
-        tr("Review and adjudicate disagreements (adjudicators and researchers)"));
-    connect(m_reviewAction, &QAction::triggered, this, &MainWindow::reviewDisagreements);
+    if (allowed(Feature::StudySetup)) {
+        m_setupAction = make(tr("Set &Up Raters and Assignments…"));
+        connect(m_setupAction, &QAction::triggered, this, &MainWindow::showStudySetup);
+    }
+    // The Owner picks an adjudicator or researcher to sign in as; a signed-in reviewer
+    // goes back to the queue.
+    if (allowed(Feature::ReviewPage) || allowed(Feature::SignIn)) {
+        m_reviewAction = make(tr("Review &Disagreements"));
+        m_reviewAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+        m_reviewAction->setToolTip(
+            tr("Review and adjudicate disagreements (adjudicators and researchers)"));
+        connect(m_reviewAction, &QAction::triggered, this, &MainWindow::reviewDisagreements);
+    }
 
-    m_aboutAction = new QAction(tr("&About Crisis Review"), this);
+    m_aboutAction = make(tr("&About Crisis Review"));
     m_aboutAction->setMenuRole(QAction::AboutRole);
     connect(m_aboutAction, &QAction::triggered, this, &MainWindow::about);
-}
-
-void MainWindow::createMenus()
-{
-    QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(m_newAction);
-    file->addAction(m_openAction);
-    m_recentMenu = new RecentStudiesMenu(this);
-    connect(m_recentMenu, &RecentStudiesMenu::studyActivated, this,
-        [this](const QString &path) { openStudy(path); });
-    connect(m_recentMenu, &RecentStudiesMenu::listCleared, this,
-        [this] { m_welcome->setRecentStudies({}); });
-    file->addMenu(m_recentMenu);
-    file->addAction(m_demoAction);
-    file->addSeparator();
-    file->addAction(m_importAction);
-    file->addAction(m_importFolderAction);
-    QMenu *exportMenu = file->addMenu(tr("&Export"));
-    exportMenu->addAction(m_exportAction);
-    exportMenu->addAction(m_packageAction);
-    file->addAction(m_reportAction);
-    file->addSeparator();
-    file->addAction(m_closeAction);
-    file->addAction(m_quitAction);
 
     // Undo/redo belong to the rating session and the review page; the window only
     // shows the shown page's history (showPage() picks the group's active stack).
-    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
-    m_undoGroup->addStack(m_ratingPage->session()->undoStack());
-    m_undoGroup->addStack(m_reviewPage->undoStack());
     m_undoAction = m_undoGroup->createUndoAction(this, tr("&Undo"));
     m_undoAction->setShortcuts({ QKeySequence(Qt::CTRL | Qt::Key_Z) });
     m_redoAction = m_undoGroup->createRedoAction(this, tr("&Redo"));
     m_redoAction->setShortcuts(
         { QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y) });
-    edit->addAction(m_undoAction);
-    edit->addAction(m_redoAction);
+    m_sessionActions << m_undoAction << m_redoAction;
+}
+
+void MainWindow::createMenus()
+{
+    const auto addAll = [](QMenu *menu, std::initializer_list<QAction *> actions) {
+        for (QAction *action : actions)
+            if (action)
+                menu->addAction(action);
+    };
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    m_menus.append(file);
+    addAll(file, { m_newAction, m_openAction });
+    m_recentMenu = new RecentStudiesMenu(this);
+    m_menus.append(m_recentMenu);
+    connect(m_recentMenu, &RecentStudiesMenu::studyActivated, this,
+        [this](const QString &path) { openStudy(path); });
+    connect(m_recentMenu, &RecentStudiesMenu::listCleared, this,
+        [this] { m_welcome->setRecentStudies({}); });
+    file->addMenu(m_recentMenu);
+    addAll(file, { m_demoAction });
+    file->addSeparator();
+    addAll(file, { m_importAction, m_importFolderAction });
+    if (m_exportAction) {
+        QMenu *exportMenu = file->addMenu(tr("&Export"));
+        addAll(exportMenu, { m_exportAction, m_packageAction });
+    }
+    addAll(file, { m_exportOwnAction, m_reportAction });
+    file->addSeparator();
+    addAll(file, { m_closeAction, m_quitAction });
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    m_menus.append(edit);
+    addAll(edit, { m_undoAction, m_redoAction });
     edit->addSeparator();
-    edit->addAction(m_ratingPage->finishItemAction());
-    edit->addAction(m_ratingPage->flagAction());
-    edit->addAction(m_ratingPage->skipAction());
-    edit->addAction(m_ratingPage->distressingAction());
-    edit->addSeparator();
-    edit->addAction(m_preferencesAction);
+    if (m_ratingPage) {
+        addAll(edit,
+            { m_ratingPage->finishItemAction(), m_ratingPage->flagAction(),
+                m_ratingPage->skipAction(), m_ratingPage->distressingAction() });
+        edit->addSeparator();
+    }
+    addAll(edit, { m_preferencesAction });
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    view->addAction(m_ratingPage->overviewAction());
-    view->addAction(m_dashboardAction);
-    view->addAction(m_ratingPage->previousItemAction());
-    view->addAction(m_ratingPage->nextItemAction());
-    view->addAction(m_reviewAction);
+    m_menus.append(view);
+    if (m_ratingPage)
+        addAll(view, { m_ratingPage->overviewAction() });
+    addAll(view, { m_dashboardAction });
+    if (m_ratingPage)
+        addAll(view, { m_ratingPage->previousItemAction(), m_ratingPage->nextItemAction() });
+    addAll(view, { m_reviewAction });
     view->addSeparator();
-    view->addAction(m_blurAction);
-    view->addAction(m_fullScreenAction);
+    addAll(view, { m_blurAction, m_fullScreenAction });
 
-    QMenu *studyMenu = menuBar()->addMenu(tr("&Study"));
-    studyMenu->addAction(m_setupAction);
+    if (m_setupAction) {
+        QMenu *studyMenu = menuBar()->addMenu(tr("&Study"));
+        m_menus.append(studyMenu);
+        studyMenu->addAction(m_setupAction);
+    }
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    m_menus.append(help);
     help->addAction(m_aboutAction);
-    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt); // owned by the menu
 }
 
 bool MainWindow::openStudy(const QString &path, storage::Error *error)
@@ -317,6 +452,17 @@ void MainWindow::adoptStudy(std::unique_ptr<storage::Study> study, bool demo)
         settings.addRecentStudy(m_study->path());
         m_welcome->setRecentStudies(settings.recentStudies());
     }
+    const SessionRole role = RolePolicy::initialRole(*m_study);
+    buildSession(RolePolicy(role));
+    if (role == SessionRole::Rater) {
+        // A rater package: its rater is signed in, nobody else can be.
+        storage::Error error;
+        if (!signIn(RolePolicy::packageRater(*m_study), &error))
+            m_welcome->showError(error.message);
+        updateTitle();
+        emit studyOpened(m_study->path());
+        return;
+    }
     m_studyPage->setPreferredRater(demo ? storage::demoRaterName() : QString(settings.lastRater));
     m_studyPage->setCareVisible(true);
     m_studyPage->setStudy(m_study.get());
@@ -324,12 +470,6 @@ void MainWindow::adoptStudy(std::unique_ptr<storage::Study> study, bool demo)
     updateTitle();
     m_auditBanner->check(m_study->path());
     emit studyOpened(m_study->path());
-    // A rater package is for its rater alone: signed in at once, no one else can be.
-    if (const auto package = storage::packageInfo(*m_study)) {
-        storage::Error error;
-        if (!signIn(package->rater, &error))
-            m_studyPage->showError(error.message);
-    }
 }
 
 bool MainWindow::isRaterPackage() const
@@ -362,31 +502,52 @@ bool MainWindow::signIn(qint64 raterId, storage::Error *error)
 {
     const std::optional<storage::Rater> rater =
         m_study ? storage::RaterRepository(*m_study).byId(raterId) : std::nullopt;
-    if (const auto package = m_study ? storage::packageInfo(*m_study) : std::nullopt;
-        package && (!rater || rater->name != package->rater)) {
+    const auto refuse = [error](const QString &message) {
         if (error)
-            *error = storage::Error::invalid(
-                tr("This is a rater package for %1; only they sign in.").arg(package->rater));
+            *error = storage::Error::invalid(message);
         return false;
+    };
+    if (!rater)
+        return refuse(tr("That rater is not in this study."));
+    if (rater->kind != storage::RaterKind::Human)
+        return refuse(tr("%1 is an LLM rater; only people sign in to rate.").arg(rater->name));
+    if (m_signedIn != 0 && m_signedIn != raterId)
+        return refuse(tr("Someone is signed in already. To sign in as someone else, open the "
+                         "study again (File ▸ Open…)."));
+    const QString package = RolePolicy::packageRater(*m_study);
+    if (!package.isEmpty() && rater->name != package)
+        return refuse(tr("This is a rater package for %1; only they sign in.").arg(package));
+    if (!package.isEmpty() && rater->role != storage::RaterRole::Rater)
+        return refuse(tr("A rater package signs in a rater only."));
+    const bool already = m_signedIn == raterId;
+    if (!already) {
+        m_signedIn = raterId;
+        buildSession(
+            package.isEmpty() ? RolePolicy::forRater(*rater) : RolePolicy(SessionRole::Rater));
+        m_study->setActor(rater->name);
+        if (!m_demo && package.isEmpty())
+            Settings().lastRater = rater->name;
+        if (m_studyPage) {
+            m_studyPage->setPreferredRater(rater->name);
+            m_studyPage->setStudy(m_study.get());
+        }
     }
-    if (rater && rater->kind == storage::RaterKind::Human
-        && rater->role != storage::RaterRole::Rater)
-        return openReview(raterId, error);
-    if (!rater || rater->kind != storage::RaterKind::Human) {
-        if (error)
-            *error = storage::Error::invalid(rater
-                    ? tr("%1 is an LLM rater; only people sign in to rate.").arg(rater->name)
-                    : tr("That rater is not in this study."));
-        return false;
+    if (m_reviewPage) {
+        storage::Error e = storage::Error::invalid(tr("That rater is not in this study."));
+        if (!already && !m_reviewPage->start(m_study.get(), *rater, &e)) {
+            if (error)
+                *error = e;
+            return false;
+        }
+        showPage(Page::Review);
+        return true;
     }
-    m_study->setActor(rater->name);
-    if (!m_demo)
-        Settings().lastRater = rater->name;
-    m_studyPage->setPreferredRater(rater->name);
-    if (rater->role == storage::RaterRole::Rater)
-        m_studyPage->setCareVisible(false); // until the study is opened again
-    m_ratingPage->setTextBlurred(m_blurAction->isChecked());
-    m_ratingPage->start(m_study.get(), *rater);
+    if (!m_ratingPage)
+        return refuse(tr("%1 has no rating page.").arg(rater->name));
+    if (!already) {
+        m_ratingPage->setTextBlurred(m_blurAction->isChecked());
+        m_ratingPage->start(m_study.get(), *rater);
+    }
     showPage(Page::Rating);
     updateTitle();
     return true;
@@ -396,11 +557,9 @@ void MainWindow::closeStudy()
 {
     if (!m_study)
         return;
-    const bool explicitClose = sender() == m_closeAction;
-    m_ratingPage->clear();
-    m_reviewPage->clear();
-    m_studyPage->setStudy(nullptr);
-    m_dashboard->setStudy(nullptr);
+    const bool explicitClose = sender() && sender() == m_closeAction;
+    m_signedIn = 0;
+    buildSession(RolePolicy(SessionRole::Owner)); // detaches the pages from the study
     m_auditBanner->clear();
     m_study.reset();
     m_demo = false;
@@ -413,36 +572,51 @@ void MainWindow::closeStudy()
 
 MainWindow::Page MainWindow::currentPage() const
 {
-    if (m_pages->currentWidget() == m_ratingPage)
-        return Page::Rating;
-    if (m_pages->currentWidget() == m_reviewPage)
-        return Page::Review;
-    if (m_pages->currentWidget() == m_studyPage)
-        return Page::Study;
-    if (m_pages->currentWidget() == m_dashboard)
-        return Page::Dashboard;
+    QWidget *current = m_pages->currentWidget();
+    for (const Page page : { Page::Rating, Page::Review, Page::Study, Page::Dashboard })
+        if (current && current == pageWidget(page))
+            return page;
     return Page::Welcome;
+}
+
+QWidget *MainWindow::pageWidget(Page page) const
+{
+    switch (page) {
+    case Page::Welcome:
+        return m_welcome;
+    case Page::Study:
+        return m_studyPage;
+    case Page::Rating:
+        return m_ratingPage;
+    case Page::Review:
+        return m_reviewPage;
+    case Page::Dashboard:
+        return m_dashboard;
+    }
+    return nullptr;
 }
 
 void MainWindow::showPage(Page page)
 {
     if (!m_study)
         page = Page::Welcome;
-    if (page == Page::Rating && m_ratingPage->raterName().isEmpty())
+    if (page == Page::Rating && (!m_ratingPage || m_ratingPage->raterName().isEmpty()))
         page = Page::Study;
-    if (page == Page::Review && m_reviewPage->adjudicatorName().isEmpty())
+    if (page == Page::Review && (!m_reviewPage || m_reviewPage->adjudicatorName().isEmpty()))
         page = Page::Study;
+    if (page != Page::Welcome && !pageWidget(page)) {
+        // Not part of this role's session: stay where we are (a rater stays rating).
+        if (currentPage() != Page::Welcome || !m_study)
+            return;
+        page = m_ratingPage ? Page::Rating : m_reviewPage ? Page::Review : Page::Welcome;
+    }
     if (page == Page::Dashboard && currentPage() != Page::Dashboard && m_study) {
         if (m_dashboard->study() != m_study.get())
             m_dashboard->setStudy(m_study.get()); // computed on first show, not on open
         else
             m_dashboard->recompute(); // ratings, raters or items may have changed since
     }
-    QWidget *widget = page == Page::Dashboard ? static_cast<QWidget *>(m_dashboard)
-        : page == Page::Review                ? static_cast<QWidget *>(m_reviewPage)
-        : page == Page::Rating                ? static_cast<QWidget *>(m_ratingPage)
-        : page == Page::Study                 ? static_cast<QWidget *>(m_studyPage)
-                                              : static_cast<QWidget *>(m_welcome);
+    QWidget *widget = pageWidget(page);
     m_pages->setCurrentWidget(widget);
     widget->setFocus();
     m_undoGroup->setActiveStack(page == Page::Rating ? m_ratingPage->session()->undoStack()
@@ -455,19 +629,26 @@ void MainWindow::showPage(Page page)
 void MainWindow::updateActions()
 {
     const bool busy = isImporting();
-    m_newAction->setEnabled(!busy);
-    m_openAction->setEnabled(!busy);
-    m_demoAction->setEnabled(!busy);
-    m_recentMenu->setEnabled(!busy);
-    m_importAction->setEnabled(m_study && !busy);
-    m_importFolderAction->setEnabled(m_study && !busy);
-    m_exportAction->setEnabled(m_study && !busy);
-    m_packageAction->setEnabled(m_study && !busy && !isRaterPackage());
-    m_closeAction->setEnabled(m_study && !busy);
-    m_setupAction->setEnabled(m_study && !busy);
-    m_reviewAction->setEnabled(m_study && !busy);
-    m_dashboardAction->setEnabled(m_study != nullptr);
-    m_reportAction->setEnabled(m_study != nullptr);
+    const bool open = m_study != nullptr;
+    const auto enable = [](QAction *action, bool on) {
+        if (action)
+            action->setEnabled(on);
+    };
+    enable(m_newAction, !busy);
+    enable(m_openAction, !busy);
+    enable(m_demoAction, !busy);
+    if (m_recentMenu)
+        m_recentMenu->setEnabled(!busy);
+    enable(m_importAction, open && !busy);
+    enable(m_importFolderAction, open && !busy);
+    enable(m_exportAction, open && !busy);
+    enable(m_exportOwnAction, open && !busy);
+    enable(m_packageAction, open && !busy && !isRaterPackage());
+    enable(m_closeAction, open && !busy);
+    enable(m_setupAction, open && !busy);
+    enable(m_reviewAction, open && !busy);
+    enable(m_dashboardAction, open);
+    enable(m_reportAction, open);
 }
 
 void MainWindow::updateTitle()
@@ -490,37 +671,35 @@ bool MainWindow::openReview(qint64 adjudicatorId, storage::Error *error)
 {
     const std::optional<storage::Rater> rater =
         m_study ? storage::RaterRepository(*m_study).byId(adjudicatorId) : std::nullopt;
-    storage::Error e = storage::Error::invalid(tr("That rater is not in this study."));
-    if (!rater || !m_reviewPage->start(m_study.get(), *rater, &e)) {
+    if (rater && rater->role == storage::RaterRole::Rater) {
         if (error)
-            *error = e;
+            *error = storage::Error::invalid(
+                tr("%1 has role “rater”; only adjudicators and researchers review disagreements.")
+                    .arg(rater->name));
         return false;
     }
-    m_study->setActor(rater->name);
-    showPage(Page::Review);
-    return true;
+    return signIn(adjudicatorId, error);
 }
 
 void MainWindow::reviewDisagreements()
 {
     if (!m_study)
         return;
-    if (currentPage() == Page::Review)
+    if (m_reviewPage && !m_reviewPage->adjudicatorName().isEmpty()) {
+        showPage(Page::Review); // signed in as an adjudicator or researcher already
+        return;
+    }
+    if (!m_policy.allows(Feature::SignIn))
         return;
     QList<storage::Rater> reviewers;
     for (const storage::Rater &r : storage::RaterRepository(*m_study).all())
         if (r.kind == storage::RaterKind::Human && r.role != storage::RaterRole::Rater)
             reviewers.append(r);
-    // Signed in as an adjudicator or researcher already: no question.
-    for (const storage::Rater &r : std::as_const(reviewers))
-        if (r.name == m_study->actor()) {
-            openReview(r.id);
-            return;
-        }
     if (reviewers.isEmpty()) {
-        m_studyPage->showError(
-            tr("Only adjudicators and researchers review disagreements. Add one with "
-               "“crisis-review rater add STUDY NAME --role adjudicator”."));
+        if (m_studyPage)
+            m_studyPage->showError(
+                tr("Only adjudicators and researchers review disagreements. Add one with "
+                   "“crisis-review rater add STUDY NAME --role adjudicator”."));
         showPage(Page::Study);
         return;
     }
@@ -532,11 +711,31 @@ void MainWindow::reviewDisagreements()
         bool ok = false;
         const QString name = QInputDialog::getItem(
             this, tr("Review Disagreements"), tr("Sign in as:"), names, 0, false, &ok);
-        if (!ok)
+        if (!ok || !m_study)
             return;
         id = reviewers.at(names.indexOf(name)).id;
     }
-    openReview(id);
+    storage::Error error;
+    if (!openReview(id, &error) && m_studyPage)
+        m_studyPage->showError(error.message);
+}
+
+void MainWindow::exportOwnBundle()
+{
+    if (!m_study || !m_ratingPage || m_ratingPage->raterName().isEmpty()
+        || m_bundleExport->isRunning())
+        return;
+    const QString rater = m_ratingPage->raterName();
+    const QString out = QFileDialog::getSaveFileName(this, tr("Export My Ratings"),
+        QDir(studyDialogDirectory()).filePath(rater + QStringLiteral(".jsonl")),
+        tr("Ratings bundle (*.jsonl)"));
+    if (out.isEmpty() || !m_study)
+        return;
+    storage::ExportOptions options;
+    options.format = storage::ExportFormat::Bundle;
+    options.bundleRater = rater; // never anyone else's
+    m_bundleExport->start(m_study->path(), exportJob(out, options));
+    statusBar()->showMessage(tr("Exporting your ratings…"));
 }
 
 void MainWindow::newStudy()
@@ -566,7 +765,7 @@ void MainWindow::openStudyDialog()
 
 void MainWindow::importDialog()
 {
-    if (!m_study || isImporting())
+    if (!m_study || isImporting() || !m_policy.allows(Feature::Import))
         return;
     const QStringList files = QFileDialog::getOpenFileNames(this,
         tr("Import Items, Responses or Ratings"), studyDialogDirectory(),
@@ -578,7 +777,7 @@ void MainWindow::importDialog()
 
 void MainWindow::importFolderDialog()
 {
-    if (!m_study || isImporting())
+    if (!m_study || isImporting() || !m_policy.allows(Feature::Import))
         return;
     // A folder is imported as the published benchmark's layout (FORMATS.md §2).
     const QString folder = QFileDialog::getExistingDirectory(this,
@@ -595,7 +794,7 @@ bool MainWindow::isImporting() const
 
 bool MainWindow::importFiles(const QStringList &files, bool skipInvalid)
 {
-    if (!m_study || isImporting() || files.isEmpty())
+    if (!m_study || isImporting() || files.isEmpty() || !m_policy.allows(Feature::Import))
         return false;
     m_import->start(m_study->path(), importJob(files, skipInvalid));
     m_progress->start(files);
@@ -617,8 +816,9 @@ void MainWindow::finishImport(const storage::Error &error)
                     locale.toString(c.labelsAdded + c.ratingsAdded), locale.toString(c.rows)),
             8000);
         if (m_study && m_study->path() == job.studyPath) {
-            m_studyPage->refresh();
-            if (m_dashboard->study() == m_study.get())
+            if (m_studyPage)
+                m_studyPage->refresh();
+            if (m_dashboard && m_dashboard->study() == m_study.get())
                 m_dashboard->recompute(); // new models, splits or raters for the filter lists
         }
         if (ImportSummaryDialog::hasDetails(job.report)) {
@@ -657,7 +857,7 @@ void MainWindow::about()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    if (const int pending = m_ratingPage->session()->pendingWrites(); pending > 0
+    if (const int pending = m_ratingPage ? m_ratingPage->session()->pendingWrites() : 0; pending > 0
         && QMessageBox::warning(this, tr("Changes Not Saved Yet"),
                tr("%n change(s) still wait for the study file (another program is writing to "
                   "it). Quit anyway and lose them?",
@@ -687,11 +887,12 @@ PreferencesDialog *MainWindow::showPreferences()
 
 StudySetupDialog *MainWindow::showStudySetup()
 {
-    if (!m_study)
+    if (!m_study || !m_policy.allows(Feature::StudySetup))
         return nullptr;
     auto *dialog = new StudySetupDialog(m_study.get(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &StudySetupDialog::studyChanged, m_studyPage, &StudyPage::refresh);
+    if (m_studyPage)
+        connect(dialog, &StudySetupDialog::studyChanged, m_studyPage, &StudyPage::refresh);
     dialog->open();
     return dialog;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "storage/error.h"
+#include "ui/rolepolicy.h"
 
 #include <QMainWindow>
 #include <memory>
@@ -18,6 +19,7 @@ namespace cr::ui {
 class AuditBanner;
 class DashboardPage;
 template<typename T> class JobRunner;
+struct ExportResult;
 struct ImportResult;
 class ImportProgress;
 class PackageDialog;
@@ -30,8 +32,15 @@ class StudyPage;
 class WelcomePage;
 
 /// The application window: menus, a stack of pages (welcome, study overview,
-/// rating) and the open study, which it owns. Pages do the work; this class only
-/// wires them together. GUI thread only.
+/// rating, review, dashboard) and the open study, which it owns. Pages do the work;
+/// this class only wires them together. GUI thread only.
+///
+/// Roles: what exists depends on who is signed in (RolePolicy, ui/rolepolicy.cpp). Each
+/// time a study is opened or someone signs in, the window rebuilds its pages, actions
+/// (with their shortcuts) and menus from the policy: a page or action the role may not
+/// use is not created, and accessors for it return nullptr. Nobody signed in on a
+/// master study file (the Owner) gets the researcher's tools and the sign-in; a signed-in
+/// rater gets the rating page only. Signing in again needs the study reopened.
 class MainWindow final : public QMainWindow {
     Q_OBJECT
 public:
@@ -45,12 +54,16 @@ public:
     bool openStudy(const QString &path, storage::Error *error = nullptr);
     /// Creates a fresh copy of the demo study in the temp folder and opens it.
     bool openDemoStudy(storage::Error *error = nullptr);
-    /// Signs a human rater of the open study in and shows the rating page.
+    /// Signs a person of the open study in: a rater lands on the rating page, an
+    /// adjudicator or researcher on the review. Refused once someone is signed in
+    /// (switching roles needs the study reopened) and, on a rater package, for anyone
+    /// but the package's rater.
     bool signIn(const QString &raterName, storage::Error *error = nullptr);
     bool signIn(qint64 raterId, storage::Error *error = nullptr);
-    /// Shows the disagreement review for an adjudicator or researcher (signIn() of
-    /// such a rater lands here too). Study ▸ Review Disagreements (Ctrl+D).
+    /// signIn() of an adjudicator or researcher (Study ▸ Review Disagreements, Ctrl+D).
     bool openReview(qint64 adjudicatorId, storage::Error *error = nullptr);
+    /// What the current session may reach.
+    const RolePolicy &policy() const { return m_policy; }
     void closeStudy();
     /// Imports files into the open study on a worker thread (File ▸ Import… after its dialog).
     /// Imports on a worker thread; with `skipInvalid`, the valid rows only.
@@ -76,6 +89,10 @@ public:
     /// Edit ▸ Preferences… (Ctrl+,) and Study ▸ Set Up Raters and Assignments….
     QAction *preferencesAction() const { return m_preferencesAction; }
     QAction *setupAction() const { return m_setupAction; }
+    QAction *exportAction() const { return m_exportAction; }
+    /// File ▸ Export My Ratings… (a signed-in rater's own bundle).
+    QAction *exportOwnBundleAction() const { return m_exportOwnAction; }
+    QAction *dashboardAction() const { return m_dashboardAction; }
     /// Opens the dialog (window-modal, deleted on close) and returns it.
     PreferencesDialog *showPreferences();
     /// File ▸ Export ▸ Rater Package… (not in a rater package itself).
@@ -95,8 +112,16 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    /// Rebuilds pages, actions and menus for `policy` (RolePolicy) and makes it current.
+    void buildSession(const RolePolicy &policy);
+    void dropPages();
+    /// Detaches the pages from the study (they stay).
+    void detachPages();
+    void createPages();
     void createActions();
     void createMenus();
+    QWidget *pageWidget(Page page) const;
+    void exportOwnBundle();
     void adoptStudy(std::unique_ptr<storage::Study> study, bool demo);
     void updateActions();
     void updateTitle();
@@ -110,15 +135,20 @@ private:
 
     std::unique_ptr<storage::Study> m_study;
     bool m_demo = false;
+    RolePolicy m_policy;
+    bool m_built = false; ///< buildSession() has run once
+    qint64 m_signedIn = 0; ///< the signed-in rater's id, 0 = nobody
     JobRunner<ImportResult> *m_import;
+    JobRunner<ExportResult> *m_bundleExport;
 
     QStackedWidget *m_pages;
     AuditBanner *m_auditBanner;
     WelcomePage *m_welcome;
-    StudyPage *m_studyPage;
-    RatingPage *m_ratingPage;
-    ReviewPage *m_reviewPage;
-    DashboardPage *m_dashboard;
+    // Per session, by the policy (nullptr when the role has no such page).
+    StudyPage *m_studyPage = nullptr;
+    RatingPage *m_ratingPage = nullptr;
+    ReviewPage *m_reviewPage = nullptr;
+    DashboardPage *m_dashboard = nullptr;
     ImportProgress *m_progress;
     QUndoGroup *m_undoGroup;
 
@@ -128,6 +158,7 @@ private:
     QAction *m_importFolderAction = nullptr;
     QAction *m_exportAction = nullptr;
     QAction *m_packageAction = nullptr;
+    QAction *m_exportOwnAction = nullptr;
     QAction *m_demoAction = nullptr;
     QAction *m_closeAction = nullptr;
     QAction *m_quitAction = nullptr;
@@ -142,6 +173,8 @@ private:
     QAction *m_setupAction = nullptr;
     QAction *m_reviewAction = nullptr;
     RecentStudiesMenu *m_recentMenu = nullptr;
+    QList<QAction *> m_sessionActions; ///< the window's actions of this session
+    QList<QMenu *> m_menus;
 };
 
 } // namespace cr::ui

@@ -15,7 +15,6 @@ RatingItemHeader::RatingItemHeader(const Actions &actions, QWidget *parent)
     : QWidget(parent)
     , m_position(new QLabel(this))
     , m_itemId(new QLabel(this))
-    , m_calibration(new QLabel(tr("Calibration item"), this))
     , m_flagged(new QLabel(tr("Flagged for discussion"), this))
     , m_progress(new QProgressBar(this))
     , m_revealButton(widgets::actionButton(actions.reveal, this))
@@ -26,11 +25,6 @@ RatingItemHeader::RatingItemHeader(const Actions &actions, QWidget *parent)
     m_itemId->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_itemId->setToolTip(tr("The item's number in this study: quote it when you discuss the item. "
                             "Where the message comes from is not shown to raters."));
-    m_calibration->setFrameShape(QFrame::StyledPanel);
-    m_calibration->setBackgroundRole(QPalette::AlternateBase);
-    m_calibration->setAutoFillBackground(true);
-    m_calibration->setContentsMargins(6, 1, 6, 1);
-    m_calibration->setToolTip(tr("Every rater rates this item, to compare raters with each other"));
     m_flagged->setFrameShape(QFrame::StyledPanel);
     m_flagged->setContentsMargins(6, 1, 6, 1);
     m_flagged->setToolTip(tr("You flagged this item for discussion; press F to remove the flag"));
@@ -44,11 +38,12 @@ RatingItemHeader::RatingItemHeader(const Actions &actions, QWidget *parent)
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(10);
-    layout->addWidget(widgets::actionButton(actions.overview, this));
-    layout->addSpacing(8);
+    if (actions.overview) { // not for raters (RolePolicy)
+        layout->addWidget(widgets::actionButton(actions.overview, this));
+        layout->addSpacing(8);
+    }
     layout->addWidget(m_position);
     layout->addWidget(m_itemId);
-    layout->addWidget(m_calibration);
     layout->addWidget(m_flagged);
     layout->addStretch();
     layout->addWidget(m_progress);
@@ -59,14 +54,12 @@ RatingItemHeader::RatingItemHeader(const Actions &actions, QWidget *parent)
     layout->addWidget(widgets::actionButton(actions.next, this));
 }
 
-void RatingItemHeader::setItem(
-    int index, int count, std::optional<qint64> itemId, bool calibration, bool flagged)
+void RatingItemHeader::setItem(int index, int count, std::optional<qint64> itemId, bool flagged)
 {
     m_position->setText(tr("Item %1 of %2").arg(index + 1).arg(count));
     m_position->setAccessibleName(m_position->text());
     m_itemId->setText(itemId ? tr("#%1").arg(*itemId) : QString());
     m_itemId->setAccessibleName(tr("Item reference %1").arg(m_itemId->text()));
-    m_calibration->setVisible(calibration);
     m_flagged->setVisible(flagged);
 }
 

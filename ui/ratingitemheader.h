@@ -11,15 +11,16 @@ class QToolButton;
 namespace cr::ui {
 
 /// The rating page's top row: where the rater is ("Item 3 of 30", the item's number in
-/// the study, calibration and flag badges), how much is done, and the buttons of the
-/// page's actions (overview, skip, pause, reveal text, previous/next item). Blinded:
-/// only the study's own item number, never the external id (it names the source).
+/// the study, the flag badge), how much is done, and the buttons of the page's actions
+/// (overview when the role has one, skip, pause, reveal text, previous/next item).
+/// Blinded: only the study's own item number, never the external id (it names the
+/// source), and no calibration badge: a rater cannot tell a check item from another.
 class RatingItemHeader final : public QWidget {
     Q_OBJECT
 public:
     /// The page's actions shown as buttons (not owned).
     struct Actions {
-        QAction *overview;
+        QAction *overview; ///< nullptr: no overview button
         QAction *skip;
         QAction *distressing;
         QAction *reveal;
@@ -29,8 +30,7 @@ public:
     explicit RatingItemHeader(const Actions &actions, QWidget *parent = nullptr);
 
     /// Item `index` (0-based) of `count`; `itemId` is the study's number of the item.
-    void setItem(
-        int index, int count, std::optional<qint64> itemId, bool calibration, bool flagged);
+    void setItem(int index, int count, std::optional<qint64> itemId, bool flagged);
     void setFlagged(bool flagged);
     /// `done` of `count` items finished; hidden without items.
     void setProgress(int done, int count);
@@ -42,7 +42,6 @@ public:
 private:
     QLabel *m_position;
     QLabel *m_itemId;
-    QLabel *m_calibration;
     QLabel *m_flagged;
     QProgressBar *m_progress;
     QToolButton *m_revealButton;

@@ -47,12 +47,12 @@ using widgets::keyAction;
 
 } // namespace
 
-RatingPage::RatingPage(QWidget *parent)
+RatingPage::RatingPage(QWidget *parent, bool withOverview)
     : QWidget(parent)
     , m_session(new RatingSession(this))
     , m_previousAction(new QAction(tr("&Previous Item"), this))
     , m_nextAction(new QAction(tr("&Next Item"), this))
-    , m_overviewAction(new QAction(tr("Study &Overview"), this))
+    , m_overviewAction(withOverview ? new QAction(tr("Study &Overview"), this) : nullptr)
     , m_revealAction(new QAction(tr("&Reveal Text"), this))
     , m_finishAction(keyAction(tr("&Finish Item"),
           { QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter),
@@ -77,7 +77,8 @@ RatingPage::RatingPage(QWidget *parent)
     , m_responses(new ResponseList(this))
     , m_protocolPanel(new widgets::ProtocolPanel(this))
     , m_stack(new QStackedWidget(this))
-    , m_emptyPage(new widgets::NoticeScreen(tr("Back to the Study &Overview"), m_stack))
+    , m_emptyPage(new widgets::NoticeScreen(
+          withOverview ? tr("Back to the Study &Overview") : QString(), m_stack))
     , m_breakPage(new widgets::NoticeScreen(tr("&Resume"), m_stack))
     , m_hints(new QLabel(this))
     , m_status(new QLabel(this))
@@ -102,19 +103,23 @@ void RatingPage::createActions()
     m_nextAction->setShortcut(QKeySequence(Qt::Key_PageDown));
     m_nextAction->setIcon(style()->standardIcon(QStyle::SP_ArrowForward, nullptr, this));
     m_nextAction->setToolTip(tr("Next item (Page Down)"));
-    m_overviewAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
-    m_overviewAction->setToolTip(tr("Back to the study overview (Ctrl+1)"));
+    if (m_overviewAction) {
+        m_overviewAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
+        m_overviewAction->setToolTip(tr("Back to the study overview (Ctrl+1)"));
+        connect(m_overviewAction, &QAction::triggered, this, &RatingPage::overviewRequested);
+    }
     m_revealAction->setCheckable(true);
     m_revealAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     m_revealAction->setToolTip(tr("Show the blurred text of this item (Ctrl+R)"));
     for (QAction *action : { m_previousAction, m_nextAction, m_overviewAction, m_revealAction }) {
+        if (!action)
+            continue;
         action->setShortcutContext(Qt::WindowShortcut);
         action->setEnabled(false);
         addAction(action);
     }
     connect(m_previousAction, &QAction::triggered, this, &RatingPage::showPreviousItem);
     connect(m_nextAction, &QAction::triggered, this, &RatingPage::showNextItem);
-    connect(m_overviewAction, &QAction::triggered, this, &RatingPage::overviewRequested);
     connect(m_revealAction, &QAction::toggled, this, [this](bool on) {
         m_revealed = on;
         applyBlur();
@@ -230,8 +235,10 @@ void RatingPage::buildLayout()
     // Nothing assigned.
     m_emptyPage->setHint(tr("A researcher assigns items to raters, for example with "
                             "crisis-review assign STUDY --raters NAME --per-item 1."));
-    m_emptyPage->button()->setAccessibleName(tr("Back to the study overview"));
-    connect(m_emptyPage->button(), &QPushButton::clicked, this, &RatingPage::overviewRequested);
+    if (QPushButton *back = m_emptyPage->button()) {
+        back->setAccessibleName(tr("Back to the study overview"));
+        connect(back, &QPushButton::clicked, this, &RatingPage::overviewRequested);
+    }
 
     // A short pause: the break reminder, or after a distressing item.
     m_breakPage->titleLabel()->setAccessibleName(tr("Break"));
@@ -359,15 +366,13 @@ void RatingPage::renderItem(int index)
         return;
     m_index = index;
     const storage::Assignment &assignment = m_session->assignments().at(index);
-    const storage::ItemRepository items(*m_study);
-    const std::optional<storage::Item> item = items.item(assignment.itemId);
 
-    // Blinding: not the external id, which names the source dataset of benchmark items
-    // (`…:hugg_3`, `…:red_7`); the study's own number, to quote when discussing an item.
-    m_header->setItem(index, itemCount(), item ? std::optional<qint64>(item->id) : std::nullopt,
-        assignment.calibration, assignment.flagged);
+    // Blinding: the session loaded only what the rater may see (storage::loadRaterItem):
+    // not the external id, which names the source dataset of benchmark items
+    // (`…:hugg_3`, `…:red_7`), but the study's own number, to quote when discussing it.
+    m_header->setItem(index, itemCount(), assignment.itemId, assignment.flagged);
     m_flagAction->setChecked(assignment.flagged);
-    m_messagePanel->message()->setTurns(item ? item->turns : QStringList());
+    m_messagePanel->message()->setTurns(m_session->turns());
 
     // The session loaded the texts with the ids, in the rater's seeded order. Cards
     // are reused between items: only their text changes (titles are per position).
@@ -694,7 +699,8 @@ void RatingPage::updateActions()
         action->setEnabled(rating);
     m_previousAction->setEnabled(rating && m_index > 0);
     m_nextAction->setEnabled(rating && m_index + 1 < itemCount());
-    m_overviewAction->setEnabled(active);
+    if (m_overviewAction)
+        m_overviewAction->setEnabled(active);
     m_revealAction->setEnabled(active && m_blurred && m_index >= 0);
     m_header->setRevealVisible(m_blurred);
 }

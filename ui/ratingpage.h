@@ -43,7 +43,10 @@ class ResponseList;
 class RatingPage final : public QWidget {
     Q_OBJECT
 public:
-    explicit RatingPage(QWidget *parent = nullptr);
+    /// `withOverview`: the page has a way back to the study overview (Ctrl+1, the
+    /// header's button, the "nothing assigned" screen's button). A rater's session has
+    /// none (RolePolicy): overviewAction() is then nullptr.
+    explicit RatingPage(QWidget *parent = nullptr, bool withOverview = true);
     ~RatingPage() override;
 
     /// Signs `rater` in on `study` (not owned: it must outlive the page or be

@@ -1,6 +1,7 @@
 #include "ui/ratingsession.h"
 
 #include "storage/exposure.h"
+#include "storage/raterview.h"
 #include "storage/repositories.h"
 #include "storage/study.h"
 #include "ui/ratingwriter.h"
@@ -131,13 +132,18 @@ void RatingSession::start(storage::Study *study, const storage::Rater &rater)
     // Items rated elsewhere (a bundle, an import) count as done: progress and resume
     // follow what is stored, not only what this workspace wrote.
     storage::Error syncError;
-    if (study)
-        storage::AssignmentRepository(*study).completeFromStoredRatings(rater.id, &syncError);
+    if (study) {
+        // Each rater's own shuffled order, from a seed recorded in the study once.
+        storage::AssignmentRepository(*study).ensureOrderSeed(&syncError);
+        if (!syncError.isError())
+            storage::AssignmentRepository(*study).completeFromStoredRatings(rater.id, &syncError);
+    }
     m_assignments = study ? storage::AssignmentRepository(*study).forRater(rater.id)
                           : QList<storage::Assignment>();
     m_index = -1;
     m_responseIds.clear();
     m_responseTexts.clear();
+    m_turns.clear();
     m_label.reset();
     m_ratings.clear();
     m_error = {};
@@ -184,15 +190,15 @@ void RatingSession::setCurrentIndex(int index)
         return;
     m_index = index;
     const storage::Assignment &assignment = m_assignments.at(index);
-    const QList<storage::Response> responses =
-        storage::ItemRepository(*m_study).responses(assignment.itemId);
-    const QList<int> order = storage::presentationOrder(int(responses.size()), assignment.seed);
-    m_responseIds.clear();
-    m_responseTexts.clear();
-    for (int position : order) {
-        m_responseIds.append(responses.at(position).id);
-        m_responseTexts.append(responses.at(position).text);
-    }
+    // Only what the rater may see: text and responses in their order (no models).
+    storage::Error error;
+    const std::optional<storage::RaterItem> item =
+        storage::loadRaterItem(*m_study, assignment, &error);
+    m_responseIds = item ? item->responseIds : QList<qint64>();
+    m_responseTexts = item ? item->responseTexts : QStringList();
+    m_turns = item ? item->turns : QStringList();
+    if (!item)
+        fail(error);
     recordShown(assignment.itemId);
     const storage::RatingRepository ratings(*m_study);
     m_label = ratings.categoryLabel(assignment.itemId, m_rater.id);

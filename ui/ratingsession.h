@@ -68,6 +68,8 @@ public:
     QList<qint64> responseIds() const { return m_responseIds; }
     /// Response texts in display order (loaded with the item; no second query).
     const QStringList &responseTexts() const { return m_responseTexts; }
+    /// The current item's message turns (storage::loadRaterItem: no source, no models).
+    const QStringList &turns() const { return m_turns; }
     /// The exposure record of this sign-in (rating_session row), 0 when none.
     qint64 sessionId() const { return m_sessionId; }
 
@@ -148,6 +150,7 @@ private:
     int m_index = -1;
     QList<qint64> m_responseIds;
     QStringList m_responseTexts;
+    QStringList m_turns;
     qint64 m_sessionId = 0;
     QSet<qint64> m_shownItems; // items counted as shown in this session
     QSet<qint64> m_ratedItems; // items counted as rated in this session

@@ -120,8 +120,11 @@ void ReviewDetailPane::showDisagreement(storage::Study *study,
         return;
     }
     addResponses(*study, *m_current);
-    // "#N" is how raters see the item (its source hidden), e.g. when they flag it.
-    const QString itemName = tr("%1 (#%2)").arg(d->itemExternalId).arg(d->itemId);
+    // "#N" is how raters see the item (its source hidden), e.g. when they flag it; a
+    // blinded row has no external id (storage::blindDisagreements).
+    const QString hash = QStringLiteral("#%1").arg(d->itemId);
+    const QString itemName =
+        d->itemExternalId == hash ? hash : tr("%1 (#%2)").arg(d->itemExternalId).arg(d->itemId);
     m_title->setText(d->kind == storage::DisagreementKind::Score
             ? tr("Item %1 · scores of one response disagree (range %2)")
                   .arg(itemName)
@@ -150,8 +153,11 @@ void ReviewDetailPane::addResponses(storage::Study &study, const storage::Disagr
         if (score && r.id != d.responseId)
             continue;
         auto *card = new widgets::ResponseCard;
-        card->setTitle(score ? tr("Response (%1, run %2)").arg(r.modelName).arg(r.run)
-                             : tr("Response %1").arg(storage::presentationLabel(position)));
+        // Blind rows carry the response's letter instead of its model.
+        card->setTitle(!score ? tr("Response %1").arg(storage::presentationLabel(position))
+                : d.responseLetter.isEmpty()
+                ? tr("Response (%1, run %2)").arg(r.modelName).arg(r.run)
+                : tr("Response %1").arg(d.responseLetter));
         card->setText(r.text);
         card->setMaximumTextHeight(score ? 200 : 90);
         card->setAccessibleName(card->title());

@@ -24,7 +24,7 @@
 
 namespace cr::ui {
 
-ReviewPage::ReviewPage(QWidget *parent)
+ReviewPage::ReviewPage(QWidget *parent, bool withOverview)
     : QWidget(parent)
     , m_session(new AdjudicationSession(this))
     , m_nextAction(widgets::keyAction(tr("&Next Disagreement"),
@@ -34,11 +34,12 @@ ReviewPage::ReviewPage(QWidget *parent)
     , m_recordAction(widgets::keyAction(tr("&Record Adjudication"),
           { QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter) },
           this))
-    , m_overviewAction(
-          widgets::keyAction(tr("Study &Overview"), { QKeySequence(Qt::CTRL | Qt::Key_1) }, this))
+    , m_overviewAction(withOverview ? widgets::keyAction(
+                           tr("Study &Overview"), { QKeySequence(Qt::CTRL | Qt::Key_1) }, this)
+                                    : nullptr)
     , m_banner(new widgets::MessageBanner(this))
     , m_rule(new QLabel(storage::consensusRuleText(), this))
-    , m_showNames(new QCheckBox(tr("Show rater &names"), this))
+    , m_showNames(new QCheckBox(tr("Show model and rater &names"), this))
     , m_queue(new ReviewQueuePane(this))
     , m_detail(new ReviewDetailPane(this))
     , m_panel(new AdjudicationPanel(this))
@@ -50,9 +51,9 @@ ReviewPage::ReviewPage(QWidget *parent)
     m_rule->setAccessibleName(tr("Consensus rule"));
     m_rule->setText(
         tr("<b>Consensus rule.</b> %1").arg(storage::consensusRuleText().toHtmlEscaped()));
-    m_showNames->setAccessibleName(tr("Show rater names"));
-    m_showNames->setToolTip(
-        tr("Blind adjudication hides who gave which value; researchers may turn it off."));
+    m_showNames->setAccessibleName(tr("Show model and rater names"));
+    m_showNames->setToolTip(tr("Blind adjudication hides which model wrote a response and who "
+                               "gave which value; only researchers may reveal them (logged)."));
     connect(m_showNames, &QCheckBox::toggled, this, [this](bool on) { setBlind(!on); });
 
     connect(m_queue, &ReviewQueuePane::currentChanged, this, &ReviewPage::renderCurrent);
@@ -137,7 +138,8 @@ void ReviewPage::createKeyActions()
     }
     connect(m_nextAction, &QAction::triggered, this, &ReviewPage::showNextDisagreement);
     connect(m_recordAction, &QAction::triggered, this, &ReviewPage::recordAdjudication);
-    connect(m_overviewAction, &QAction::triggered, this, &ReviewPage::overviewRequested);
+    if (m_overviewAction)
+        connect(m_overviewAction, &QAction::triggered, this, &ReviewPage::overviewRequested);
 }
 
 ReviewPage::~ReviewPage()
@@ -164,6 +166,7 @@ bool ReviewPage::start(
     m_blind = true;
     m_showNames->setChecked(false);
     m_showNames->setEnabled(adjudicator.role == storage::RaterRole::Researcher);
+    m_showNames->setVisible(adjudicator.role == storage::RaterRole::Researcher);
     const protocol::Protocol protocol = study->currentProtocol();
     for (const protocol::Category &c : protocol.categories) {
         m_categoryIds.append(c.id);
@@ -276,6 +279,16 @@ bool ReviewPage::setBlind(bool blind)
     if (!blind && m_session->adjudicator().role != storage::RaterRole::Researcher) {
         m_showNames->setChecked(false);
         return false;
+    }
+    if (!blind && m_blind && m_session->study()) {
+        // Revealing names is logged (who, when) in the study's audit trail.
+        storage::Error error;
+        if (!storage::recordNamesRevealed(*m_session->study(), &error)) {
+            m_banner->showMessage(widgets::MessageBanner::Kind::Error, error.message);
+            const QSignalBlocker block(m_showNames);
+            m_showNames->setChecked(false);
+            return false;
+        }
     }
     m_blind = blind;
     {
@@ -413,7 +426,8 @@ void ReviewPage::updateActions()
 {
     const bool active = isVisible() && m_session->study();
     m_nextAction->setEnabled(active);
-    m_overviewAction->setEnabled(active);
+    if (m_overviewAction)
+        m_overviewAction->setEnabled(active);
     m_recordAction->setEnabled(active && m_current.has_value());
     for (QAction *a : std::as_const(m_keyActions))
         a->setEnabled(active && m_current.has_value());

@@ -52,7 +52,9 @@ class ReviewQueuePane;
 class ReviewPage final : public QWidget {
     Q_OBJECT
 public:
-    explicit ReviewPage(QWidget *parent = nullptr);
+    /// `withOverview`: Ctrl+1 goes back to the study overview (not for adjudicators,
+    /// RolePolicy).
+    explicit ReviewPage(QWidget *parent = nullptr, bool withOverview = true);
     ~ReviewPage() override;
 
     /// Opens the queue of `study` (not owned; detach with clear()) for `adjudicator`,

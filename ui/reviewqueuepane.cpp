@@ -92,6 +92,7 @@ ReviewQueuePane::ReviewQueuePane(QWidget *parent)
     categoryLabel->setBuddy(m_categoryFilter);
     auto *modelLabel = new QLabel(tr("&Model:"), filters);
     modelLabel->setBuddy(m_modelFilter);
+    m_modelLabel = modelLabel;
     auto *pairLabel = new QLabel(tr("Rater &pair:"), filters);
     pairLabel->setBuddy(m_raterA);
     auto *pair = new QHBoxLayout;
@@ -186,9 +187,12 @@ void ReviewQueuePane::reload()
     m_count->setText(tr("Loading the queue…"));
     // Supersedes a running load: it may predate the latest write.
     m_loader->start(m_study->path(),
-        [threshold = m_harmThreshold](storage::Study &study, JobContext &, storage::Error *error) {
+        [threshold = m_harmThreshold, blind = m_blind](
+            storage::Study &study, JobContext &, storage::Error *error) {
             LoadResult result;
             auto rows = storage::loadDisagreements(study, threshold, error);
+            if (rows && blind)
+                storage::blindDisagreements(study, *rows); // no model names reach the page
             auto bias = rows ? storage::loadPositionBias(study, error) : std::nullopt;
             if (rows && bias) {
                 result.rows = std::move(*rows);
@@ -261,8 +265,13 @@ void ReviewQueuePane::rebuildFilters()
     m_raterB->addItem(tr("Any rater"), QString());
     if (!m_study)
         return;
-    for (const storage::Model &m : storage::ItemRepository(*m_study).models())
-        m_modelFilter->addItem(m.name, m.name);
+    // Blind: models are letters per item, so there is nothing to filter by.
+    m_modelFilter->setVisible(!m_blind);
+    if (m_modelLabel)
+        m_modelLabel->setVisible(!m_blind);
+    if (!m_blind)
+        for (const storage::Model &m : storage::ItemRepository(*m_study).models())
+            m_modelFilter->addItem(m.name, m.name);
     for (const storage::Rater &r : storage::RaterRepository(*m_study).all()) {
         if (r.role != storage::RaterRole::Rater)
             continue;

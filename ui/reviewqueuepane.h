@@ -77,6 +77,7 @@ private:
 
     storage::Study *m_study = nullptr;
     bool m_blind = true;
+    QLabel *m_modelLabel = nullptr;
     double m_harmThreshold = 2.0;
     QStringList m_categoryIds;
     QStringList m_categoryNames;

@@ -57,6 +57,17 @@ SignInPanel::SignInPanel(QWidget *parent)
     emptyLayout->addWidget(emptyHint);
     emptyLayout->addWidget(importButton, 0, Qt::AlignLeft);
 
+    // Honest about what this is: the master file holds everything, whoever opens it.
+    auto *notAuth = new QLabel(
+        tr("<b>Choosing a name here is not a sign-in with a password.</b> Anyone who has "
+           "this study file can open it and read all of it. Give each rater a rater "
+           "package (crisis-review package) instead of this file; it holds only their "
+           "items and signs them in."),
+        this);
+    notAuth->setObjectName(QStringLiteral("notAuthentication"));
+    notAuth->setWordWrap(true);
+    notAuth->setTextFormat(Qt::RichText);
+    notAuth->setAccessibleName(tr("Choosing a name is not authentication"));
     auto *layout = new QVBoxLayout(this);
     auto *pickerRow = new QHBoxLayout;
     pickerRow->addWidget(pickerLabel);
@@ -64,6 +75,7 @@ SignInPanel::SignInPanel(QWidget *parent)
     layout->addLayout(pickerRow);
     layout->addWidget(m_startButton);
     layout->addWidget(m_hint);
+    layout->addWidget(notAuth);
     layout->addWidget(m_empty);
     setFocusProxy(m_picker);
     updateStartButton();

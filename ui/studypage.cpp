@@ -82,7 +82,7 @@ QString contentsHtml(const storage::StudyInfo &info)
 
 } // namespace
 
-StudyPage::StudyPage(QWidget *parent)
+StudyPage::StudyPage(QWidget *parent, bool withSignIn)
     : QWidget(parent)
     , m_models(new ModelsTableModel(this))
     , m_raters(new RatersTableModel(this))
@@ -94,7 +94,7 @@ StudyPage::StudyPage(QWidget *parent)
     , m_protocol(new QLabel(this))
     , m_modelsView(makeTable(m_models, tr("Models"), this))
     , m_ratersView(makeTable(m_raters, tr("Raters"), this))
-    , m_signIn(new SignInPanel(this))
+    , m_signIn(withSignIn ? new SignInPanel(this) : nullptr)
     , m_contents(new QLabel(this))
     , m_setupButton(new QPushButton(tr("Set &Up Raters and Assignments…"), this))
 {
@@ -120,8 +120,10 @@ StudyPage::StudyPage(QWidget *parent)
         tiles->addWidget(tile, 1);
     }
 
-    connect(m_signIn, &SignInPanel::ratingRequested, this, &StudyPage::ratingRequested);
-    connect(m_signIn, &SignInPanel::importRequested, this, &StudyPage::importRequested);
+    if (m_signIn) {
+        connect(m_signIn, &SignInPanel::ratingRequested, this, &StudyPage::ratingRequested);
+        connect(m_signIn, &SignInPanel::importRequested, this, &StudyPage::importRequested);
+    }
     m_setupButton->setAccessibleName(tr("Set up raters and assignments"));
     connect(m_setupButton, &QPushButton::clicked, this, &StudyPage::setupRequested);
 
@@ -142,7 +144,8 @@ StudyPage::StudyPage(QWidget *parent)
     layout->addSpacing(6);
     layout->addLayout(body, 1);
 
-    setFocusProxy(m_signIn);
+    if (m_signIn)
+        setFocusProxy(m_signIn);
 }
 
 QWidget *StudyPage::buildSide()
@@ -163,7 +166,8 @@ QWidget *StudyPage::buildSide()
     auto *layout = new QVBoxLayout(side);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(12);
-    layout->addWidget(m_signIn);
+    if (m_signIn)
+        layout->addWidget(m_signIn);
     layout->addWidget(contentsBox, 1);
     side->setMinimumWidth(300);
     side->setMaximumWidth(380);
@@ -222,7 +226,8 @@ void StudyPage::refresh()
             tile->setValue(QStringLiteral("0"));
             tile->setDetail({});
         }
-        m_signIn->setRaters(nullptr, {}, m_preferredRater);
+        if (m_signIn)
+            m_signIn->setRaters(nullptr, {}, m_preferredRater);
         return;
     }
     const storage::StudyInfo info = storage::summarize(*m_study);
@@ -270,24 +275,27 @@ void StudyPage::refresh()
     QHash<QString, qint64> assigned;
     for (const auto &row : info.raterRows)
         assigned.insert(row.name, row.assigned);
-    m_signIn->setRaters(m_study, assigned, m_preferredRater);
-    m_signIn->setEmptyStudy(info.items == 0);
+    if (m_signIn) {
+        m_signIn->setRaters(m_study, assigned, m_preferredRater);
+        m_signIn->setEmptyStudy(info.items == 0);
+    }
 }
 
 void StudyPage::setPreferredRater(const QString &name)
 {
     m_preferredRater = name;
-    m_signIn->selectRater(name);
+    if (m_signIn)
+        m_signIn->selectRater(name);
 }
 
 QString StudyPage::selectedRaterName() const
 {
-    return m_signIn->selectedRaterName();
+    return m_signIn ? m_signIn->selectedRaterName() : QString();
 }
 
 QComboBox *StudyPage::raterPicker() const
 {
-    return m_signIn->raterPicker();
+    return m_signIn ? m_signIn->raterPicker() : nullptr;
 }
 
 void StudyPage::showError(const QString &message)

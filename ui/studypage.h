@@ -29,7 +29,9 @@ class SignInPanel;
 class StudyPage final : public QWidget {
     Q_OBJECT
 public:
-    explicit StudyPage(QWidget *parent = nullptr);
+    /// `withSignIn`: the page has the "Sign in as" panel (RolePolicy: only while nobody
+    /// is signed in; raterPicker() is nullptr without it).
+    explicit StudyPage(QWidget *parent = nullptr, bool withSignIn = true);
     ~StudyPage() override;
 
     /// `study` is not owned and must outlive the page, or be replaced by nullptr first.

@@ -1,6 +1,7 @@
 #include "widgets/messageview.h"
 
-#include <QGraphicsBlurEffect>
+#include "widgets/textblur.h"
+
 #include <QScrollBar>
 #include <QTextBlockFormat>
 #include <QTextCharFormat>
@@ -10,6 +11,7 @@ namespace cr::widgets {
 
 MessageView::MessageView(QWidget *parent)
     : QTextBrowser(parent)
+    , m_blur(new TextBlur(this))
 {
     setReadOnly(true);
     setOpenLinks(false);
@@ -36,18 +38,12 @@ void MessageView::setPlaceholder(const QString &text)
 
 void MessageView::setTextBlurred(bool blurred)
 {
-    if (blurred == m_blurred)
-        return;
-    m_blurred = blurred;
-    if (blurred) {
-        auto *effect = new QGraphicsBlurEffect(viewport());
-        effect->setBlurRadius(14);
-        viewport()->setGraphicsEffect(effect);
-    } else {
-        viewport()->setGraphicsEffect(nullptr);
-    }
-    setTextInteractionFlags(
-        blurred ? Qt::NoTextInteraction : Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    m_blur->setBlurred(blurred);
+}
+
+bool MessageView::isTextBlurred() const
+{
+    return m_blur->isBlurred();
 }
 
 void MessageView::rebuild()

@@ -5,6 +5,8 @@
 
 namespace cr::widgets {
 
+class TextBlur;
+
 /// Read-only view of a person's message, one paragraph per turn or sentence,
 /// set slightly larger than body text for long reading sessions. Selectable
 /// with mouse and keyboard. GUI thread only.
@@ -18,7 +20,8 @@ public:
     /// Shown (dimmed) when there are no turns.
     void setPlaceholder(const QString &text);
 
-    bool isTextBlurred() const { return m_blurred; }
+    /// Blurred until revealed (TextBlur: this view's own text, never a stale picture).
+    bool isTextBlurred() const;
     void setTextBlurred(bool blurred);
 
 private:
@@ -26,7 +29,7 @@ private:
 
     QStringList m_turns;
     QString m_placeholder;
-    bool m_blurred = false;
+    TextBlur *m_blur;
 };
 
 } // namespace cr::widgets

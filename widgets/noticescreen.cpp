@@ -12,7 +12,7 @@ NoticeScreen::NoticeScreen(const QString &buttonText, QWidget *parent)
     : QWidget(parent)
     , m_title(new QLabel(this))
     , m_hint(new QLabel(this))
-    , m_button(new QPushButton(buttonText, this))
+    , m_button(buttonText.isEmpty() ? nullptr : new QPushButton(buttonText, this))
 {
     scaleFont(m_title, TitleScale);
     m_title->setWordWrap(true);
@@ -24,8 +24,10 @@ NoticeScreen::NoticeScreen(const QString &buttonText, QWidget *parent)
     layout->addStretch();
     layout->addWidget(m_title);
     layout->addWidget(m_hint);
-    layout->addSpacing(12);
-    layout->addWidget(m_button, 0, Qt::AlignHCenter);
+    if (m_button) {
+        layout->addSpacing(12);
+        layout->addWidget(m_button, 0, Qt::AlignHCenter);
+    }
     layout->addStretch();
 }
 

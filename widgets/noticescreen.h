@@ -8,7 +8,8 @@ class QPushButton;
 namespace cr::widgets {
 
 /// A full-page notice in the middle of the page: a large title, a quieter hint below
-/// it and one button (the rating page's "nothing assigned" and pause screens).
+/// it and one button (the rating page's "nothing assigned" and pause screens); no
+/// button (button() is nullptr) when `buttonText` is empty.
 class NoticeScreen final : public QWidget {
     Q_OBJECT
 public:

@@ -1,8 +1,9 @@
 #include "widgets/responsecard.h"
 
+#include "widgets/textblur.h"
+
 #include <QAbstractTextDocumentLayout>
 #include <QEvent>
-#include <QGraphicsBlurEffect>
 #include <QLabel>
 #include <QPainter>
 #include <QScrollBar>
@@ -17,6 +18,7 @@ ResponseCard::ResponseCard(QWidget *parent)
     : QFrame(parent)
     , m_title(new QLabel(this))
     , m_text(new QTextBrowser(this))
+    , m_blur(new TextBlur(m_text))
 {
     setFrameShape(QFrame::StyledPanel);
     setFrameShadow(QFrame::Plain);
@@ -97,18 +99,8 @@ void ResponseCard::setMaximumTextHeight(int height)
 
 void ResponseCard::setTextBlurred(bool blurred)
 {
-    if (blurred == m_blurred)
-        return;
     m_blurred = blurred;
-    if (blurred) {
-        auto *effect = new QGraphicsBlurEffect(m_text);
-        effect->setBlurRadius(14);
-        m_text->setGraphicsEffect(effect); // takes ownership
-    } else {
-        m_text->setGraphicsEffect(nullptr);
-    }
-    m_text->setTextInteractionFlags(
-        blurred ? Qt::NoTextInteraction : Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    m_blur->setBlurred(blurred);
 }
 
 void ResponseCard::setFooter(QWidget *widget)

@@ -7,6 +7,8 @@ class QTextBrowser;
 
 namespace cr::widgets {
 
+class TextBlur;
+
 /// A read-only card for one candidate response: a header ("Response A") over
 /// the response text, which is selectable and grows with its content up to
 /// maximumTextHeight(), then scrolls. Knows nothing about studies. GUI thread only.
@@ -54,6 +56,7 @@ private:
     QWidget *m_details = nullptr;
     int m_maximumTextHeight = 360;
     bool m_blurred = false;
+    TextBlur *m_blur;
     bool m_current = false;
 };
 

@@ -32,9 +32,11 @@ inline QString responseText(int item, int model)
         .arg(item + 1);
 }
 
-/// Writes `items` crisis inputs, each with one response per model (FORMATS.md §1).
-inline QString writeItemsJsonl(
-    const QString &dir, int items, const QString &name = QStringLiteral("items.jsonl"))
+/// Writes `items` crisis inputs, each with one response per model (FORMATS.md §1), in
+/// `dataset` with external ids `<idPrefix>001`, `<idPrefix>002`…
+inline QString writeItemsJsonl(const QString &dir, int items,
+    const QString &name = QStringLiteral("items.jsonl"),
+    const QString &dataset = QStringLiteral("unit"), const QString &idPrefix = QStringLiteral("t-"))
 {
     const QString path = QDir(dir).filePath(name);
     QFile file(path);
@@ -45,15 +47,17 @@ inline QString writeItemsJsonl(
         for (int m = 0; m < modelNames().size(); ++m)
             responses.append(QJsonObject { { QStringLiteral("model"), modelNames().at(m) },
                 { QStringLiteral("run"), 1 }, { QStringLiteral("text"), responseText(i, m) } });
-        const QJsonObject row { { QStringLiteral("item_id"),
-                                    QStringLiteral("t-%1").arg(i + 1, 3, 10, QLatin1Char('0')) },
-            { QStringLiteral("dataset"), QStringLiteral("unit") },
+        const QJsonObject row {
+            { QStringLiteral("item_id"),
+                QString(idPrefix + QStringLiteral("%1").arg(i + 1, 3, 10, QLatin1Char('0'))) },
+            { QStringLiteral("dataset"), dataset },
             { QStringLiteral("split"), QStringLiteral("test") },
             { QStringLiteral("turns"),
                 QJsonArray { QStringLiteral("First turn of message %1.").arg(i + 1),
                     QStringLiteral("Second turn of message %1.").arg(i + 1) } },
             { QStringLiteral("label"), QStringLiteral("suicidal_ideation") },
-            { QStringLiteral("responses"), responses } };
+            { QStringLiteral("responses"), responses }
+        };
         file.write(QJsonDocument(row).toJson(QJsonDocument::Compact) + '\n');
     }
     return path;

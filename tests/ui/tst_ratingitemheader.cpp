@@ -20,26 +20,23 @@ private slots:
         auto *header =
             new RatingItemHeader({ &overview, &skip, &pause, &reveal, &previous, &next }, &page);
         page.show();
-        header->setItem(2, 30, 345, true, false);
+        header->setItem(2, 30, 345, false);
         QCOMPARE(header->positionLabel()->text(), u"Item 3 of 30"_s);
         QCOMPARE(header->positionLabel()->objectName(), u"itemPosition"_s);
         QStringList texts;
-        QLabel *calibration = nullptr;
         QLabel *flagged = nullptr;
         for (QLabel *l : header->findChildren<QLabel *>()) {
             texts << l->text();
-            if (l->text() == u"Calibration item"_s)
-                calibration = l;
             if (l->text() == u"Flagged for discussion"_s)
                 flagged = l;
         }
         QVERIFY(texts.contains(u"#345"_s));
-        QVERIFY(calibration && calibration->isVisible());
+        // Calibration items are never badged: a rater cannot tell a check item apart.
+        QVERIFY(!texts.join(u' ').contains(u"alibration"_s));
         QVERIFY(flagged && !flagged->isVisible());
         header->setFlagged(true);
         QVERIFY(flagged->isVisible());
-        header->setItem(0, 30, std::nullopt, false, false);
-        QVERIFY(!calibration->isVisible());
+        header->setItem(0, 30, std::nullopt, false);
         QVERIFY(!flagged->isVisible());
         // Without a study id no label shows one, and the earlier "#345" is gone.
         for (const QLabel *l : header->findChildren<QLabel *>())

@@ -13,6 +13,7 @@
 #include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
+#include <QImage>
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -20,6 +21,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextEdit>
+#include <cstdlib>
 
 using cr::ui::RatingPage;
 using cr::widgets::ResponseCard;
@@ -259,6 +261,62 @@ private slots:
         QVERIFY(cards.first()->isTextBlurred());
         page.setTextBlurred(false);
         QVERIFY(!cards.first()->isTextBlurred());
+    }
+
+    void blurHidesMessageAndResponsesAndFollowsTheItem()
+    {
+        // Sharpness: the sum of horizontal pixel differences; legible text has a lot.
+        const auto sharpness = [](const QImage &image) {
+            const QImage g = image.convertToFormat(QImage::Format_Grayscale8);
+            qint64 sum = 0;
+            for (int y = 0; y < g.height(); ++y) {
+                const uchar *line = g.constScanLine(y);
+                for (int x = 1; x < g.width(); ++x)
+                    sum += std::abs(int(line[x]) - int(line[x - 1]));
+            }
+            return sum;
+        };
+        RatingPage page;
+        page.resize(1366, 768);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        const auto ana = cr::storage::RaterRepository(*m_study).byName(QStringLiteral("ana"));
+        page.start(m_study.get(), *ana);
+        page.setTextBlurred(true);
+        auto *message = page.findChild<cr::widgets::MessageView *>();
+        const QList<ResponseCard *> cards = visibleCards(page);
+        QVERIFY(message && !cards.isEmpty());
+        const auto grabAll = [&] {
+            QList<QImage> out { message->viewport()->grab().toImage() };
+            for (ResponseCard *c : cards)
+                out << c->textView()->viewport()->grab().toImage();
+            return out;
+        };
+        const QList<QImage> blurred = grabAll();
+        QAction *reveal = nullptr;
+        for (QAction *a : page.actions())
+            if (a->isCheckable())
+                reveal = a;
+        reveal->trigger();
+        const QList<QImage> revealed = grabAll();
+        // The message and every response: blurred until revealed, far from legible.
+        for (int i = 0; i < blurred.size(); ++i) {
+            QVERIFY2(blurred[i] != revealed[i], qPrintable(QString::number(i)));
+            QVERIFY2(sharpness(blurred[i]) * 4 < sharpness(revealed[i]),
+                qPrintable(QStringLiteral("%1: %2 vs %3")
+                               .arg(i)
+                               .arg(sharpness(blurred[i]))
+                               .arg(sharpness(revealed[i]))));
+        }
+        // The next item is blurred again, from its own text: the picture is new, and the
+        // same as one made afresh (no leftover of the previous item or other widgets).
+        page.showNextItem();
+        const QList<QImage> next = grabAll();
+        QVERIFY(next.first() != blurred.first());
+        page.setTextBlurred(false);
+        page.setTextBlurred(true);
+        QCOMPARE(grabAll(), next);
+        page.setTextBlurred(false);
     }
 
 private:

@@ -218,9 +218,12 @@ private slots:
         QCOMPARE(selector->value(), 4);
         QCOMPARE(page->currentResponse(), 2);
 
-        // Undo only reaches ratings on the rating page.
+        // Undo only reaches ratings on the rating page (a rater has no overview: the
+        // welcome page stands in for "another page").
         QVERIFY(window.undoAction()->isEnabled());
         window.showPage(MainWindow::Page::Study);
+        QCOMPARE(window.currentPage(), MainWindow::Page::Rating);
+        window.showPage(MainWindow::Page::Welcome);
         QVERIFY(!window.undoAction()->isEnabled());
         window.showPage(MainWindow::Page::Rating);
         QVERIFY(window.undoAction()->isEnabled());

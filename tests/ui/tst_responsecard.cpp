@@ -44,13 +44,21 @@ private slots:
     void blurKeepsTextButStopsSelection()
     {
         ResponseCard card;
-        card.setText(QStringLiteral("Distressing content."));
+        card.resize(400, 200);
+        card.setText(QStringLiteral("Distressing content, long enough to fill a line or two."));
+        card.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&card));
+        const QImage sharp = card.textView()->viewport()->grab().toImage();
         card.setTextBlurred(true);
         QVERIFY(card.isTextBlurred());
-        QVERIFY(card.textView()->graphicsEffect());
-        QCOMPARE(card.text(), QStringLiteral("Distressing content."));
-        card.setTextBlurred(false);
+        QCOMPARE(
+            card.text(), QStringLiteral("Distressing content, long enough to fill a line or two."));
+        QVERIFY(!(card.textView()->textInteractionFlags() & Qt::TextSelectableByMouse));
+        // Painted blurred by the card itself (no graphics effect to go stale).
         QVERIFY(!card.textView()->graphicsEffect());
+        QVERIFY(card.textView()->viewport()->grab().toImage() != sharp);
+        card.setTextBlurred(false);
+        QCOMPARE(card.textView()->viewport()->grab().toImage(), sharp);
         QVERIFY(card.textView()->textInteractionFlags() & Qt::TextSelectableByMouse);
     }
 };

@@ -114,9 +114,11 @@ private:
     }
     int proxyRowOf(ReviewPage &page, const QString &item, qint64 response)
     {
+        // Blind rows show "#<item id>", not the external id (issue 16).
+        const qint64 itemId = ItemRepository(*m_study).byExternalId(item)->id;
         auto *proxy = page.queueView()->model();
         for (int r = 0; r < proxy->rowCount(); ++r)
-            if (proxy->index(r, 0).data().toString() == item
+            if (proxy->index(r, 0).data(DisagreementModel::ItemIdRole).toLongLong() == itemId
                 && proxy->index(r, 0).data(DisagreementModel::ResponseIdRole).toLongLong()
                     == response)
                 return r;
@@ -278,7 +280,10 @@ private slots:
                      .toString(),
             u"Adjudicated"_s);
         QCOMPARE(page.undoStack()->count(), 1);
-        QCOMPARE(page.undoStack()->undoText(), u"Adjudication of item i1 (m, run 1)"_s);
+        // Blind (issue 16): the item's number and the response's letter, not its model.
+        QCOMPARE(page.undoStack()->undoText(),
+            u"Adjudication of item #%1 (Response %2)"_s.arg(page.currentDisagreement()->itemId)
+                .arg(page.currentDisagreement()->responseLetter));
         // The shown row stays, with its new consensus.
         QCOMPARE(page.currentDisagreement()->responseId, response);
         QVERIFY2(page.consensusText().contains(u"adjudicated"_s), qPrintable(page.consensusText()));
@@ -375,7 +380,8 @@ private slots:
         page.show();
         QVERIFY(start(page, u"lead"_s));
         page.selectRow(0); // i3: three different categories
-        QCOMPARE(page.currentDisagreement()->itemExternalId, u"i3"_s);
+        QCOMPARE(
+            page.currentDisagreement()->itemId, ItemRepository(*m_study).byExternalId(u"i3"_s)->id);
         int column = -1;
         for (int c = 0; c < page.valuesTable()->columnCount(); ++c)
             if (page.valuesTable()->item(0, c)->text() == u"Suicidal ideation"_s)
@@ -424,7 +430,8 @@ private slots:
         page.queueView()->setFocus();
         QTest::keyClick(&page, Qt::Key_Return);
         QCOMPARE(page.queueView()->currentIndex().row(), 1);
-        QCOMPARE(page.currentDisagreement()->itemExternalId, u"i1"_s);
+        QCOMPARE(
+            page.currentDisagreement()->itemId, ItemRepository(*m_study).byExternalId(u"i1"_s)->id);
         DisagreementFilter filter;
         filter.llmOnly = true;
         page.setFilter(filter);

@@ -55,9 +55,14 @@ private slots:
         QVERIFY(!pane.isLoading());
         QCOMPARE(pane.model()->rowCount(), 7);
         QVERIFY(changed.count() > 0);
-        QCOMPARE(pane.currentDisagreement()->itemExternalId, u"i3"_s);
+        // Blind rows name the item by its study number only (issue 16).
+        const auto idOf = [this](const QString &external) {
+            return ItemRepository(*m_study).byExternalId(external)->id;
+        };
+        QCOMPARE(pane.currentDisagreement()->itemId, idOf(u"i3"_s));
+        QCOMPARE(pane.currentDisagreement()->itemExternalId, u"#%1"_s.arg(idOf(u"i3"_s)));
         pane.showNextDisagreement();
-        QCOMPARE(pane.currentDisagreement()->itemExternalId, u"i1"_s);
+        QCOMPARE(pane.currentDisagreement()->itemId, idOf(u"i1"_s));
         pane.selectRow(6);
         pane.showNextDisagreement(); // wraps
         QCOMPARE(pane.view()->currentIndex().row(), 0);
@@ -98,7 +103,7 @@ private slots:
         pane.show();
         QVERIFY(start(pane, true));
         const Disagreement i3m = pane.model()->row(4);
-        QCOMPARE(i3m.itemExternalId, u"i3"_s);
+        QCOMPARE(i3m.itemId, ItemRepository(*m_study).byExternalId(u"i3"_s)->id);
         pane.keepRow(i3m.itemId, i3m.responseId);
         QSignalSpy loaded(&pane, &ReviewQueuePane::queueLoaded);
         pane.reload();
