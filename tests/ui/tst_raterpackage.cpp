@@ -222,8 +222,9 @@ class TestRaterPackage : public QObject {
                     return false;
             }
         }
-        // dr-lee's own earlier values on item 4: they go into the package.
-        const qint64 item4 = itemRepo.ids().at(3);
+        // dr-lee's own earlier values on the fourth item of their queue (each rater has an
+        // order of their own): they go into the package.
+        const qint64 item4 = AssignmentRepository(*study).forRater(lee->id).at(3).itemId;
         if (!ratings.setCategoryLabel(
                 { item4, lee->id, category(0), QStringLiteral("lee's own note") }, &e))
             return false;
@@ -273,6 +274,18 @@ class TestRaterPackage : public QObject {
                 errors->append(e.message);
         }
         return ok;
+    }
+
+    /// The master's item ids in dr-lee's queue order (item N is 'sentinel-ext-N').
+    static QList<qint64> leeQueue(const QString &file)
+    {
+        Error e;
+        auto study = Study::open(file, &e);
+        const auto lee = RaterRepository(*study).byName(packagedRater);
+        QList<qint64> ids;
+        for (const Assignment &a : AssignmentRepository(*study).forRater(lee->id))
+            ids.append(a.itemId);
+        return ids;
     }
 
     /// The same rating work, as the GUI does it, on whichever study `session` rates:
@@ -488,7 +501,8 @@ private slots:
         QVERIFY2(merge(m_master, { pkg }, &errors), qPrintable(errors.join(QLatin1Char('\n'))));
         const QStringList merged = raterValues(m_master, packagedRater);
         QCOMPARE(merged, raterValues(direct, packagedRater));
-        QVERIFY(merged.contains(QStringLiteral("assignment|2|skipped|skipped|0")));
+        QVERIFY(merged.contains(
+            QStringLiteral("assignment|%1|skipped|skipped|0").arg(leeQueue(m_master).at(1))));
         QCOMPARE(raterValues(m_master, otherRater), before);
         QVERIFY(count(m_master,
                     QStringLiteral("SELECT count(*) FROM event WHERE action = 'package.merge'"))
@@ -644,7 +658,8 @@ private slots:
             QVERIFY(
                 RatingRepository(*study).setCategoryLabel({ first, lee->id, category(6), {} }, &e));
         }
-        refused(m_master, pkg, QStringLiteral("conflict on item 'sentinel-ext-1'"));
+        refused(m_master, pkg,
+            QStringLiteral("conflict on item 'sentinel-ext-%1'").arg(leeQueue(m_master).at(0)));
 
         // Package and other files together are refused before anything is read.
         refused(m_master, pkg, QStringLiteral("conflict"));
@@ -674,7 +689,8 @@ private slots:
         QVERIFY(!merge(m_master, { pkg }, &errors));
         QVERIFY2(errors.join(QLatin1Char(' '))
                      .contains(QStringLiteral(
-                         "assignment.skip_reason: conflict on item 'sentinel-ext-2'")),
+                         "assignment.skip_reason: conflict on item 'sentinel-ext-%1'")
+                                   .arg(leeQueue(m_master).at(1))),
             qPrintable(errors.join(QLatin1Char('\n'))));
         QCOMPARE(dumpRows(m_master), before);
     }
