@@ -1524,8 +1524,14 @@ private:
     {
         if (value.isEmpty()) {
             ++m_report->counts.labelsMissing;
-            if (kind == QLatin1String("llm"))
+            if (kind == QLatin1String("llm")) {
                 ++m_report->counts.llmLabelsEmpty;
+                RatingRecord r;
+                r.rater = rater;
+                r.kind = kind;
+                r.itemId = QString::fromUtf8(item.record.externalId);
+                m_emptyLabels.push_back({ r, file, index });
+            }
             return;
         }
         if (m_protocol.canonicalCategory(QString::fromUtf8(value)).isEmpty()) {
@@ -1784,6 +1790,11 @@ private:
                     [&](RowError *e) { return m_writer.writeRating(p.rating, e); }))
                 return false;
         }
+        for (const PendingRating &p : m_emptyLabels) {
+            if (!one(p.file, p.index,
+                    [&](RowError *e) { return m_writer.writeEmptyLabel(p.rating, e); }))
+                return false;
+        }
         if (!m_options.skipInvalid && !m_report->errors.isEmpty()) {
             *m_error = Error::invalid(m_report->errors.first().toString());
             return false;
@@ -1824,6 +1835,7 @@ private:
     QHash<QString, QMap<QString, int>>
         m_storedJudgeRuns; // judge\nmodel\ndataset\nstamp → eval stamp → run
     std::vector<PendingRating> m_ratings;
+    std::vector<PendingRating> m_emptyLabels; // LLM "" labels, kept in empty_label
     std::vector<std::pair<QByteArray, QByteArray>> m_labelFills; // stored item → reference label
     std::vector<std::pair<QByteArray, QByteArray>> m_splitFills; // stored item → --split
     QHash<QString, int> m_runs; // model\ndataset\nstamp → run

@@ -1,6 +1,7 @@
 #include "storage/records.h"
 
 #include "storage/auditlog.h"
+#include "storage/ratingdata.h"
 #include "storage/repositories.h"
 #include "storage/study.h"
 
@@ -372,6 +373,26 @@ RecordWriter::Outcome RecordWriter::writeRating(const RatingRecord &r, RowError 
     if (outcome == Outcome::Ok && r.model)
         outcome = writeScore(r, responseId, raterId, rowError);
     return outcome;
+}
+
+RecordWriter::Outcome RecordWriter::writeEmptyLabel(const RatingRecord &r, RowError *rowError)
+{
+    RaterKind kind = RaterKind::Llm;
+    QString category;
+    qint64 itemId = 0, raterId = 0;
+    Outcome outcome = validateRating(r, &kind, &category, rowError);
+    if (outcome == Outcome::Ok)
+        outcome = ratedItemId(r, &itemId, rowError);
+    if (outcome == Outcome::Ok)
+        outcome = raterIdFor(r, kind, &raterId, rowError);
+    if (outcome != Outcome::Ok)
+        return outcome;
+    Error e;
+    if (!recordEmptyLabel(m_study, itemId, raterId, &e)) {
+        m_fatal = e;
+        return Outcome::Fatal;
+    }
+    return Outcome::Ok;
 }
 
 /// Checks a rating's fields against the protocol, before anything is written for the

@@ -86,6 +86,9 @@ public:
     bool prepare(Error *error);
     Outcome writeItem(const ItemRecord &item, RowError *rowError);
     Outcome writeRating(const RatingRecord &rating, RowError *rowError);
+    /// An LLM's empty label ("") for an item: kept in `empty_label` (missing everywhere but
+    /// `stats --empty-label-as-category`); `rating` names the rater, kind and item only.
+    Outcome writeEmptyLabel(const RatingRecord &rating, RowError *rowError);
 
     bool savepoint(Error *error);
     bool rollbackToSavepoint(Error *error);

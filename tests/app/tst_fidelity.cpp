@@ -337,6 +337,19 @@ private slots:
         QCOMPARE(summary.value(u"scores_from_strings").toInt(), all.strings);
         QCOMPARE(summary.value(u"llm_labels_empty").toInt(), 2);
         QCOMPARE(summary.value(u"scores_on_identical_responses").toInt(), 2);
+        // The empty LLM labels are kept (as missing) for stats --empty-label-as-category.
+        QCOMPARE(column(QStringLiteral("SELECT count(*) FROM empty_label")),
+            QStringList { QString::number(all.llmEmptyLabels) });
+        m_study.reset();
+        const Run run = cli({ QStringLiteral("stats"), tmp(QStringLiteral("s.crs")),
+            QStringLiteral("--json"), QStringLiteral("--raters"), QStringLiteral("llm"),
+            QStringLiteral("--empty-label-as-category") });
+        QVERIFY2(run.code == 0, qPrintable(run.err));
+        const QJsonObject empty = QJsonDocument::fromJson(run.out.toUtf8())
+                                      .object()
+                                      .value(u"empty_label_as_category")
+                                      .toObject();
+        QCOMPARE(empty.value(u"labels").toInt(), all.llmEmptyLabels);
     }
 
     /// Every label spelling of the files is a protocol category (dataset, human, LLM).
