@@ -399,24 +399,17 @@ bool RatingSession::applyLabel(
         return label ? repository.setCategoryLabel(*label, error)
                      : repository.clearCategoryLabel(itemId, raterId, error);
     };
-    if (!hasPendingWrites()) {
-        storage::Error error;
-        bool ok = false;
-        {
-            NoWait noWait(*m_study);
-            ok = write(*m_study, &error);
-        }
-        if (ok) {
-            m_label = storage::RatingRepository(*m_study).categoryLabel(itemId, m_rater.id);
-            m_lastApplyOk = true;
-            emit labelSaved(itemId);
-            updateStatus();
-            return true;
-        }
-        if (!m_study->lastWriteWasBusy()) {
-            fail(error);
-            return false;
-        }
+    switch (writeNow(write)) {
+    case WriteNow::Written:
+        m_label = storage::RatingRepository(*m_study).categoryLabel(itemId, m_rater.id);
+        m_lastApplyOk = true;
+        emit labelSaved(itemId);
+        updateStatus();
+        return true;
+    case WriteNow::Failed:
+        return false;
+    case WriteNow::Busy:
+        break;
     }
     // The file is busy (or earlier changes still wait for it): keep the value, write later.
     m_pendingWrites.insert(m_writer->enqueue(write), { true, itemId });
@@ -426,6 +419,24 @@ bool RatingSession::applyLabel(
     emit labelSaved(itemId);
     emit pendingChanged(pendingWrites());
     return true;
+}
+
+RatingSession::WriteNow RatingSession::writeNow(const RatingWriter::Write &write)
+{
+    if (hasPendingWrites())
+        return WriteNow::Busy; // keep the order: after the changes that wait
+    storage::Error error;
+    bool ok = false;
+    {
+        NoWait noWait(*m_study);
+        ok = write(*m_study, &error);
+    }
+    if (ok)
+        return WriteNow::Written;
+    if (m_study->lastWriteWasBusy())
+        return WriteNow::Busy;
+    fail(error);
+    return WriteNow::Failed;
 }
 
 bool RatingSession::applyRating(
@@ -442,28 +453,21 @@ bool RatingSession::applyRating(
         return rating ? repository.setResponseRating(*rating, error)
                       : repository.clearResponseRating(responseId, raterId, error);
     };
-    if (!hasPendingWrites()) {
-        storage::Error error;
-        bool ok = false;
-        {
-            NoWait noWait(*m_study);
-            ok = write(*m_study, &error);
-        }
-        if (ok) {
-            const storage::RatingRepository repository(*m_study);
-            if (const auto stored = repository.responseRating(responseId, m_rater.id))
-                m_ratings.insert(responseId, *stored);
-            else
-                m_ratings.remove(responseId);
-            m_lastApplyOk = true;
-            emit ratingSaved(responseId);
-            updateStatus();
-            return true;
-        }
-        if (!m_study->lastWriteWasBusy()) {
-            fail(error);
-            return false;
-        }
+    switch (writeNow(write)) {
+    case WriteNow::Written:
+        if (const auto stored =
+                storage::RatingRepository(*m_study).responseRating(responseId, m_rater.id))
+            m_ratings.insert(responseId, *stored);
+        else
+            m_ratings.remove(responseId);
+        m_lastApplyOk = true;
+        emit ratingSaved(responseId);
+        updateStatus();
+        return true;
+    case WriteNow::Failed:
+        return false;
+    case WriteNow::Busy:
+        break;
     }
     // The file is busy (or earlier changes still wait for it): keep the value, write later.
     m_pendingWrites.insert(m_writer->enqueue(write), { false, responseId });

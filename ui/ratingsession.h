@@ -2,6 +2,7 @@
 
 #include "storage/error.h"
 #include "storage/types.h"
+#include "ui/ratingwriter.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -18,8 +19,6 @@ class Study;
 }
 
 namespace cr::ui {
-
-class RatingWriter;
 
 /// One rater's work on a study: their assignments, the item being rated, their own
 /// ratings of it, and the undo history. Every user action is one QUndoCommand whose
@@ -139,6 +138,10 @@ private:
     bool pushRating(
         qint64 responseId, std::optional<storage::ResponseRating> after, const QString &text);
     void fail(const storage::Error &error);
+    /// Writes now unless the file is busy or earlier changes still wait for it: Written,
+    /// Failed (fail() has said why) or Busy (the caller queues the write on m_writer).
+    enum class WriteNow { Written, Failed, Busy };
+    WriteNow writeNow(const RatingWriter::Write &write);
     void writeLanded(quint64 number);
     void updateStatus();
     void recordShown(qint64 itemId);
