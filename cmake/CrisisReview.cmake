@@ -52,3 +52,10 @@ function(cr_add_test name)
         set_tests_properties(${name} PROPERTIES TIMEOUT 300)
     endif()
 endfunction()
+
+# cr_require_pg(TEST): the test runs after the throwaway PostgreSQL cluster of tests/pg is
+# up and finds it through CR_PG_DIR (a folder holding the shell fragment "env").
+function(cr_require_pg name)
+    set_property(TEST ${name} APPEND PROPERTY FIXTURES_REQUIRED pg)
+    set_property(TEST ${name} APPEND PROPERTY ENVIRONMENT "CR_PG_DIR=${CR_PG_DIR}")
+endfunction()

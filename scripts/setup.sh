@@ -12,6 +12,7 @@ packages=(
     build-essential cmake ccache pkg-config clang-format
     qt6-base-dev qt6-charts-dev libqt6opengl6-dev libqt6sql6-sqlite libqt6svg6-dev
     qt6-qpa-plugins libgl-dev libxkbcommon-dev
+    postgresql-15 postgresql-client-15 libpq-dev libqt6sql6-psql qtkeychain-qt6-dev openssl
     nlohmann-json3-dev libsimdjson-dev libsqlite3-dev libbenchmark-dev
     sqlite3 poppler-utils xvfb xauth fonts-dejavu-core time
 )
@@ -27,6 +28,13 @@ if ((${#missing[@]})); then
     if [ "$(id -u)" -ne 0 ]; then
         command -v sudo >/dev/null || { echo "setup: need root or sudo to install packages" >&2; exit 1; }
         sudo_cmd=(sudo)
+    fi
+    # The tests start their own throwaway PostgreSQL cluster (tests/pg); the package must not
+    # create and start a system-wide one (it would outlive a chroot and hold port 5432).
+    if printf '%s\n' "${missing[@]}" | grep -qx postgresql-15; then
+        "${sudo_cmd[@]}" mkdir -p /etc/postgresql-common/createcluster.d
+        echo "create_main_cluster = false" |
+            "${sudo_cmd[@]}" tee /etc/postgresql-common/createcluster.d/crisis-review.conf >/dev/null
     fi
     "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq -o Acquire::Retries=3 >&2
     "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o Acquire::Retries=3 \
