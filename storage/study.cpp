@@ -10,6 +10,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
+#include <atomic>
 
 namespace cr::storage {
 
@@ -20,6 +21,8 @@ QString nextConnectionName()
     static QAtomicInteger<quint64> counter;
     return QStringLiteral("cr-study-%1").arg(counter.fetchAndAddRelaxed(1));
 }
+
+std::atomic<bool> g_simulateUnreachable { false };
 
 QString sqlError(const QSqlQuery &q)
 {
@@ -314,6 +317,12 @@ bool Study::beginWrite(Error *error)
     // The busy timeout handles most contention; retry a few times beyond it so two
     // app instances on one file never lose an update.
     m_lastWriteBusy = false;
+    if (g_simulateUnreachable) {
+        *error = Error::storage(m_path
+            + QStringLiteral(": cannot start a write: the server "
+                             "cannot be reached (simulated)"));
+        return false;
+    }
     for (int attempt = 0; attempt < (m_waitForLock ? 20 : 1); ++attempt) {
         if (q.exec(QStringLiteral("BEGIN IMMEDIATE")))
             return true;
@@ -352,6 +361,48 @@ bool Study::commit(Error *error)
     }
     *error = Error::storage(m_path + QStringLiteral(": cannot commit: ") + sqlError(q));
     return false;
+}
+
+bool Study::isUnreachable() const
+{
+    if (g_simulateUnreachable)
+        return true;
+    QSqlDatabase db = database();
+    if (db.driverName() == QLatin1String("QSQLITE"))
+        return false;
+    QSqlQuery q(db);
+    return !db.isOpen() || !q.exec(QStringLiteral("SELECT 1"));
+}
+
+bool Study::reconnect(Error *error)
+{
+    QSqlDatabase db = database();
+    if (db.driverName() == QLatin1String("QSQLITE"))
+        return true;
+    m_events.reset();
+    db.close();
+    if (!db.open()) {
+        *error =
+            Error::storage(m_path + QStringLiteral(": cannot reconnect: ") + db.lastError().text());
+        return false;
+    }
+    return true;
+}
+
+void Study::simulateUnreachable(bool on)
+{
+    g_simulateUnreachable = on;
+}
+
+bool Study::isSimulatedUnreachable()
+{
+    return g_simulateUnreachable;
+}
+
+bool Study::isServerLocation(const QString &location)
+{
+    return location.startsWith(QLatin1String("postgresql://"))
+        || location.startsWith(QLatin1String("postgres://"));
 }
 
 void Study::rollback()

@@ -66,6 +66,19 @@ public:
     bool commit(Error *error);
     void rollback();
 
+    /// Whether the study cannot be reached at the moment: its server is down or the
+    /// connection was lost (a local file only under simulateUnreachable()). Asked after
+    /// a failed write to tell "send it later" from a write the study refused.
+    bool isUnreachable() const;
+    /// Opens the connection again (after isUnreachable(); a no-op for a local file).
+    bool reconnect(Error *error);
+    /// Tests: every Study in this process acts as if its server were unreachable
+    /// (writes fail at beginWrite(), isUnreachable() is true) until switched off.
+    static void simulateUnreachable(bool on);
+    static bool isSimulatedUnreachable();
+    /// Whether `location` names a study on a server (a postgresql:// URI), not a file.
+    static bool isServerLocation(const QString &location);
+
     /// Appends an audit event inside the current transaction (hash-chained; see
     /// storage/auditlog.h). A null before/after is stored as NULL; entityId 0 as NULL.
     bool appendEvent(const QString &action, const QString &entity, qint64 entityId,
