@@ -876,9 +876,14 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     if (const int pending = m_ratingPage ? m_ratingPage->session()->pendingWrites() : 0; pending > 0
         && QMessageBox::warning(this, tr("Changes Not Saved Yet"),
-               tr("%n change(s) still wait for the study file (another program is writing to "
-                  "it). Quit anyway and lose them?",
-                   nullptr, pending),
+               m_ratingPage->session()->pendingRatingWrites() == pending
+                   ? tr("%n change(s) are not in the study yet (it is busy or cannot be reached). "
+                        "They are kept on this computer and sent the next time you rate this "
+                        "study. Quit now?",
+                       nullptr, pending)
+                   : tr("%n change(s) still wait for the study file (another program is writing "
+                        "to it). Quit anyway and lose what is not kept on this computer?",
+                       nullptr, pending),
                QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Cancel)
             != QMessageBox::Discard) {
         event->ignore();
