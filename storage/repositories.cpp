@@ -103,8 +103,8 @@ bool writeOrderSeedIfMissing(Study &study, bool logEvent, Error *error)
 {
     const quint64 seed = QRandomGenerator::system()->generate64();
     QSqlQuery q(study.database());
-    q.prepare(
-        QStringLiteral("INSERT OR IGNORE INTO meta(key, value) VALUES ('rater_order_seed', ?)"));
+    q.prepare(QStringLiteral("INSERT INTO meta(key, value) VALUES ('rater_order_seed', ?)"
+                             " ON CONFLICT(key) DO NOTHING"));
     q.addBindValue(QString::number(seed));
     if (!q.exec()) {
         if (error)
