@@ -105,6 +105,8 @@ private:
     bool m_known = false;
     qint64 m_lastId = 0;
     QByteArray m_lastHash;
+    bool m_modeKnown = false;
+    bool m_serverChain = false; ///< the server's trigger chains this login's events
 };
 
 /// The first event at which the log stops being trustworthy.

@@ -77,7 +77,8 @@ const Grant grants[] = {
     { rater, "SELECT (id, turns)", "item" },
     { rater, "SELECT (id, item_id, text)", "response" },
     { rater, "SELECT (id, name, kind, role, pseudonym)", "rater" },
-    { rater, "SELECT", "assignment" },
+    { rater, "SELECT (id, rater_id, item_id, seed, status, created_at, flagged, skip_reason)",
+        "assignment" },
     { rater, "UPDATE (status, flagged, skip_reason)", "assignment" },
     { rater, "SELECT, INSERT, UPDATE, DELETE", "category_label" },
     { rater, "SELECT, INSERT, UPDATE, DELETE", "response_rating" },
@@ -107,6 +108,15 @@ const char *const setup[] = {
     "DO $$ BEGIN EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC', current_database());"
     " END $$",
     "REVOKE ALL ON SCHEMA public FROM PUBLIC",
+    // server init's cluster-wide groups (storage/server.h) would reach every study on the
+    // cluster: this study's access goes through its own groups only.
+    "DO $$ DECLARE r text; BEGIN"
+    " FOREACH r IN ARRAY ARRAY['cr_rater', 'cr_adjudicator', 'cr_researcher'] LOOP"
+    "  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN"
+    "   EXECUTE format('REVOKE ALL ON DATABASE %I FROM %I', current_database(), r);"
+    "   EXECUTE format('REVOKE ALL ON SCHEMA public FROM %I', r);"
+    "  END IF;"
+    " END LOOP; END $$",
     "GRANT USAGE ON SCHEMA public TO @rater, @adjudicator, @researcher",
     // Which rater a login is (add-person fills it).
     "CREATE TABLE IF NOT EXISTS login_rater(login TEXT PRIMARY KEY,"
@@ -127,22 +137,25 @@ const char *const setup[] = {
     " AS $$ SELECT CASE WHEN v IS NULL THEN '\\x7e'::bytea"
     " ELSE convert_to(octet_length(convert_to(v, 'UTF8'))::text || ':', 'UTF8')"
     " || convert_to(v, 'UTF8') END $$",
-    // The audit log is written by this trigger, as the schema owner: it takes the chain
-    // head under a lock (appends are serialised), numbers and hashes the event, and for
-    // anyone but the owner records who they are (the rater linked to the login, else
-    // the login), whatever the client sent. Nobody else can read the head.
+    // The audit log is written by this trigger for everyone but the schema owner (the
+    // only role that may write ids and hashes: its client chains its own events, and
+    // publish copies a chain as it is). As the owner (SECURITY DEFINER) it takes the
+    // study's write lock (storage/backend.h) and the log's, reads the chain head (which
+    // no rater or adjudicator can read), numbers the event (the last id ever used + 1,
+    // event_sequence), computes its hash with the encoding of audit::eventHash and sets
+    // the actor to the rater linked to the login (else the login), whatever was sent.
     "CREATE OR REPLACE FUNCTION cr_event_append() RETURNS trigger LANGUAGE plpgsql"
     " SECURITY DEFINER SET search_path = public, pg_temp AS $$"
-    " DECLARE head_id bigint; head_hash text; BEGIN"
+    " DECLARE head_id bigint; head_hash text; next_id bigint; BEGIN"
+    "  IF NEW.hash IS NOT NULL THEN RETURN NEW; END IF;"
+    "  PERFORM pg_advisory_xact_lock(4851555852838468);"
     "  LOCK TABLE event IN SHARE ROW EXCLUSIVE MODE;"
     "  SELECT id, hash INTO head_id, head_hash FROM event ORDER BY id DESC LIMIT 1;"
     "  IF NOT FOUND THEN head_id := 0; head_hash := repeat('0', 64); END IF;"
-    "  IF NOT pg_has_role(session_user, (SELECT tableowner FROM pg_tables"
-    "     WHERE schemaname = 'public' AND tablename = 'event'), 'MEMBER') THEN"
-    "   NEW.actor := coalesce((SELECT name FROM rater WHERE id = cr_my_rater()),"
-    "    session_user::text);"
-    "  END IF;"
-    "  NEW.id := head_id + 1;"
+    "  SELECT greatest(head_id, coalesce(max(last_id), 0)) INTO next_id FROM event_sequence;"
+    "  NEW.actor := coalesce((SELECT name FROM rater WHERE id = cr_my_rater()),"
+    "   session_user::text);"
+    "  NEW.id := next_id + 1;"
     "  NEW.hash := encode(sha256(convert_to(head_hash, 'UTF8') || cr_chain_field(NEW.id::text)"
     "   || cr_chain_field(NEW.at::text) || cr_chain_field(NEW.actor::text)"
     "   || cr_chain_field(NEW.action::text) || cr_chain_field(NEW.entity::text)"
@@ -150,6 +163,10 @@ const char *const setup[] = {
     "   || cr_chain_field(NEW.after::text)), 'hex');"
     "  RETURN NEW;"
     " END $$",
+    // The id high-water mark (schemapg step 8) is advanced by a trigger of the inserting
+    // role: as the owner, so nobody needs write access to event_sequence.
+    "ALTER FUNCTION event_sequence_advance() SECURITY DEFINER",
+    "ALTER FUNCTION event_sequence_advance() SET search_path = public, pg_temp",
     "DROP TRIGGER IF EXISTS event_append ON event",
     "CREATE TRIGGER event_append BEFORE INSERT ON event FOR EACH ROW"
     " EXECUTE FUNCTION cr_event_append()",
@@ -173,8 +190,13 @@ const char *const setup[] = {
     // and the ratings as an adjudicator sees them (pseudonyms, no names, no models).
     "CREATE OR REPLACE VIEW my_item WITH (security_barrier) AS"
     " SELECT id, turns FROM item WHERE id IN (SELECT cr_my_items())",
-    "CREATE OR REPLACE VIEW my_response WITH (security_barrier) AS"
-    " SELECT id, item_id, text FROM response WHERE item_id IN (SELECT cr_my_items())",
+    // base_order: the responses' order before the rater's shuffle (by model name and
+    // run, as storage::loadRaterItem orders them), without saying which model.
+    "DROP VIEW IF EXISTS my_response",
+    "CREATE VIEW my_response WITH (security_barrier) AS"
+    " SELECT r.id, r.item_id, r.text, row_number() OVER (PARTITION BY r.item_id"
+    " ORDER BY m.name, r.run) AS base_order FROM response r JOIN model m ON m.id = r.model_id"
+    " WHERE r.item_id IN (SELECT cr_my_items())",
     "CREATE OR REPLACE VIEW blind_rating WITH (security_barrier) AS"
     " SELECT s.response_id, r.item_id, p.pseudonym AS rater, s.score, s.cannot_assess,"
     " s.checklist, s.rationale FROM response_rating s JOIN response r ON r.id = s.response_id"
@@ -189,7 +211,9 @@ const char *const setup[] = {
     "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO @rater, @adjudicator, @researcher",
     // A researcher reads and writes everything, but the audit log only grows.
     "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO @researcher",
-    "REVOKE UPDATE, DELETE, TRUNCATE ON event FROM @researcher",
+    "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON event FROM @researcher",
+    "GRANT INSERT (at, actor, action, entity, entity_id, before, after) ON event TO @researcher",
+    "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON event_sequence FROM @researcher",
     "REVOKE INSERT, UPDATE, DELETE ON login_rater FROM @researcher",
 };
 
@@ -295,37 +319,41 @@ QStringList securityStatements(const QString &database)
     return out;
 }
 
-bool apply(QSqlDatabase &db, Error *error)
+bool applyInTransaction(QSqlDatabase &db, Error *error)
 {
     const QString database = currentDatabase(db, error);
     if (database.isEmpty())
         return false;
-    if (!db.transaction()) {
-        *error = Error::storage(db.lastError().text());
-        return false;
-    }
     QSqlQuery q(db);
     // The group roles of this study: roles are cluster-wide, so each study database has
     // its own three (a person who rates in one study and leads another is in two groups).
     for (RaterRole role : { rater, adjudicator, researcher }) {
-        const QString name = groupRole(role, database);
         q.prepare(QStringLiteral("SELECT 1 FROM pg_roles WHERE rolname = ?"));
         q.addBindValue(groupRoleName(role, database));
         if (!q.exec()) {
             *error = Error::storage(q.lastError().text());
-            db.rollback();
             return false;
         }
-        if (!q.next() && !exec(q, QStringLiteral("CREATE ROLE %1 NOLOGIN").arg(name), error)) {
-            db.rollback();
+        if (!q.next()
+            && !exec(
+                q, QStringLiteral("CREATE ROLE %1 NOLOGIN").arg(groupRole(role, database)), error))
             return false;
-        }
     }
-    for (const QString &sql : securityStatements(database)) {
-        if (!exec(q, sql, error)) {
-            db.rollback();
+    for (const QString &sql : securityStatements(database))
+        if (!exec(q, sql, error))
             return false;
-        }
+    return true;
+}
+
+bool apply(QSqlDatabase &db, Error *error)
+{
+    if (!db.transaction()) {
+        *error = Error::storage(db.lastError().text());
+        return false;
+    }
+    if (!applyInTransaction(db, error)) {
+        db.rollback();
+        return false;
     }
     if (!db.commit()) {
         *error = Error::storage(db.lastError().text());

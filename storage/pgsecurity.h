@@ -28,6 +28,8 @@ QStringList securityStatements(const QString &database);
 /// Runs securityStatements() on `db` (a PostgreSQL connection of the schema owner, who
 /// needs CREATEROLE), in one transaction.
 bool apply(QSqlDatabase &db, Error *error);
+/// The same inside the caller's open transaction (server init).
+bool applyInTransaction(QSqlDatabase &db, Error *error);
 
 /// A SCRAM-SHA-256 verifier of `password` ("SCRAM-SHA-256$4096:salt$StoredKey:ServerKey",
 /// RFC 7677 / PostgreSQL's format), so the password itself never reaches the server.

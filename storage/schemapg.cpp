@@ -250,7 +250,7 @@ bool migrate(QSqlDatabase &db, int fromVersion, int toVersion, QString *error)
 
 QStringList eventGuards()
 {
-    const auto guard = [](const char *def, const char *body) {
+    const auto guard = [](const char *def, const char *body) -> QString {
         return QLatin1String(def) + QLatin1Char(' ') + QLatin1String(body);
     };
     return {
