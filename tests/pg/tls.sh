@@ -6,12 +6,14 @@
 #   the same against another CA fails (certificate verify failed);
 #   the right CA but another host name (127.0.0.1; the certificate names localhost) fails;
 #   a connection without TLS (sslmode=disable) is refused by pg_hba;
-#   the app (crisis-review, QPSQL) connects with the same URI parameters, if given as $2.
-# Usage: tls.sh WORKDIR [CRISIS_REVIEW]
+#   the app (crisis-review, QPSQL) connects with the same URI parameters and refuses a
+#   wrong CA, if given as $2 (with bench/server/ratingload as $3 to set the study up).
+# Usage: tls.sh WORKDIR [CRISIS_REVIEW RATINGLOAD]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 work="${1:?usage: tls.sh WORKDIR [CRISIS_REVIEW]}"
 app="${2:-}"
+load="${3:-}"
 dir="$work/cluster"
 certs="$work/certs"
 rm -rf "$work"
@@ -83,12 +85,14 @@ echo "$out" | grep -q 'no encryption' || fail "unexpected error without TLS: $ou
 echo "ok: without TLS the server refuses (pg_hba hostssl)"
 
 if [ -n "$app" ]; then
-    "$here/pgcluster.sh" status "$dir" || fail "cluster down"
     psql -X -q -h "$CR_PG_HOST" -p "$CR_PG_PORT" -U cr_admin -d postgres -c 'create database tlsstudy'
+    "$app" init "$work/local.crisis" --title "TLS study" >/dev/null
     uri="postgresql://cr_admin@localhost:$CR_PG_PORT/tlsstudy?sslmode=verify-full&sslrootcert=$certs/ca.crt"
-    "$app" server init "$uri" --title "TLS study" >/dev/null || fail "app: server init over TLS"
-    "$app" info "$uri" >/dev/null || fail "app: info over TLS"
+    "$load" publish "$work/local.crisis" "$uri" || fail "app: server init over TLS"
+    out="$("$app" info "$uri" 2>&1)" || fail "app: info over TLS: $out"
+    echo "$out" | grep -q "TLS study" || fail "app: info over TLS: $out"
     bad="postgresql://cr_admin@localhost:$CR_PG_PORT/tlsstudy?sslmode=verify-full&sslrootcert=$certs/other.crt"
-    if "$app" info "$bad" >/dev/null 2>&1; then fail "app: connected with a wrong CA"; fi
-    echo "ok: the app connects with sslmode=verify-full and refuses a wrong CA"
+    if out="$("$app" info "$bad" 2>&1)"; then fail "app: connected with a wrong CA"; fi
+    echo "$out" | grep -q "certificate verify failed" || fail "app: unexpected error for a wrong CA: $out"
+    echo "ok: the app connects with sslmode=verify-full and refuses another CA"
 fi
