@@ -6,8 +6,8 @@
 # A throwaway cluster of its own (tests/pg/pgcluster.sh; fsync is off there, as in the
 # tests: the figures are the server's work, not the disk's).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-need_build
 load="$build/tests/pg/ratingload"
+[ -x "$app" ] && [ -x "$load" ] || { echo "build first: scripts/setup.sh" >&2; exit 1; }
 seconds="${SECONDS_PER_LEVEL:-10}"
 work="$(mktemp -d)"
 cluster="/tmp/cr-bench-pg-$$"
