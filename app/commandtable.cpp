@@ -23,6 +23,11 @@ const QList<Command> &commands()
             runRaterAdd, Application::Core },
         { QStringLiteral("rater list"), QStringLiteral("crisis-review rater list STUDY [--json]"),
             runRaterList, Application::Core },
+        { QStringLiteral("server add-person"),
+            QStringLiteral(
+                "crisis-review server add-person URI NAME --role rater|adjudicator|researcher "
+                "[--password-file F]"),
+            runServerAddPerson, Application::Core },
         { QStringLiteral("jury add"),
             QStringLiteral("crisis-review jury add STUDY NAME --raters LLM,LLM...   "
                            "(mean score of the LLM raters)"),

@@ -24,6 +24,9 @@ int runRaterAdd(const Invocation &call);
 int runRaterList(const Invocation &call);
 int runAssign(const Invocation &call);
 
+/// `server add-person`: a login role for one person on a study server (personcommand.cpp).
+int runServerAddPerson(const Invocation &call);
+
 /// `jury add`, `jury list`, `jury remove`: rater groups scored by their mean (jurycommands.cpp).
 int runJuryAdd(const Invocation &call);
 int runJuryList(const Invocation &call);

@@ -59,3 +59,15 @@ function(cr_require_pg name)
     set_property(TEST ${name} APPEND PROPERTY FIXTURES_REQUIRED pg)
     set_property(TEST ${name} APPEND PROPERTY ENVIRONMENT "CR_PG_DIR=${CR_PG_DIR}")
 endfunction()
+
+# cr_add_backend_test(NAME): NAME (already added with cr_add_test) runs a second time as
+# NAME_pg with CR_TEST_BACKEND=postgres, its studies in fresh databases on the test
+# cluster (tests/storage/backendfixture.h): the same assertions on both engines.
+function(cr_add_backend_test name)
+    add_test(NAME ${name}_pg COMMAND ${name})
+    get_test_property(${name} ENVIRONMENT env)
+    get_test_property(${name} TIMEOUT timeout)
+    set_tests_properties(${name}_pg PROPERTIES ENVIRONMENT "${env};CR_TEST_BACKEND=postgres"
+        TIMEOUT ${timeout})
+    cr_require_pg(${name}_pg)
+endfunction()

@@ -1,6 +1,8 @@
 #include "storage/auditlog.h"
 
+#include "storage/backend.h"
 #include "storage/schema.h"
+#include "storage/schemapg.h"
 #include "storage/study.h"
 
 #include <QHash>
@@ -9,7 +11,6 @@
 #include <QJsonObject>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <sqlite3.h>
 
 namespace cr::storage {
 
@@ -25,18 +26,18 @@ QStringList listFromJson(QByteArrayView text)
     return out;
 }
 
-std::optional<qint64> optionalInt(const SqliteStatement &s, int column)
+std::optional<qint64> optionalInt(const Statement &s, int column)
 {
     return s.columnIsNull(column) ? std::nullopt : std::optional(s.columnInt(column));
 }
 
-QString text(const SqliteStatement &s, int column)
+QString text(const Statement &s, int column)
 {
     return QString::fromUtf8(s.columnView(column));
 }
 
 /// Reads columns id, at, actor, action, entity, entity_id, before, after (0-7).
-EventRecord readEvent(const SqliteStatement &s)
+EventRecord readEvent(const Statement &s)
 {
     const auto column = [&](int i) { return s.columnIsNull(i) ? QByteArray() : s.columnText(i); };
     return { s.columnInt(0), column(1), column(2), column(3), column(4), optionalInt(s, 5),
@@ -44,7 +45,7 @@ EventRecord readEvent(const SqliteStatement &s)
 }
 
 /// Inserts `e` with `hash` through a statement with the event table's 9 columns.
-bool insertEvent(SqliteStatement &insert, const EventRecord &e, const QByteArray &hash)
+bool insertEvent(Statement &insert, const EventRecord &e, const QByteArray &hash)
 {
     insert.bindInt(1, e.id);
     insert.bindText(2, e.at);
@@ -262,8 +263,8 @@ QByteArray adjudicationPayload(std::optional<qint64> itemId, std::optional<qint6
 
 qint64 copyEventsWithHashes(QSqlDatabase &db, QString *error)
 {
-    sqlite3 *handle = nativeHandle(db);
-    SqliteStatement select, insert;
+    const NativeConnection handle = nativeConnection(db);
+    Statement select, insert;
     if (!select.prepare(handle,
             "SELECT id, at, actor, action, entity, entity_id, before, after FROM event ORDER BY id",
             error)
@@ -301,8 +302,8 @@ bool appendBaseline(QSqlDatabase &db, QString *error)
     if (!append(
             "audit.baseline", "study", std::nullopt, QByteArrayLiteral("{\"schema_version\":7}")))
         return false;
-    sqlite3 *handle = nativeHandle(db);
-    SqliteStatement labels, ratings, adjudications;
+    const NativeConnection handle = nativeConnection(db);
+    Statement labels, ratings, adjudications;
     if (!labels.prepare(handle,
             "SELECT item_id, rater_id, category, note FROM category_label ORDER BY id", error)
         || !ratings.prepare(handle,
@@ -347,21 +348,51 @@ bool appendBaseline(QSqlDatabase &db, QString *error)
 // ---- EventWriter ---------------------------------------------------------------
 
 EventWriter::EventWriter(const QSqlDatabase &db)
-    : m_db(nativeHandle(db))
+    : m_db(nativeConnection(db))
+    , m_engine(engineOf(db))
 {
 }
 
 bool EventWriter::loadHead(QString *error)
 {
+    if (m_engine == Engine::Postgres && !m_modeKnown) {
+        // Only the schema owner writes the chain itself: any other server login (a
+        // rater, an adjudicator, a researcher; docs/POSTGRES-SECURITY.md) may not write
+        // ids and hashes, and most cannot read the head; the server's trigger numbers,
+        // hashes and attributes their events. Asked once (a refused read would abort
+        // the transaction).
+        Statement can;
+        if (!can.prepare(m_db,
+                "SELECT CASE WHEN has_column_privilege('event', 'hash', 'INSERT') THEN 1"
+                " ELSE 0 END",
+                error)
+            || !can.step()) {
+            if (error->isEmpty())
+                *error = can.errorMessage();
+            return false;
+        }
+        m_serverChain = can.hasRow() && can.columnInt(0) == 0;
+        m_modeKnown = true;
+        if (m_serverChain
+            && !m_insert.prepare(m_db,
+                "INSERT INTO event(at, actor, action, entity, entity_id, before, after)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                error))
+            return false;
+    }
+    if (m_serverChain) {
+        m_known = true;
+        return true;
+    }
     if (!m_insert.isPrepared()
         && !m_insert.prepare(m_db,
             "INSERT INTO event(id, at, actor, action, entity, entity_id, before, after, hash)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             error))
         return false;
-    SqliteStatement last, sequence;
+    Statement last, sequence;
     if (!last.prepare(m_db, "SELECT id, hash FROM event ORDER BY id DESC LIMIT 1", error)
-        || !sequence.prepare(m_db, "SELECT seq FROM sqlite_sequence WHERE name = 'event'", error))
+        || !sequence.prepare(m_db, dialect::eventSequence(m_engine), error))
         return false;
     if (!last.step() || !sequence.step()) {
         *error = last.errorMessage();
@@ -379,6 +410,20 @@ bool EventWriter::append(EventRecord e, QString *error)
 {
     if (!m_known && !loadHead(error))
         return false;
+    if (m_serverChain) {
+        m_insert.bindText(1, e.at);
+        m_insert.bindText(2, e.actor);
+        m_insert.bindText(3, e.action);
+        m_insert.bindText(4, e.entity);
+        m_insert.bindInt(5, e.entityId);
+        m_insert.bindText(6, e.before);
+        m_insert.bindText(7, e.after);
+        const bool ok = m_insert.step();
+        if (!ok)
+            *error = m_insert.errorMessage();
+        m_insert.reset();
+        return ok;
+    }
     e.id = m_lastId + 1;
     const QByteArray hash = audit::eventHash(m_sha, m_lastHash, e);
     const bool ok = insertEvent(m_insert, e, hash);
@@ -453,7 +498,8 @@ class Verifier {
 public:
     Verifier(Study &study, VerifyResult *result, Error *error)
         : m_study(study)
-        , m_db(nativeHandle(study.database()))
+        , m_db(nativeConnection(study.database()))
+        , m_engine(engineOf(study.database()))
         , m_result(*result)
         , m_error(*error)
     {
@@ -481,7 +527,7 @@ private:
         return !m_error.isError();
     }
 
-    bool prepare(SqliteStatement &s, const char *sql)
+    bool prepare(Statement &s, const char *sql)
     {
         QString message;
         if (s.prepare(m_db, sql, &message))
@@ -498,7 +544,7 @@ private:
     void brokenAt(qint64 id, const QString &problem)
     {
         m_result.problem = problem;
-        SqliteStatement s;
+        Statement s;
         if (!prepare(s, "SELECT at, action FROM event WHERE id = ?"))
             return;
         s.bindInt(1, id);
@@ -508,10 +554,15 @@ private:
 
     bool checkTriggers()
     {
-        SqliteStatement s;
-        if (!prepare(s, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?"))
+        Statement s;
+        const bool onServer = m_engine == Engine::Postgres;
+        if (!prepare(s,
+                onServer ? schema::postgres::eventGuardQuery()
+                         : "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?"))
             return false;
-        for (const QString &expected : schema::eventTriggerSql()) {
+        const QStringList guards =
+            onServer ? schema::postgres::eventGuards() : schema::eventTriggerSql();
+        for (const QString &expected : guards) {
             const QString name = expected.section(QLatin1Char(' '), 2, 2);
             const QByteArray nameUtf8 = name.toUtf8();
             s.bindText(1, nameUtf8);
@@ -544,7 +595,7 @@ private:
         const QByteArray markHash = mark.section(QLatin1Char(' '), 1, 1).toLatin1();
         if (markId <= 0)
             return true;
-        SqliteStatement s;
+        Statement s;
         if (!prepare(s, "SELECT hash FROM event WHERE id = ?"))
             return false;
         s.bindInt(1, markId);
@@ -560,7 +611,7 @@ private:
             return true;
         }
         // Start at the event before the mark, so the mark event itself is re-hashed.
-        SqliteStatement before;
+        Statement before;
         if (!prepare(before, "SELECT id, hash FROM event WHERE id < ? ORDER BY id DESC LIMIT 1"))
             return false;
         before.bindInt(1, markId);
@@ -584,13 +635,13 @@ private:
                 return true;
         }
         m_result.checkedFrom = previousId;
-        SqliteStatement baseline, count, events, sequence;
+        Statement baseline, count, events, sequence;
         if (!prepare(baseline, "SELECT min(id) FROM event WHERE action = 'audit.baseline'")
             || !prepare(count, "SELECT count(*) FROM event")
             || !prepare(events,
                 "SELECT id, at, actor, action, entity, entity_id, before, after, hash FROM event"
                 " WHERE id > ? ORDER BY id")
-            || !prepare(sequence, "SELECT seq FROM sqlite_sequence WHERE name = 'event'"))
+            || !prepare(sequence, dialect::eventSequence(m_engine)))
             return false;
         if (!baseline.step() || !count.step() || !sequence.step())
             return storageError(baseline.errorMessage());
@@ -747,7 +798,7 @@ private:
 
     bool replay()
     {
-        SqliteStatement events, labels, ratings, adjudications;
+        Statement events, labels, ratings, adjudications;
         if (!prepare(events,
                 "SELECT id, action, entity_id, before, after FROM event WHERE action LIKE 'label.%'"
                 " OR action LIKE 'rating.%' OR action LIKE 'adjudication.%'"
@@ -797,7 +848,8 @@ private:
     }
 
     Study &m_study;
-    sqlite3 *m_db;
+    NativeConnection m_db;
+    Engine m_engine;
     VerifyResult &m_result;
     Error &m_error;
     QHash<Key, Replayed> m_labels;

@@ -4,8 +4,9 @@
 // writer of events, and the check behind `crisis-review verify`, `info` and the
 // main window's warning banner.
 
+#include "storage/backend.h"
 #include "storage/error.h"
-#include "storage/sqlitestatement.h"
+#include "storage/statement.h"
 
 #include <QByteArray>
 #include <QCryptographicHash>
@@ -97,12 +98,15 @@ public:
 private:
     bool loadHead(QString *error);
 
-    sqlite3 *m_db;
-    SqliteStatement m_insert;
+    NativeConnection m_db;
+    Engine m_engine;
+    Statement m_insert;
     QCryptographicHash m_sha { QCryptographicHash::Sha256 };
     bool m_known = false;
     qint64 m_lastId = 0;
     QByteArray m_lastHash;
+    bool m_modeKnown = false;
+    bool m_serverChain = false; ///< the server's trigger chains this login's events
 };
 
 /// The first event at which the log stops being trustworthy.

@@ -3,7 +3,7 @@
 #include "storage/consensus.h"
 #include "storage/ratingdata.h"
 #include "storage/repositories.h"
-#include "storage/sqlitestatement.h"
+#include "storage/statement.h"
 #include "storage/study.h"
 
 #include <QJsonArray>
@@ -133,7 +133,7 @@ private:
     }
     bool loadLookups();
     bool prepare(bool pseudonymsInIdOrder, Error *error);
-    qint64 failed(const SqliteStatement &s, Error *error) const;
+    qint64 failed(const Statement &s, Error *error) const;
     void startItem(qint64 itemId);
     void startResponse(qint64 responseId);
     bool writeRatings(qint64 responseId, Error *error);
@@ -149,7 +149,7 @@ private:
 
     QHash<qint64, std::pair<QByteArray, QByteArray>> m_raters; // id -> (shown name, kind)
     QHash<qint64, QByteArray> m_protocolVersions;
-    SqliteStatement m_responses, m_ratings, m_labels;
+    Statement m_responses, m_ratings, m_labels;
 
     qint64 m_rows = 0, m_seen = 0;
     QByteArray m_buffer;
@@ -246,7 +246,7 @@ bool LongCsvWriter::prepare(bool pseudonymsInIdOrder, Error *error)
           " WHERE rr.response_id = ? ORDER BY "
         + (pseudonymsInIdOrder ? "rr.rater_id" : "length(rater.pseudonym), rater.pseudonym");
     QString message;
-    sqlite3 *db = nativeHandle(m_study.database());
+    const NativeConnection db = nativeConnection(m_study.database());
     if (!m_responses.prepare(db,
             "SELECT response.id, item.id, item.external_id, dataset.name, item.split, model.name,"
             " response.run,"
@@ -272,7 +272,7 @@ bool LongCsvWriter::prepare(bool pseudonymsInIdOrder, Error *error)
     return true;
 }
 
-qint64 LongCsvWriter::failed(const SqliteStatement &s, Error *error) const
+qint64 LongCsvWriter::failed(const Statement &s, Error *error) const
 {
     *error = Error::storage(m_study.path() + QStringLiteral(": ") + s.errorMessage());
     return -1;

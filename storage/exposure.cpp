@@ -1,6 +1,7 @@
 #include "storage/exposure.h"
 
 #include "analysis/random.h"
+#include "storage/backend.h"
 #include "storage/study.h"
 
 #include <QSqlDatabase>
@@ -30,12 +31,12 @@ public:
         : m_db(study.database())
     {
         QSqlQuery q(m_db);
-        m_relaxed = q.exec(QStringLiteral("PRAGMA synchronous = NORMAL"));
+        m_relaxed = q.exec(dialect::syncSetting(engineOf(m_db), false));
     }
     ~RelaxedSync()
     {
         if (m_relaxed)
-            QSqlQuery(m_db).exec(QStringLiteral("PRAGMA synchronous = FULL"));
+            QSqlQuery(m_db).exec(dialect::syncSetting(engineOf(m_db), true));
     }
     RelaxedSync(const RelaxedSync &) = delete;
     RelaxedSync &operator=(const RelaxedSync &) = delete;

@@ -88,7 +88,7 @@ bool RecordWriter::prepare(Error *error)
     m_now = Study::now();
     m_nowUtf8 = m_now.toUtf8();
     m_actorUtf8 = audit::utf8OrNull(m_study.actor());
-    sqlite3 *db = nativeHandle(m_study.database());
+    const NativeConnection db = nativeConnection(m_study.database());
     QString message;
     const bool ok = m_insertItem.prepare(db,
                         "INSERT INTO item(external_id, dataset_id, split, turns,"
@@ -150,7 +150,7 @@ bool RecordWriter::prepare(Error *error)
     return true;
 }
 
-RecordWriter::Outcome RecordWriter::fatal(const SqliteStatement &s)
+RecordWriter::Outcome RecordWriter::fatal(const Statement &s)
 {
     m_fatal = Error::storage(m_study.path() + QStringLiteral(": ") + s.errorMessage());
     return Outcome::Fatal;

@@ -6,7 +6,7 @@
 #include "protocol/protocol.h"
 #include "storage/error.h"
 #include "storage/importer.h"
-#include "storage/sqlitestatement.h"
+#include "storage/statement.h"
 #include "storage/types.h"
 
 #include <QHash>
@@ -99,7 +99,7 @@ public:
 
 private:
     Outcome fatal(const QSqlQuery &q);
-    Outcome fatal(const SqliteStatement &s);
+    Outcome fatal(const Statement &s);
     std::optional<qint64> datasetId(const QByteArray &name, Outcome *outcome);
     std::optional<qint64> modelId(const QByteArray &name, bool create, Outcome *outcome);
     Outcome writeResponse(qint64 itemId, const ItemRecord &item, int index, RowError *rowError);
@@ -138,13 +138,13 @@ private:
     QSet<qint64> m_repeatedItems; // pre-existing items met again in a CSV import
     qint64 m_lastItemIdBefore = 0; // items with a larger id came from this import
 
-    SqliteStatement m_insertItem;
-    SqliteStatement m_selectItem;
-    SqliteStatement m_insertResponse;
-    SqliteStatement m_selectResponse;
-    SqliteStatement m_insertDataset;
-    SqliteStatement m_selectDataset;
-    SqliteStatement m_insertModel;
+    Statement m_insertItem;
+    Statement m_selectItem;
+    Statement m_insertResponse;
+    Statement m_selectResponse;
+    Statement m_insertDataset;
+    Statement m_selectDataset;
+    Statement m_insertModel;
     QSqlQuery m_insertLabel;
     QSqlQuery m_selectLabel;
     QSqlQuery m_insertRating;

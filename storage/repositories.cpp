@@ -103,8 +103,8 @@ bool writeOrderSeedIfMissing(Study &study, bool logEvent, Error *error)
 {
     const quint64 seed = QRandomGenerator::system()->generate64();
     QSqlQuery q(study.database());
-    q.prepare(
-        QStringLiteral("INSERT OR IGNORE INTO meta(key, value) VALUES ('rater_order_seed', ?)"));
+    q.prepare(QStringLiteral("INSERT INTO meta(key, value) VALUES ('rater_order_seed', ?)"
+                             " ON CONFLICT(key) DO NOTHING"));
     q.addBindValue(QString::number(seed));
     if (!q.exec()) {
         if (error)
@@ -400,7 +400,16 @@ QList<Assignment> AssignmentRepository::forRater(qint64 raterId) const
                              " FROM assignment"
                              " WHERE rater_id = ? ORDER BY calibration DESC, item_id"));
     q.addBindValue(raterId);
-    if (!q.exec())
+    bool ok = q.exec();
+    if (!ok && Study::isServerLocation(m_study.path())) {
+        // A rater's server login cannot read which items are calibration items
+        // (docs/POSTGRES-SECURITY.md); the order below does not depend on it.
+        q.prepare(QStringLiteral("SELECT id, item_id, seed, status, 0, flagged, skip_reason"
+                                 " FROM assignment WHERE rater_id = ? ORDER BY item_id"));
+        q.addBindValue(raterId);
+        ok = q.exec();
+    }
+    if (!ok)
         return out;
     while (q.next()) {
         Assignment a;

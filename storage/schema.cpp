@@ -1,6 +1,8 @@
 #include "storage/schema.h"
 
 #include "storage/auditlog.h"
+#include "storage/backend.h"
+#include "storage/schemapg.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
@@ -235,7 +237,10 @@ static_assert(std::size(steps) == currentVersion, "one migration step per schema
 bool migrate(QSqlDatabase &db, int fromVersion, int toVersion, QString *error)
 {
     QSqlQuery q(db);
-    for (int v = fromVersion + 1; v <= toVersion; ++v) {
+    const bool onServer = engineOf(db) == Engine::Postgres;
+    if (onServer && !postgres::migrate(db, fromVersion, toVersion, error))
+        return false;
+    for (int v = fromVersion + 1; v <= toVersion && !onServer; ++v) {
         const Step &step = steps[v - 1];
         for (std::size_t i = 0; i < step.count; ++i) {
             if (!q.exec(QString::fromUtf8(step.statements[i]))) {

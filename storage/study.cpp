@@ -1,7 +1,9 @@
 #include "storage/study.h"
 
 #include "storage/auditlog.h"
+#include "storage/backend.h"
 #include "storage/schema.h"
+#include "storage/statement.h"
 
 #include <QAtomicInteger>
 #include <QDateTime>
@@ -10,6 +12,8 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
+#include <atomic>
+#include <libpq-fe.h>
 
 namespace cr::storage {
 
@@ -21,16 +25,16 @@ QString nextConnectionName()
     return QStringLiteral("cr-study-%1").arg(counter.fetchAndAddRelaxed(1));
 }
 
+std::atomic<bool> g_simulateUnreachable { false };
+
 QString sqlError(const QSqlQuery &q)
 {
     return q.lastError().text();
 }
 
-bool isBusy(const QSqlError &e)
+bool isBusy(const QSqlDatabase &db, const QSqlError &e)
 {
-    // SQLITE_BUSY (5) / SQLITE_LOCKED (6) as reported by the QSQLITE driver.
-    const QString code = e.nativeErrorCode();
-    return code == QLatin1String("5") || code == QLatin1String("6");
+    return dialect::isBusy(engineOf(db), e.nativeErrorCode());
 }
 
 } // namespace
@@ -38,6 +42,7 @@ bool isBusy(const QSqlError &e)
 Study::Study(const QString &path, const QString &connection)
     : m_path(path)
     , m_connection(connection)
+    , m_engine(isServerUri(path) ? Engine::Postgres : Engine::Sqlite)
 {
 }
 
@@ -54,6 +59,8 @@ Study::~Study()
 
 bool Study::enableWal(Error *error)
 {
+    if (m_engine == Engine::Postgres)
+        return true;
     // The one setting that writes to the file: only for files known to be studies.
     QSqlQuery q(database());
     if (!q.exec(QStringLiteral("PRAGMA journal_mode = WAL"))) {
@@ -70,6 +77,8 @@ QSqlDatabase Study::database() const
 
 bool Study::configure(Error *error)
 {
+    if (m_engine == Engine::Postgres)
+        return configureServer(error);
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
     db.setDatabaseName(m_path);
     db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
@@ -93,9 +102,46 @@ bool Study::configure(Error *error)
     return true;
 }
 
+bool Study::configureServer(Error *error)
+{
+    // libpq parses the URI / conninfo (storage/backend.h); without a password in it,
+    // libpq reads ~/.pgpass (or PGPASSFILE) or PGPASSWORD.
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), m_connection);
+    QString message;
+    if (!configureServerConnection(db, m_path, &message)) {
+        *error = Error::invalid(displayUri(m_path) + QStringLiteral(": ") + message);
+        return false;
+    }
+    if (!db.open()) {
+        *error = Error::storage(
+            displayUri(m_path) + QStringLiteral(": cannot connect: ") + db.lastError().text());
+        return false;
+    }
+    return applyServerSettings(error);
+}
+
+bool Study::applyServerSettings(Error *error)
+{
+    QSqlQuery q(database());
+    const char *const settings[] = {
+        "SET synchronous_commit = on",
+        "SET lock_timeout = '10s'",
+        "SET client_min_messages = warning",
+    };
+    for (const char *setting : settings) {
+        if (!q.exec(QString::fromLatin1(setting))) {
+            *error = Error::storage(displayUri(m_path) + QStringLiteral(": ") + sqlError(q));
+            return false;
+        }
+    }
+    return true;
+}
+
 std::unique_ptr<Study> Study::create(
     const QString &path, const protocol::Protocol &protocol, const QString &title, Error *error)
 {
+    if (isServerUri(path))
+        return createOnServer(path, protocol, title, error);
     {
         // Create the file ourselves so it is owner-only from its first byte;
         // SQLite gives the -wal and -shm files the same permissions.
@@ -117,16 +163,37 @@ std::unique_ptr<Study> Study::create(
         QFile::remove(path + QStringLiteral("-shm"));
         return nullptr;
     };
-    if (!study->configure(error) || !study->enableWal(error))
+    if (!study->configure(error) || !study->enableWal(error)
+        || !study->initialize(title, protocol, error))
         return fail();
-    QSqlDatabase db = study->database();
-    if (!study->beginWrite(error))
-        return fail();
+    return study;
+}
+
+std::unique_ptr<Study> Study::createOnServer(
+    const QString &uri, const protocol::Protocol &protocol, const QString &title, Error *error)
+{
+    std::unique_ptr<Study> study(new Study(uri, nextConnectionName()));
+    if (!study->configure(error))
+        return nullptr;
+    if (study->database().tables().contains(QStringLiteral("meta"))) {
+        *error = Error::storage(displayUri(uri) + QStringLiteral(": already holds a study"));
+        return nullptr;
+    }
+    if (!study->initialize(title, protocol, error))
+        return nullptr;
+    return study;
+}
+
+bool Study::initialize(const QString &title, const protocol::Protocol &protocol, Error *error)
+{
+    QSqlDatabase db = database();
+    if (!beginWrite(error))
+        return false;
     QString message;
     if (!schema::migrate(db, 0, schema::currentVersion, &message)) {
-        study->rollback();
-        *error = Error::storage(path + QStringLiteral(": ") + message);
-        return fail();
+        rollback();
+        *error = Error::storage(displayUri(m_path) + QStringLiteral(": ") + message);
+        return false;
     }
     QSqlQuery q(db);
     q.prepare(QStringLiteral("INSERT INTO meta(key, value) VALUES (?, ?)"));
@@ -140,19 +207,19 @@ std::unique_ptr<Study> Study::create(
         q.addBindValue(key);
         q.addBindValue(value);
         if (!q.exec()) {
-            study->rollback();
-            *error = Error::storage(path + QStringLiteral(": ") + sqlError(q));
-            return fail();
+            rollback();
+            *error = Error::storage(displayUri(m_path) + QStringLiteral(": ") + sqlError(q));
+            return false;
         }
     }
-    if (study->addProtocol(protocol, error) == 0
-        || !study->appendEvent(
+    if (addProtocol(protocol, error) == 0
+        || !appendEvent(
             QStringLiteral("study.create"), QStringLiteral("study"), 0, {}, title, error)
-        || !study->commit(error)) {
-        study->rollback();
-        return fail();
+        || !commit(error)) {
+        rollback();
+        return false;
     }
-    return study;
+    return true;
 }
 
 bool Study::copyFile(const QString &from, const QString &to, Error *error)
@@ -191,7 +258,7 @@ bool Study::copyFile(const QString &from, const QString &to, Error *error)
 
 std::unique_ptr<Study> Study::open(const QString &path, Error *error)
 {
-    if (!QFileInfo(path).isFile()) {
+    if (!isServerUri(path) && !QFileInfo(path).isFile()) {
         *error = Error::storage(path + QStringLiteral(": no such study file"));
         return nullptr;
     }
@@ -202,7 +269,7 @@ std::unique_ptr<Study> Study::open(const QString &path, Error *error)
     const int version = schema::readVersion(db);
     if (version == 0
         || study->metaValue(QStringLiteral("application")) != QLatin1String("crisis-review")) {
-        *error = Error::invalid(path + QStringLiteral(": not a Crisis Review study"));
+        *error = Error::invalid(displayUri(path) + QStringLiteral(": not a Crisis Review study"));
         return nullptr;
     }
     if (version > schema::currentVersion) {
@@ -314,10 +381,37 @@ bool Study::beginWrite(Error *error)
     // The busy timeout handles most contention; retry a few times beyond it so two
     // app instances on one file never lose an update.
     m_lastWriteBusy = false;
+    if (g_simulateUnreachable) {
+        *error = Error::storage(m_path
+            + QStringLiteral(": cannot start a write: the server "
+                             "cannot be reached (simulated)"));
+        return false;
+    }
     for (int attempt = 0; attempt < (m_waitForLock ? 20 : 1); ++attempt) {
+        if (m_engine == Engine::Postgres) {
+            // BEGIN, then the study's write lock (storage/backend.h).
+            const QStringList begin = dialect::beginWrite(m_engine, m_waitForLock);
+            if (!q.exec(begin.at(0)))
+                break;
+            if (q.exec(begin.at(1)) && q.next() && q.value(0).toBool())
+                return true;
+            m_lastWriteBusy =
+                q.lastError().type() == QSqlError::NoError || isBusy(database(), q.lastError());
+            const QString message = m_lastWriteBusy
+                ? QStringLiteral("another connection holds the study's write lock")
+                : sqlError(q);
+            QSqlQuery(database()).exec(QStringLiteral("ROLLBACK"));
+            if (!m_lastWriteBusy || !m_waitForLock) {
+                *error = Error::storage(
+                    displayUri(m_path) + QStringLiteral(": cannot start a write: ") + message);
+                return false;
+            }
+            QThread::msleep(50);
+            continue;
+        }
         if (q.exec(QStringLiteral("BEGIN IMMEDIATE")))
             return true;
-        m_lastWriteBusy = isBusy(q.lastError());
+        m_lastWriteBusy = isBusy(database(), q.lastError());
         if (!m_lastWriteBusy)
             break;
         if (m_waitForLock)
@@ -334,6 +428,8 @@ void Study::setWaitForLock(bool wait)
     if (wait == m_waitForLock)
         return;
     m_waitForLock = wait;
+    if (m_engine == Engine::Postgres)
+        return; // beginWrite() tries the lock instead of waiting for it
     QSqlQuery q(database());
     q.exec(wait ? QStringLiteral("PRAGMA busy_timeout = 10000")
                 : QStringLiteral("PRAGMA busy_timeout = 0"));
@@ -343,15 +439,66 @@ bool Study::commit(Error *error)
 {
     events().invalidate();
     QSqlQuery q(database());
+    if (m_engine == Engine::Postgres) {
+        // COMMIT of a failed transaction "succeeds" as a ROLLBACK: refuse it instead.
+        const NativeConnection native = nativeConnection(database());
+        if (native.pg && PQtransactionStatus(native.pg) == PQTRANS_INERROR) {
+            q.exec(QStringLiteral("ROLLBACK"));
+            *error = Error::storage(
+                displayUri(m_path) + QStringLiteral(": cannot commit: the transaction failed"));
+            return false;
+        }
+    }
     for (int attempt = 0; attempt < 20; ++attempt) {
         if (q.exec(QStringLiteral("COMMIT")))
             return true;
-        if (!isBusy(q.lastError()))
+        if (!isBusy(database(), q.lastError()))
             break;
         QThread::msleep(50);
     }
     *error = Error::storage(m_path + QStringLiteral(": cannot commit: ") + sqlError(q));
     return false;
+}
+
+bool Study::isUnreachable() const
+{
+    if (g_simulateUnreachable)
+        return true;
+    if (m_engine == Engine::Sqlite)
+        return false;
+    QSqlDatabase db = database();
+    QSqlQuery q(db);
+    return !db.isOpen() || !q.exec(QStringLiteral("SELECT 1"));
+}
+
+bool Study::reconnect(Error *error)
+{
+    if (m_engine == Engine::Sqlite)
+        return true;
+    QSqlDatabase db = database();
+    m_events.reset();
+    db.close();
+    if (!db.open()) {
+        *error = Error::storage(
+            displayUri(m_path) + QStringLiteral(": cannot reconnect: ") + db.lastError().text());
+        return false;
+    }
+    return applyServerSettings(error);
+}
+
+void Study::simulateUnreachable(bool on)
+{
+    g_simulateUnreachable = on;
+}
+
+bool Study::isSimulatedUnreachable()
+{
+    return g_simulateUnreachable;
+}
+
+bool Study::isServerLocation(const QString &location)
+{
+    return isServerUri(location);
 }
 
 void Study::rollback()

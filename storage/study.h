@@ -1,6 +1,7 @@
 #pragma once
 
 #include "protocol/protocol.h"
+#include "storage/backend.h"
 #include "storage/error.h"
 
 #include <QSqlDatabase>
@@ -11,7 +12,9 @@ namespace cr::storage {
 
 class EventWriter;
 
-/// One study file (a plain SQLite database, DESIGN.md "Data model").
+/// One study: a file (a plain SQLite database, DESIGN.md "Data model") or a PostgreSQL
+/// database named by a `postgresql://…` URI or libpq conninfo (storage/backend.h;
+/// docs/POSTGRES-SCHEMA.md). Every API below works the same on both.
 ///
 /// Threading: a Study and the repositories built on it are used from the thread
 /// that opened it. Other threads (or processes) open their own Study on the same
@@ -37,7 +40,9 @@ public:
     /// migrated. Used to render screenshots of a real study without touching it.
     static bool copyFile(const QString &from, const QString &to, Error *error);
 
+    /// The file path or server URI the study was opened with.
     QString path() const { return m_path; }
+    Engine engine() const { return m_engine; }
     /// The connection of this study (fetched by name, never stored; STYLE.md).
     QSqlDatabase database() const;
     int schemaVersion() const;
@@ -66,6 +71,19 @@ public:
     bool commit(Error *error);
     void rollback();
 
+    /// Whether the study cannot be reached at the moment: its server is down or the
+    /// connection was lost (a local file only under simulateUnreachable()). Asked after
+    /// a failed write to tell "send it later" from a write the study refused.
+    bool isUnreachable() const;
+    /// Opens the connection again (after isUnreachable(); a no-op for a local file).
+    bool reconnect(Error *error);
+    /// Tests: every Study in this process acts as if its server were unreachable
+    /// (writes fail at beginWrite(), isUnreachable() is true) until switched off.
+    static void simulateUnreachable(bool on);
+    static bool isSimulatedUnreachable();
+    /// Whether `location` names a study on a server (a postgresql:// URI), not a file.
+    static bool isServerLocation(const QString &location);
+
     /// Appends an audit event inside the current transaction (hash-chained; see
     /// storage/auditlog.h). A null before/after is stored as NULL; entityId 0 as NULL.
     bool appendEvent(const QString &action, const QString &entity, qint64 entityId,
@@ -80,11 +98,19 @@ public:
 
 private:
     Study(const QString &path, const QString &connection);
+    static std::unique_ptr<Study> createOnServer(
+        const QString &uri, const protocol::Protocol &protocol, const QString &title, Error *error);
     bool configure(Error *error);
+    bool configureServer(Error *error);
+    /// The session settings of a server connection (after every connect).
+    bool applyServerSettings(Error *error);
     bool enableWal(Error *error);
+    /// Schema, meta rows, first protocol and the study.create event, in one transaction.
+    bool initialize(const QString &title, const protocol::Protocol &protocol, Error *error);
 
     QString m_path;
     QString m_connection;
+    Engine m_engine;
     QString m_actor = QStringLiteral("cli");
     std::unique_ptr<EventWriter> m_events;
     bool m_waitForLock = true;

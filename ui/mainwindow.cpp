@@ -24,6 +24,7 @@
 #include "ui/studyfiles.h"
 #include "ui/studypage.h"
 #include "ui/studysetupdialog.h"
+#include "ui/studywatcher.h"
 #include "ui/welcomepage.h"
 
 #include <QApplication>
@@ -445,6 +446,10 @@ void MainWindow::adoptStudy(std::unique_ptr<storage::Study> study, bool demo)
     closeStudy();
     m_study = std::move(study);
     m_demo = demo;
+    // Others' writes (other app instances, other sites) refresh the overview and the
+    // dashboard while they are shown: a rater's page never reloads under them.
+    m_watcher = new StudyWatcher(m_study.get(), this);
+    connect(m_watcher, &StudyWatcher::changed, this, &MainWindow::refreshFromElsewhere);
     m_welcome->clearError();
     Settings settings;
     if (!demo) {
@@ -553,6 +558,16 @@ bool MainWindow::signIn(qint64 raterId, storage::Error *error)
     return true;
 }
 
+void MainWindow::refreshFromElsewhere()
+{
+    if (!m_study)
+        return;
+    if (m_studyPage && currentPage() == Page::Study)
+        m_studyPage->refresh();
+    if (m_dashboard && currentPage() == Page::Dashboard && m_dashboard->study() == m_study.get())
+        m_dashboard->recompute(); // on a worker (JobRunner): the window keeps responding
+}
+
 void MainWindow::closeStudy()
 {
     if (!m_study)
@@ -561,6 +576,8 @@ void MainWindow::closeStudy()
     m_signedIn = 0;
     buildSession(RolePolicy(SessionRole::Owner)); // detaches the pages from the study
     m_auditBanner->clear();
+    delete m_watcher;
+    m_watcher = nullptr;
     m_study.reset();
     m_demo = false;
     if (explicitClose)
@@ -859,9 +876,14 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     if (const int pending = m_ratingPage ? m_ratingPage->session()->pendingWrites() : 0; pending > 0
         && QMessageBox::warning(this, tr("Changes Not Saved Yet"),
-               tr("%n change(s) still wait for the study file (another program is writing to "
-                  "it). Quit anyway and lose them?",
-                   nullptr, pending),
+               m_ratingPage->session()->pendingRatingWrites() == pending
+                   ? tr("%n change(s) are not in the study yet (it is busy or cannot be reached). "
+                        "They are kept on this computer and sent the next time you rate this "
+                        "study. Quit now?",
+                       nullptr, pending)
+                   : tr("%n change(s) still wait for the study file (another program is writing "
+                        "to it). Quit anyway and lose what is not kept on this computer?",
+                       nullptr, pending),
                QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Cancel)
             != QMessageBox::Discard) {
         event->ignore();

@@ -29,6 +29,7 @@ class RatingPage;
 class RecentStudiesMenu;
 class ReviewPage;
 class StudyPage;
+class StudyWatcher;
 class WelcomePage;
 
 /// The application window: menus, a stack of pages (welcome, study overview,
@@ -132,6 +133,8 @@ private:
     void finishImport(const storage::Error &error);
     void about();
     void reviewDisagreements();
+    /// Someone else wrote to the study (StudyWatcher): refresh what is shown.
+    void refreshFromElsewhere();
 
     std::unique_ptr<storage::Study> m_study;
     bool m_demo = false;
@@ -149,6 +152,7 @@ private:
     RatingPage *m_ratingPage = nullptr;
     ReviewPage *m_reviewPage = nullptr;
     DashboardPage *m_dashboard = nullptr;
+    StudyWatcher *m_watcher = nullptr; ///< while a study is open
     ImportProgress *m_progress;
     QUndoGroup *m_undoGroup;
 

@@ -175,6 +175,8 @@ void RatingPage::connectSession()
     });
     connect(m_session, &RatingSession::writeFailed, this, &RatingPage::showError);
     connect(m_session, &RatingSession::pendingChanged, this, &RatingPage::showPending);
+    connect(m_session, &RatingSession::offlineChanged, this,
+        [this] { showPending(m_session->pendingWrites()); });
     connect(m_session, &RatingSession::pendingWriteFailed, this, [this](const QString &message) {
         m_pendingBanner->showMessage(widgets::MessageBanner::Kind::Error,
             tr("%1 Your values are kept here and are not lost; press Retry to save them "
@@ -658,6 +660,16 @@ void RatingPage::showPending(int count)
     }
     if (m_session->hasFailedWrites())
         return; // the failure stays on screen until Retry
+    if (m_session->isOffline()) {
+        const int waiting = m_session->pendingRatingWrites();
+        m_pendingBanner->showMessage(widgets::MessageBanner::Kind::Warning,
+            (waiting == 1 ? tr("Offline — 1 rating waiting, will send when the server returns.")
+                          : tr("Offline — %1 ratings waiting, will send when the server returns.")
+                                .arg(waiting))
+                + QLatin1Char(' ')
+                + tr("Kept on this computer and sent in order; you can go on rating."));
+        return;
+    }
     m_pendingBanner->showMessage(widgets::MessageBanner::Kind::Warning,
         tr("Waiting for the study file… another program is writing to it. %n change(s) "
            "pending: kept here and saved in order as soon as the file is free.",

@@ -6,6 +6,7 @@
 #include "storage/study.h"
 #include "ui/ratingwriter.h"
 
+#include <QStandardPaths>
 #include <QUndoCommand>
 #include <QUndoStack>
 #include <algorithm>
@@ -115,13 +116,20 @@ void RatingSession::start(storage::Study *study, const storage::Rater &rater)
     m_pendingWrites.clear();
     m_pendingLabels.clear();
     m_pendingRatings.clear();
+    m_outbox.reset();
+    setOffline(false);
     if (study) {
-        m_writer = new RatingWriter(study->path(), rater.name, this);
+        m_writer = new RatingWriter(study->path(), rater.name, m_outboxPath, this);
         connect(m_writer, &RatingWriter::written, this, &RatingSession::writeLanded);
         connect(m_writer, &RatingWriter::drained, this, [this] {
+            if (m_reconnect) { // the server is back: this thread's connection too
+                storage::Error error;
+                m_reconnect = !m_study->reconnect(&error);
+            }
             updateStatus();
             emit pendingChanged(0);
         });
+        connect(m_writer, &RatingWriter::offlineChanged, this, &RatingSession::setOffline);
         connect(m_writer, &RatingWriter::failed, this, [this](const QString &message) {
             emit pendingWriteFailed(
                 tr("%n change(s) could not be saved: %1", nullptr, pendingWrites()).arg(message));
@@ -152,6 +160,8 @@ void RatingSession::start(storage::Study *study, const storage::Rater &rater)
     m_ratedItems.clear();
     if (syncError.isError())
         fail(syncError);
+    if (study)
+        restoreOutbox();
     if (study && !m_assignments.isEmpty()) {
         // Exposure for the supervising researcher; rating goes on if this write fails.
         storage::Error error;
@@ -393,12 +403,7 @@ bool RatingSession::applyLabel(
         return false;
     if (index != m_index)
         setCurrentIndex(index); // undo shows the item it changes
-    const qint64 raterId = m_rater.id;
-    const auto write = [label, itemId, raterId](storage::Study &study, storage::Error *error) {
-        storage::RatingRepository repository(study);
-        return label ? repository.setCategoryLabel(*label, error)
-                     : repository.clearCategoryLabel(itemId, raterId, error);
-    };
+    const RatingWriter::Write write = labelWrite(itemId, m_rater.id, label);
     switch (writeNow(write)) {
     case WriteNow::Written:
         m_label = storage::RatingRepository(*m_study).categoryLabel(itemId, m_rater.id);
@@ -412,7 +417,11 @@ bool RatingSession::applyLabel(
         break;
     }
     // The file is busy (or earlier changes still wait for it): keep the value, write later.
-    m_pendingWrites.insert(m_writer->enqueue(write), { true, itemId });
+    storage::OutboxEntry entry;
+    entry.kind = storage::OutboxEntry::Kind::Label;
+    entry.targetId = itemId;
+    entry.label = label;
+    m_pendingWrites.insert(enqueueDurable(write, entry), { true, itemId });
     m_pendingLabels.insert(itemId, label);
     m_label = label;
     m_lastApplyOk = true;
@@ -435,8 +444,94 @@ RatingSession::WriteNow RatingSession::writeNow(const RatingWriter::Write &write
         return WriteNow::Written;
     if (m_study->lastWriteWasBusy())
         return WriteNow::Busy;
+    if (m_study->isUnreachable()) { // send it when the server is back
+        setOffline(true);
+        return WriteNow::Busy;
+    }
     fail(error);
     return WriteNow::Failed;
+}
+
+RatingWriter::Write RatingSession::labelWrite(
+    qint64 itemId, qint64 raterId, const std::optional<storage::CategoryLabel> &label)
+{
+    return [label, itemId, raterId](storage::Study &study, storage::Error *error) {
+        storage::RatingRepository repository(study);
+        return label ? repository.setCategoryLabel(*label, error)
+                     : repository.clearCategoryLabel(itemId, raterId, error);
+    };
+}
+
+RatingWriter::Write RatingSession::ratingWrite(
+    qint64 responseId, qint64 raterId, const std::optional<storage::ResponseRating> &rating)
+{
+    return [rating, responseId, raterId](storage::Study &study, storage::Error *error) {
+        storage::RatingRepository repository(study);
+        return rating ? repository.setResponseRating(*rating, error)
+                      : repository.clearResponseRating(responseId, raterId, error);
+    };
+}
+
+quint64 RatingSession::enqueueDurable(
+    const RatingWriter::Write &write, const storage::OutboxEntry &entry)
+{
+    storage::OutboxEntry stored = entry;
+    stored.study = m_study->path();
+    stored.raterId = m_rater.id;
+    storage::Error error;
+    if (!m_outbox)
+        m_outbox = storage::RatingOutbox::open(m_outboxPath, &error);
+    // Without an outbox the write still waits in memory (and is said to be lost on quit).
+    const qint64 seq = m_outbox ? m_outbox->append(stored, &error) : 0;
+    if (error.isError())
+        fail(error);
+    return m_writer->enqueue(write, seq);
+}
+
+void RatingSession::restoreOutbox()
+{
+    storage::Error error;
+    if (!m_outbox)
+        m_outbox = storage::RatingOutbox::open(m_outboxPath, &error);
+    if (!m_outbox) {
+        fail(error);
+        return;
+    }
+    const QList<storage::OutboxEntry> entries =
+        m_outbox->pending(m_study->path(), m_rater.id, &error);
+    for (const storage::OutboxEntry &e : entries) {
+        if (e.kind == storage::OutboxEntry::Kind::Label) {
+            m_pendingWrites.insert(
+                m_writer->enqueue(labelWrite(e.targetId, m_rater.id, e.label), e.seq),
+                { true, e.targetId });
+            m_pendingLabels.insert(e.targetId, e.label);
+        } else {
+            m_pendingWrites.insert(
+                m_writer->enqueue(ratingWrite(e.targetId, m_rater.id, e.rating), e.seq),
+                { false, e.targetId });
+            m_pendingRatings.insert(e.targetId, e.rating);
+        }
+    }
+    if (error.isError())
+        fail(error);
+    if (!entries.isEmpty())
+        emit pendingChanged(pendingWrites());
+}
+
+QString RatingSession::defaultOutboxPath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+        + QStringLiteral("/outbox.sqlite");
+}
+
+void RatingSession::setOffline(bool offline)
+{
+    if (offline)
+        m_reconnect = true;
+    if (offline == m_offline)
+        return;
+    m_offline = offline;
+    emit offlineChanged(offline);
 }
 
 bool RatingSession::applyRating(
@@ -447,12 +542,7 @@ bool RatingSession::applyRating(
         return false;
     if (index != m_index)
         setCurrentIndex(index);
-    const qint64 raterId = m_rater.id;
-    const auto write = [rating, responseId, raterId](storage::Study &study, storage::Error *error) {
-        storage::RatingRepository repository(study);
-        return rating ? repository.setResponseRating(*rating, error)
-                      : repository.clearResponseRating(responseId, raterId, error);
-    };
+    const RatingWriter::Write write = ratingWrite(responseId, m_rater.id, rating);
     switch (writeNow(write)) {
     case WriteNow::Written:
         if (const auto stored =
@@ -470,7 +560,11 @@ bool RatingSession::applyRating(
         break;
     }
     // The file is busy (or earlier changes still wait for it): keep the value, write later.
-    m_pendingWrites.insert(m_writer->enqueue(write), { false, responseId });
+    storage::OutboxEntry entry;
+    entry.kind = storage::OutboxEntry::Kind::Rating;
+    entry.targetId = responseId;
+    entry.rating = rating;
+    m_pendingWrites.insert(enqueueDurable(write, entry), { false, responseId });
     m_pendingRatings.insert(responseId, rating);
     if (rating)
         m_ratings.insert(responseId, *rating);
@@ -485,6 +579,12 @@ bool RatingSession::applyRating(
 int RatingSession::pendingWrites() const
 {
     return int(m_pendingWrites.size());
+}
+
+int RatingSession::pendingRatingWrites() const
+{
+    return int(std::count_if(m_pendingWrites.cbegin(), m_pendingWrites.cend(),
+        [](const std::pair<bool, qint64> &k) { return k.first || k.second != 0; }));
 }
 
 bool RatingSession::isRatingPending(qint64 responseId) const
@@ -551,7 +651,7 @@ void RatingSession::updateStatus()
     storage::Error error;
     NoWait noWait(*m_study);
     if (!storage::AssignmentRepository(*m_study).setStatus(assignment.id, wanted, &error)) {
-        if (!m_study->lastWriteWasBusy()) // busy: the next write sets it
+        if (!m_study->lastWriteWasBusy() && !m_study->isUnreachable()) // the next write sets it
             fail(error);
         return;
     }
@@ -580,7 +680,7 @@ void RatingSession::recordShown(qint64 itemId)
         NoWait noWait(*m_study);
         if (write(*m_study, &error))
             return;
-        if (!m_study->lastWriteWasBusy()) {
+        if (!m_study->lastWriteWasBusy() && !m_study->isUnreachable()) {
             m_shownItems.remove(itemId);
             fail(error);
             return;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "storage/error.h"
+#include "storage/ratingoutbox.h"
 #include "storage/types.h"
 #include "ui/ratingwriter.h"
 
@@ -10,6 +11,7 @@
 #include <QObject>
 #include <QSet>
 #include <QStringList>
+#include <memory>
 #include <optional>
 
 class QUndoStack;
@@ -33,6 +35,13 @@ namespace cr::ui {
 /// value is kept in memory meanwhile (pendingWrites(), isRatingPending(); the signals
 /// fire as for a stored value, then pendingChanged()). Once changes wait, later ones
 /// queue behind them so the order is kept.
+///
+/// An unreachable study (a server that is down, a lost connection: Study::isUnreachable())
+/// is handled the same way, and every queued label and rating write is also kept in a
+/// local durable outbox (storage::RatingOutbox, outboxPath()) until the study
+/// acknowledged its commit: isOffline() / offlineChanged() say so, and writes still in
+/// the outbox when the app quit or crashed are sent, in order, at the next start() of
+/// the same rater on the same study (their values win over the stored ones meanwhile).
 ///
 /// Threading: GUI thread only; writes synchronously unless the file is busy.
 class RatingSession final : public QObject {
@@ -106,6 +115,8 @@ public:
     /// Writes waiting for the study file (0 = everything is in the file).
     int pendingWrites() const;
     bool hasPendingWrites() const { return pendingWrites() > 0; }
+    /// Of those, the label and rating writes (the ones kept in the outbox).
+    int pendingRatingWrites() const;
     /// Whether the shown rating of `responseId` / label of `itemId` is still waiting.
     bool isRatingPending(qint64 responseId) const;
     bool isLabelPending(qint64 itemId) const;
@@ -115,6 +126,12 @@ public:
     void retryPendingWrites();
     /// The background writer (tests set its give-up time); nullptr before start().
     RatingWriter *writer() const;
+    /// The study could not be reached at the last attempt; writes wait in the outbox.
+    bool isOffline() const { return m_offline; }
+    /// The outbox file: AppDataLocation/outbox.sqlite unless set (before start()).
+    QString outboxPath() const { return m_outboxPath; }
+    void setOutboxPath(const QString &path) { m_outboxPath = path; }
+    static QString defaultOutboxPath();
 
     // Used by the undo commands.
     bool applyLabel(int index, qint64 itemId, const std::optional<storage::CategoryLabel> &label);
@@ -133,6 +150,8 @@ signals:
     void pendingChanged(int count);
     /// The waiting writes could not be done; their values are kept (retryPendingWrites()).
     void pendingWriteFailed(const QString &message);
+    /// The study became unreachable (true) or took the waiting writes again (false).
+    void offlineChanged(bool offline);
 
 private:
     bool pushRating(
@@ -142,6 +161,15 @@ private:
     /// Failed (fail() has said why) or Busy (the caller queues the write on m_writer).
     enum class WriteNow { Written, Failed, Busy };
     WriteNow writeNow(const RatingWriter::Write &write);
+    /// Queues a label/rating write on m_writer with a durable copy in the outbox.
+    quint64 enqueueDurable(const RatingWriter::Write &write, const storage::OutboxEntry &entry);
+    /// Queues the outbox entries a previous run left for this rater on this study.
+    void restoreOutbox();
+    void setOffline(bool offline);
+    static RatingWriter::Write labelWrite(
+        qint64 itemId, qint64 raterId, const std::optional<storage::CategoryLabel> &label);
+    static RatingWriter::Write ratingWrite(
+        qint64 responseId, qint64 raterId, const std::optional<storage::ResponseRating> &rating);
     void writeLanded(quint64 number);
     void updateStatus();
     void recordShown(qint64 itemId);
@@ -164,6 +192,10 @@ private:
     storage::Error m_error;
     bool m_lastApplyOk = false;
     RatingWriter *m_writer = nullptr;
+    QString m_outboxPath = defaultOutboxPath();
+    std::unique_ptr<storage::RatingOutbox> m_outbox;
+    bool m_offline = false;
+    bool m_reconnect = false; // the GUI thread's connection needs opening again
     /// Queued write → what it writes: (true, item id) for a label, (false, response
     /// id) for a rating, (false, 0) for the exposure record.
     QHash<quint64, std::pair<bool, qint64>> m_pendingWrites;

@@ -3,6 +3,12 @@
 #   tests/pg/pgcluster.sh start DIR    initdb into DIR/data, start it, write DIR/env
 #   tests/pg/pgcluster.sh stop DIR     stop it (fast, then immediate) and remove DIR
 #   tests/pg/pgcluster.sh status DIR   exit 0 when it answers
+#   tests/pg/pgcluster.sh reload DIR   re-read DIR/data/postgresql.conf and pg_hba.conf
+#                                      (e.g. after a test switched TLS on in its own cluster)
+#   tests/pg/pgcluster.sh pause DIR    kill the server now (immediate stop: no clean
+#                                      shutdown, like a crash); DIR stays
+#   tests/pg/pgcluster.sh resume DIR   start it again on the same port (crash recovery)
+# (pause/resume are for fault tests on a cluster of their own, never the shared one.)
 # The server listens on a Unix socket in DIR/sock and on 127.0.0.1:PORT (a free port
 # chosen here), loopback only. Every connection needs a SCRAM password (pg_hba), the
 # superuser's included: cr_admin, password in DIR/admin.pass, and DIR/pgpass is a
@@ -10,8 +16,8 @@
 #   CR_PG_HOST (socket dir), CR_PG_PORT, CR_PG_USER, CR_PG_PASSFILE, CR_PG_BIN, CR_PG_URI
 # initdb refuses to run as root; as root the cluster runs as user nobody (setpriv).
 set -euo pipefail
-cmd="${1:?usage: pgcluster.sh start|stop|status DIR}"
-dir="${2:?usage: pgcluster.sh start|stop|status DIR}"
+cmd="${1:?usage: pgcluster.sh start|stop|status|reload|pause|resume DIR}"
+dir="${2:?usage: pgcluster.sh start|stop|status|reload|pause|resume DIR}"
 
 bin=""
 for v in 15 16 17; do
@@ -94,6 +100,16 @@ stop)
             as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate -w -t 20 stop >/dev/null 2>&1 || true
     fi
     rm -rf "$dir"
+    ;;
+reload)
+    as_owner "$bin/pg_ctl" -D "$dir/data" reload >/dev/null
+    ;;
+pause)
+    as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate -w -t 20 stop >/dev/null
+    ;;
+resume)
+    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null ||
+        { tail -20 "$dir/server.log" >&2; exit 1; }
     ;;
 status)
     [ -f "$dir/env" ] || exit 1

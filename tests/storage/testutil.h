@@ -85,7 +85,10 @@ inline QMap<QString, qint64> tableCounts(const QSqlDatabase &db)
 {
     QMap<QString, qint64> out;
     QStringList tables;
-    {
+    if (db.driverName() == QLatin1String("QPSQL")) {
+        tables = db.tables(QSql::Tables);
+        tables.sort();
+    } else {
         QSqlQuery q(db);
         q.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"));
         while (q.next())

@@ -2,6 +2,7 @@
 #include "storage/importer.h"
 #include "storage/repositories.h"
 #include "storage/study.h"
+#include "tests/storage/backendfixture.h"
 #include "tests/storage/testutil.h"
 
 #include <QJsonArray>
@@ -83,7 +84,7 @@ private slots:
         m_dir = std::make_unique<QTemporaryDir>();
         QVERIFY(m_dir->isValid());
         Error e;
-        m_study = Study::create(m_dir->filePath(QStringLiteral("s.crs")),
+        m_study = Study::create(test::studyLocation(*m_dir, QStringLiteral("s.crs")),
             cr::protocol::defaultProtocol(), QStringLiteral("Log"), &e);
         QVERIFY2(m_study, qPrintable(e.message));
         ImportReport report;
@@ -117,12 +118,16 @@ private slots:
         QTest::newRow("update one") << QStringLiteral("UPDATE event SET after = NULL WHERE id = 1");
         QTest::newRow("delete all") << QStringLiteral("DELETE FROM event");
         QTest::newRow("delete one") << QStringLiteral("DELETE FROM event WHERE id = 1");
-        QTest::newRow("replace one")
-            << QStringLiteral("INSERT OR REPLACE INTO event(id, at, action, entity)"
-                              " VALUES (1, 'now', 'forged', 'study')");
+        if (test::onServer()) // PostgreSQL has no INSERT OR REPLACE, but TRUNCATE
+            QTest::newRow("truncate") << QStringLiteral("TRUNCATE event");
+        else
+            QTest::newRow("replace one")
+                << QStringLiteral("INSERT OR REPLACE INTO event(id, at, action, entity)"
+                                  " VALUES (1, 'now', 'forged', 'study')");
         QTest::newRow("upsert one") << QStringLiteral(
-            "INSERT INTO event(id, at, action, entity) VALUES (1, 'now', 'forged',"
-            " 'study') ON CONFLICT(id) DO UPDATE SET action = excluded.action");
+            "INSERT INTO event(id, at, action, entity, hash) VALUES (1, 'now', 'forged',"
+            " 'study', '%1') ON CONFLICT(id) DO UPDATE SET action = excluded.action")
+                                           .arg(QString(64, QLatin1Char('0')));
     }
 
     void eventIsAppendOnly()

@@ -1,0 +1,118 @@
+#include "storage/backend.h"
+
+#include <QRegularExpression>
+#include <QStringList>
+#include <libpq-fe.h>
+
+namespace cr::storage {
+
+bool isServerUri(const QString &study)
+{
+    if (study.startsWith(QLatin1String("postgresql://"))
+        || study.startsWith(QLatin1String("postgres://")))
+        return true;
+    // libpq key=value conninfo: "host=… dbname=…"
+    static const QRegularExpression conninfo(
+        QStringLiteral("^\\s*(host|hostaddr|port|dbname|user|service|sslmode)\\s*="));
+    return conninfo.match(study).hasMatch();
+}
+
+Engine engineOf(const QSqlDatabase &db)
+{
+    return db.driverName() == QLatin1String("QPSQL") ? Engine::Postgres : Engine::Sqlite;
+}
+
+bool configureServerConnection(QSqlDatabase &db, const QString &uri, QString *error)
+{
+    char *message = nullptr;
+    PQconninfoOption *options = PQconninfoParse(uri.toUtf8().constData(), &message);
+    if (!options) {
+        *error = message ? QString::fromUtf8(message).trimmed()
+                         : QStringLiteral("cannot parse the connection string");
+        PQfreemem(message);
+        return false;
+    }
+    QStringList extra;
+    for (PQconninfoOption *o = options; o->keyword; ++o) {
+        if (!o->val)
+            continue;
+        const QString key = QString::fromUtf8(o->keyword);
+        const QString value = QString::fromUtf8(o->val);
+        if (key == QLatin1String("host"))
+            db.setHostName(value);
+        else if (key == QLatin1String("port"))
+            db.setPort(value.toInt());
+        else if (key == QLatin1String("dbname"))
+            db.setDatabaseName(value);
+        else if (key == QLatin1String("user"))
+            db.setUserName(value);
+        else if (key == QLatin1String("password"))
+            db.setPassword(value);
+        else {
+            QString quoted = value;
+            quoted.replace(QLatin1Char('\\'), QStringLiteral("\\\\"));
+            quoted.replace(QLatin1Char('\''), QStringLiteral("\\'"));
+            extra.append(key + QStringLiteral("='") + quoted + QLatin1Char('\''));
+        }
+    }
+    PQconninfoFree(options);
+    db.setConnectOptions(extra.join(QLatin1Char(';')));
+    return true;
+}
+
+QString displayUri(const QString &uri)
+{
+    QString out = uri;
+    static const QRegularExpression userinfo(
+        QStringLiteral("^(postgres(?:ql)?://[^:@/]*):[^@/]*@"));
+    out.replace(userinfo, QStringLiteral("\\1@"));
+    static const QRegularExpression password(QStringLiteral("password\\s*=\\s*('[^']*'|\\S+)"));
+    out.replace(password, QStringLiteral("password=***"));
+    static const QRegularExpression query(QStringLiteral("([?&]password=)[^&]*"));
+    out.replace(query, QStringLiteral("\\1***"));
+    return out;
+}
+
+namespace dialect {
+
+namespace {
+// The key of the study's write lock (pg_advisory_xact_lock): "CRSTUDY" in ASCII.
+constexpr const char *lockKey = "4851555852838468";
+} // namespace
+
+QStringList beginWrite(Engine engine, bool wait)
+{
+    if (engine == Engine::Sqlite)
+        return { QStringLiteral("BEGIN IMMEDIATE") };
+    return { QStringLiteral("BEGIN ISOLATION LEVEL READ COMMITTED"),
+        wait ? QStringLiteral("SELECT true FROM (SELECT pg_advisory_xact_lock(%1)) AS l")
+                   .arg(QLatin1String(lockKey))
+             : QStringLiteral("SELECT pg_try_advisory_xact_lock(%1)").arg(QLatin1String(lockKey)) };
+}
+
+bool isBusy(Engine engine, const QString &code)
+{
+    if (engine == Engine::Sqlite) // SQLITE_BUSY (5) / SQLITE_LOCKED (6)
+        return code == QLatin1String("5") || code == QLatin1String("6");
+    // lock_not_available, serialization_failure, deadlock_detected
+    return code == QLatin1String("55P03") || code == QLatin1String("40001")
+        || code == QLatin1String("40P01");
+}
+
+QString syncSetting(Engine engine, bool full)
+{
+    if (engine == Engine::Sqlite)
+        return full ? QStringLiteral("PRAGMA synchronous = FULL")
+                    : QStringLiteral("PRAGMA synchronous = NORMAL");
+    return full ? QStringLiteral("SET synchronous_commit = on")
+                : QStringLiteral("SET synchronous_commit = off");
+}
+
+const char *eventSequence(Engine engine)
+{
+    return engine == Engine::Sqlite ? "SELECT seq FROM sqlite_sequence WHERE name = 'event'"
+                                    : "SELECT last_id FROM event_sequence";
+}
+
+} // namespace dialect
+} // namespace cr::storage

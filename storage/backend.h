@@ -1,0 +1,47 @@
+#pragma once
+
+// The two storage engines behind one Study API (issue 17): an SQLite file (the embedded
+// default) and a PostgreSQL database named by a libpq URI or conninfo. Everything that
+// differs between them — how to connect, how a write transaction starts, the SQL that
+// is not common to both — is answered here, so repositories stay engine-independent.
+
+#include <QSqlDatabase>
+#include <QString>
+
+namespace cr::storage {
+
+enum class Engine { Sqlite, Postgres };
+
+/// True for `postgresql://…` / `postgres://…` URIs and libpq key=value conninfo strings
+/// (`host=… dbname=…`); everything else is a study file path.
+bool isServerUri(const QString &study);
+
+/// The engine of an open connection (by its Qt driver).
+Engine engineOf(const QSqlDatabase &db);
+
+/// How QPSQL is told to connect to `uri`: libpq parses the URI / conninfo
+/// (PQconninfoParse); host, port, database, user and password go to the Qt fields, every
+/// other keyword (sslmode, sslrootcert, connect_timeout, …) to the connect options.
+/// False with `error` when libpq cannot parse it.
+bool configureServerConnection(QSqlDatabase &db, const QString &uri, QString *error);
+
+/// `uri` without its password (for messages and the event log).
+QString displayUri(const QString &uri);
+
+namespace dialect {
+
+/// Starts a write transaction. SQLite: BEGIN IMMEDIATE (one writer per file).
+/// PostgreSQL: BEGIN, then the study's write lock (a transaction-level advisory lock),
+/// so writers are serialised as on SQLite (the event chain head stays consistent).
+/// With `wait` false the lock is only tried; the statements then return false/busy.
+QStringList beginWrite(Engine engine, bool wait);
+/// Whether a driver error means "another connection holds the lock" (retry / say busy).
+bool isBusy(Engine engine, const QString &nativeErrorCode);
+/// Durable commits (`full`: synchronous=FULL / synchronous_commit=on) or relaxed ones
+/// (NORMAL in WAL mode / synchronous_commit=off) for bookkeeping writes.
+QString syncSetting(Engine engine, bool full);
+/// The highest event id ever used (the append-only high-water mark), one row.
+const char *eventSequence(Engine engine);
+
+} // namespace dialect
+} // namespace cr::storage

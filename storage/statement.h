@@ -1,0 +1,74 @@
+#pragma once
+
+// One native prepared statement on either engine (storage/backend.h), for the paths
+// that move many rows: the importers' record writer, the audit log's writer and
+// verifier, the long CSV export. SQLite goes through sqlite3 directly
+// (storage/sqlitestatement.h); PostgreSQL through libpq on the connection QPSQL opened
+// (same session, same transaction). SQL uses `?` placeholders on both.
+
+#include "storage/sqlitestatement.h"
+
+#include <QByteArray>
+#include <QSqlDatabase>
+#include <QString>
+#include <memory>
+#include <optional>
+
+struct pg_conn;
+
+namespace cr::storage {
+
+/// The native handle behind a Qt connection: exactly one of the two is set.
+struct NativeConnection {
+    sqlite3 *sqlite = nullptr;
+    pg_conn *pg = nullptr;
+    bool isValid() const { return sqlite || pg; }
+};
+
+NativeConnection nativeConnection(const QSqlDatabase &db);
+
+class PgStatement;
+
+class Statement final {
+public:
+    Statement();
+    ~Statement();
+    Statement(const Statement &) = delete;
+    Statement &operator=(const Statement &) = delete;
+
+    bool prepare(NativeConnection db, const char *sql, QString *error);
+    bool isPrepared() const;
+
+    /// Binds UTF-8 text; a null QByteArray binds SQL NULL. The bytes must stay alive
+    /// until step() has run.
+    void bindText(int index, const QByteArray &utf8);
+    void bindInt(int index, qint64 value);
+    void bindInt(int index, std::optional<qint64> value);
+    void bindDouble(int index, std::optional<double> value);
+
+    /// Runs the statement (first call) or moves to its next row; true for a row or
+    /// done. hasRow() tells which. On failure errorMessage() says why.
+    bool step();
+    bool hasRow() const;
+    /// Clears bindings and resets for the next use.
+    void reset();
+
+    QByteArray columnText(int column) const;
+    /// The column's UTF-8 bytes without a copy; valid until the next step() or reset().
+    QByteArrayView columnView(int column) const;
+    qint64 columnInt(int column) const;
+    double columnDouble(int column) const;
+    bool columnIsNull(int column) const;
+
+    /// Rows changed by the last step of this statement.
+    int changes() const;
+    /// The id the last insert of this connection was given (rowid / lastval()).
+    qint64 lastInsertRowId() const;
+    QString errorMessage() const;
+
+private:
+    SqliteStatement m_sqlite;
+    std::unique_ptr<PgStatement> m_pg;
+};
+
+} // namespace cr::storage
