@@ -284,10 +284,10 @@ private:
         };
         const bool networkLayer = netError != QNetworkReply::NoError && netError < 200;
         if (networkLayer || a.httpStatus == 0) {
+            a.httpStatus = 0; // a dropped reply may carry the status line it had begun
             failed(netError == QNetworkReply::OperationCanceledError
                     ? QStringLiteral("timeout after %1 s").arg(m_options.endpoint.timeoutSeconds)
                     : QStringLiteral("network: ") + reply->errorString());
-            a.httpStatus = 0;
             retryLater(index, backoff(s.transientFailures));
             return;
         }
@@ -390,7 +390,7 @@ private:
 
     qint64 backoff(int failures) const
     {
-        const qint64 ms = qint64(m_options.backoffMs) << std::min(std::max(failures - 1, 0), 16);
+        const qint64 ms = qint64(m_options.backoffMs) << std::min(std::max(failures, 0), 16);
         return std::min<qint64>(ms, 30000);
     }
 

@@ -208,6 +208,119 @@ private slots:
         }
         QVERIFY2(found, qPrintable(stats.out.left(2000)));
     }
+
+    void poolToStatsEndToEnd()
+    {
+        // Issue 18's "done when": a pool, a sample, three models' responses, a classifier and
+        // a judge from the command line against the fake server (the classify run killed and
+        // resumed), then stats compares the LLM raters with a clinician.
+        FakeLlmServer server;
+        QVERIFY(server.listen());
+        server.setDelayMs(10);
+        QVERIFY(test::makeLlmStudy(m_dir.path(), QStringLiteral("pool.crisis"), 80, {}));
+        const QString pool = m_dir.filePath(QStringLiteral("pool.crisis"));
+        const QString study = m_dir.filePath(QStringLiteral("audit.crisis"));
+        QCOMPARE(run({ QStringLiteral("init"), study }).code, 0);
+        const Result sampled = run({ QStringLiteral("sample"), study, QStringLiteral("--from"),
+            pool, QStringLiteral("--per"), QStringLiteral("dataset"), QStringLiteral("--n"),
+            QStringLiteral("20"), QStringLiteral("--seed"), QStringLiteral("5"),
+            QStringLiteral("--split"), QStringLiteral("test") });
+        QCOMPARE(sampled.code, 0);
+        QVERIFY2(sampled.out.contains(QLatin1String("Added 20 items")), qPrintable(sampled.out));
+        for (const char *name : { "bot1", "bot2", "bot3", "judge" })
+            QCOMPARE(run({ QStringLiteral("endpoint"), QStringLiteral("add"), QLatin1String(name),
+                             QStringLiteral("--url"), server.baseUrl(), QStringLiteral("--model"),
+                             QLatin1String(name) + QStringLiteral("-model") })
+                         .code,
+                0);
+        for (const char *bot : { "bot1", "bot2", "bot3" })
+            QCOMPARE(run({ QStringLiteral("llm"), QStringLiteral("respond"), study,
+                             QStringLiteral("--endpoint"), QLatin1String(bot) })
+                         .code,
+                0);
+        QCOMPARE(count(study, QStringLiteral("SELECT count(*) FROM response")), 60);
+
+        // The clinician labels every item and scores every response.
+        QFile ratings(m_dir.filePath(QStringLiteral("h1.jsonl")));
+        QVERIFY(ratings.open(QIODevice::WriteOnly));
+        {
+            storage::Error e;
+            auto s = storage::Study::open(study, &e);
+            QSqlQuery q(s->database());
+            QVERIFY(q.exec(QStringLiteral("SELECT i.external_id, i.reference_label, m.name"
+                                          " FROM response r JOIN item i ON i.id = r.item_id"
+                                          " JOIN model m ON m.id = r.model_id")));
+            int n = 0;
+            while (q.next()) {
+                const QString item = q.value(0).toString();
+                ratings.write(QStringLiteral("{\"rater\": \"H1\", \"item_id\": \"%1\", \"model\": "
+                                             "\"%2\", \"score\": %3}\n")
+                                  .arg(item, q.value(2).toString())
+                                  .arg(1 + n++ % 5)
+                                  .toUtf8());
+                if (q.value(2).toString() == QLatin1String("bot1"))
+                    ratings.write(QStringLiteral("{\"rater\": \"H1\", \"item_id\": \"%1\", "
+                                                 "\"category\": \"%2\"}\n")
+                                      .arg(item, q.value(1).toString())
+                                      .toUtf8());
+            }
+        }
+        ratings.close();
+        const Result imported = run({ QStringLiteral("import"), study, ratings.fileName() });
+        QVERIFY2(imported.code == 0, qPrintable(imported.err));
+
+        // Classify 3 runs, killed part-way, then resumed.
+        const QStringList classify { QStringLiteral("llm"), QStringLiteral("classify"), study,
+            QStringLiteral("--endpoint"), QStringLiteral("judge"), QStringLiteral("--runs"),
+            QStringLiteral("3") };
+        const int before = server.requestCount();
+        QProcess p;
+        p.start(binary(), classify);
+        QVERIFY(p.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(server.requestCount() >= before + 25, 30000);
+        p.kill();
+        QTRY_VERIFY_WITH_TIMEOUT(p.state() == QProcess::NotRunning, 10000);
+        QCOMPARE(run(classify).code, 0);
+        QCOMPARE(
+            count(study,
+                QStringLiteral("SELECT count(*) FROM category_label c JOIN rater r ON"
+                               " r.id = c.rater_id WHERE r.name GLOB 'judge-model:classify#*'")),
+            60);
+        QCOMPARE(run({ QStringLiteral("llm"), QStringLiteral("judge"), study,
+                         QStringLiteral("--endpoint"), QStringLiteral("judge"),
+                         QStringLiteral("--models"), QStringLiteral("bot1,bot3") })
+                     .code,
+            0);
+        QCOMPARE(count(study,
+                     QStringLiteral("SELECT count(*) FROM response_rating s JOIN rater r ON"
+                                    " r.id = s.rater_id WHERE r.name = 'judge-model:judge#1'")),
+            40);
+        QCOMPARE(run({ QStringLiteral("verify"), study }).code, 0);
+
+        const Result stats = run({ QStringLiteral("stats"), study, QStringLiteral("--json"),
+            QStringLiteral("--bootstrap"), QStringLiteral("0") });
+        QCOMPARE(stats.code, 0);
+        const QJsonObject section = QJsonDocument::fromJson(stats.out.toUtf8())
+                                        .object()
+                                        .value(QStringLiteral("llm_vs_human"))
+                                        .toObject();
+        const auto row = [&](const char *kind, const QString &llm) {
+            for (const QJsonValue &v : section.value(QLatin1String(kind)).toArray())
+                if (v.toObject().value(QStringLiteral("llm")).toString() == llm
+                    && v.toObject().value(QStringLiteral("human")).toString()
+                        == QLatin1String("H1"))
+                    return v.toObject();
+            return QJsonObject();
+        };
+        for (int r = 1; r <= 3; ++r)
+            QCOMPARE(row("categories", QStringLiteral("judge-model:classify#%1").arg(r))
+                         .value(QStringLiteral("n"))
+                         .toInt(),
+                20);
+        QCOMPARE(
+            row("scores", QStringLiteral("judge-model:judge#1")).value(QStringLiteral("n")).toInt(),
+            40);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestLlmCli)

@@ -220,10 +220,10 @@ private slots:
         if (kind == int(FakeFault::Kind::TooManyRequests))
             QVERIFY(clock.elapsed() >= 1000); // Retry-After: 1 honoured
         QSqlQuery q(s->database());
-        QVERIFY(
-            q.exec(QStringLiteral("SELECT r.attempt, r.error, r.raw_reply FROM llm_request r"
-                                  " JOIN item i ON i.id = r.item_id WHERE i.external_id = 'it-1'"
-                                  " ORDER BY r.attempt")));
+        QVERIFY(q.exec(QStringLiteral(
+            "SELECT r.attempt, r.error, r.raw_reply, r.http_status FROM llm_request r"
+            " JOIN item i ON i.id = r.item_id WHERE i.external_id = 'it-1'"
+            " ORDER BY r.attempt")));
         QVERIFY(q.next());
         if (error.isEmpty()) { // fenced JSON is a valid reply
             QVERIFY(q.value(1).isNull());
@@ -232,6 +232,11 @@ private slots:
         }
         QCOMPARE(q.value(0).toInt(), 1);
         QVERIFY2(q.value(1).toString().startsWith(error), qPrintable(q.value(1).toString()));
+        if (error.startsWith(QLatin1String("network"))
+            || error.startsWith(QLatin1String("timeout")))
+            QVERIFY(q.value(3).isNull()); // no HTTP reply
+        else
+            QVERIFY(!q.value(3).isNull());
         QVERIFY(q.next());
         QCOMPARE(q.value(0).toInt(), 2);
         QVERIFY(q.value(1).isNull());

@@ -133,6 +133,7 @@ private slots:
 
     void endpointEditorKeepsNoKey()
     {
+        llm::EndpointStore::remove(QStringLiteral("local")); // settings outlive a test run
         ui::EndpointsDialog dialog;
         dialog.nameEdit()->setText(QStringLiteral("local"));
         dialog.urlEdit()->setText(QStringLiteral("not a url"));
