@@ -90,6 +90,39 @@ const QList<Command> &commands()
                 "                          "
                 "[--raw-cells]   (CSV: do not prefix ' to cells starting = + - @ ' tab CR)"),
             runExport, Application::Core },
+        { QStringLiteral("sample"),
+            QStringLiteral("crisis-review sample STUDY --from POOL.crisis --per dataset|category "
+                           "[--n N | --sizes NAME=N,...]\n"
+                           "                          "
+                           "--seed S [--exclude OTHER.crisis]... [--split NAME]\n"
+                           "                          "
+                           "[--category-source classifier|RATER]   (per category)"),
+            runSample, Application::Core },
+        { QStringLiteral("endpoint add"),
+            QStringLiteral(
+                "crisis-review endpoint add NAME --url URL --model MODEL [--key-env VAR]\n"
+                "                          "
+                "[--concurrency N] [--rpm N] [--temperature T] [--max-tokens N]\n"
+                "                          "
+                "[--seed S] [--timeout S]   (the key only from $VAR, never stored)"),
+            runEndpointAdd, Application::Core },
+        { QStringLiteral("endpoint list"), QStringLiteral("crisis-review endpoint list"),
+            runEndpointList, Application::Core },
+        { QStringLiteral("endpoint remove"), QStringLiteral("crisis-review endpoint remove NAME"),
+            runEndpointRemove, Application::Core },
+        { QStringLiteral("llm respond"),
+            QStringLiteral(
+                "crisis-review llm respond STUDY --endpoint NAME [--runs N] [--dry-run]"),
+            runLlmRespond, Application::Core },
+        { QStringLiteral("llm classify"),
+            QStringLiteral(
+                "crisis-review llm classify STUDY --endpoint NAME [--runs N] [--dry-run]"),
+            runLlmClassify, Application::Core },
+        { QStringLiteral("llm judge"),
+            QStringLiteral(
+                "crisis-review llm judge STUDY --endpoint NAME [--runs N] [--models M,...] "
+                "[--dry-run]"),
+            runLlmJudge, Application::Core },
         { QStringLiteral("package"),
             QStringLiteral("crisis-review package STUDY --rater NAME --out FILE.crisis"),
             runPackage, Application::Core },

@@ -32,6 +32,18 @@ int runJuryAdd(const Invocation &call);
 int runJuryList(const Invocation &call);
 int runJuryRemove(const Invocation &call);
 
+/// `endpoint add|list|remove`: LLM endpoint profiles in settings; `llm respond|classify|
+/// judge`: runs against one (llmcommands.cpp).
+int runEndpointAdd(const Invocation &call);
+int runEndpointList(const Invocation &call);
+int runEndpointRemove(const Invocation &call);
+int runLlmRespond(const Invocation &call);
+int runLlmClassify(const Invocation &call);
+int runLlmJudge(const Invocation &call);
+
+/// `sample`: a stratified seeded draw from a pool study (samplecommand.cpp).
+int runSample(const Invocation &call);
+
 /// `import` with its progress line (importcommand.cpp).
 int runImport(const Invocation &call);
 /// `info`, text or JSON (infocommand.cpp).

@@ -343,12 +343,37 @@ QList<FailureMode> parseFailureModes(const Json &array, const QString &path)
     return modes;
 }
 
+QList<PromptTemplate> parsePrompts(const Json &object, const QString &path)
+{
+    requireObject(object, path);
+    rejectUnknownKeys(object, path, { "respond", "classify", "judge" });
+    QList<PromptTemplate> prompts;
+    for (const char *task : { "respond", "classify", "judge" }) {
+        const Json *entry = optional(object, task);
+        if (!entry)
+            continue;
+        const QString entryPath = child(path, task);
+        requireObject(*entry, entryPath);
+        rejectUnknownKeys(*entry, entryPath, { "system", "user" });
+        PromptTemplate prompt;
+        prompt.task = QString::fromLatin1(task);
+        if (const Json *system = optional(*entry, "system"))
+            prompt.system = nonEmptyString(*system, child(entryPath, "system"));
+        if (std::string_view(task) != "respond")
+            prompt.user = stringField(*entry, entryPath, "user");
+        else if (const Json *user = optional(*entry, "user"))
+            prompt.user = nonEmptyString(*user, child(entryPath, "user"));
+        prompts.append(std::move(prompt));
+    }
+    return prompts;
+}
+
 Protocol parseRoot(const Json &root)
 {
     if (!root.is_object())
         fail({}, QStringLiteral("must be a JSON object"));
-    rejectUnknownKeys(
-        root, {}, { "name", "version", "scale", "categories", "checklist", "failure_modes" });
+    rejectUnknownKeys(root, {},
+        { "name", "version", "scale", "categories", "checklist", "failure_modes", "prompts" });
 
     Protocol protocol;
     protocol.name = stringField(root, {}, "name");
@@ -361,6 +386,8 @@ Protocol parseRoot(const Json &root)
             parseChecklist(*checklist, QStringLiteral("checklist"), protocol.categories);
     if (const Json *modes = optional(root, "failure_modes"))
         protocol.failureModes = parseFailureModes(*modes, QStringLiteral("failure_modes"));
+    if (const Json *prompts = optional(root, "prompts"))
+        protocol.prompts = parsePrompts(*prompts, QStringLiteral("prompts"));
     return protocol;
 }
 
@@ -501,6 +528,14 @@ QString Protocol::canonicalCategory(QStringView idOrAlias) const
     return index < 0 ? QString() : categories.at(index).id;
 }
 
+const PromptTemplate *Protocol::prompt(QStringView task) const
+{
+    for (const PromptTemplate &p : prompts)
+        if (p.task == task)
+            return &p;
+    return nullptr;
+}
+
 QByteArray Protocol::toJson() const
 {
     try {
@@ -559,6 +594,19 @@ QByteArray Protocol::toJson() const
             modeArray.push_back(std::move(item));
         }
         root["failure_modes"] = std::move(modeArray);
+
+        if (!prompts.isEmpty()) {
+            OrderedJson promptObject = OrderedJson::object();
+            for (const PromptTemplate &prompt : prompts) {
+                OrderedJson item = OrderedJson::object();
+                if (!prompt.system.isEmpty())
+                    item["system"] = toUtf8(prompt.system);
+                if (!prompt.user.isEmpty())
+                    item["user"] = toUtf8(prompt.user);
+                promptObject[toUtf8(prompt.task)] = std::move(item);
+            }
+            root["prompts"] = std::move(promptObject);
+        }
 
         const std::string text = root.dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
         return QByteArray(text.data(), qsizetype(text.size()));

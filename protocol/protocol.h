@@ -46,6 +46,16 @@ struct FailureMode {
     friend bool operator==(const FailureMode &, const FailureMode &) = default;
 };
 
+/// A prompt template of an LLM task ("respond", "classify" or "judge"; llm/prompts.h
+/// lists the {{placeholders}}). A protocol without one uses llm/'s default for the task.
+struct PromptTemplate {
+    QString task;
+    QString system;
+    QString user;
+
+    friend bool operator==(const PromptTemplate &, const PromptTemplate &) = default;
+};
+
 /// The clinical protocol a study is rated under: taxonomy, scale, anchors,
 /// checklist and failure-mode tags. Plain value type; cheap to copy.
 struct Protocol {
@@ -55,6 +65,12 @@ struct Protocol {
     QList<Category> categories;
     QList<ChecklistItem> checklist;
     QList<FailureMode> failureModes;
+    /// Optional (key "prompts"); written to toJson() only when present, so a protocol
+    /// without prompts keeps its hash.
+    QList<PromptTemplate> prompts;
+
+    /// The template for `task`, or nullptr when the protocol has none.
+    const PromptTemplate *prompt(QStringView task) const;
 
     /// Index of the category whose id equals `idOrAlias` exactly (case-sensitive), else
     /// of the category with an alias equal to it ignoring case; -1 when none matches.

@@ -307,6 +307,15 @@ RecordWriter::Outcome RecordWriter::writeItem(const ItemRecord &item, RowError *
     return Outcome::Ok;
 }
 
+RecordWriter::Outcome RecordWriter::writeResponseOf(
+    qint64 itemId, const QByteArray &externalId, const ResponseRecord &response, RowError *rowError)
+{
+    ItemRecord item;
+    item.externalId = externalId;
+    item.responses.append(response);
+    return writeResponse(itemId, item, 0, rowError);
+}
+
 RecordWriter::Outcome RecordWriter::writeResponse(
     qint64 itemId, const ItemRecord &item, int index, RowError *rowError)
 {

@@ -89,6 +89,9 @@ public:
     /// An LLM's empty label ("") for an item: kept in `empty_label` (missing everywhere but
     /// `stats --empty-label-as-category`); `rating` names the rater, kind and item only.
     Outcome writeEmptyLabel(const RatingRecord &rating, RowError *rowError);
+    /// One response to a stored item (an LLM run's answer), as an import would add it.
+    Outcome writeResponseOf(qint64 itemId, const QByteArray &externalId,
+        const ResponseRecord &response, RowError *rowError);
 
     bool savepoint(Error *error);
     bool rollbackToSavepoint(Error *error);

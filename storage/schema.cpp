@@ -216,6 +216,33 @@ const char *const step9[] = {
     " UNIQUE(item_id, rater_id))",
 };
 
+// Version 10: LLM runs from the app (`crisis-review llm`, llm/): each run's recipe (task,
+// endpoint profile name and model, parameters, prompt template hash, protocol; no URL or
+// key), each rendered prompt once, every request with its raw reply and outcome, and the
+// recipes of `sample` draws.
+const char *const step10[] = {
+    "CREATE TABLE llm_run(id INTEGER PRIMARY KEY,"
+    " task TEXT NOT NULL CHECK(task IN ('respond','classify','judge')),"
+    " endpoint TEXT NOT NULL, model TEXT NOT NULL, runs INTEGER NOT NULL,"
+    " models TEXT, params TEXT NOT NULL, template_hash TEXT NOT NULL,"
+    " protocol_id INTEGER REFERENCES protocol(id), actor TEXT, created_at TEXT NOT NULL,"
+    " summary TEXT)",
+    "CREATE TABLE llm_prompt(id INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE,"
+    " text TEXT NOT NULL)",
+    "CREATE TABLE llm_request(id INTEGER PRIMARY KEY,"
+    " run_id INTEGER NOT NULL REFERENCES llm_run(id),"
+    " item_id INTEGER NOT NULL REFERENCES item(id), response_id INTEGER REFERENCES response(id),"
+    " run INTEGER NOT NULL, target TEXT NOT NULL, attempt INTEGER NOT NULL,"
+    " prompt_id INTEGER NOT NULL REFERENCES llm_prompt(id), http_status INTEGER,"
+    " raw_reply TEXT, server_model TEXT, finish_reason TEXT, prompt_tokens INTEGER,"
+    " completion_tokens INTEGER, latency_ms REAL, error TEXT, result TEXT, at TEXT NOT NULL)",
+    "CREATE INDEX llm_request_unit ON llm_request(item_id, target, run)",
+    "CREATE TABLE sample_recipe(id INTEGER PRIMARY KEY, pool TEXT NOT NULL,"
+    " pool_hash TEXT NOT NULL, per TEXT NOT NULL, sizes TEXT NOT NULL, seed INTEGER NOT NULL,"
+    " excluded TEXT, split TEXT, category_source TEXT, counts TEXT NOT NULL,"
+    " created_at TEXT NOT NULL)",
+};
+
 struct Step {
     const char *const *statements;
     std::size_t count;
@@ -228,8 +255,8 @@ template<std::size_t N> constexpr Step makeStep(const char *const (&s)[N])
 }
 
 const Step steps[] = { makeStep(step1), makeStep(step2), makeStep(step3), makeStep(step4),
-    makeStep(step5), makeStep(step6), makeStep(step7), Step { nullptr, 0, step8 },
-    makeStep(step9) };
+    makeStep(step5), makeStep(step6), makeStep(step7), Step { nullptr, 0, step8 }, makeStep(step9),
+    makeStep(step10) };
 static_assert(std::size(steps) == currentVersion, "one migration step per schema version");
 
 } // namespace

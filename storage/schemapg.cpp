@@ -207,6 +207,29 @@ const char *const step9[] = {
     " UNIQUE(item_id, rater_id))",
 };
 
+// Version 10: LLM runs from the app (llm/), as on SQLite.
+const char *const step10[] = {
+    "CREATE TABLE llm_run(" CR_ID ","
+    " task TEXT NOT NULL CHECK(task IN ('respond','classify','judge')),"
+    " endpoint TEXT NOT NULL, model TEXT NOT NULL, runs INTEGER NOT NULL,"
+    " models TEXT, params TEXT NOT NULL, template_hash TEXT NOT NULL,"
+    " protocol_id BIGINT REFERENCES protocol(id), actor TEXT, created_at TEXT NOT NULL,"
+    " summary TEXT)",
+    "CREATE TABLE llm_prompt(" CR_ID ", hash TEXT NOT NULL UNIQUE, text TEXT NOT NULL)",
+    "CREATE TABLE llm_request(" CR_ID ", run_id BIGINT NOT NULL REFERENCES llm_run(id),"
+    " item_id BIGINT NOT NULL REFERENCES item(id), response_id BIGINT REFERENCES response(id),"
+    " run INTEGER NOT NULL, target TEXT NOT NULL, attempt INTEGER NOT NULL,"
+    " prompt_id BIGINT NOT NULL REFERENCES llm_prompt(id), http_status INTEGER,"
+    " raw_reply TEXT, server_model TEXT, finish_reason TEXT, prompt_tokens BIGINT,"
+    " completion_tokens BIGINT, latency_ms DOUBLE PRECISION, error TEXT, result TEXT,"
+    " at TEXT NOT NULL)",
+    "CREATE INDEX llm_request_unit ON llm_request(item_id, target, run)",
+    "CREATE TABLE sample_recipe(" CR_ID ", pool TEXT NOT NULL,"
+    " pool_hash TEXT NOT NULL, per TEXT NOT NULL, sizes TEXT NOT NULL, seed BIGINT NOT NULL,"
+    " excluded TEXT, split TEXT, category_source TEXT, counts TEXT NOT NULL,"
+    " created_at TEXT NOT NULL)",
+};
+
 #undef CR_ID
 
 struct Step {
@@ -222,7 +245,7 @@ template<std::size_t N> constexpr Step makeStep(const char *const (&s)[N])
 
 const Step steps[] = { makeStep(step1), makeStep(step2), makeStep(step3), Step { nullptr, 0 },
     makeStep(step5), makeStep(step6), makeStep(step7), Step { nullptr, 0, step8 },
-    makeStep(step9) };
+    makeStep(step9), makeStep(step10) };
 
 static_assert(std::size(steps) == currentVersion, "one PostgreSQL step per schema version");
 

@@ -13,6 +13,7 @@
 #include "ui/importjob.h"
 #include "ui/importprogress.h"
 #include "ui/importsummarydialog.h"
+#include "ui/llmrundialog.h"
 #include "ui/newstudydialog.h"
 #include "ui/packagedialog.h"
 #include "ui/preferencesdialog.h"
@@ -217,7 +218,7 @@ void MainWindow::createActions()
     const auto allowed = [this](Feature f) { return m_policy.allows(f); };
     m_newAction = m_demoAction = m_importAction = m_importFolderAction = m_exportAction =
         m_packageAction = m_exportOwnAction = m_dashboardAction = m_reportAction = m_setupAction =
-            m_reviewAction = nullptr;
+            m_llmAction = m_reviewAction = nullptr;
 
     if (allowed(Feature::NewStudy)) {
         m_newAction = make(tr("&New Study…"));
@@ -320,6 +321,13 @@ void MainWindow::createActions()
         m_setupAction = make(tr("Set &Up Raters and Assignments…"));
         connect(m_setupAction, &QAction::triggered, this, &MainWindow::showStudySetup);
     }
+    if (allowed(Feature::RunLlm)) {
+        m_llmAction = make(tr("Run &LLM…"));
+        m_llmAction->setObjectName(QStringLiteral("runLlmAction"));
+        m_llmAction->setStatusTip(
+            tr("Collect responses, or classify and judge with an LLM, against an endpoint"));
+        connect(m_llmAction, &QAction::triggered, this, &MainWindow::showLlmRun);
+    }
     // The Owner picks an adjudicator or researcher to sign in as; a signed-in reviewer
     // goes back to the queue.
     if (allowed(Feature::ReviewPage) || allowed(Feature::SignIn)) {
@@ -395,10 +403,10 @@ void MainWindow::createMenus()
     view->addSeparator();
     addAll(view, { m_blurAction, m_fullScreenAction });
 
-    if (m_setupAction) {
+    if (m_setupAction || m_llmAction) {
         QMenu *studyMenu = menuBar()->addMenu(tr("&Study"));
         m_menus.append(studyMenu);
-        studyMenu->addAction(m_setupAction);
+        addAll(studyMenu, { m_setupAction, m_llmAction });
     }
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
@@ -663,6 +671,7 @@ void MainWindow::updateActions()
     enable(m_packageAction, open && !busy && !isRaterPackage());
     enable(m_closeAction, open && !busy);
     enable(m_setupAction, open && !busy);
+    enable(m_llmAction, open && !busy && !isRaterPackage());
     enable(m_reviewAction, open && !busy);
     enable(m_dashboardAction, open);
     enable(m_reportAction, open);
@@ -915,6 +924,18 @@ StudySetupDialog *MainWindow::showStudySetup()
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     if (m_studyPage)
         connect(dialog, &StudySetupDialog::studyChanged, m_studyPage, &StudyPage::refresh);
+    dialog->open();
+    return dialog;
+}
+
+LlmRunDialog *MainWindow::showLlmRun()
+{
+    if (!m_study || !m_policy.allows(Feature::RunLlm))
+        return nullptr;
+    auto *dialog = new LlmRunDialog(m_study.get(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (m_studyPage)
+        connect(dialog, &LlmRunDialog::studyChanged, m_studyPage, &StudyPage::refresh);
     dialog->open();
     return dialog;
 }

@@ -25,6 +25,7 @@ class ImportProgress;
 class PackageDialog;
 class PreferencesDialog;
 class StudySetupDialog;
+class LlmRunDialog;
 class RatingPage;
 class RecentStudiesMenu;
 class ReviewPage;
@@ -90,6 +91,7 @@ public:
     /// Edit ▸ Preferences… (Ctrl+,) and Study ▸ Set Up Raters and Assignments….
     QAction *preferencesAction() const { return m_preferencesAction; }
     QAction *setupAction() const { return m_setupAction; }
+    QAction *llmAction() const { return m_llmAction; }
     QAction *exportAction() const { return m_exportAction; }
     /// File ▸ Export My Ratings… (a signed-in rater's own bundle).
     QAction *exportOwnBundleAction() const { return m_exportOwnAction; }
@@ -103,6 +105,8 @@ public:
     /// on open and no other sign-in is possible. Role gating reads this as role rater.
     bool isRaterPackage() const;
     StudySetupDialog *showStudySetup();
+    /// Study ▸ Run LLM… (nullptr when the role has no such action or no study is open).
+    LlmRunDialog *showLlmRun();
 
 signals:
     void studyOpened(const QString &path);
@@ -175,6 +179,7 @@ private:
     QAction *m_redoAction = nullptr;
     QAction *m_preferencesAction = nullptr;
     QAction *m_setupAction = nullptr;
+    QAction *m_llmAction = nullptr;
     QAction *m_reviewAction = nullptr;
     RecentStudiesMenu *m_recentMenu = nullptr;
     QList<QAction *> m_sessionActions; ///< the window's actions of this session

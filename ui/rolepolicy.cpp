@@ -28,12 +28,12 @@ constexpr Row row(std::initializer_list<F> features)
 // signs in (switching roles needs reopening the study).
 constexpr std::array<Row, 4> table = {
     /* Owner */ row({ F::StudyOverview, F::SignIn, F::Dashboard, F::Report, F::Import, F::Export,
-        F::StudySetup, F::NewStudy }),
+        F::StudySetup, F::NewStudy, F::RunLlm }),
     /* Rater */ row({ F::RatingPage, F::ExportOwnBundle }),
     /* Adjudicator */ row({ F::ReviewPage }),
     /* Researcher */
     row({ F::StudyOverview, F::ReviewPage, F::RevealNames, F::Dashboard, F::Report, F::Import,
-        F::Export, F::StudySetup, F::NewStudy }),
+        F::Export, F::StudySetup, F::NewStudy, F::RunLlm }),
 };
 
 } // namespace

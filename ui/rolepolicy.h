@@ -32,6 +32,7 @@ enum class Feature {
     ExportOwnBundle, ///< File ▸ Export My Ratings…: the signed-in rater's bundle only
     StudySetup, ///< Study ▸ Set Up Raters and Assignments…
     NewStudy, ///< File ▸ New Study… and Open Demo Study
+    RunLlm, ///< Study ▸ Run LLM… (respond, classify, judge against an endpoint)
     FeatureCount
 };
 

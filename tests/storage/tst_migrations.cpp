@@ -2,6 +2,7 @@
 #include "storage/auditlog.h"
 #include "storage/importer.h"
 #include "storage/jury.h"
+#include "storage/llmruns.h"
 #include "storage/package.h"
 #include "storage/repositories.h"
 #include "storage/schema.h"
@@ -404,6 +405,65 @@ private slots:
         QVERIFY(juries.remove(QStringLiteral("panel"), &e));
         QCOMPARE(test::tableCounts(study->database()).value(QStringLiteral("jury_member")), 0);
         QVERIFY(RaterRepository(*study).byName(QStringLiteral("judge-two")));
+    }
+
+    void version9GetsLlmRunTables()
+    {
+        // Step 10: llm_run, llm_prompt, llm_request, sample_recipe. A v9 study's items are
+        // LLM work after the migration; a classify result goes through the audit-logged writer
+        // (verify stays ok) and counts as done for the next plan.
+        const QString file = path(QStringLiteral("v9.crs"));
+        QVERIFY(buildOldStudy(file, 9, false));
+        Error e;
+        auto study = Study::open(file, &e);
+        QVERIFY2(study, qPrintable(e.message));
+        // Items and a response (not audited), as a v9 import left them.
+        QSqlQuery sql(study->database());
+        for (const char *statement :
+            { "INSERT INTO item(id, external_id, turns, reference_label) VALUES"
+              " (1, 'old-1', '[\"a\"]', 'self-harm'), (2, 'old-2', '[\"x\"]', NULL)",
+                "INSERT INTO model(id, name) VALUES (1, 'model-a')",
+                "INSERT INTO response(id, item_id, model_id, run, text) VALUES"
+                " (1, 1, 1, 2, 'Old answer')" })
+            QVERIFY2(sql.exec(QString::fromUtf8(statement)), qPrintable(sql.lastError().text()));
+        const QStringList t = tables(study->database());
+        for (const char *table : { "llm_run", "llm_prompt", "llm_request", "sample_recipe" })
+            QVERIFY2(t.contains(QLatin1String(table)), table);
+        LlmRunStore store(*study);
+        LlmRunRecipe recipe;
+        recipe.task = QStringLiteral("judge");
+        recipe.endpoint = QStringLiteral("local");
+        recipe.model = QStringLiteral("jm");
+        recipe.paramsJson = "{}";
+        recipe.templateHash = QStringLiteral("h");
+        auto plan = store.plan(recipe, &e);
+        QVERIFY2(plan, qPrintable(e.message));
+        QCOMPARE(plan->pending.size(), 1); // the one response, of item old-1 (self-harm)
+        QCOMPARE(plan->pending[0].category, QStringLiteral("self-harm"));
+        QCOMPARE(plan->pending[0].target, QStringLiteral("jm:judge#1"));
+        recipe.task = QStringLiteral("classify");
+        plan = store.plan(recipe, &e);
+        QVERIFY(plan);
+        QCOMPARE(plan->pending.size(), 2);
+        const qint64 run = store.startRun(recipe, &e);
+        QVERIFY2(run > 0, qPrintable(e.message));
+        LlmAttempt attempt;
+        attempt.itemId = plan->pending[1].itemId;
+        attempt.target = plan->pending[1].target;
+        attempt.promptHash = QStringLiteral("p");
+        attempt.promptJson = "{\"messages\": []}";
+        attempt.result = QStringLiteral("self-harm");
+        LlmResult result;
+        result.unit = plan->pending[1];
+        result.category = QStringLiteral("self-harm");
+        QVERIFY2(store.write(run, { attempt }, { result }, &e), qPrintable(e.message));
+        plan = store.plan(recipe, &e);
+        QCOMPARE(plan->done, 1);
+        QCOMPARE(plan->pending.size(), 1);
+        QCOMPARE(eventsWithAction(*study, QStringLiteral("llm.run")).size(), 1);
+        VerifyResult verified;
+        QVERIFY(verifyAuditLog(*study, VerifyScope::Full, &verified, &e));
+        QVERIFY2(verified.ok, qPrintable(verified.problem));
     }
 
     void version5LlmRatersAreNamedPerTask()
