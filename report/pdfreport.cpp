@@ -144,7 +144,7 @@ void keepTogether(QTextDocument *doc, qreal line)
                 changed = true;
             }
         }
-                // Lay the whole document out again: Qt 6.4's incremental relayout after a format
+        // Lay the whole document out again: Qt 6.4's incremental relayout after a format
         // change leaves later root-frame blocks out of the drawing.
         doc->markContentsDirty(0, doc->characterCount());
         if (!changed)
@@ -310,10 +310,8 @@ bool writeStudyReport(storage::Study &study, const stats::StatsOptions &options,
     const std::function<void(int, int)> &progress)
 {
     QHash<QString, QString> pseudonyms;
-    // Clinicians appear as pseudonyms; LLM raters by name (a reader must know which model).
     for (const storage::Rater &r : storage::RaterRepository(study).all())
-        if (r.kind == storage::RaterKind::Human)
-            pseudonyms.insert(r.name, r.pseudonym);
+        pseudonyms.insert(r.name, r.pseudonym);
     const stats::StatsResult doc = pseudonymised(stats, pseudonyms);
     QStringList raters;
     for (const QStringList *section : { &doc.categoryAgreement.raters, &doc.scoreAgreement.raters })

@@ -5,6 +5,7 @@
 // the fixture rows, quantiles by linear interpolation (R type 7).
 #include "analysis/planning.h"
 #include "analysis/random.h"
+#include "jsonlstudy.h"
 #include "stats/calibration.h"
 #include "stats/planning.h"
 #include "stats/stats.h"
@@ -226,26 +227,7 @@ private:
     std::unique_ptr<storage::Study> study(
         const QString &name, const QStringList &items, const QStringList &ratings)
     {
-        storage::Error error;
-        auto s =
-            storage::Study::create(m_dir.filePath(name), protocol::defaultProtocol(), name, &error);
-        if (!s)
-            return nullptr;
-        QStringList files;
-        for (const auto &[suffix, lines] : { std::pair(QStringLiteral("-items.jsonl"), items),
-                 std::pair(QStringLiteral("-ratings.jsonl"), ratings) }) {
-            QFile f(m_dir.filePath(name + suffix));
-            if (!f.open(QIODevice::WriteOnly))
-                return nullptr;
-            f.write((lines.join(QLatin1Char('\n')) + QLatin1Char('\n')).toUtf8());
-            files.append(f.fileName());
-        }
-        storage::ImportReport report;
-        if (!storage::Importer(*s).run(files, {}, &report, &error)) {
-            qWarning("%s", qPrintable(error.message));
-            return nullptr;
-        }
-        return s;
+        return test::jsonlStudy(QDir(m_dir.path()), name, items, ratings);
     }
 
     static QString label(
