@@ -36,6 +36,13 @@ BootstrapInterval bootstrapPercentile(int units,
     const std::function<Estimate(const std::vector<int> &)> &statistic,
     const BootstrapOptions &options);
 
+/// bootstrapPercentile() for several statistics of the same resamples at once:
+/// `statistic` returns `statistics` estimates per sample; interval k is that of
+/// estimate k, identical to bootstrapPercentile() of estimate k alone.
+std::vector<BootstrapInterval> bootstrapPercentiles(int units, int statistics,
+    const std::function<std::vector<Estimate>(const std::vector<int> &)> &statistic,
+    const BootstrapOptions &options);
+
 /// Bootstrap interval for Krippendorff's alpha, resampling units (columns);
 /// per-unit coincidences are precomputed, so a replicate costs O(units).
 BootstrapInterval bootstrapAlpha(
@@ -45,5 +52,20 @@ BootstrapInterval bootstrapAlpha(
 /// with a missing code are dropped first).
 BootstrapInterval bootstrapCohenKappa(const std::vector<int> &a, const std::vector<int> &b,
     int categories, Weighting weighting, const BootstrapOptions &options);
+
+/// Bootstrap intervals for statistics of a subjects x categories count table
+/// (Fleiss' kappa, Gwet's AC1, percent agreement), resampling subjects (rows):
+/// replicate i is the table of the subjects drawn by Rng::stream(seed, i), in
+/// draw order, repeats kept. `statistic` must be thread-safe.
+std::vector<BootstrapInterval> bootstrapCounts(const CountTable &counts,
+    const std::vector<std::function<Estimate(const CountTable &)>> &statistics,
+    const BootstrapOptions &options);
+
+/// Bootstrap intervals for Cohen's kappa under several weightings at once, from
+/// the same resamples of the paired codes (missing pairs dropped first, as in
+/// bootstrapCohenKappa(); each interval equals bootstrapCohenKappa()'s).
+std::vector<BootstrapInterval> bootstrapCohenKappas(const std::vector<int> &a,
+    const std::vector<int> &b, int categories, const std::vector<Weighting> &weightings,
+    const BootstrapOptions &options);
 
 } // namespace cr::analysis

@@ -64,7 +64,7 @@ const QList<Command> &commands()
                 "                          "
                 "[--bands CUT,CUT...] [--category-source consensus|reference|RATER,RATER...]\n"
                 "                          "
-                "[--empty-label-as-category]"),
+                "[--empty-label-as-category] [--plan-width W]"),
             runStats, Application::Core },
         { QStringLiteral("disagreements"),
             QStringLiteral("crisis-review disagreements STUDY [--json] [--category ID] "
@@ -127,7 +127,7 @@ const QList<Command> &commands()
             QStringLiteral("crisis-review package STUDY --rater NAME --out FILE.crisis"),
             runPackage, Application::Core },
         { QStringLiteral("report"),
-            QStringLiteral("crisis-review report STUDY --out FILE.pdf [--raters SEL] "
+            QStringLiteral("crisis-review report STUDY --out FILE.pdf|FILE.html [--raters SEL] "
                            "[--harm-threshold X] [--bootstrap N]\n"
                            "                          "
                            "[--seed S] [--category IDS] [--model NAMES] [--split NAMES]\n"

@@ -92,7 +92,7 @@ int runReport(const Invocation &call)
     if (positional.size() != 1)
         return call.usageError(QStringLiteral("report takes one STUDY"));
     if (p.value(flags.out).isEmpty())
-        return call.usageError(QStringLiteral("report needs --out FILE.pdf"));
+        return call.usageError(QStringLiteral("report needs --out FILE.pdf or FILE.html"));
     stats::StatsOptions options;
     if (const int code = readOptions(call, p, flags, &options); code != ExitOk)
         return code;

@@ -56,8 +56,11 @@ int runStats(const Invocation &call)
         QStringLiteral("SOURCE"));
     const QCommandLineOption emptyOpt(QStringLiteral("empty-label-as-category"),
         QStringLiteral("Count empty LLM labels as a category of their own"));
+    const QCommandLineOption planOpt(QStringLiteral("plan-width"),
+        QStringLiteral("Planning: items needed for a 95% interval of this width"),
+        QStringLiteral("W"));
     p.addOptions({ jsonOpt, ratersOpt, thresholdOpt, bootstrapOpt, seedOpt, fleissAllOpt,
-        datasetOpt, splitOpt, bandsOpt, sourceOpt, emptyOpt });
+        datasetOpt, splitOpt, bandsOpt, sourceOpt, emptyOpt, planOpt });
     QStringList pos;
     if (!call.parse(p, 1, 1, &pos))
         return ExitUsage;
@@ -80,6 +83,14 @@ int runStats(const Invocation &call)
         if (!problem.isEmpty())
             return call.usageError(
                 QStringLiteral("--bands %1: %2").arg(p.value(bandsOpt), problem));
+    }
+    if (p.isSet(planOpt)) {
+        bool ok = false;
+        options.planWidth = p.value(planOpt).toDouble(&ok);
+        if (!ok || !(options.planWidth > 0) || options.planWidth >= 1)
+            return call.usageError(
+                QStringLiteral("--plan-width must be a width between 0 and 1 (e.g. 0.1), got '%1'")
+                    .arg(p.value(planOpt)));
     }
     if (p.isSet(sourceOpt)) {
         options.categorySource = p.value(sourceOpt).trimmed();

@@ -173,10 +173,10 @@ QList<widgets::Coefficient> agreementCoefficients(const stats::StatsResult &stat
         return c;
     };
     return { coefficient(tr("α ordinal, scores"), sc.krippendorffAlphaOrdinal, &sc.alphaOrdinalCi),
-        coefficient(tr("α interval, scores"), sc.krippendorffAlphaInterval, nullptr),
+        coefficient(tr("α interval, scores"), sc.krippendorffAlphaInterval, &sc.alphaIntervalCi),
         coefficient(tr("α nominal, categories"), cat.krippendorffAlphaNominal, &cat.alphaNominalCi),
-        coefficient(tr("Fleiss' κ, categories"), cat.fleissKappa, nullptr),
-        coefficient(tr("Gwet's AC1, categories"), cat.gwetAc1, nullptr) };
+        coefficient(tr("Fleiss' κ, categories"), cat.fleissKappa, &cat.fleissKappaCi),
+        coefficient(tr("Gwet's AC1, categories"), cat.gwetAc1, &cat.gwetAc1Ci) };
 }
 
 widgets::HeatmapData confusionHeatmap(const stats::Confusion &confusion)
@@ -309,6 +309,8 @@ stats::StatsResult pseudonymised(
     }
     if (l.fleissAll)
         renameAll(l.fleissAll->raters);
+    for (stats::JudgeCalibration &c : l.calibration)
+        rename(c.llm);
     renameSection(out.categoryAgreement);
     renameSection(out.scoreAgreement);
     renameList(out.raterSelection);

@@ -7,6 +7,8 @@
 #include "storage/study.h"
 #include "widgets/dashboardchart.h"
 
+#include <QAbstractTextDocumentLayout>
+#include <QBuffer>
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QFileInfo>
@@ -16,7 +18,15 @@
 #include <QPalette>
 #include <QPdfWriter>
 #include <QSaveFile>
+#include <QSvgGenerator>
+#include <QTextBlock>
+#include <QTextCursor>
+#include <QTextDocument>
+#include <QTextTable>
+#include <QUrl>
 #include <algorithm>
+#include <cmath>
+#include <optional>
 
 namespace cr::report {
 
@@ -27,93 +37,134 @@ QString tr(const char *text)
     return QCoreApplication::translate("cr::report::PdfReport", text);
 }
 
-class PageWriter {
-public:
-    PageWriter(QPdfWriter *writer, QPainter *painter)
-        : m_writer(writer)
-        , m_painter(painter)
-    {
-        m_page = QRectF(QPointF(0, 0), QSizeF(writer->width(), writer->height()));
-        m_body = m_page.adjusted(0, 0, 0, -QFontMetricsF(painter->font(), writer).height() * 2);
-    }
-    QRectF body() const { return m_body; }
-    void footer()
-    {
-        ++m_number;
-        m_painter->save();
-        m_painter->setPen(Qt::darkGray);
-        m_painter->drawText(QRectF(m_page.left(), m_body.bottom(), m_page.width(),
-                                m_page.bottom() - m_body.bottom()),
-            Qt::AlignRight | Qt::AlignBottom, tr("Page %1").arg(m_number));
-        m_painter->restore();
-    }
-    bool newPage()
-    {
-        footer();
-        return m_writer->newPage();
-    }
-    int pages() const { return m_number; }
-
-private:
-    QPdfWriter *m_writer;
-    QPainter *m_painter;
-    QRectF m_page;
-    QRectF m_body;
-    int m_number = 0;
-};
-
-/// Draws rows of `table` from `first` downward in `area`; returns the index of the first row that
-/// did not fit.
-int drawTable(QPainter *painter, const QRectF &area, const widgets::ChartTable &table, int first)
+/// The key of a chart in the report body, by its type.
+QString chartKey(const DashboardCharts &charts, const widgets::DashboardChart *chart)
 {
-    const QFontMetricsF fm(painter->font(), painter->device());
-    const qreal rowHeight = fm.height() * 1.25;
-    const int columns = int(table.header.size());
-    if (columns == 0)
-        return int(table.rows.size());
-    // Column widths by content, scaled to the area.
-    std::vector<qreal> widths(std::size_t(columns), 0);
-    auto measure = [&](const QStringList &row) {
-        for (int c = 0; c < columns && c < row.size(); ++c)
-            widths[std::size_t(c)] =
-                std::max(widths[std::size_t(c)], fm.horizontalAdvance(row[c]) + fm.height());
+    const QList<std::pair<const widgets::DashboardChart *, const char *>> keys {
+        { charts.harm, "harm" }, { charts.distribution, "distribution" },
+        { charts.modelCategory, "category" }, { charts.agreement, "agreement" },
+        { charts.confusion, "confusion" }, { charts.llm, "llm" }
     };
-    measure(table.header);
-    for (const QStringList &row : table.rows)
-        measure(row);
-    qreal total = 0;
-    for (const qreal w : widths)
-        total += w;
-    const qreal scale = total > area.width() ? area.width() / total : 1.0;
-    auto drawRow = [&](const QStringList &row, qreal y, bool bold) {
-        QFont f = painter->font();
-        f.setBold(bold);
-        painter->setFont(f);
-        qreal x = area.left();
-        for (int c = 0; c < columns; ++c) {
-            const qreal w = widths[std::size_t(c)] * scale;
-            painter->drawText(QRectF(x, y, w - 4, rowHeight), Qt::AlignLeft | Qt::AlignVCenter,
-                fm.elidedText(row.value(c), Qt::ElideRight, w - 6));
-            x += w;
+    for (const auto &[c, key] : keys)
+        if (c == chart)
+            return QLatin1String(key);
+    return {};
+}
+
+/// A chart drawn at `scale` times its logical size (1000 × 560) on white.
+QImage chartImage(const widgets::DashboardChart *chart, qreal scale)
+{
+    const QSizeF logical(1000, 560);
+    QImage image((logical * scale).toSize(), QImage::Format_RGB32);
+    image.fill(Qt::white);
+    image.setDevicePixelRatio(scale);
+    QPainter painter(&image);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setRenderHint(QPainter::TextAntialiasing);
+    chart->render(&painter, QRectF(QPointF(0, 0), logical));
+    painter.end();
+    return image;
+}
+
+QByteArray chartSvg(const widgets::DashboardChart *chart)
+{
+    QBuffer buffer;
+    buffer.open(QIODevice::WriteOnly);
+    QSvgGenerator svg;
+    svg.setOutputDevice(&buffer);
+    svg.setSize(QSize(1000, 560));
+    svg.setViewBox(QRect(0, 0, 1000, 560));
+    svg.setTitle(chart->title());
+    QPainter painter(&svg);
+    painter.fillRect(QRectF(0, 0, 1000, 560), Qt::white);
+    chart->render(&painter, QRectF(0, 0, 1000, 560));
+    painter.end();
+    return buffer.data();
+}
+
+/// The image format of the first image in `block`, and its fragment's position.
+std::optional<std::pair<QTextImageFormat, int>> imageOf(const QTextBlock &block)
+{
+    for (auto it = block.begin(); !it.atEnd(); ++it) {
+        const QTextFragment f = it.fragment();
+        if (f.charFormat().isImageFormat())
+            return std::pair(f.charFormat().toImageFormat(), f.position());
+    }
+    return std::nullopt;
+}
+
+/// Pagination the HTML subset cannot ask for: a heading that would end a page moves to the
+/// next one with what follows (keep with next), and a chart that would leave most of a page
+/// empty shrinks to fit the space left (down to 60% of its size). `line`: a text line's height.
+void keepTogether(QTextDocument *doc, qreal line)
+{
+    constexpr int kMoved = QTextFormat::UserProperty + 1;
+    const qreal pageHeight = doc->pageSize().height();
+    QAbstractTextDocumentLayout *layout = doc->documentLayout();
+    auto pageEnd = [&](qreal y) { return (std::floor(y / pageHeight) + 1) * pageHeight; };
+    for (int pass = 0; pass < 8; ++pass) {
+        bool changed = false;
+        QTextBlock previous;
+        for (QTextBlock b = doc->begin(); b.isValid() && !changed; previous = b, b = b.next()) {
+            if (QTextCursor(b).currentTable())
+                continue; // inside a table: the table paginates itself
+            const QRectF r = layout->blockBoundingRect(b);
+            if (b.blockFormat().headingLevel() > 0 && !b.blockFormat().hasProperty(kMoved)) {
+                const QTextBlock next = b.next();
+                qreal needed = 4 * line;
+                if (next.isValid())
+                    if (const auto image = imageOf(next))
+                        needed = std::max(needed, image->first.height() * 0.6);
+                const bool pageTop = r.top() <= pageEnd(r.top()) - pageHeight + line;
+                if (!pageTop && pageEnd(r.top()) - r.bottom() < needed) {
+                    // A top margin down to the next page (a page-break policy here made
+                    // Qt 6.4 drop the rest of the document's root-frame blocks when drawing).
+                    QTextBlockFormat f = b.blockFormat();
+                    f.setTopMargin(f.topMargin() + pageEnd(r.top()) - r.top());
+                    f.setProperty(kMoved, true);
+                    QTextCursor(b).setBlockFormat(f);
+                    changed = true;
+                }
+                continue;
+            }
+            const auto image = imageOf(b);
+            if (!image || !previous.isValid() || QTextCursor(previous).currentTable())
+                continue;
+            const QRectF before = layout->blockBoundingRect(previous);
+            const qreal left = pageEnd(before.top()) - before.bottom() - line;
+            const qreal height = image->first.height();
+            if (r.top() >= pageEnd(before.top()) && left >= 0.6 * height && left < height) {
+                QTextImageFormat f = image->first;
+                f.setHeight(left);
+                f.setWidth(image->first.width() * left / height);
+                QTextCursor c(doc);
+                c.setPosition(image->second);
+                c.setPosition(image->second + 1, QTextCursor::KeepAnchor);
+                c.setCharFormat(f);
+                changed = true;
+            }
         }
-        f.setBold(false);
-        painter->setFont(f);
-    };
-    qreal y = area.top();
-    drawRow(table.header, y, true);
-    y += rowHeight;
-    painter->drawLine(QPointF(area.left(), y), QPointF(area.left() + total * scale, y));
-    int r = first;
-    for (; r < table.rows.size() && y + rowHeight <= area.bottom(); ++r, y += rowHeight)
-        drawRow(table.rows[r], y, false);
-    return r;
+        // Lay the whole document out again: Qt 6.4's incremental relayout after a format
+        // change leaves later root-frame blocks out of the drawing.
+        doc->markContentsDirty(0, doc->characterCount());
+        if (!changed)
+            return;
+    }
+}
+
+QString captionOf(const widgets::DashboardChart *chart)
+{
+    QString c = chart->sampleSize();
+    if (!chart->explanation().isEmpty())
+        c += (c.isEmpty() ? QString() : QStringLiteral(". ")) + chart->explanation();
+    return c;
 }
 
 } // namespace
 
-bool writePdfReport(const QString &path, const ReportInfo &info,
-    const QList<widgets::DashboardChart *> &charts, QString *error,
-    const std::function<void(int, int)> &progress)
+bool writePdfReport(const QString &path, const ReportInfo &info, const stats::StatsResult &stats,
+    const QHash<QString, QString> &categoryNames, const QList<widgets::DashboardChart *> &charts,
+    QString *error, const std::function<void(int, int)> &progress)
 {
     // Owner-only from the first byte, and never half-written: a QSaveFile under the writer.
     QSaveFile file(path);
@@ -121,87 +172,106 @@ bool writePdfReport(const QString &path, const ReportInfo &info,
         return false;
     QPdfWriter writer(&file);
     writer.setResolution(96);
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Landscape,
-        QMarginsF(15, 15, 15, 15), QPageLayout::Millimeter));
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Portrait,
+        QMarginsF(16, 16, 16, 14), QPageLayout::Millimeter));
     writer.setTitle(tr("Crisis Review report: %1").arg(info.studyTitle));
     writer.setCreator(QStringLiteral("Crisis Review " CR_VERSION));
+
+    QTextDocument doc;
+    doc.documentLayout()->setPaintDevice(&writer);
+    doc.setDefaultStyleSheet(reportStyleSheet(false));
+    QFont font(QStringLiteral("DejaVu Sans"));
+    font.setPointSizeF(9);
+    doc.setDefaultFont(font);
+    const QRectF page(QPointF(0, 0), QSizeF(writer.width(), writer.height()));
+    const qreal footer = QFontMetricsF(font, &writer).height() * 2;
+    doc.setPageSize(QSizeF(page.width(), page.height() - footer));
+    doc.setDocumentMargin(0);
+
+    QList<ReportChart> list;
+    int done = 0;
+    for (const widgets::DashboardChart *chart : charts) {
+        const QString name = QStringLiteral("chart%1.png").arg(list.size());
+        doc.addResource(QTextDocument::ImageResource, QUrl(name),
+            chartImage(chart, 3.0)); // 3000 px across the text width: about 300 dpi
+        list.append(
+            { chart->property("reportKey").toString(), chart->title(), captionOf(chart), name });
+        if (progress)
+            progress(++done, int(charts.size()));
+    }
+    QString body = reportBody(stats, info, categoryNames, list);
+    // Images fill the text width (the page is laid out in the writer's pixels).
+    const int imageWidth = int(page.width());
+    body.replace(QStringLiteral("width=\"660\" height=\"370\""),
+        QStringLiteral("width=\"%1\" height=\"%2\"").arg(imageWidth).arg(imageWidth * 56 / 100));
+    doc.setHtml(QStringLiteral("<html><body>") + body + QStringLiteral("</body></html>"));
+
+    keepTogether(&doc, QFontMetricsF(font, &writer).height());
+
     QPainter painter;
     if (!painter.begin(&writer)) {
         *error = tr("cannot write %1").arg(path);
         return false;
     }
-    painter.setRenderHint(QPainter::Antialiasing);
-    QFont base = charts.isEmpty() ? QFont() : charts.first()->font();
-    base.setPointSizeF(9);
-    painter.setFont(base);
-    PageWriter pages(&writer, &painter);
-
-    // Title page.
-    QRectF body = pages.body();
-    QFont titleFont = base;
-    titleFont.setPointSizeF(22);
-    titleFont.setBold(true);
-    painter.setFont(titleFont);
-    painter.drawText(QRectF(body.left(), body.top() + 40, body.width(), 60),
-        Qt::AlignLeft | Qt::AlignVCenter,
-        info.studyTitle.isEmpty() ? tr("Crisis Review study") : info.studyTitle);
-    QFont textFont = base;
-    textFont.setPointSizeF(11);
-    painter.setFont(textFont);
-    const QList<std::pair<QString, QString>> lines {
-        { tr("Report"), tr("Agreement, harm rates and category confusion") },
-        { tr("Study file"), QFileInfo(info.studyPath).fileName() },
-        { tr("Protocol"), info.protocol },
-        { tr("Protocol hash"), info.protocolHash },
-        { tr("Raters (pseudonyms)"),
-            info.raters.isEmpty() ? tr("none") : info.raters.join(QStringLiteral(", ")) },
-        { tr("Rater selection"), info.raterSelection },
-        { tr("Harm threshold"), tr("consensus score ≤ %1").arg(info.harmThreshold) },
-        { tr("Filters"), info.filters.isEmpty() ? tr("none") : info.filters },
-        { tr("Confusion"), info.confusion },
-        { tr("Bootstrap"), tr("%1 replicates, seed %2").arg(info.bootstrap).arg(info.seed) },
-        { tr("Generated"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate) },
-        { tr("App version"), QStringLiteral(CR_VERSION) },
-    };
-    const qreal lineHeight = QFontMetricsF(textFont, &writer).height() * 1.5;
-    qreal y = body.top() + 130;
-    for (const auto &[label, value] : lines) {
-        painter.drawText(
-            QRectF(body.left(), y, 220, lineHeight), Qt::AlignLeft | Qt::AlignVCenter, label);
-        painter.drawText(QRectF(body.left() + 230, y, body.width() - 230, lineHeight),
-            Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap, value);
-        y += lineHeight;
-    }
-    painter.setFont(base);
-
-    int done = 0;
-    for (widgets::DashboardChart *chart : charts) {
-        if (!pages.newPage()) {
+    const int pages = doc.pageCount();
+    const qreal pageHeight = doc.pageSize().height();
+    for (int p = 0; p < pages; ++p) {
+        if (p > 0 && !writer.newPage()) {
             *error = tr("cannot add a page to %1").arg(path);
             return false;
         }
-        body = pages.body();
-        const qreal chartHeight = body.height() * 0.68;
-        chart->render(&painter, QRectF(body.left(), body.top(), body.width(), chartHeight));
-        const widgets::ChartTable table = chart->table();
-        int next = drawTable(&painter,
-            QRectF(body.left(), body.top() + chartHeight + 10, body.width(),
-                body.height() - chartHeight - 10),
-            table, 0);
-        while (next < table.rows.size()) {
-            if (!pages.newPage()) {
-                *error = tr("cannot add a page to %1").arg(path);
-                return false;
-            }
-            painter.drawText(QRectF(body.left(), body.top(), body.width(), 24),
-                Qt::AlignLeft | Qt::AlignVCenter, tr("%1 (table, continued)").arg(chart->title()));
-            next = drawTable(&painter, pages.body().adjusted(0, 30, 0, 0), table, next);
-        }
+        painter.save();
+        painter.translate(0, -p * pageHeight);
+        const QRectF clip(0, p * pageHeight, page.width(), pageHeight);
+        QAbstractTextDocumentLayout::PaintContext context;
+        context.clip = clip;
+        context.palette.setColor(QPalette::Text, Qt::black);
+        painter.setClipRect(clip);
+        doc.documentLayout()->draw(&painter, context);
+        painter.restore();
+        painter.save();
+        QFont small = font;
+        small.setPointSizeF(8);
+        painter.setFont(small);
+        painter.setPen(Qt::darkGray);
+        const QRectF foot(0, page.height() - footer, page.width(), footer);
+        painter.drawText(foot, Qt::AlignLeft | Qt::AlignBottom,
+            info.studyTitle.isEmpty() ? tr("Crisis Review report") : info.studyTitle);
+        painter.drawText(
+            foot, Qt::AlignRight | Qt::AlignBottom, tr("Page %1 of %2").arg(p + 1).arg(pages));
+        painter.restore();
+    }
+    if (!painter.end() || !file.commit()) {
+        *error = tr("cannot finish %1").arg(path);
+        return false;
+    }
+    return true;
+}
+
+bool writeHtmlReport(const QString &path, const ReportInfo &info, const stats::StatsResult &stats,
+    const QHash<QString, QString> &categoryNames, const QList<widgets::DashboardChart *> &charts,
+    QString *error, const std::function<void(int, int)> &progress)
+{
+    QList<ReportChart> list;
+    int done = 0;
+    for (const widgets::DashboardChart *chart : charts) {
+        list.append({ chart->property("reportKey").toString(), chart->title(), captionOf(chart),
+            QStringLiteral("data:image/svg+xml;base64,")
+                + QString::fromLatin1(chartSvg(chart).toBase64()) });
         if (progress)
             progress(++done, int(charts.size()));
     }
-    pages.footer();
-    if (!painter.end() || !file.commit()) {
+    const QString html =
+        QStringLiteral("<!DOCTYPE html>\n<html lang=\"en\"><head><meta "
+                       "charset=\"utf-8\"><title>%1</title><style>%2</style>"
+                       "</head><body>\n%3\n</body></html>\n")
+            .arg(tr("Crisis Review report: %1").arg(info.studyTitle).toHtmlEscaped(),
+                reportStyleSheet(true), reportBody(stats, info, categoryNames, list));
+    QSaveFile file(path);
+    if (!storage::openOwnerOnly(file, error))
+        return false;
+    file.write(html.toUtf8());
+    if (!file.commit()) {
         *error = tr("cannot finish %1").arg(path);
         return false;
     }
@@ -264,6 +334,11 @@ bool writeStudyReport(storage::Study &study, const stats::StatsOptions &options,
                                           .arg(doc.confusion->reference, doc.confusion->predicted);
     info.bootstrap = options.bootstrap;
     info.seed = options.seed;
+    info.generated = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
+    info.version = QStringLiteral(CR_VERSION);
+    QHash<QString, QString> categoryNames;
+    for (const protocol::Category &c : protocol.categories)
+        categoryNames.insert(c.id, c.name);
 
     QWidget host;
     host.setAttribute(Qt::WA_DontShowOnScreen);
@@ -275,12 +350,27 @@ bool writeStudyReport(storage::Study &study, const stats::StatsOptions &options,
     paper.setColor(QPalette::Text, Qt::black);
     paper.setColor(QPalette::Mid, QColor(0xb0, 0xb0, 0xb0));
     host.setPalette(paper);
-    host.resize(1100, 700);
+    host.resize(1000, 560);
     const DashboardCharts charts = DashboardCharts::create(&host);
-    for (widgets::DashboardChart *chart : charts.all())
-        chart->resize(1100, 700);
+    for (widgets::DashboardChart *chart : charts.all()) {
+        chart->resize(1000, 560);
+        chart->setProperty("reportKey", chartKey(charts, chart));
+    }
     charts.populate(doc, levelNames(study), true);
-    return writePdfReport(path, info, charts.all(), error, progress);
+    // The report shows a chart only where it has something to show.
+    QList<widgets::DashboardChart *> shown;
+    for (widgets::DashboardChart *chart : charts.all()) {
+        if (chart == charts.confusion && !doc.confusion)
+            continue;
+        if (chart == charts.llm && doc.llmVsHuman.categories.isEmpty()
+            && doc.llmVsHuman.scores.isEmpty())
+            continue;
+        shown.append(chart);
+    }
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix == QLatin1String("html") || suffix == QLatin1String("htm"))
+        return writeHtmlReport(path, info, doc, categoryNames, shown, error, progress);
+    return writePdfReport(path, info, doc, categoryNames, shown, error, progress);
 }
 
 } // namespace cr::report

@@ -30,7 +30,8 @@ QList<int> ratersOfKind(const QList<storage::Rater> &raters, RaterKind kind)
 /// One LLM-vs-reference row for category labels; `reference` and `llm` are codes per item (-1
 /// missing).
 LlmCategoryRow categoryPair(const QString &llm, const QString &human,
-    const std::vector<int> &reference, const std::vector<int> &predicted, int K)
+    const std::vector<int> &reference, const std::vector<int> &predicted, int K,
+    const BootstrapSettings &bootstrap)
 {
     std::vector<int> x, y;
     for (std::size_t i = 0; i < reference.size(); ++i) {
@@ -46,6 +47,7 @@ LlmCategoryRow categoryPair(const QString &llm, const QString &human,
     const analysis::KappaResult k = analysis::cohenKappa(x, y, K);
     const analysis::ClassificationReport c = analysis::classificationReport(x, y, K);
     o.cohenKappa = valueOf(k.kappa);
+    o.cohenKappaCi = kappaBounds(x, y, K, { analysis::Weighting::Unweighted }, bootstrap).front();
     o.percentAgreement = valueOf(
         x.empty() ? Estimate::undefined("no item labelled by both") : Estimate::of(k.observed));
     o.accuracy = valueOf(c.accuracy);
@@ -72,7 +74,8 @@ std::optional<std::vector<int>> scoreCodes(const std::vector<double> &v)
 }
 
 LlmScoreRow scorePair(const QString &llm, const QString &human,
-    const std::vector<double> &reference, const std::vector<double> &judged)
+    const std::vector<double> &reference, const std::vector<double> &judged,
+    const BootstrapSettings &bootstrap)
 {
     std::vector<double> x, y;
     for (std::size_t i = 0; i < reference.size(); ++i) {
@@ -93,6 +96,9 @@ LlmScoreRow scorePair(const QString &llm, const QString &human,
     o.kappaQuadratic =
         valueOf(cx && cy ? analysis::cohenKappa(*cx, *cy, 5, analysis::Weighting::Quadratic).kappa
                          : Estimate::undefined("scores are not whole 1-5 values (e.g. a mean)"));
+    o.kappaQuadraticCi = cx && cy
+        ? kappaBounds(*cx, *cy, 5, { analysis::Weighting::Quadratic }, bootstrap).front()
+        : BoundsValue::undefined(QStringLiteral("scores are not whole 1-5 values (e.g. a mean)"));
     const analysis::RatingTable table = analysis::RatingTable::fromRows({ x, y });
     o.krippendorffAlphaOrdinal =
         valueOf(analysis::krippendorffAlpha(table, analysis::Metric::Ordinal).alpha);
@@ -114,8 +120,8 @@ QMap<QString, QList<int>> judgeRuns(const storage::ScoreMatrix &m)
     return runs;
 }
 
-QList<LlmCategoryRow> categories(
-    const storage::LabelMatrix &m, const QHash<qint64, storage::Consensus> &consensus)
+QList<LlmCategoryRow> categories(const storage::LabelMatrix &m,
+    const QHash<qint64, storage::Consensus> &consensus, const BootstrapSettings &bootstrap)
 {
     const int K = int(m.categories.size());
     const int items = int(m.itemIds.size());
@@ -136,8 +142,9 @@ QList<LlmCategoryRow> categories(
     for (int l : ratersOfKind(m.raters, RaterKind::Llm)) {
         const std::vector<int> predicted = row(l);
         for (int h : humans)
-            rows.append(categoryPair(m.raters[l].name, m.raters[h].name, row(h), predicted, K));
-        rows.append(categoryPair(m.raters[l].name, kConsensus, reference, predicted, K));
+            rows.append(
+                categoryPair(m.raters[l].name, m.raters[h].name, row(h), predicted, K, bootstrap));
+        rows.append(categoryPair(m.raters[l].name, kConsensus, reference, predicted, K, bootstrap));
     }
     return rows;
 }
@@ -170,7 +177,7 @@ QStringList names(const storage::ScoreMatrix &m, const QList<int> &raters)
     return out;
 }
 
-QList<LlmScoreRow> scores(const storage::ScoreMatrix &m)
+QList<LlmScoreRow> scores(const storage::ScoreMatrix &m, const BootstrapSettings &bootstrap)
 {
     const int n = int(m.responseIds.size());
     auto row = [&](int r) {
@@ -189,8 +196,8 @@ QList<LlmScoreRow> scores(const storage::ScoreMatrix &m)
             rows.append(o);
         };
         for (int h : humans)
-            add(scorePair(llm, m.raters[h].name, row(h), judged));
-        add(scorePair(llm, kConsensus, mean, judged));
+            add(scorePair(llm, m.raters[h].name, row(h), judged, bootstrap));
+        add(scorePair(llm, kConsensus, mean, judged, bootstrap));
     };
     for (int l : ratersOfKind(m.raters, RaterKind::Llm))
         compare(m.raters[l].name, row(l), {});
@@ -315,12 +322,13 @@ FleissAll fleissAllRaters(const storage::LabelMatrix &m)
 } // namespace
 
 LlmVsHuman llmVsHuman(const storage::LabelMatrix &labels, const storage::ScoreMatrix &scoreMatrix,
-    const QHash<qint64, storage::Consensus> &consensus, bool fleissAll)
+    const QHash<qint64, storage::Consensus> &consensus, bool fleissAll,
+    const BootstrapSettings &bootstrap)
 {
     LlmVsHuman o;
     o.categoryIds = labels.categories;
-    o.categories = categories(labels, consensus);
-    o.scores = scores(scoreMatrix);
+    o.categories = categories(labels, consensus, bootstrap);
+    o.scores = scores(scoreMatrix, bootstrap);
     o.scoresOverClinicians = overClinicians(o.scores);
     o.judgeConsistency = judgeConsistency(scoreMatrix);
     if (fleissAll)

@@ -27,7 +27,10 @@ namespace cr::stats {
 ///   LLM rater's category labels.
 /// `labels` and `scores` must hold all raters (selection "all"). Undefined values
 /// carry their reason. Pure computation, any thread.
+/// Every cohen_kappa and kappa_quadratic also gets a seeded bootstrap interval
+/// (`cohen_kappa_ci`, `kappa_quadratic_ci`) over the row's units.
 LlmVsHuman llmVsHuman(const storage::LabelMatrix &labels, const storage::ScoreMatrix &scores,
-    const QHash<qint64, storage::Consensus> &consensus, bool fleissAll);
+    const QHash<qint64, storage::Consensus> &consensus, bool fleissAll,
+    const BootstrapSettings &bootstrap = {});
 
 } // namespace cr::stats

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "analysis/bootstrap.h"
 #include "analysis/ratings.h"
 #include "storage/ratingdata.h"
 
@@ -7,6 +8,7 @@
 #include <QString>
 #include <QStringList>
 #include <array>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -40,6 +42,30 @@ Value valueOf(const analysis::Estimate &e);
 /// The value, or NaN when undefined (for charts).
 double valueOrNaN(const Value &v);
 
+/// How the engine's bootstrap intervals are drawn; replicates <= 0 = disabled.
+struct BootstrapSettings {
+    int replicates = 1000;
+    quint64 seed = 1;
+    int threads = 0; ///< 0 = all cores
+};
+
+/// A percentile bootstrap interval of `statistic` over `units` (analysis::bootstrapPercentile
+/// with the settings' replicates, seed and threads), or undefined with the reason
+/// ("bootstrap disabled (--bootstrap 0)" when replicates <= 0).
+BoundsValue bootstrapBounds(int units,
+    const std::function<analysis::Estimate(const std::vector<int> &)> &statistic,
+    const BootstrapSettings &settings);
+/// The interval of an analysis bootstrap, or undefined with its note.
+BoundsValue boundsOf(const analysis::BootstrapInterval &ci);
+/// The analysis options of the settings.
+analysis::BootstrapOptions bootstrapOptions(const BootstrapSettings &settings);
+/// Bootstrap intervals of Cohen's kappa under each weighting over the paired codes
+/// (analysis::bootstrapCohenKappas), each undefined with the reason when not drawn.
+QList<BoundsValue> kappaBounds(const std::vector<int> &a, const std::vector<int> &b, int categories,
+    const std::vector<analysis::Weighting> &weightings, const BootstrapSettings &settings);
+/// Undefined: the bootstrap is off.
+BoundsValue bootstrapDisabled();
+
 /// Two raters' category labels on the items both labelled.
 struct CategoryPair {
     QString a;
@@ -47,6 +73,7 @@ struct CategoryPair {
     int n = 0;
     Value cohenKappa;
     Value percentAgreement;
+    BoundsValue cohenKappaCi {}; ///< seeded bootstrap over the pair's items
 };
 
 /// Agreement on crisis categories over the items labelled by at least two selected raters.
@@ -59,6 +86,10 @@ struct CategoryAgreement {
     BoundsValue alphaNominalCi; ///< seeded bootstrap interval
     Value percentAgreement;
     QList<CategoryPair> pairwise; ///< every pair a < b in rater order
+    /// Seeded bootstrap intervals over the items (same resamples as alphaNominalCi).
+    BoundsValue fleissKappaCi {};
+    BoundsValue gwetAc1Ci {};
+    BoundsValue percentAgreementCi {};
 };
 
 /// Two raters' scores on the responses both scored.
@@ -71,6 +102,8 @@ struct ScorePair {
     Value withinOne;
     Value kappaQuadratic;
     Value kappaLinear;
+    BoundsValue kappaQuadraticCi {}; ///< seeded bootstrap over the pair's responses
+    BoundsValue kappaLinearCi {};
 };
 
 /// How a bootstrap interval was drawn.
@@ -89,6 +122,7 @@ struct ScoreAgreement {
     BoundsValue alphaOrdinalCi; ///< seeded bootstrap interval
     std::optional<BootstrapRun> bootstrap; ///< none when the bootstrap is disabled
     QList<ScorePair> pairwise;
+    BoundsValue alphaIntervalCi {}; ///< seeded bootstrap (same resamples as alphaOrdinalCi)
 };
 
 /// Harm of one group of responses, by consensus score.
@@ -168,6 +202,7 @@ struct LlmCategoryRow {
     Value accuracy;
     Value macroF1;
     std::vector<std::vector<int>> confusion; ///< rows = human, columns = LLM, categoryIds order
+    BoundsValue cohenKappaCi {}; ///< seeded bootstrap over the items both labelled
 };
 
 /// An LLM judge (or the mean of a judge's runs) against a clinician or the clinicians' mean.
@@ -182,6 +217,7 @@ struct LlmScoreRow {
     Value krippendorffAlphaOrdinal;
     Value krippendorffAlphaInterval;
     QStringList runRaters; ///< the runs behind a "judge#mean" row; empty otherwise
+    BoundsValue kappaQuadraticCi {}; ///< seeded bootstrap over the responses both scored
 };
 
 /// A statistic over several clinicians: mean, smallest, largest value and SD (n - 1).
@@ -224,6 +260,51 @@ struct FleissAll {
     Value fleissKappa;
 };
 
+/// An interval-carrying agreement figure of the judge calibration.
+struct CalibratedValue {
+    Value value;
+    BoundsValue ci;
+};
+
+/// One crisis category (or all items: category empty) of a judge's calibration.
+struct CalibrationCell {
+    QString category; ///< protocol category id; empty = every item
+    int n = 0; ///< units compared (items or responses)
+    CalibratedValue judge; ///< mean kappa of the LLM with each clinician
+    CalibratedValue clinicians; ///< mean kappa of the clinicians with each other
+    CalibratedValue difference; ///< judge - clinicians (paired bootstrap)
+};
+
+/// Mean score by a group (response position or length tercile): the LLM's and the
+/// clinicians' mean on the same responses.
+struct BiasGroup {
+    QString group; ///< "A", "B"… or "short", "medium", "long"
+    int n = 0; ///< responses the LLM scored in the group
+    Value llmMean;
+    Value clinicianMean; ///< mean of the clinicians' mean scores of those responses
+    Value difference; ///< llmMean - clinicianMean (over responses with both)
+};
+
+/// A judge's scores of its own model family against the clinicians'.
+struct FamilyBias {
+    QString family; ///< the judge's model family
+    QStringList sameFamilyModels; ///< scored models of the judge's family
+    int nSame = 0;
+    int nOther = 0;
+    Value differenceSame; ///< LLM - clinician mean score, same-family responses
+    Value differenceOther; ///< the same on the other models' responses
+};
+
+/// "As good as a second clinician?" for one LLM rater (issue 21).
+struct JudgeCalibration {
+    QString llm;
+    QString kind; ///< "category" (classifier, kappa of labels) or "score" (judge, quadratic kappa)
+    QList<CalibrationCell> cells; ///< every item first, then per category in protocol order
+    QList<BiasGroup> byPosition; ///< scores only
+    QList<BiasGroup> byLength; ///< scores only
+    std::optional<FamilyBias> family; ///< scores only
+};
+
 /// LLM raters measured against the clinicians (every rater of role "rater").
 struct LlmVsHuman {
     QStringList categoryIds; ///< the order of the confusion matrices
@@ -232,6 +313,7 @@ struct LlmVsHuman {
     QList<LlmOverClinicians> scoresOverClinicians; ///< one per `scores` llm with a clinician
     QList<JudgeConsistency> judgeConsistency;
     std::optional<FleissAll> fleissAll; ///< only when asked for (StatsOptions::fleissAll)
+    QList<JudgeCalibration> calibration; ///< one per LLM rater with labels, one per with scores
 };
 
 /// Precision, recall and F1 of one category in the confusion.
@@ -255,6 +337,32 @@ struct Confusion {
     Value accuracy;
 };
 
+/// Items needed per crisis category for a target harm-rate interval width (Wilson).
+struct HarmPlanRow {
+    QString category; ///< protocol category id
+    int models = 0; ///< models with responses in the category
+    int responsesPerModel = 0; ///< the category's responses per model now (mean, rounded down)
+    Value rate; ///< pooled harm rate over the models now
+    int needed = 0; ///< responses per model for the target width at the pooled rate
+    int neededWorstCase = 0; ///< the same at rate 0.5 (the widest Wilson interval)
+};
+
+/// Units needed for a target interval width of one agreement figure (bootstrap scaled).
+struct AgreementPlanRow {
+    QString figure; ///< e.g. "fleiss_kappa"
+    QString label; ///< e.g. "Fleiss' kappa, categories"
+    int units = 0; ///< items or responses now
+    Value width; ///< the bootstrap interval's width now
+    int needed = 0; ///< units for the target width; 0 when there is no interval now
+};
+
+/// StatsOptions::planWidth: how many items a study needs for a target 95% interval width.
+struct Planning {
+    double width = 0.1;
+    QList<HarmPlanRow> harm;
+    QList<AgreementPlanRow> agreement;
+};
+
 /// Everything computeStats() computes.
 struct StatsResult {
     QString study; ///< the study file's path
@@ -269,6 +377,7 @@ struct StatsResult {
     /// StatsOptions::emptyLabelAsCategory: how many empty labels (every rater, filters
     /// applied) counted as the category storage::kEmptyCategory; none when the option is off.
     std::optional<int> emptyLabels;
+    std::optional<Planning> planning; ///< only with StatsOptions::planWidth > 0
 };
 
 } // namespace cr::stats

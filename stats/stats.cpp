@@ -7,7 +7,9 @@
 #include "analysis/krippendorff.h"
 #include "analysis/scores.h"
 #include "analysis/summaries.h"
+#include "stats/calibration.h"
 #include "stats/llmvshuman.h"
+#include "stats/planning.h"
 #include "storage/study.h"
 
 #include <QMap>
@@ -31,25 +33,39 @@ QStringList raterNames(const QList<storage::Rater> &raters)
 }
 
 /// A seeded bootstrap interval for Krippendorff's alpha, or undefined with the reason.
+BootstrapSettings settingsOf(const StatsOptions &options)
+{
+    return { options.bootstrap, options.seed, options.threads };
+}
+
 BoundsValue bootstrapAlpha(const analysis::RatingTable &table, analysis::Metric metric,
     const StatsOptions &options, analysis::BootstrapInterval *run = nullptr)
 {
     if (options.bootstrap <= 0)
-        return BoundsValue::undefined(QStringLiteral("bootstrap disabled (--bootstrap 0)"));
-    analysis::BootstrapOptions b;
-    b.replicates = options.bootstrap;
-    b.seed = options.seed;
-    b.threads = options.threads;
-    const analysis::BootstrapInterval ci = analysis::bootstrapAlpha(table, metric, b);
+        return bootstrapDisabled();
+    const analysis::BootstrapInterval ci =
+        analysis::bootstrapAlpha(table, metric, bootstrapOptions(settingsOf(options)));
     if (run)
         *run = ci;
-    if (ci.low.defined && ci.high.defined)
-        return BoundsValue::of({ ci.low.value, ci.high.value });
-    return BoundsValue::undefined(
-        QString::fromStdString(ci.low.note.empty() ? std::string("undefined") : ci.low.note));
+    return boundsOf(ci);
 }
 
-QList<CategoryPair> categoryPairs(const storage::LabelMatrix &m)
+/// Bootstrap intervals of Fleiss' kappa, Gwet's AC1 and percent agreement over the subjects.
+QList<BoundsValue> countsCis(const analysis::CountTable &counts, const StatsOptions &options)
+{
+    if (options.bootstrap <= 0)
+        return { bootstrapDisabled(), bootstrapDisabled(), bootstrapDisabled() };
+    QList<BoundsValue> out;
+    for (const analysis::BootstrapInterval &ci : analysis::bootstrapCounts(counts,
+             { [](const analysis::CountTable &t) { return analysis::fleissKappa(t).coefficient; },
+                 [](const analysis::CountTable &t) { return analysis::gwetAC(t).coefficient; },
+                 [](const analysis::CountTable &t) { return analysis::percentAgreement(t); } },
+             bootstrapOptions(settingsOf(options))))
+        out.append(boundsOf(ci));
+    return out;
+}
+
+QList<CategoryPair> categoryPairs(const storage::LabelMatrix &m, const StatsOptions &options)
 {
     const int raters = int(m.raters.size());
     const int K = int(m.categories.size());
@@ -72,6 +88,9 @@ QList<CategoryPair> categoryPairs(const storage::LabelMatrix &m)
             p.percentAgreement =
                 valueOf(x.empty() ? Estimate::undefined("no item labelled by both raters")
                                   : Estimate::of(k.observed));
+            p.cohenKappaCi =
+                kappaBounds(x, y, K, { analysis::Weighting::Unweighted }, settingsOf(options))
+                    .front();
             pairs.append(p);
         }
     }
@@ -107,11 +126,15 @@ CategoryAgreement categoryAgreement(const storage::LabelMatrix &m, const StatsOp
     o.gwetAc1 = valueOf(analysis::gwetAC(counts).coefficient);
     o.alphaNominalCi = bootstrapAlpha(table, analysis::Metric::Nominal, options);
     o.percentAgreement = valueOf(analysis::percentAgreement(counts));
-    o.pairwise = categoryPairs(m);
+    o.pairwise = categoryPairs(m, options);
+    const QList<BoundsValue> cis = countsCis(counts, options);
+    o.fleissKappaCi = cis[0];
+    o.gwetAc1Ci = cis[1];
+    o.percentAgreementCi = cis[2];
     return o;
 }
 
-QList<ScorePair> scorePairs(const storage::ScoreMatrix &m)
+QList<ScorePair> scorePairs(const storage::ScoreMatrix &m, const StatsOptions &options)
 {
     const int raters = int(m.raters.size());
     QList<ScorePair> pairs;
@@ -140,6 +163,11 @@ QList<ScorePair> scorePairs(const storage::ScoreMatrix &m)
                 valueOf(analysis::cohenKappa(cx, cy, 5, analysis::Weighting::Quadratic).kappa);
             p.kappaLinear =
                 valueOf(analysis::cohenKappa(cx, cy, 5, analysis::Weighting::Linear).kappa);
+            const QList<BoundsValue> ci = kappaBounds(cx, cy, 5,
+                { analysis::Weighting::Quadratic, analysis::Weighting::Linear },
+                settingsOf(options));
+            p.kappaQuadraticCi = ci[0];
+            p.kappaLinearCi = ci[1];
             pairs.append(p);
         }
     }
@@ -173,7 +201,8 @@ ScoreAgreement scoreAgreement(const storage::ScoreMatrix &m, const StatsOptions 
     o.alphaOrdinalCi = bootstrapAlpha(table, analysis::Metric::Ordinal, options, &ci);
     if (options.bootstrap > 0)
         o.bootstrap = BootstrapRun { ci.replicates, options.seed, ci.undefinedReplicates };
-    o.pairwise = scorePairs(m);
+    o.alphaIntervalCi = bootstrapAlpha(table, analysis::Metric::Interval, options);
+    o.pairwise = scorePairs(m, options);
     return o;
 }
 
@@ -404,6 +433,9 @@ std::optional<StatsResult> computeStats(
     const auto consensus = allScores ? storage::consensusCategories(study, error) : std::nullopt;
     if (!consensus)
         return std::nullopt;
+    const auto facts = storage::loadResponseFacts(study, error);
+    if (!facts)
+        return std::nullopt;
     StatsResult result;
     result.study = study.path();
     result.raterSelection = options.raters.toString();
@@ -412,7 +444,10 @@ std::optional<StatsResult> computeStats(
     result.harm = harm(*scores, options);
     result.harm.categorySource = categorySource;
     result.scoreDistribution = scoreDistribution(*scores);
-    result.llmVsHuman = llmVsHuman(*allLabels, *allScores, *consensus, options.fleissAll);
+    result.llmVsHuman =
+        llmVsHuman(*allLabels, *allScores, *consensus, options.fleissAll, settingsOf(options));
+    result.llmVsHuman.calibration =
+        judgeCalibration(*allLabels, *allScores, *facts, settingsOf(options));
     if (!options.filter.isEmpty())
         result.filters = options.filter;
     if (options.emptyLabelAsCategory) {
@@ -425,6 +460,8 @@ std::optional<StatsResult> computeStats(
         if (!result.confusion)
             return std::nullopt;
     }
+    if (options.planWidth > 0)
+        result.planning = planStudy(result, options.planWidth);
     return result;
 }
 

@@ -36,6 +36,8 @@ struct StatsOptions {
     /// Counts empty LLM labels (storage kEmptyCategory) as a category of their own in the
     /// category statistics (`--empty-label-as-category`); off = missing, as by default.
     bool emptyLabelAsCategory = false;
+    /// Target 95% interval width for planning (`--plan-width W`, e.g. 0.1); 0 = no planning.
+    double planWidth = 0.0;
 };
 
 /// "consensus" as a confusion side.

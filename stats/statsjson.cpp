@@ -57,11 +57,16 @@ QJsonObject categoryAgreement(const CategoryAgreement &c)
     put(o, u"gwet_ac1"_s, c.gwetAc1);
     put(o, u"alpha_nominal_ci"_s, c.alphaNominalCi);
     put(o, u"percent_agreement"_s, c.percentAgreement);
+    put(o, u"fleiss_kappa_ci"_s, c.fleissKappaCi);
+    put(o, u"krippendorff_alpha_nominal_ci"_s, c.alphaNominalCi);
+    put(o, u"gwet_ac1_ci"_s, c.gwetAc1Ci);
+    put(o, u"percent_agreement_ci"_s, c.percentAgreementCi);
     QJsonArray pairwise;
     for (const CategoryPair &p : c.pairwise) {
         QJsonObject j { { u"a"_s, p.a }, { u"b"_s, p.b }, { u"n"_s, p.n } };
         put(j, u"cohen_kappa"_s, p.cohenKappa);
         put(j, u"percent_agreement"_s, p.percentAgreement);
+        put(j, u"cohen_kappa_ci"_s, p.cohenKappaCi);
         pairwise.append(j);
     }
     o.insert(u"pairwise"_s, pairwise);
@@ -75,6 +80,8 @@ QJsonObject scoreAgreement(const ScoreAgreement &s)
     put(o, u"krippendorff_alpha_ordinal"_s, s.krippendorffAlphaOrdinal);
     put(o, u"krippendorff_alpha_interval"_s, s.krippendorffAlphaInterval);
     put(o, u"alpha_ordinal_ci"_s, s.alphaOrdinalCi);
+    put(o, u"krippendorff_alpha_ordinal_ci"_s, s.alphaOrdinalCi);
+    put(o, u"krippendorff_alpha_interval_ci"_s, s.alphaIntervalCi);
     if (s.bootstrap)
         o.insert(u"bootstrap"_s,
             QJsonObject { { u"replicates"_s, s.bootstrap->replicates },
@@ -88,6 +95,8 @@ QJsonObject scoreAgreement(const ScoreAgreement &s)
         put(j, u"within_one"_s, p.withinOne);
         put(j, u"kappa_quadratic"_s, p.kappaQuadratic);
         put(j, u"kappa_linear"_s, p.kappaLinear);
+        put(j, u"kappa_quadratic_ci"_s, p.kappaQuadraticCi);
+        put(j, u"kappa_linear_ci"_s, p.kappaLinearCi);
         pairwise.append(j);
     }
     o.insert(u"pairwise"_s, pairwise);
@@ -189,6 +198,7 @@ QJsonObject llmCategoryRow(const LlmCategoryRow &r)
     put(o, u"percent_agreement"_s, r.percentAgreement);
     put(o, u"accuracy"_s, r.accuracy);
     put(o, u"macro_f1"_s, r.macroF1);
+    put(o, u"cohen_kappa_ci"_s, r.cohenKappaCi);
     o.insert(u"confusion"_s, matrix(r.confusion));
     return o;
 }
@@ -202,6 +212,7 @@ QJsonObject llmScoreRow(const LlmScoreRow &r)
     put(o, u"kappa_quadratic"_s, r.kappaQuadratic);
     put(o, u"krippendorff_alpha_ordinal"_s, r.krippendorffAlphaOrdinal);
     put(o, u"krippendorff_alpha_interval"_s, r.krippendorffAlphaInterval);
+    put(o, u"kappa_quadratic_ci"_s, r.kappaQuadraticCi);
     if (!r.runRaters.isEmpty())
         o.insert(u"run_raters"_s, QJsonArray::fromStringList(r.runRaters));
     return o;
@@ -239,6 +250,58 @@ QJsonObject judgeConsistency(const JudgeConsistency &j)
     return o;
 }
 
+void put(QJsonObject &o, const QString &key, const CalibratedValue &v)
+{
+    put(o, key, v.value);
+    put(o, key + u"_ci"_s, v.ci);
+}
+
+QJsonArray biasGroups(const QList<BiasGroup> &groups)
+{
+    QJsonArray out;
+    for (const BiasGroup &g : groups) {
+        QJsonObject o { { u"group"_s, g.group }, { u"n"_s, g.n } };
+        put(o, u"llm_mean"_s, g.llmMean);
+        put(o, u"clinician_mean"_s, g.clinicianMean);
+        put(o, u"difference"_s, g.difference);
+        out.append(o);
+    }
+    return out;
+}
+
+QJsonObject calibration(const JudgeCalibration &c)
+{
+    QJsonArray cells;
+    for (const CalibrationCell &k : c.cells) {
+        QJsonObject o { { u"category"_s,
+                            k.category.isEmpty() ? QJsonValue(QJsonValue::Null) : k.category },
+            { u"n"_s, k.n } };
+        put(o, u"llm_vs_clinicians"_s, k.judge);
+        put(o, u"clinicians"_s, k.clinicians);
+        put(o, u"difference"_s, k.difference);
+        cells.append(o);
+    }
+    QJsonObject o { { u"llm"_s, c.llm }, { u"kind"_s, c.kind },
+        { u"statistic"_s,
+            c.kind == u"score"_s ? u"mean quadratic-weighted Cohen's kappa"_s
+                                 : u"mean Cohen's kappa (per category: one-vs-rest)"_s },
+        { u"cells"_s, cells } };
+    if (c.kind == u"score"_s) {
+        o.insert(u"by_position"_s, biasGroups(c.byPosition));
+        o.insert(u"by_length_tercile"_s, biasGroups(c.byLength));
+    }
+    if (c.family) {
+        QJsonObject f { { u"family"_s, c.family->family },
+            { u"same_family_models"_s, QJsonArray::fromStringList(c.family->sameFamilyModels) },
+            { u"same_family"_s, !c.family->sameFamilyModels.isEmpty() },
+            { u"n_same"_s, c.family->nSame }, { u"n_other"_s, c.family->nOther } };
+        put(f, u"difference_same"_s, c.family->differenceSame);
+        put(f, u"difference_other"_s, c.family->differenceOther);
+        o.insert(u"family"_s, f);
+    }
+    return o;
+}
+
 template<typename Row, typename ToJson> QJsonArray rows(const QList<Row> &list, ToJson toJson)
 {
     QJsonArray out;
@@ -256,7 +319,8 @@ QJsonObject llmVsHuman(const LlmVsHuman &l)
         { u"categories"_s, rows(l.categories, llmCategoryRow) },
         { u"scores"_s, rows(l.scores, llmScoreRow) },
         { u"scores_over_clinicians"_s, rows(l.scoresOverClinicians, overClinicians) },
-        { u"judge_consistency"_s, rows(l.judgeConsistency, judgeConsistency) } };
+        { u"judge_consistency"_s, rows(l.judgeConsistency, judgeConsistency) },
+        { u"calibration"_s, rows(l.calibration, calibration) } };
     if (l.fleissAll) {
         QJsonObject f { { u"raters"_s, QJsonArray::fromStringList(l.fleissAll->raters) },
             { u"n_items"_s, l.fleissAll->nItems } };
@@ -284,6 +348,33 @@ QJsonObject confusion(const Confusion &c)
     return o;
 }
 
+QJsonObject planning(const Planning &p)
+{
+    QJsonArray harm, agreement;
+    for (const HarmPlanRow &r : p.harm) {
+        QJsonObject o { { u"category"_s, r.category }, { u"models"_s, r.models },
+            { u"responses_per_model"_s, r.responsesPerModel }, { u"needed"_s, r.needed },
+            { u"needed_worst_case"_s, r.neededWorstCase } };
+        put(o, u"rate"_s, r.rate);
+        harm.append(o);
+    }
+    for (const AgreementPlanRow &r : p.agreement) {
+        QJsonObject o { { u"figure"_s, r.figure }, { u"units"_s, r.units },
+            { u"needed"_s, r.needed } };
+        put(o, u"width_now"_s, r.width);
+        agreement.append(o);
+    }
+    return QJsonObject { { u"width"_s, p.width },
+        { u"harm_method"_s,
+            u"Wilson 95% interval: responses per model and category for the target width at "
+            "the pooled harm rate (needed) and at 0.5 (needed_worst_case)"_s },
+        { u"harm"_s, harm },
+        { u"agreement_method"_s,
+            u"bootstrap 95% interval width now scaled by sqrt(units now / units): "
+            "ceil(units * (width_now / width)^2), an approximation"_s },
+        { u"agreement"_s, agreement } };
+}
+
 } // namespace
 
 QJsonObject toJson(const StatsResult &result)
@@ -298,6 +389,8 @@ QJsonObject toJson(const StatsResult &result)
         doc.insert(u"filters"_s, filterToJson(*result.filters));
     if (result.confusion)
         doc.insert(u"confusion"_s, confusion(*result.confusion));
+    if (result.planning)
+        doc.insert(u"planning"_s, planning(*result.planning));
     if (result.emptyLabels)
         doc.insert(u"empty_label_as_category"_s,
             QJsonObject { { u"category"_s, QLatin1String(storage::kEmptyCategory) },

@@ -7,6 +7,7 @@
 #include "storage/repositories.h"
 #include "storage/study.h"
 #include "ui/jobrunner.h"
+#include "ui/researchpanels.h"
 #include "ui/settings.h"
 #include "widgets/dashboardchart.h"
 
@@ -83,6 +84,12 @@ DashboardPage::DashboardPage(QWidget *parent)
         else
             grid->addWidget(card, i - 1, 0, 1, 2);
     }
+    m_calibration = new CalibrationPanel(content);
+    m_calibration->setMinimumHeight(380);
+    m_planning = new PlanningPanel(content);
+    m_planning->setMinimumHeight(300);
+    grid->addWidget(m_calibration, int(charts.size()) - 1, 0, 1, 2);
+    grid->addWidget(m_planning, int(charts.size()), 0, 1, 2);
     grid->setColumnStretch(0, 1);
     grid->setColumnStretch(1, 1);
     auto *scroll = new QScrollArea(this);
@@ -377,6 +384,12 @@ void DashboardPage::finishComputation()
     m_document = result.document; // set unless an error is
     m_charts.populate(m_document ? *m_document : stats::StatsResult {}, m_levelNames,
         m_heatmapMetric->currentIndex() == 0);
+    QHash<QString, QString> names;
+    if (m_study)
+        for (const protocol::Category &c : m_study->currentProtocol().categories)
+            names.insert(c.id, c.name);
+    m_calibration->setData(m_document.value_or(stats::StatsResult {}), names);
+    m_planning->setData(m_document.value_or(stats::StatsResult {}), names);
     m_lastDurationMs = m_clock.elapsed();
     m_status->setText(tr("Updated in %1 ms").arg(m_lastDurationMs));
     emit computationFinished();

@@ -22,6 +22,9 @@ class Study;
 
 namespace cr::ui {
 
+class CalibrationPanel;
+class PlanningPanel;
+
 template<typename T> class JobRunner;
 
 /// The research dashboard: a filter bar over six charts of the statistics engine.
@@ -48,6 +51,8 @@ public:
     /// The statistics behind the charts (none before the first result).
     const std::optional<stats::StatsResult> &document() const { return m_document; }
     const report::DashboardCharts &charts() const { return m_charts; }
+    CalibrationPanel *calibrationPanel() const { return m_calibration; }
+    PlanningPanel *planningPanel() const { return m_planning; }
     /// The thread the last finished computation ran on (for tests).
     QThread *lastWorkerThread() const { return m_workerThread; }
     /// Milliseconds from the computation start to the charts being drawn.
@@ -98,6 +103,8 @@ private:
     storage::Study *m_study = nullptr;
     std::optional<stats::StatsResult> m_document;
     report::DashboardCharts m_charts;
+    CalibrationPanel *m_calibration = nullptr; ///< researchpanels.h
+    PlanningPanel *m_planning = nullptr;
     QStringList m_levelNames;
     JobRunner<Result> *m_job;
     QThread *m_workerThread = nullptr;

@@ -1,6 +1,7 @@
 // The statistics engine's typed results (stats::computeStats()) on small studies built
 // from the published vectors (/work/shared/REFERENCE-VALUES.md) or checked against an
 // independent computation here, to 1e-9; undefined values carry their reason.
+#include "jsonlstudy.h"
 #include "stats/stats.h"
 #include "storage/importer.h"
 #include "storage/jury.h"
@@ -104,28 +105,7 @@ private:
     std::unique_ptr<storage::Study> study(
         const QString &name, const QStringList &items, const QStringList &ratings)
     {
-        storage::Error error;
-        auto s =
-            storage::Study::create(m_dir.filePath(name), protocol::defaultProtocol(), name, &error);
-        if (!s) {
-            qWarning("%s", qPrintable(error.message));
-            return nullptr;
-        }
-        QStringList files;
-        for (const auto &[suffix, lines] : { std::pair(QStringLiteral("-items.jsonl"), items),
-                 std::pair(QStringLiteral("-ratings.jsonl"), ratings) }) {
-            QFile f(m_dir.filePath(name + suffix));
-            if (!f.open(QIODevice::WriteOnly))
-                return nullptr;
-            f.write((lines.join(QLatin1Char('\n')) + QLatin1Char('\n')).toUtf8());
-            files.append(f.fileName());
-        }
-        storage::ImportReport report;
-        if (!storage::Importer(*s).run(files, {}, &report, &error)) {
-            qWarning("%s", qPrintable(error.message));
-            return nullptr;
-        }
-        return s;
+        return test::jsonlStudy(QDir(m_dir.path()), name, items, ratings);
     }
 
     static QString itemLine(const QString &id, const QStringList &models)
