@@ -83,10 +83,10 @@ std::optional<SampleReport> drawSample(
         }
     }
     SampleReport report;
-    auto items = storage::readPoolItems(*pool, source, &report.poolHash, error);
-    if (!items)
+    const auto entries = storage::readPoolEntries(*pool, source, &report.poolHash, error);
+    if (!entries)
         return std::nullopt;
-    pool.reset();
+    storage::PoolItemReader reader(*pool);
 
     // What may not be drawn: items of the excluded studies and of the target itself.
     QSet<QByteArray> excludedIds, excludedTexts, studyIds, studyTexts;
@@ -94,7 +94,7 @@ std::optional<SampleReport> drawSample(
         auto other = storage::Study::open(path, error);
         if (!other)
             return std::nullopt;
-        const auto theirs = storage::readPoolItems(*other, std::nullopt, nullptr, error);
+        const auto theirs = storage::readPoolItems(*other, error);
         if (!theirs)
             return std::nullopt;
         for (const storage::PoolItem &i : *theirs) {
@@ -102,7 +102,7 @@ std::optional<SampleReport> drawSample(
             excludedTexts.insert(textKey(i.turnsJson));
         }
     }
-    if (const auto own = storage::readPoolItems(target, std::nullopt, nullptr, error)) {
+    if (const auto own = storage::readPoolItems(target, error)) {
         for (const storage::PoolItem &i : *own) {
             studyIds.insert(i.externalId);
             studyTexts.insert(textKey(i.turnsJson));
@@ -113,8 +113,8 @@ std::optional<SampleReport> drawSample(
 
     // Strata, each ordered by the seeded key.
     QMap<QString, std::vector<std::pair<quint64, qsizetype>>> strata;
-    for (qsizetype i = 0; i < items->size(); ++i) {
-        const storage::PoolItem &item = items->at(i);
+    for (qsizetype i = 0; i < entries->size(); ++i) {
+        const storage::PoolEntry &item = entries->at(i);
         const QString stratum = byCategory ? item.category : QString::fromUtf8(item.dataset);
         if (byCategory && stratum.isEmpty()) {
             ++report.noCategory;
@@ -141,18 +141,30 @@ std::optional<SampleReport> drawSample(
         std::sort(it->begin(), it->end(), [&](const auto &a, const auto &b) {
             return a.first != b.first
                 ? a.first < b.first
-                : items->at(a.second).externalId < items->at(b.second).externalId;
+                : entries->at(a.second).externalId < entries->at(b.second).externalId;
         });
         for (const auto &[key, index] : *it) {
             if (count.drawn >= count.requested)
                 break;
-            storage::PoolItem item = items->at(index);
-            const QByteArray text = textKey(item.turnsJson);
-            if (excludedIds.contains(item.externalId) || excludedTexts.contains(text)) {
+            const storage::PoolEntry &entry = entries->at(index);
+            if (excludedIds.contains(entry.externalId)) {
                 ++report.excluded;
                 continue;
             }
-            if (studyIds.contains(item.externalId) || studyTexts.contains(text)) {
+            if (studyIds.contains(entry.externalId)) {
+                ++report.inStudy;
+                continue;
+            }
+            auto read = reader.read(entry.id, error);
+            if (!read)
+                return std::nullopt;
+            storage::PoolItem item = std::move(*read);
+            const QByteArray text = textKey(item.turnsJson);
+            if (excludedTexts.contains(text)) {
+                ++report.excluded;
+                continue;
+            }
+            if (studyTexts.contains(text)) {
                 ++report.inStudy;
                 continue;
             }

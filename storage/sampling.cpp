@@ -1,6 +1,7 @@
 #include "storage/sampling.h"
 
 #include "storage/records.h"
+#include "storage/sqlitestatement.h"
 #include "storage/study.h"
 
 #include <QCryptographicHash>
@@ -12,60 +13,127 @@
 
 namespace cr::storage {
 
-std::optional<QList<PoolItem>> readPoolItems(Study &study,
+std::optional<QList<PoolEntry>> readPoolEntries(Study &study,
     const std::optional<CategorySourceSpec> &categories, QString *contentHash, Error *error)
 {
     QSqlQuery q(study.database());
     q.setForwardOnly(true);
-    const auto fail = [&] {
-        *error = Error::storage(study.path() + QStringLiteral(": ") + q.lastError().text());
-        return std::nullopt;
-    };
     QHash<qint64, QString> category;
     if (categories) {
+        bool ok = false;
         if (categories->classifierMajority) {
-            if (!q.exec(QStringLiteral(
-                    "SELECT c.item_id, c.category, count(*) AS n FROM category_label c"
-                    " JOIN rater r ON r.id = c.rater_id AND r.kind = 'llm'"
-                    " WHERE r.name GLOB '*:classify#[0-9]*'"
-                    " GROUP BY c.item_id, c.category ORDER BY c.item_id, n DESC, c.category")))
-                return fail();
+            ok = q.exec(QStringLiteral(
+                "SELECT c.item_id, c.category, count(*) AS n FROM category_label c"
+                " JOIN rater r ON r.id = c.rater_id AND r.kind = 'llm'"
+                " WHERE r.name GLOB '*:classify#[0-9]*'"
+                " GROUP BY c.item_id, c.category ORDER BY c.item_id, n DESC, c.category"));
         } else {
             q.prepare(QStringLiteral("SELECT c.item_id, c.category FROM category_label c"
                                      " JOIN rater r ON r.id = c.rater_id WHERE r.name = ?"));
             q.addBindValue(categories->rater);
-            if (!q.exec())
-                return fail();
+            ok = q.exec();
+        }
+        if (!ok) {
+            *error = Error::storage(study.path() + QStringLiteral(": ") + q.lastError().text());
+            return std::nullopt;
         }
         while (q.next())
             if (!category.contains(q.value(0).toLongLong()))
                 category.insert(q.value(0).toLongLong(), q.value(1).toString());
     }
-    if (!q.exec(QStringLiteral(
-            "SELECT i.id, i.external_id, d.name, i.split, i.turns, i.reference_label, i.metadata"
-            " FROM item i LEFT JOIN dataset d ON d.id = i.dataset_id ORDER BY i.id")))
-        return fail();
+    SqliteStatement s;
+    QString message;
+    if (!s.prepare(nativeHandle(study.database()),
+            "SELECT i.id, i.external_id, d.name, i.split, i.turns, i.reference_label"
+            " FROM item i LEFT JOIN dataset d ON d.id = i.dataset_id ORDER BY i.id",
+            &message)) {
+        *error = Error::storage(study.path() + QStringLiteral(": ") + message);
+        return std::nullopt;
+    }
     QCryptographicHash hash(QCryptographicHash::Sha256);
-    QList<PoolItem> items;
-    while (q.next()) {
-        PoolItem item;
-        item.externalId = q.value(1).toString().toUtf8();
-        item.dataset = q.value(2).toString().toUtf8();
-        item.split = q.value(3).toString().toUtf8();
-        item.turnsJson = q.value(4).toString().toUtf8();
-        item.label = q.value(5).toString().toUtf8();
-        item.metadataJson = q.value(6).toString().toUtf8();
-        item.category = category.value(q.value(0).toLongLong());
+    QList<PoolEntry> entries;
+    for (;;) {
+        if (!s.step()) {
+            *error = Error::storage(study.path() + QStringLiteral(": ") + s.errorMessage());
+            return std::nullopt;
+        }
+        if (!s.hasRow())
+            break;
+        PoolEntry e;
+        e.id = s.columnInt(0);
+        e.externalId = s.columnText(1);
+        e.dataset = s.columnText(2);
+        e.category = category.value(e.id);
         if (contentHash)
-            for (const QByteArray *field :
-                { &item.externalId, &item.dataset, &item.split, &item.turnsJson, &item.label }) {
-                hash.addData(*field);
+            for (int column = 1; column <= 5; ++column) {
+                hash.addData(s.columnView(column));
                 hash.addData(QByteArrayView("\0", 1));
             }
-        items.append(std::move(item));
+        entries.append(std::move(e));
     }
     if (contentHash)
         *contentHash = QString::fromLatin1(hash.result().toHex());
+    return entries;
+}
+
+struct PoolItemReader::Statement {
+    SqliteStatement statement;
+};
+
+PoolItemReader::PoolItemReader(Study &study)
+    : m_study(study)
+    , m_statement(new Statement)
+{
+}
+
+PoolItemReader::~PoolItemReader()
+{
+    delete m_statement;
+}
+
+std::optional<PoolItem> PoolItemReader::read(qint64 id, Error *error)
+{
+    SqliteStatement &s = m_statement->statement;
+    QString message;
+    if (!s.isPrepared()
+        && !s.prepare(nativeHandle(m_study.database()),
+            "SELECT i.external_id, d.name, i.split, i.turns, i.reference_label, i.metadata"
+            " FROM item i LEFT JOIN dataset d ON d.id = i.dataset_id WHERE i.id = ?",
+            &message)) {
+        *error = Error::storage(m_study.path() + QStringLiteral(": ") + message);
+        return std::nullopt;
+    }
+    s.bindInt(1, id);
+    if (!s.step() || !s.hasRow()) {
+        *error = Error::storage(
+            m_study.path() + QStringLiteral(": item %1: ").arg(id) + s.errorMessage());
+        s.reset();
+        return std::nullopt;
+    }
+    PoolItem item;
+    item.externalId = s.columnText(0);
+    item.dataset = s.columnText(1);
+    item.split = s.columnText(2);
+    item.turnsJson = s.columnText(3);
+    item.label = s.columnText(4);
+    item.metadataJson = s.columnText(5);
+    s.reset();
+    return item;
+}
+
+std::optional<QList<PoolItem>> readPoolItems(Study &study, Error *error)
+{
+    const auto entries = readPoolEntries(study, std::nullopt, nullptr, error);
+    if (!entries)
+        return std::nullopt;
+    PoolItemReader reader(study);
+    QList<PoolItem> items;
+    for (const PoolEntry &e : *entries) {
+        auto item = reader.read(e.id, error);
+        if (!item)
+            return std::nullopt;
+        items.append(std::move(*item));
+    }
     return items;
 }
 

@@ -31,11 +31,37 @@ struct CategorySourceSpec {
     QString rater;
 };
 
-/// Every item of a study in id order; with `categories`, each one's category under that
-/// source. `*contentHash` (if given) is a SHA-256 over the items' ids, datasets, splits,
-/// turns and labels: it identifies the pool a recipe was drawn from.
-std::optional<QList<PoolItem>> readPoolItems(Study &study,
+/// An item of a pool as the draw first sees it: what strata and seeded order need.
+struct PoolEntry {
+    qint64 id = 0;
+    QByteArray externalId;
+    QByteArray dataset;
+    QString category; ///< under a category source; empty: none
+};
+
+/// Every item of a study in id order (light: no text); with `categories`, each one's
+/// category under that source. `*contentHash` (if given) is a SHA-256 over the items' ids,
+/// datasets, splits, turns and labels: it identifies the pool a recipe was drawn from.
+std::optional<QList<PoolEntry>> readPoolEntries(Study &study,
     const std::optional<CategorySourceSpec> &categories, QString *contentHash, Error *error);
+
+/// Reads pool items one at a time by row id (prepared once).
+class PoolItemReader {
+public:
+    explicit PoolItemReader(Study &study);
+    ~PoolItemReader();
+    PoolItemReader(const PoolItemReader &) = delete;
+    PoolItemReader &operator=(const PoolItemReader &) = delete;
+    std::optional<PoolItem> read(qint64 id, Error *error);
+
+private:
+    Study &m_study;
+    struct Statement;
+    Statement *m_statement = nullptr;
+};
+
+/// Every item of a study, whole, in id order (for excluded and target studies).
+std::optional<QList<PoolItem>> readPoolItems(Study &study, Error *error);
 
 /// The recipe of one draw, stored in sample_recipe (JSON columns as compact text).
 struct SampleRecipeRow {
