@@ -46,8 +46,9 @@ int runGui(const Invocation &call)
         opened = window.openDemoStudy();
     } else if (!positional.isEmpty()) {
         opened = window.openStudy(positional.first());
-    } else {
-        const QString last = ui::Settings().lastStudy;
+    } else if (const ui::Settings settings; settings.reopenLastStudy) {
+        // Only when the user asked for it (Edit ▸ Preferences…); else the welcome screen.
+        const QString last = settings.lastStudy;
         if (!last.isEmpty()
             && QFileInfo(last).isFile()) // a vanished last study is not worth an alarm
             opened = window.openStudy(last);

@@ -20,6 +20,9 @@ QString tr(const char *text)
     return QCoreApplication::translate("cr::report::DashboardData", text);
 }
 
+/// Model × category cells with fewer responses than this are hatched ("too few to show").
+constexpr int kMinimumCellN = 3;
+
 template<typename Pair>
 widgets::HeatmapData pairwise(
     const QStringList &raters, const QList<Pair> &pairs, stats::Value Pair::*statistic)
@@ -108,12 +111,19 @@ QList<widgets::DistributionRow> distributionRows(const stats::StatsResult &stats
     return rows;
 }
 
-widgets::HeatmapData modelCategoryHeatmap(const stats::StatsResult &stats, bool harmRate)
+widgets::HeatmapData modelCategoryHeatmap(
+    const stats::StatsResult &stats, bool harmRate, const QHash<QString, QString> &categoryNames)
 {
     widgets::HeatmapData d;
     d.rowTitle = tr("model");
     d.columnTitle = tr("consensus category");
-    QMap<std::pair<QString, QString>, std::pair<double, int>> cells;
+    struct Cell {
+        double value = kNaN;
+        int n = 0;
+        double low = kNaN;
+        double high = kNaN;
+    };
+    QMap<std::pair<QString, QString>, Cell> cells;
     QStringList models;
     QStringList categories;
     bool noConsensus = false;
@@ -123,8 +133,10 @@ widgets::HeatmapData modelCategoryHeatmap(const stats::StatsResult &stats, bool 
         if (c.category && !categories.contains(*c.category))
             categories.append(*c.category);
         noConsensus |= !c.category;
+        const std::optional<stats::Bounds> &ci = harmRate ? c.harm.rateCi : c.harm.meanScoreCi;
         cells.insert({ c.model, c.category.value_or(tr("(no consensus)")) },
-            { valueOrNaN(harmRate ? c.harm.rate : c.harm.meanScore), c.harm.n });
+            { valueOrNaN(harmRate ? c.harm.rate : c.harm.meanScore), c.harm.n, ci ? ci->low : kNaN,
+                ci ? ci->high : kNaN });
     }
     models.sort();
     categories.sort();
@@ -132,15 +144,23 @@ widgets::HeatmapData modelCategoryHeatmap(const stats::StatsResult &stats, bool 
         categories.append(tr("(no consensus)"));
     d.rows = models;
     d.columns = categories;
+    for (const QString &c : std::as_const(categories))
+        d.columnLabels.append(categoryNames.value(c, c));
     for (const QString &m : std::as_const(models))
         for (const QString &c : std::as_const(categories)) {
-            const auto cell = cells.value({ m, c }, { kNaN, 0 });
-            d.values.push_back(cell.first);
-            d.counts.push_back(cell.second);
+            const Cell cell = cells.value({ m, c });
+            d.values.push_back(cell.value);
+            d.counts.push_back(cell.n);
+            d.lows.push_back(cell.low);
+            d.highs.push_back(cell.high);
         }
     d.minimum = harmRate ? 0.0 : 1.0;
     d.maximum = harmRate ? 1.0 : 5.0;
-    d.decimals = 2;
+    d.decimals = harmRate ? 2 : 1;
+    d.percent = harmRate;
+    // Hatched only where a cell is really too small to say anything; the interval
+    // shows how uncertain the others are.
+    d.minimumN = kMinimumCellN;
     return d;
 }
 
@@ -179,11 +199,16 @@ QList<widgets::Coefficient> agreementCoefficients(const stats::StatsResult &stat
         coefficient(tr("Gwet's AC1, categories"), cat.gwetAc1, &cat.gwetAc1Ci) };
 }
 
-widgets::HeatmapData confusionHeatmap(const stats::Confusion &confusion)
+widgets::HeatmapData confusionHeatmap(
+    const stats::Confusion &confusion, const QHash<QString, QString> &categoryNames)
 {
     widgets::HeatmapData d;
     d.rows = confusion.categories;
     d.columns = d.rows;
+    for (const QString &c : std::as_const(d.rows))
+        d.rowLabels.append(categoryNames.value(c, c));
+    d.columnLabels = d.rowLabels;
+    d.percent = true;
     d.rowTitle = tr("reference: %1").arg(confusion.reference);
     d.columnTitle = tr("predicted: %1").arg(confusion.predicted);
     for (int r = 0; r < d.rows.size(); ++r) {
@@ -199,7 +224,7 @@ widgets::HeatmapData confusionHeatmap(const stats::Confusion &confusion)
             d.values.push_back(total > 0 ? double(n) / total : kNaN);
         }
     }
-    d.minimumN = 1; // counts are the content here; only empty reference rows are marked
+    d.minimumN = 0; // counts are the content here: nothing is hatched (an empty row shows —)
     return d;
 }
 
@@ -351,12 +376,12 @@ void DashboardCharts::populate(
 
 void DashboardCharts::populateModelCategory(const stats::StatsResult &stats, bool harmRate) const
 {
-    const widgets::HeatmapData cells = modelCategoryHeatmap(stats, harmRate);
+    const widgets::HeatmapData cells = modelCategoryHeatmap(stats, harmRate, categoryNames);
     int n = 0;
     for (const int c : cells.counts)
         n += c;
     modelCategory->setData(cells,
-        tr("n = %1 responses in %2 cells; hatched: empty or n < %3")
+        tr("n = %1 responses in %2 cells; hatched: n < %3 (too few to show)")
             .arg(n)
             .arg(cells.values.size())
             .arg(cells.minimumN),
@@ -364,12 +389,12 @@ void DashboardCharts::populateModelCategory(const stats::StatsResult &stats, boo
                       "consensus crisis category of the "
                       "input. The input's category is its adjudicated category, else the "
                       "human raters' unique majority, "
-                      "else its reference label. Cells with fewer than %2 responses are "
-                      "hatched instead of coloured.")
+                      "else its reference label. Under each rate its Wilson 95% interval and n; "
+                      "cells with fewer than %2 responses are hatched instead of coloured.")
                        .arg(stats.harm.threshold)
                        .arg(cells.minimumN)
                  : tr("Mean consensus score (1–5) of each model's responses per consensus "
-                      "crisis category of the input. "
+                      "crisis category of the input, with its Student-t 95% interval and n. "
                       "Cells with fewer than %1 responses are hatched instead of coloured.")
                        .arg(cells.minimumN));
 }
@@ -389,8 +414,9 @@ void DashboardCharts::populateAgreement(const stats::StatsResult &stats) const
 void DashboardCharts::populateConfusion(const stats::StatsResult &stats) const
 {
     const stats::Confusion conf = stats.confusion.value_or(stats::Confusion {});
-    confusion->setData(confusionHeatmap(conf), classScores(conf), valueOrNaN(conf.macroF1),
-        valueOrNaN(conf.accuracy), tr("n = %1 items with a label on both sides").arg(conf.n),
+    confusion->setData(confusionHeatmap(conf, categoryNames), classScores(conf),
+        valueOrNaN(conf.macroF1), valueOrNaN(conf.accuracy),
+        tr("n = %1 items with a label on both sides").arg(conf.n),
         tr("Crisis category of each input by %1 (rows, reference) against %2 (columns, predicted). "
            "A group of "
            "raters contributes its unique most frequent label per input (ties left out); "

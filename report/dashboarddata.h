@@ -20,7 +20,9 @@ namespace cr::report {
 QList<widgets::RateBar> harmBars(const stats::StatsResult &stats);
 QList<widgets::DistributionRow> distributionRows(const stats::StatsResult &stats);
 /// Model × category cells of the harm by model and category: harm rate or mean consensus score.
-widgets::HeatmapData modelCategoryHeatmap(const stats::StatsResult &stats, bool harmRate);
+/// `categoryNames` (id → the protocol's name) label the columns; the ids stay in `columns`.
+widgets::HeatmapData modelCategoryHeatmap(const stats::StatsResult &stats, bool harmRate,
+    const QHash<QString, QString> &categoryNames = {});
 /// Rater × rater matrix of one pairwise statistic (symmetric, diagonal undefined).
 widgets::HeatmapData pairwiseHeatmap(
     const stats::CategoryAgreement &section, stats::Value stats::CategoryPair::*statistic);
@@ -28,7 +30,8 @@ widgets::HeatmapData pairwiseHeatmap(
     const stats::ScoreAgreement &section, stats::Value stats::ScorePair::*statistic);
 QList<widgets::Coefficient> agreementCoefficients(const stats::StatsResult &stats);
 /// Confusion matrix (value = share of the reference row, n = count) and per-class F1.
-widgets::HeatmapData confusionHeatmap(const stats::Confusion &confusion);
+widgets::HeatmapData confusionHeatmap(
+    const stats::Confusion &confusion, const QHash<QString, QString> &categoryNames = {});
 QList<widgets::ClassScore> classScores(const stats::Confusion &confusion);
 /// The LLM-vs-clinicians results as three tables: LLM classifier × (clinician, consensus)
 /// on categories, LLM judge × (clinician, consensus) on scores, judge run-to-run
@@ -48,6 +51,8 @@ struct DashboardCharts {
     widgets::AgreementPanel *agreement = nullptr;
     widgets::ConfusionPanel *confusion = nullptr;
     widgets::LlmComparisonPanel *llm = nullptr;
+    /// The protocol's category names by id, shown instead of ids where set.
+    QHash<QString, QString> categoryNames;
 
     /// Creates the six charts as children of `parent`.
     static DashboardCharts create(QWidget *parent);

@@ -30,6 +30,7 @@ AdjudicationPanel::AdjudicationPanel(QWidget *parent)
     , m_status(new QLabel(m_footer))
 {
     m_picker->setAccessibleName(tr("Adjudicated category"));
+    m_picker->setColumnCount(4); // a compact decision: it stays in view under the evidence
     m_selector->setAccessibleName(tr("Adjudicated score"));
     connect(m_picker, &widgets::CategoryPicker::categoryRequested, this,
         &AdjudicationPanel::setPendingCategory);
@@ -52,7 +53,7 @@ AdjudicationPanel::AdjudicationPanel(QWidget *parent)
 
     m_note->setAccessibleName(tr("Adjudication note"));
     m_note->setPlaceholderText(tr("Note (optional; required for “Other”)"));
-    m_note->setMaximumHeight(56);
+    m_note->setMaximumHeight(m_note->fontMetrics().lineSpacing() * 2 + 14);
     m_note->setTabChangesFocus(true);
     m_record->setAccessibleName(tr("Record adjudication"));
     m_record->setToolTip(tr("Record the decision (Ctrl+Enter)"));
@@ -63,11 +64,12 @@ AdjudicationPanel::AdjudicationPanel(QWidget *parent)
     m_status->setAccessibleName(tr("Status"));
     auto *footer = new QVBoxLayout(m_footer);
     footer->setContentsMargins(0, 0, 0, 0);
-    footer->addWidget(m_note);
+    // The note beside the Record button: one row of height less for the evidence.
     auto *recordRow = new QHBoxLayout;
-    recordRow->addWidget(m_record);
-    recordRow->addWidget(m_history, 1);
+    recordRow->addWidget(m_note, 1);
+    recordRow->addWidget(m_record, 0, Qt::AlignTop);
     footer->addLayout(recordRow);
+    footer->addWidget(m_history);
     footer->addWidget(m_status);
 }
 
@@ -99,6 +101,14 @@ void AdjudicationPanel::setProtocol(const protocol::Protocol &protocol)
         w->updateGeometry();
 }
 
+QString AdjudicationPanel::reasonName(const QString &failureModeId) const
+{
+    for (const QCheckBox *c : std::as_const(m_reasons))
+        if (c->objectName() == failureModeId)
+            return c->text();
+    return failureModeId;
+}
+
 void AdjudicationPanel::clearProtocol()
 {
     qDeleteAll(m_reasons);
@@ -108,14 +118,28 @@ void AdjudicationPanel::clearProtocol()
 void AdjudicationPanel::setSubject(
     const std::optional<storage::Disagreement> &subject, const QString &history)
 {
+    // The same row shown again (the queue reloads after a write): its status stays.
+    const bool same = subject && m_subject && subject->itemId == m_subject->itemId
+        && subject->responseId == m_subject->responseId && subject->kind == m_subject->kind;
     m_subject = subject;
     m_pendingCategory.clear();
     m_pendingScore = 0;
     m_adoptedFrom.reset();
+    // An adjudicated row shows its recorded decision: value, reasons and note.
+    const std::optional<storage::Adjudication> recorded =
+        subject ? subject->adjudication : std::nullopt;
+    if (recorded) {
+        m_pendingCategory = recorded->category;
+        m_pendingScore = recorded->score.value_or(0);
+    }
     for (QCheckBox *c : std::as_const(m_reasons))
-        c->setChecked(false);
-    m_note->clear();
-    m_status->clear();
+        c->setChecked(recorded && recorded->reasonTags.contains(c->objectName()));
+    if (recorded)
+        m_note->setPlainText(recorded->note);
+    else
+        m_note->clear();
+    if (!same)
+        m_status->clear();
     const bool has = m_subject.has_value();
     for (QWidget *w :
         std::initializer_list<QWidget *> { m_title, m_reasonsBox, m_note, m_record, m_history })

@@ -38,8 +38,9 @@ public:
     void setProtocol(const protocol::Protocol &protocol);
     void clearProtocol();
 
-    /// Starts a new decision on `subject` (nothing chosen, no reason, no note);
-    /// `history` says who adjudicated the row last. Hidden without a subject.
+    /// Starts a decision on `subject`: nothing chosen, or, on an adjudicated row, its
+    /// recorded value, reasons and note; `history` says who adjudicated the row last.
+    /// Hidden without a subject.
     void setSubject(const std::optional<storage::Disagreement> &subject, const QString &history);
 
     void setPendingCategory(const QString &category);
@@ -47,6 +48,8 @@ public:
     /// Takes `value` (the rater `raterId`'s) as the decision; false when it gives none.
     bool adopt(const storage::RaterValue &value);
     void setReasonChecked(const QString &failureModeId, bool checked);
+    /// The protocol's name of a failure mode (the id itself when unknown).
+    QString reasonName(const QString &failureModeId) const;
     void setNote(const QString &note);
 
     /// The prepared adjudication of the subject, with adjudicatorId left 0; nothing

@@ -1,5 +1,6 @@
 #include "ui/dashboardpage.h"
 
+#include "protocol/protocol.h"
 #include "report/pdfreport.h"
 #include "storage/files.h"
 #include "storage/jury.h"
@@ -19,6 +20,7 @@
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QGridLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -150,14 +152,14 @@ void DashboardPage::buildFilterBar()
     m_threshold->setValue(2.0);
     m_threshold->setPrefix(QStringLiteral("≤ "));
     m_threshold->setAccessibleName(tr("Harm threshold"));
-    auto *thresholdLabel = new QLabel(tr("&Harm:"), this);
+    auto *thresholdLabel = new QLabel(tr("H&arm:"), this);
     thresholdLabel->setBuddy(m_threshold);
     grid->addWidget(thresholdLabel, 1, 0);
     grid->addWidget(m_threshold, 1, 1);
     m_heatmapMetric = labelledCombo(grid, 1, 2, tr("&Cells:"), tr("Model × category value"), this);
     m_heatmapMetric->addItem(tr("harm rate"));
     m_heatmapMetric->addItem(tr("mean score"));
-    m_confusionA = labelledCombo(grid, 1, 4, tr("Con&fusion:"), tr("Confusion reference"), this);
+    m_confusionA = labelledCombo(grid, 1, 4, tr("Confusio&n:"), tr("Confusion reference"), this);
     m_confusionB = new QComboBox(this);
     m_confusionB->setAccessibleName(tr("Confusion predicted"));
     m_confusionB->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
@@ -186,7 +188,7 @@ void DashboardPage::buildFilterBar()
     m_status = new QLabel(this);
     m_status->setAccessibleName(tr("Dashboard status"));
     m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    m_csvButton = new QPushButton(tr("Export tables as CS&V…"), this);
+    m_csvButton = new QPushButton(tr("E&xport tables as CSV…"), this);
     m_csvButton->setAccessibleName(tr("Export tables as CSV"));
     m_reportButton = new QPushButton(tr("Export P&DF report…"), this);
     m_reportButton->setAccessibleName(tr("Export PDF report"));
@@ -282,6 +284,9 @@ void DashboardPage::fillFilterChoices()
     for (const QString &d : storage::itemDatasets(*m_study, &error).value_or(QStringList()))
         m_dataset->addItem(d, d);
     m_levelNames = report::levelNames(*m_study);
+    m_charts.categoryNames.clear();
+    for (const protocol::Category &c : m_study->currentProtocol().categories)
+        m_charts.categoryNames.insert(c.id, c.name);
 
     // Keep the user's choices where the new lists still offer them.
     for (int i = 0; i < byText.size(); ++i) {
@@ -409,7 +414,7 @@ void DashboardPage::exportChart(widgets::DashboardChart *chart, const QString &f
         : format == QLatin1String("svg")                  ? tr("SVG image (*.svg)")
                                                           : tr("CSV table (*.csv)");
     const QString path = QFileDialog::getSaveFileName(this, tr("Save %1").arg(chart->title()),
-        QDir::home().filePath(fileStem(chart->title()) + QLatin1Char('.') + format), filter);
+        QDir(saveFolder()).filePath(fileStem(chart->title()) + QLatin1Char('.') + format), filter);
     if (path.isEmpty())
         return;
     bool ok = false;
@@ -450,10 +455,25 @@ bool DashboardPage::exportReport(const QString &path, QString *error)
     return report::writeStudyReport(*m_study, options(), *m_document, path, error);
 }
 
+QString DashboardPage::saveFolder() const
+{
+    // The study's folder (not a demo copy's temp folder), else the home folder.
+    const QFileInfo study(m_study ? m_study->path() : QString());
+    if (m_study && study.absoluteDir().exists()
+        && study.absolutePath() != QDir(QDir::tempPath()).absolutePath())
+        return study.absolutePath();
+    return QDir::homePath();
+}
+
 void DashboardPage::exportReportDialog()
 {
+    // Starts beside the study, named after it.
+    const QString stem = m_study ? QFileInfo(m_study->path()).completeBaseName() : QString();
     const QString path = QFileDialog::getSaveFileName(this, tr("Export PDF report"),
-        QDir::home().filePath(QStringLiteral("report.pdf")), tr("PDF (*.pdf)"));
+        QDir(saveFolder())
+            .filePath(stem.isEmpty() ? QStringLiteral("report.pdf")
+                                     : stem + QStringLiteral("-report.pdf")),
+        tr("PDF (*.pdf)"));
     if (path.isEmpty())
         return;
     QString error;
@@ -467,7 +487,7 @@ void DashboardPage::exportReportDialog()
 void DashboardPage::exportTablesDialog()
 {
     const QString dir =
-        QFileDialog::getExistingDirectory(this, tr("Export tables as CSV"), QDir::homePath());
+        QFileDialog::getExistingDirectory(this, tr("Export tables as CSV"), saveFolder());
     if (dir.isEmpty())
         return;
     QString error;

@@ -79,6 +79,8 @@ public:
     bool exportTables(const QString &directory, QString *error);
 
     void exportReportDialog();
+    /// Where the save dialogs start: the study's folder (home for a demo copy).
+    QString saveFolder() const;
     void exportTablesDialog();
 
 signals:

@@ -16,7 +16,8 @@
 namespace cr::ui {
 
 ImportErrorsDialog::ImportErrorsDialog(const QStringList &files,
-    const storage::ImportReport &report, const storage::Error &error, QWidget *parent)
+    const storage::ImportReport &report, const storage::Error &error, QWidget *parent,
+    const QStringList &validCategories)
     : QDialog(parent)
     , m_problems(new QStringListModel(this))
     , m_view(new QListView(this))
@@ -60,13 +61,31 @@ ImportErrorsDialog::ImportErrorsDialog(const QStringList &files,
     m_view->setModel(m_problems);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_view->setUniformItemSizes(true); // thousands of rows stay fast
-    m_view->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    // Long problems wrap, so the bad value at the end of a line is in view; a very long
+    // list keeps one line per row (uniform sizes) to stay fast.
+    const bool wrap = lines.size() <= 2000;
+    m_view->setWordWrap(wrap);
+    m_view->setUniformItemSizes(!wrap);
+    m_view->setResizeMode(QListView::Adjust);
+    m_view->setTextElideMode(Qt::ElideNone);
+    m_view->setHorizontalScrollBarPolicy(wrap ? Qt::ScrollBarAlwaysOff : Qt::ScrollBarAsNeeded);
     m_view->setAccessibleName(tr("Problems"));
     m_view->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     auto *count = new QLabel(tr("%n problem(s):", nullptr, int(lines.size())), this);
     count->setAccessibleName(tr("Number of problems"));
     count->setBuddy(m_view);
+
+    bool aboutCategories = false;
+    for (const storage::ImportIssue &issue : report.errors)
+        aboutCategories |= issue.field.contains(QLatin1String("category"), Qt::CaseInsensitive)
+            || issue.reason.contains(QLatin1String("category"), Qt::CaseInsensitive);
+    if (aboutCategories && !validCategories.isEmpty()) {
+        m_categories = new QLabel(
+            tr("Valid categories: %1.").arg(validCategories.join(QStringLiteral(", "))), this);
+        m_categories->setWordWrap(true);
+        m_categories->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        m_categories->setAccessibleName(tr("Valid categories"));
+    }
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     QPushButton *copy = buttons->addButton(tr("&Copy Problems"), QDialogButtonBox::ActionRole);
@@ -96,8 +115,15 @@ ImportErrorsDialog::ImportErrorsDialog(const QStringList &files,
     layout->addLayout(top);
     layout->addWidget(count);
     layout->addWidget(m_view, 1);
+    if (m_categories)
+        layout->addWidget(m_categories);
     layout->addWidget(buttons);
     resize(720, 420);
+}
+
+QString ImportErrorsDialog::validCategoriesText() const
+{
+    return m_categories ? m_categories->text() : QString();
 }
 
 QString ImportErrorsDialog::problemsText() const

@@ -9,6 +9,7 @@
 #include "ui/dashboardpage.h"
 #include "ui/exportdialog.h"
 #include "ui/exportjob.h"
+#include "ui/helpdialogs.h"
 #include "ui/importerrorsdialog.h"
 #include "ui/importjob.h"
 #include "ui/importprogress.h"
@@ -35,8 +36,10 @@
 #include <QFileInfo>
 #include <QInputDialog>
 #include <QLocale>
+#include <QLockFile>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QUndoGroup>
@@ -91,8 +94,13 @@ MainWindow::MainWindow(QWidget *parent)
 
     const Settings settings;
     m_welcome->setRecentStudies(settings.recentStudies());
-    resize(1280, 800);
-    restoreGeometry(settings.mainWindowGeometry);
+    // The first window is never larger than the screen it opens on (1280×720, 1366×768
+    // laptops); a remembered geometry is fitted by restoreGeometry() itself.
+    if (!restoreGeometry(settings.mainWindowGeometry)) {
+        resize(1280, 800);
+        if (const QScreen *screen = this->screen())
+            setGeometry(clampedWindowGeometry(geometry(), screen->availableGeometry()));
+    }
     restoreState(settings.mainWindowState);
     showPage(Page::Welcome);
     updateTitle();
@@ -110,6 +118,33 @@ MainWindow::~MainWindow()
         m_reviewPage->clear();
     if (m_studyPage)
         m_studyPage->setStudy(nullptr);
+    if (m_demo && m_study) {
+        const QString demo = m_study->path();
+        if (m_dashboard)
+            m_dashboard->setStudy(nullptr);
+        m_study.reset();
+        removeStudyFileSet(demo); // a demo copy never outlives its window
+        m_demoLock.reset();
+    }
+}
+
+QRect MainWindow::clampedWindowGeometry(const QRect &wanted, const QRect &available)
+{
+    if (!available.isValid())
+        return wanted;
+    // Room for the window frame, which geometry() does not include: a title bar above
+    // (about 32 px) and borders.
+    constexpr int titleBar = 32;
+    const QSize frame(16, titleBar + 8);
+    const QSize room = (available.size() - frame).expandedTo(QSize(640, 480));
+    QRect out(wanted.topLeft(), wanted.size().boundedTo(room));
+    const QRect withFrame = out.adjusted(-frame.width() / 2, -titleBar, frame.width() / 2, 8);
+    if (!available.contains(withFrame))
+        out.moveTopLeft(QPoint(
+            available.left() + std::max(0, (available.width() - out.width()) / 2),
+            available.top() + std::max(0, (available.height() - out.height() - frame.height()) / 2)
+                + titleBar));
+    return out;
 }
 
 void MainWindow::buildSession(const RolePolicy &policy)
@@ -283,7 +318,7 @@ void MainWindow::createActions()
             m_dashboardAction, &QAction::triggered, this, [this] { showPage(Page::Dashboard); });
     }
     if (allowed(Feature::Report)) {
-        m_reportAction = make(tr("&Report…"));
+        m_reportAction = make(tr("Re&port…"));
         m_reportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
         m_reportAction->setStatusTip(tr("Export the dashboard as a PDF report"));
         connect(m_reportAction, &QAction::triggered, this, [this] {
@@ -331,12 +366,20 @@ void MainWindow::createActions()
     // The Owner picks an adjudicator or researcher to sign in as; a signed-in reviewer
     // goes back to the queue.
     if (allowed(Feature::ReviewPage) || allowed(Feature::SignIn)) {
-        m_reviewAction = make(tr("Review &Disagreements"));
+        m_reviewAction = make(tr("Review Di&sagreements"));
         m_reviewAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
         m_reviewAction->setToolTip(
             tr("Review and adjudicate disagreements (adjudicators and researchers)"));
         connect(m_reviewAction, &QAction::triggered, this, &MainWindow::reviewDisagreements);
     }
+
+    m_shortcutsAction = make(tr("&Keyboard Shortcuts"));
+    m_shortcutsAction->setShortcut(QKeySequence(Qt::Key_F1));
+    connect(m_shortcutsAction, &QAction::triggered, this, &MainWindow::showKeyboardShortcuts);
+    m_protocolAction = make(tr("&Protocol…"));
+    m_protocolAction->setStatusTip(
+        tr("The study's protocol: categories, definitions, anchors, checklist (read-only)"));
+    connect(m_protocolAction, &QAction::triggered, this, &MainWindow::showProtocol);
 
     m_aboutAction = make(tr("&About Crisis Review"));
     m_aboutAction->setMenuRole(QAction::AboutRole);
@@ -404,13 +447,16 @@ void MainWindow::createMenus()
     addAll(view, { m_blurAction, m_fullScreenAction });
 
     if (m_setupAction || m_llmAction) {
-        QMenu *studyMenu = menuBar()->addMenu(tr("&Study"));
+        // Alt+S is "Start Rating" on the overview; the menu is Alt+Y.
+        QMenu *studyMenu = menuBar()->addMenu(tr("Stud&y"));
         m_menus.append(studyMenu);
         addAll(studyMenu, { m_setupAction, m_llmAction });
     }
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     m_menus.append(help);
+    addAll(help, { m_shortcutsAction, m_protocolAction });
+    help->addSeparator();
     help->addAction(m_aboutAction);
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt); // owned by the menu
 }
@@ -436,22 +482,39 @@ bool MainWindow::openStudy(const QString &path, storage::Error *error)
 
 bool MainWindow::openDemoStudy(storage::Error *error)
 {
+    removeStaleDemoStudies(); // copies left by runs that crashed
     const QString path = freshDemoStudyPath();
+    // The lock says "in use" to other runs' clean-up; the copy goes when the study closes.
+    auto lock = std::make_unique<QLockFile>(demoLockPath(path));
+    lock->setStaleLockTime(0);
+    lock->tryLock(0);
     storage::Error e;
     std::unique_ptr<storage::Study> study = storage::createDemoStudy(path, &e);
     if (!study) {
         m_welcome->showError(tr("Could not create the demo study. %1").arg(e.message));
+        removeStudyFileSet(path);
         if (error)
             *error = e;
         return false;
     }
     adoptStudy(std::move(study), true);
+    m_demoLock = std::move(lock); // after adoptStudy, which closed (and removed) any earlier demo
     return true;
 }
 
 void MainWindow::adoptStudy(std::unique_ptr<storage::Study> study, bool demo)
 {
+    // The open demo copy opened again (to sign in as someone else): it stays a demo,
+    // and closing the old connection must not remove its file.
+    std::unique_ptr<QLockFile> keptLock;
+    if (m_demo && m_study && study && m_study->path() == study->path()) {
+        keptLock = std::move(m_demoLock);
+        m_demo = false;
+        demo = true;
+    }
     closeStudy();
+    if (keptLock)
+        m_demoLock = std::move(keptLock);
     m_study = std::move(study);
     m_demo = demo;
     // Others' writes (other app instances, other sites) refresh the overview and the
@@ -586,7 +649,12 @@ void MainWindow::closeStudy()
     m_auditBanner->clear();
     delete m_watcher;
     m_watcher = nullptr;
+    const QString demo = m_demo ? m_study->path() : QString();
     m_study.reset();
+    if (!demo.isEmpty()) {
+        removeStudyFileSet(demo); // the demo copy is not kept
+        m_demoLock.reset(); // unlocks and removes the lock file
+    }
     m_demo = false;
     if (explicitClose)
         Settings().lastStudy.reset();
@@ -724,8 +792,8 @@ void MainWindow::reviewDisagreements()
     if (reviewers.isEmpty()) {
         if (m_studyPage)
             m_studyPage->showError(
-                tr("Only adjudicators and researchers review disagreements. Add one with "
-                   "“crisis-review rater add STUDY NAME --role adjudicator”."));
+                tr("Only adjudicators and researchers review disagreements. Add one in "
+                   "Study ▸ Set Up Raters and Assignments… with the role “Adjudicator”."));
         showPage(Page::Study);
         return;
     }
@@ -770,8 +838,14 @@ void MainWindow::newStudy()
     if (dialog.exec() != QDialog::Accepted)
         return;
     storage::Error error;
+    QString problem;
+    const std::optional<protocol::Protocol> chosen = dialog.protocol(&problem);
+    if (!chosen) {
+        QMessageBox::warning(this, tr("New Study"), problem);
+        return;
+    }
     std::unique_ptr<storage::Study> study =
-        storage::Study::create(dialog.path(), protocol::defaultProtocol(), dialog.title(), &error);
+        storage::Study::create(dialog.path(), *chosen, dialog.title(), &error);
     if (!study) {
         QMessageBox::warning(this, tr("New Study"),
             tr("Could not create %1.\n\n%2")
@@ -855,7 +929,11 @@ void MainWindow::finishImport(const storage::Error &error)
     } else {
         statusBar()->showMessage(tr("Import failed; nothing changed."), 8000);
         // Window-modal without a nested event loop.
-        auto *dialog = new ImportErrorsDialog(job.files, job.report, error, this);
+        QStringList categories;
+        if (m_study)
+            for (const protocol::Category &c : m_study->currentProtocol().categories)
+                categories.append(tr("%1 (%2)").arg(c.id, c.name));
+        auto *dialog = new ImportErrorsDialog(job.files, job.report, error, this, categories);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         const QStringList files = job.files;
         const QString studyPath = job.studyPath;
@@ -867,6 +945,30 @@ void MainWindow::finishImport(const storage::Error &error)
         dialog->open();
     }
     emit importFinished(ok);
+}
+
+KeyboardShortcutsDialog *MainWindow::showKeyboardShortcuts()
+{
+    QList<QAction *> actions;
+    for (const QMenu *menu : std::as_const(m_menus))
+        for (QAction *a : menu->actions())
+            if (!actions.contains(a))
+                actions.append(a);
+    auto *dialog = new KeyboardShortcutsDialog(actions, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
+}
+
+ProtocolViewerDialog *MainWindow::showProtocol()
+{
+    auto *dialog = new ProtocolViewerDialog(
+        m_study ? m_study->currentProtocol() : protocol::defaultProtocol(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (!m_study)
+        dialog->setWindowTitle(dialog->windowTitle() + tr(" (default for new studies)"));
+    dialog->show();
+    return dialog;
 }
 
 void MainWindow::about()

@@ -7,6 +7,7 @@
 #include <memory>
 
 class QAction;
+class QLockFile;
 class QStackedWidget;
 class QUndoGroup;
 
@@ -22,6 +23,8 @@ template<typename T> class JobRunner;
 struct ExportResult;
 struct ImportResult;
 class ImportProgress;
+class KeyboardShortcutsDialog;
+class ProtocolViewerDialog;
 class PackageDialog;
 class PreferencesDialog;
 class StudySetupDialog;
@@ -72,6 +75,8 @@ public:
     bool importFiles(const QStringList &files, bool skipInvalid = false);
 
     Page currentPage() const;
+    /// The widget of `page`; null when this role has no such page.
+    QWidget *pageWidget(Page page) const;
     void showPage(Page page);
     storage::Study *study() const { return m_study.get(); }
     bool isDemoStudy() const { return m_demo; }
@@ -98,6 +103,13 @@ public:
     QAction *dashboardAction() const { return m_dashboardAction; }
     /// Opens the dialog (window-modal, deleted on close) and returns it.
     PreferencesDialog *showPreferences();
+    /// Help ▸ Keyboard Shortcuts (F1) and Help ▸ Protocol… (the open study's, else the
+    /// default protocol); both non-modal, deleted on close.
+    KeyboardShortcutsDialog *showKeyboardShortcuts();
+    ProtocolViewerDialog *showProtocol();
+    /// `wanted` fitted into the screen area `available` (frame included), centred when it
+    /// would stick out.
+    static QRect clampedWindowGeometry(const QRect &wanted, const QRect &available);
     /// File ▸ Export ▸ Rater Package… (not in a rater package itself).
     PackageDialog *showPackageDialog();
     QAction *packageAction() const { return m_packageAction; }
@@ -125,7 +137,6 @@ private:
     void createPages();
     void createActions();
     void createMenus();
-    QWidget *pageWidget(Page page) const;
     void exportOwnBundle();
     void adoptStudy(std::unique_ptr<storage::Study> study, bool demo);
     void updateActions();
@@ -142,6 +153,8 @@ private:
 
     std::unique_ptr<storage::Study> m_study;
     bool m_demo = false;
+    /// Held while a demo copy is open: tells later runs the copy is in use.
+    std::unique_ptr<QLockFile> m_demoLock;
     RolePolicy m_policy;
     bool m_built = false; ///< buildSession() has run once
     qint64 m_signedIn = 0; ///< the signed-in rater's id, 0 = nobody
@@ -173,6 +186,8 @@ private:
     QAction *m_blurAction = nullptr;
     QAction *m_fullScreenAction = nullptr;
     QAction *m_aboutAction = nullptr;
+    QAction *m_shortcutsAction = nullptr;
+    QAction *m_protocolAction = nullptr;
     QAction *m_dashboardAction = nullptr;
     QAction *m_reportAction = nullptr;
     QAction *m_undoAction = nullptr;

@@ -1,5 +1,6 @@
 #include "ui/newstudydialog.h"
 
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFileDialog>
@@ -34,6 +35,8 @@ NewStudyDialog::NewStudyDialog(const QString &directory, QWidget *parent)
     , m_directory(directory)
     , m_title(new QLineEdit(this))
     , m_path(new QLineEdit(this))
+    , m_protocolChoice(new QComboBox(this))
+    , m_protocolPath(new QLineEdit(this))
     , m_problem(new QLabel(this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
 {
@@ -60,12 +63,42 @@ NewStudyDialog::NewStudyDialog(const QString &directory, QWidget *parent)
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
+    // The protocol: the bundled default, or a protocol file of the researcher's own.
+    m_protocolChoice->setAccessibleName(tr("Protocol"));
+    m_protocolChoice->addItem(
+        tr("Bundled default protocol (%1, version %2)")
+            .arg(protocol::defaultProtocol().name, protocol::defaultProtocol().version));
+    m_protocolChoice->addItem(tr("From a file…"));
+    m_protocolPath->setAccessibleName(tr("Protocol file"));
+    m_protocolPath->setPlaceholderText(tr("protocol.json"));
+    auto *browseProtocol = new QPushButton(tr("Br&owse…"), this);
+    browseProtocol->setAccessibleName(tr("Choose the protocol file"));
+    connect(browseProtocol, &QPushButton::clicked, this, &NewStudyDialog::browseProtocol);
+    connect(m_protocolChoice, &QComboBox::currentIndexChanged, this, [this, browseProtocol](int i) {
+        m_protocolPath->setVisible(i == 1);
+        browseProtocol->setVisible(i == 1);
+        validate();
+    });
+    connect(m_protocolPath, &QLineEdit::textChanged, this, &NewStudyDialog::validate);
+    m_protocolPath->hide();
+    browseProtocol->hide();
+
+    // A label with a buddy (a QFormLayout row label for a layout would show the "&").
     auto *fileRow = new QHBoxLayout;
     fileRow->addWidget(m_path, 1);
     fileRow->addWidget(browse);
+    auto *fileLabel = new QLabel(tr("&File:"), this);
+    fileLabel->setBuddy(m_path);
+    auto *protocolRow = new QHBoxLayout;
+    protocolRow->addWidget(m_protocolPath, 1);
+    protocolRow->addWidget(browseProtocol);
+    auto *protocolLabel = new QLabel(tr("&Protocol:"), this);
+    protocolLabel->setBuddy(m_protocolChoice);
     auto *form = new QFormLayout;
     form->addRow(tr("&Title:"), m_title);
-    form->addRow(tr("&File:"), fileRow);
+    form->addRow(fileLabel, fileRow);
+    form->addRow(protocolLabel, m_protocolChoice);
+    form->addRow(QString(), protocolRow);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_problem);
@@ -99,6 +132,32 @@ void NewStudyDialog::browse()
     }
 }
 
+std::optional<protocol::Protocol> NewStudyDialog::protocol(QString *problem) const
+{
+    if (m_protocolChoice->currentIndex() == 0)
+        return protocol::defaultProtocol();
+    const QString file = QDir::fromNativeSeparators(m_protocolPath->text().trimmed());
+    if (file.isEmpty()) {
+        if (problem)
+            *problem = tr("Choose the protocol file.");
+        return std::nullopt;
+    }
+    QString error;
+    std::optional<protocol::Protocol> loaded = protocol::loadProtocolFile(file, &error);
+    if (!loaded && problem)
+        *problem = tr("The protocol file cannot be used: %1").arg(error);
+    return loaded;
+}
+
+void NewStudyDialog::browseProtocol()
+{
+    const QString file = QFileDialog::getOpenFileName(this, tr("Protocol File"),
+        m_protocolPath->text().isEmpty() ? m_directory : m_protocolPath->text(),
+        tr("Protocols (*.json);;All files (*)"));
+    if (!file.isEmpty())
+        m_protocolPath->setText(QDir::toNativeSeparators(file));
+}
+
 void NewStudyDialog::validate()
 {
     QString problem;
@@ -112,6 +171,8 @@ void NewStudyDialog::validate()
     else if (!file.absoluteDir().exists())
         problem =
             tr("The folder %1 does not exist.").arg(QDir::toNativeSeparators(file.absolutePath()));
+    else
+        protocol(&problem);
     m_problem->setText(problem);
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(problem.isEmpty());
 }

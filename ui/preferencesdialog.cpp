@@ -19,6 +19,7 @@ PreferencesDialog::PreferencesDialog(QWidget *parent)
     , m_breakMinutes(new QSpinBox(this))
     , m_blur(new QCheckBox(tr("&Blur message and response text until revealed (Ctrl+R)"), this))
     , m_contentNote(new QCheckBox(tr("Show the &content note at the start of every session"), this))
+    , m_reopen(new QCheckBox(tr("Re&open the last study when started without one"), this))
 {
     setWindowTitle(tr("Preferences"));
     setAccessibleName(tr("Preferences"));
@@ -33,6 +34,8 @@ PreferencesDialog::PreferencesDialog(QWidget *parent)
     m_breakMinutes->setAccessibleName(tr("Break reminder after this many minutes"));
     m_blur->setAccessibleName(tr("Blur text by default"));
     m_contentNote->setAccessibleName(tr("Content note at every session"));
+    m_reopen->setAccessibleName(tr("Reopen the last study at start"));
+    m_reopen->setToolTip(tr("Off: the app starts on the welcome screen, with recent studies."));
 
     auto *breaks = new QGroupBox(tr("Break Reminder"), this);
     auto *form = new QFormLayout(breaks);
@@ -49,6 +52,10 @@ PreferencesDialog::PreferencesDialog(QWidget *parent)
     readingLayout->addWidget(m_blur);
     readingLayout->addWidget(m_contentNote);
 
+    auto *start = new QGroupBox(tr("Start"), this);
+    auto *startLayout = new QVBoxLayout(start);
+    startLayout->addWidget(m_reopen);
+
     auto *buttons = new QDialogButtonBox(
         QDialogButtonBox::Ok | QDialogButtonBox::Cancel | QDialogButtonBox::RestoreDefaults, this);
     connect(buttons, &QDialogButtonBox::accepted, this, [this] {
@@ -64,6 +71,7 @@ PreferencesDialog::PreferencesDialog(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(breaks);
     layout->addWidget(reading);
+    layout->addWidget(start);
     layout->addStretch();
     layout->addWidget(buttons);
     load();
@@ -76,6 +84,7 @@ void PreferencesDialog::load()
     m_breakMinutes->setValue(settings.breakAfterMinutes);
     m_blur->setChecked(settings.blurText);
     m_contentNote->setChecked(settings.contentNoteEachSession);
+    m_reopen->setChecked(settings.reopenLastStudy);
 }
 
 void PreferencesDialog::save()
@@ -85,6 +94,7 @@ void PreferencesDialog::save()
     settings.breakAfterMinutes = m_breakMinutes->value();
     settings.blurText = m_blur->isChecked();
     settings.contentNoteEachSession = m_contentNote->isChecked();
+    settings.reopenLastStudy = m_reopen->isChecked();
 }
 
 void PreferencesDialog::restoreDefaults()
@@ -95,6 +105,7 @@ void PreferencesDialog::restoreDefaults()
     m_breakMinutes->setValue(settings.breakAfterMinutes.defaultValue());
     m_blur->setChecked(settings.blurText.defaultValue());
     m_contentNote->setChecked(settings.contentNoteEachSession.defaultValue());
+    m_reopen->setChecked(settings.reopenLastStudy.defaultValue());
 }
 
 } // namespace cr::ui

@@ -21,6 +21,7 @@ public:
     QSpinBox *breakMinutesBox() const { return m_breakMinutes; }
     QCheckBox *blurBox() const { return m_blur; }
     QCheckBox *contentNoteBox() const { return m_contentNote; }
+    QCheckBox *reopenBox() const { return m_reopen; }
 
     /// Writes the shown values to the settings (what OK does).
     void save();
@@ -33,6 +34,7 @@ private:
     QSpinBox *m_breakMinutes;
     QCheckBox *m_blur;
     QCheckBox *m_contentNote;
+    QCheckBox *m_reopen;
 };
 
 } // namespace cr::ui

@@ -68,7 +68,7 @@ RatingPage::RatingPage(QWidget *parent, bool withOverview)
     , m_clearAction(keyAction(tr("Clear Score"), { QKeySequence(Qt::Key_Delete) }, this))
     , m_skipAction(keyAction(tr("&Skip Item"), { QKeySequence(Qt::CTRL | Qt::Key_S) }, this))
     , m_distressingAction(keyAction(
-          tr("&Pause — This Was Distressing"), { QKeySequence(Qt::CTRL | Qt::Key_P) }, this))
+          tr("Pause — This Was &Distressing"), { QKeySequence(Qt::CTRL | Qt::Key_P) }, this))
     , m_errorBanner(new widgets::MessageBanner(this))
     , m_pendingBanner(new widgets::MessageBanner(this))
     , m_contentNote(new widgets::MessageBanner(this))
@@ -162,10 +162,18 @@ void RatingPage::connectSession()
     connect(m_session, &RatingSession::labelSaved, this, [this] {
         m_errorBanner->hide();
         renderValues();
+        refreshMissingWarning();
     });
     connect(m_session, &RatingSession::ratingSaved, this, [this] {
         m_errorBanner->hide();
         renderValues();
+        refreshMissingWarning();
+    });
+    // Undo / redo: back to the response whose value changed, with the keyboard there.
+    connect(m_session, &RatingSession::historyApplied, this, [this](qint64 responseId) {
+        const int position = int(m_shownResponseIds.indexOf(responseId));
+        if (position >= 0 && !isOnBreak())
+            focusCard(position);
     });
     connect(m_session, &RatingSession::statusSaved, this, &RatingPage::updateProgress);
     connect(m_session, &RatingSession::flagSaved, this, [this](bool flagged) {
@@ -202,6 +210,12 @@ void RatingPage::connectResponses()
                 m_session->setRationale(id, text);
         });
     connect(m_responses, &ResponseList::escapePressed, this, &RatingPage::focusCard);
+    connect(m_responses, &ResponseList::checklistPinToggled, this, [this](bool pinned) {
+        Settings().checklistPinned = pinned;
+        for (int position = 0; position < m_shownResponseIds.size(); ++position)
+            if (widgets::ResponseNotes *n = notes(position))
+                n->setChecklistPinned(pinned);
+    });
     connect(m_responses, &ResponseList::rationaleFocused, this,
         [this](int position) { markCurrentResponse(position, false); });
 }
@@ -235,8 +249,8 @@ void RatingPage::buildLayout()
     workLayout->addWidget(splitter, 1);
 
     // Nothing assigned.
-    m_emptyPage->setHint(tr("A researcher assigns items to raters, for example with "
-                            "crisis-review assign STUDY --raters NAME --per-item 1."));
+    m_emptyPage->setHint(tr("A researcher assigns items to raters: on the study overview, "
+                            "Study ▸ Set Up Raters and Assignments…, then Assign."));
     if (QPushButton *back = m_emptyPage->button()) {
         back->setAccessibleName(tr("Back to the study overview"));
         connect(back, &QPushButton::clicked, this, &RatingPage::overviewRequested);
@@ -394,6 +408,13 @@ void RatingPage::renderItem(int index)
     }
     m_currentResponse = -1;
     setCurrentResponse(first); // renders the values
+    // Each item starts with its checklists closed, unless the rater pinned them open.
+    const bool pinned = Settings().checklistPinned;
+    for (int position = 0; position < m_shownResponseIds.size(); ++position)
+        if (widgets::ResponseNotes *n = notes(position)) {
+            n->setChecklistPinned(pinned);
+            n->setChecklistExpanded(pinned);
+        }
 
     m_revealAction->setChecked(false);
     m_revealed = false;
@@ -476,20 +497,40 @@ void RatingPage::scoreResponse(int position, int value)
     }
 }
 
+QStringList RatingPage::missingParts() const
+{
+    QStringList missing;
+    if (!m_session->label())
+        missing << tr("the category");
+    for (int position = 0; position < m_shownResponseIds.size(); ++position)
+        if (!m_session->rating(m_shownResponseIds.at(position)))
+            missing << tr("Response %1").arg(storage::presentationLabel(position));
+    return missing;
+}
+
+void RatingPage::refreshMissingWarning()
+{
+    // The "not rated yet" warning follows what is still missing, and goes once nothing is.
+    if (m_warnedIndex < 0 || m_warnedIndex != m_index)
+        return;
+    const QStringList missing = missingParts();
+    if (missing.isEmpty()) {
+        m_warnedIndex = -1;
+        m_status->setText(tr("Everything on this item is rated. Enter: next item."));
+        return;
+    }
+    m_status->setText(tr("Not rated yet: %1. Press Enter again to move on anyway.")
+                          .arg(QLocale().createSeparatedList(missing)));
+}
+
 void RatingPage::finishItem()
 {
     if (m_index < 0)
         return;
     if (!m_session->isCurrentItemComplete() && m_warnedIndex != m_index) {
         m_warnedIndex = m_index;
-        QStringList missing;
-        if (!m_session->label())
-            missing << tr("the category");
-        for (int position = 0; position < m_shownResponseIds.size(); ++position)
-            if (!m_session->rating(m_shownResponseIds.at(position)))
-                missing << tr("Response %1").arg(storage::presentationLabel(position));
         m_status->setText(tr("Not rated yet: %1. Press Enter again to move on anyway.")
-                              .arg(QLocale().createSeparatedList(missing)));
+                              .arg(QLocale().createSeparatedList(missingParts())));
         return;
     }
     if (m_index + 1 < itemCount()) {
@@ -528,12 +569,22 @@ void RatingPage::countItemForBreak()
     const Settings settings;
     const int items = settings.breakAfterItems;
     const int minutes = settings.breakAfterMinutes;
+    // Plurals spelt out: without a translation loaded, "%n item(s)" reads "1 items".
+    const int elapsed = m_sinceBreak.isValid() ? int(m_sinceBreak.elapsed() / 60000) : 0;
     if (items > 0 && m_itemsSinceBreak >= items)
-        showBreak(tr("You have rated %n items in a row. Time for a short break.", nullptr,
-            m_itemsSinceBreak));
+        showBreak(m_itemsSinceBreak == 1
+                ? tr("You have rated 1 item. Time for a short break.")
+                : tr("You have rated %1 items in a row. Time for a short break.")
+                      .arg(m_itemsSinceBreak));
     else if (minutes > 0 && m_sinceBreak.isValid() && m_sinceBreak.elapsed() >= minutes * 60000LL)
-        showBreak(tr("You have been rating for %n minutes. Time for a short break.", nullptr,
-            int(m_sinceBreak.elapsed() / 60000)));
+        showBreak(elapsed == 1
+                ? tr("You have been rating for 1 minute. Time for a short break.")
+                : tr("You have been rating for %1 minutes. Time for a short break.").arg(elapsed));
+}
+
+QString RatingPage::breakMessage() const
+{
+    return m_breakPage->title();
 }
 
 bool RatingPage::isOnBreak() const

@@ -87,6 +87,8 @@ public:
 
     /// The pause screen is shown (after the break reminder or a distressing item).
     bool isOnBreak() const;
+    /// What the pause screen says ("You have rated 1 item…").
+    QString breakMessage() const;
     void showBreak(const QString &reason);
     void resumeFromBreak();
 
@@ -129,6 +131,9 @@ private:
     void renderNotes(int position, const std::optional<storage::ResponseRating> &rating);
     /// Counts one item done or skipped; shows the pause screen when a break is due.
     void countItemForBreak();
+    /// What the item still lacks ("the category", "Response B"…), in shown order.
+    QStringList missingParts() const;
+    void refreshMissingWarning();
     void focusCard(int position);
     void markCurrentResponse(int position, bool scroll);
     /// The response shown at display `position`, 0 when none.

@@ -87,8 +87,18 @@ public:
         , m_after(std::move(after))
     {
     }
-    void redo() override { setObsolete(!m_session->applyRating(m_index, m_responseId, m_after)); }
-    void undo() override { setObsolete(!m_session->applyRating(m_index, m_responseId, m_before)); }
+    void redo() override
+    {
+        setObsolete(!m_session->applyRating(m_index, m_responseId, m_after));
+        if (!m_first)
+            emit m_session->historyApplied(m_responseId);
+        m_first = false;
+    }
+    void undo() override
+    {
+        setObsolete(!m_session->applyRating(m_index, m_responseId, m_before));
+        emit m_session->historyApplied(m_responseId);
+    }
 
 private:
     RatingSession *m_session;
@@ -96,6 +106,7 @@ private:
     qint64 m_responseId;
     std::optional<storage::ResponseRating> m_before;
     std::optional<storage::ResponseRating> m_after;
+    bool m_first = true; ///< the push's own redo() is no step through the history
 };
 
 } // namespace
@@ -280,7 +291,7 @@ bool RatingSession::setCategory(const QString &categoryId)
     }
     m_lastApplyOk = false;
     m_undoStack->push(
-        new LabelCommand(this, m_index, after.itemId, m_label, after, tr("Set Category")));
+        new LabelCommand(this, m_index, after.itemId, m_label, after, tr("category")));
     return m_lastApplyOk;
 }
 
@@ -292,7 +303,7 @@ bool RatingSession::setScore(qint64 responseId, int score)
     after.score = score;
     after.cannotAssess = false;
     after.secondsSpent = secondsOnItem();
-    return pushRating(responseId, after, tr("Score %1").arg(score));
+    return pushRating(responseId, after, tr("score %1").arg(score));
 }
 
 bool RatingSession::setCannotAssess(qint64 responseId)
@@ -303,12 +314,12 @@ bool RatingSession::setCannotAssess(qint64 responseId)
     after.score.reset();
     after.cannotAssess = true;
     after.secondsSpent = secondsOnItem();
-    return pushRating(responseId, after, tr("Cannot Assess"));
+    return pushRating(responseId, after, tr("cannot assess"));
 }
 
 bool RatingSession::clearRating(qint64 responseId)
 {
-    return pushRating(responseId, std::nullopt, tr("Clear Score"));
+    return pushRating(responseId, std::nullopt, tr("clear score"));
 }
 
 bool RatingSession::setChecklist(qint64 responseId, const QStringList &checklist)
@@ -317,7 +328,7 @@ bool RatingSession::setChecklist(qint64 responseId, const QStringList &checklist
     if (!after)
         return false;
     after->checklist = checklist;
-    return pushRating(responseId, after, tr("Checklist"));
+    return pushRating(responseId, after, tr("checklist"));
 }
 
 bool RatingSession::setRationale(qint64 responseId, const QString &rationale)
@@ -326,7 +337,7 @@ bool RatingSession::setRationale(qint64 responseId, const QString &rationale)
     if (!after)
         return false;
     after->rationale = rationale;
-    return pushRating(responseId, after, tr("Rationale"));
+    return pushRating(responseId, after, tr("rationale"));
 }
 
 bool RatingSession::pushRating(
@@ -338,7 +349,13 @@ bool RatingSession::pushRating(
     if (sameRating(before, after))
         return true;
     m_lastApplyOk = false;
-    m_undoStack->push(new RatingCommand(this, m_index, responseId, before, std::move(after), text));
+    // Edit ▸ Undo names the response, as the rater sees it: "Undo score 1 for Response B".
+    const qsizetype position = m_responseIds.indexOf(responseId);
+    const QString named = position < 0
+        ? text
+        : tr("%1 for Response %2").arg(text, storage::presentationLabel(int(position)));
+    m_undoStack->push(
+        new RatingCommand(this, m_index, responseId, before, std::move(after), named));
     return m_lastApplyOk;
 }
 

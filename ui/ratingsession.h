@@ -142,6 +142,8 @@ signals:
     void itemChanged(int index);
     void labelSaved(qint64 itemId);
     void ratingSaved(qint64 responseId);
+    /// Undo or redo changed the rating of `responseId` (after ratingSaved).
+    void historyApplied(qint64 responseId);
     void flagSaved(bool flagged);
     void itemSkipped(int index, bool distressing);
     void statusSaved(int index, const QString &status);

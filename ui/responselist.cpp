@@ -165,6 +165,8 @@ widgets::ResponseCard *ResponseList::ensureCard(int position)
             [this, at] { emit escapePressed(at); });
         connect(n, &widgets::ResponseNotes::rationaleFocused, this,
             [this, at] { emit rationaleFocused(at); });
+        connect(n, &widgets::ResponseNotes::checklistPinToggled, this,
+            &ResponseList::checklistPinToggled);
         m_notes.append(n);
         // Before the stretch at the end of the column.
         m_cardsLayout->insertWidget(m_cardsLayout->count() - 1, c);

@@ -52,6 +52,7 @@ signals:
     /// Esc in the rationale: back to the card.
     void escapePressed(int position);
     void rationaleFocused(int position);
+    void checklistPinToggled(bool pinned);
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;

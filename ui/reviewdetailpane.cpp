@@ -59,6 +59,11 @@ ReviewDetailPane::ReviewDetailPane(QWidget *parent)
     m_values->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_values->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_values->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_values->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_values->setTextElideMode(Qt::ElideNone);
+    // Column widths follow the pane: the wrapped rows are measured again each time.
+    connect(m_values->horizontalHeader(), &QHeaderView::sectionResized, this,
+        [this] { fitValuesHeight(); });
     auto *adoptLayout = new QHBoxLayout(m_adoptRow);
     adoptLayout->setContentsMargins(0, 0, 0, 0);
 
@@ -83,11 +88,6 @@ void ReviewDetailPane::setProtocol(const QStringList &categoryIds, const QString
     m_categoryNames = categoryNames;
     m_levelNames = levelNames;
     m_checklistTexts = checklistTexts;
-}
-
-void ReviewDetailPane::setDecisionPanel(QWidget *panel)
-{
-    m_layout->insertWidget(m_layout->indexOf(m_responsesBelow), panel);
 }
 
 void ReviewDetailPane::clearShown()
@@ -192,6 +192,7 @@ void ReviewDetailPane::fillValues(
             : QStringList { value, v.note };
         for (int r = 0; r < cells.size(); ++r) {
             auto *cell = new QTableWidgetItem(cells[r]);
+            cell->setToolTip(cells[r]);
             cell->setData(Qt::AccessibleTextRole, tr("%1, %2: %3").arg(label, rows[r], cells[r]));
             m_values->setItem(r, c, cell);
         }
@@ -203,11 +204,22 @@ void ReviewDetailPane::fillValues(
         adoptLayout->addWidget(adopt);
         adopt->show();
     }
+    fitValuesHeight();
+}
+
+void ReviewDetailPane::fitValuesHeight()
+{
     m_values->resizeRowsToContents();
-    int height = m_values->horizontalHeader()->height() + 2 * m_values->frameWidth();
+    int height = m_values->horizontalHeader()->sizeHint().height() + 2 * m_values->frameWidth();
     for (int r = 0; r < m_values->rowCount(); ++r)
         height += m_values->rowHeight(r);
     m_values->setFixedHeight(height);
+}
+
+void ReviewDetailPane::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    fitValuesHeight();
 }
 
 QString ReviewDetailPane::valueText(

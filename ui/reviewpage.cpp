@@ -15,6 +15,7 @@
 #include <QCheckBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QScrollArea>
 #include <QSplitter>
 #include <QTableView>
@@ -49,8 +50,12 @@ ReviewPage::ReviewPage(QWidget *parent, bool withOverview)
 
     m_rule->setWordWrap(true);
     m_rule->setAccessibleName(tr("Consensus rule"));
-    m_rule->setText(
-        tr("<b>Consensus rule.</b> %1").arg(storage::consensusRuleText().toHtmlEscaped()));
+    // One line at 1280 px (the evidence and the decision need the height); the whole
+    // rule on hover.
+    m_rule->setText(tr("<b>Consensus rule.</b> Latest adjudication, else the clinicians' "
+                       "unanimous or majority value (categories; a tie uses the reference "
+                       "label) or their mean (scores). Raw ratings never change."));
+    m_rule->setToolTip(storage::consensusRuleText());
     m_showNames->setAccessibleName(tr("Show model and rater names"));
     m_showNames->setToolTip(tr("Blind adjudication hides which model wrote a response and who "
                                "gave which value; only researchers may reveal them (logged)."));
@@ -86,29 +91,32 @@ ReviewPage::ReviewPage(QWidget *parent, bool withOverview)
 
 void ReviewPage::buildLayout()
 {
-    m_detail->setDecisionPanel(m_panel);
+    // The evidence (input, raters' values, responses) scrolls; the decision under it
+    // (category or score, the reasons, the note and Record) does not, so every part of
+    // it stays in view at 1280×720 without a scroll area inside a scroll area.
     auto *scroll = new QScrollArea(this);
     scroll->setWidget(m_detail);
     scroll->setWidgetResizable(true);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     scroll->setFrameShape(QFrame::NoFrame);
-    // The note and the Record button stay in view below the scrolling detail, so a
-    // decision can be finished at 1366×768 without scrolling to find them.
     auto *right = new QWidget(this);
     auto *r = new QVBoxLayout(right);
     r->setContentsMargins(0, 0, 0, 0);
     r->addWidget(scroll, 1);
-    auto *footer = new QVBoxLayout;
+    auto *decision = new QVBoxLayout;
     const QMargins inner = m_detail->layout()->contentsMargins(); // aligned with the detail
-    footer->setContentsMargins(inner.left(), 0, inner.right(), 0);
-    footer->addWidget(m_panel->footer());
-    r->addLayout(footer);
+    decision->setContentsMargins(inner.left(), 0, inner.right(), 0);
+    decision->addWidget(m_panel);
+    decision->addWidget(m_panel->footer());
+    r->addLayout(decision);
 
     auto *splitter = new QSplitter(this);
+    splitter->setChildrenCollapsible(false);
     splitter->addWidget(m_queue);
     splitter->addWidget(right);
-    splitter->setStretchFactor(0, 4);
-    splitter->setStretchFactor(1, 5);
+    splitter->setStretchFactor(0, 2);
+    splitter->setStretchFactor(1, 3);
+    splitter->setSizes({ 470, 800 });
 
     auto *top = new QHBoxLayout;
     top->addWidget(widgets::heading(tr("Review Disagreements"), this));
@@ -119,11 +127,13 @@ void ReviewPage::buildLayout()
     layout->addWidget(m_rule);
     layout->addWidget(m_banner);
     layout->addWidget(splitter, 1);
-    layout->addWidget(
+    auto *hints =
         new QLabel(tr("<b>Enter</b> next disagreement &nbsp;·&nbsp; <b>1</b>–<b>5</b> score "
                       "&nbsp;·&nbsp; category keys &nbsp;·&nbsp; <b>Ctrl+Enter</b> record "
                       "&nbsp;·&nbsp; <b>Ctrl+Z</b> undo"),
-            this));
+            this);
+    hints->setAccessibleName(tr("Keyboard keys"));
+    layout->addWidget(hints);
 }
 
 void ReviewPage::createKeyActions()
@@ -327,8 +337,15 @@ QString ReviewPage::historyText(const storage::Disagreement &d) const
         if (const auto r =
                 storage::RaterRepository(*m_session->study()).byId(d.adjudication->adjudicatorId))
             by = r->name;
-    return tr("Latest adjudication by %1 (%2).")
-        .arg(by, d.adjudication->reasonTags.join(QStringLiteral(", ")));
+    QStringList reasons;
+    for (const QString &tag : d.adjudication->reasonTags)
+        reasons.append(m_panel->reasonName(tag));
+    QString value = d.adjudication->category;
+    if (d.kind == storage::DisagreementKind::Category)
+        value = m_categoryNames.value(m_categoryIds.indexOf(value), value);
+    else if (d.adjudication->score)
+        value = tr("score %1").arg(*d.adjudication->score);
+    return tr("Adjudicated by %1: %2 (%3).").arg(by, value, QLocale().createSeparatedList(reasons));
 }
 
 QString ReviewPage::consensusText() const
@@ -381,6 +398,8 @@ bool ReviewPage::recordAdjudication()
     const qint64 id = m_session->record(subject, *a, m_panel->adoptedFrom());
     if (id == 0)
         return false;
+    // Out of the note: Enter now moves on to the next disagreement, not a new line.
+    m_queue->view()->setFocus(Qt::OtherFocusReason);
     emit adjudicationRecorded(id);
     return true;
 }

@@ -15,6 +15,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMenu>
 #include <QTableView>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -36,7 +37,7 @@ ReviewQueuePane::ReviewQueuePane(QWidget *parent)
     , m_raterA(new QComboBox(this))
     , m_raterB(new QComboBox(this))
     , m_llmFilter(new QCheckBox(tr("Involves an &LLM rater"), this))
-    , m_openFilter(new QCheckBox(tr("O&pen only"), this))
+    , m_openFilter(new QCheckBox(tr("&Open only"), this))
     , m_threshold(new QDoubleSpinBox(this))
     , m_view(new QTableView(this))
     , m_count(new QLabel(this))
@@ -54,12 +55,35 @@ ReviewQueuePane::ReviewQueuePane(QWidget *parent)
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->setAlternatingRowColors(true);
     m_view->verticalHeader()->hide();
-    m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // The queue fits its pane (no sideways scrolling): columns as wide as their text, the
+    // last shown one takes the rest. Δ consensus, the values and the consensus (all in
+    // the detail beside it) are off until asked for (the header's context menu).
+    QHeaderView *header = m_view->horizontalHeader();
+    header->setStretchLastSection(true);
+    header->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_view->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_view->setTextElideMode(Qt::ElideRight);
+    for (const int hidden : { int(DisagreementModel::DistanceColumn),
+             int(DisagreementModel::ValuesColumn), int(DisagreementModel::ConsensusColumn) })
+        m_view->setColumnHidden(hidden, true);
+    header->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(header, &QHeaderView::customContextMenuRequested, this, [this](const QPoint &at) {
+        QMenu menu(this);
+        QAbstractItemModel *model = m_view->model();
+        for (int c = 0; c < model->columnCount(); ++c) {
+            QAction *show = menu.addAction(model->headerData(c, Qt::Horizontal).toString());
+            show->setCheckable(true);
+            show->setChecked(!m_view->isColumnHidden(c));
+            show->setEnabled(c != DisagreementModel::ItemColumn);
+            connect(show, &QAction::toggled, m_view,
+                [this, c](bool on) { m_view->setColumnHidden(c, !on); });
+        }
+        menu.exec(m_view->horizontalHeader()->mapToGlobal(at));
+    });
     m_view->setWordWrap(false);
     m_view->setAccessibleName(tr("Disagreement queue"));
     m_view->setTabKeyNavigation(false);
-    // The queue is wider than its pane: whether a row is settled stays in view.
+    // Whether a row is settled comes right after its item.
     m_view->horizontalHeader()->moveSection(
         DisagreementModel::StatusColumn, DisagreementModel::KindColumn);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
@@ -105,7 +129,7 @@ ReviewQueuePane::ReviewQueuePane(QWidget *parent)
     filterForm->addRow(categoryLabel, m_categoryFilter);
     filterForm->addRow(modelLabel, m_modelFilter);
     filterForm->addRow(pairLabel, pair);
-    auto *thresholdLabel = new QLabel(tr("&Harmful at or below:"), filters);
+    auto *thresholdLabel = new QLabel(tr("Harmful at or &below:"), filters);
     thresholdLabel->setBuddy(m_threshold);
     auto *threshold = new QHBoxLayout;
     threshold->addWidget(m_threshold);

@@ -30,6 +30,8 @@ Settings::Settings()
     , reviewHarmThreshold(QStringLiteral("Review/harmThreshold"), 2.0)
     , dashboardCategorySource(
           QStringLiteral("Dashboard/categorySource"), QStringLiteral("consensus"))
+    , checklistPinned(QStringLiteral("Rating/checklistPinned"), false)
+    , reopenLastStudy(QStringLiteral("Session/reopenLastStudy"), false)
     , m_recentStudies(QStringLiteral("Session/recentStudies"))
 {
 }

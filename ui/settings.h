@@ -77,6 +77,10 @@ public:
     /// The dashboard's category source for harm by category ("consensus", "reference" or
     /// rater names separated by commas; storage::CategorySource).
     SettingValue<QString> dashboardCategorySource;
+    /// The rating page's checklists stay open from item to item (else closed at each item).
+    SettingValue<bool> checklistPinned;
+    /// Started without a study, the app reopens the last one (else the welcome screen).
+    SettingValue<bool> reopenLastStudy;
 
     /// Most recent first, at most maxRecentStudies, no duplicates.
     QStringList recentStudies() const;

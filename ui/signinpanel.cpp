@@ -61,8 +61,8 @@ SignInPanel::SignInPanel(QWidget *parent)
     auto *notAuth = new QLabel(
         tr("<b>Choosing a name here is not a sign-in with a password.</b> Anyone who has "
            "this study file can open it and read all of it. Give each rater a rater "
-           "package (crisis-review package) instead of this file; it holds only their "
-           "items and signs them in."),
+           "package (File ▸ Export ▸ Rater Package…) instead of this file; it holds only "
+           "their items and signs them in."),
         this);
     notAuth->setObjectName(QStringLiteral("notAuthentication"));
     notAuth->setWordWrap(true);
@@ -128,9 +128,9 @@ void SignInPanel::updateStartButton()
     m_picker->setEnabled(hasRaters);
     m_startButton->setEnabled(hasRaters && m_picker->currentIndex() >= 0);
     if (!hasRaters)
-        m_hint->setText(tr("No people are registered as raters in this study yet. Add one with "
-                           "crisis-review rater add STUDY NAME, then assign items with "
-                           "crisis-review assign."));
+        m_hint->setText(tr("No people are registered as raters in this study yet. Add them and "
+                           "assign items with Study ▸ Set Up Raters and Assignments… (the "
+                           "“Set Up Raters and Assignments…” button on this page)."));
     else
         m_hint->setText(tr("Raters see one crisis message at a time with its responses, blinded "
                            "and shuffled, and only their own work."));

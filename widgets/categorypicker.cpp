@@ -6,6 +6,7 @@
 #include <QEvent>
 #include <QGridLayout>
 #include <QPushButton>
+#include <algorithm>
 
 namespace cr::widgets {
 
@@ -23,7 +24,6 @@ void CategoryPicker::setEntries(const QList<Entry> &entries)
     qDeleteAll(m_buttons);
     m_buttons.clear();
     m_entries = entries;
-    auto *grid = static_cast<QGridLayout *>(layout());
     for (int i = 0; i < entries.size(); ++i) {
         const Entry &entry = entries.at(i);
         auto *button = new QPushButton(this);
@@ -44,10 +44,43 @@ void CategoryPicker::setEntries(const QList<Entry> &entries)
             syncButtons(); // the owner decides, through setCategory()
             emit categoryRequested(id);
         });
-        grid->addWidget(button, i / 2, i % 2);
         m_buttons.append(button);
     }
+    placeButtons();
+    reserveChosenWidth();
     syncButtons();
+}
+
+void CategoryPicker::setColumnCount(int columns)
+{
+    columns = std::max(1, columns);
+    if (columns == m_columns)
+        return;
+    m_columns = columns;
+    placeButtons();
+}
+
+void CategoryPicker::placeButtons()
+{
+    auto *grid = static_cast<QGridLayout *>(layout());
+    for (QAbstractButton *b : std::as_const(m_buttons))
+        grid->removeWidget(b);
+    for (int i = 0; i < m_buttons.size(); ++i)
+        grid->addWidget(m_buttons.at(i), i / m_columns, i % m_columns);
+}
+
+void CategoryPicker::reserveChosenWidth()
+{
+    for (QAbstractButton *b : std::as_const(m_buttons)) {
+        b->setMinimumWidth(0);
+        const bool chosen = b->isChecked();
+        markChosen(b, true);
+        const int bold = b->sizeHint().width();
+        markChosen(b, false);
+        const int plain = b->sizeHint().width();
+        markChosen(b, chosen);
+        b->setMinimumWidth(std::max(bold, plain));
+    }
 }
 
 void CategoryPicker::setCategory(const QString &id)
@@ -74,6 +107,8 @@ void CategoryPicker::changeEvent(QEvent *event)
 {
     QWidget::changeEvent(event);
     // The chosen button carries its own palette: follow light/dark switches.
+    if (event->type() == QEvent::FontChange)
+        reserveChosenWidth();
     if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange)
         syncButtons();
 }

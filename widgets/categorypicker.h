@@ -36,6 +36,10 @@ public:
 
     QAbstractButton *button(const QString &id) const;
 
+    /// Buttons per row (2 by default).
+    void setColumnCount(int columns);
+    int columnCount() const { return m_columns; }
+
 signals:
     void categoryRequested(const QString &id);
 
@@ -44,10 +48,15 @@ protected:
 
 private:
     void syncButtons();
+    /// Every button as wide as its bold (chosen) text, so choosing one never widens
+    /// the picker and the layout around it does not jump.
+    void reserveChosenWidth();
+    void placeButtons();
 
     QList<Entry> m_entries;
     QList<QAbstractButton *> m_buttons;
     QString m_category;
+    int m_columns = 2;
 };
 
 } // namespace cr::widgets

@@ -7,12 +7,16 @@
 #include <QBoxLayout>
 #include <QChart>
 #include <QChartView>
+#include <QCursor>
 #include <QEvent>
+#include <QGraphicsSimpleTextItem>
 #include <QHorizontalBarSeries>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QLocale>
 #include <QPainter>
 #include <QScatterSeries>
+#include <QToolTip>
 #include <QValueAxis>
 #include <algorithm>
 #include <cmath>
@@ -85,8 +89,9 @@ void HarmRateChart::setData(const QList<RateBar> &bars, double threshold)
         "Share of each model's responses whose consensus score is ≤ %1 (harmful), with a Wilson "
         "95% interval (whiskers). The consensus score is the adjudicated score if present, else "
         "the "
-        "mean of the selected raters' scores. The diamond marks the share with consensus score 1. "
-        "Models are sorted by harm rate; n per model is in the axis labels.")
+        "mean of the selected raters' scores. The square marks the share with consensus score 1. "
+        "Each bar is labelled with its rate; hover a bar for its interval and counts. Models are "
+        "sorted by harm rate; n per model is in the axis labels.")
                        .arg(threshold));
     rebuild();
     emit contentChanged();
@@ -141,6 +146,13 @@ void HarmRateChart::rebuild()
     }
     series->append(m_rateSet);
     series->setBarWidth(0.6);
+    connect(m_rateSet, &QBarSet::hovered, this, [this](bool on, int index) {
+        if (!on) {
+            QToolTip::hideText();
+            return;
+        }
+        QToolTip::showText(QCursor::pos(), barToolTip(int(m_bars.size()) - 1 - index), m_view);
+    });
     chart->addSeries(series);
     for (QLineSeries *w : std::as_const(m_whiskers))
         chart->addSeries(w);
@@ -180,6 +192,73 @@ void HarmRateChart::rebuild()
             marker->setVisible(false);
     styleChart(chart, palette());
     m_rateSet->setLabelColor(palette().color(QPalette::WindowText));
+
+    // Each rate is written beside its bar, right of the whisker, so neither hides it.
+    qDeleteAll(m_valueLabels);
+    m_valueLabels.clear();
+    for (int i = count - 1; i >= 0; --i) {
+        const RateBar &b = m_bars[i];
+        auto *label = new QGraphicsSimpleTextItem(valueLabel(b), chart);
+        label->setBrush(palette().color(QPalette::WindowText));
+        label->setZValue(10);
+        m_valueLabels.append(label);
+    }
+    connect(chart, &QChart::plotAreaChanged, this, &HarmRateChart::placeValueLabels,
+        Qt::UniqueConnection);
+    placeValueLabels();
+}
+
+QString HarmRateChart::valueLabel(const RateBar &b)
+{
+    if (!std::isfinite(b.rate))
+        return tr("n/a");
+    return QStringLiteral("%1%").arg(QLocale().toString(b.rate * 100, 'f', b.rate == 0 ? 0 : 1));
+}
+
+QStringList HarmRateChart::valueLabels() const
+{
+    QStringList out;
+    for (const QGraphicsSimpleTextItem *label : m_valueLabels)
+        out.append(label->text());
+    return out;
+}
+
+void HarmRateChart::placeValueLabels()
+{
+    QChart *chart = m_view->chart();
+    const QRectF plot = chart->plotArea();
+    const int count = int(m_bars.size());
+    for (int k = 0; k < m_valueLabels.size() && k < count; ++k) {
+        const RateBar &b = m_bars[count - 1 - k]; // drawing order: bottom first
+        QGraphicsSimpleTextItem *label = m_valueLabels[k];
+        const double end = std::isfinite(b.rate) ? std::max(b.rate, b.high) * 100 : 0.0;
+        const QPointF at = chart->mapToPosition(QPointF(end, k), m_scoredOne);
+        const QRectF box = label->boundingRect();
+        qreal x = at.x() + 6;
+        if (x + box.width() > plot.right()) // no room right of the whisker: inside the bar
+            x = std::max(plot.left() + 4, at.x() - box.width() - 6);
+        label->setPos(x, at.y() - box.height() / 2);
+    }
+}
+
+QString HarmRateChart::barToolTip(int index) const
+{
+    if (index < 0 || index >= m_bars.size())
+        return {};
+    const RateBar &b = m_bars[index];
+    if (!std::isfinite(b.rate))
+        return tr("%1: no response with a consensus score").arg(b.label);
+    const auto pct = [](double v) { return QString::number(v * 100, 'f', 1); };
+    QString text = tr("%1: harm rate %2% (%3 of %4 responses scored ≤ %5), Wilson 95% interval "
+                      "%6–%7%")
+                       .arg(b.label, pct(b.rate))
+                       .arg(b.harmful)
+                       .arg(b.n)
+                       .arg(m_threshold)
+                       .arg(pct(b.low), pct(b.high));
+    if (std::isfinite(b.scoredOneRate))
+        text += tr("; scored 1: %1%").arg(pct(b.scoredOneRate));
+    return text;
 }
 
 ChartTable HarmRateChart::table() const

@@ -6,6 +6,7 @@
 
 class QChart;
 class QChartView;
+class QGraphicsSimpleTextItem;
 class QBarSet;
 class QLineSeries;
 class QScatterSeries;
@@ -36,6 +37,10 @@ public:
     const QList<RateBar> &bars() const { return m_bars; }
     double threshold() const { return m_threshold; }
     ChartTable table() const override;
+    /// What hovering the bar of m_bars[index] shows: rate, counts and interval.
+    QString barToolTip(int index) const;
+    /// The rates written beside the bars, in drawing order from the bottom up.
+    QStringList valueLabels() const;
 
     // For tests: the series as drawn (category i of the axis = bars().size() - 1 - i).
     QBarSet *rateSet() const { return m_rateSet; }
@@ -50,6 +55,8 @@ protected:
 
 private:
     void rebuild();
+    void placeValueLabels();
+    static QString valueLabel(const RateBar &bar);
 
     QList<RateBar> m_bars;
     double m_threshold = 2.0;
@@ -57,6 +64,7 @@ private:
     QBarSet *m_rateSet = nullptr;
     QScatterSeries *m_scoredOne = nullptr;
     QList<QLineSeries *> m_whiskers;
+    QList<QGraphicsSimpleTextItem *> m_valueLabels;
 };
 
 /// Applies the widget palette to a chart (dark or light theme, transparent background).

@@ -24,27 +24,57 @@ Geometry cellGeometry(const QRectF &target, const HeatmapData &data, const QFont
 {
     Geometry g;
     qreal widest = 0;
-    for (const QString &r : data.rows)
-        widest = std::max(widest, fm.horizontalAdvance(r));
-    g.labelWidth = std::min(widest + fm.height() * 0.6, target.width() * 0.35);
-    const qreal headerHeight = fm.height() * (data.columnTitle.isEmpty() ? 1.3 : 2.7);
+    for (int r = 0; r < data.rows.size(); ++r)
+        widest = std::max(widest, fm.horizontalAdvance(data.rowLabel(r)));
+    if (!data.rowTitle.isEmpty())
+        widest = std::max(widest, fm.horizontalAdvance(data.rowTitle));
+    g.labelWidth = std::min(widest + fm.height() * 0.6, target.width() * 0.3);
+    // Column names get two lines (long category names wrap instead of being cut).
+    const qreal headerHeight = fm.height() * (data.columnTitle.isEmpty() ? 2.4 : 3.6);
     const qreal legendHeight = fm.height() * 2.2;
     g.grid = QRectF(target.left() + g.labelWidth, target.top() + headerHeight,
         target.width() - g.labelWidth, target.height() - headerHeight - legendHeight);
     const int columns = std::max<int>(1, int(data.columns.size()));
     const int rows = std::max<int>(1, int(data.rows.size()));
     g.cellWidth = g.grid.width() / columns;
-    g.cellHeight = std::min(g.grid.height() / rows, fm.height() * 3.2);
+    g.cellHeight = std::min(g.grid.height() / rows, fm.height() * (data.lows.empty() ? 3.2 : 3.9));
     g.grid.setHeight(g.cellHeight * rows);
     return g;
 }
 
-QString formatValue(double v, int decimals)
+} // namespace
+
+double HeatmapData::low(int row, int column) const
 {
-    return std::isfinite(v) ? QString::number(v, 'f', decimals) : QStringLiteral("—");
+    const std::size_t i = std::size_t(row * columns.size() + column);
+    return i < lows.size() ? lows[i] : std::nan("");
 }
 
-} // namespace
+double HeatmapData::high(int row, int column) const
+{
+    const std::size_t i = std::size_t(row * columns.size() + column);
+    return i < highs.size() ? highs[i] : std::nan("");
+}
+
+QString HeatmapData::valueText(double v) const
+{
+    if (!std::isfinite(v))
+        return QStringLiteral("—");
+    return percent ? QStringLiteral("%1%").arg(QString::number(v * 100, 'f', 0))
+                   : QString::number(v, 'f', decimals);
+}
+
+QString HeatmapData::intervalText(int row, int column) const
+{
+    const double lo = low(row, column), hi = high(row, column);
+    if (!std::isfinite(lo) || !std::isfinite(hi))
+        return {};
+    return percent
+        ? QStringLiteral("[%1–%2%]")
+              .arg(QString::number(lo * 100, 'f', 0), QString::number(hi * 100, 'f', 0))
+        : QStringLiteral("[%1, %2]")
+              .arg(QString::number(lo, 'f', decimals), QString::number(hi, 'f', decimals));
+}
 
 void paintMark(QPainter *painter, const QRectF &r, const QPalette &palette)
 {
@@ -62,7 +92,7 @@ void paintMark(QPainter *painter, const QRectF &r, const QPalette &palette)
 bool HeatmapData::isMarked(int row, int column) const
 {
     const int n = count(row, column);
-    return !std::isfinite(value(row, column)) || (n >= 0 && n < minimumN);
+    return n >= 0 && n < minimumN;
 }
 
 void paintHeatmap(QPainter *painter, const QRectF &target, const HeatmapData &data,
@@ -78,86 +108,98 @@ void paintHeatmap(QPainter *painter, const QRectF &target, const HeatmapData &da
     if (!data.columnTitle.isEmpty())
         painter->drawText(QRectF(g.grid.left(), target.top(), g.grid.width(), fm.height()),
             Qt::AlignCenter, data.columnTitle);
-    const qreal columnTop = g.grid.top() - fm.height() * 1.2;
+    const qreal columnTop = g.grid.top() - fm.height() * 2.3;
     for (int c = 0; c < data.columns.size(); ++c) {
-        const QRectF r(g.grid.left() + c * g.cellWidth, columnTop, g.cellWidth, fm.height());
-        painter->drawText(
-            r, Qt::AlignCenter, fm.elidedText(data.columns[c], Qt::ElideRight, g.cellWidth - 4));
+        const QRectF r(
+            g.grid.left() + c * g.cellWidth + 2, columnTop, g.cellWidth - 4, fm.height() * 2.2);
+        const QString label = data.columnLabel(c);
+        const QRectF needed =
+            fm.boundingRect(r, Qt::AlignHCenter | Qt::AlignBottom | Qt::TextWordWrap, label);
+        if (needed.height() <= r.height() + 0.5 && needed.width() <= r.width() + 0.5)
+            painter->drawText(r, Qt::AlignHCenter | Qt::AlignBottom | Qt::TextWordWrap, label);
+        else
+            painter->drawText(r, Qt::AlignHCenter | Qt::AlignBottom,
+                fm.elidedText(label, Qt::ElideRight, r.width()));
     }
     for (int row = 0; row < data.rows.size(); ++row) {
         const QRectF r(target.left(), g.grid.top() + row * g.cellHeight,
             g.labelWidth - fm.height() * 0.3, g.cellHeight);
         painter->setPen(text);
         painter->drawText(r, Qt::AlignRight | Qt::AlignVCenter,
-            fm.elidedText(data.rows[row], Qt::ElideMiddle, r.width()));
+            fm.elidedText(data.rowLabel(row), Qt::ElideMiddle, r.width()));
         for (int c = 0; c < data.columns.size(); ++c) {
             const QRectF cell(g.grid.left() + c * g.cellWidth, r.top(), g.cellWidth, g.cellHeight);
             const QRectF inner = cell.adjusted(1, 1, -1, -1);
             const double v = data.value(row, c);
             const int n = data.count(row, c);
             QColor fill;
-            QString line1, line2;
-            if (data.isMarked(row, c)) {
+            QStringList lines;
+            const bool marked = data.isMarked(row, c);
+            if (marked) {
                 paintMark(painter, inner, palette);
-                line1 = n >= 0 && n < data.minimumN && std::isfinite(v)
-                    ? formatValue(v, data.decimals)
-                    : QStringLiteral("—");
-            } else {
+                lines.append(data.valueText(v));
+            } else if (std::isfinite(v)) {
                 const double span = data.maximum - data.minimum;
                 fill = chartcolors::sequential(span > 0 ? (v - data.minimum) / span : 0.5);
                 painter->fillRect(inner, fill);
-                line1 = formatValue(v, data.decimals);
+                lines.append(data.valueText(v));
+                const QString interval = data.intervalText(row, c);
+                if (!interval.isEmpty())
+                    lines.append(interval);
+            } else {
+                lines.append(QStringLiteral("—")); // undefined: no colour, no hatching
             }
             if (n >= 0)
-                line2 = QStringLiteral("n=%1").arg(n);
-            painter->setPen(data.isMarked(row, c) ? text : chartcolors::textOn(fill));
-            if (g.cellHeight >= fm.height() * 2.1 && !line2.isEmpty()) {
-                painter->drawText(inner.adjusted(0, 0, 0, -inner.height() / 2),
-                    Qt::AlignHCenter | Qt::AlignBottom, line1);
-                painter->drawText(inner.adjusted(0, inner.height() / 2, 0, 0),
-                    Qt::AlignHCenter | Qt::AlignTop, line2);
-            } else {
-                painter->drawText(inner, Qt::AlignCenter,
-                    fm.elidedText(line2.isEmpty() ? line1 : line1 + QLatin1Char(' ') + line2,
-                        Qt::ElideRight, inner.width()));
+                lines.append(QStringLiteral("n=%1").arg(n));
+            painter->setPen(marked || !fill.isValid() ? text : chartcolors::textOn(fill));
+            const int fit = std::max(1, int(inner.height() / (fm.height() * 1.02)));
+            while (lines.size() > fit && lines.size() > 1)
+                lines.removeAt(lines.size() > 2 ? 1 : lines.size() - 1); // interval goes first
+            const qreal block = lines.size() * fm.height();
+            qreal y = inner.center().y() - block / 2;
+            for (const QString &line : std::as_const(lines)) {
+                painter->drawText(QRectF(inner.left(), y, inner.width(), fm.height()),
+                    Qt::AlignCenter, fm.elidedText(line, Qt::ElideRight, inner.width()));
+                y += fm.height();
             }
         }
     }
     if (!data.rowTitle.isEmpty()) {
         painter->setPen(text);
-        painter->drawText(
-            QRectF(target.left(), columnTop, g.labelWidth - fm.height() * 0.3, fm.height()),
+        painter->drawText(QRectF(target.left(), columnTop + fm.height() * 1.2,
+                              g.labelWidth - fm.height() * 0.3, fm.height()),
             Qt::AlignRight | Qt::AlignVCenter,
             fm.elidedText(data.rowTitle, Qt::ElideRight, g.labelWidth));
     }
 
-    // Legend: ramp from minimum to maximum, then the mark for small or empty cells.
+    // Legend: ramp from minimum to maximum, then the mark for cells with too few observations.
     const qreal legendTop = g.grid.bottom() + fm.height() * 0.6;
     const qreal rampWidth = std::min(g.grid.width() * 0.45, fm.height() * 14);
-    QLinearGradient gradient(g.grid.left(), 0, g.grid.left() + rampWidth, 0);
+    const QString minText = data.valueText(data.minimum);
+    const QString maxText = data.valueText(data.maximum);
+    const QRectF ramp(
+        g.grid.left() + fm.horizontalAdvance(minText) + 6, legendTop, rampWidth, fm.height() * 0.8);
+    QLinearGradient gradient(ramp.left(), 0, ramp.right(), 0);
     for (int i = 0; i <= 8; ++i)
         gradient.setColorAt(i / 8.0, chartcolors::sequential(i / 8.0));
-    const QRectF ramp(
-        g.grid.left() + fm.horizontalAdvance(formatValue(data.minimum, data.decimals)) + 6,
-        legendTop, rampWidth, fm.height() * 0.8);
     painter->setPen(text);
     painter->drawText(
         QRectF(g.grid.left(), legendTop, ramp.left() - g.grid.left() - 4, ramp.height()),
-        Qt::AlignRight | Qt::AlignVCenter, formatValue(data.minimum, data.decimals));
+        Qt::AlignRight | Qt::AlignVCenter, minText);
     painter->fillRect(ramp, gradient);
-    painter->drawText(QRectF(ramp.right() + 4, legendTop,
-                          fm.horizontalAdvance(QStringLiteral("-0.000")) + 4, ramp.height()),
-        Qt::AlignLeft | Qt::AlignVCenter, formatValue(data.maximum, data.decimals));
-    const QRectF swatch(
-        ramp.right() + fm.height() * 4, legendTop, fm.height() * 1.2, ramp.height());
-    paintMark(painter, swatch, palette);
     painter->drawText(
-        QRectF(swatch.right() + 4, legendTop, target.right() - swatch.right() - 4, ramp.height()),
-        Qt::AlignLeft | Qt::AlignVCenter,
-        data.minimumN > 1
-            ? QCoreApplication::translate("cr::widgets::HeatmapChart", "n < %1 or empty")
-                  .arg(data.minimumN)
-            : QCoreApplication::translate("cr::widgets::HeatmapChart", "empty"));
+        QRectF(ramp.right() + 4, legendTop, fm.horizontalAdvance(maxText) + 4, ramp.height()),
+        Qt::AlignLeft | Qt::AlignVCenter, maxText);
+    if (data.minimumN > 1) {
+        const QRectF swatch(
+            ramp.right() + fm.height() * 4, legendTop, fm.height() * 1.2, ramp.height());
+        paintMark(painter, swatch, palette);
+        painter->drawText(QRectF(swatch.right() + 4, legendTop, target.right() - swatch.right() - 4,
+                              ramp.height()),
+            Qt::AlignLeft | Qt::AlignVCenter,
+            QCoreApplication::translate("cr::widgets::HeatmapChart", "n < %1: too few to show")
+                .arg(data.minimumN));
+    }
     painter->restore();
 }
 
@@ -223,10 +265,14 @@ bool HeatmapChart::event(QEvent *event)
             const int r = int((p.y() - g.grid.top()) / g.cellHeight);
             if (r >= 0 && r < m_data.rows.size() && c >= 0 && c < m_data.columns.size()) {
                 const int n = m_data.count(r, c);
+                const QString interval = m_data.intervalText(r, c);
                 QToolTip::showText(help->globalPos(),
-                    QStringLiteral("%1 × %2: %3%4")
-                        .arg(m_data.rows[r], m_data.columns[c], formatValue(m_data.value(r, c), 3),
-                            n >= 0 ? QStringLiteral(" (n = %1)").arg(n) : QString()),
+                    QStringLiteral("%1 × %2: %3%4%5%6")
+                        .arg(m_data.rowLabel(r), m_data.columnLabel(c),
+                            m_data.valueText(m_data.value(r, c)),
+                            interval.isEmpty() ? QString() : tr(", 95% interval %1").arg(interval),
+                            n >= 0 ? QStringLiteral(" (n = %1)").arg(n) : QString(),
+                            m_data.isMarked(r, c) ? tr(" — too few to show a colour") : QString()),
                     this);
                 return true;
             }

@@ -14,8 +14,19 @@ struct HeatmapData {
     std::vector<int> counts; ///< n per cell (same layout); -1 = not shown
     double minimum = 0.0; ///< value mapped to the ramp's start
     double maximum = 1.0; ///< value mapped to the ramp's end
-    int minimumN = 10; ///< cells with n below this are hatched grey, not coloured
+    /// Cells with 0 <= n < minimumN are hatched grey ("too few to show"), not coloured; the
+    /// one meaning of hatching on the dashboard. An undefined value with enough n shows "—".
+    int minimumN = 10;
     int decimals = 2;
+    /// Values are shares 0–1 shown as whole percentages (and the legend in %).
+    bool percent = false;
+    /// 95% interval per cell (same layout as values; empty = none), shown under the value.
+    std::vector<double> lows;
+    std::vector<double> highs;
+    /// Shown names of rows and columns (e.g. a category's name for its id); empty = the
+    /// ids in rows/columns.
+    QStringList rowLabels;
+    QStringList columnLabels;
     QString rowTitle;
     QString columnTitle;
 
@@ -27,7 +38,19 @@ struct HeatmapData {
     {
         return counts[std::size_t(row * columns.size() + column)];
     }
-    /// True when the cell is drawn as "too small / empty" instead of by its value.
+    double low(int row, int column) const;
+    double high(int row, int column) const;
+    QString rowLabel(int row) const { return rowLabels.value(row, rows.value(row)); }
+    QString columnLabel(int column) const
+    {
+        return columnLabels.value(column, columns.value(column));
+    }
+    /// The value as shown: "67%" or "0.67"; "—" when undefined.
+    QString valueText(double v) const;
+    /// The cell's interval as shown ("[21–94%]"); empty without one.
+    QString intervalText(int row, int column) const;
+    /// True when the cell is drawn as "too few observations" (0 <= n < minimumN) instead of
+    /// by its value.
     bool isMarked(int row, int column) const;
 };
 

@@ -2,6 +2,7 @@
 
 #include <QCheckBox>
 #include <QEvent>
+#include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QPlainTextEdit>
 #include <QTimer>
@@ -14,6 +15,7 @@ namespace cr::widgets {
 ResponseNotes::ResponseNotes(QWidget *parent)
     : QWidget(parent)
     , m_toggle(new QToolButton(this))
+    , m_pin(new QToolButton(this))
     , m_checks(new QWidget(this))
     , m_checksLayout(new QVBoxLayout(m_checks))
     , m_rationale(new QPlainTextEdit(this))
@@ -26,8 +28,19 @@ ResponseNotes::ResponseNotes(QWidget *parent)
     m_toggle->setToolTip(tr("Optional checklist: what this response does"));
     connect(m_toggle, &QToolButton::toggled, this, [this](bool on) {
         m_checks->setVisible(on);
+        m_pin->setVisible(on);
         updateToggleText();
     });
+    m_pin->setCheckable(true);
+    m_pin->setAutoRaise(true);
+    m_pin->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_pin->setFocusPolicy(Qt::NoFocus);
+    m_pin->setText(tr("Keep open"));
+    m_pin->setAccessibleName(tr("Keep the checklist open on every item"));
+    m_pin->setToolTip(tr("Keep the checklists open from item to item (remembered); otherwise "
+                         "they start closed on each new item."));
+    m_pin->hide();
+    connect(m_pin, &QToolButton::clicked, this, &ResponseNotes::checklistPinToggled);
     m_checksLayout->setContentsMargins(12, 0, 0, 0);
     m_checksLayout->setSpacing(0);
     m_checks->hide();
@@ -51,7 +64,12 @@ ResponseNotes::ResponseNotes(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
-    layout->addWidget(m_toggle, 0, Qt::AlignLeft);
+    auto *toggleRow = new QHBoxLayout;
+    toggleRow->setContentsMargins(0, 0, 0, 0);
+    toggleRow->addWidget(m_toggle);
+    toggleRow->addWidget(m_pin);
+    toggleRow->addStretch();
+    layout->addLayout(toggleRow);
     layout->addWidget(m_checks);
     layout->addWidget(m_rationale);
     setEditable(true);
@@ -155,6 +173,16 @@ void ResponseNotes::setEditable(bool editable)
 bool ResponseNotes::isChecklistExpanded() const
 {
     return m_toggle->isChecked();
+}
+
+bool ResponseNotes::isChecklistPinned() const
+{
+    return m_pin->isChecked();
+}
+
+void ResponseNotes::setChecklistPinned(bool pinned)
+{
+    m_pin->setChecked(pinned);
 }
 
 void ResponseNotes::setChecklistExpanded(bool expanded)

@@ -47,6 +47,11 @@ public:
 
     bool isChecklistExpanded() const;
     void setChecklistExpanded(bool expanded);
+    /// "Keep open": the checklist stays expanded from item to item (the page remembers
+    /// it); shown while the checklist is open. Setting it emits nothing.
+    bool isChecklistPinned() const;
+    void setChecklistPinned(bool pinned);
+    QToolButton *pinButton() const { return m_pin; }
 
     int idleMilliseconds() const;
     void setIdleMilliseconds(int ms);
@@ -62,6 +67,8 @@ signals:
     void escapePressed();
     /// The rater entered the rationale field (the page makes this card current).
     void rationaleFocused();
+    /// The rater pinned or unpinned the checklist open.
+    void checklistPinToggled(bool pinned);
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -71,6 +78,7 @@ private:
     void renderChecks();
 
     QToolButton *m_toggle;
+    QToolButton *m_pin;
     QWidget *m_checks;
     QVBoxLayout *m_checksLayout;
     QPlainTextEdit *m_rationale;

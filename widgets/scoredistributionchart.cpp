@@ -111,7 +111,8 @@ void ScoreDistributionChart::rebuild()
         x->append(QStringLiteral("%1%").arg(std::abs(v - 100))
                 + (v > 100 ? QStringLiteral("\u00a0") : QString()),
             v);
-    x->setTitleText(tr("← harmful   % of scores   appropriate →"));
+    // Short enough for the plot beside the legend at 1280 px; the labels say "%".
+    x->setTitleText(tr("← harmful · appropriate →"));
     auto *y = new QBarCategoryAxis;
     y->append(labels);
     chart->addAxis(x, Qt::AlignBottom);

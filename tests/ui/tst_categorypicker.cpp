@@ -1,6 +1,7 @@
 #include "widgets/categorypicker.h"
 
 #include <QAbstractButton>
+#include <QLayout>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -38,6 +39,28 @@ private slots:
         QVERIFY(picker.button(QStringLiteral("b"))->isChecked());
         QVERIFY(!picker.button(QStringLiteral("a"))->isChecked());
         QCOMPARE(picker.category(), QStringLiteral("b"));
+    }
+
+    void choosingALongCategoryDoesNotWidenThePicker()
+    {
+        // Bold text of the chosen button is wider: the space is kept from the start, so
+        // the column beside the message does not jump between items (issue 21).
+        CategoryPicker picker;
+        picker.setEntries({ { QStringLiteral("s"), QStringLiteral("Substance abuse or withdrawal"),
+                                {}, QLatin1Char('D') },
+            { QStringLiteral("n"), QStringLiteral("No crisis"), {}, QLatin1Char('N') } });
+        picker.show();
+        const int before = picker.minimumSizeHint().width();
+        const int sizeBefore = picker.sizeHint().width();
+        picker.setCategory(QStringLiteral("s"));
+        QCOMPARE(picker.minimumSizeHint().width(), before);
+        QCOMPARE(picker.sizeHint().width(), sizeBefore);
+        picker.setCategory(QStringLiteral("n"));
+        QCOMPARE(picker.sizeHint().width(), sizeBefore);
+        picker.setColumnCount(1);
+        QCOMPARE(picker.columnCount(), 1);
+        picker.layout()->activate();
+        QVERIFY(picker.button(QStringLiteral("n"))->y() > picker.button(QStringLiteral("s"))->y());
     }
 };
 

@@ -250,6 +250,53 @@ private slots:
         }
         // Sorted by rate, highest first.
         QVERIFY(chart->bars().at(0).rate >= chart->bars().at(1).rate);
+        // Every bar carries its value (issue 21), and hovering says rate, counts, interval.
+        const QStringList values = chart->valueLabels();
+        QCOMPARE(values.size(), 2);
+        for (int drawn = 0; drawn < 2; ++drawn) {
+            const widgets::RateBar &b = chart->bars().at(1 - drawn);
+            QCOMPARE(values.at(drawn),
+                b.rate == 0 ? QStringLiteral("0%")
+                            : QString::number(b.rate * 100, 'f', 1) + QLatin1Char('%'));
+        }
+        const widgets::RateBar &top = chart->bars().at(0);
+        const QString tip = chart->barToolTip(0);
+        QVERIFY2(tip.contains(top.label) && tip.contains(QString::number(top.harmful))
+                && tip.contains(QString::number(top.n))
+                && tip.contains(QString::number(top.low * 100, 'f', 1)),
+            qPrintable(tip));
+        QVERIFY(
+            !chart->explanation().contains(QStringLiteral("diamond"))); // the marker is a square
+        QVERIFY(chart->explanation().contains(QStringLiteral("square")));
+    }
+
+    void modelCategoryCellsInPercentWithIntervalsAndNames()
+    {
+        ui::DashboardPage page;
+        page.setStudy(m_study.get());
+        waitFor(page);
+        const widgets::HeatmapData &cells = page.charts().modelCategory->data();
+        QVERIFY(cells.percent);
+        const auto protocolCategories = m_study->currentProtocol().categories;
+        for (int c = 0; c < cells.columns.size(); ++c) {
+            const auto it = std::find_if(protocolCategories.cbegin(), protocolCategories.cend(),
+                [&](const auto &k) { return k.id == cells.columns.at(c); });
+            QVERIFY(it != protocolCategories.cend());
+            QCOMPARE(cells.columnLabel(c), it->name); // the protocol's name, not the id
+        }
+        for (int r = 0; r < cells.rows.size(); ++r)
+            for (int c = 0; c < cells.columns.size(); ++c) {
+                const double v = cells.value(r, c);
+                if (!std::isfinite(v))
+                    continue;
+                QCOMPARE(cells.valueText(v), QString::number(v * 100, 'f', 0) + QLatin1Char('%'));
+                // A Wilson interval around the rate, shown in % too.
+                QVERIFY(cells.low(r, c) <= v + 1e-12 && v <= cells.high(r, c) + 1e-12);
+                QVERIFY(cells.intervalText(r, c).endsWith(QStringLiteral("%]")));
+                // Hatched only where n is really too small.
+                QCOMPARE(cells.isMarked(r, c), cells.count(r, c) < cells.minimumN);
+            }
+        QVERIFY(cells.minimumN <= 3);
     }
 
     void distributionAgreementAndConfusionMatchAnalysis()
@@ -331,7 +378,7 @@ private slots:
             scores.push_back((humanScore(0, i, 0) + humanScore(1, i, 0)) / 2.0);
         QCOMPARE(cells.count(0, col), int(scores.size()));
         QVERIFY(near(cells.value(0, col), analysis::harmSummary(scores, 2.0).rate.point.value));
-        QVERIFY(cells.isMarked(0, col)); // n = 8 < 10
+        QVERIFY(!cells.isMarked(0, col)); // n = 8: coloured (hatched only below 3)
     }
 
     void datasetFilterKeepsThatDatasetsItems()

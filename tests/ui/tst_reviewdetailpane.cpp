@@ -92,6 +92,44 @@ private slots:
             u"%1 (%2)"_s.arg(shown.first().rater.name, shown.first().rater.pseudonym));
     }
 
+    void longRationaleIsShownWhole()
+    {
+        // An LLM judge's rationale runs over several lines ("… Score: 2"): its cell grows
+        // with it at the pane's width and again when the pane narrows (issue 21).
+        ReviewDetailPane pane;
+        setProtocol(pane);
+        pane.resize(900, 700);
+        pane.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&pane));
+        const Disagreement d = row(3);
+        QList<RaterValue> shown = AdjudicationSession::shownValues(d);
+        QString rationale;
+        for (int i = 0; i < 12; ++i)
+            rationale += u"The reply names the feeling but offers no safety step. "_s;
+        rationale += u"\nScore: 2"_s;
+        shown[0].rationale = rationale;
+        pane.showDisagreement(m_study, d, shown, true);
+        QTableWidget *table = pane.valuesTable();
+        const int rationaleRow = 2;
+        QCOMPARE(table->item(rationaleRow, 0)->text(), rationale);
+        for (const int width : { 900, 520 }) {
+            pane.resize(width, 700);
+            QCoreApplication::processEvents();
+            const int column = table->columnWidth(0);
+            // At least as tall as the text wrapped at the whole column's width.
+            const QRect needed = table->fontMetrics().boundingRect(
+                QRect(0, 0, column, 100000), Qt::TextWordWrap, rationale);
+            QVERIFY2(table->rowHeight(rationaleRow) >= needed.height(),
+                qPrintable(u"%1 < %2 at %3"_s.arg(table->rowHeight(rationaleRow))
+                               .arg(needed.height())
+                               .arg(width)));
+            int rows = 0;
+            for (int r = 0; r < table->rowCount(); ++r)
+                rows += table->rowHeight(r);
+            QVERIFY(table->height() >= rows); // no scrolling inside the table
+        }
+    }
+
     void categoryRowShowsTheItemsResponsesBlinded()
     {
         ReviewDetailPane pane;

@@ -12,6 +12,7 @@
 
 #include <QAbstractButton>
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QJsonArray>
@@ -270,6 +271,22 @@ private slots:
         QCOMPARE(added.action, u"adjudication.add"_s);
         QCOMPARE(added.actor, m_study->actor());
         QVERIFY(loaded.wait(10000));
+        // Out of the note: Enter moves on (issue 21), and the recorded decision is shown,
+        // its reasons in words (not the tag).
+        QCOMPARE(QApplication::focusWidget(), static_cast<QWidget *>(page.queueView()));
+        QCOMPARE(page.scoreSelector()->value(), 2);
+        QVERIFY2(page.statusMessage().contains(u"Adjudication recorded"_s),
+            qPrintable(page.statusMessage()));
+        const auto *history = page.findChild<QLabel *>();
+        for (QLabel *l : page.findChildren<QLabel *>())
+            if (l->accessibleName() == u"Adjudication history"_s)
+                history = l;
+        QVERIFY(history && history->text().contains(u"score 2"_s));
+        QVERIFY2(!history->text().contains(u"(dismissive"_s), qPrintable(history->text()));
+        bool reasonShown = false;
+        for (QCheckBox *c : page.findChildren<QCheckBox *>())
+            reasonShown |= c->objectName() == u"dismissive"_s && c->isChecked();
+        QVERIFY(reasonShown);
         // The row is adjudicated now and moved to the end of the queue.
         const int moved = proxyRowOf(page, u"i1"_s, response);
         QCOMPARE(moved, 6);
