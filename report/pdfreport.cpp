@@ -360,7 +360,7 @@ bool writeStudyReport(storage::Study &study, const stats::StatsOptions &options,
     // The report shows a chart only where it has something to show.
     QList<widgets::DashboardChart *> shown;
     for (widgets::DashboardChart *chart : charts.all()) {
-        if (chart == charts.confusion && !doc.confusion)
+        if (chart == charts.confusion && (!doc.confusion || doc.confusion->n == 0))
             continue;
         if (chart == charts.llm && doc.llmVsHuman.categories.isEmpty()
             && doc.llmVsHuman.scores.isEmpty())

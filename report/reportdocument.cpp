@@ -441,7 +441,7 @@ QString planningSection(const Context &x)
             tr("Harm rate per model and category (Wilson interval width ≤ 0.10)"));
     rows.clear();
     for (const stats::AgreementPlanRow &r : plan.agreement)
-        rows.append({ r.label, QString::number(r.units), num(r.width),
+        rows.append({ r.label, QString::number(r.units), num(r.width, 3),
             r.needed > 0 ? QString::number(r.needed) : QStringLiteral("—") });
     s += table({ tr("Agreement figure"), tr("Units now"), tr("Interval width now"),
                    tr("Units for width 0.10") },
@@ -594,7 +594,7 @@ QString reportBody(const stats::StatsResult &stats, const ReportInfo &info,
     s += harmSections(x);
     s += agreementSection(x);
     s += llmSection(x);
-    if (stats.confusion)
+    if (stats.confusion && stats.confusion->n > 0)
         s += heading(2, tr("Crisis category confusion")) + x.chartHtml(QStringLiteral("confusion"));
     s += planningSection(x);
     s += appendix(x);
