@@ -44,17 +44,24 @@ EventRecord readEvent(const Statement &s)
         column(6), column(7) };
 }
 
+/// Binds the event's fields at, actor, action, entity, entity_id, before, after to the
+/// parameters `first` … `first` + 6.
+void bindFields(Statement &insert, const EventRecord &e, int first)
+{
+    insert.bindText(first, e.at);
+    insert.bindText(first + 1, e.actor);
+    insert.bindText(first + 2, e.action);
+    insert.bindText(first + 3, e.entity);
+    insert.bindInt(first + 4, e.entityId);
+    insert.bindText(first + 5, e.before);
+    insert.bindText(first + 6, e.after);
+}
+
 /// Inserts `e` with `hash` through a statement with the event table's 9 columns.
 bool insertEvent(Statement &insert, const EventRecord &e, const QByteArray &hash)
 {
     insert.bindInt(1, e.id);
-    insert.bindText(2, e.at);
-    insert.bindText(3, e.actor);
-    insert.bindText(4, e.action);
-    insert.bindText(5, e.entity);
-    insert.bindInt(6, e.entityId);
-    insert.bindText(7, e.before);
-    insert.bindText(8, e.after);
+    bindFields(insert, e, 2);
     insert.bindText(9, hash);
     const bool ok = insert.step();
     insert.reset();
@@ -411,13 +418,7 @@ bool EventWriter::append(EventRecord e, QString *error)
     if (!m_known && !loadHead(error))
         return false;
     if (m_serverChain) {
-        m_insert.bindText(1, e.at);
-        m_insert.bindText(2, e.actor);
-        m_insert.bindText(3, e.action);
-        m_insert.bindText(4, e.entity);
-        m_insert.bindInt(5, e.entityId);
-        m_insert.bindText(6, e.before);
-        m_insert.bindText(7, e.after);
+        bindFields(m_insert, e, 1);
         const bool ok = m_insert.step();
         if (!ok)
             *error = m_insert.errorMessage();
