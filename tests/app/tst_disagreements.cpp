@@ -4,6 +4,7 @@
 #include "storage/repositories.h"
 #include "storage/review.h"
 #include "tests/storage/reviewfixture.h"
+#include "tests/storage/testutil.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -145,13 +146,7 @@ private slots:
                 cr::app::writeDisagreementsJson(list, f);
             else
                 cr::app::writeDisagreementsText(list, f);
-            std::fflush(f);
-            std::rewind(f);
-            QByteArray bytes;
-            char buf[4096];
-            std::size_t n = 0;
-            while ((n = std::fread(buf, 1, sizeof buf, f)) > 0)
-                bytes.append(buf, qsizetype(n));
+            const QByteArray bytes = cr::test::readBack(f);
             std::fclose(f);
             return bytes;
         };
