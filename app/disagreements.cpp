@@ -61,64 +61,137 @@ storage::Error resolveFilter(storage::Study &study, const QString &studyPath,
 
 } // namespace
 
+QJsonObject disagreementToJson(const storage::Disagreement &d)
+{
+    QJsonArray values;
+    for (const storage::RaterValue &v : d.values)
+        values.append(QJsonObject { { QStringLiteral("rater"), v.rater.pseudonym },
+            { QStringLiteral("rater_kind"), storage::toString(v.rater.kind) },
+            { QStringLiteral("value"), value(d, v) } });
+    const bool score = d.kind == storage::DisagreementKind::Score;
+    QJsonObject o { { QStringLiteral("item_id"), d.itemExternalId },
+        { QStringLiteral("response_id"), score ? QJsonValue(d.responseId) : QJsonValue() },
+        { QStringLiteral("model"), score ? QJsonValue(d.model) : QJsonValue() },
+        { QStringLiteral("run"), score ? QJsonValue(d.run) : QJsonValue() },
+        { QStringLiteral("kind"), storage::Disagreement::toString(d.kind) },
+        { QStringLiteral("values"), values }, { QStringLiteral("spread"), d.spread() },
+        { QStringLiteral("consensus"),
+            d.consensus.isEmpty() ? QJsonValue() : QJsonValue(d.consensus) },
+        { QStringLiteral("consensus_how"),
+            d.consensusHow.isEmpty() ? QJsonValue() : QJsonValue(d.consensusHow) },
+        { QStringLiteral("involves_llm"), d.involvesLlm },
+        { QStringLiteral("adjudicated"), d.adjudication.has_value() } };
+    if (score) {
+        o.insert(QStringLiteral("harmful_by_anyone"), d.scoreSpread.harmfulByAnyone);
+        o.insert(QStringLiteral("distance_from_consensus"), d.scoreSpread.distanceFromConsensus);
+    }
+    return o;
+}
+
 QJsonArray disagreementsToJson(const QList<storage::Disagreement> &rows)
 {
     QJsonArray out;
-    for (const storage::Disagreement &d : rows) {
-        QJsonArray values;
-        for (const storage::RaterValue &v : d.values)
-            values.append(QJsonObject { { QStringLiteral("rater"), v.rater.pseudonym },
-                { QStringLiteral("rater_kind"), storage::toString(v.rater.kind) },
-                { QStringLiteral("value"), value(d, v) } });
-        const bool score = d.kind == storage::DisagreementKind::Score;
-        QJsonObject o { { QStringLiteral("item_id"), d.itemExternalId },
-            { QStringLiteral("response_id"), score ? QJsonValue(d.responseId) : QJsonValue() },
-            { QStringLiteral("model"), score ? QJsonValue(d.model) : QJsonValue() },
-            { QStringLiteral("run"), score ? QJsonValue(d.run) : QJsonValue() },
-            { QStringLiteral("kind"), storage::Disagreement::toString(d.kind) },
-            { QStringLiteral("values"), values }, { QStringLiteral("spread"), d.spread() },
-            { QStringLiteral("consensus"),
-                d.consensus.isEmpty() ? QJsonValue() : QJsonValue(d.consensus) },
-            { QStringLiteral("consensus_how"),
-                d.consensusHow.isEmpty() ? QJsonValue() : QJsonValue(d.consensusHow) },
-            { QStringLiteral("involves_llm"), d.involvesLlm },
-            { QStringLiteral("adjudicated"), d.adjudication.has_value() } };
-        if (score) {
-            o.insert(QStringLiteral("harmful_by_anyone"), d.scoreSpread.harmfulByAnyone);
-            o.insert(
-                QStringLiteral("distance_from_consensus"), d.scoreSpread.distanceFromConsensus);
-        }
-        out.append(o);
-    }
+    for (const storage::Disagreement &d : rows)
+        out.append(disagreementToJson(d));
     return out;
 }
 
+void writeDisagreementsJson(const QList<storage::Disagreement> &rows, std::FILE *out)
+{
+    // The bytes of QJsonDocument(disagreementsToJson(rows)).toJson() (4-space indents),
+    // one row at a time: each object's own document, indented one level.
+    if (rows.isEmpty()) {
+        std::fputs("[\n]\n", out);
+        return;
+    }
+    std::fputs("[\n", out);
+    QByteArray indented;
+    for (qsizetype r = 0; r < rows.size(); ++r) {
+        const QByteArray object = QJsonDocument(disagreementToJson(rows[r])).toJson();
+        indented.clear();
+        for (qsizetype from = 0; from < object.size();) {
+            qsizetype end = object.indexOf('\n', from);
+            if (end < 0)
+                end = object.size();
+            if (end + 1 >= object.size()) { // the closing brace, without its newline
+                indented += "    ";
+                indented += QByteArrayView(object).sliced(from, end - from);
+                break;
+            }
+            indented += "    ";
+            indented += QByteArrayView(object).sliced(from, end - from + 1);
+            from = end + 1;
+        }
+        indented += r + 1 < rows.size() ? ",\n" : "\n";
+        std::fwrite(indented.constData(), 1, std::size_t(indented.size()), out);
+    }
+    std::fputs("]\n", out);
+}
+
+namespace {
+
+using Align = stats::TextTable::Align;
+
+stats::TextTable disagreementsTable()
+{
+    // Column widths from the content (long benchmark item ids), at least the former widths.
+    return stats::TextTable({ { QStringLiteral("item"), Align::Left, 16 },
+                                { QStringLiteral("response"), Align::Left, 9 },
+                                { QStringLiteral("kind"), Align::Left, 9 },
+                                { QStringLiteral("spread"), Align::Left, 7 },
+                                { QStringLiteral("values (pseudonym=value)"), Align::Left, 0 } },
+        QString());
+}
+
+QStringList textCells(const storage::Disagreement &d, QString *flags)
+{
+    QStringList values;
+    for (const storage::RaterValue &v : d.values)
+        values.append(v.rater.pseudonym + QLatin1Char('=') + valueText(d, v));
+    flags->clear();
+    if (d.kind == storage::DisagreementKind::Score && d.scoreSpread.harmfulByAnyone)
+        *flags += QStringLiteral("  [harmful by someone]");
+    if (d.adjudication)
+        *flags += QStringLiteral("  [adjudicated]");
+    return { d.itemExternalId, d.responseId ? QString::number(d.responseId) : QStringLiteral("-"),
+        storage::Disagreement::toString(d.kind), QString::number(d.spread()),
+        values.join(QLatin1Char(' ')) };
+}
+
+} // namespace
+
 QString disagreementsToText(const QList<storage::Disagreement> &rows)
 {
-    using Align = stats::TextTable::Align;
-    // Column widths from the content (long benchmark item ids), at least the former widths.
-    stats::TextTable table({ { QStringLiteral("item"), Align::Left, 16 },
-                               { QStringLiteral("response"), Align::Left, 9 },
-                               { QStringLiteral("kind"), Align::Left, 9 },
-                               { QStringLiteral("spread"), Align::Left, 7 },
-                               { QStringLiteral("values (pseudonym=value)"), Align::Left, 0 } },
-        QString());
+    stats::TextTable table = disagreementsTable();
+    QString flags;
     for (const storage::Disagreement &d : rows) {
-        QStringList values;
-        for (const storage::RaterValue &v : d.values)
-            values.append(v.rater.pseudonym + QLatin1Char('=') + valueText(d, v));
-        QString flags;
-        if (d.kind == storage::DisagreementKind::Score && d.scoreSpread.harmfulByAnyone)
-            flags += QStringLiteral("  [harmful by someone]");
-        if (d.adjudication)
-            flags += QStringLiteral("  [adjudicated]");
-        table.addRow(
-            { d.itemExternalId, d.responseId ? QString::number(d.responseId) : QStringLiteral("-"),
-                storage::Disagreement::toString(d.kind), QString::number(d.spread()),
-                values.join(QLatin1Char(' ')) },
-            flags);
+        QStringList cells = textCells(d, &flags);
+        table.addRow(std::move(cells), flags);
     }
     return table.toString() + QStringLiteral("%1 disagreement(s)\n").arg(rows.size());
+}
+
+void writeDisagreementsText(const QList<storage::Disagreement> &rows, std::FILE *out)
+{
+    // The text of disagreementsToText(rows), a line at a time: the column widths first
+    // (the values column is last and left-aligned, so it needs none).
+    const stats::TextTable table = disagreementsTable();
+    QList<int> widest(5, 0);
+    QString flags;
+    for (const storage::Disagreement &d : rows) {
+        widest[0] = std::max(widest[0], int(d.itemExternalId.size()));
+        widest[1] =
+            std::max(widest[1], int(d.responseId ? QString::number(d.responseId).size() : 1));
+        widest[2] = std::max(widest[2], int(storage::Disagreement::toString(d.kind).size()));
+        widest[3] = std::max(widest[3], int(QString::number(d.spread()).size()));
+    }
+    const QList<int> widths = table.widths(widest);
+    std::fputs(table.headerLine(widths).toUtf8().constData(), out);
+    for (const storage::Disagreement &d : rows) {
+        const QStringList cells = textCells(d, &flags);
+        std::fputs(table.line(cells, widths, flags).toUtf8().constData(), out);
+    }
+    std::fputs(QStringLiteral("%1 disagreement(s)\n").arg(rows.size()).toUtf8().constData(), out);
 }
 
 int runDisagreements(const Invocation &call)
@@ -178,13 +251,14 @@ int runDisagreements(const Invocation &call)
     auto rows = storage::loadDisagreements(*study, threshold, &e);
     if (!rows)
         return call.fail(e);
-    QList<storage::Disagreement> shown;
-    for (storage::Disagreement &d : *rows)
-        if (filter.matches(d) && (!scope || scope->contains(d.itemId)))
-            shown.append(std::move(d));
-    call.print(p.isSet(jsonOpt)
-            ? QString::fromUtf8(QJsonDocument(disagreementsToJson(shown)).toJson())
-            : disagreementsToText(shown));
+    // Filtered in place, then written a row at a time (no second list, no whole document).
+    rows->removeIf([&](const storage::Disagreement &d) {
+        return !filter.matches(d) || (scope && !scope->contains(d.itemId));
+    });
+    if (p.isSet(jsonOpt))
+        writeDisagreementsJson(*rows, call.out());
+    else
+        writeDisagreementsText(*rows, call.out());
     return ExitOk;
 }
 

@@ -41,22 +41,26 @@ int runGui(const Invocation &call)
         return call.usageError(QStringLiteral("give either STUDY or --demo, not both"));
 
     ui::MainWindow window;
+    const QString rater = parser.isSet(raterOpt) ? parser.value(raterOpt)
+        : demo                                   ? storage::demoRaterName()
+                                                 : QString();
     bool opened = false;
+    QString path;
     if (demo) {
         opened = window.openDemoStudy();
     } else if (!positional.isEmpty()) {
-        opened = window.openStudy(positional.first());
+        path = positional.first();
     } else if (const ui::Settings settings; settings.reopenLastStudy) {
         // Only when the user asked for it (Edit ▸ Preferences…); else the welcome screen.
         const QString last = settings.lastStudy;
         if (!last.isEmpty()
             && QFileInfo(last).isFile()) // a vanished last study is not worth an alarm
-            opened = window.openStudy(last);
+            path = last;
     }
-    const QString rater = parser.isSet(raterOpt) ? parser.value(raterOpt)
-        : demo                                   ? storage::demoRaterName()
-                                                 : QString();
-    if (opened && !rater.isEmpty()) {
+    if (!path.isEmpty()) {
+        // With --rater the person is signed in at once (a refusal shows on the overview).
+        window.openStudyAs(path, rater);
+    } else if (opened && !rater.isEmpty()) {
         storage::Error error;
         if (!window.signIn(rater, &error) && window.studyPage())
             window.studyPage()->showError(error.message);

@@ -2,13 +2,13 @@
 # Dashboard on a paper-scale generated study (2,046 items x 5 models x 3 runs, 4 raters):
 # open → all six charts drawn, model filter change → redrawn, PDF report written
 # (statistics with 1,000 bootstrap replicates each time). RUNS=5 whole runs.
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# SCALE=10 for 10x paper scale; the study comes from the cached fixture (bench/fixture.sh).
+source "$(dirname "${BASH_SOURCE[0]}")/fixture.sh"
 need_build
 bench="$build/bench/ui/bench_dashboard"
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
-"$gen" --out "$work/data" --seed 1 2>/dev/null
-"$app" init "$work/s.crisis" >/dev/null
-"$app" import "$work/s.crisis" "$work/data/items.jsonl" "$work/data/ratings.jsonl" >/dev/null 2>&1
+bench_copy "$(fixture_study "${SCALE:-1}")" "$work/s.crisis"   # SCALE=10: 10x paper scale
+"$app" info "$work/s.crisis" >/dev/null 2>&1 # opens (and migrates) the copy once
 for ((i = 0; i < runs; i++)); do
     QT_QPA_PLATFORM=offscreen "$bench" "$work/s.crisis" 2>/dev/null
 done

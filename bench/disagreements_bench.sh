@@ -2,13 +2,13 @@
 # `disagreements` (the review queue) and the long CSV export with consensus columns on a
 # paper-scale generated study (2,046 items x 5 models x 3 runs, 4 raters); `info` in the
 # same loop is the baseline (opening the study and a few whole-table counts).
-# Usage: bench/disagreements_bench.sh      (RUNS=5 by default; reports medians)
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# Usage: [SCALE=10] bench/disagreements_bench.sh   (RUNS=5 by default; reports medians)
+# The study comes from the cached fixture (bench/fixture.sh).
+source "$(dirname "${BASH_SOURCE[0]}")/fixture.sh"
 need_build
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
-"$gen" --out "$work/data" --items 2046 --models 5 --runs 3 --raters 4 --seed 1 2>/dev/null
-"$app" init "$work/s.crisis" >/dev/null
-"$app" import "$work/s.crisis" "$work/data/items.jsonl" "$work/data/ratings.jsonl" >/dev/null 2>&1
+bench_copy "$(fixture_study "${SCALE:-1}")" "$work/s.crisis"   # SCALE=10: 10x paper scale
+"$app" info "$work/s.crisis" >/dev/null 2>&1 # opens (and migrates) the copy once
 echo "queue rows: $("$app" disagreements "$work/s.crisis" | tail -1)"
 info=(); plain=(); json=(); csv=(); rss=0
 for ((i = 0; i < runs; i++)); do

@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
-# `info` on a paper-scale generated study (2,046 items x 5 models x 3 runs, 4 raters).
-# Usage: bench/info_bench.sh      (RUNS=5 by default; reports the median)
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# `info` on a generated study: SCALE x paper scale (2,046 items x 5 models x 3 runs, 4 raters),
+# from the cached fixture (bench/fixture.sh).
+# Usage: SCALE=10 bench/info_bench.sh      (SCALE=1, RUNS=5 by default; reports the median)
+source "$(dirname "${BASH_SOURCE[0]}")/fixture.sh"
 need_build
+study="$(fixture_study "${SCALE:-1}")"
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
-"$gen" --out "$work/data" --items 2046 --models 5 --runs 3 --raters 4 --seed 1 2>/dev/null
-"$app" init "$work/s.crisis" >/dev/null
-time_cmd s k -- "$app" import "$work/s.crisis" "$work/data/items.jsonl" "$work/data/ratings.jsonl"
-echo "paper-scale import (items+responses+ratings): ${s} s, peak RSS $((k / 1024)) MB"
+bench_copy "$study" "$work/s.crisis"
+"$app" info "$work/s.crisis" >/dev/null 2>&1 # opens (and migrates) the copy once
 "$app" info "$work/s.crisis" | sed -n '/^Items/p;/^Responses/p;/^Ratings/p;/^Labels/p'
 plain=(); json=()
 for ((i = 0; i < runs; i++)); do
     time_cmd s k -- "$app" info "$work/s.crisis"; plain+=("$s")
     time_cmd s k -- "$app" info "$work/s.crisis" --json; json+=("$s")
 done
+echo "scale ${SCALE:-1}x, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "info:        median $(median "${plain[@]}") s  (${plain[*]})"
 echo "info --json: median $(median "${json[@]}") s  (${json[*]})"

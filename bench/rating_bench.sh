@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Rating page on a paper-scale generated study (2,046 items x 5 models x 3 runs, 4 raters):
-# open → first item shown, next item shown (median/p95), peak RSS. RUNS=5 whole runs.
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# Rating page on a generated study: SCALE x paper scale (2,046 items x 5 models x 3 runs,
+# 4 raters with all their ratings, plus `bench-clinician` assigned every item), from the
+# cached fixture (bench/fixture.sh): open → first item shown, next item shown (median/p95),
+# peak RSS. RUNS=5 whole runs, each on a fresh copy of the fixture.
+# Usage: SCALE=100 bench/rating_bench.sh
+source "$(dirname "${BASH_SOURCE[0]}")/fixture.sh"
 need_build
 bench="$build/bench/ui/bench_rating"
+study="$(fixture_study "${SCALE:-1}")"
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
-"$gen" --out "$work/data" --seed 1 2>/dev/null
-"$app" init "$work/s.crisis" >/dev/null
-"$app" import "$work/s.crisis" "$work/data/items.jsonl" "$work/data/ratings.jsonl" >/dev/null 2>&1
-"$app" rater add "$work/s.crisis" bench-clinician >/dev/null
-"$app" assign "$work/s.crisis" --raters bench-clinician --per-item 1 --seed 1 >/dev/null
+bench_copy "$study" "$work/master.crisis"
+"$app" info "$work/master.crisis" >/dev/null 2>&1 # opens (and migrates) the copy once
+echo "scale ${SCALE:-1}x, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for ((i = 0; i < runs; i++)); do
+    bench_copy "$work/master.crisis" "$work/s.crisis"
     QT_QPA_PLATFORM=offscreen "$bench" "$work/s.crisis" bench-clinician 300 2>/dev/null
 done

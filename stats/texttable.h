@@ -37,6 +37,14 @@ public:
     /// The header line and the rows, each ending in a newline.
     QString toString() const;
 
+    /// For tables written a line at a time (too many rows to keep): the widths toString()
+    /// would use when column i's widest cell is `widestCells[i]` characters...
+    QList<int> widths(const QList<int> &widestCells) const;
+    /// ...the header line and a row's line with those widths, each ending in a newline.
+    QString headerLine(const QList<int> &widths) const;
+    QString line(
+        const QStringList &cells, const QList<int> &widths, const QString &trailer = {}) const;
+
 private:
     QList<Column> m_columns;
     QString m_indent;

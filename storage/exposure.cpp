@@ -205,22 +205,23 @@ QList<RaterExposure> ExposureRepository::summary(const QDateTime &dayStart) cons
     QList<RaterExposure> out;
     QSqlQuery q(m_study.database());
     q.prepare(QStringLiteral(
-        "SELECT r.id, r.name, r.kind, r.role,"
-        " (SELECT count(*) FROM assignment a WHERE a.rater_id = r.id),"
-        // Done: finished in the workspace, or fully rated otherwise (e.g. imported).
-        " (SELECT count(*) FROM assignment a WHERE a.rater_id = r.id AND (a.status = 'done'"
-        "  OR (a.status <> 'skipped' AND EXISTS (SELECT 1 FROM category_label l"
-        "   WHERE l.item_id = a.item_id AND l.rater_id = r.id)"
+        "SELECT r.id, r.name, r.kind, r.role, coalesce(t.assigned, 0),"
+        // Done: finished in the workspace (status 'done', counted in tally_rater), or
+        // fully rated otherwise (e.g. imported). The latter is looked for only when the
+        // rater has open assignments and labels, and from the labels' side.
+        " coalesce(t.done, 0) + CASE WHEN t.labels > 0 AND t.assigned > t.done + t.skipped"
+        "  THEN (SELECT count(*) FROM category_label l"
+        "  JOIN assignment a ON a.rater_id = l.rater_id AND a.item_id = l.item_id"
+        "  WHERE l.rater_id = r.id AND a.status IN ('pending', 'in_progress')"
         "  AND NOT EXISTS (SELECT 1 FROM response p WHERE p.item_id = a.item_id"
         "   AND NOT EXISTS (SELECT 1 FROM response_rating rr WHERE rr.response_id = p.id"
-        "    AND rr.rater_id = r.id))))),"
-        " (SELECT count(*) FROM assignment a WHERE a.rater_id = r.id AND a.status = 'skipped'),"
-        " (SELECT count(*) FROM assignment a WHERE a.rater_id = r.id"
-        "  AND a.skip_reason = 'distressing'),"
+        "    AND rr.rater_id = r.id))) ELSE 0 END,"
+        " coalesce(t.skipped, 0), coalesce(t.distressing, 0),"
         " s.sessions, s.shown, s.most, s.today,"
         " (SELECT items_shown FROM rating_session l WHERE l.rater_id = r.id"
         "  ORDER BY l.id DESC LIMIT 1)"
-        " FROM rater r LEFT JOIN (SELECT rater_id, count(*) AS sessions,"
+        " FROM rater r LEFT JOIN tally_rater t ON t.rater_id = r.id"
+        " LEFT JOIN (SELECT rater_id, count(*) AS sessions,"
         "  sum(items_shown) AS shown, max(items_shown) AS most,"
         "  sum(CASE WHEN started_at >= ? THEN items_shown ELSE 0 END) AS today"
         "  FROM rating_session GROUP BY rater_id) s ON s.rater_id = r.id"

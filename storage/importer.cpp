@@ -588,6 +588,9 @@ public:
     {
         for (const QString &f : files)
             m_totalBytes += QFileInfo(f).size();
+        // A first import into an empty study: written once, not through a WAL as large
+        // as the import (the journal goes back to WAL when this scope ends).
+        const BulkLoadJournal journal(m_study);
         WriteTransaction tx(m_study, m_error);
         if (!tx.isActive())
             return false;

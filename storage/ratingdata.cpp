@@ -3,6 +3,7 @@
 #include "analysis/summaries.h"
 #include "storage/jury.h"
 #include "storage/repositories.h"
+#include "storage/sqlitestatement.h"
 #include "storage/study.h"
 
 #include <QFileInfo>
@@ -436,11 +437,6 @@ std::optional<ScoreMatrix> loadScores(
     if (!raters)
         return std::nullopt;
     const QSqlDatabase db = study.database();
-    auto fail = [&](const QSqlQuery &q) {
-        *error = Error::storage(study.path() + QStringLiteral(": ") + q.lastError().text());
-        return std::nullopt;
-    };
-
     const auto consensus = consensusCategories(study, error);
     if (!consensus)
         return std::nullopt;
@@ -449,29 +445,44 @@ std::optional<ScoreMatrix> loadScores(
         return std::nullopt;
     const bool itemFilter =
         !filter.splits.isEmpty() || !filter.datasets.isEmpty() || !filter.categories.isEmpty();
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
+    auto fail = [&](const RowCursor &q) {
+        *error = Error::storage(study.path() + QStringLiteral(": ") + q.errorMessage());
+        return std::nullopt;
+    };
 
     ScoreMatrix m;
     m.raters = *raters;
-    if (!q.exec(QStringLiteral(
-            "SELECT response.id, model.name, response.item_id,"
-            " (SELECT score FROM adjudication a WHERE a.response_id = response.id"
-            "  AND a.score IS NOT NULL ORDER BY a.id DESC LIMIT 1)"
-            " FROM response JOIN model ON model.id = response.model_id ORDER BY response.id")))
+    // Native statements (RowCursor): these loops read every response and score.
+    RowCursor q(db);
+    if (!q.prepare("SELECT response.id, model.name, response.item_id,"
+                   " (SELECT score FROM adjudication a WHERE a.response_id = response.id"
+                   "  AND a.score IS NOT NULL ORDER BY a.id DESC LIMIT 1)"
+                   " FROM response JOIN model ON model.id = response.model_id"
+                   " ORDER BY response.id"))
         return fail(q);
+    QList<std::pair<QByteArray, QString>> modelNames; // a handful: one shared QString each
+    const auto modelName = [&modelNames](QByteArrayView utf8) {
+        for (const auto &name : std::as_const(modelNames))
+            if (name.first == utf8)
+                return name.second;
+        modelNames.append({ utf8.toByteArray(), QString::fromUtf8(utf8) });
+        return modelNames.last().second;
+    };
     while (q.next()) {
-        if (!filter.models.isEmpty() && !filter.models.contains(q.value(1).toString()))
+        const QString model = modelName(q.text(1));
+        if (!filter.models.isEmpty() && !filter.models.contains(model))
             continue;
-        if (itemFilter && !keptItems->contains(q.value(2).toLongLong()))
+        const qint64 itemId = q.integer(2);
+        if (itemFilter && !keptItems->contains(itemId))
             continue;
-        m.responseIds.append(q.value(0).toLongLong());
-        m.models.append(q.value(1).toString());
-        m.itemIds.append(q.value(2).toLongLong());
-        m.categories.append(consensus->value(q.value(2).toLongLong()).category);
-        m.adjudicated.push_back(
-            q.value(3).isNull() ? std::nullopt : std::optional<int>(q.value(3).toInt()));
+        m.responseIds.append(q.integer(0));
+        m.models.append(model);
+        m.itemIds.append(itemId);
+        m.categories.append(consensus->value(itemId).category);
+        m.adjudicated.push_back(q.isNull(3) ? std::nullopt : std::optional<int>(int(q.integer(3))));
     }
+    if (!q.errorMessage().isEmpty())
+        return fail(q);
     const std::size_t n = std::size_t(m.responseIds.size());
     m.scores.assign(std::size_t(m.raters.size()) * n, std::numeric_limits<double>::quiet_NaN());
     const QHash<qint64, int> responses = indexOf(m.responseIds);
@@ -486,27 +497,34 @@ std::optional<ScoreMatrix> loadScores(
     std::vector<double> jurySum(juriesOf.isEmpty() ? 0 : m.scores.size(), 0.0);
     std::vector<int> juryCount(jurySum.size(), 0);
     QVariantList binds;
-    const QString scoreSql =
-        QStringLiteral("SELECT rater_id, response_id, score FROM response_rating"
-                       " WHERE score IS NOT NULL")
-        + dateCondition(filter, &binds);
-    if (!execWith(q, scoreSql, binds))
-        return fail(q);
-    while (q.next()) {
-        const qint64 raterId = q.value(0).toLongLong();
+    const QByteArray scoreSql =
+        (QStringLiteral("SELECT rater_id, response_id, score FROM response_rating"
+                        " WHERE score IS NOT NULL")
+            + dateCondition(filter, &binds))
+            .toUtf8();
+    RowCursor scores(db);
+    if (!scores.prepare(scoreSql.constData()))
+        return fail(scores);
+    for (int b = 0; b < binds.size(); ++b)
+        scores.bindText(b + 1, binds[b].toString().toUtf8());
+    while (scores.next()) {
+        const qint64 raterId = scores.integer(0);
         const auto r = rIndex.constFind(raterId);
-        const auto i = responses.constFind(q.value(1).toLongLong());
+        const auto i = responses.constFind(scores.integer(1));
         if (i == responses.cend())
             continue;
+        const double score = scores.real(2);
         if (const auto j = juriesOf.constFind(raterId); j != juriesOf.cend())
             for (const int row : *j) {
-                jurySum[std::size_t(row) * n + std::size_t(*i)] += q.value(2).toDouble();
+                jurySum[std::size_t(row) * n + std::size_t(*i)] += score;
                 ++juryCount[std::size_t(row) * n + std::size_t(*i)];
             }
         if (r == rIndex.cend())
             continue;
-        m.scores[std::size_t(*r) * n + std::size_t(*i)] = q.value(2).toDouble();
+        m.scores[std::size_t(*r) * n + std::size_t(*i)] = score;
     }
+    if (!scores.errorMessage().isEmpty())
+        return fail(scores);
     for (std::size_t c = 0; c < juryCount.size(); ++c)
         if (juryCount[c] > 0)
             m.scores[c] = jurySum[c] / juryCount[c];

@@ -6,6 +6,7 @@
 #include "storage/jury.h"
 #include "storage/package.h"
 #include "storage/records.h"
+#include "storage/sqlitestatement.h"
 #include "storage/study.h"
 
 #include <QHash>
@@ -395,33 +396,47 @@ int AssignmentRepository::assign(const QList<qint64> &raterIds, int perItem, qui
 QList<Assignment> AssignmentRepository::forRater(qint64 raterId) const
 {
     QList<Assignment> out;
-    QSqlQuery q(m_study.database());
-    q.prepare(QStringLiteral("SELECT id, item_id, seed, status, calibration, flagged, skip_reason"
-                             " FROM assignment"
-                             " WHERE rater_id = ? ORDER BY calibration DESC, item_id"));
-    q.addBindValue(raterId);
-    bool ok = q.exec();
-    if (!ok && Study::isServerLocation(m_study.path())) {
+    // Statuses and skip reasons are a handful of words: share one QString per word
+    // instead of allocating one per assignment (a rater may have 200,000).
+    QList<std::pair<QByteArray, QString>> words;
+    const auto word = [&words](QByteArrayView utf8) -> QString {
+        if (utf8.isEmpty())
+            return {};
+        for (const auto &w : std::as_const(words))
+            if (w.first == utf8)
+                return w.second;
+        words.append({ utf8.toByteArray(), QString::fromUtf8(utf8) });
+        return words.last().second;
+    };
+    // The native statement path (no QVariant per cell): this runs at every sign-in.
+    const auto read = [&](const char *sql) {
+        out.clear();
+        RowCursor q(m_study.database());
+        if (!q.prepare(sql))
+            return false;
+        q.bindInt(1, raterId);
+        while (q.next()) {
+            Assignment a;
+            a.id = q.integer(0);
+            a.raterId = raterId;
+            a.itemId = q.integer(1);
+            a.seed = quint64(q.integer(2));
+            a.status = word(q.text(3));
+            a.calibration = q.integer(4) != 0;
+            a.flagged = q.integer(5) != 0;
+            a.skipReason = word(q.text(6));
+            out.append(std::move(a));
+        }
+        return q.errorMessage().isEmpty();
+    };
+    if (!read("SELECT id, item_id, seed, status, calibration, flagged, skip_reason"
+              " FROM assignment WHERE rater_id = ? ORDER BY calibration DESC, item_id")) {
         // A rater's server login cannot read which items are calibration items
         // (docs/POSTGRES-SECURITY.md); the order below does not depend on it.
-        q.prepare(QStringLiteral("SELECT id, item_id, seed, status, 0, flagged, skip_reason"
-                                 " FROM assignment WHERE rater_id = ? ORDER BY item_id"));
-        q.addBindValue(raterId);
-        ok = q.exec();
-    }
-    if (!ok)
-        return out;
-    while (q.next()) {
-        Assignment a;
-        a.id = q.value(0).toLongLong();
-        a.raterId = raterId;
-        a.itemId = q.value(1).toLongLong();
-        a.seed = q.value(2).toULongLong();
-        a.status = q.value(3).toString();
-        a.calibration = q.value(4).toBool();
-        a.flagged = q.value(5).toBool();
-        a.skipReason = q.value(6).toString();
-        out.append(a);
+        if (!Study::isServerLocation(m_study.path())
+            || !read("SELECT id, item_id, seed, status, 0, flagged, skip_reason"
+                     " FROM assignment WHERE rater_id = ? ORDER BY item_id"))
+            return {};
     }
     // A rater package holds the rater's order already (its item ids are in the master's
     // order for this rater): keep it.
@@ -439,8 +454,8 @@ QList<Assignment> AssignmentRepository::forRater(qint64 raterId) const
             return x.first != y.first ? x.first < y.first : x.second.itemId < y.second.itemId;
         });
         out.clear();
-        for (const auto &k : std::as_const(keyed))
-            out.append(k.second);
+        for (auto &k : keyed)
+            out.append(std::move(k.second));
     }
     return out;
 }
@@ -504,6 +519,15 @@ bool AssignmentRepository::setStatus(qint64 assignmentId, const QString &status,
 
 int AssignmentRepository::completeFromStoredRatings(qint64 raterId, Error *error)
 {
+    {
+        // Nothing can be complete without a label of the rater's (tally_rater, schema
+        // step 10): a rater who has not labelled anything yet is not checked item by item.
+        QSqlQuery labels(m_study.database());
+        labels.prepare(QStringLiteral("SELECT labels FROM tally_rater WHERE rater_id = ?"));
+        labels.addBindValue(raterId);
+        if (labels.exec() && labels.next() && labels.value(0).toLongLong() == 0)
+            return 0;
+    }
     WriteTransaction tx(m_study, error);
     if (!tx.isActive())
         return -1;

@@ -243,6 +243,127 @@ const char *const step10[] = {
     " created_at TEXT NOT NULL)",
 };
 
+// Version 11: maintained counts, so `info` and the study overview are O(models + raters)
+// rather than O(responses). Kept by triggers on every write (imports, the workspace,
+// packages, deletions, even `sqlite3` by hand); never written by the app directly.
+// tally_item: items per (dataset, split, reference label), NULL kept as 0 / '' (the way
+// `info` groups them); tally_response: responses and refusals per (model, run);
+// tally_rater: assignments (all, done, skipped, skipped as distressing), labels and scores
+// per rater; tally_study: events and
+// adjudications. A group whose count drops to 0 is deleted, so the tables only depend
+// on the rows, not on their history.
+const char *const step11[] = {
+    "CREATE TABLE tally_item(dataset_id INTEGER NOT NULL, split TEXT NOT NULL,"
+    " reference_label TEXT NOT NULL, n INTEGER NOT NULL,"
+    " PRIMARY KEY(dataset_id, split, reference_label)) WITHOUT ROWID",
+    "CREATE TABLE tally_response(model_id INTEGER NOT NULL, run INTEGER NOT NULL,"
+    " n INTEGER NOT NULL, refusals INTEGER NOT NULL, PRIMARY KEY(model_id, run)) WITHOUT ROWID",
+    "CREATE TABLE tally_rater(rater_id INTEGER PRIMARY KEY,"
+    " assigned INTEGER NOT NULL DEFAULT 0, done INTEGER NOT NULL DEFAULT 0,"
+    " skipped INTEGER NOT NULL DEFAULT 0, distressing INTEGER NOT NULL DEFAULT 0,"
+    " labels INTEGER NOT NULL DEFAULT 0, ratings INTEGER NOT NULL DEFAULT 0)",
+    "CREATE TABLE tally_study(id INTEGER PRIMARY KEY CHECK(id = 1), events INTEGER NOT NULL,"
+    " adjudications INTEGER NOT NULL)",
+    "INSERT INTO tally_item SELECT coalesce(dataset_id, 0), coalesce(split, ''),"
+    " coalesce(reference_label, ''), count(*) FROM item GROUP BY 1, 2, 3",
+    "INSERT INTO tally_response SELECT model_id, run, count(*), sum(refusal <> 0)"
+    " FROM response GROUP BY 1, 2",
+    "INSERT INTO tally_rater SELECT id,"
+    " (SELECT count(*) FROM assignment a WHERE a.rater_id = rater.id),"
+    " (SELECT count(*) FROM assignment a WHERE a.rater_id = rater.id AND a.status = 'done'),"
+    " (SELECT count(*) FROM assignment a WHERE a.rater_id = rater.id"
+    "  AND a.status = 'skipped'),"
+    " (SELECT count(*) FROM assignment a WHERE a.rater_id = rater.id"
+    "  AND a.skip_reason = 'distressing'),"
+    " (SELECT count(*) FROM category_label l WHERE l.rater_id = rater.id),"
+    " (SELECT count(*) FROM response_rating r WHERE r.rater_id = rater.id) FROM rater",
+    "INSERT INTO tally_study VALUES (1, (SELECT count(*) FROM event),"
+    " (SELECT count(*) FROM adjudication))",
+    // Items.
+    "CREATE TRIGGER tally_item_insert AFTER INSERT ON item BEGIN"
+    " INSERT INTO tally_item VALUES (coalesce(NEW.dataset_id, 0), coalesce(NEW.split, ''),"
+    "  coalesce(NEW.reference_label, ''), 1)"
+    "  ON CONFLICT(dataset_id, split, reference_label) DO UPDATE SET n = n + 1; END",
+    "CREATE TRIGGER tally_item_delete AFTER DELETE ON item BEGIN"
+    " UPDATE tally_item SET n = n - 1 WHERE dataset_id = coalesce(OLD.dataset_id, 0)"
+    "  AND split = coalesce(OLD.split, '') AND reference_label = coalesce(OLD.reference_label, '');"
+    " DELETE FROM tally_item WHERE n <= 0 AND dataset_id = coalesce(OLD.dataset_id, 0)"
+    "  AND split = coalesce(OLD.split, '') AND reference_label = coalesce(OLD.reference_label, '');"
+    " END",
+    "CREATE TRIGGER tally_item_update AFTER UPDATE OF dataset_id, split, reference_label ON item"
+    " BEGIN"
+    " UPDATE tally_item SET n = n - 1 WHERE dataset_id = coalesce(OLD.dataset_id, 0)"
+    "  AND split = coalesce(OLD.split, '') AND reference_label = coalesce(OLD.reference_label, '');"
+    " DELETE FROM tally_item WHERE n <= 0 AND dataset_id = coalesce(OLD.dataset_id, 0)"
+    "  AND split = coalesce(OLD.split, '') AND reference_label = coalesce(OLD.reference_label, '');"
+    " INSERT INTO tally_item VALUES (coalesce(NEW.dataset_id, 0), coalesce(NEW.split, ''),"
+    "  coalesce(NEW.reference_label, ''), 1)"
+    "  ON CONFLICT(dataset_id, split, reference_label) DO UPDATE SET n = n + 1; END",
+    // Responses.
+    "CREATE TRIGGER tally_response_insert AFTER INSERT ON response BEGIN"
+    " INSERT INTO tally_response VALUES (NEW.model_id, NEW.run, 1, NEW.refusal <> 0)"
+    "  ON CONFLICT(model_id, run) DO UPDATE SET n = n + 1,"
+    "  refusals = refusals + (NEW.refusal <> 0); END",
+    "CREATE TRIGGER tally_response_delete AFTER DELETE ON response BEGIN"
+    " UPDATE tally_response SET n = n - 1, refusals = refusals - (OLD.refusal <> 0)"
+    "  WHERE model_id = OLD.model_id AND run = OLD.run;"
+    " DELETE FROM tally_response WHERE n <= 0 AND model_id = OLD.model_id AND run = OLD.run;"
+    " END",
+    "CREATE TRIGGER tally_response_update AFTER UPDATE OF model_id, run, refusal ON response"
+    " BEGIN"
+    " UPDATE tally_response SET n = n - 1, refusals = refusals - (OLD.refusal <> 0)"
+    "  WHERE model_id = OLD.model_id AND run = OLD.run;"
+    " DELETE FROM tally_response WHERE n <= 0 AND model_id = OLD.model_id AND run = OLD.run;"
+    " INSERT INTO tally_response VALUES (NEW.model_id, NEW.run, 1, NEW.refusal <> 0)"
+    "  ON CONFLICT(model_id, run) DO UPDATE SET n = n + 1,"
+    "  refusals = refusals + (NEW.refusal <> 0); END",
+    // Raters and their assignments, labels and scores (a deleted rater keeps its row, so
+    // rows left pointing at it are still counted in the totals).
+    "CREATE TRIGGER tally_rater_insert AFTER INSERT ON rater BEGIN"
+    " INSERT OR IGNORE INTO tally_rater(rater_id) VALUES (NEW.id); END",
+    "CREATE TRIGGER tally_assignment_insert AFTER INSERT ON assignment BEGIN"
+    " UPDATE tally_rater SET assigned = assigned + 1, done = done + (NEW.status = 'done'),"
+    "  skipped = skipped + (NEW.status = 'skipped'),"
+    "  distressing = distressing + (NEW.skip_reason IS 'distressing')"
+    "  WHERE rater_id = NEW.rater_id; END",
+    "CREATE TRIGGER tally_assignment_delete AFTER DELETE ON assignment BEGIN"
+    " UPDATE tally_rater SET assigned = assigned - 1, done = done - (OLD.status = 'done'),"
+    "  skipped = skipped - (OLD.status = 'skipped'),"
+    "  distressing = distressing - (OLD.skip_reason IS 'distressing')"
+    "  WHERE rater_id = OLD.rater_id; END",
+    "CREATE TRIGGER tally_assignment_update"
+    " AFTER UPDATE OF rater_id, status, skip_reason ON assignment BEGIN"
+    " UPDATE tally_rater SET assigned = assigned - 1, done = done - (OLD.status = 'done'),"
+    "  skipped = skipped - (OLD.status = 'skipped'),"
+    "  distressing = distressing - (OLD.skip_reason IS 'distressing')"
+    "  WHERE rater_id = OLD.rater_id;"
+    " UPDATE tally_rater SET assigned = assigned + 1, done = done + (NEW.status = 'done'),"
+    "  skipped = skipped + (NEW.status = 'skipped'),"
+    "  distressing = distressing + (NEW.skip_reason IS 'distressing')"
+    "  WHERE rater_id = NEW.rater_id; END",
+    "CREATE TRIGGER tally_label_insert AFTER INSERT ON category_label BEGIN"
+    " UPDATE tally_rater SET labels = labels + 1 WHERE rater_id = NEW.rater_id; END",
+    "CREATE TRIGGER tally_label_delete AFTER DELETE ON category_label BEGIN"
+    " UPDATE tally_rater SET labels = labels - 1 WHERE rater_id = OLD.rater_id; END",
+    "CREATE TRIGGER tally_label_update AFTER UPDATE OF rater_id ON category_label BEGIN"
+    " UPDATE tally_rater SET labels = labels - 1 WHERE rater_id = OLD.rater_id;"
+    " UPDATE tally_rater SET labels = labels + 1 WHERE rater_id = NEW.rater_id; END",
+    "CREATE TRIGGER tally_rating_insert AFTER INSERT ON response_rating BEGIN"
+    " UPDATE tally_rater SET ratings = ratings + 1 WHERE rater_id = NEW.rater_id; END",
+    "CREATE TRIGGER tally_rating_delete AFTER DELETE ON response_rating BEGIN"
+    " UPDATE tally_rater SET ratings = ratings - 1 WHERE rater_id = OLD.rater_id; END",
+    "CREATE TRIGGER tally_rating_update AFTER UPDATE OF rater_id ON response_rating BEGIN"
+    " UPDATE tally_rater SET ratings = ratings - 1 WHERE rater_id = OLD.rater_id;"
+    " UPDATE tally_rater SET ratings = ratings + 1 WHERE rater_id = NEW.rater_id; END",
+    // Events (append-only) and adjudications.
+    "CREATE TRIGGER tally_event_insert AFTER INSERT ON event BEGIN"
+    " UPDATE tally_study SET events = events + 1; END",
+    "CREATE TRIGGER tally_adjudication_insert AFTER INSERT ON adjudication BEGIN"
+    " UPDATE tally_study SET adjudications = adjudications + 1; END",
+    "CREATE TRIGGER tally_adjudication_delete AFTER DELETE ON adjudication BEGIN"
+    " UPDATE tally_study SET adjudications = adjudications - 1; END",
+};
+
 struct Step {
     const char *const *statements;
     std::size_t count;
@@ -256,7 +377,7 @@ template<std::size_t N> constexpr Step makeStep(const char *const (&s)[N])
 
 const Step steps[] = { makeStep(step1), makeStep(step2), makeStep(step3), makeStep(step4),
     makeStep(step5), makeStep(step6), makeStep(step7), Step { nullptr, 0, step8 }, makeStep(step9),
-    makeStep(step10) };
+    makeStep(step10), makeStep(step11) };
 static_assert(std::size(steps) == currentVersion, "one migration step per schema version");
 
 } // namespace

@@ -230,6 +230,29 @@ const char *const step10[] = {
     " created_at TEXT NOT NULL)",
 };
 
+// Version 11: the counts `info` reads (SQLite keeps them in tables maintained by triggers).
+// On a server they are views over the rows: no per-row trigger on every write (a rater's
+// login could not write them under row-level security), and the server answers them from
+// its indexes; only researchers may read them (pgsecurity grants nothing else).
+const char *const step11[] = {
+    "CREATE VIEW tally_item AS SELECT coalesce(dataset_id, 0) AS dataset_id,"
+    " coalesce(split, '') AS split, coalesce(reference_label, '') AS reference_label,"
+    " count(*) AS n FROM item GROUP BY 1, 2, 3",
+    "CREATE VIEW tally_response AS SELECT model_id, run, count(*) AS n,"
+    " sum(CASE WHEN refusal <> 0 THEN 1 ELSE 0 END) AS refusals FROM response GROUP BY 1, 2",
+    "CREATE VIEW tally_rater AS SELECT r.id AS rater_id,"
+    " (SELECT count(*) FROM assignment a WHERE a.rater_id = r.id) AS assigned,"
+    " (SELECT count(*) FROM assignment a WHERE a.rater_id = r.id AND a.status = 'done') AS done,"
+    " (SELECT count(*) FROM assignment a WHERE a.rater_id = r.id AND a.status = 'skipped')"
+    "  AS skipped,"
+    " (SELECT count(*) FROM assignment a WHERE a.rater_id = r.id"
+    "  AND a.skip_reason = 'distressing') AS distressing,"
+    " (SELECT count(*) FROM category_label l WHERE l.rater_id = r.id) AS labels,"
+    " (SELECT count(*) FROM response_rating x WHERE x.rater_id = r.id) AS ratings FROM rater r",
+    "CREATE VIEW tally_study AS SELECT 1 AS id, (SELECT count(*) FROM event) AS events,"
+    " (SELECT count(*) FROM adjudication) AS adjudications",
+};
+
 #undef CR_ID
 
 struct Step {
@@ -245,7 +268,7 @@ template<std::size_t N> constexpr Step makeStep(const char *const (&s)[N])
 
 const Step steps[] = { makeStep(step1), makeStep(step2), makeStep(step3), Step { nullptr, 0 },
     makeStep(step5), makeStep(step6), makeStep(step7), Step { nullptr, 0, step8 },
-    makeStep(step9), makeStep(step10) };
+    makeStep(step9), makeStep(step10), makeStep(step11) };
 
 static_assert(std::size(steps) == currentVersion, "one PostgreSQL step per schema version");
 

@@ -1,6 +1,8 @@
 #include "storage/sqlitestatement.h"
 
 #include <QSqlDriver>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QVariant>
 #include <cstring>
 #include <sqlite3.h>
@@ -112,6 +114,102 @@ qint64 SqliteStatement::lastInsertRowId() const
 QString SqliteStatement::errorMessage() const
 {
     return m_db ? QString::fromUtf8(sqlite3_errmsg(m_db)) : QStringLiteral("no connection");
+}
+
+struct RowCursor::Fallback {
+    explicit Fallback(const QSqlDatabase &db)
+        : query(db)
+    {
+    }
+    QSqlQuery query;
+    mutable QByteArray text; // the current row's text column, for text()
+};
+
+RowCursor::RowCursor(const QSqlDatabase &db)
+    : m_db(db)
+{
+}
+
+RowCursor::~RowCursor() = default;
+
+bool RowCursor::prepare(const char *sql)
+{
+    m_started = false;
+    m_error.clear();
+    if (sqlite3 *native = nativeHandle(m_db))
+        return m_native.prepare(native, sql, &m_error);
+    m_fallback = std::make_unique<Fallback>(m_db);
+    m_fallback->query.setForwardOnly(true);
+    if (m_fallback->query.prepare(QString::fromUtf8(sql)))
+        return true;
+    m_error = m_fallback->query.lastError().text();
+    return false;
+}
+
+void RowCursor::bindInt(int index, qint64 value)
+{
+    if (m_fallback)
+        m_fallback->query.bindValue(index - 1, value);
+    else
+        m_native.bindInt(index, value);
+}
+
+void RowCursor::bindText(int index, const QByteArray &utf8)
+{
+    if (m_fallback) {
+        m_fallback->query.bindValue(index - 1, QString::fromUtf8(utf8));
+        return;
+    }
+    m_binds.append(utf8);
+    m_native.bindText(index, m_binds.last());
+}
+
+bool RowCursor::next()
+{
+    if (m_fallback) {
+        QSqlQuery &q = m_fallback->query;
+        if (!m_started) {
+            m_started = true;
+            if (!q.exec()) {
+                m_error = q.lastError().text();
+                return false;
+            }
+        }
+        if (q.next())
+            return true;
+        if (q.lastError().isValid())
+            m_error = q.lastError().text();
+        return false;
+    }
+    m_started = true;
+    if (!m_native.step()) {
+        m_error = m_native.errorMessage();
+        return false;
+    }
+    return m_native.hasRow();
+}
+
+qint64 RowCursor::integer(int column) const
+{
+    return m_fallback ? m_fallback->query.value(column).toLongLong() : m_native.columnInt(column);
+}
+
+double RowCursor::real(int column) const
+{
+    return m_fallback ? m_fallback->query.value(column).toDouble() : m_native.columnDouble(column);
+}
+
+bool RowCursor::isNull(int column) const
+{
+    return m_fallback ? m_fallback->query.value(column).isNull() : m_native.columnIsNull(column);
+}
+
+QByteArrayView RowCursor::text(int column) const
+{
+    if (!m_fallback)
+        return m_native.columnView(column);
+    m_fallback->text = m_fallback->query.value(column).toString().toUtf8();
+    return m_fallback->text;
 }
 
 } // namespace cr::storage

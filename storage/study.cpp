@@ -421,6 +421,34 @@ bool Study::beginWrite(Error *error)
     return false;
 }
 
+BulkLoadJournal::BulkLoadJournal(Study &study)
+    : m_study(study)
+{
+    QSqlQuery q(study.database());
+    // tally_item holds the item count (schema step 10): no scan of the item table.
+    if (!q.exec(QStringLiteral("SELECT NOT EXISTS (SELECT 1 FROM tally_item)"
+                               " AND NOT EXISTS (SELECT 1 FROM response)"))
+        || !q.next() || !q.value(0).toBool())
+        return;
+    // Leaving WAL needs the file to ourselves: do not wait for other connections.
+    const QString timeout = q.exec(QStringLiteral("PRAGMA busy_timeout")) && q.next()
+        ? q.value(0).toString()
+        : QStringLiteral("10000");
+    q.exec(QStringLiteral("PRAGMA busy_timeout = 0"));
+    m_active = q.exec(QStringLiteral("PRAGMA journal_mode = DELETE")) && q.next()
+        && q.value(0).toString().compare(QLatin1String("delete"), Qt::CaseInsensitive) == 0;
+    q.finish();
+    q.exec(QStringLiteral("PRAGMA busy_timeout = ") + timeout);
+}
+
+BulkLoadJournal::~BulkLoadJournal()
+{
+    if (!m_active)
+        return;
+    QSqlQuery q(m_study.database());
+    q.exec(QStringLiteral("PRAGMA journal_mode = WAL"));
+}
+
 void Study::setWaitForLock(bool wait)
 {
     if (!wait)

@@ -146,4 +146,25 @@ private:
     bool m_active;
 };
 
+/// For a first bulk import into a study without items: the file uses a rollback journal
+/// (journal_mode DELETE) instead of the WAL for the scope's lifetime, then WAL again. Pages
+/// appended to the file need no journal, so the import is written once instead of into a
+/// WAL as large as the import and then checkpointed; the transaction stays all-or-nothing
+/// (a crash leaves a hot journal that the next open rolls back) and durable
+/// (synchronous = FULL). Inactive (WAL kept) when the study has items, when another
+/// connection has the file open, or outside of a transaction's reach (call it before the
+/// WriteTransaction begins).
+class BulkLoadJournal final {
+public:
+    explicit BulkLoadJournal(Study &study);
+    ~BulkLoadJournal();
+    BulkLoadJournal(const BulkLoadJournal &) = delete;
+    BulkLoadJournal &operator=(const BulkLoadJournal &) = delete;
+    bool isActive() const { return m_active; }
+
+private:
+    Study &m_study;
+    bool m_active = false;
+};
+
 } // namespace cr::storage

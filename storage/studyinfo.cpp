@@ -5,10 +5,13 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlQuery>
+#include <atomic>
 
 namespace cr::storage {
 
 namespace {
+
+std::atomic<qint64> summaries { 0 };
 
 qint64 scalar(const QSqlDatabase &db, const char *sql)
 {
@@ -31,8 +34,14 @@ QList<StudyInfo::Count> counts(const QSqlDatabase &db, const char *sql)
 
 } // namespace
 
+qint64 summarizeCount()
+{
+    return summaries.load();
+}
+
 StudyInfo summarize(Study &study)
 {
+    ++summaries;
     const QSqlDatabase db = study.database();
     StudyInfo info;
     info.path = study.path();
@@ -51,30 +60,30 @@ StudyInfo summarize(Study &study)
             info.protocolVersions = q.value(3).toInt();
         }
     }
-    info.items = scalar(db, "SELECT count(*) FROM item");
-    info.responses = scalar(db, "SELECT count(*) FROM response");
-    info.refusals = scalar(db, "SELECT count(*) FROM response WHERE refusal <> 0");
+    // Counts come from the tally tables the schema's triggers keep (schema step 10): a
+    // few rows per dataset/split/label, model × run and rater, whatever the study's size.
+    info.items = scalar(db, "SELECT coalesce(sum(n), 0) FROM tally_item");
+    info.responses = scalar(db, "SELECT coalesce(sum(n), 0) FROM tally_response");
+    info.refusals = scalar(db, "SELECT coalesce(sum(refusals), 0) FROM tally_response");
     info.models = scalar(db, "SELECT count(*) FROM model");
     info.raters = scalar(db, "SELECT count(*) FROM rater");
-    info.assignments = scalar(db, "SELECT count(*) FROM assignment");
-    info.labels = scalar(db, "SELECT count(*) FROM category_label");
-    info.ratings = scalar(db, "SELECT count(*) FROM response_rating");
-    info.adjudications = scalar(db, "SELECT count(*) FROM adjudication");
-    info.events = scalar(db, "SELECT count(*) FROM event");
+    info.assignments = scalar(db, "SELECT coalesce(sum(assigned), 0) FROM tally_rater");
+    info.labels = scalar(db, "SELECT coalesce(sum(labels), 0) FROM tally_rater");
+    info.ratings = scalar(db, "SELECT coalesce(sum(ratings), 0) FROM tally_rater");
+    info.adjudications = scalar(db, "SELECT adjudications FROM tally_study");
+    info.events = scalar(db, "SELECT events FROM tally_study");
     info.datasets = counts(db,
-        "SELECT coalesce(dataset.name, ''), count(*) FROM item"
-        " LEFT JOIN dataset ON dataset.id = item.dataset_id"
+        "SELECT coalesce(dataset.name, ''), sum(n) FROM tally_item"
+        " LEFT JOIN dataset ON dataset.id = tally_item.dataset_id"
         " GROUP BY 1 ORDER BY 1");
-    info.splits =
-        counts(db, "SELECT coalesce(split, ''), count(*) FROM item GROUP BY 1 ORDER BY 1");
-    info.referenceLabels = counts(db,
-        "SELECT coalesce(reference_label, ''), count(*) FROM item"
-        " GROUP BY 1 ORDER BY 1");
+    info.splits = counts(db, "SELECT split, sum(n) FROM tally_item GROUP BY 1 ORDER BY 1");
+    info.referenceLabels =
+        counts(db, "SELECT reference_label, sum(n) FROM tally_item GROUP BY 1 ORDER BY 1");
     {
         QSqlQuery q(db);
         q.setForwardOnly(true);
-        if (q.exec(QStringLiteral("SELECT model.name, count(response.id), count(DISTINCT run)"
-                                  " FROM model LEFT JOIN response ON response.model_id = model.id"
+        if (q.exec(QStringLiteral("SELECT model.name, coalesce(sum(t.n), 0), count(t.run)"
+                                  " FROM model LEFT JOIN tally_response t ON t.model_id = model.id"
                                   " GROUP BY model.id ORDER BY model.name")))
             while (q.next())
                 info.modelRows.append(
@@ -84,11 +93,9 @@ StudyInfo summarize(Study &study)
         QSqlQuery q(db);
         q.setForwardOnly(true);
         if (q.exec(QStringLiteral(
-                "SELECT name, kind, role, pseudonym,"
-                " (SELECT count(*) FROM assignment a WHERE a.rater_id = rater.id),"
-                " (SELECT count(*) FROM category_label l WHERE l.rater_id = rater.id),"
-                " (SELECT count(*) FROM response_rating r WHERE r.rater_id = rater.id)"
-                " FROM rater ORDER BY id")))
+                "SELECT name, kind, role, pseudonym, coalesce(t.assigned, 0),"
+                " coalesce(t.labels, 0), coalesce(t.ratings, 0)"
+                " FROM rater LEFT JOIN tally_rater t ON t.rater_id = rater.id ORDER BY rater.id")))
             while (q.next())
                 info.raterRows.append({ q.value(0).toString(), q.value(1).toString(),
                     q.value(2).toString(), q.value(3).toString(), q.value(4).toLongLong(),

@@ -10,7 +10,8 @@ namespace cr::storage {
 
 class Study;
 
-/// What a study holds, in a few aggregate queries (cheap even at paper scale).
+/// What a study holds. The counts come from the tally tables the schema keeps (step 10),
+/// so summarize() costs O(models + raters + datasets), not O(responses).
 struct StudyInfo {
     QString path;
     QString title;
@@ -77,5 +78,9 @@ struct StudyInfo {
 };
 
 StudyInfo summarize(Study &study);
+
+/// How many times summarize() has run in this process (any thread): what tests check to
+/// show that opening a study as a rater does not compute the overview.
+qint64 summarizeCount();
 
 } // namespace cr::storage

@@ -463,6 +463,11 @@ void MainWindow::createMenus()
 
 bool MainWindow::openStudy(const QString &path, storage::Error *error)
 {
+    return openStudyAs(path, {}, error);
+}
+
+bool MainWindow::openStudyAs(const QString &path, const QString &raterName, storage::Error *error)
+{
     storage::Error e;
     std::unique_ptr<storage::Study> study =
         storage::Study::open(QFileInfo(path).absoluteFilePath(), &e);
@@ -476,8 +481,7 @@ bool MainWindow::openStudy(const QString &path, storage::Error *error)
             *error = e;
         return false;
     }
-    adoptStudy(std::move(study), false);
-    return true;
+    return adoptStudy(std::move(study), false, raterName, error);
 }
 
 bool MainWindow::openDemoStudy(storage::Error *error)
@@ -502,7 +506,8 @@ bool MainWindow::openDemoStudy(storage::Error *error)
     return true;
 }
 
-void MainWindow::adoptStudy(std::unique_ptr<storage::Study> study, bool demo)
+bool MainWindow::adoptStudy(std::unique_ptr<storage::Study> study, bool demo,
+    const QString &signInAs, storage::Error *error)
 {
     // The open demo copy opened again (to sign in as someone else): it stays a demo,
     // and closing the old connection must not remove its file.
@@ -532,20 +537,40 @@ void MainWindow::adoptStudy(std::unique_ptr<storage::Study> study, bool demo)
     buildSession(RolePolicy(role));
     if (role == SessionRole::Rater) {
         // A rater package: its rater is signed in, nobody else can be.
-        storage::Error error;
-        if (!signIn(RolePolicy::packageRater(*m_study), &error))
-            m_welcome->showError(error.message);
+        storage::Error e;
+        const bool signedIn = signIn(RolePolicy::packageRater(*m_study), &e);
+        if (!signedIn) {
+            m_welcome->showError(e.message);
+            if (error)
+                *error = e;
+        }
         updateTitle();
         emit studyOpened(m_study->path());
-        return;
+        return signedIn || signInAs.isEmpty(); // the package is open either way
+    }
+    storage::Error refused;
+    if (!signInAs.isEmpty()) {
+        // Straight to the person's page: the overview (and its summary) is not needed
+        // unless the sign-in is refused.
+        if (signIn(signInAs, &refused)) {
+            updateTitle();
+            m_auditBanner->check(m_study->path());
+            emit studyOpened(m_study->path());
+            return true;
+        }
+        if (error)
+            *error = refused;
     }
     m_studyPage->setPreferredRater(demo ? storage::demoRaterName() : QString(settings.lastRater));
     m_studyPage->setCareVisible(true);
     m_studyPage->setStudy(m_study.get());
     showPage(Page::Study);
     updateTitle();
+    if (!signInAs.isEmpty())
+        m_studyPage->showError(refused.message);
     m_auditBanner->check(m_study->path());
     emit studyOpened(m_study->path());
+    return signInAs.isEmpty();
 }
 
 bool MainWindow::isRaterPackage() const

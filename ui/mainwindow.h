@@ -57,6 +57,11 @@ public:
     /// Opens a study file and shows its overview. On failure the welcome page shows
     /// why, and `error` (optional) says so too.
     bool openStudy(const QString &path, storage::Error *error = nullptr);
+    /// Opens a study and signs `raterName` in straight away (`crisis-review STUDY --rater
+    /// NAME`): the overview is not computed unless the sign-in fails (then it shows, with
+    /// the reason). False when the study did not open or the sign-in was refused.
+    bool openStudyAs(
+        const QString &path, const QString &raterName, storage::Error *error = nullptr);
     /// Creates a fresh copy of the demo study in the temp folder and opens it.
     bool openDemoStudy(storage::Error *error = nullptr);
     /// Signs a person of the open study in: a rater lands on the rating page, an
@@ -138,7 +143,9 @@ private:
     void createActions();
     void createMenus();
     void exportOwnBundle();
-    void adoptStudy(std::unique_ptr<storage::Study> study, bool demo);
+    /// `signInAs`: a person to sign in at once (the overview is built only if that fails).
+    bool adoptStudy(std::unique_ptr<storage::Study> study, bool demo, const QString &signInAs = {},
+        storage::Error *error = nullptr);
     void updateActions();
     void updateTitle();
     void newStudy();

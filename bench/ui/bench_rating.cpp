@@ -30,7 +30,7 @@ int main(int argc, char **argv)
     window.resize(1366, 768);
     window.show();
     cr::storage::Error error;
-    if (!window.openStudy(args[1], &error) || !window.signIn(args[2], &error)) {
+    if (!window.openStudyAs(args[1], args[2], &error)) {
         std::fprintf(stderr, "bench_rating: %s\n", error.message.toUtf8().constData());
         return 3;
     }

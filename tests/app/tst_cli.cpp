@@ -63,14 +63,7 @@ QByteArray itemsJsonl(int n)
 /// Reads a FILE* that runCli() wrote to.
 QString readBack(std::FILE *f)
 {
-    std::fflush(f);
-    std::rewind(f);
-    QByteArray bytes;
-    char buf[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0)
-        bytes.append(buf, qsizetype(n));
-    return QString::fromUtf8(bytes);
+    return QString::fromUtf8(test::readBack(f));
 }
 
 } // namespace

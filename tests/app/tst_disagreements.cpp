@@ -1,8 +1,10 @@
 // `crisis-review disagreements` and how an adjudication reaches stats and exports
 // (the real binary, on the review fixture study).
+#include "app/disagreements.h"
 #include "storage/repositories.h"
 #include "storage/review.h"
 #include "tests/storage/reviewfixture.h"
+#include "tests/storage/testutil.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -11,6 +13,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <cstdio>
 
 using namespace Qt::StringLiterals;
 
@@ -116,6 +119,43 @@ private slots:
         QVERIFY(!text.out.contains("h1"));
         QVERIFY(text.out.contains("7 disagreement(s)"));
         QVERIFY(text.out.contains("[harmful by someone]"));
+    }
+
+    void outputIsTheWholeDocumentWrittenRowByRow()
+    {
+        // The command writes rows as it goes; the bytes are those of the former whole-document
+        // output (QJsonDocument of the array, the text table), for any number of rows.
+        cr::storage::Error e;
+        auto study = cr::storage::Study::open(m_study, &e);
+        QVERIFY2(study, qPrintable(e.message));
+        const auto rows = cr::storage::loadDisagreements(*study, 2, &e);
+        QVERIFY2(rows, qPrintable(e.message));
+        QVERIFY(rows->size() > 3);
+        const QByteArray json = QJsonDocument(cr::app::disagreementsToJson(*rows)).toJson();
+        const QByteArray text = cr::app::disagreementsToText(*rows).toUtf8();
+        const Run j = run({ u"disagreements"_s, m_study, u"--json"_s });
+        QCOMPARE(j.code, 0);
+        QCOMPARE(j.out, json);
+        const Run t = run({ u"disagreements"_s, m_study });
+        QCOMPARE(t.code, 0);
+        QCOMPARE(t.out, text);
+
+        const auto written = [](const QList<cr::storage::Disagreement> &list, bool asJson) {
+            std::FILE *f = std::tmpfile();
+            if (asJson)
+                cr::app::writeDisagreementsJson(list, f);
+            else
+                cr::app::writeDisagreementsText(list, f);
+            const QByteArray bytes = cr::test::readBack(f);
+            std::fclose(f);
+            return bytes;
+        };
+        for (const auto &list :
+            { QList<cr::storage::Disagreement>(), rows->mid(0, 1), rows->mid(1, 2), *rows }) {
+            QCOMPARE(
+                written(list, true), QJsonDocument(cr::app::disagreementsToJson(list)).toJson());
+            QCOMPARE(written(list, false), cr::app::disagreementsToText(list).toUtf8());
+        }
     }
 
     void filters()

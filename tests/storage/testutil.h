@@ -15,6 +15,7 @@
 #include <QString>
 #include <QStringList>
 #include <QTest>
+#include <cstdio>
 
 // Lets QCOMPARE print ErrorKind. (RaterKind/RaterRole cannot get one: ADL finds
 // cr::storage::toString(), which returns QString; compare their toString() instead.)
@@ -78,6 +79,19 @@ inline bool writeFile(const QString &path, const QByteArray &bytes)
 {
     QFile f(path);
     return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(bytes) == bytes.size();
+}
+
+/// Everything written to a FILE* so far (e.g. a std::tmpfile() given to a writer).
+inline QByteArray readBack(std::FILE *f)
+{
+    std::fflush(f);
+    std::rewind(f);
+    QByteArray bytes;
+    char buf[4096];
+    std::size_t n = 0;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0)
+        bytes.append(buf, qsizetype(n));
+    return bytes;
 }
 
 /// Row count of every table of the database (sqlite_master), by table name.

@@ -7,6 +7,7 @@
 #include "storage/repositories.h"
 #include "storage/schema.h"
 #include "storage/study.h"
+#include "storage/studyinfo.h"
 #include "tests/storage/testutil.h"
 
 #include <QSqlError>
@@ -464,6 +465,39 @@ private slots:
         VerifyResult verified;
         QVERIFY(verifyAuditLog(*study, VerifyScope::Full, &verified, &e));
         QVERIFY2(verified.ok, qPrintable(verified.problem));
+    }
+
+    void version9GetsTallies()
+    {
+        // Step 11: the tally tables are filled from the stored rows and kept by triggers
+        // from then on. (The audit chain on the new schema: tst_auditlog.)
+        const QString file = path(QStringLiteral("v9.crs"));
+        QVERIFY(buildOldStudy(file, 9, true));
+        Error e;
+        auto study = Study::open(file, &e);
+        QVERIFY2(study, qPrintable(e.message));
+        StudyInfo info = summarize(*study);
+        QCOMPARE(info.items, 2);
+        QCOMPARE(info.responses, 1);
+        QCOMPARE(info.refusals, 1);
+        QCOMPARE(info.assignments, 1);
+        QCOMPARE(info.labels, 1);
+        QCOMPARE(info.ratings, 2);
+        QCOMPARE(info.adjudications, 1);
+        QCOMPARE(info.events, test::tableCounts(study->database()).value(QStringLiteral("event")));
+        QCOMPARE(info.splits.size(), 2);
+        QCOMPARE(info.splits.at(0).name, QString());
+        QCOMPARE(info.splits.at(1).name, QStringLiteral("test"));
+        QCOMPARE(info.datasets.at(1).name, QStringLiteral("legacy"));
+        QCOMPARE(info.modelRows.size(), 1);
+        QCOMPARE(info.modelRows.at(0).responses, 1);
+        QCOMPARE(info.modelRows.at(0).runs, 1);
+        QCOMPARE(info.raterRows.at(0).ratings, 1);
+        QCOMPARE(info.raterRows.at(1).ratings, 1);
+        QVERIFY(RatingRepository(*study).setResponseRating({ 1, 1, 5, false, {}, {}, {} }, &e));
+        info = summarize(*study);
+        QCOMPARE(info.ratings, 2); // an update of clin-old's score, not a new one
+        QCOMPARE(info.events, test::tableCounts(study->database()).value(QStringLiteral("event")));
     }
 
     void version5LlmRatersAreNamedPerTask()

@@ -235,6 +235,38 @@ private slots:
         QCOMPARE(window.ratingPage()->currentIndex(), 2);
     }
 
+    void openingAsARaterDoesNotSummarizeTheStudy()
+    {
+        // `crisis-review STUDY --rater NAME`: straight to the rating page; the overview's
+        // summary (storage::summarize) is never computed for a rater.
+        QString path;
+        QVERIFY(crtest::createStudy(freshDir(), 3, &path));
+        MainWindow window;
+        window.resize(1366, 768);
+        const qint64 before = cr::storage::summarizeCount();
+        cr::storage::Error error;
+        QVERIFY2(
+            window.openStudyAs(path, QStringLiteral("ana"), &error), qPrintable(error.message));
+        QCOMPARE(window.currentPage(), MainWindow::Page::Rating);
+        QCOMPARE(window.ratingPage()->raterName(), QStringLiteral("ana"));
+        QCOMPARE(window.ratingPage()->itemCount(), 3);
+        QVERIFY(window.windowTitle().startsWith(QStringLiteral("ana · ")));
+        QVERIFY(!window.studyPage());
+        QCOMPARE(cr::storage::summarizeCount(), before);
+
+        // A refused name lands on the overview with the reason (which then is summarized).
+        MainWindow other;
+        QVERIFY(!other.openStudyAs(path, QStringLiteral("nobody"), &error));
+        QCOMPARE(error.kind, cr::storage::ErrorKind::InvalidInput);
+        QCOMPARE(other.currentPage(), MainWindow::Page::Study);
+        QVERIFY(other.studyPage());
+        QCOMPARE(cr::storage::summarizeCount(), before + 1);
+        bool shown = false;
+        for (const QLabel *label : other.studyPage()->findChildren<QLabel *>())
+            shown = shown || label->text().contains(QStringLiteral("nobody"));
+        QVERIFY(shown);
+    }
+
     void preferencesAndStudySetupAreReachable()
     {
         QString path;
