@@ -1,4 +1,5 @@
 #include "app/handlers.h"
+#include "storage/backend.h"
 #include "storage/demo.h"
 #include "ui/mainwindow.h"
 #include "ui/settings.h"
@@ -49,7 +50,8 @@ int runGui(const Invocation &call)
     } else {
         const QString last = ui::Settings().lastStudy;
         if (!last.isEmpty()
-            && QFileInfo(last).isFile()) // a vanished last study is not worth an alarm
+            && (storage::isServerUri(last)
+                || QFileInfo(last).isFile())) // a vanished last study is not worth an alarm
             opened = window.openStudy(last);
     }
     const QString rater = parser.isSet(raterOpt) ? parser.value(raterOpt)
