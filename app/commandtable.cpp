@@ -126,6 +126,18 @@ const QList<Command> &commands()
         { QStringLiteral("package"),
             QStringLiteral("crisis-review package STUDY --rater NAME --out FILE.crisis"),
             runPackage, Application::Core },
+        { QStringLiteral("server init"),
+            QStringLiteral("crisis-review server init URI --title TEXT [--protocol FILE]   "
+                           "(an empty PostgreSQL database)"),
+            runServerInit, Application::Core },
+        { QStringLiteral("publish"),
+            QStringLiteral("crisis-review publish STUDY.crisis URI   "
+                           "(upload a local study to an empty server study)"),
+            runPublish, Application::Core },
+        { QStringLiteral("snapshot"),
+            QStringLiteral("crisis-review snapshot URI OUT.crisis    "
+                           "(a consistent local copy of a server study)"),
+            runSnapshot, Application::Core },
         { QStringLiteral("report"),
             QStringLiteral("crisis-review report STUDY --out FILE.pdf|FILE.html [--raters SEL] "
                            "[--harm-threshold X] [--bootstrap N]\n"

@@ -1,4 +1,5 @@
 #include "app/handlers.h"
+#include "storage/backend.h"
 #include "storage/demo.h"
 #include "ui/mainwindow.h"
 #include "ui/settings.h"
@@ -54,7 +55,8 @@ int runGui(const Invocation &call)
         // Only when the user asked for it (Edit ▸ Preferences…); else the welcome screen.
         const QString last = settings.lastStudy;
         if (!last.isEmpty()
-            && QFileInfo(last).isFile()) // a vanished last study is not worth an alarm
+            && (storage::isServerUri(last)
+                || QFileInfo(last).isFile())) // a vanished last study is not worth an alarm
             path = last;
     }
     if (!path.isEmpty()) {

@@ -4,6 +4,9 @@
 
 #include <QJsonValue>
 
+namespace cr::protocol {
+struct Protocol;
+}
 namespace cr::storage {
 struct VerifyResult;
 }
@@ -18,6 +21,11 @@ int runGui(const Invocation &call);
 /// `screenshot`: one page rendered to PNG without a display (screenshot.cpp).
 int runScreenshot(const Invocation &call);
 
+/// The arguments of `init` and `server init`: STUDY [--protocol FILE] [--title TEXT]. Sets
+/// the protocol (the default without --protocol) and the title (null without --title);
+/// returns ExitOk or the exit status of the usage / protocol error it printed.
+int parseInitOptions(
+    const Invocation &call, QStringList *pos, protocol::Protocol *proto, QString *title);
 /// `init`, `rater add`, `rater list`, `assign` (studycommands.cpp).
 int runInit(const Invocation &call);
 int runRaterAdd(const Invocation &call);
@@ -61,6 +69,10 @@ int runDisagreements(const Invocation &call);
 int runExport(const Invocation &call);
 /// `package`: a rater package of a study (packagecommand.cpp).
 int runPackage(const Invocation &call);
+/// `server init`, `publish`, `snapshot`: studies on a PostgreSQL server (servercommands.cpp).
+int runServerInit(const Invocation &call);
+int runPublish(const Invocation &call);
+int runSnapshot(const Invocation &call);
 /// `report`: the dashboard's PDF without a window; progress on stderr (reportcommand.cpp).
 int runReport(const Invocation &call);
 

@@ -13,7 +13,8 @@ namespace cr::app {
 
 using storage::Error;
 
-int runInit(const Invocation &call)
+int parseInitOptions(
+    const Invocation &call, QStringList *pos, protocol::Protocol *proto, QString *title)
 {
     QCommandLineParser p;
     const QCommandLineOption protocolOpt(
@@ -21,10 +22,9 @@ int runInit(const Invocation &call)
     const QCommandLineOption titleOpt(
         QStringLiteral("title"), QStringLiteral("Study title"), QStringLiteral("TEXT"));
     p.addOptions({ protocolOpt, titleOpt });
-    QStringList pos;
-    if (!call.parse(p, 1, 1, &pos))
+    if (!call.parse(p, 1, 1, pos))
         return ExitUsage;
-    protocol::Protocol proto = protocol::defaultProtocol();
+    *proto = protocol::defaultProtocol();
     if (p.isSet(protocolOpt)) {
         QString problem;
         auto loaded = protocol::loadProtocolFile(p.value(protocolOpt), &problem);
@@ -32,10 +32,20 @@ int runInit(const Invocation &call)
             call.message(QStringLiteral("crisis-review: ") + problem);
             return ExitInvalidInput;
         }
-        proto = *loaded;
+        *proto = *loaded;
     }
-    const QString title =
-        p.isSet(titleOpt) ? p.value(titleOpt) : QFileInfo(pos[0]).completeBaseName();
+    *title = p.isSet(titleOpt) ? p.value(titleOpt) : QString();
+    return ExitOk;
+}
+
+int runInit(const Invocation &call)
+{
+    QStringList pos;
+    protocol::Protocol proto;
+    QString given;
+    if (const int code = parseInitOptions(call, &pos, &proto, &given); code != ExitOk)
+        return code;
+    const QString title = given.isNull() ? QFileInfo(pos[0]).completeBaseName() : given;
     Error e;
     auto study = storage::Study::create(pos[0], proto, title, &e);
     if (!study)

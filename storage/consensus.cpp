@@ -16,8 +16,11 @@ std::optional<QHash<qint64, ScoreConsensus>> consensusScores(Study &study, Error
         *error = Error::storage(study.path() + QStringLiteral(": ") + q.lastError().text());
         return std::nullopt;
     };
+    // The mean in double precision on both engines (PostgreSQL's avg of integers is a
+    // NUMERIC; a double sum / count is what SQLite computes), so both give the same bits.
     if (!q.exec(QStringLiteral(
-            "SELECT rr.response_id, avg(rr.score), min(rr.score), max(rr.score), count(*)"
+            "SELECT rr.response_id, avg(CAST(rr.score AS DOUBLE PRECISION)), min(rr.score),"
+            " max(rr.score), count(*)"
             " FROM response_rating rr JOIN rater ON rater.id = rr.rater_id"
             " WHERE rr.score IS NOT NULL AND rater.kind = 'human' AND rater.role = 'rater'"
             " GROUP BY rr.response_id")))

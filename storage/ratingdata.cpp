@@ -330,7 +330,7 @@ std::optional<LabelMatrix> loadLabels(Study &study, const RaterSelection &select
     q.setForwardOnly(true);
     QVariantList binds;
     const QString labelSql =
-        QStringLiteral("SELECT rater_id, item_id, category FROM category_label WHERE 1")
+        QStringLiteral("SELECT rater_id, item_id, category FROM category_label WHERE 1 = 1")
         + dateCondition(filter, &binds);
     if (!execWith(q, labelSql, binds)) {
         *error = Error::storage(study.path() + QStringLiteral(": ") + q.lastError().text());
@@ -348,7 +348,8 @@ std::optional<LabelMatrix> loadLabels(Study &study, const RaterSelection &select
         m.categories.append(QLatin1String(kEmptyCategory));
         const int code = int(m.categories.size()) - 1;
         QVariantList emptyBinds;
-        const QString emptySql = QStringLiteral("SELECT rater_id, item_id FROM empty_label WHERE 1")
+        const QString emptySql =
+            QStringLiteral("SELECT rater_id, item_id FROM empty_label WHERE 1 = 1")
             + dateCondition(filter, &emptyBinds);
         if (!execWith(q, emptySql, emptyBinds)) {
             *error = Error::storage(study.path() + QStringLiteral(": ") + q.lastError().text());

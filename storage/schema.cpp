@@ -3,6 +3,7 @@
 #include "storage/auditlog.h"
 #include "storage/backend.h"
 #include "storage/schemapg.h"
+#include "storage/schemasteps.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
@@ -364,16 +365,8 @@ const char *const step11[] = {
     " UPDATE tally_study SET adjudications = adjudications - 1; END",
 };
 
-struct Step {
-    const char *const *statements;
-    std::size_t count;
-    bool (*run)(QSqlDatabase &db, QString *error) = nullptr;
-};
-
-template<std::size_t N> constexpr Step makeStep(const char *const (&s)[N])
-{
-    return { s, N };
-}
+using detail::makeStep;
+using detail::Step;
 
 const Step steps[] = { makeStep(step1), makeStep(step2), makeStep(step3), makeStep(step4),
     makeStep(step5), makeStep(step6), makeStep(step7), Step { nullptr, 0, step8 }, makeStep(step9),
@@ -388,20 +381,8 @@ bool migrate(QSqlDatabase &db, int fromVersion, int toVersion, QString *error)
     const bool onServer = engineOf(db) == Engine::Postgres;
     if (onServer && !postgres::migrate(db, fromVersion, toVersion, error))
         return false;
-    for (int v = fromVersion + 1; v <= toVersion && !onServer; ++v) {
-        const Step &step = steps[v - 1];
-        for (std::size_t i = 0; i < step.count; ++i) {
-            if (!q.exec(QString::fromUtf8(step.statements[i]))) {
-                *error = QStringLiteral("schema step %1: %2").arg(v).arg(q.lastError().text());
-                return false;
-            }
-        }
-        QString message;
-        if (step.run && !step.run(db, &message)) {
-            *error = QStringLiteral("schema step %1: %2").arg(v).arg(message);
-            return false;
-        }
-    }
+    if (!onServer && !detail::runSteps(db, steps, fromVersion, toVersion, error))
+        return false;
     q.prepare(QStringLiteral("INSERT INTO meta(key, value) VALUES ('schema_version', ?)"
                              " ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
     q.addBindValue(QString::number(toVersion));

@@ -2,6 +2,7 @@
 
 #include "storage/auditlog.h"
 #include "storage/schema.h"
+#include "storage/schemasteps.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
@@ -69,7 +70,7 @@ const char *const step1[] = {
     " score INTEGER CHECK(score BETWEEN 1 AND 5),"
     " adjudicator_id BIGINT NOT NULL REFERENCES rater(id), reason_tags TEXT, note TEXT,"
     " created_at TEXT NOT NULL, CHECK((item_id IS NULL) <> (response_id IS NULL)))",
-    "CREATE TABLE event(id BIGINT PRIMARY KEY, at TEXT NOT NULL, actor TEXT,"
+    "CREATE TABLE event(" CR_ID ", at TEXT NOT NULL, actor TEXT,"
     " action TEXT NOT NULL, entity TEXT NOT NULL, entity_id BIGINT, before TEXT, after TEXT)",
 };
 
@@ -255,16 +256,8 @@ const char *const step11[] = {
 
 #undef CR_ID
 
-struct Step {
-    const char *const *statements;
-    std::size_t count;
-    bool (*run)(QSqlDatabase &db, QString *error) = nullptr;
-};
-
-template<std::size_t N> constexpr Step makeStep(const char *const (&s)[N])
-{
-    return { s, N };
-}
+using detail::makeStep;
+using detail::Step;
 
 const Step steps[] = { makeStep(step1), makeStep(step2), makeStep(step3), Step { nullptr, 0 },
     makeStep(step5), makeStep(step6), makeStep(step7), Step { nullptr, 0, step8 },
@@ -276,22 +269,7 @@ static_assert(std::size(steps) == currentVersion, "one PostgreSQL step per schem
 
 bool migrate(QSqlDatabase &db, int fromVersion, int toVersion, QString *error)
 {
-    QSqlQuery q(db);
-    for (int v = fromVersion + 1; v <= toVersion; ++v) {
-        const Step &step = steps[v - 1];
-        for (std::size_t i = 0; i < step.count; ++i) {
-            if (!q.exec(QString::fromUtf8(step.statements[i]))) {
-                *error = QStringLiteral("schema step %1: %2").arg(v).arg(q.lastError().text());
-                return false;
-            }
-        }
-        QString message;
-        if (step.run && !step.run(db, &message)) {
-            *error = QStringLiteral("schema step %1: %2").arg(v).arg(message);
-            return false;
-        }
-    }
-    return true;
+    return detail::runSteps(db, steps, fromVersion, toVersion, error);
 }
 
 QStringList eventGuards()

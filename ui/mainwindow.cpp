@@ -1,6 +1,7 @@
 #include "ui/mainwindow.h"
 
 #include "protocol/protocol.h"
+#include "storage/backend.h"
 #include "storage/demo.h"
 #include "storage/package.h"
 #include "storage/repositories.h"
@@ -469,8 +470,8 @@ bool MainWindow::openStudy(const QString &path, storage::Error *error)
 bool MainWindow::openStudyAs(const QString &path, const QString &raterName, storage::Error *error)
 {
     storage::Error e;
-    std::unique_ptr<storage::Study> study =
-        storage::Study::open(QFileInfo(path).absoluteFilePath(), &e);
+    std::unique_ptr<storage::Study> study = storage::Study::open(
+        storage::isServerUri(path) ? path : QFileInfo(path).absoluteFilePath(), &e);
     if (!study) {
         m_welcome->showError(
             tr("Could not open the study. %1")
@@ -529,7 +530,9 @@ bool MainWindow::adoptStudy(std::unique_ptr<storage::Study> study, bool demo,
     m_welcome->clearError();
     Settings settings;
     if (!demo) {
-        settings.lastStudy = m_study->path();
+        settings.lastStudy = storage::isServerUri(m_study->path())
+            ? storage::displayUri(m_study->path())
+            : m_study->path();
         settings.addRecentStudy(m_study->path());
         m_welcome->setRecentStudies(settings.recentStudies());
     }

@@ -1,5 +1,6 @@
 #include "ui/recentstudiesmenu.h"
 
+#include "storage/backend.h"
 #include "ui/settings.h"
 
 #include <QDir>
@@ -20,7 +21,8 @@ void RecentStudiesMenu::rebuild()
     const QStringList recent = Settings().recentStudies();
     for (qsizetype i = 0; i < recent.size(); ++i) {
         const QString &path = recent.at(i);
-        const QString name = QFileInfo(path).fileName();
+        const QString name =
+            storage::isServerUri(path) ? storage::displayUri(path) : QFileInfo(path).fileName();
         QAction *action = addAction(i < 9 ? QStringLiteral("&%1 %2").arg(i + 1).arg(name) : name);
         action->setToolTip(QDir::toNativeSeparators(path));
         action->setStatusTip(QDir::toNativeSeparators(path));

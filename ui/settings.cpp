@@ -1,5 +1,7 @@
 #include "ui/settings.h"
 
+#include "storage/backend.h"
+
 #include <QDir>
 #include <QFileInfo>
 
@@ -9,6 +11,9 @@ namespace {
 
 QString normalizedPath(const QString &path)
 {
+    // A server study is remembered by its URI without a password (never in settings).
+    if (storage::isServerUri(path))
+        return storage::displayUri(path);
     return QDir::cleanPath(QFileInfo(path).absoluteFilePath());
 }
 

@@ -8,10 +8,12 @@
 #include <QAtomicInteger>
 #include <QCoreApplication>
 #include <QFile>
+#include <QMap>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QString>
+#include <QStringList>
 #include <QTemporaryDir>
 
 namespace cr::test {
@@ -74,6 +76,21 @@ inline bool pgAdmin(const QString &sql)
     return ok;
 }
 
+/// The databases this process made, dropped when the application object goes (so a
+/// suite run leaves the cluster small and its shutdown quick).
+inline QStringList &createdDatabases()
+{
+    static QStringList names;
+    return names;
+}
+
+inline void dropCreatedDatabases()
+{
+    for (const QString &name : std::as_const(createdDatabases()))
+        pgAdmin(QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(name));
+    createdDatabases().clear();
+}
+
 /// A new empty database on the test cluster; returns its conninfo (empty on failure).
 inline QString freshDatabase()
 {
@@ -84,8 +101,29 @@ inline QString freshDatabase()
                              .arg(counter.fetchAndAddRelaxed(1));
     if (!pgAdmin(QStringLiteral("CREATE DATABASE %1").arg(name)))
         return {};
+    if (createdDatabases().isEmpty())
+        qAddPostRoutine(dropCreatedDatabases);
+    createdDatabases().append(name);
     return pgConninfo(name);
 }
+
+/// Study locations by name for one test case: `dir/name` on SQLite; on PostgreSQL a fresh
+/// database per name, the same one while the case runs (clear() in init()).
+class StudyLocations final {
+public:
+    QString at(const QTemporaryDir &dir, const QString &name)
+    {
+        if (!onServer())
+            return dir.filePath(name);
+        if (!m_databases.contains(name))
+            m_databases.insert(name, freshDatabase());
+        return m_databases.value(name);
+    }
+    void clear() { m_databases.clear(); }
+
+private:
+    QMap<QString, QString> m_databases;
+};
 
 /// Where a test's study lives: `dir/file` on SQLite, a fresh database on PostgreSQL.
 inline QString studyLocation(const QTemporaryDir &dir, const QString &file)

@@ -119,9 +119,28 @@ inline QMap<QString, qint64> tableCounts(const QSqlDatabase &db)
 /// A raw QSQLITE connection on a file, closed and removed when destroyed.
 class RawDb final {
 public:
+    /// `path`: a study file, or the "host=… port=… user=… dbname=…" conninfo of a test
+    /// database (tests/storage/backendfixture.h).
     explicit RawDb(const QString &path)
         : m_name(QStringLiteral("cr-test-raw-%1").arg(counter().fetchAndAddRelaxed(1)))
     {
+        if (path.startsWith(QLatin1String("host="))) {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), m_name);
+            for (const QString &pair : path.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+                const QString key = pair.section(QLatin1Char('='), 0, 0);
+                const QString value = pair.section(QLatin1Char('='), 1);
+                if (key == QLatin1String("host"))
+                    db.setHostName(value);
+                else if (key == QLatin1String("port"))
+                    db.setPort(value.toInt());
+                else if (key == QLatin1String("user"))
+                    db.setUserName(value);
+                else if (key == QLatin1String("dbname"))
+                    db.setDatabaseName(value);
+            }
+            m_open = db.open();
+            return;
+        }
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_name);
         db.setDatabaseName(path);
         m_open = db.open();

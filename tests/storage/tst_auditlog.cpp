@@ -4,6 +4,7 @@
 #include "storage/review.h"
 #include "storage/schema.h"
 #include "storage/study.h"
+#include "tests/storage/backendfixture.h"
 #include "tests/storage/testutil.h"
 
 #include <QCryptographicHash>
@@ -43,10 +44,21 @@ QString triggerSql(const QString &name)
     return {};
 }
 
-/// SQL that drops `trigger`, runs `sql`, and puts the exact trigger back.
+/// SQL that drops `trigger`, runs `sql`, and puts the exact trigger back (on
+/// PostgreSQL: the table owner disables and re-enables it).
 QStringList behindTheTrigger(const QString &trigger, const QString &sql)
 {
+    if (test::onServer())
+        return { QStringLiteral("ALTER TABLE event DISABLE TRIGGER ") + trigger, sql,
+            QStringLiteral("ALTER TABLE event ENABLE TRIGGER ") + trigger };
     return { QStringLiteral("DROP TRIGGER ") + trigger, sql, triggerSql(trigger) };
+}
+
+/// DROP TRIGGER on the event table, in the engine's words.
+QString dropTrigger(const QString &trigger)
+{
+    return QStringLiteral("DROP TRIGGER ") + trigger
+        + (test::onServer() ? QStringLiteral(" ON event") : QString());
 }
 
 } // namespace
@@ -121,7 +133,7 @@ private slots:
     void init()
     {
         m_dir = std::make_unique<QTemporaryDir>();
-        m_path = m_dir->filePath(QStringLiteral("s.crisis"));
+        m_path = test::studyLocation(*m_dir, QStringLiteral("s.crisis"));
         Error e;
         m_study = createDemoStudy(m_path, &e);
         QVERIFY2(m_study, qPrintable(e.message));
@@ -190,7 +202,7 @@ private slots:
 
     void droppedTriggerIsCaught()
     {
-        QVERIFY(raw(m_path, { QStringLiteral("DROP TRIGGER event_append_only_delete") }));
+        QVERIFY(raw(m_path, { dropTrigger(QStringLiteral("event_append_only_delete")) }));
         const VerifyResult r = verify();
         QVERIFY(!r.ok);
         QVERIFY2(
@@ -201,10 +213,14 @@ private slots:
     void changedTriggerIsCaught()
     {
         QVERIFY(raw(m_path,
-            { QStringLiteral("DROP TRIGGER event_append_only_update"),
-                QStringLiteral("CREATE TRIGGER event_append_only_update BEFORE UPDATE ON event"
-                               " WHEN 0 BEGIN SELECT RAISE(ABORT, 'event log is append-only'); "
-                               "END") }));
+            { dropTrigger(QStringLiteral("event_append_only_update")),
+                test::onServer()
+                    ? QStringLiteral("CREATE TRIGGER event_append_only_update BEFORE UPDATE ON"
+                                     " event FOR EACH ROW WHEN (false) EXECUTE FUNCTION"
+                                     " event_append_only()")
+                    : QStringLiteral("CREATE TRIGGER event_append_only_update BEFORE UPDATE ON "
+                                     "event WHEN 0 BEGIN SELECT RAISE(ABORT, 'event log is "
+                                     "append-only'); END") }));
         const VerifyResult r = verify();
         QVERIFY(!r.ok);
         QVERIFY2(r.problem.contains(QLatin1String("changed")), qPrintable(r.problem));
@@ -256,9 +272,9 @@ private slots:
     {
         const qint64 last = scalar(QStringLiteral("SELECT max(id) FROM event"));
         QVERIFY(raw(m_path,
-            { QStringLiteral("INSERT INTO event(at, actor, action, entity, entity_id, after, hash)"
-                             " VALUES ('2026-01-01T00:00:00.000Z', 'cli', 'rater.add', 'rater',"
-                             " 99, '{}', '%1')")
+            { QStringLiteral("INSERT INTO event(id, at, actor, action, entity, entity_id, after,"
+                             " hash) SELECT max(id) + 1, '2026-01-01T00:00:00.000Z', 'cli',"
+                             " 'rater.add', 'rater', 99, '{}', '%1' FROM event")
                     .arg(QString(64, QLatin1Char('a'))) }));
         const VerifyResult r = verify();
         QVERIFY(!r.ok);

@@ -8,6 +8,7 @@
 #include "storage/schema.h"
 #include "storage/study.h"
 #include "storage/studyinfo.h"
+#include "tests/storage/backendfixture.h"
 #include "tests/storage/testutil.h"
 
 #include <QSqlError>
@@ -26,6 +27,12 @@ namespace {
 bool exec(const QSqlDatabase &db, const QString &sql, const QVariantList &values = {})
 {
     QSqlQuery q(db);
+    if (values.isEmpty()) { // unprepared: PostgreSQL cannot PREPARE DDL
+        if (q.exec(sql))
+            return true;
+        qWarning("exec failed: %s: %s", qPrintable(sql), qPrintable(q.lastError().text()));
+        return false;
+    }
     if (!q.prepare(sql)) {
         qWarning("prepare failed: %s: %s", qPrintable(sql), qPrintable(q.lastError().text()));
         return false;
@@ -50,6 +57,19 @@ QByteArray createEventHash(const QString &at)
 
 const QString oldTurns = QStringLiteral("[\"Je n’ai pas dormi 🙂\",\"line\\nbreak\"]");
 
+/// PostgreSQL: moves every identity past the ids rows were inserted with (SQLite's rowids
+/// need nothing of the kind), so later inserts without an id do not collide.
+bool moveIdentities(const QSqlDatabase &db)
+{
+    return exec(db,
+        QStringLiteral(
+            "DO $$ DECLARE r record; BEGIN FOR r IN SELECT table_name FROM"
+            " information_schema.columns WHERE table_schema = 'public' AND column_name = 'id'"
+            " AND is_identity = 'YES' LOOP EXECUTE format('SELECT setval(pg_get_serial_"
+            "sequence(%L, ''id''), coalesce((SELECT max(id) FROM %I), 0) + 1, false)',"
+            " r.table_name, r.table_name); END LOOP; END $$"));
+}
+
 /// Builds a study file at schema `version` the way that version of the app did:
 /// raw migrations up to `version`, the meta rows, a protocol and some data that
 /// is valid at that version. Returns false on any failure.
@@ -60,7 +80,8 @@ bool buildOldStudy(
     if (!raw.isOpen())
         return false;
     QSqlDatabase db = raw.db();
-    if (!exec(db, QStringLiteral("PRAGMA journal_mode = WAL")) || !db.transaction())
+    if ((!test::onServer() && !exec(db, QStringLiteral("PRAGMA journal_mode = WAL")))
+        || !db.transaction())
         return false;
     QString error;
     if (!schema::migrate(db, 0, version, &error)) {
@@ -132,6 +153,8 @@ bool buildOldStudy(
     }
     if (ok && !extraSql.isEmpty())
         ok = exec(db, extraSql);
+    if (ok && test::onServer()) // the rows above have explicit ids: move the identities on
+        ok = moveIdentities(db);
     if (!ok) {
         db.rollback();
         return false;
@@ -143,7 +166,10 @@ QStringList tables(const QSqlDatabase &db)
 {
     QStringList out;
     QSqlQuery q(db);
-    q.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"));
+    q.exec(test::onServer()
+            ? QStringLiteral("SELECT table_name FROM information_schema.tables WHERE table_schema"
+                             " = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name")
+            : QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"));
     while (q.next())
         out.append(q.value(0).toString());
     return out;
@@ -153,18 +179,32 @@ QStringList indexes(const QSqlDatabase &db)
 {
     QStringList out;
     QSqlQuery q(db);
-    q.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
-                          " ORDER BY name"));
+    // The indexes a migration creates (not those of keys and UNIQUE constraints).
+    q.exec(test::onServer()
+            ? QStringLiteral("SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND"
+                             " indexname NOT LIKE '%\\_pkey' AND indexname NOT LIKE '%\\_key'"
+                             " ORDER BY indexname")
+            : QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT"
+                             " NULL ORDER BY name"));
     while (q.next())
         out.append(q.value(0).toString());
     return out;
 }
 
-/// A table's column names, via PRAGMA table_info.
+/// A table's column names, via PRAGMA table_info (information_schema on PostgreSQL).
 QStringList columns(const QSqlDatabase &db, const QString &table)
 {
     QStringList out;
     QSqlQuery q(db);
+    if (test::onServer()) {
+        q.exec(QStringLiteral("SELECT column_name FROM information_schema.columns WHERE"
+                              " table_schema = 'public' AND table_name = '%1'"
+                              " ORDER BY ordinal_position")
+                   .arg(table));
+        while (q.next())
+            out.append(q.value(0).toString());
+        return out;
+    }
     q.exec(QStringLiteral("PRAGMA table_info(%1)").arg(table));
     while (q.next())
         out.append(q.value(1).toString());
@@ -187,7 +227,10 @@ class TestMigrations final : public QObject {
     Q_OBJECT
 
 private:
-    QString path(const QString &name) const { return m_dir->filePath(name); }
+    /// Where the study `name` lives (tests/storage/backendfixture.h).
+    QString path(const QString &name) { return m_locations.at(*m_dir, name); }
+    test::StudyLocations m_locations;
+    QString dataFile(const QString &name) const { return m_dir->filePath(name); }
     std::unique_ptr<QTemporaryDir> m_dir;
 
 private slots:
@@ -197,6 +240,7 @@ private slots:
     {
         m_dir = std::make_unique<QTemporaryDir>();
         QVERIFY(m_dir->isValid());
+        m_locations.clear();
     }
 
     void cleanup() { m_dir.reset(); }
@@ -335,15 +379,15 @@ private slots:
         QVERIFY(exec(db,
             QStringLiteral("INSERT INTO presentation(rater_id, response_id, position, label,"
                            " shown_at) VALUES (1, 1, 0, 'A', 'now')")));
-        const QString jsonl = path(QStringLiteral("more.jsonl"));
+        const QString jsonl = dataFile(QStringLiteral("more.jsonl"));
         QVERIFY(
             test::writeFile(jsonl, "{\"item_id\": \"new-1\", \"text\": \"after migration\"}\n"));
         ImportReport report;
         QVERIFY2(Importer(*study).run({ jsonl }, {}, &report, &e), qPrintable(e.message));
         QCOMPARE(report.counts.itemsAdded, 1);
         QCOMPARE(test::tableCounts(db).value(QStringLiteral("import_run")), 1);
-        const auto package = writeRaterPackage(
-            *study, QStringLiteral("clin-old"), path(QStringLiteral("clin-old.crisis")), {}, &e);
+        const auto package = writeRaterPackage(*study, QStringLiteral("clin-old"),
+            dataFile(QStringLiteral("clin-old.crisis")), {}, &e);
         QVERIFY2(package, qPrintable(e.message));
         QCOMPARE(package->items, 1);
         QCOMPARE(test::tableCounts(db).value(QStringLiteral("package_key")), 3);
@@ -538,6 +582,7 @@ private slots:
                                " created_at, updated_at) VALUES (1, 3, 4, ?, ?), (2, 3, 2, ?, ?),"
                                " (2, 5, 5, ?, ?), (1, 6, 3, ?, ?), (1, 7, 1, ?, ?)"),
                 { at, at, at, at, at, at, at, at, at, at }));
+            QVERIFY(!test::onServer() || moveIdentities(db));
         }
         Error e;
         auto study = Study::open(file, &e);
@@ -606,10 +651,16 @@ private slots:
         auto study = Study::open(file, &e);
         QVERIFY2(study, qPrintable(e.message));
         QSqlQuery q(study->database());
-        QVERIFY(q.exec(QStringLiteral("SELECT sql FROM sqlite_master WHERE name = 'event'")));
-        QVERIFY(q.next());
-        QVERIFY2(q.value(0).toString().contains(QLatin1String("AUTOINCREMENT")),
-            qPrintable(q.value(0).toString()));
+        if (test::onServer()) { // ids are never reused: the high-water mark of the log
+            QVERIFY(q.exec(QStringLiteral("SELECT last_id FROM event_sequence")));
+            QVERIFY(q.next());
+            QVERIFY(q.value(0).toLongLong() >= 9);
+        } else {
+            QVERIFY(q.exec(QStringLiteral("SELECT sql FROM sqlite_master WHERE name = 'event'")));
+            QVERIFY(q.next());
+            QVERIFY2(q.value(0).toString().contains(QLatin1String("AUTOINCREMENT")),
+                qPrintable(q.value(0).toString()));
+        }
         QVERIFY(q.exec(QStringLiteral("SELECT id, action, actor IS NULL, before, after IS NULL, "
                                       "hash FROM event ORDER BY id")));
         QStringList actions;
@@ -652,7 +703,10 @@ private slots:
         study.reset();
         {
             test::RawDb raw(file);
-            QVERIFY(exec(raw.db(), QStringLiteral("DROP TRIGGER event_append_only_update")));
+            QVERIFY(exec(raw.db(),
+                test::onServer()
+                    ? QStringLiteral("ALTER TABLE event DISABLE TRIGGER event_append_only_update")
+                    : QStringLiteral("DROP TRIGGER event_append_only_update")));
             QVERIFY(exec(raw.db(), QStringLiteral("UPDATE event SET after = 'x' WHERE id = 1")));
         }
         study = Study::open(file, &e);
@@ -706,13 +760,14 @@ private slots:
                 QStringLiteral("UPDATE meta SET value = ? WHERE key = 'schema_version'"),
                 { QString::number(future) }));
         }
-        const QByteArray before = test::sha256(file);
+        const QByteArray before = test::onServer() ? QByteArray() : test::sha256(file);
         Error e;
         QVERIFY(!Study::open(file, &e));
         QVERIFY(e.isError());
         QVERIFY2(e.message.contains(QString::number(future)), qPrintable(e.message));
         QVERIFY2(e.message.contains(file), qPrintable(e.message));
-        QCOMPARE(test::sha256(file), before);
+        if (!test::onServer())
+            QCOMPARE(test::sha256(file), before);
         test::RawDb raw(file);
         QCOMPARE(schema::readVersion(raw.db()), future);
     }

@@ -2,6 +2,7 @@
 #include "storage/repositories.h"
 #include "storage/schema.h"
 #include "storage/study.h"
+#include "tests/storage/backendfixture.h"
 #include "tests/storage/testutil.h"
 
 #include <QDateTime>
@@ -37,7 +38,9 @@ class TestStudy final : public QObject {
     Q_OBJECT
 
 private:
-    QString path(const QString &name) const { return m_dir->filePath(name); }
+    /// Where the study `name` lives (tests/storage/backendfixture.h).
+    QString path(const QString &name) { return m_locations.at(*m_dir, name); }
+    test::StudyLocations m_locations;
 
     std::unique_ptr<Study> create(
         const QString &file, const QString &title = QStringLiteral("Pilot"))
@@ -58,12 +61,15 @@ private slots:
     {
         m_dir = std::make_unique<QTemporaryDir>();
         QVERIFY(m_dir->isValid());
+        m_locations.clear();
     }
 
     void cleanup() { m_dir.reset(); }
 
     void createMakesOwnerOnlyFile()
     {
+        if (test::onServer())
+            QSKIP("a property of study files");
         auto study = create(QStringLiteral("s.crs"));
         QVERIFY(study);
         const QFileDevice::Permissions perms = QFile::permissions(path(QStringLiteral("s.crs")));
@@ -83,6 +89,8 @@ private slots:
 
     void createFailsOnExistingPath()
     {
+        if (test::onServer())
+            QSKIP("a property of study files");
         const QString file = path(QStringLiteral("existing.crs"));
         QVERIFY(test::writeFile(file, "precious bytes"));
         Error e;
@@ -107,6 +115,8 @@ private slots:
 
     void createFailsInMissingDirectory()
     {
+        if (test::onServer())
+            QSKIP("a property of study files");
         Error e;
         const QString file = path(QStringLiteral("no/such/dir/s.crs"));
         QVERIFY(!Study::create(file, cr::protocol::defaultProtocol(), QStringLiteral("x"), &e));
@@ -117,6 +127,8 @@ private slots:
 
     void openMissingFileFails()
     {
+        if (test::onServer())
+            QSKIP("a property of study files");
         Error e;
         const QString file = path(QStringLiteral("missing.crs"));
         QVERIFY(!Study::open(file, &e));
@@ -134,7 +146,7 @@ private slots:
             QSqlQuery q(raw.db());
             QVERIFY(
                 q.exec(QStringLiteral("CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT)")));
-            QVERIFY(q.exec(QStringLiteral("INSERT INTO notes(body) VALUES ('hello')")));
+            QVERIFY(q.exec(QStringLiteral("INSERT INTO notes(id, body) VALUES (1, 'hello')")));
         }
         Error e;
         QVERIFY(!Study::open(file, &e));
@@ -170,6 +182,8 @@ private slots:
 
     void openNonStudyLeavesFileUnchanged()
     {
+        if (test::onServer())
+            QSKIP("a property of study files");
         QFETCH(QByteArray, kind);
         const QString file = path(QStringLiteral("other.db"));
         if (kind == "sqlite") {
@@ -191,6 +205,8 @@ private slots:
 
     void openGarbageFileFails()
     {
+        if (test::onServer())
+            QSKIP("a property of study files");
         const QString file = path(QStringLiteral("notes.txt"));
         QVERIFY(
             test::writeFile(file, QByteArray("This is not a database at all.\n").repeated(200)));
@@ -220,9 +236,47 @@ private slots:
             study = Study::open(path(QStringLiteral("s.crs")), &e);
             QVERIFY2(study, qPrintable(e.message));
         }
+        if (test::onServer()) {
+            // Every commit waits for the server's WAL flush; writers wait 10 s for a lock.
+            QSqlQuery q(study->database());
+            QVERIFY(q.exec(QStringLiteral("SHOW synchronous_commit")) && q.next());
+            QCOMPARE(q.value(0).toString(), QStringLiteral("on"));
+            QVERIFY(q.exec(QStringLiteral("SHOW lock_timeout")) && q.next());
+            QCOMPARE(q.value(0).toString(), QStringLiteral("10s"));
+            return;
+        }
         QCOMPARE(pragma(*study, QStringLiteral("journal_mode")).toString(), QStringLiteral("wal"));
         QCOMPARE(pragma(*study, QStringLiteral("foreign_keys")).toInt(), 1);
         QCOMPARE(pragma(*study, QStringLiteral("synchronous")).toInt(), 2); // FULL
+    }
+
+    void createOnADatabaseWithAStudyFails()
+    {
+        if (!test::onServer())
+            QSKIP("the file case is createFailsOnExistingPath");
+        auto first = create(QStringLiteral("study"));
+        QVERIFY(first);
+        const qint64 events = EventLog(*first).count();
+        Error e;
+        QVERIFY(!Study::create(path(QStringLiteral("study")), cr::protocol::defaultProtocol(),
+            QStringLiteral("again"), &e));
+        QVERIFY2(e.message.contains(QLatin1String("already holds a study")), qPrintable(e.message));
+        QCOMPARE(EventLog(*first).count(), events);
+        QCOMPARE(first->title(), QStringLiteral("Pilot"));
+    }
+
+    void openEmptyDatabaseFails()
+    {
+        if (!test::onServer())
+            QSKIP("the file case is openNonStudyLeavesFileUnchanged");
+        Error e;
+        QVERIFY(!Study::open(path(QStringLiteral("empty")), &e));
+        QCOMPARE(e.kind, ErrorKind::InvalidInput);
+        QVERIFY2(
+            e.message.contains(QLatin1String("not a Crisis Review study")), qPrintable(e.message));
+        test::RawDb raw(path(QStringLiteral("empty")));
+        QVERIFY(raw.isOpen());
+        QVERIFY(raw.db().tables().isEmpty()); // opening created nothing
     }
 
     void metaValues()
@@ -319,6 +373,8 @@ private slots:
 
     void closeCheckpointsWal()
     {
+        if (test::onServer())
+            QSKIP("a property of study files");
         auto study = create(QStringLiteral("s.crs"));
         QVERIFY(study);
         Error e;
