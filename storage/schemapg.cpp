@@ -260,8 +260,8 @@ using detail::makeStep;
 using detail::Step;
 
 const Step steps[] = { makeStep(step1), makeStep(step2), makeStep(step3), Step { nullptr, 0 },
-    makeStep(step5), makeStep(step6), makeStep(step7), Step { nullptr, 0, step8 },
-    makeStep(step9), makeStep(step10), makeStep(step11) };
+    makeStep(step5), makeStep(step6), makeStep(step7), Step { nullptr, 0, step8 }, makeStep(step9),
+    makeStep(step10), makeStep(step11) };
 
 static_assert(std::size(steps) == currentVersion, "one PostgreSQL step per schema version");
 
