@@ -12,7 +12,7 @@ packages=(
     build-essential cmake ccache pkg-config clang-format
     qt6-base-dev qt6-charts-dev libqt6opengl6-dev libqt6sql6-sqlite libqt6svg6-dev
     qt6-qpa-plugins libgl-dev libxkbcommon-dev
-    postgresql-15 postgresql-client-15 libpq-dev libqt6sql6-psql qtkeychain-qt6-dev openssl
+    postgresql-15 postgresql-client-15 libpq-dev libqt6sql6-psql qtkeychain-qt6-dev openssl libssl-dev
     nlohmann-json3-dev libsimdjson-dev libsqlite3-dev libbenchmark-dev
     sqlite3 poppler-utils xvfb xauth fonts-dejavu-core time
 )

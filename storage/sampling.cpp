@@ -10,6 +10,8 @@
 #include <QJsonObject>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <memory>
+#include <openssl/evp.h>
 
 namespace cr::storage {
 
@@ -50,7 +52,15 @@ std::optional<QList<PoolEntry>> readPoolEntries(Study &study,
         *error = Error::storage(study.path() + QStringLiteral(": ") + message);
         return std::nullopt;
     }
-    QCryptographicHash hash(QCryptographicHash::Sha256);
+    // The pool's content hash (SHA-256 over every item's fields) through OpenSSL, whose
+    // SHA-256 uses the CPU's SHA instructions: a 239,000-item pool is ~113 MB of text, and
+    // QCryptographicHash's portable code took most of `sample`'s time on it.
+    const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> hash(
+        EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+    if (contentHash && (!hash || EVP_DigestInit_ex(hash.get(), EVP_sha256(), nullptr) != 1)) {
+        *error = Error::storage(QStringLiteral("SHA-256 is not available (OpenSSL)"));
+        return std::nullopt;
+    }
     QList<PoolEntry> entries;
     for (;;) {
         if (!s.step()) {
@@ -66,13 +76,19 @@ std::optional<QList<PoolEntry>> readPoolEntries(Study &study,
         e.category = category.value(e.id);
         if (contentHash)
             for (int column = 1; column <= 5; ++column) {
-                hash.addData(s.columnView(column));
-                hash.addData(QByteArrayView("\0", 1));
+                const QByteArrayView field = s.columnView(column);
+                EVP_DigestUpdate(hash.get(), field.data(), std::size_t(field.size()));
+                EVP_DigestUpdate(hash.get(), "\0", 1);
             }
         entries.append(std::move(e));
     }
-    if (contentHash)
-        *contentHash = QString::fromLatin1(hash.result().toHex());
+    if (contentHash) {
+        unsigned char digest[EVP_MAX_MD_SIZE];
+        unsigned int length = 0;
+        EVP_DigestFinal_ex(hash.get(), digest, &length);
+        *contentHash = QString::fromLatin1(
+            QByteArray(reinterpret_cast<const char *>(digest), int(length)).toHex());
+    }
     return entries;
 }
 
