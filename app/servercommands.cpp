@@ -1,7 +1,9 @@
 #include "app/handlers.h"
 #include "protocol/protocol.h"
 #include "storage/backend.h"
+#include "storage/pgsecurity.h"
 #include "storage/server.h"
+#include "storage/study.h"
 
 #include <QCommandLineParser>
 #include <QElapsedTimer>
@@ -39,9 +41,20 @@ int runServerInit(const Invocation &call)
     storage::Error e;
     if (!storage::server::init(pos[0], title, proto, &e))
         return call.fail(e);
-    call.print(QStringLiteral("Created the study \"%1\" on %2 (roles %3, %4, %5)\n")
-                   .arg(title, storage::displayUri(pos[0]), storage::server::raterRole,
-                       storage::server::adjudicatorRole, storage::server::researcherRole));
+    // The study's own group roles (the database enforces them): `server add-person` makes
+    // each person a member of one.
+    QString database;
+    if (const auto study = storage::Study::open(pos[0], &e))
+        database = study->database().databaseName();
+    using storage::RaterRole;
+    call.print(database.isEmpty()
+            ? QStringLiteral("Created the study \"%1\" on %2\n")
+                  .arg(title, storage::displayUri(pos[0]))
+            : QStringLiteral("Created the study \"%1\" on %2 (group roles %3, %4, %5)\n")
+                  .arg(title, storage::displayUri(pos[0]),
+                      storage::pgsecurity::groupRole(RaterRole::Rater, database),
+                      storage::pgsecurity::groupRole(RaterRole::Adjudicator, database),
+                      storage::pgsecurity::groupRole(RaterRole::Researcher, database)));
     return ExitOk;
 }
 

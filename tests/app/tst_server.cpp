@@ -85,7 +85,13 @@ private slots:
         const Run init = run({ QStringLiteral("server"), QStringLiteral("init"), uri,
             QStringLiteral("--title"), QStringLiteral("Multi-site") });
         QCOMPARE(init.code, 0);
-        QVERIFY(init.out.contains("cr_rater"));
+        // The study's own groups, named after its database (not cluster-wide ones).
+        const QString database =
+            uri.section(QStringLiteral("dbname="), 1).section(QLatin1Char(' '), 0, 0);
+        QVERIFY(!database.isEmpty());
+        QVERIFY2(init.out.contains(QStringLiteral("\"%1:rater\"").arg(database).toUtf8()),
+            init.out.constData());
+        QVERIFY(!init.out.contains("cr_rater"));
         const Run publish = run({ QStringLiteral("publish"), m_local, uri });
         QCOMPARE(publish.code, 0);
         QVERIFY2(publish.err.contains(QLatin1String("publish: response_rating")),
