@@ -3,7 +3,7 @@
 #include "analysis/summaries.h"
 #include "storage/jury.h"
 #include "storage/repositories.h"
-#include "storage/sqlitestatement.h"
+#include "storage/statement.h"
 #include "storage/study.h"
 
 #include <QFileInfo>

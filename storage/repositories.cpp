@@ -6,7 +6,7 @@
 #include "storage/jury.h"
 #include "storage/package.h"
 #include "storage/records.h"
-#include "storage/sqlitestatement.h"
+#include "storage/statement.h"
 #include "storage/study.h"
 
 #include <QHash>

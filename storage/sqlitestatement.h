@@ -60,37 +60,4 @@ private:
     bool m_row = false;
 };
 
-/// A forward-only read of a query's rows for loops over many rows (a rater's assignments,
-/// every score of a study): on SQLite through SqliteStatement (no QVariant per cell), on
-/// any other driver through QSqlQuery. Binds are text (UTF-8) or integers, in order.
-class RowCursor final {
-public:
-    explicit RowCursor(const QSqlDatabase &db);
-    ~RowCursor();
-    RowCursor(const RowCursor &) = delete;
-    RowCursor &operator=(const RowCursor &) = delete;
-
-    bool prepare(const char *sql);
-    void bindInt(int index, qint64 value);
-    void bindText(int index, const QByteArray &utf8);
-    /// Runs the query (first call) or moves to the next row; false at the end or on an
-    /// error (then errorMessage() is not empty).
-    bool next();
-    qint64 integer(int column) const;
-    double real(int column) const;
-    bool isNull(int column) const;
-    /// UTF-8 text; valid until the next next().
-    QByteArrayView text(int column) const;
-    QString errorMessage() const { return m_error; }
-
-private:
-    QSqlDatabase m_db;
-    SqliteStatement m_native;
-    struct Fallback;
-    std::unique_ptr<Fallback> m_fallback;
-    QList<QByteArray> m_binds; // kept alive until the statement ran
-    bool m_started = false;
-    QString m_error;
-};
-
 } // namespace cr::storage

@@ -284,4 +284,40 @@ QString Statement::errorMessage() const
     return m_pg ? m_pg->errorMessage() : m_sqlite.errorMessage();
 }
 
+RowCursor::RowCursor(const QSqlDatabase &db)
+    : m_db(nativeConnection(db))
+{
+}
+
+bool RowCursor::prepare(const char *sql)
+{
+    m_error.clear();
+    m_binds.clear();
+    if (!m_db.isValid()) {
+        m_error = QStringLiteral("no native connection (SQLite or PostgreSQL)");
+        return false;
+    }
+    return m_statement.prepare(m_db, sql, &m_error);
+}
+
+void RowCursor::bindInt(int index, qint64 value)
+{
+    m_statement.bindInt(index, value);
+}
+
+void RowCursor::bindText(int index, const QByteArray &utf8)
+{
+    m_binds.append(utf8);
+    m_statement.bindText(index, m_binds.last());
+}
+
+bool RowCursor::next()
+{
+    if (!m_statement.step()) {
+        m_error = m_statement.errorMessage();
+        return false;
+    }
+    return m_statement.hasRow();
+}
+
 } // namespace cr::storage

@@ -9,6 +9,7 @@
 #include "storage/sqlitestatement.h"
 
 #include <QByteArray>
+#include <QList>
 #include <QSqlDatabase>
 #include <QString>
 #include <memory>
@@ -69,6 +70,33 @@ public:
 private:
     SqliteStatement m_sqlite;
     std::unique_ptr<PgStatement> m_pg;
+};
+
+/// A forward-only read of a query's rows for loops over many rows (a rater's assignments,
+/// every score of a study), through the native Statement of either engine (no QVariant
+/// per cell). Binds are text (UTF-8) or integers, in order.
+class RowCursor final {
+public:
+    explicit RowCursor(const QSqlDatabase &db);
+
+    bool prepare(const char *sql);
+    void bindInt(int index, qint64 value);
+    void bindText(int index, const QByteArray &utf8);
+    /// Runs the query (first call) or moves to the next row; false at the end or on an
+    /// error (then errorMessage() is not empty).
+    bool next();
+    qint64 integer(int column) const { return m_statement.columnInt(column); }
+    double real(int column) const { return m_statement.columnDouble(column); }
+    bool isNull(int column) const { return m_statement.columnIsNull(column); }
+    /// UTF-8 text; valid until the next next().
+    QByteArrayView text(int column) const { return m_statement.columnView(column); }
+    QString errorMessage() const { return m_error; }
+
+private:
+    NativeConnection m_db;
+    Statement m_statement;
+    QList<QByteArray> m_binds; // kept alive until the statement ran
+    QString m_error;
 };
 
 } // namespace cr::storage
