@@ -636,20 +636,33 @@ private:
                 return true;
         }
         m_result.checkedFrom = previousId;
+        // From a verified mark only the tail after it is read: the event count is the one
+        // the schema's trigger keeps (tally_study), and the baseline is looked for in the
+        // tail only. The baseline is appended once, by the migration to schema 7, right
+        // after the events it chained, so a verified mark (recorded on a checked chain,
+        // schema 7 or later) is never before it: one at or before the mark makes every
+        // tail event subject to the gap check, as no baseline in the tail does.
+        const bool tailOnly = previousId > 0;
         Statement baseline, count, events, sequence;
-        if (!prepare(baseline, "SELECT min(id) FROM event WHERE action = 'audit.baseline'")
-            || !prepare(count, "SELECT count(*) FROM event")
+        if (!prepare(baseline,
+                tailOnly ? "SELECT id FROM event WHERE id > ? AND action = 'audit.baseline'"
+                           " ORDER BY id LIMIT 1"
+                         : "SELECT min(id) FROM event WHERE action = 'audit.baseline'")
+            || !prepare(
+                count, tailOnly ? "SELECT events FROM tally_study" : "SELECT count(*) FROM event")
             || !prepare(events,
                 "SELECT id, at, actor, action, entity, entity_id, before, after, hash FROM event"
                 " WHERE id > ? ORDER BY id")
             || !prepare(sequence, dialect::eventSequence(m_engine)))
             return false;
+        if (tailOnly)
+            baseline.bindInt(1, previousId);
         if (!baseline.step() || !count.step() || !sequence.step())
             return storageError(baseline.errorMessage());
         // Events before the chain (kept by the migration) may have gaps in their ids;
         // every id after them is the previous one + 1.
         const qint64 baselineId = baseline.hasRow() ? baseline.columnInt(0) : 0;
-        m_result.events = count.columnInt(0);
+        m_result.events = count.hasRow() ? count.columnInt(0) : 0;
         const qint64 sequenceId = sequence.hasRow() ? sequence.columnInt(0) : 0;
         m_result.headId = previousId;
         m_result.headHash = previousId ? QString::fromLatin1(previous) : QString();

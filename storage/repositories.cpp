@@ -2,6 +2,7 @@
 
 #include "analysis/assignment.h"
 #include "analysis/random.h"
+#include "storage/backend.h"
 #include "storage/exposure.h"
 #include "storage/jury.h"
 #include "storage/package.h"
@@ -18,6 +19,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <algorithm>
+#include <vector>
 
 namespace cr::storage {
 
@@ -409,8 +411,18 @@ QList<Assignment> AssignmentRepository::forRater(qint64 raterId) const
         return words.last().second;
     };
     // The native statement path (no QVariant per cell): this runs at every sign-in.
+    qint64 expected = 0; // the trigger-kept count (SQLite), to allocate once
+    if (engineOf(m_study.database()) == Engine::Sqlite) {
+        RowCursor count(m_study.database());
+        if (count.prepare("SELECT assigned FROM tally_rater WHERE rater_id = ?")) {
+            count.bindInt(1, raterId);
+            if (count.next())
+                expected = count.integer(0);
+        }
+    }
     const auto read = [&](const char *sql) {
         out.clear();
+        out.reserve(expected);
         RowCursor q(m_study.database());
         if (!q.prepare(sql))
             return false;
@@ -429,8 +441,17 @@ QList<Assignment> AssignmentRepository::forRater(qint64 raterId) const
         }
         return q.errorMessage().isEmpty();
     };
-    if (!read("SELECT id, item_id, seed, status, calibration, flagged, skip_reason"
-              " FROM assignment WHERE rater_id = ? ORDER BY calibration DESC, item_id")) {
+    // A rater package (its item ids in the master's order for this rater) and a study
+    // with an order seed sort below, on keys unique per rater: no ORDER BY to sort in the
+    // database first (a temporary B-tree of every assignment at sign-in).
+    const bool package = packageInfo(m_study).has_value();
+    const std::optional<quint64> seed = package ? std::nullopt : orderSeed();
+    const bool sortedHere = package || seed;
+    if (!read(sortedHere
+                ? "SELECT id, item_id, seed, status, calibration, flagged, skip_reason"
+                  " FROM assignment WHERE rater_id = ?"
+                : "SELECT id, item_id, seed, status, calibration, flagged, skip_reason"
+                  " FROM assignment WHERE rater_id = ? ORDER BY calibration DESC, item_id")) {
         // A rater's server login cannot read which items are calibration items
         // (docs/POSTGRES-SECURITY.md); the order below does not depend on it.
         if (!Study::isServerLocation(m_study.path())
@@ -438,24 +459,32 @@ QList<Assignment> AssignmentRepository::forRater(qint64 raterId) const
                      " FROM assignment WHERE rater_id = ? ORDER BY item_id"))
             return {};
     }
-    // A rater package holds the rater's order already (its item ids are in the master's
-    // order for this rater): keep it.
-    if (packageInfo(m_study)) {
+    // A rater package holds the rater's order already: keep it.
+    if (package) {
         std::stable_sort(out.begin(), out.end(),
             [](const Assignment &x, const Assignment &y) { return x.itemId < y.itemId; });
         return out;
     }
-    if (const std::optional<quint64> seed = orderSeed()) {
-        QList<std::pair<quint64, Assignment>> keyed;
-        keyed.reserve(out.size());
-        for (const Assignment &a : std::as_const(out))
-            keyed.append({ ratingOrderKey(*seed, raterId, a.itemId), a });
-        std::sort(keyed.begin(), keyed.end(), [](const auto &x, const auto &y) {
-            return x.first != y.first ? x.first < y.first : x.second.itemId < y.second.itemId;
+    if (seed) {
+        // Sort (key, item, position) triples, then move each assignment once.
+        struct Key {
+            quint64 key;
+            qint64 itemId;
+            qsizetype position;
+        };
+        std::vector<Key> keys;
+        keys.reserve(std::size_t(out.size()));
+        for (qsizetype i = 0; i < out.size(); ++i)
+            keys.push_back(
+                { ratingOrderKey(*seed, raterId, out.at(i).itemId), out.at(i).itemId, i });
+        std::sort(keys.begin(), keys.end(), [](const Key &x, const Key &y) {
+            return x.key != y.key ? x.key < y.key : x.itemId < y.itemId;
         });
-        out.clear();
-        for (auto &k : keyed)
-            out.append(std::move(k.second));
+        QList<Assignment> sorted;
+        sorted.reserve(out.size());
+        for (const Key &k : keys)
+            sorted.append(std::move(out[k.position]));
+        out = std::move(sorted);
     }
     return out;
 }
@@ -743,10 +772,14 @@ QList<ResponseRating> RatingRepository::ratingsForItem(qint64 itemId, qint64 rat
 {
     QList<ResponseRating> out;
     QSqlQuery q(m_study.database());
+    // From the item's few responses to their ratings by (response, rater): CROSS JOIN keeps
+    // SQLite from walking all of the rater's ratings (response_rating_rater) instead,
+    // which is millions at 100× scale. PostgreSQL plans it as an ordinary join.
     q.prepare(QStringLiteral("SELECT rr.response_id, rr.score, rr.cannot_assess, rr.checklist,"
-                             " rr.rationale, rr.seconds_spent FROM response_rating rr"
-                             " JOIN response ON response.id = rr.response_id"
-                             " WHERE response.item_id = ? AND rr.rater_id = ?"));
+                             " rr.rationale, rr.seconds_spent FROM response"
+                             " CROSS JOIN response_rating rr"
+                             " WHERE rr.response_id = response.id AND response.item_id = ?"
+                             " AND rr.rater_id = ?"));
     q.addBindValue(itemId);
     q.addBindValue(raterId);
     if (!q.exec())

@@ -93,9 +93,14 @@ void SignInPanel::setRaters(
             for (const storage::Rater &rater : storage::RaterRepository(*study).all()) {
                 if (rater.kind != storage::RaterKind::Human)
                     continue;
-                const qint64 n = assigned.value(rater.name);
-                const QString work = n == 1 ? tr("1 item") : tr("%1 items").arg(locale.toString(n));
-                m_picker->addItem(rater.name + QStringLiteral(" — ") + work, rater.id);
+                // A rater not in `assigned` (the counts are still being read): the name only.
+                const auto n = assigned.constFind(rater.name);
+                const QString work = n == assigned.cend() ? QString()
+                    : *n == 1                             ? tr("1 item")
+                                                          : tr("%1 items").arg(locale.toString(*n));
+                m_picker->addItem(
+                    work.isEmpty() ? rater.name : rater.name + QStringLiteral(" — ") + work,
+                    rater.id);
                 m_picker->setItemData(m_picker->count() - 1, rater.name, RaterNameRole);
             }
             const int index = m_picker->findData(keep, RaterNameRole);

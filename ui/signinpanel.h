@@ -20,7 +20,8 @@ public:
     explicit SignInPanel(QWidget *parent = nullptr);
 
     /// Lists the study's human raters with their number of assigned items (LLM raters
-    /// are imported, never signed in); keeps the selected rater, else `preferred`.
+    /// are imported, never signed in; a rater missing from `assigned` is listed by name
+    /// only, while the counts are read); keeps the selected rater, else `preferred`.
     /// Nothing without a study.
     void setRaters(
         storage::Study *study, const QHash<QString, qint64> &assigned, const QString &preferred);

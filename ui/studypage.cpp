@@ -3,6 +3,7 @@
 #include "storage/repositories.h"
 #include "storage/study.h"
 #include "storage/studyinfo.h"
+#include "ui/jobrunner.h"
 #include "ui/modelstablemodel.h"
 #include "ui/raterexposuremodel.h"
 #include "ui/raterstablemodel.h"
@@ -97,8 +98,18 @@ StudyPage::StudyPage(QWidget *parent, bool withSignIn)
     , m_signIn(withSignIn ? new SignInPanel(this) : nullptr)
     , m_contents(new QLabel(this))
     , m_setupButton(new QPushButton(tr("Set &Up Raters and Assignments…"), this))
+    , m_summary(new JobRunner<storage::StudyInfo>(this))
 {
     setAccessibleName(tr("Study overview"));
+    connect(m_summary, &JobRunnerBase::succeeded, this, [this] {
+        if (m_study)
+            showSummary(m_summary->result());
+        emit summaryShown();
+    });
+    connect(m_summary, &JobRunnerBase::failed, this, [this](const storage::Error &error) {
+        showError(tr("The study's counts could not be read: %1").arg(error.message));
+        emit summaryShown();
+    });
 
     widgets::scaleFont(m_title, widgets::BigScale, true);
     m_title->setTextFormat(Qt::PlainText);
@@ -203,34 +214,65 @@ QWidget *StudyPage::buildTables()
     return tables;
 }
 
-StudyPage::~StudyPage() = default;
+StudyPage::~StudyPage()
+{
+    delete m_summary; // waits for a running summary (it has a Study of its own)
+    m_summary = nullptr;
+}
 
 void StudyPage::setStudy(storage::Study *study)
 {
+    if (study != m_study) { // nothing of another study's stays while this one's is read
+        m_summary->cancel();
+        m_assigned.clear();
+        clearView();
+    }
     m_study = study;
     m_banner->hide();
     refresh();
 }
 
+void StudyPage::clearView()
+{
+    m_title->clear();
+    m_path->clear();
+    m_protocol->clear();
+    m_models->setRows({});
+    m_raters->setRows({});
+    m_exposure->setRows({});
+    m_contents->clear();
+    for (widgets::StatTile *tile : std::as_const(m_tiles)) {
+        tile->setValue(QStringLiteral("0"));
+        tile->setDetail({});
+    }
+    if (m_signIn)
+        m_signIn->setRaters(nullptr, {}, m_preferredRater);
+}
+
 void StudyPage::refresh()
 {
     if (!m_study) {
-        m_title->clear();
-        m_path->clear();
-        m_protocol->clear();
-        m_models->setRows({});
-        m_raters->setRows({});
-        m_exposure->setRows({});
-        m_contents->clear();
-        for (widgets::StatTile *tile : std::as_const(m_tiles)) {
-            tile->setValue(QStringLiteral("0"));
-            tile->setDetail({});
-        }
-        if (m_signIn)
-            m_signIn->setRaters(nullptr, {}, m_preferredRater);
+        m_summary->cancel();
+        clearView();
         return;
     }
-    const storage::StudyInfo info = storage::summarize(*m_study);
+    // The people to sign in as at once (a few rows); their counts with the summary.
+    if (m_signIn)
+        m_signIn->setRaters(m_study, m_assigned, m_preferredRater);
+    // On a worker with a Study of its own: a large study's overview never blocks the
+    // window (a newer refresh supersedes this one).
+    m_summary->start(m_study->path(), [](storage::Study &study, JobContext &, storage::Error *) {
+        return storage::summarize(study);
+    });
+}
+
+bool StudyPage::isSummarizing() const
+{
+    return m_summary->isRunning();
+}
+
+void StudyPage::showSummary(const storage::StudyInfo &info)
+{
     const QLocale locale;
     m_title->setText(info.title.isEmpty() ? QFileInfo(info.path).completeBaseName() : info.title);
     const QString created = QLocale().toString(
@@ -272,11 +314,11 @@ void StudyPage::refresh()
     m_exposure->setRows(m_careVisible ? info.exposure : QList<storage::RaterExposure>());
 
     // Human raters only: LLM raters are imported, never signed in.
-    QHash<QString, qint64> assigned;
+    m_assigned.clear();
     for (const auto &row : info.raterRows)
-        assigned.insert(row.name, row.assigned);
+        m_assigned.insert(row.name, row.assigned);
     if (m_signIn) {
-        m_signIn->setRaters(m_study, assigned, m_preferredRater);
+        m_signIn->setRaters(m_study, m_assigned, m_preferredRater);
         m_signIn->setEmptyStudy(info.items == 0);
     }
 }

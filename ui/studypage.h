@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QHash>
+#include <QString>
 #include <QWidget>
 
 class QComboBox;
@@ -10,7 +12,8 @@ class QWidget;
 
 namespace cr::storage {
 class Study;
-}
+struct StudyInfo;
+} // namespace cr::storage
 namespace cr::widgets {
 class MessageBanner;
 class StatTile;
@@ -22,10 +25,12 @@ class ModelsTableModel;
 class RaterExposureModel;
 class RatersTableModel;
 class SignInPanel;
+template<typename T> class JobRunner;
 
 /// The researcher's overview of an open study (title, protocol, counts, models,
-/// raters) and the entry to rating (SignInPanel): pick a rater, start. Reads the study on the
-/// GUI thread through storage::summarize (a few aggregate queries). GUI thread only.
+/// raters) and the entry to rating (SignInPanel): pick a rater, start. The counts come from
+/// storage::summarize (the maintained tally rows) run on a worker (JobRunner), so opening a
+/// large study never waits for them; the page shows them when they arrive. GUI thread only.
 class StudyPage final : public QWidget {
     Q_OBJECT
 public:
@@ -36,8 +41,11 @@ public:
 
     /// `study` is not owned and must outlive the page, or be replaced by nullptr first.
     void setStudy(storage::Study *study);
-    /// Re-reads the study (after an import, for example).
+    /// Re-reads the study (after an import, for example): lists the raters to sign in as at
+    /// once and starts the summary on a worker (a newer refresh supersedes a running one).
     void refresh();
+    /// True while a summary is being computed; summaryShown() follows when it is on the page.
+    bool isSummarizing() const;
 
     /// Preselects a rater in the picker when the study has one of that name.
     void setPreferredRater(const QString &name);
@@ -59,6 +67,8 @@ public:
     QComboBox *raterPicker() const;
 
 signals:
+    /// The counts of the last refresh() are on the page.
+    void summaryShown();
     void ratingRequested(qint64 raterId);
     void importRequested();
     /// The researcher wants to add raters or assign items (StudySetupDialog).
@@ -67,9 +77,12 @@ signals:
 private:
     QWidget *buildTables();
     QWidget *buildSide();
+    void clearView();
+    void showSummary(const storage::StudyInfo &info);
 
     storage::Study *m_study = nullptr;
     QString m_preferredRater;
+    QHash<QString, qint64> m_assigned; ///< assignments per rater name, from the last summary
     ModelsTableModel *m_models;
     RatersTableModel *m_raters;
     RaterExposureModel *m_exposure;
@@ -86,6 +99,7 @@ private:
     SignInPanel *m_signIn;
     QLabel *m_contents;
     QPushButton *m_setupButton;
+    JobRunner<storage::StudyInfo> *m_summary;
 };
 
 } // namespace cr::ui

@@ -1,8 +1,10 @@
 #include "protocol/protocol.h"
+#include "storage/demo.h"
 #include "storage/importer.h"
 #include "storage/repositories.h"
 #include "storage/study.h"
 #include "tests/storage/backendfixture.h"
+#include "tests/storage/sqlitesteps.h"
 #include "tests/storage/testutil.h"
 
 #include <QJsonArray>
@@ -620,6 +622,49 @@ private slots:
         QVERIFY2(RaterRepository(*m_study).add(
                      QStringLiteral("after"), RaterKind::Human, RaterRole::Rater, &e),
             qPrintable(e.message));
+    }
+    void ratingsForItemReadsTheItemsRatingsOnly()
+    {
+        // The rating page reads one item's ratings by a rater at every item: the work is
+        // that item's few responses, not all the rater's ratings (millions at 100×).
+        if (test::onServer())
+            QSKIP("counts SQLite's virtual-machine steps");
+        QTemporaryDir dir;
+        Error e;
+        auto study = createDemoStudy(dir.filePath(QStringLiteral("demo.crisis")), &e);
+        QVERIFY2(study, qPrintable(e.message));
+        QSqlQuery q(study->database());
+        QVERIFY(q.exec(QStringLiteral("SELECT rr.rater_id, r.item_id, (SELECT count(*) FROM"
+                                      " response_rating x WHERE x.rater_id = rr.rater_id)"
+                                      " FROM response_rating rr JOIN response r"
+                                      " ON r.id = rr.response_id ORDER BY 3 DESC, 2 LIMIT 1")));
+        QVERIFY(q.next());
+        const qint64 busy = q.value(0).toLongLong();
+        const qint64 item = q.value(1).toLongLong();
+        QVERIFY2(q.value(2).toLongLong() >= 100, "the demo's busiest rater rates many responses");
+        // A rater who rated this item only, the same way.
+        const std::optional<Rater> added = RaterRepository(*study).add(
+            QStringLiteral("fresh"), RaterKind::Human, RaterRole::Rater, &e);
+        QVERIFY2(added, qPrintable(e.message));
+        const qint64 fresh = added->id;
+        RatingRepository ratings(*study);
+        for (ResponseRating r : ratings.ratingsForItem(item, busy)) {
+            r.raterId = fresh;
+            QVERIFY2(ratings.setResponseRating(r, &e), qPrintable(e.message));
+        }
+        const auto steps = [&](qint64 rater, qsizetype *rows) {
+            return test::sqliteSteps(
+                study->database(), [&] { *rows = ratings.ratingsForItem(item, rater).size(); });
+        };
+        qsizetype busyRows = 0, freshRows = 0;
+        const qint64 busySteps = steps(busy, &busyRows);
+        const qint64 freshSteps = steps(fresh, &freshRows);
+        QVERIFY(busyRows > 0);
+        QCOMPARE(busyRows, freshRows);
+        QVERIFY2(busySteps < freshSteps + 20,
+            qPrintable(QStringLiteral("%1 steps for the busy rater, %2 for one with this item only")
+                           .arg(busySteps)
+                           .arg(freshSteps)));
     }
 };
 

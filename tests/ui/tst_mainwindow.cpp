@@ -61,6 +61,13 @@ QAction *menuAction(const MainWindow &window, const QString &menu, const QString
     return nullptr;
 }
 
+/// Waits for the overview's counts (StudyPage summarizes on a worker).
+bool summarized(const MainWindow &window)
+{
+    return QTest::qWaitFor(
+        [&window] { return window.studyPage() && !window.studyPage()->isSummarizing(); });
+}
+
 bool partOfComboOrSpinBox(const QWidget *w)
 {
     for (const QWidget *p = w->parentWidget(); p; p = p->parentWidget())
@@ -121,6 +128,7 @@ private slots:
             menuAction(window, QStringLiteral("&File"), QStringLiteral("&Import…"))->isEnabled());
 
         cr::ui::StudyPage *page = window.studyPage();
+        QVERIFY(summarized(window)); // the counts come from a worker
         QCOMPARE(page->modelsModel()->rowCount(), 3);
         QStringList models;
         for (const auto &row : page->modelsModel()->rows())
@@ -260,6 +268,7 @@ private slots:
         QCOMPARE(error.kind, cr::storage::ErrorKind::InvalidInput);
         QCOMPARE(other.currentPage(), MainWindow::Page::Study);
         QVERIFY(other.studyPage());
+        QVERIFY(summarized(other));
         QCOMPARE(cr::storage::summarizeCount(), before + 1);
         bool shown = false;
         for (const QLabel *label : other.studyPage()->findChildren<QLabel *>())
@@ -302,9 +311,11 @@ private slots:
         window.setupAction()->trigger();
         auto *setup = window.findChild<cr::ui::StudySetupDialog *>();
         QVERIFY(setup && setup->isVisible());
+        QVERIFY(summarized(window));
         const int before = window.studyPage()->ratersModel()->rowCount();
         setup->nameEdit()->setText(QStringLiteral("carla"));
         QVERIFY(setup->addRater());
+        QVERIFY(summarized(window));
         QCOMPARE(window.studyPage()->ratersModel()->rowCount(), before + 1);
         setup->close();
         cr::ui::Settings().blurText = false;
@@ -332,6 +343,7 @@ private slots:
         QVERIFY(!window.studyPage());
         // The researcher, opening the study, sees them.
         QVERIFY(window.openStudy(path));
+        QVERIFY(summarized(window));
         const cr::ui::RaterExposureModel *exposure = window.studyPage()->exposureModel();
         QVERIFY(window.studyPage()->isCareVisible());
         QCOMPARE(exposure->rowCount(), 2); // ana, ben (the LLM judge is not listed)
@@ -367,6 +379,7 @@ private slots:
             path, cr::protocol::defaultProtocol(), QStringLiteral("Empty"), &error));
         MainWindow window;
         QVERIFY(window.openStudy(path));
+        QVERIFY(summarized(window));
         QCOMPARE(window.studyPage()->modelsModel()->rowCount(), 0);
 
         QTemporaryDir files;
@@ -382,6 +395,7 @@ private slots:
         QCOMPARE(finished.first().first().toBool(), true);
         QVERIFY(!window.isImporting());
         QVERIFY(!progress->isVisibleTo(&window));
+        QVERIFY(summarized(window));
         QCOMPARE(window.studyPage()->modelsModel()->rowCount(), 3);
         QCOMPARE(cr::storage::summarize(*window.study()).items, 7);
         QVERIFY(
@@ -406,6 +420,7 @@ private slots:
         QVERIFY(finished.wait(30000));
         QCOMPARE(finished.first().first().toBool(), true);
         QCOMPARE(cr::storage::summarize(*window.study()).items, 6);
+        QVERIFY(summarized(window));
         QCOMPARE(window.studyPage()->modelsModel()->rowCount(), 3);
         QVERIFY(action->isEnabled());
         // What the command line prints beside the counts: models × runs, missing scores, notices.
@@ -489,6 +504,7 @@ private slots:
             saysUnchanged = saysUnchanged || label->text().contains(QStringLiteral("unchanged"));
         QVERIFY(saysUnchanged);
         QCOMPARE(cr::storage::summarize(*window.study()).items, 0);
+        QVERIFY(summarized(window));
         QCOMPARE(window.studyPage()->modelsModel()->rowCount(), 0);
         dialog->close();
     }

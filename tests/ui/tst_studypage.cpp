@@ -53,6 +53,7 @@ private slots:
         QAbstractItemModelTester ratersTester(
             page.ratersModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         page.setStudy(study.get());
+        QVERIFY(QTest::qWaitFor([&] { return !page.isSummarizing(); })); // on a worker
 
         const cr::storage::StudyInfo info = cr::storage::summarize(*study);
         QCOMPARE(tileValue(page, QStringLiteral("Items")), QStringLiteral("4"));
@@ -95,6 +96,8 @@ private slots:
         QCOMPARE(page.selectedRaterName(), QStringLiteral("ben"));
         page.refresh(); // keeps the choice
         QCOMPARE(page.selectedRaterName(), QStringLiteral("ben"));
+        QVERIFY(QTest::qWaitFor([&] { return !page.isSummarizing(); }));
+        QCOMPARE(page.selectedRaterName(), QStringLiteral("ben"));
 
         QSignalSpy requested(&page, &StudyPage::ratingRequested);
         QPushButton *start = button(page, QStringLiteral("Start rating"));
@@ -116,6 +119,7 @@ private slots:
         QVERIFY(study);
         StudyPage page;
         page.setStudy(study.get());
+        QVERIFY(QTest::qWaitFor([&] { return !page.isSummarizing(); }));
         QCOMPARE(tileValue(page, QStringLiteral("Items")), QStringLiteral("0"));
         QCOMPARE(page.modelsModel()->rowCount(), 0);
         QCOMPARE(page.ratersModel()->rowCount(), 0);
@@ -126,6 +130,35 @@ private slots:
         QSignalSpy importRequested(&page, &StudyPage::importRequested);
         import->click();
         QCOMPARE(importRequested.count(), 1);
+        page.setStudy(nullptr);
+    }
+    void theSummaryArrivesFromAWorker()
+    {
+        // Opening the overview never waits for the counts: setStudy() returns with the
+        // people listed (by name) and the summary still to come; it lands once, on the page.
+        QTemporaryDir dir;
+        QString path;
+        auto study = crtest::createStudy(dir.path(), 4, &path);
+        QVERIFY(study);
+        StudyPage page;
+        QSignalSpy shown(&page, &StudyPage::summaryShown);
+        page.setStudy(study.get());
+        QVERIFY(page.isSummarizing());
+        QCOMPARE(tileValue(page, QStringLiteral("Items")), QStringLiteral("0"));
+        QCOMPARE(page.ratersModel()->rowCount(), 0);
+        QCOMPARE(page.raterPicker()->count(), 2);
+        QCOMPARE(page.raterPicker()->itemText(0), QStringLiteral("ana"));
+        QVERIFY(shown.wait(10000));
+        QCOMPARE(shown.count(), 1);
+        QVERIFY(!page.isSummarizing());
+        QCOMPARE(tileValue(page, QStringLiteral("Items")), QStringLiteral("4"));
+        QCOMPARE(page.raterPicker()->itemText(0), QStringLiteral("ana — 4 items"));
+        // A refresh superseded by another delivers the newest only.
+        page.refresh();
+        page.refresh();
+        QVERIFY(shown.wait(10000));
+        QTest::qWait(50);
+        QCOMPARE(shown.count(), 2);
         page.setStudy(nullptr);
     }
 };
