@@ -94,21 +94,59 @@ using simdjson::dom::element_type;
 using json::fromView;
 using json::typeName;
 
-RowError wrongType(const QString &field, const QString &expected, element e)
+/// The name of an input field as messages give it ("responses[2].run", "turns[1]"), put
+/// together only when a message needs it: most rows have no problem.
+class FieldName {
+public:
+    FieldName(const QString &name) // NOLINT: a plain name converts
+        : m_prefix(name)
+    {
+    }
+    explicit FieldName(std::string_view key, const QString &prefix = {}, int index = -1)
+        : m_prefix(prefix)
+        , m_key(key)
+        , m_index(index)
+    {
+    }
+    FieldName withIndex(int index) const
+    {
+        FieldName f = *this;
+        f.m_prefix = text();
+        f.m_key = {};
+        f.m_index = index;
+        return f;
+    }
+    QString text() const
+    {
+        QString s = m_prefix;
+        if (!m_key.empty())
+            s += (s.isEmpty() ? QString() : QStringLiteral(".")) + fromView(m_key);
+        if (m_index >= 0)
+            s += QStringLiteral("[%1]").arg(m_index);
+        return s;
+    }
+
+private:
+    QString m_prefix;
+    std::string_view m_key;
+    int m_index = -1;
+};
+
+RowError wrongType(const FieldName &field, const QString &expected, element e)
 {
-    return { field, QStringLiteral("must be %1, got %2").arg(expected, typeName(e)) };
+    return { field.text(), QStringLiteral("must be %1, got %2").arg(expected, typeName(e)) };
 }
 
 /// A NUL character (raw, or escaped as \u0000 in JSON) is refused in every id and
 /// text: it would cut names short in other tools and land in exported CSV files.
-std::optional<RowError> checkNoNul(std::string_view v, const QString &field)
+std::optional<RowError> checkNoNul(std::string_view v, const FieldName &field)
 {
     if (v.find('\0') != std::string_view::npos)
-        return RowError { field, QStringLiteral("must not contain a NUL character") };
+        return RowError { field.text(), QStringLiteral("must not contain a NUL character") };
     return std::nullopt;
 }
 
-std::optional<RowError> readString(element e, const QString &field, QString *out)
+std::optional<RowError> readString(element e, const FieldName &field, QString *out)
 {
     std::string_view v;
     if (e.get_string().get(v))
@@ -119,7 +157,7 @@ std::optional<RowError> readString(element e, const QString &field, QString *out
     return std::nullopt;
 }
 
-std::optional<RowError> readBytes(element e, const QString &field, QByteArray *out)
+std::optional<RowError> readBytes(element e, const FieldName &field, QByteArray *out)
 {
     std::string_view v;
     if (e.get_string().get(v))
@@ -130,7 +168,7 @@ std::optional<RowError> readBytes(element e, const QString &field, QByteArray *o
     return std::nullopt;
 }
 
-std::optional<RowError> readInt(element e, const QString &field, qint64 *out)
+std::optional<RowError> readInt(element e, const FieldName &field, qint64 *out)
 {
     if (e.type() == element_type::INT64) {
         *out = e.get_int64().value_unsafe();
@@ -142,29 +180,30 @@ std::optional<RowError> readInt(element e, const QString &field, qint64 *out)
             *out = qint64(d);
             return std::nullopt;
         }
-        return RowError { field, QStringLiteral("must be an integer, got %1").arg(d) };
+        return RowError { field.text(), QStringLiteral("must be an integer, got %1").arg(d) };
     }
     return wrongType(field, QStringLiteral("an integer"), e);
 }
 
-std::optional<RowError> checkRun(qint64 run, const QString &field)
+std::optional<RowError> checkRun(qint64 run, const FieldName &field)
 {
     if (run < 1)
-        return RowError { field, QStringLiteral("must be a run number >= 1, got %1").arg(run) };
+        return RowError { field.text(),
+            QStringLiteral("must be a run number >= 1, got %1").arg(run) };
     if (run > 1000000)
-        return RowError { field,
+        return RowError { field.text(),
             QStringLiteral("must be a run number <= 1000000, got %1").arg(run) };
     return std::nullopt;
 }
 
-std::optional<RowError> checkScore(qint64 score, const QString &field)
+std::optional<RowError> checkScore(qint64 score, const FieldName &field)
 {
     if (score < 1 || score > 5)
-        return RowError { field, QStringLiteral("must be 1-5, got %1").arg(score) };
+        return RowError { field.text(), QStringLiteral("must be 1-5, got %1").arg(score) };
     return std::nullopt;
 }
 
-std::optional<RowError> readBool(element e, const QString &field, bool *out)
+std::optional<RowError> readBool(element e, const FieldName &field, bool *out)
 {
     if (e.type() != element_type::BOOL)
         return wrongType(field, QStringLiteral("true or false"), e);
@@ -172,7 +211,7 @@ std::optional<RowError> readBool(element e, const QString &field, bool *out)
     return std::nullopt;
 }
 
-std::optional<RowError> readStringList(element e, const QString &field, QStringList *out)
+std::optional<RowError> readStringList(element e, const FieldName &field, QStringList *out)
 {
     simdjson::dom::array array;
     if (e.get_array().get(array))
@@ -180,7 +219,7 @@ std::optional<RowError> readStringList(element e, const QString &field, QStringL
     int i = 0;
     for (element v : array) {
         QString s;
-        if (auto err = readString(v, field + QStringLiteral("[%1]").arg(i), &s))
+        if (auto err = readString(v, field.withIndex(i), &s))
             return err;
         out->append(s);
         ++i;
@@ -212,7 +251,7 @@ std::optional<RowError> parseResponse(element e, const QString &path, ResponseRe
     bool hasModel = false, hasText = false;
     for (auto field : obj) {
         const std::string_view key = field.key;
-        const QString name = path + QLatin1Char('.') + fromView(key);
+        const FieldName name(key, path);
         std::optional<RowError> err;
         if (key == "model") {
             hasModel = true;
@@ -233,7 +272,7 @@ std::optional<RowError> parseResponse(element e, const QString &path, ResponseRe
                 qint64 tokens = 0;
                 err = readInt(field.value, name, &tokens);
                 if (!err && tokens < 0)
-                    err = RowError { name, QStringLiteral("must not be negative") };
+                    err = RowError { name.text(), QStringLiteral("must not be negative") };
                 r->tokens = tokens;
             }
         } else {
@@ -256,7 +295,7 @@ std::optional<RowError> parseItem(simdjson::dom::object obj, ItemRecord *item)
     bool hasId = false, hasTurns = false, hasText = false;
     for (auto field : obj) {
         const std::string_view key = field.key;
-        const QString name = fromView(key);
+        const FieldName name(key);
         std::optional<RowError> err;
         if (key == "item_id") {
             hasId = true;
@@ -271,18 +310,31 @@ std::optional<RowError> parseItem(simdjson::dom::object obj, ItemRecord *item)
             if (field.value.get_array().get(array))
                 return wrongType(name, QStringLiteral("an array of strings"), field.value);
             int i = 0;
+            qsizetype bytes = 2;
             for (element v : array) {
                 std::string_view turn;
-                const QString turnField = name + QStringLiteral("[%1]").arg(i);
+                const FieldName turnField(key, {}, i);
                 if (v.get_string().get(turn))
                     return wrongType(turnField, QStringLiteral("a string"), v);
                 if (auto nul = checkNoNul(turn, turnField))
                     return nul;
+                bytes += qsizetype(turn.size()) + 3;
                 ++i;
             }
             if (i == 0)
-                return RowError { name, QStringLiteral("must not be empty") };
-            item->turnsJson = jsonText(field.value);
+                return RowError { name.text(), QStringLiteral("must not be empty") };
+            // The compact JSON of the array (as json::text() writes it), in one allocation
+            // unless a turn needs escapes.
+            QByteArray &turns = item->turnsJson;
+            turns.clear();
+            turns.reserve(bytes);
+            turns.append('[');
+            for (element v : array) {
+                if (turns.size() > 1)
+                    turns.append(',');
+                json::appendString(&turns, v.get_string().value_unsafe());
+            }
+            turns.append(']');
         } else if (key == "text") {
             hasText = true;
             std::string_view text;
@@ -290,7 +342,9 @@ std::optional<RowError> parseItem(simdjson::dom::object obj, ItemRecord *item)
                 return wrongType(name, QStringLiteral("a string"), field.value);
             if (auto nul = checkNoNul(text, name))
                 return nul;
-            item->turnsJson = '[' + jsonText(field.value) + ']';
+            item->turnsJson = "[";
+            json::appendString(&item->turnsJson, text);
+            item->turnsJson.append(']');
         } else if (key == "label") {
             if (!field.value.is_null())
                 err = readBytes(field.value, name, &item->label);
@@ -329,7 +383,7 @@ std::optional<RowError> parseRating(simdjson::dom::object obj, RatingRecord *r)
     bool hasRater = false, hasItem = false, hasScore = false;
     for (auto field : obj) {
         const std::string_view key = field.key;
-        const QString name = fromView(key);
+        const FieldName name(key);
         std::optional<RowError> err;
         if (key == "rater") {
             hasRater = true;
@@ -594,7 +648,9 @@ public:
         WriteTransaction tx(m_study, m_error);
         if (!tx.isActive())
             return false;
-        if (!m_writer.prepare(m_error))
+        // The writer keeps the item and response tallies of this transaction (one write
+        // per group at the end, not a trigger per row).
+        if (!m_writer.beginBulkLoad(m_error) || !m_writer.prepare(m_error))
             return false;
         for (const QString &file : files) {
             if (!importFile(file))
@@ -606,7 +662,7 @@ public:
             *m_error = Error::invalid(m_report->errors.first().toString());
             return false;
         }
-        if (!recordRun(files))
+        if (!recordRun(files) || !m_writer.finishBulkLoad(m_error))
             return false;
         if (m_options.dryRun)
             return true; // the transaction rolls back

@@ -20,4 +20,7 @@ QString typeName(simdjson::dom::element e);
 /// The element as compact JSON text.
 QByteArray text(simdjson::dom::element e);
 
+/// Appends `v` as a JSON string, escaped byte for byte as text() escapes strings.
+void appendString(QByteArray *out, std::string_view v);
+
 } // namespace cr::storage::json

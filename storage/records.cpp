@@ -256,6 +256,8 @@ RecordWriter::Outcome RecordWriter::writeItem(const ItemRecord &item, RowError *
     if (added) {
         itemId = newId;
         ++m_counts.itemsAdded;
+        if (!m_droppedTriggers.isEmpty())
+            tallyItem({ dataset.value_or(0), item.split, label });
     } else {
         m_selectItem.bindText(1, item.externalId);
         if (!m_selectItem.step() || !m_selectItem.hasRow()) {
@@ -338,6 +340,8 @@ RecordWriter::Outcome RecordWriter::writeResponse(
         return fatal(m_insertResponse);
     if (added) {
         ++m_counts.responsesAdded;
+        if (!m_droppedTriggers.isEmpty())
+            tallyResponse({ *model, r.run, r.refusal });
         return Outcome::Ok;
     }
     m_selectResponse.bindInt(1, itemId);
@@ -674,9 +678,116 @@ RecordWriter::Outcome RecordWriter::matchStoredScore(
     return Outcome::Ok;
 }
 
+// The insert triggers that bulk loads drop (schema step 11): each adds one row to a group
+// of tally_item or tally_response.
+const char *const bulkTriggers[] = { "tally_item_insert", "tally_response_insert" };
+
+bool RecordWriter::beginBulkLoad(Error *error)
+{
+    if (m_study.engine() != Engine::Sqlite || !m_droppedTriggers.isEmpty())
+        return true;
+    QSqlQuery q(m_study.database());
+    for (const char *name : bulkTriggers) {
+        q.prepare(QStringLiteral("SELECT sql FROM sqlite_master WHERE type = 'trigger'"
+                                 " AND name = ?"));
+        q.addBindValue(QString::fromLatin1(name));
+        if (!q.exec()) {
+            *error = Error::storage(m_study.path() + QStringLiteral(": ") + q.lastError().text());
+            return false;
+        }
+        if (!q.next())
+            continue; // not in this schema: nothing to take over
+        const QString sql = q.value(0).toString();
+        q.finish();
+        if (!q.exec(QStringLiteral("DROP TRIGGER %1").arg(QLatin1String(name)))) {
+            *error = Error::storage(m_study.path() + QStringLiteral(": ") + q.lastError().text());
+            return false;
+        }
+        m_droppedTriggers.append(sql);
+    }
+    return true;
+}
+
+void RecordWriter::tallyItem(ItemGroup group)
+{
+    if (m_inSavepoint) {
+        m_rowItems.append(std::move(group));
+        return;
+    }
+    ++m_itemTally[group];
+}
+
+void RecordWriter::tallyResponse(const ResponseGroup &group)
+{
+    if (m_inSavepoint) {
+        m_rowResponses.append(group);
+        return;
+    }
+    auto &[n, refusals] = m_responseTally[{ group.model, group.run }];
+    ++n;
+    refusals += group.refusal ? 1 : 0;
+}
+
+bool RecordWriter::finishBulkLoad(Error *error)
+{
+    if (m_droppedTriggers.isEmpty())
+        return true;
+    const auto failed = [&](const QString &message) {
+        *error = Error::storage(m_study.path() + QStringLiteral(": ") + message);
+        return false;
+    };
+    QString message;
+    const NativeConnection db = nativeConnection(m_study.database());
+    Statement items, responses;
+    if (!items.prepare(db,
+            "INSERT INTO tally_item VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(dataset_id, split, reference_label) DO UPDATE SET n = n + excluded.n",
+            &message)
+        || !responses.prepare(db,
+            "INSERT INTO tally_response VALUES (?, ?, ?, ?) ON CONFLICT(model_id, run)"
+            " DO UPDATE SET n = n + excluded.n, refusals = refusals + excluded.refusals",
+            &message))
+        return failed(message);
+    for (auto it = m_itemTally.cbegin(); it != m_itemTally.cend(); ++it) {
+        // Bound as text even when empty: the tally keeps NULL as ''.
+        const QByteArray split = it.key().split.isNull() ? QByteArray("") : it.key().split;
+        const QByteArray label = it.key().label.isNull() ? QByteArray("") : it.key().label;
+        items.bindInt(1, it.key().dataset);
+        items.bindText(2, split);
+        items.bindText(3, label);
+        items.bindInt(4, it.value());
+        const bool ok = items.step();
+        items.reset();
+        if (!ok)
+            return failed(items.errorMessage());
+    }
+    for (auto it = m_responseTally.cbegin(); it != m_responseTally.cend(); ++it) {
+        responses.bindInt(1, it.key().first);
+        responses.bindInt(2, it.key().second);
+        responses.bindInt(3, it.value().first);
+        responses.bindInt(4, it.value().second);
+        const bool ok = responses.step();
+        responses.reset();
+        if (!ok)
+            return failed(responses.errorMessage());
+    }
+    QSqlQuery q(m_study.database());
+    for (const QString &sql : std::as_const(m_droppedTriggers)) {
+        if (!q.exec(sql))
+            return failed(q.lastError().text());
+    }
+    m_droppedTriggers.clear();
+    m_itemTally.clear();
+    m_responseTally.clear();
+    return true;
+}
+
 bool RecordWriter::savepoint(Error *error)
 {
     m_countsAtSavepoint = m_counts;
+    m_inSavepoint = true;
+    m_rowItems.clear();
+    m_rowResponses.clear();
     if (m_misc.exec(QStringLiteral("SAVEPOINT import_row")))
         return true;
     *error = Error::storage(m_misc.lastError().text());
@@ -690,6 +801,9 @@ bool RecordWriter::rollbackToSavepoint(Error *error)
         // Caches may now name rows that were rolled back.
         m_study.events().invalidate();
         m_counts = m_countsAtSavepoint;
+        m_inSavepoint = false;
+        m_rowItems.clear();
+        m_rowResponses.clear();
         m_datasets.clear();
         m_items.clear();
         m_models.clear();
@@ -709,8 +823,16 @@ bool RecordWriter::rollbackToSavepoint(Error *error)
 
 bool RecordWriter::releaseSavepoint(Error *error)
 {
-    if (m_misc.exec(QStringLiteral("RELEASE import_row")))
+    if (m_misc.exec(QStringLiteral("RELEASE import_row"))) {
+        m_inSavepoint = false;
+        for (ItemGroup &g : m_rowItems)
+            tallyItem(std::move(g));
+        for (const ResponseGroup &g : std::as_const(m_rowResponses))
+            tallyResponse(g);
+        m_rowItems.clear();
+        m_rowResponses.clear();
         return true;
+    }
     *error = Error::storage(m_misc.lastError().text());
     return false;
 }

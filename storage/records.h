@@ -93,6 +93,16 @@ public:
     Outcome writeResponseOf(qint64 itemId, const QByteArray &externalId,
         const ResponseRecord &response, RowError *rowError);
 
+    /// A bulk load on SQLite, inside the caller's write transaction (before prepare()):
+    /// drops the tally triggers on item and response inserts (schema step 11) for the rest
+    /// of the transaction and counts the items and responses this writer adds instead;
+    /// finishBulkLoad() adds those counts to tally_item / tally_response and re-creates
+    /// the triggers from their stored SQL. Call it before every commit of the transaction
+    /// (a rollback restores the triggers by itself). Every other writer, and every other
+    /// transaction, keeps the triggers. A no-op on PostgreSQL (the tallies are views).
+    bool beginBulkLoad(Error *error);
+    bool finishBulkLoad(Error *error);
+
     bool savepoint(Error *error);
     bool rollbackToSavepoint(Error *error);
     bool releaseSavepoint(Error *error);
@@ -101,6 +111,28 @@ public:
     const ImportCounts &counts() const { return m_counts; }
 
 private:
+    /// One group of tally_item: NULL dataset / split / label kept as 0 / empty.
+    struct ItemGroup {
+        qint64 dataset = 0;
+        QByteArray split;
+        QByteArray label;
+        bool operator==(const ItemGroup &o) const
+        {
+            return dataset == o.dataset && split == o.split && label == o.label;
+        }
+        friend size_t qHash(const ItemGroup &g, size_t seed = 0)
+        {
+            return qHashMulti(seed, g.dataset, g.split, g.label);
+        }
+    };
+    struct ResponseGroup {
+        qint64 model = 0;
+        int run = 0;
+        bool refusal = false;
+    };
+    void tallyItem(ItemGroup group);
+    void tallyResponse(const ResponseGroup &group);
+
     Outcome fatal(const QSqlQuery &q);
     Outcome fatal(const Statement &s);
     std::optional<qint64> datasetId(const QByteArray &name, Outcome *outcome);
@@ -140,6 +172,15 @@ private:
     QHash<QString, qint64> m_items; // external id → row id, for ratings
     QSet<qint64> m_repeatedItems; // pre-existing items met again in a CSV import
     qint64 m_lastItemIdBefore = 0; // items with a larger id came from this import
+
+    // Bulk load: the dropped triggers' SQL, and what this writer added per tally group (the
+    // rows of the open savepoint apart until it is released).
+    QList<QString> m_droppedTriggers;
+    QHash<ItemGroup, qint64> m_itemTally;
+    QHash<std::pair<qint64, int>, std::pair<qint64, qint64>> m_responseTally; // n, refusals
+    bool m_inSavepoint = false;
+    QList<ItemGroup> m_rowItems;
+    QList<ResponseGroup> m_rowResponses;
 
     Statement m_insertItem;
     Statement m_selectItem;

@@ -246,7 +246,10 @@ const char *const step10[] = {
 
 // Version 11: maintained counts, so `info` and the study overview are O(models + raters)
 // rather than O(responses). Kept by triggers on every write (imports, the workspace,
-// packages, deletions, even `sqlite3` by hand); never written by the app directly.
+// packages, deletions, even `sqlite3` by hand). The one exception: the JSONL/CSV importer's
+// transaction drops tally_item_insert and tally_response_insert, counts what it adds and
+// writes those counts, then re-creates the triggers before it commits (RecordWriter::
+// beginBulkLoad; other connections cannot write meanwhile, a rollback restores them).
 // tally_item: items per (dataset, split, reference label), NULL kept as 0 / '' (the way
 // `info` groups them); tally_response: responses and refusals per (model, run);
 // tally_rater: assignments (all, done, skipped, skipped as distressing), labels and scores

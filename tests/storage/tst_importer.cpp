@@ -180,6 +180,30 @@ private slots:
 
     // ---- the formats ----------------------------------------------------------------
 
+    // Turns are stored as compact JSON, escaped the one way every import has written them:
+    // \" \\ \b \t \n \f \r, other control characters as \u00xx (lowercase), every other
+    // character (\/, \u00e9, astral) as its UTF-8 bytes; runs of 8 bytes and more too.
+    void turnsStoredAsCompactJson()
+    {
+        const QByteArray in =
+            "{\"item_id\": \"esc\", \"turns\": [ \"a\\u0001\\u001f\\\"\\\\\\/"
+            "\\b\\t\\n\\f\\r\\u000b\\u007f\\u00e9 \xe2\x82\xac"
+            "\\ud83d\\ude00z\", "
+            "\"plain text longer than sixteen bytes\", \"12345678\\n1234567\\\"\" ]}\n"
+            "{\"item_id\": \"text\", \"text\": \"tab\\there \\u0002\"}\n";
+        const Outcome o = runImport(*m_study, { write(QStringLiteral("esc.jsonl"), in) });
+        QVERIFY2(o.ok, qPrintable(describe(o)));
+        QSqlQuery q(m_study->database());
+        QVERIFY(q.exec(QStringLiteral("SELECT turns FROM item ORDER BY id")));
+        QVERIFY(q.next());
+        QCOMPARE(q.value(0).toByteArray(),
+            QByteArray("[\"a\\u0001\\u001f\\\"\\\\/\\b\\t\\n\\f\\r\\u000b\x7f\xc3\xa9 "
+                       "\xe2\x82\xac\xf0\x9f\x98\x80z\",\"plain text longer than sixteen bytes\","
+                       "\"12345678\\n1234567\\\"\"]"));
+        QVERIFY(q.next());
+        QCOMPARE(q.value(0).toByteArray(), QByteArray("[\"tab\\there \\u0002\"]"));
+    }
+
     void itemsJsonlWithTurns()
     {
         const QString file = test::importData(QStringLiteral("items_turns.jsonl"));

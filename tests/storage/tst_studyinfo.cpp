@@ -9,6 +9,7 @@
 #include "storage/studyinfo.h"
 #include "tests/storage/testutil.h"
 
+#include <QFile>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStandardPaths>
@@ -161,6 +162,45 @@ void compareWithRows(Study &study)
     QCOMPARE(exposure, expectedExposure);
 }
 
+/// Every row of tally_item and tally_response against the same groups counted over the
+/// rows (finer than summarize's per-dimension sums).
+void compareTallyTables(const QSqlDatabase &db)
+{
+    QCOMPARE(groups(db,
+                 QStringLiteral("SELECT dataset_id || '|' || split || '|' || reference_label, n"
+                                " FROM tally_item ORDER BY 1")),
+        groups(db,
+            QStringLiteral("SELECT coalesce(dataset_id, 0) || '|' || coalesce(split, '') || '|'"
+                           " || coalesce(reference_label, ''), count(*) FROM item"
+                           " GROUP BY 1 ORDER BY 1")));
+    QCOMPARE(groups(db,
+                 QStringLiteral("SELECT model_id || '|' || run, n || '/' || refusals"
+                                " FROM tally_response ORDER BY 1")),
+        groups(db,
+            QStringLiteral("SELECT model_id || '|' || run, count(*) || '/' || sum(refusal <> 0)"
+                           " FROM response GROUP BY 1 ORDER BY 1")));
+}
+
+/// What the tallies and their triggers hold, to show that something changed nothing.
+QString tallyState(const QSqlDatabase &db)
+{
+    return groups(db,
+               QStringLiteral("SELECT 'item ' || dataset_id || '|' || split || '|' ||"
+                              " reference_label, n FROM tally_item UNION ALL"
+                              " SELECT 'response ' || model_id || '|' || run, n || '/' ||"
+                              " refusals FROM tally_response ORDER BY 1"))
+        + QLatin1Char('\n')
+        + groups(db,
+            QStringLiteral("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+                           " ORDER BY name"));
+}
+
+bool writeFile(const QString &path, const QByteArray &data)
+{
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly) && f.write(data) == data.size();
+}
+
 } // namespace
 
 class TestStudyInfo final : public QObject {
@@ -281,6 +321,118 @@ private slots:
         QCOMPARE(scalar(db, QStringLiteral("SELECT count(*) FROM tally_item")), 0);
         QCOMPARE(scalar(db, QStringLiteral("SELECT count(*) FROM tally_response")), 0);
         QVERIFY(summarize(*study).splits.isEmpty());
+    }
+
+    // Imports keep the item and response tallies themselves (the insert triggers are off
+    // inside the import's transaction only): a first import into an empty study, imports
+    // into a study with rows (new and repeated items, new responses to stored items, CSV
+    // with one row per response, skipped rows), a refused import and a dry run.
+    void talliesFollowBulkImports()
+    {
+        Error e;
+        auto study = Study::create(m_dir->filePath(QStringLiteral("b.crisis")),
+            cr::protocol::defaultProtocol(), QStringLiteral("Bulk"), &e);
+        QVERIFY2(study, qPrintable(e.message));
+        const QSqlDatabase db = study->database();
+        const QString triggers = groups(db,
+            QStringLiteral("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+                           " ORDER BY name"));
+        QVERIFY(triggers.contains(QLatin1String("tally_item_insert")));
+        QVERIFY(triggers.contains(QLatin1String("tally_response_insert")));
+        const auto import = [&](const QString &name, const QByteArray &data,
+                                const ImportOptions &options = {}) {
+            const QString path = m_dir->filePath(name);
+            if (!writeFile(path, data))
+                return false;
+            ImportReport report;
+            Error error;
+            return Importer(*study).run({ path }, options, &report, &error);
+        };
+        const QByteArray first =
+            "{\"item_id\":\"a1\",\"dataset\":\"d1\",\"split\":\"test\",\"turns\":[\"x\"],"
+            "\"label\":\"no_crisis\",\"responses\":[{\"model\":\"m1\",\"text\":\"r\"},"
+            "{\"model\":\"m1\",\"run\":2,\"text\":\"r\",\"refusal\":true}]}\n"
+            "{\"item_id\":\"a2\",\"dataset\":\"d1\",\"split\":\"test\",\"turns\":[\"y\"],"
+            "\"label\":\"no_crisis\"}\n"
+            "{\"item_id\":\"a3\",\"text\":\"no dataset, split or label\","
+            "\"responses\":[{\"model\":\"m2\",\"text\":\"r\",\"refusal\":true}]}\n"
+            "{\"item_id\":\"a4\",\"dataset\":\"d2\",\"split\":\"\",\"turns\":[\"z\"],"
+            "\"label\":\"suicidal_ideation\"}\n";
+        QVERIFY(import(QStringLiteral("first.jsonl"), first));
+        compareWithRows(*study);
+        compareTallyTables(db);
+        QCOMPARE(summarize(*study).items, 4);
+        QCOMPARE(summarize(*study).refusals, 2);
+
+        // Into a study with rows: a stored item again (unchanged) with a new response, new
+        // items in an old and in a new group.
+        const QByteArray second =
+            "{\"item_id\":\"a1\",\"dataset\":\"d1\",\"split\":\"test\",\"turns\":[\"x\"],"
+            "\"label\":\"no_crisis\",\"responses\":[{\"model\":\"m1\",\"text\":\"r\"},"
+            "{\"model\":\"m3\",\"text\":\"new\",\"refusal\":true}]}\n"
+            "{\"item_id\":\"b1\",\"dataset\":\"d1\",\"split\":\"test\",\"turns\":[\"q\"],"
+            "\"label\":\"no_crisis\"}\n"
+            "{\"item_id\":\"b2\",\"dataset\":\"d3\",\"split\":\"train\",\"turns\":[\"w\"]}\n";
+        QVERIFY(import(QStringLiteral("second.jsonl"), second));
+        compareWithRows(*study);
+        compareTallyTables(db);
+        QCOMPARE(summarize(*study).items, 6);
+
+        // CSV repeats an item once per response row.
+        const QByteArray csv = "item_id,dataset,split,text,label,model,run,response_text,refusal\n"
+                               "c1,d1,test,hello,no_crisis,m1,1,one,false\n"
+                               "c1,d1,test,hello,no_crisis,m1,2,two,true\n"
+                               "a2,d1,test,y,no_crisis,m2,1,three,false\n";
+        QVERIFY(import(QStringLiteral("third.csv"), csv));
+        compareWithRows(*study);
+        compareTallyTables(db);
+
+        // Skipped rows (--skip-invalid: each row in a savepoint) add nothing.
+        ImportOptions skip;
+        skip.skipInvalid = true;
+        const QByteArray skipped =
+            "{\"item_id\":\"s1\",\"dataset\":\"d1\",\"split\":\"test\",\"turns\":[\"s\"],"
+            "\"label\":\"no_crisis\",\"responses\":[{\"model\":\"m1\",\"text\":\"r\"}]}\n"
+            "{\"item_id\":\"s2\",\"turns\":[\"s\"],\"label\":\"not_a_category\"}\n"
+            "{\"item_id\":\"a1\",\"dataset\":\"d1\",\"split\":\"test\",\"turns\":[\"x\"],"
+            "\"label\":\"no_crisis\",\"responses\":[{\"model\":\"m1\",\"text\":\"other\"}]}\n"
+            "{\"item_id\":\"s3\",\"split\":\"val\",\"turns\":[\"t\"],"
+            "\"responses\":[{\"model\":\"m4\",\"run\":3,\"text\":\"r\",\"refusal\":true}]}\n";
+        QVERIFY(import(QStringLiteral("skip.jsonl"), skipped, skip));
+        compareWithRows(*study);
+        compareTallyTables(db);
+        QCOMPARE(summarize(*study).items, 9);
+
+        // A refused import (its last row is bad) and a dry run change no tally and leave
+        // every trigger as it was.
+        const QString before = tallyState(db);
+        QVERIFY(before.contains(QLatin1String("tally_item_insert")));
+        const QByteArray refused =
+            "{\"item_id\":\"r1\",\"dataset\":\"d9\",\"turns\":[\"r\"],"
+            "\"responses\":[{\"model\":\"m1\",\"text\":\"r\"}]}\n"
+            "{\"item_id\":\"r2\",\"turns\":[\"r\"],\"label\":\"not_a_category\"}\n";
+        QVERIFY(!import(QStringLiteral("refused.jsonl"), refused));
+        QCOMPARE(tallyState(db), before);
+        ImportOptions dry;
+        dry.dryRun = true;
+        QVERIFY(import(QStringLiteral("dry.jsonl"), refused.first(refused.indexOf('\n') + 1), dry));
+        QCOMPARE(tallyState(db), before);
+        compareWithRows(*study);
+        compareTallyTables(db);
+
+        // After the imports the triggers are back: hand-made SQL is counted again.
+        QCOMPARE(groups(db,
+                     QStringLiteral("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+                                    " ORDER BY name")),
+            triggers);
+        QVERIFY(exec(db,
+            QStringLiteral("INSERT INTO item(external_id, split, turns) VALUES"
+                           " ('by-hand', 'test', '[\"h\"]')")));
+        QVERIFY(exec(db,
+            QStringLiteral("INSERT INTO response(item_id, model_id, run, text, refusal)"
+                           " VALUES (last_insert_rowid(), 1, 9, 'h', 1)")));
+        compareWithRows(*study);
+        compareTallyTables(db);
     }
 
     void summarizeIsCounted()
