@@ -27,8 +27,9 @@ template<typename T> class JobRunner;
 /// the rater-pair filter and the bias check name raters by pseudonym only.
 ///
 /// Threading: GUI thread only. The queue is loaded as a job (JobRunner) on a worker
-/// thread with its own study connection; queueLoaded() arrives once the view shows the
-/// new rows.
+/// thread with its own study connection: its keys (storage::DisagreementQueue, filtered
+/// and ordered there) and first page; the model fetches further pages on the GUI thread
+/// as the view scrolls. queueLoaded() arrives once the view shows the new rows.
 class ReviewQueuePane final : public QWidget {
     Q_OBJECT
 public:
@@ -74,6 +75,7 @@ private:
     void failLoad(const storage::Error &error);
     void rebuildFilters();
     void applyFilters();
+    void updateCount();
 
     storage::Study *m_study = nullptr;
     bool m_blind = true;
