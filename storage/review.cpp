@@ -474,7 +474,7 @@ analysis::QueueKey keyOf(const DisagreementQueue::Entry &e)
     k.adjudicated = e.adjudicated;
     k.distinct = e.distinct;
     k.harmfulByAnyone = e.harmfulByAnyone;
-    k.range = e.range;
+    k.range = double(e.range);
     k.distance = e.distance;
     k.itemId = e.itemId;
     k.responseId = e.responseId;
@@ -509,8 +509,17 @@ ReadSnapshot::~ReadSnapshot()
 std::optional<DisagreementQueue> DisagreementQueue::build(Study &study, double harmThreshold,
     const DisagreementFilter &filter, const std::optional<QSet<qint64>> &items, Error *error)
 {
+    static_assert(sizeof(Entry) == 32);
     DisagreementQueue queue;
     queue.m_harmThreshold = harmThreshold;
+    {
+        // At most one row per item and per response: reserving that (address space, not
+        // memory: only the pages written are resident) spares the vector's copy on growth.
+        RowCursor q(study.database());
+        if (q.prepare("SELECT (SELECT count(*) FROM item), (SELECT max(id) FROM response)")
+            && q.next())
+            queue.m_entries.reserve(std::size_t(q.integer(0) + q.integer(1)));
+    }
     QHash<qint64, Rater> raters; // role "rater" only, as in loadDisagreements()
     for (const Rater &r : RaterRepository(study).all())
         if (r.role == RaterRole::Rater)
@@ -598,7 +607,7 @@ std::optional<DisagreementQueue> DisagreementQueue::build(Study &study, double h
                 return;
             Entry e;
             e.itemId = current;
-            e.distinct = spread.distinct;
+            e.distinct = qint16(std::min(spread.distinct, 32767));
             e.adjudicated = adjudicatedItems.contains(current);
             queue.m_entries.push_back(e);
             widen(0, itemIdWidth.back());
@@ -687,7 +696,7 @@ std::optional<DisagreementQueue> DisagreementQueue::build(Study &study, double h
             Entry e;
             e.itemId = itemId;
             e.responseId = current;
-            e.range = spread.range;
+            e.range = float(spread.range);
             e.distance = spread.distanceFromConsensus;
             e.harmfulByAnyone = spread.harmfulByAnyone;
             e.adjudicated = adjudicated;
@@ -722,9 +731,38 @@ std::optional<DisagreementQueue> DisagreementQueue::build(Study &study, double h
         flush();
     }
     // Every row has its own (item, response), so the order is total: no stable sort needed.
-    std::sort(queue.m_entries.begin(), queue.m_entries.end(),
-        [](const Entry &a, const Entry &b) { return analysis::queueLess(keyOf(a), keyOf(b)); });
+    queue.sortBy(SortKey::Queue, false);
     return queue;
+}
+
+void DisagreementQueue::sortBy(SortKey key, bool descending)
+{
+    auto inQueueOrder = [](const Entry &a, const Entry &b) {
+        return analysis::queueLess(keyOf(a), keyOf(b));
+    };
+    std::sort(m_entries.begin(), m_entries.end(), inQueueOrder);
+    if (key == SortKey::Queue)
+        return;
+    auto value = [key](const Entry &e) -> double {
+        switch (key) {
+        case SortKey::Kind:
+            return e.category() ? 0 : 1;
+        case SortKey::Spread:
+            return e.category() ? double(e.distinct) : double(e.range);
+        case SortKey::Harmful:
+            return e.harmfulByAnyone ? 1 : 0;
+        case SortKey::Distance:
+            return e.distance;
+        case SortKey::Status:
+            return e.adjudicated ? 1 : 0;
+        case SortKey::Queue:
+            break;
+        }
+        return 0;
+    };
+    std::stable_sort(m_entries.begin(), m_entries.end(), [&](const Entry &a, const Entry &b) {
+        return descending ? value(b) < value(a) : value(a) < value(b);
+    });
 }
 
 qsizetype DisagreementQueue::indexOf(qint64 itemId, qint64 responseId) const

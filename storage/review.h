@@ -82,13 +82,13 @@ std::optional<QList<Disagreement>> loadDisagreements(
 /// filter, in the same order.
 class DisagreementQueue final {
 public:
-    /// What the queue keeps of a row.
+    /// What the queue keeps of a row (32 bytes).
     struct Entry {
         qint64 itemId = 0;
         qint64 responseId = 0; ///< 0 = the item's category row
-        double range = 0; ///< score rows
         double distance = 0; ///< score rows
-        qint32 distinct = 0; ///< category rows
+        float range = 0; ///< score rows (a difference of 1-5 scores: exact)
+        qint16 distinct = 0; ///< category rows
         bool adjudicated = false;
         bool harmfulByAnyone = false;
         bool category() const { return responseId == 0; }
@@ -110,6 +110,13 @@ public:
     /// Over the rows, in UTF-16 units: the longest item external id, response id ("-" for
     /// category rows), kind and spread (QString::number) — the text table's widths.
     QList<int> widest() const { return m_widest; }
+
+    /// What the queue can be sorted by besides its own order (the review page's columns
+    /// whose sort value the keys hold).
+    enum class SortKey { Queue, Kind, Spread, Harmful, Distance, Status };
+    /// Reorders the rows by `key` (Kind: category rows first; Status: open first;
+    /// `descending` reverses), ties in queue order (a stable sort of the queue order).
+    void sortBy(SortKey key, bool descending);
 
     /// Rows [from, from + count) in queue order, read from the study (a few queries
     /// restricted to their items and responses); the same rows loadDisagreements() gives.

@@ -35,6 +35,25 @@ namespace {
 /// first row is selected instead: the model never holds a deep queue whole).
 constexpr int keepRowPages = 8;
 
+storage::DisagreementQueue::SortKey sortKeyOf(int column)
+{
+    using Key = storage::DisagreementQueue::SortKey;
+    switch (column) {
+    case DisagreementModel::KindColumn:
+        return Key::Kind;
+    case DisagreementModel::SpreadColumn:
+        return Key::Spread;
+    case DisagreementModel::HarmfulColumn:
+        return Key::Harmful;
+    case DisagreementModel::DistanceColumn:
+        return Key::Distance;
+    case DisagreementModel::StatusColumn:
+        return Key::Status;
+    default:
+        return Key::Queue; // item, response, values, consensus: the proxy sorts what is fetched
+    }
+}
+
 bool sameFilter(const storage::DisagreementFilter &a, const storage::DisagreementFilter &b)
 {
     return a.category == b.category && a.model == b.model && a.raterPair == b.raterPair
@@ -65,6 +84,19 @@ ReviewQueuePane::ReviewQueuePane(QWidget *parent)
     m_view->setModel(m_proxy);
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(-1, Qt::AscendingOrder); // queue order until a header is clicked
+    // The proxy sorts the rows fetched so far; while more are still to come, the storage
+    // layer sorts the whole queue (columns whose value its keys hold) in a reload.
+    connect(m_view->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this,
+        [this](int column, Qt::SortOrder order) {
+            const auto key = sortKeyOf(column);
+            const bool descending = order == Qt::DescendingOrder;
+            if (key == m_sortKey && descending == m_sortDescending)
+                return;
+            m_sortKey = key;
+            m_sortDescending = descending;
+            if (m_model->canFetchMore({}))
+                reload();
+        });
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -228,12 +260,15 @@ void ReviewQueuePane::reload()
     // The queue is filtered and ordered by the storage layer: the worker reads its keys
     // and first page; the model fetches further pages as the view needs them.
     m_loader->start(m_study->path(),
-        [threshold = m_harmThreshold, blind = m_blind, filter = m_proxy->filter()](
+        [threshold = m_harmThreshold, blind = m_blind, filter = m_proxy->filter(),
+            sortKey = m_sortKey, descending = m_sortDescending](
             storage::Study &study, JobContext &, storage::Error *error) {
             LoadResult result;
             const storage::ReadSnapshot snapshot(study);
             auto queue =
                 storage::DisagreementQueue::build(study, threshold, filter, std::nullopt, error);
+            if (queue)
+                queue->sortBy(sortKey, descending);
             auto rows = queue ? queue->fetch(study, 0, queue->pageRows, error) : std::nullopt;
             if (rows && blind)
                 storage::blindDisagreements(study, *rows); // no model names reach the page

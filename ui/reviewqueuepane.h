@@ -91,6 +91,9 @@ private:
     qint64 m_keepItem = 0;
     qint64 m_keepResponse = -1;
     bool m_keepSet = false; ///< keepRow() chose the row, not the selection
+    /// The order the storage layer gives the queue (the sorted header's column).
+    storage::DisagreementQueue::SortKey m_sortKey = storage::DisagreementQueue::SortKey::Queue;
+    bool m_sortDescending = false;
 
     QComboBox *m_categoryFilter;
     QComboBox *m_modelFilter;

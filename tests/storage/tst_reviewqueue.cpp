@@ -81,6 +81,7 @@ private:
         const std::optional<QSet<qint64>> &items, qsizetype page, qsizetype *largest = nullptr)
     {
         Error e;
+        const ReadSnapshot snapshot(*m_study); // as the command reads it
         const auto queue = DisagreementQueue::build(*m_study, threshold, filter, items, &e);
         if (!queue)
             return { e.message };
@@ -187,6 +188,38 @@ private slots:
         open.openOnly = true;
         QCOMPARE(streamed(2.0, open, std::nullopt, 2), expected(2.0, open, std::nullopt));
         QCOMPARE(streamed(2.0, open, std::nullopt, 2).size(), 5);
+    }
+
+    void sortedByTheStorageLayer()
+    {
+        Error e;
+        auto whole = loadDisagreements(*m_study, 2.0, &e);
+        QVERIFY2(whole, qPrintable(e.message));
+        auto queue = DisagreementQueue::build(*m_study, 2.0, {}, std::nullopt, &e);
+        QVERIFY2(queue, qPrintable(e.message));
+        const auto sorted = [&](DisagreementQueue::SortKey key, bool descending) {
+            queue->sortBy(key, descending);
+            return describe(
+                queue->fetch(*m_study, 0, queue->size(), &e).value_or(QList<Disagreement>()));
+        };
+        // Spread, largest first, ties in queue order (what the review page's proxy gives).
+        QList<Disagreement> bySpread = *whole;
+        std::stable_sort(bySpread.begin(), bySpread.end(),
+            [](const Disagreement &a, const Disagreement &b) { return a.spread() > b.spread(); });
+        QCOMPARE(sorted(DisagreementQueue::SortKey::Spread, true), describe(bySpread));
+        QList<Disagreement> byKind = *whole;
+        std::stable_sort(
+            byKind.begin(), byKind.end(), [](const Disagreement &a, const Disagreement &b) {
+                return a.kind == DisagreementKind::Score && b.kind == DisagreementKind::Category;
+            });
+        QCOMPARE(sorted(DisagreementQueue::SortKey::Kind, true), describe(byKind));
+        QList<Disagreement> byDistance = *whole;
+        std::stable_sort(
+            byDistance.begin(), byDistance.end(), [](const Disagreement &a, const Disagreement &b) {
+                return a.scoreSpread.distanceFromConsensus < b.scoreSpread.distanceFromConsensus;
+            });
+        QCOMPARE(sorted(DisagreementQueue::SortKey::Distance, false), describe(byDistance));
+        QCOMPARE(sorted(DisagreementQueue::SortKey::Queue, false), describe(*whole));
     }
 
     void textWidthsAndPositions()
