@@ -96,36 +96,47 @@ QJsonArray disagreementsToJson(const QList<storage::Disagreement> &rows)
     return out;
 }
 
-void writeDisagreementsJson(const QList<storage::Disagreement> &rows, std::FILE *out)
+DisagreementsJsonWriter::DisagreementsJsonWriter(std::FILE *out, qsizetype rows)
+    : m_out(out)
+    , m_rows(rows)
 {
     // The bytes of QJsonDocument(disagreementsToJson(rows)).toJson() (4-space indents),
     // one row at a time: each object's own document, indented one level.
-    if (rows.isEmpty()) {
-        std::fputs("[\n]\n", out);
-        return;
-    }
-    std::fputs("[\n", out);
-    QByteArray indented;
-    for (qsizetype r = 0; r < rows.size(); ++r) {
-        const QByteArray object = QJsonDocument(disagreementToJson(rows[r])).toJson();
-        indented.clear();
-        for (qsizetype from = 0; from < object.size();) {
-            qsizetype end = object.indexOf('\n', from);
-            if (end < 0)
-                end = object.size();
-            if (end + 1 >= object.size()) { // the closing brace, without its newline
-                indented += "    ";
-                indented += QByteArrayView(object).sliced(from, end - from);
-                break;
-            }
-            indented += "    ";
-            indented += QByteArrayView(object).sliced(from, end - from + 1);
-            from = end + 1;
+    std::fputs("[\n", m_out);
+}
+
+void DisagreementsJsonWriter::write(const storage::Disagreement &row)
+{
+    const QByteArray object = QJsonDocument(disagreementToJson(row)).toJson();
+    m_indented.clear();
+    for (qsizetype from = 0; from < object.size();) {
+        qsizetype end = object.indexOf('\n', from);
+        if (end < 0)
+            end = object.size();
+        if (end + 1 >= object.size()) { // the closing brace, without its newline
+            m_indented += "    ";
+            m_indented += QByteArrayView(object).sliced(from, end - from);
+            break;
         }
-        indented += r + 1 < rows.size() ? ",\n" : "\n";
-        std::fwrite(indented.constData(), 1, std::size_t(indented.size()), out);
+        m_indented += "    ";
+        m_indented += QByteArrayView(object).sliced(from, end - from + 1);
+        from = end + 1;
     }
-    std::fputs("]\n", out);
+    m_indented += ++m_written < m_rows ? ",\n" : "\n";
+    std::fwrite(m_indented.constData(), 1, std::size_t(m_indented.size()), m_out);
+}
+
+void DisagreementsJsonWriter::finish()
+{
+    std::fputs("]\n", m_out);
+}
+
+void writeDisagreementsJson(const QList<storage::Disagreement> &rows, std::FILE *out)
+{
+    DisagreementsJsonWriter writer(out, rows.size());
+    for (const storage::Disagreement &d : rows)
+        writer.write(d);
+    writer.finish();
 }
 
 namespace {
@@ -171,13 +182,34 @@ QString disagreementsToText(const QList<storage::Disagreement> &rows)
     return table.toString() + QStringLiteral("%1 disagreement(s)\n").arg(rows.size());
 }
 
-void writeDisagreementsText(const QList<storage::Disagreement> &rows, std::FILE *out)
+DisagreementsTextWriter::DisagreementsTextWriter(std::FILE *out, const QList<int> &widest)
+    : m_out(out)
 {
     // The text of disagreementsToText(rows), a line at a time: the column widths first
     // (the values column is last and left-aligned, so it needs none).
     const stats::TextTable table = disagreementsTable();
-    QList<int> widest(5, 0);
-    QString flags;
+    QList<int> columns = widest;
+    columns.resize(5, 0);
+    m_widths = table.widths(columns);
+    std::fputs(table.headerLine(m_widths).toUtf8().constData(), m_out);
+}
+
+void DisagreementsTextWriter::write(const storage::Disagreement &row)
+{
+    static const stats::TextTable table = disagreementsTable();
+    const QStringList cells = textCells(row, &m_flags);
+    std::fputs(table.line(cells, m_widths, m_flags).toUtf8().constData(), m_out);
+    ++m_written;
+}
+
+void DisagreementsTextWriter::finish()
+{
+    std::fputs(QStringLiteral("%1 disagreement(s)\n").arg(m_written).toUtf8().constData(), m_out);
+}
+
+void writeDisagreementsText(const QList<storage::Disagreement> &rows, std::FILE *out)
+{
+    QList<int> widest(4, 0);
     for (const storage::Disagreement &d : rows) {
         widest[0] = std::max(widest[0], int(d.itemExternalId.size()));
         widest[1] =
@@ -185,13 +217,10 @@ void writeDisagreementsText(const QList<storage::Disagreement> &rows, std::FILE 
         widest[2] = std::max(widest[2], int(storage::Disagreement::toString(d.kind).size()));
         widest[3] = std::max(widest[3], int(QString::number(d.spread()).size()));
     }
-    const QList<int> widths = table.widths(widest);
-    std::fputs(table.headerLine(widths).toUtf8().constData(), out);
-    for (const storage::Disagreement &d : rows) {
-        const QStringList cells = textCells(d, &flags);
-        std::fputs(table.line(cells, widths, flags).toUtf8().constData(), out);
-    }
-    std::fputs(QStringLiteral("%1 disagreement(s)\n").arg(rows.size()).toUtf8().constData(), out);
+    DisagreementsTextWriter writer(out, widest);
+    for (const storage::Disagreement &d : rows)
+        writer.write(d);
+    writer.finish();
 }
 
 int runDisagreements(const Invocation &call)
@@ -248,18 +277,32 @@ int runDisagreements(const Invocation &call)
             || !(scope = storage::itemsInScope(*study, datasets, splits, &e)))
             return call.fail(e);
     }
-    auto rows = storage::loadDisagreements(*study, threshold, &e);
-    if (!rows)
+    // Streamed: the queue's keys (filtered, in order), then its rows a page at a time,
+    // each written as it arrives; all from one snapshot of the study.
+    const storage::ReadSnapshot snapshot(*study);
+    const auto queue = storage::DisagreementQueue::build(*study, threshold, filter, scope, &e);
+    if (!queue)
         return call.fail(e);
-    // Filtered in place, then written a row at a time (no second list, no whole document).
-    rows->removeIf([&](const storage::Disagreement &d) {
-        return !filter.matches(d) || (scope && !scope->contains(d.itemId));
-    });
-    if (p.isSet(jsonOpt))
-        writeDisagreementsJson(*rows, call.out());
-    else
-        writeDisagreementsText(*rows, call.out());
-    return ExitOk;
+    const auto stream = [&](auto &writer) {
+        for (qsizetype from = 0; from < queue->size(); from += queue->pageRows) {
+            const auto rows = queue->fetch(*study, from, queue->pageRows, &e);
+            if (!rows)
+                return false;
+            for (const storage::Disagreement &d : *rows)
+                writer.write(d);
+        }
+        writer.finish();
+        return true;
+    };
+    bool ok = false;
+    if (p.isSet(jsonOpt)) {
+        DisagreementsJsonWriter writer(call.out(), queue->size());
+        ok = stream(writer);
+    } else {
+        DisagreementsTextWriter writer(call.out(), queue->widest());
+        ok = stream(writer);
+    }
+    return ok ? ExitOk : call.fail(e);
 }
 
 } // namespace cr::app

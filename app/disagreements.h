@@ -20,4 +20,33 @@ QString disagreementsToText(const QList<storage::Disagreement> &rows);
 void writeDisagreementsJson(const QList<storage::Disagreement> &rows, std::FILE *out);
 void writeDisagreementsText(const QList<storage::Disagreement> &rows, std::FILE *out);
 
+/// The JSON array of `rows` rows written as they come: write() each row, then finish().
+class DisagreementsJsonWriter final {
+public:
+    DisagreementsJsonWriter(std::FILE *out, qsizetype rows);
+    void write(const storage::Disagreement &row);
+    void finish();
+
+private:
+    std::FILE *m_out;
+    qsizetype m_rows;
+    qsizetype m_written = 0;
+    QByteArray m_indented;
+};
+
+/// The text table written as rows come, with the column widths known beforehand
+/// (`widest`: item, response, kind, spread; DisagreementQueue::widest()).
+class DisagreementsTextWriter final {
+public:
+    DisagreementsTextWriter(std::FILE *out, const QList<int> &widest);
+    void write(const storage::Disagreement &row);
+    void finish();
+
+private:
+    std::FILE *m_out;
+    QList<int> m_widths;
+    QString m_flags;
+    qsizetype m_written = 0;
+};
+
 } // namespace cr::app

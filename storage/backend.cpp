@@ -114,5 +114,25 @@ const char *eventSequence(Engine engine)
                                     : "SELECT last_id FROM event_sequence";
 }
 
+QString beginReadSnapshot(Engine engine)
+{
+    return engine == Engine::Postgres
+        ? QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        : QStringLiteral("BEGIN");
+}
+
+QString idList(const QList<qint64> &ids)
+{
+    if (ids.isEmpty())
+        return QStringLiteral("(NULL)");
+    QString out = QStringLiteral("(");
+    for (qsizetype i = 0; i < ids.size(); ++i) {
+        if (i)
+            out += QLatin1Char(',');
+        out += QString::number(ids[i]);
+    }
+    return out + QLatin1Char(')');
+}
+
 } // namespace dialect
 } // namespace cr::storage

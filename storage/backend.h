@@ -5,6 +5,7 @@
 // differs between them — how to connect, how a write transaction starts, the SQL that
 // is not common to both — is answered here, so repositories stay engine-independent.
 
+#include <QList>
 #include <QSqlDatabase>
 #include <QString>
 
@@ -42,6 +43,11 @@ bool isBusy(Engine engine, const QString &nativeErrorCode);
 QString syncSetting(Engine engine, bool full);
 /// The highest event id ever used (the append-only high-water mark), one row.
 const char *eventSequence(Engine engine);
+/// Starts a read-only transaction whose reads all see one snapshot of the study
+/// (SQLite: a deferred BEGIN in WAL mode; PostgreSQL: REPEATABLE READ READ ONLY).
+QString beginReadSnapshot(Engine engine);
+/// `(1,2,3)` for `column IN …` (`(NULL)`, matching nothing, for no ids), on both engines.
+QString idList(const QList<qint64> &ids);
 
 } // namespace dialect
 } // namespace cr::storage

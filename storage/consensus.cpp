@@ -1,5 +1,6 @@
 #include "storage/consensus.h"
 
+#include "storage/backend.h"
 #include "storage/study.h"
 
 #include <QSqlError>
@@ -7,8 +8,11 @@
 
 namespace cr::storage {
 
-std::optional<QHash<qint64, ScoreConsensus>> consensusScores(Study &study, Error *error)
+std::optional<QHash<qint64, ScoreConsensus>> consensusScores(
+    Study &study, Error *error, const QList<qint64> *only)
 {
+    const QString restrict =
+        only ? QStringLiteral(" AND response_id IN ") + dialect::idList(*only) : QString();
     QHash<qint64, ScoreConsensus> out;
     QSqlQuery q(study.database());
     q.setForwardOnly(true);
@@ -19,11 +23,11 @@ std::optional<QHash<qint64, ScoreConsensus>> consensusScores(Study &study, Error
     // The mean in double precision on both engines (PostgreSQL's avg of integers is a
     // NUMERIC; a double sum / count is what SQLite computes), so both give the same bits.
     if (!q.exec(QStringLiteral(
-            "SELECT rr.response_id, avg(CAST(rr.score AS DOUBLE PRECISION)), min(rr.score),"
-            " max(rr.score), count(*)"
-            " FROM response_rating rr JOIN rater ON rater.id = rr.rater_id"
-            " WHERE rr.score IS NOT NULL AND rater.kind = 'human' AND rater.role = 'rater'"
-            " GROUP BY rr.response_id")))
+                    "SELECT rr.response_id, avg(CAST(rr.score AS DOUBLE PRECISION)), min(rr.score),"
+                    " max(rr.score), count(*)"
+                    " FROM response_rating rr JOIN rater ON rater.id = rr.rater_id"
+                    " WHERE rr.score IS NOT NULL AND rater.kind = 'human' AND rater.role = 'rater'")
+            + restrict + QStringLiteral(" GROUP BY rr.response_id")))
         return fail();
     while (q.next()) {
         const bool unanimous = q.value(2).toInt() == q.value(3).toInt();
@@ -33,7 +37,8 @@ std::optional<QHash<qint64, ScoreConsensus>> consensusScores(Study &study, Error
                 q.value(4).toInt() });
     }
     if (!q.exec(QStringLiteral("SELECT response_id, score FROM adjudication"
-                               " WHERE response_id IS NOT NULL AND score IS NOT NULL ORDER BY id")))
+                               " WHERE response_id IS NOT NULL AND score IS NOT NULL")
+            + restrict + QStringLiteral(" ORDER BY id")))
         return fail();
     while (q.next()) {
         ScoreConsensus &c = out[q.value(0).toLongLong()];

@@ -3,6 +3,7 @@
 #include "storage/error.h"
 
 #include <QHash>
+#include <QList>
 #include <QString>
 #include <optional>
 
@@ -20,8 +21,9 @@ struct ScoreConsensus {
 };
 
 /// Consensus scores of every response that has one (responses without human
-/// scores and without an adjudication are absent).
-std::optional<QHash<qint64, ScoreConsensus>> consensusScores(Study &study, Error *error);
+/// scores and without an adjudication are absent); with `only`, of those responses only.
+std::optional<QHash<qint64, ScoreConsensus>> consensusScores(
+    Study &study, Error *error, const QList<qint64> *only = nullptr);
 
 /// The consensus rules, as shown on the review page and recorded in export manifests.
 QString consensusRuleText();

@@ -1,6 +1,7 @@
 #include "storage/ratingdata.h"
 
 #include "analysis/summaries.h"
+#include "storage/backend.h"
 #include "storage/jury.h"
 #include "storage/repositories.h"
 #include "storage/statement.h"
@@ -370,8 +371,10 @@ std::optional<LabelMatrix> loadLabels(Study &study, const RaterSelection &select
     return m;
 }
 
-std::optional<QHash<qint64, Consensus>> consensusCategories(Study &study, Error *error)
+std::optional<QHash<qint64, Consensus>> consensusCategories(
+    Study &study, Error *error, const QList<qint64> *only)
 {
+    const QString ids = only ? dialect::idList(*only) : QString();
     QHash<qint64, Consensus> consensus;
     QSqlQuery q(study.database());
     q.setForwardOnly(true);
@@ -380,8 +383,9 @@ std::optional<QHash<qint64, Consensus>> consensusCategories(Study &study, Error 
         return std::nullopt;
     };
     if (!q.exec(QStringLiteral("SELECT item_id, category, count(*) FROM category_label l"
-                               " JOIN rater ON rater.id = l.rater_id AND rater.kind = 'human'"
-                               " GROUP BY item_id, category ORDER BY item_id")))
+                               " JOIN rater ON rater.id = l.rater_id AND rater.kind = 'human'")
+            + (only ? QStringLiteral(" WHERE l.item_id IN ") + ids : QString())
+            + QStringLiteral(" GROUP BY item_id, category ORDER BY item_id")))
         return fail();
     qint64 current = 0;
     QString best;
@@ -415,15 +419,18 @@ std::optional<QHash<qint64, Consensus>> consensusCategories(Study &study, Error 
         }
     }
     flush();
-    if (!q.exec(QStringLiteral(
-            "SELECT id, reference_label FROM item WHERE reference_label IS NOT NULL")))
+    if (!q.exec(
+            QStringLiteral("SELECT id, reference_label FROM item WHERE reference_label IS NOT NULL")
+            + (only ? QStringLiteral(" AND id IN ") + ids : QString())))
         return fail();
     while (q.next())
         if (!consensus.contains(q.value(0).toLongLong()))
             consensus.insert(
                 q.value(0).toLongLong(), { q.value(1).toString(), QStringLiteral("reference") });
     if (!q.exec(QStringLiteral("SELECT item_id, category FROM adjudication"
-                               " WHERE item_id IS NOT NULL AND category IS NOT NULL ORDER BY id")))
+                               " WHERE item_id IS NOT NULL AND category IS NOT NULL")
+            + (only ? QStringLiteral(" AND item_id IN ") + ids : QString())
+            + QStringLiteral(" ORDER BY id")))
         return fail();
     while (q.next())
         consensus.insert(

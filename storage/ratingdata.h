@@ -133,7 +133,9 @@ struct Consensus {
     QString category;
     QString how;
 };
-std::optional<QHash<qint64, Consensus>> consensusCategories(Study &study, Error *error);
+/// With `only`: of those items only.
+std::optional<QHash<qint64, Consensus>> consensusCategories(
+    Study &study, Error *error, const QList<qint64> *only = nullptr);
 
 /// Loads the selected raters' scores over every response. An item's consensus
 /// category is its latest adjudicated category, else the unique most frequent

@@ -1,9 +1,11 @@
 #include "storage/review.h"
 
+#include "storage/backend.h"
 #include "storage/consensus.h"
 #include "storage/exposure.h"
 #include "storage/ratingdata.h"
 #include "storage/repositories.h"
+#include "storage/statement.h"
 #include "storage/study.h"
 
 #include <QHash>
@@ -13,8 +15,10 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <algorithm>
+#include <libpq-fe.h>
 #include <limits>
 #include <map>
+#include <sqlite3.h>
 
 namespace cr::storage {
 
@@ -170,9 +174,23 @@ struct ReviewTables {
     std::map<qint64, QList<RaterValue>> ratings; ///< scores per response, in rater id order
 };
 
-bool loadExternalIds(Study &study, QSqlQuery &q, ReviewTables &t, Error *error)
+/// The rows of a page: its items and responses (`column IN (…)` clauses); none = all.
+struct TableScope {
+    QString items; ///< "(1,2)" or empty
+    QString responses;
+    QString where(const char *column, const QString &ids, const char *glue = " WHERE ") const
+    {
+        return ids.isEmpty()
+            ? QString()
+            : QLatin1String(glue) + QLatin1String(column) + QStringLiteral(" IN ") + ids;
+    }
+};
+
+bool loadExternalIds(
+    Study &study, QSqlQuery &q, ReviewTables &t, const TableScope &scope, Error *error)
 {
-    if (!q.exec(QStringLiteral("SELECT id, external_id FROM item"))) {
+    if (!q.exec(
+            QStringLiteral("SELECT id, external_id FROM item") + scope.where("id", scope.items))) {
         *error = queryError(study, q);
         return false;
     }
@@ -181,9 +199,14 @@ bool loadExternalIds(Study &study, QSqlQuery &q, ReviewTables &t, Error *error)
     return true;
 }
 
-bool loadAdjudications(Study &study, QSqlQuery &q, ReviewTables &t, Error *error)
+bool loadAdjudications(
+    Study &study, QSqlQuery &q, ReviewTables &t, const TableScope &scope, Error *error)
 {
-    if (!q.exec(adjudicationColumns + QStringLiteral("ORDER BY id"))) {
+    QString where;
+    if (!scope.items.isEmpty())
+        where = QStringLiteral("WHERE item_id IN %1 OR response_id IN %2 ")
+                    .arg(scope.items, scope.responses);
+    if (!q.exec(adjudicationColumns + where + QStringLiteral("ORDER BY id"))) {
         *error = queryError(study, q);
         return false;
     }
@@ -197,10 +220,12 @@ bool loadAdjudications(Study &study, QSqlQuery &q, ReviewTables &t, Error *error
     return true;
 }
 
-bool loadCategoryLabels(Study &study, QSqlQuery &q, ReviewTables &t, Error *error)
+bool loadCategoryLabels(
+    Study &study, QSqlQuery &q, ReviewTables &t, const TableScope &scope, Error *error)
 {
-    if (!q.exec(QStringLiteral("SELECT item_id, rater_id, category, note FROM category_label"
-                               " ORDER BY item_id, rater_id"))) {
+    if (!q.exec(QStringLiteral("SELECT item_id, rater_id, category, note FROM category_label")
+            + scope.where("item_id", scope.items)
+            + QStringLiteral(" ORDER BY item_id, rater_id"))) {
         *error = queryError(study, q);
         return false;
     }
@@ -217,11 +242,13 @@ bool loadCategoryLabels(Study &study, QSqlQuery &q, ReviewTables &t, Error *erro
     return true;
 }
 
-bool loadResponses(Study &study, QSqlQuery &q, ReviewTables &t, Error *error)
+bool loadResponses(
+    Study &study, QSqlQuery &q, ReviewTables &t, const TableScope &scope, Error *error)
 {
     if (!q.exec(QStringLiteral(
-            "SELECT response.id, response.item_id, model.name, response.run FROM response"
-            " JOIN model ON model.id = response.model_id"))) {
+                    "SELECT response.id, response.item_id, model.name, response.run FROM response"
+                    " JOIN model ON model.id = response.model_id")
+            + scope.where("response.id", scope.responses))) {
         *error = queryError(study, q);
         return false;
     }
@@ -231,11 +258,12 @@ bool loadResponses(Study &study, QSqlQuery &q, ReviewTables &t, Error *error)
     return true;
 }
 
-bool loadScores(Study &study, QSqlQuery &q, ReviewTables &t, Error *error)
+bool loadScores(Study &study, QSqlQuery &q, ReviewTables &t, const TableScope &scope, Error *error)
 {
-    if (!q.exec(QStringLiteral(
-            "SELECT response_id, rater_id, score, cannot_assess, checklist, rationale"
-            " FROM response_rating ORDER BY response_id, rater_id"))) {
+    if (!q.exec(QStringLiteral("SELECT response_id, rater_id, score, cannot_assess, checklist,"
+                               " rationale FROM response_rating")
+            + scope.where("response_id", scope.responses)
+            + QStringLiteral(" ORDER BY response_id, rater_id"))) {
         *error = queryError(study, q);
         return false;
     }
@@ -256,13 +284,14 @@ bool loadScores(Study &study, QSqlQuery &q, ReviewTables &t, Error *error)
 }
 
 /// Reads the tables in a fixed order with one reused forward-only query.
-bool loadReviewTables(Study &study, ReviewTables &t, Error *error)
+bool loadReviewTables(Study &study, ReviewTables &t, Error *error, const TableScope &scope = {})
 {
     QSqlQuery q(study.database());
     q.setForwardOnly(true);
-    return loadExternalIds(study, q, t, error) && loadAdjudications(study, q, t, error)
-        && loadCategoryLabels(study, q, t, error) && loadResponses(study, q, t, error)
-        && loadScores(study, q, t, error);
+    return loadExternalIds(study, q, t, scope, error)
+        && loadAdjudications(study, q, t, scope, error)
+        && loadCategoryLabels(study, q, t, scope, error) && loadResponses(study, q, t, scope, error)
+        && loadScores(study, q, t, scope, error);
 }
 
 /// Every label given to the item, consensus first.
@@ -381,6 +410,412 @@ std::optional<QList<Disagreement>> loadDisagreements(
         if (auto d = scoreDisagreement(t, *categories, *scores, harmThreshold, responseId, values))
             rows.append(std::move(*d));
     return inQueueOrder(std::move(rows));
+}
+
+namespace {
+
+/// A rater's value as the key pass sees it: who, and the label (category rows) or the
+/// score (score rows; empty = cannot assess).
+struct KeyValue {
+    const Rater *rater = nullptr;
+    QByteArray category;
+    std::optional<int> score;
+};
+
+bool keyValuesDiffer(bool category, const KeyValue &a, const KeyValue &b)
+{
+    return category ? a.category != b.category : a.score != b.score;
+}
+
+/// DisagreementFilter::matches() on what the key pass knows of a row (anyLlmDiffers and
+/// the rater pair); the category, model and item filters are checked by the caller.
+bool keyValuesMatch(bool category, const std::vector<KeyValue> &values,
+    const DisagreementFilter &filter, bool *involvesLlm)
+{
+    *involvesLlm = false;
+    for (const KeyValue &a : values) {
+        if (a.rater->kind != RaterKind::Llm)
+            continue;
+        for (const KeyValue &b : values)
+            if (b.rater->id != a.rater->id && keyValuesDiffer(category, a, b))
+                *involvesLlm = true;
+    }
+    if (filter.llmOnly && !*involvesLlm)
+        return false;
+    if (filter.raterPair.size() >= 2) {
+        auto find = [&](const QString &name) {
+            return std::find_if(values.cbegin(), values.cend(),
+                [&](const KeyValue &v) { return v.rater->name == name; });
+        };
+        const auto a = find(filter.raterPair[0]);
+        const auto b = find(filter.raterPair[1]);
+        if (a == values.cend() || b == values.cend() || !keyValuesDiffer(category, *a, *b))
+            return false;
+    }
+    return true;
+}
+
+/// UTF-16 length of UTF-8 text (what QString::size() would say), without converting it.
+int utf16Length(QByteArrayView utf8)
+{
+    int n = 0;
+    for (const char c : utf8) {
+        const auto b = static_cast<unsigned char>(c);
+        if ((b & 0xC0) != 0x80)
+            n += b >= 0xF0 ? 2 : 1; // four-byte sequences are surrogate pairs
+    }
+    return n;
+}
+
+analysis::QueueKey keyOf(const DisagreementQueue::Entry &e)
+{
+    analysis::QueueKey k;
+    k.category = e.category();
+    k.adjudicated = e.adjudicated;
+    k.distinct = e.distinct;
+    k.harmfulByAnyone = e.harmfulByAnyone;
+    k.range = double(e.range);
+    k.distance = e.distance;
+    k.itemId = e.itemId;
+    k.responseId = e.responseId;
+    return k;
+}
+
+QString cursorError(const Study &study, const RowCursor &q)
+{
+    return study.path() + QStringLiteral(": ") + q.errorMessage();
+}
+
+} // namespace
+
+ReadSnapshot::ReadSnapshot(Study &study)
+    : m_study(study)
+{
+    const NativeConnection native = nativeConnection(study.database());
+    const bool idle = native.pg ? PQtransactionStatus(native.pg) == PQTRANS_IDLE
+                                : native.sqlite && sqlite3_get_autocommit(native.sqlite) != 0;
+    QSqlQuery q(study.database());
+    m_active = idle && q.exec(dialect::beginReadSnapshot(study.engine()));
+}
+
+ReadSnapshot::~ReadSnapshot()
+{
+    if (!m_active)
+        return;
+    QSqlQuery q(m_study.database());
+    q.exec(QStringLiteral("COMMIT"));
+}
+
+std::optional<DisagreementQueue> DisagreementQueue::build(Study &study, double harmThreshold,
+    const DisagreementFilter &filter, const std::optional<QSet<qint64>> &items, Error *error)
+{
+    static_assert(sizeof(Entry) == 32);
+    DisagreementQueue queue;
+    queue.m_harmThreshold = harmThreshold;
+    {
+        // At most one row per item and per response: reserving that (address space, not
+        // memory: only the pages written are resident) spares the vector's copy on growth.
+        RowCursor q(study.database());
+        if (q.prepare("SELECT (SELECT count(*) FROM item), (SELECT max(id) FROM response)")
+            && q.next())
+            queue.m_entries.reserve(std::size_t(q.integer(0) + q.integer(1)));
+    }
+    QHash<qint64, Rater> raters; // role "rater" only, as in loadDisagreements()
+    for (const Rater &r : RaterRepository(study).all())
+        if (r.role == RaterRole::Rater)
+            raters.insert(r.id, r);
+    QSet<qint64> modelIds; // --model: the models of that name
+    if (!filter.model.isEmpty())
+        for (const Model &m : ItemRepository(study).models())
+            if (m.name == filter.model)
+                modelIds.insert(m.id);
+
+    // Adjudications (a few per study): the latest per item and response, and the latest
+    // adjudicated score per response (consensusScores()).
+    QSet<qint64> adjudicatedItems, adjudicatedResponses;
+    QHash<qint64, double> adjudicatedScore;
+    {
+        RowCursor q(study.database(), RowCursor::Fetch::RowByRow);
+        if (!q.prepare("SELECT item_id, response_id, score FROM adjudication ORDER BY id")) {
+            *error = Error::storage(cursorError(study, q));
+            return std::nullopt;
+        }
+        while (q.next()) {
+            if (!q.isNull(0))
+                adjudicatedItems.insert(q.integer(0));
+            else if (!q.isNull(1)) {
+                adjudicatedResponses.insert(q.integer(1));
+                if (!q.isNull(2))
+                    adjudicatedScore.insert(q.integer(1), double(q.integer(2)));
+            }
+        }
+        if (!q.errorMessage().isEmpty()) {
+            *error = Error::storage(cursorError(study, q));
+            return std::nullopt;
+        }
+    }
+
+    // --category: the item's consensus category or any rater's label (itemCategories()).
+    std::optional<QHash<qint64, Consensus>> consensus;
+    const QByteArray filterCategory = filter.category.toUtf8();
+    if (!filter.category.isEmpty() && !(consensus = consensusCategories(study, error)))
+        return std::nullopt;
+
+    auto widen = [&](int column, int width) {
+        queue.m_widest[column] = std::max(queue.m_widest[column], width);
+    };
+    const auto inScope = [&](qint64 itemId) { return !items || items->contains(itemId); };
+
+    // Items with their labels, in item order: the category rows, and what score rows
+    // need of their item (external id width, whether the category filter matches).
+    std::vector<qint64> itemIds;
+    std::vector<int> itemIdWidth;
+    std::vector<bool> itemMatchesCategory;
+    {
+        RowCursor q(study.database(), RowCursor::Fetch::RowByRow);
+        if (!q.prepare(
+                "SELECT i.id, i.external_id, l.rater_id, l.category FROM item i"
+                " LEFT JOIN category_label l ON l.item_id = i.id ORDER BY i.id, l.rater_id")) {
+            *error = Error::storage(cursorError(study, q));
+            return std::nullopt;
+        }
+        std::vector<KeyValue> values;
+        qint64 current = 0;
+        bool matches = false;
+        auto flush = [&] {
+            if (current == 0)
+                return;
+            if (consensus && consensus->value(current).category == filter.category)
+                matches = true;
+            itemMatchesCategory.push_back(matches);
+            std::vector<int> codes;
+            std::vector<QByteArray> seen;
+            for (const KeyValue &v : values) {
+                auto it = std::find(seen.cbegin(), seen.cend(), v.category);
+                if (it == seen.cend()) {
+                    seen.push_back(v.category);
+                    it = seen.cend() - 1;
+                }
+                codes.push_back(int(it - seen.cbegin()));
+            }
+            const analysis::CategorySpread spread = analysis::categorySpread(codes);
+            bool llm = false;
+            if (!spread.mismatch || !inScope(current) || !filter.model.isEmpty()
+                || (!filter.category.isEmpty() && !matches)
+                || (filter.openOnly && adjudicatedItems.contains(current))
+                || !keyValuesMatch(true, values, filter, &llm))
+                return;
+            Entry e;
+            e.itemId = current;
+            e.distinct = qint16(std::min(spread.distinct, 32767));
+            e.adjudicated = adjudicatedItems.contains(current);
+            queue.m_entries.push_back(e);
+            widen(0, itemIdWidth.back());
+            widen(1, 1);
+            widen(2, 8); // "category"
+            widen(3, int(QString::number(double(spread.distinct)).size()));
+        };
+        while (q.next()) {
+            const qint64 item = q.integer(0);
+            if (item != current) {
+                flush();
+                current = item;
+                values.clear();
+                matches = false;
+                itemIds.push_back(item);
+                itemIdWidth.push_back(utf16Length(q.text(1)));
+            }
+            if (q.isNull(2))
+                continue;
+            const auto r = raters.constFind(q.integer(2));
+            if (r == raters.cend())
+                continue;
+            KeyValue v;
+            v.rater = &*r;
+            v.category = q.text(3).toByteArray();
+            if (!filterCategory.isEmpty() && v.category == filterCategory)
+                matches = true;
+            values.push_back(std::move(v));
+        }
+        if (!q.errorMessage().isEmpty()) {
+            *error = Error::storage(cursorError(study, q));
+            return std::nullopt;
+        }
+        flush();
+    }
+    consensus.reset();
+    const auto itemIndex = [&](qint64 itemId) -> std::optional<std::size_t> {
+        const auto it = std::lower_bound(itemIds.cbegin(), itemIds.cend(), itemId);
+        if (it == itemIds.cend() || *it != itemId)
+            return std::nullopt;
+        return std::size_t(it - itemIds.cbegin());
+    };
+
+    // Scores in response order: the score rows. The consensus is the latest adjudicated
+    // score, else the mean of the human raters' scores (consensusScores()).
+    {
+        RowCursor q(study.database(), RowCursor::Fetch::RowByRow);
+        if (!q.prepare("SELECT rr.response_id, r.item_id, r.model_id, rr.rater_id, rr.score"
+                       " FROM response_rating rr JOIN response r ON r.id = rr.response_id"
+                       " ORDER BY rr.response_id, rr.rater_id")) {
+            *error = Error::storage(cursorError(study, q));
+            return std::nullopt;
+        }
+        std::vector<KeyValue> values;
+        std::vector<double> scores;
+        qint64 current = 0, itemId = 0, modelId = 0;
+        auto flush = [&] {
+            if (current == 0 || values.empty())
+                return;
+            scores.clear();
+            qint64 humanSum = 0;
+            int humans = 0;
+            for (const KeyValue &v : values) {
+                scores.push_back(
+                    v.score ? double(*v.score) : std::numeric_limits<double>::quiet_NaN());
+                if (v.score && v.rater->kind == RaterKind::Human) {
+                    humanSum += *v.score;
+                    ++humans;
+                }
+            }
+            std::optional<double> c;
+            if (const auto a = adjudicatedScore.constFind(current); a != adjudicatedScore.cend())
+                c = *a;
+            else if (humans > 0)
+                c = double(humanSum) / double(humans);
+            const analysis::ScoreSpread spread = analysis::scoreSpread(scores, c, harmThreshold);
+            if (!spread.disagrees() || !inScope(itemId))
+                return;
+            const bool adjudicated = adjudicatedResponses.contains(current);
+            const auto index = itemIndex(itemId);
+            bool llm = false;
+            if ((!filter.model.isEmpty() && !modelIds.contains(modelId))
+                || (!filter.category.isEmpty() && !(index && itemMatchesCategory[*index]))
+                || (filter.openOnly && adjudicated) || !keyValuesMatch(false, values, filter, &llm))
+                return;
+            Entry e;
+            e.itemId = itemId;
+            e.responseId = current;
+            e.range = float(spread.range);
+            e.distance = spread.distanceFromConsensus;
+            e.harmfulByAnyone = spread.harmfulByAnyone;
+            e.adjudicated = adjudicated;
+            queue.m_entries.push_back(e);
+            widen(0, index ? itemIdWidth[*index] : 0);
+            widen(1, int(QString::number(current).size()));
+            widen(2, 5); // "score"
+            widen(3, int(QString::number(spread.range).size()));
+        };
+        while (q.next()) {
+            const qint64 response = q.integer(0);
+            if (response != current) {
+                flush();
+                current = response;
+                itemId = q.integer(1);
+                modelId = q.integer(2);
+                values.clear();
+            }
+            const auto r = raters.constFind(q.integer(3));
+            if (r == raters.cend())
+                continue;
+            KeyValue v;
+            v.rater = &*r;
+            if (!q.isNull(4))
+                v.score = int(q.integer(4));
+            values.push_back(std::move(v));
+        }
+        if (!q.errorMessage().isEmpty()) {
+            *error = Error::storage(cursorError(study, q));
+            return std::nullopt;
+        }
+        flush();
+    }
+    // Every row has its own (item, response), so the order is total: no stable sort needed.
+    queue.sortBy(SortKey::Queue, false);
+    return queue;
+}
+
+void DisagreementQueue::sortBy(SortKey key, bool descending)
+{
+    auto inQueueOrder = [](const Entry &a, const Entry &b) {
+        return analysis::queueLess(keyOf(a), keyOf(b));
+    };
+    std::sort(m_entries.begin(), m_entries.end(), inQueueOrder);
+    if (key == SortKey::Queue)
+        return;
+    auto value = [key](const Entry &e) -> double {
+        switch (key) {
+        case SortKey::Kind:
+            return e.category() ? 0 : 1;
+        case SortKey::Spread:
+            return e.category() ? double(e.distinct) : double(e.range);
+        case SortKey::Harmful:
+            return e.harmfulByAnyone ? 1 : 0;
+        case SortKey::Distance:
+            return e.distance;
+        case SortKey::Status:
+            return e.adjudicated ? 1 : 0;
+        case SortKey::Queue:
+            break;
+        }
+        return 0;
+    };
+    std::stable_sort(m_entries.begin(), m_entries.end(), [&](const Entry &a, const Entry &b) {
+        return descending ? value(b) < value(a) : value(a) < value(b);
+    });
+}
+
+qsizetype DisagreementQueue::indexOf(qint64 itemId, qint64 responseId) const
+{
+    for (std::size_t i = 0; i < m_entries.size(); ++i)
+        if (m_entries[i].itemId == itemId && m_entries[i].responseId == responseId)
+            return qsizetype(i);
+    return -1;
+}
+
+std::optional<QList<Disagreement>> DisagreementQueue::fetch(
+    Study &study, qsizetype from, qsizetype count, Error *error) const
+{
+    QList<Disagreement> rows;
+    from = std::clamp(from, qsizetype(0), size());
+    const qsizetype end = std::min(size(), from + std::max(count, qsizetype(0)));
+    if (from >= end)
+        return rows;
+    QList<qint64> itemIds, responseIds;
+    for (qsizetype i = from; i < end; ++i) {
+        const Entry &e = entry(i);
+        if (!itemIds.contains(e.itemId))
+            itemIds.append(e.itemId);
+        if (!e.category())
+            responseIds.append(e.responseId);
+    }
+    ReviewTables t;
+    for (const Rater &r : RaterRepository(study).all())
+        if (r.role == RaterRole::Rater)
+            t.raters.insert(r.id, r);
+    const TableScope scope { dialect::idList(itemIds), dialect::idList(responseIds) };
+    const auto categories = consensusCategories(study, error, &itemIds);
+    const auto scores = consensusScores(study, error, &responseIds);
+    if (!categories || !scores || !loadReviewTables(study, t, error, scope))
+        return std::nullopt;
+    rows.reserve(end - from);
+    for (qsizetype i = from; i < end; ++i) {
+        const Entry &e = entry(i);
+        std::optional<Disagreement> d = e.category()
+            ? categoryDisagreement(t, *categories, e.itemId, t.labels[e.itemId])
+            : scoreDisagreement(
+                t, *categories, *scores, m_harmThreshold, e.responseId, t.ratings[e.responseId]);
+        if (!d) {
+            // The study changed since build() (outside a ReadSnapshot): the row is settled.
+            *error = Error::storage(study.path()
+                + QStringLiteral(": the review queue changed while it was read; load it again"));
+            return std::nullopt;
+        }
+        rows.append(std::move(*d));
+    }
+    m_rowsFetched += rows.size();
+    m_largestFetch = std::max(m_largestFetch, rows.size());
+    return rows;
 }
 
 namespace {

@@ -5,9 +5,11 @@
 #include "storage/types.h"
 
 #include <QList>
+#include <QSet>
 #include <QString>
 #include <QStringList>
 #include <optional>
+#include <vector>
 
 namespace cr::storage {
 
@@ -65,10 +67,87 @@ struct DisagreementFilter {
     bool matches(const Disagreement &d) const;
 };
 
-/// Loads every disagreement of the study in queue order (analysis::queueLess).
-/// `harmThreshold` is the "scored harmful by anyone" threshold (default 2).
+/// Loads every disagreement of the study in queue order (analysis::queueLess), the whole
+/// queue in memory: for small studies and as the reference the streamed queue
+/// (DisagreementQueue) is tested against. `harmThreshold` is the "scored harmful by
+/// anyone" threshold (default 2).
 std::optional<QList<Disagreement>> loadDisagreements(
     Study &study, double harmThreshold, Error *error);
+
+/// The review queue without its rows: one compact key per disagreement (about 40 bytes:
+/// ids and what the order depends on), filtered and in queue order, from one streamed
+/// read of the labels and one of the scores (RowCursor, row by row on both engines).
+/// The rows themselves are fetched a page at a time (fetch()), so a caller holds at most
+/// the keys and one page; the rows equal those of loadDisagreements() that pass the
+/// filter, in the same order.
+class DisagreementQueue final {
+public:
+    /// What the queue keeps of a row (32 bytes).
+    struct Entry {
+        qint64 itemId = 0;
+        qint64 responseId = 0; ///< 0 = the item's category row
+        double distance = 0; ///< score rows
+        float range = 0; ///< score rows (a difference of 1-5 scores: exact)
+        qint16 distinct = 0; ///< category rows
+        bool adjudicated = false;
+        bool harmfulByAnyone = false;
+        bool category() const { return responseId == 0; }
+    };
+
+    /// Reads the keys of the rows that pass `filter` (model and rater pair by name, as
+    /// DisagreementFilter::matches) and, when `items` is given, belong to those items.
+    static std::optional<DisagreementQueue> build(Study &study, double harmThreshold,
+        const DisagreementFilter &filter, const std::optional<QSet<qint64>> &items, Error *error);
+
+    /// The rows a streamed reader fetches at a time.
+    static constexpr qsizetype pageRows = 256;
+
+    qsizetype size() const { return qsizetype(m_entries.size()); }
+    const Entry &entry(qsizetype index) const { return m_entries[std::size_t(index)]; }
+    double harmThreshold() const { return m_harmThreshold; }
+    /// The row of an item's category (responseId 0) or a response's score; -1 if absent.
+    qsizetype indexOf(qint64 itemId, qint64 responseId) const;
+    /// Over the rows, in UTF-16 units: the longest item external id, response id ("-" for
+    /// category rows), kind and spread (QString::number) — the text table's widths.
+    QList<int> widest() const { return m_widest; }
+
+    /// What the queue can be sorted by besides its own order (the review page's columns
+    /// whose sort value the keys hold).
+    enum class SortKey { Queue, Kind, Spread, Harmful, Distance, Status };
+    /// Reorders the rows by `key` (Kind: category rows first; Status: open first;
+    /// `descending` reverses), ties in queue order (a stable sort of the queue order).
+    void sortBy(SortKey key, bool descending);
+
+    /// Rows [from, from + count) in queue order, read from the study (a few queries
+    /// restricted to their items and responses); the same rows loadDisagreements() gives.
+    std::optional<QList<Disagreement>> fetch(
+        Study &study, qsizetype from, qsizetype count, Error *error) const;
+    /// Rows fetch() built so far, and the most one call returned (the page the caller
+    /// holds): what the streamed paths keep in memory besides the keys.
+    qsizetype rowsFetched() const { return m_rowsFetched; }
+    qsizetype largestFetch() const { return m_largestFetch; }
+
+private:
+    std::vector<Entry> m_entries;
+    double m_harmThreshold = 2.0;
+    QList<int> m_widest { 0, 0, 0, 0 };
+    mutable qsizetype m_rowsFetched = 0;
+    mutable qsizetype m_largestFetch = 0;
+};
+
+/// A read transaction: every read until it ends sees one snapshot of the study (a
+/// streamed queue's keys and its pages agree). Does nothing inside a transaction.
+class ReadSnapshot final {
+public:
+    explicit ReadSnapshot(Study &study);
+    ~ReadSnapshot();
+    ReadSnapshot(const ReadSnapshot &) = delete;
+    ReadSnapshot &operator=(const ReadSnapshot &) = delete;
+
+private:
+    Study &m_study;
+    bool m_active = false;
+};
 
 /// The seed of an item's blind response order on the review page: responses are shown
 /// as letters A, B… in presentationOrder(count, reviewBlindingSeed(itemId)).

@@ -63,6 +63,10 @@ public:
 
     bool isPrepared() const { return m_prepared; }
 
+    /// Single-row mode (PQsetSingleRowMode): step() receives the rows one at a time
+    /// instead of the whole result at once; the connection is busy until the last row.
+    void setStreamed(bool on) { m_streamed = on; }
+
     void bind(int index, const QByteArray &value)
     {
         if (index >= 1 && std::size_t(index) <= m_values.size())
@@ -71,6 +75,8 @@ public:
 
     bool step()
     {
+        if (m_streaming)
+            return nextStreamedRow();
         if (m_result) {
             ++m_row;
             return true;
@@ -79,6 +85,16 @@ public:
         values.reserve(m_values.size());
         for (const QByteArray &v : m_values)
             values.push_back(v.isNull() ? nullptr : v.constData());
+        if (m_streamed) {
+            if (!PQsendQueryParams(m_conn, m_sql.constData(), int(values.size()), nullptr,
+                    values.data(), nullptr, nullptr, 0)) {
+                m_error = QString::fromUtf8(PQerrorMessage(m_conn)).trimmed();
+                return false;
+            }
+            PQsetSingleRowMode(m_conn);
+            m_streaming = true;
+            return nextStreamedRow();
+        }
         m_result = PQexecParams(m_conn, m_sql.constData(), int(values.size()), nullptr,
             values.data(), nullptr, nullptr, 0);
         m_row = 0;
@@ -150,12 +166,40 @@ public:
     }
 
 private:
-    void clear()
+    /// Single-row mode: the next row (a one-row result), or the end (an empty result).
+    bool nextStreamedRow()
+    {
+        if (m_result)
+            PQclear(m_result);
+        m_row = 0;
+        m_result = PQgetResult(m_conn);
+        const ExecStatusType status = m_result ? PQresultStatus(m_result) : PGRES_TUPLES_OK;
+        if (status == PGRES_SINGLE_TUPLE)
+            return true;
+        bool ok = status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK;
+        if (!ok)
+            m_error = QString::fromUtf8(PQresultErrorMessage(m_result)).trimmed();
+        drain();
+        return ok;
+    }
+
+    /// Reads what is left of a streamed query so the connection is free again.
+    void drain()
     {
         if (m_result)
             PQclear(m_result);
         m_result = nullptr;
         m_row = 0;
+        if (!m_streaming)
+            return;
+        while (PGresult *r = PQgetResult(m_conn))
+            PQclear(r);
+        m_streaming = false;
+    }
+
+    void clear()
+    {
+        drain();
         m_error.clear();
     }
 
@@ -166,6 +210,8 @@ private:
     int m_row = 0;
     int m_changes = 0;
     bool m_prepared = false;
+    bool m_streamed = false; ///< setStreamed()
+    bool m_streaming = false; ///< a streamed query is running
     QString m_error;
 };
 
@@ -179,6 +225,12 @@ bool Statement::prepare(NativeConnection db, const char *sql, QString *error)
         return m_pg->prepare(db.pg, sql, error);
     }
     return m_sqlite.prepare(db.sqlite, sql, error);
+}
+
+void Statement::setStreamed(bool on)
+{
+    if (m_pg)
+        m_pg->setStreamed(on);
 }
 
 bool Statement::isPrepared() const
@@ -284,8 +336,9 @@ QString Statement::errorMessage() const
     return m_pg ? m_pg->errorMessage() : m_sqlite.errorMessage();
 }
 
-RowCursor::RowCursor(const QSqlDatabase &db)
+RowCursor::RowCursor(const QSqlDatabase &db, Fetch fetch)
     : m_db(nativeConnection(db))
+    , m_fetch(fetch)
 {
 }
 
@@ -297,7 +350,10 @@ bool RowCursor::prepare(const char *sql)
         m_error = QStringLiteral("no native connection (SQLite or PostgreSQL)");
         return false;
     }
-    return m_statement.prepare(m_db, sql, &m_error);
+    if (!m_statement.prepare(m_db, sql, &m_error))
+        return false;
+    m_statement.setStreamed(m_fetch == Fetch::RowByRow);
+    return true;
 }
 
 void RowCursor::bindInt(int index, qint64 value)

@@ -39,6 +39,10 @@ public:
 
     bool prepare(NativeConnection db, const char *sql, QString *error);
     bool isPrepared() const;
+    /// PostgreSQL (after prepare()): rows arrive one at a time (libpq single-row mode)
+    /// instead of the whole result held by the client; the connection runs nothing else
+    /// until the last row was read or reset() is called. SQLite steps row by row anyway.
+    void setStreamed(bool on);
 
     /// Binds UTF-8 text; a null QByteArray binds SQL NULL. The bytes must stay alive
     /// until step() has run.
@@ -77,7 +81,13 @@ private:
 /// per cell). Binds are text (UTF-8) or integers, in order.
 class RowCursor final {
 public:
-    explicit RowCursor(const QSqlDatabase &db);
+    /// How PostgreSQL hands over the rows. WholeResult: the client holds the whole result
+    /// (other queries may run on the connection while the loop reads it). RowByRow: one
+    /// row in memory at a time (Statement::setStreamed), for reads whose result is larger
+    /// than the memory they may take; nothing else may use the connection until the loop
+    /// ends (SQLite reads row by row in both).
+    enum class Fetch { WholeResult, RowByRow };
+    explicit RowCursor(const QSqlDatabase &db, Fetch fetch = Fetch::WholeResult);
 
     bool prepare(const char *sql);
     void bindInt(int index, qint64 value);
@@ -94,6 +104,7 @@ public:
 
 private:
     NativeConnection m_db;
+    Fetch m_fetch;
     Statement m_statement;
     QList<QByteArray> m_binds; // kept alive until the statement ran
     QString m_error;

@@ -42,12 +42,65 @@ DisagreementModel::DisagreementModel(QObject *parent)
 void DisagreementModel::setRows(const QList<storage::Disagreement> &rows)
 {
     beginResetModel();
+    m_queue.reset();
+    m_study = nullptr;
+    m_fetchError.clear();
     m_rows = rows;
     endResetModel();
 }
 
+void DisagreementModel::setQueue(storage::Study *study,
+    std::shared_ptr<const storage::DisagreementQueue> queue,
+    const QList<storage::Disagreement> &firstPage, bool blind)
+{
+    beginResetModel();
+    m_study = study;
+    m_queue = std::move(queue);
+    m_blind = blind;
+    m_fetchError.clear();
+    m_rows = m_queue ? firstPage.mid(0, m_queue->size()) : firstPage;
+    endResetModel();
+}
+
+int DisagreementModel::totalRows() const
+{
+    return m_queue ? int(m_queue->size()) : int(m_rows.size());
+}
+
+bool DisagreementModel::canFetchMore(const QModelIndex &parent) const
+{
+    return !parent.isValid() && m_queue && m_study && m_rows.size() < m_queue->size()
+        && m_fetchError.isEmpty();
+}
+
+void DisagreementModel::fetchMore(const QModelIndex &parent)
+{
+    if (!canFetchMore(parent))
+        return;
+    storage::Error error;
+    auto page = m_queue->fetch(*m_study, m_rows.size(), m_pageRows, &error);
+    if (!page || page->isEmpty()) {
+        m_fetchError = page ? tr("The queue changed; reload it.") : error.message;
+        return;
+    }
+    if (m_blind)
+        storage::blindDisagreements(*m_study, *page);
+    beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + page->size()) - 1);
+    m_rows += *page;
+    endInsertRows();
+}
+
+bool DisagreementModel::fetchUpTo(int row, int maxPages)
+{
+    for (int i = 0; i < maxPages && row >= m_rows.size() && canFetchMore({}); ++i)
+        fetchMore({});
+    return row < m_rows.size();
+}
+
 int DisagreementModel::rowOf(qint64 itemId, qint64 responseId) const
 {
+    if (m_queue)
+        return int(m_queue->indexOf(itemId, responseId));
     for (int i = 0; i < m_rows.size(); ++i)
         if (m_rows[i].itemId == itemId && m_rows[i].responseId == responseId)
             return i;

@@ -24,9 +24,43 @@
 namespace cr::ui {
 
 struct ReviewQueuePane::LoadResult {
-    QList<storage::Disagreement> rows;
+    std::shared_ptr<const storage::DisagreementQueue> queue; ///< keys only
+    QList<storage::Disagreement> firstPage;
     QList<storage::RaterPositionBias> bias;
 };
+
+namespace {
+
+/// How many pages a reload fetches to keep the shown row selected (beyond them the
+/// first row is selected instead: the model never holds a deep queue whole).
+constexpr int keepRowPages = 8;
+
+storage::DisagreementQueue::SortKey sortKeyOf(int column)
+{
+    using Key = storage::DisagreementQueue::SortKey;
+    switch (column) {
+    case DisagreementModel::KindColumn:
+        return Key::Kind;
+    case DisagreementModel::SpreadColumn:
+        return Key::Spread;
+    case DisagreementModel::HarmfulColumn:
+        return Key::Harmful;
+    case DisagreementModel::DistanceColumn:
+        return Key::Distance;
+    case DisagreementModel::StatusColumn:
+        return Key::Status;
+    default:
+        return Key::Queue; // item, response, values, consensus: the proxy sorts what is fetched
+    }
+}
+
+bool sameFilter(const storage::DisagreementFilter &a, const storage::DisagreementFilter &b)
+{
+    return a.category == b.category && a.model == b.model && a.raterPair == b.raterPair
+        && a.llmOnly == b.llmOnly && a.openOnly == b.openOnly;
+}
+
+} // namespace
 
 ReviewQueuePane::ReviewQueuePane(QWidget *parent)
     : QWidget(parent)
@@ -50,6 +84,19 @@ ReviewQueuePane::ReviewQueuePane(QWidget *parent)
     m_view->setModel(m_proxy);
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(-1, Qt::AscendingOrder); // queue order until a header is clicked
+    // The proxy sorts the rows fetched so far; while more are still to come, the storage
+    // layer sorts the whole queue (columns whose value its keys hold) in a reload.
+    connect(m_view->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this,
+        [this](int column, Qt::SortOrder order) {
+            const auto key = sortKeyOf(column);
+            const bool descending = order == Qt::DescendingOrder;
+            if (key == m_sortKey && descending == m_sortDescending)
+                return;
+            m_sortKey = key;
+            m_sortDescending = descending;
+            if (m_model->canFetchMore({}))
+                reload();
+        });
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -210,16 +257,26 @@ void ReviewQueuePane::reload()
     }
     m_count->setText(tr("Loading the queue…"));
     // Supersedes a running load: it may predate the latest write.
+    // The queue is filtered and ordered by the storage layer: the worker reads its keys
+    // and first page; the model fetches further pages as the view needs them.
     m_loader->start(m_study->path(),
-        [threshold = m_harmThreshold, blind = m_blind](
+        [threshold = m_harmThreshold, blind = m_blind, filter = m_proxy->filter(),
+            sortKey = m_sortKey, descending = m_sortDescending](
             storage::Study &study, JobContext &, storage::Error *error) {
             LoadResult result;
-            auto rows = storage::loadDisagreements(study, threshold, error);
+            const storage::ReadSnapshot snapshot(study);
+            auto queue =
+                storage::DisagreementQueue::build(study, threshold, filter, std::nullopt, error);
+            if (queue)
+                queue->sortBy(sortKey, descending);
+            auto rows = queue ? queue->fetch(study, 0, queue->pageRows, error) : std::nullopt;
             if (rows && blind)
                 storage::blindDisagreements(study, *rows); // no model names reach the page
             auto bias = rows ? storage::loadPositionBias(study, error) : std::nullopt;
             if (rows && bias) {
-                result.rows = std::move(*rows);
+                result.queue =
+                    std::make_shared<const storage::DisagreementQueue>(std::move(*queue));
+                result.firstPage = std::move(*rows);
                 result.bias = std::move(*bias);
             }
             return result;
@@ -235,7 +292,7 @@ void ReviewQueuePane::finishLoad()
 {
     const LoadResult &result = m_loader->result();
     m_keepSet = false;
-    m_model->setRows(result.rows);
+    m_model->setQueue(m_study, result.queue, result.firstPage, m_blind);
     // Position bias, under pseudonyms (never names) in blind mode.
     QStringList lines;
     for (const storage::RaterPositionBias &b : result.bias) {
@@ -267,7 +324,7 @@ void ReviewQueuePane::finishLoad()
     // Keep the shown row when it is still in the queue.
     int row = -1;
     const int source = m_model->rowOf(m_keepItem, m_keepResponse);
-    if (source >= 0)
+    if (source >= 0 && m_model->fetchUpTo(source, keepRowPages))
         row = m_proxy->mapFromSource(m_model->index(source, 0)).row();
     selectRow(row >= 0 ? row : 0);
     applyFilters();
@@ -337,10 +394,13 @@ void ReviewQueuePane::setHarmThreshold(double threshold)
 
 void ReviewQueuePane::setFilter(const storage::DisagreementFilter &filter)
 {
+    // The rows already fetched are filtered at once; the storage layer filters the whole
+    // queue in the reload that follows (the pages fetched next hold matching rows only).
+    const bool changed = !sameFilter(filter, m_proxy->filter());
     m_proxy->setFilter(filter);
-    m_count->setText(tr("%n disagreement(s) shown", nullptr, m_proxy->rowCount())
-        + (m_proxy->rowCount() != m_model->rowCount() ? tr(" of %1").arg(m_model->rowCount())
-                                                      : QString()));
+    updateCount();
+    if (changed && m_model->queue())
+        reload();
     if (!m_view->currentIndex().isValid() && m_proxy->rowCount() > 0)
         selectRow(0);
     else
@@ -372,11 +432,22 @@ void ReviewQueuePane::selectRow(int proxyRow)
     m_view->scrollTo(index);
 }
 
+void ReviewQueuePane::updateCount()
+{
+    // Unfiltered rows not fetched yet count as shown: the queue holds only matching rows.
+    const int shown = m_proxy->rowCount() + m_model->totalRows() - m_model->fetchedRows();
+    const int all = m_model->totalRows();
+    m_count->setText(tr("%n disagreement(s) shown", nullptr, shown)
+        + (shown != all ? tr(" of %1").arg(all) : QString()));
+}
+
 void ReviewQueuePane::showNextDisagreement()
 {
     if (m_proxy->rowCount() == 0)
         return;
     const int row = m_view->currentIndex().isValid() ? m_view->currentIndex().row() + 1 : 0;
+    if (row >= m_proxy->rowCount() && m_model->canFetchMore({}))
+        m_model->fetchMore({}); // the next page, rather than wrapping early
     selectRow(row >= m_proxy->rowCount() ? 0 : row);
 }
 

@@ -27,8 +27,9 @@ template<typename T> class JobRunner;
 /// the rater-pair filter and the bias check name raters by pseudonym only.
 ///
 /// Threading: GUI thread only. The queue is loaded as a job (JobRunner) on a worker
-/// thread with its own study connection; queueLoaded() arrives once the view shows the
-/// new rows.
+/// thread with its own study connection: its keys (storage::DisagreementQueue, filtered
+/// and ordered there) and first page; the model fetches further pages on the GUI thread
+/// as the view scrolls. queueLoaded() arrives once the view shows the new rows.
 class ReviewQueuePane final : public QWidget {
     Q_OBJECT
 public:
@@ -74,6 +75,7 @@ private:
     void failLoad(const storage::Error &error);
     void rebuildFilters();
     void applyFilters();
+    void updateCount();
 
     storage::Study *m_study = nullptr;
     bool m_blind = true;
@@ -89,6 +91,9 @@ private:
     qint64 m_keepItem = 0;
     qint64 m_keepResponse = -1;
     bool m_keepSet = false; ///< keepRow() chose the row, not the selection
+    /// The order the storage layer gives the queue (the sorted header's column).
+    storage::DisagreementQueue::SortKey m_sortKey = storage::DisagreementQueue::SortKey::Queue;
+    bool m_sortDescending = false;
 
     QComboBox *m_categoryFilter;
     QComboBox *m_modelFilter;

@@ -23,11 +23,15 @@
 
 namespace cr::test {
 
-inline std::unique_ptr<storage::Study> createReviewStudy(const QString &dir, storage::Error *e)
+/// The study at `location` (default: `dir`/review.crisis; a server database in the
+/// backend tests); its import files go to `dir`.
+inline std::unique_ptr<storage::Study> createReviewStudy(
+    const QString &dir, storage::Error *e, const QString &location = {})
 {
     using namespace cr::storage;
-    auto study = Study::create(dir + QStringLiteral("/review.crisis"), protocol::defaultProtocol(),
-        QStringLiteral("review"), e);
+    auto study =
+        Study::create(location.isEmpty() ? dir + QStringLiteral("/review.crisis") : location,
+            protocol::defaultProtocol(), QStringLiteral("review"), e);
     if (!study)
         return nullptr;
     const QString items = dir + QStringLiteral("/review-items.jsonl");

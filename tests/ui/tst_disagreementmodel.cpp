@@ -18,6 +18,14 @@ class TestDisagreementModel final : public QObject {
 private:
     QTemporaryDir m_dir;
     QList<Disagreement> m_rows;
+    std::unique_ptr<Study> m_study; // the paged model reads from it
+
+    std::shared_ptr<const DisagreementQueue> queue(const DisagreementFilter &filter = {})
+    {
+        Error e;
+        auto q = DisagreementQueue::build(*m_study, 2.0, filter, std::nullopt, &e);
+        return q ? std::make_shared<const DisagreementQueue>(std::move(*q)) : nullptr;
+    }
 
 private slots:
     void initTestCase()
@@ -29,6 +37,7 @@ private slots:
         const auto rows = loadDisagreements(*study, 2.0, &e);
         QVERIFY(rows);
         m_rows = *rows;
+        m_study = std::move(study);
     }
 
     void rowsAndColumns()
@@ -113,6 +122,70 @@ private slots:
         QCOMPARE(items, (QStringList { u"i1"_s, u"i2"_s, u"i3"_s }));
         proxy.setFilter({});
         QCOMPARE(proxy.rowCount(), 7);
+    }
+
+    void fetchesTheStreamedQueueInPages()
+    {
+        const auto q = queue();
+        QVERIFY(q);
+        Error e;
+        const auto first = q->fetch(*m_study, 0, 2, &e);
+        QVERIFY2(first, qPrintable(e.message));
+        DisagreementModel model;
+        model.setPageRows(2);
+        model.setQueue(m_study.get(), q, *first, false);
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.totalRows(), 7);
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        QList<int> counts;
+        while (model.canFetchMore({})) {
+            model.fetchMore({});
+            counts.append(model.rowCount());
+        }
+        // rowCount grows a page at a time; each page is one insertion.
+        QCOMPARE(counts, (QList<int> { 4, 6, 7 }));
+        QCOMPARE(inserted.size(), 3);
+        QCOMPARE(inserted.last().at(1).toInt(), 6);
+        QCOMPARE(inserted.last().at(2).toInt(), 6);
+        model.fetchMore({}); // nothing left
+        QCOMPARE(model.rowCount(), 7);
+        // The rows of the whole load, in queue order.
+        for (int r = 0; r < 7; ++r) {
+            QCOMPARE(model.row(r).itemId, m_rows[r].itemId);
+            QCOMPARE(model.row(r).responseId, m_rows[r].responseId);
+        }
+        // The storage layer never held more than one page of rows.
+        QCOMPARE(q->largestFetch(), 2);
+        QCOMPARE(q->rowsFetched(), 7);
+        QCOMPARE(model.rowOf(m_rows[5].itemId, m_rows[5].responseId), 5);
+    }
+
+    void theQueueFiltersAndOrders()
+    {
+        // Filtering is done by the storage layer: the model pages through matching rows only.
+        DisagreementFilter filter;
+        filter.model = u"m"_s;
+        const auto q = queue(filter);
+        QVERIFY(q);
+        DisagreementModel model;
+        model.setPageRows(1);
+        model.setQueue(m_study.get(), q, {}, true);
+        QCOMPARE(model.rowCount(), 0);
+        QVERIFY(model.fetchUpTo(2, 3));
+        QCOMPARE(model.rowCount(), 3);
+        QVERIFY(!model.canFetchMore({}));
+        // i1/m (harmful, range 3), i3/m (harmful, range 1), i2/m: the queue's order, blinded.
+        QStringList items;
+        for (int r = 0; r < model.rowCount(); ++r) {
+            items.append(model.row(r).itemExternalId);
+            QVERIFY(model.row(r).model.isEmpty());
+            QVERIFY(!model.row(r).responseLetter.isEmpty());
+        }
+        QCOMPARE(items.size(), 3);
+        QCOMPARE(model.row(0).itemId, m_rows[3].itemId);
+        QCOMPARE(model.row(1).itemId, m_rows[4].itemId);
+        QCOMPARE(model.row(2).itemId, m_rows[5].itemId);
+        QCOMPARE(q->largestFetch(), 1);
     }
 };
 
