@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <memory>
 #include <thread>
+#include <unordered_map>
 
 namespace cr::analysis {
 
@@ -16,6 +19,49 @@ double quantileType7(const std::vector<double> &sorted, double p)
     const std::size_t lo = std::size_t(std::floor(h));
     const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
     return sorted[lo] + (h - double(lo)) * (sorted[hi] - sorted[lo]);
+}
+
+/// Percentile intervals from the replicates' values (values[i][k] = estimate k of replicate i).
+void setIntervals(std::vector<BootstrapInterval> &res,
+    const std::vector<std::vector<Estimate>> &values, const BootstrapOptions &options)
+{
+    const double tail = (1.0 - options.confidence) / 2.0;
+    for (std::size_t k = 0; k < res.size(); ++k) {
+        BootstrapInterval &r = res[k];
+        r.replicates = options.replicates;
+        std::vector<double> defined;
+        defined.reserve(values.size());
+        for (const std::vector<Estimate> &v : values)
+            if (v[k].defined)
+                defined.push_back(v[k].value);
+        r.undefinedReplicates = options.replicates - int(defined.size());
+        if (defined.empty()) {
+            r.low = r.high = Estimate::undefined("the statistic is undefined in every replicate");
+            continue;
+        }
+        std::sort(defined.begin(), defined.end());
+        r.low = Estimate::of(quantileType7(defined, tail));
+        r.high = Estimate::of(quantileType7(defined, 1.0 - tail));
+    }
+}
+
+int threadCount(const BootstrapOptions &options)
+{
+    const int threads = options.threads > 0
+        ? options.threads
+        : int(std::max(1u, std::thread::hardware_concurrency()));
+    return std::max(1, std::min(threads, options.replicates));
+}
+
+/// Runs work(first, step) on `threads` threads (first = 0 on the calling thread).
+template<typename Work> void onThreads(int threads, const Work &work)
+{
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads; ++t)
+        pool.emplace_back([&work, t, threads] { work(t, threads); });
+    work(0, threads);
+    for (std::thread &t : pool)
+        t.join();
 }
 
 } // namespace
@@ -38,43 +84,16 @@ std::vector<BootstrapInterval> bootstrapPercentiles(int units, int statistics,
         return res;
     }
     std::vector<std::vector<Estimate>> values(std::size_t(options.replicates));
-    int threads = options.threads > 0 ? options.threads
-                                      : int(std::max(1u, std::thread::hardware_concurrency()));
-    threads = std::min(threads, options.replicates);
-    const auto work = [&](int first) {
+    onThreads(threadCount(options), [&](int first, int step) {
         std::vector<int> sample(static_cast<std::size_t>(units));
-        for (int i = first; i < options.replicates; i += threads) {
+        for (int i = first; i < options.replicates; i += step) {
             Rng rng = Rng::stream(options.seed, std::uint64_t(i));
             for (int &s : sample)
                 s = int(rng.below(std::uint64_t(units)));
             values[std::size_t(i)] = statistic(sample);
         }
-    };
-    std::vector<std::thread> pool;
-    for (int t = 1; t < threads; ++t)
-        pool.emplace_back(work, t);
-    work(0);
-    for (std::thread &t : pool)
-        t.join();
-
-    const double tail = (1.0 - options.confidence) / 2.0;
-    for (std::size_t k = 0; k < res.size(); ++k) {
-        BootstrapInterval &r = res[k];
-        r.replicates = options.replicates;
-        std::vector<double> defined;
-        defined.reserve(values.size());
-        for (const std::vector<Estimate> &v : values)
-            if (v[k].defined)
-                defined.push_back(v[k].value);
-        r.undefinedReplicates = options.replicates - int(defined.size());
-        if (defined.empty()) {
-            r.low = r.high = Estimate::undefined("the statistic is undefined in every replicate");
-            continue;
-        }
-        std::sort(defined.begin(), defined.end());
-        r.low = Estimate::of(quantileType7(defined, tail));
-        r.high = Estimate::of(quantileType7(defined, 1.0 - tail));
-    }
+    });
+    setIntervals(res, values, options);
     return res;
 }
 
@@ -90,13 +109,201 @@ BootstrapInterval bootstrapPercentile(int units,
         .front();
 }
 
+namespace {
+
+/// Statistics of a SharedBootstrap with the same number of units, and their joint patterns.
+struct Group {
+    int units = 0;
+    std::vector<int> members; // statistic indices
+    std::vector<int> joint; // per unit, its joint pattern
+    int joints = 0;
+    std::vector<std::vector<int>> patternOfJoint; // per member, joint pattern -> its own pattern
+};
+
+/// Refines the group's joint patterns by the unit patterns of one more member.
+void addMember(Group &g, int member, const TallyStatistic &s)
+{
+    std::vector<int> parent, own; // per new joint pattern: its former joint pattern, own pattern
+    const auto refine = [&](auto &&idOf) {
+        for (std::size_t u = 0; u < g.joint.size(); ++u) {
+            const int p = s.patternOf[u];
+            int &id = idOf(g.joint[u], p);
+            if (id < 0) {
+                id = int(parent.size());
+                parent.push_back(g.joint[u]);
+                own.push_back(p);
+            }
+            g.joint[u] = id;
+        }
+    };
+    const std::uint64_t dense = std::uint64_t(g.joints) * std::uint64_t(std::max(s.patterns, 1));
+    if (dense <= (std::uint64_t(1) << 22)) {
+        std::vector<int> ids(std::size_t(dense), -1);
+        refine([&](int j, int p) -> int & {
+            return ids[std::size_t(j) * std::size_t(s.patterns) + std::size_t(p)];
+        });
+    } else {
+        std::unordered_map<std::uint64_t, int> ids;
+        refine([&](int j, int p) -> int & {
+            return ids.try_emplace((std::uint64_t(std::uint32_t(j)) << 32) | std::uint32_t(p), -1)
+                .first->second;
+        });
+    }
+    for (std::vector<int> &map : g.patternOfJoint) {
+        std::vector<int> refined(parent.size());
+        for (std::size_t j = 0; j < parent.size(); ++j)
+            refined[j] = map[std::size_t(parent[j])];
+        map = std::move(refined);
+    }
+    g.patternOfJoint.push_back(std::move(own));
+    g.members.push_back(member);
+    g.joints = int(parent.size());
+}
+
+} // namespace
+
+int SharedBootstrap::add(TallyStatistic statistic)
+{
+    m_statistics.push_back(std::move(statistic));
+    return int(m_statistics.size()) - 1;
+}
+
+std::vector<std::vector<BootstrapInterval>> SharedBootstrap::run(
+    const BootstrapOptions &options) const
+{
+    const std::size_t S = m_statistics.size();
+    std::vector<std::vector<BootstrapInterval>> res(S);
+    std::vector<Group> groups;
+    for (std::size_t k = 0; k < S; ++k) {
+        const TallyStatistic &s = m_statistics[k];
+        const int units = int(s.patternOf.size());
+        res[k].resize(std::size_t(std::max(s.outputs, 0)));
+        std::vector<int> full(std::size_t(std::max(s.patterns, 0)), 0);
+        for (const int p : s.patternOf)
+            ++full[std::size_t(p)];
+        const std::vector<Estimate> point = s.statistic(full);
+        for (std::size_t o = 0; o < res[k].size(); ++o)
+            res[k][o].point = point[o];
+        if (units <= 0 || options.replicates <= 0) {
+            for (BootstrapInterval &r : res[k])
+                r.low = r.high = Estimate::undefined(
+                    units <= 0 ? "no units to resample" : "no replicates requested");
+            continue;
+        }
+        auto g = std::find_if(
+            groups.begin(), groups.end(), [units](const Group &x) { return x.units == units; });
+        if (g == groups.end()) {
+            g = groups.insert(groups.end(), Group {});
+            g->units = units;
+            g->joint.assign(std::size_t(units), 0);
+            g->joints = 1;
+        }
+        addMember(*g, int(k), s);
+    }
+    if (groups.empty())
+        return res;
+
+    // values[k][i]: the estimates of statistic k in replicate i.
+    std::vector<std::vector<std::vector<Estimate>>> values(S);
+    for (const Group &g : groups)
+        for (const int k : g.members)
+            values[std::size_t(k)].resize(std::size_t(options.replicates));
+    onThreads(threadCount(options), [&](int first, int step) {
+        std::vector<int> jointTally, tally;
+        for (int i = first; i < options.replicates; i += step) {
+            for (const Group &g : groups) {
+                Rng rng = Rng::stream(options.seed, std::uint64_t(i));
+                jointTally.assign(std::size_t(g.joints), 0);
+                const std::uint64_t n = std::uint64_t(g.units);
+                for (int d = 0; d < g.units; ++d)
+                    ++jointTally[std::size_t(g.joint[std::size_t(rng.below(n))])];
+                for (std::size_t m = 0; m < g.members.size(); ++m) {
+                    const TallyStatistic &s = m_statistics[std::size_t(g.members[m])];
+                    const std::vector<int> &map = g.patternOfJoint[m];
+                    tally.assign(std::size_t(s.patterns), 0);
+                    for (std::size_t j = 0; j < jointTally.size(); ++j)
+                        tally[std::size_t(map[j])] += jointTally[j];
+                    values[std::size_t(g.members[m])][std::size_t(i)] = s.statistic(tally);
+                }
+            }
+        }
+    });
+    for (const Group &g : groups)
+        for (const int k : g.members)
+            setIntervals(res[std::size_t(k)], values[std::size_t(k)], options);
+    return res;
+}
+
+int addCohenKappas(SharedBootstrap &shared, const std::vector<int> &a, const std::vector<int> &b,
+    int categories, const std::vector<Weighting> &weightings)
+{
+    const std::size_t K = std::size_t(std::max(categories, 0));
+    TallyStatistic s;
+    for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i)
+        if (a[i] >= 0 && b[i] >= 0 && a[i] < categories && b[i] < categories)
+            s.patternOf.push_back(int(std::size_t(a[i]) * K + std::size_t(b[i])));
+    s.patterns = int(K * K);
+    s.outputs = int(weightings.size());
+    s.statistic = [categories, weightings](const std::vector<int> &tally) {
+        const std::vector<double> table(tally.cbegin(), tally.cend());
+        std::vector<Estimate> out;
+        for (const Weighting w : weightings)
+            out.push_back(cohenKappa(table, categories, w).kappa);
+        return out;
+    };
+    return shared.add(std::move(s));
+}
+
+int addAlpha(SharedBootstrap &shared, const RatingTable &table, Metric metric)
+{
+    const auto data = std::make_shared<const AlphaData>(table, metric);
+    TallyStatistic s;
+    s.patternOf = data->unitPatterns();
+    s.patterns = data->patterns();
+    s.statistic = [data](const std::vector<int> &tally) {
+        return std::vector<Estimate> { data->alphaForTally(tally) };
+    };
+    return shared.add(std::move(s));
+}
+
+int addCounts(SharedBootstrap &shared, const CountTable &counts,
+    std::vector<std::function<Estimate(const CountTable &)>> statistics)
+{
+    // Distinct rows of the table, in first-seen order.
+    const std::size_t K = std::size_t(std::max(counts.categories, 0));
+    auto rows = std::make_shared<CountTable>(0, counts.categories);
+    std::map<std::vector<double>, int> ids;
+    TallyStatistic s;
+    s.patternOf.reserve(std::size_t(counts.subjects));
+    std::vector<double> row(K);
+    for (int u = 0; u < counts.subjects; ++u) {
+        std::copy_n(counts.counts.cbegin() + std::ptrdiff_t(std::size_t(u) * K), K, row.begin());
+        const auto [it, inserted] = ids.try_emplace(row, rows->subjects);
+        if (inserted) {
+            rows->counts.insert(rows->counts.end(), row.cbegin(), row.cend());
+            ++rows->subjects;
+        }
+        s.patternOf.push_back(it->second);
+    }
+    s.patterns = rows->subjects;
+    s.outputs = int(statistics.size());
+    s.statistic = [rows, statistics = std::move(statistics)](const std::vector<int> &tally) {
+        CountTable t = *rows;
+        t.weights.assign(tally.cbegin(), tally.cend());
+        std::vector<Estimate> out;
+        for (const auto &statistic : statistics)
+            out.push_back(statistic(t));
+        return out;
+    };
+    return shared.add(std::move(s));
+}
+
 BootstrapInterval bootstrapAlpha(
     const RatingTable &table, Metric metric, const BootstrapOptions &options)
 {
-    const AlphaData data(table, metric);
-    return bootstrapPercentile(
-        data.units(), [&data](const std::vector<int> &units) { return data.alphaFor(units); },
-        options);
+    SharedBootstrap shared;
+    addAlpha(shared, table, metric);
+    return shared.run(options).front().front();
 }
 
 BootstrapInterval bootstrapCohenKappa(const std::vector<int> &a, const std::vector<int> &b,
@@ -109,47 +316,18 @@ std::vector<BootstrapInterval> bootstrapCohenKappas(const std::vector<int> &a,
     const std::vector<int> &b, int categories, const std::vector<Weighting> &weightings,
     const BootstrapOptions &options)
 {
-    const std::size_t K = std::size_t(std::max(categories, 0));
-    std::vector<int> cells; // the pair's cell in the K x K table
-    for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i)
-        if (a[i] >= 0 && b[i] >= 0 && a[i] < categories && b[i] < categories)
-            cells.push_back(int(std::size_t(a[i]) * K + std::size_t(b[i])));
-    const auto table = [&](const std::vector<int> &units) {
-        std::vector<double> t(K * K, 0.0);
-        for (int u : units)
-            t[std::size_t(cells[std::size_t(u)])] += 1.0;
-        return t;
-    };
-    return bootstrapPercentiles(
-        int(cells.size()), int(weightings.size()),
-        [&](const std::vector<int> &units) {
-            const std::vector<double> t = table(units);
-            std::vector<Estimate> out;
-            for (const Weighting w : weightings)
-                out.push_back(cohenKappa(t, categories, w).kappa);
-            return out;
-        },
-        options);
+    SharedBootstrap shared;
+    addCohenKappas(shared, a, b, categories, weightings);
+    return shared.run(options).front();
 }
 
 std::vector<BootstrapInterval> bootstrapCounts(const CountTable &counts,
     const std::vector<std::function<Estimate(const CountTable &)>> &statistics,
     const BootstrapOptions &options)
 {
-    const std::size_t K = std::size_t(std::max(counts.categories, 0));
-    return bootstrapPercentiles(
-        counts.subjects, int(statistics.size()),
-        [&](const std::vector<int> &units) {
-            CountTable t(int(units.size()), counts.categories);
-            for (std::size_t s = 0; s < units.size(); ++s)
-                std::copy_n(counts.counts.cbegin() + std::ptrdiff_t(std::size_t(units[s]) * K), K,
-                    t.counts.begin() + std::ptrdiff_t(s * K));
-            std::vector<Estimate> out;
-            for (const auto &statistic : statistics)
-                out.push_back(statistic(t));
-            return out;
-        },
-        options);
+    SharedBootstrap shared;
+    addCounts(shared, counts, statistics);
+    return shared.run(options).front();
 }
 
 } // namespace cr::analysis

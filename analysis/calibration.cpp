@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 namespace cr::analysis {
 
@@ -25,17 +26,19 @@ std::vector<std::vector<int>> pairCells(
     return out;
 }
 
-Estimate meanOfCells(const std::vector<std::vector<int>> &cells, int K, Weighting weighting,
-    const std::vector<int> &units)
+/// Mean kappa over pairs from a tally of unit patterns: pairCells[q][p] is pair q's
+/// cell in pattern p (-1 when either code is missing).
+Estimate meanOfTally(const std::vector<std::vector<int>> &pairCells, int K, Weighting weighting,
+    const std::vector<int> &tally)
 {
     double sum = 0.0;
     int defined = 0;
     std::vector<double> table(std::size_t(K) * std::size_t(K));
-    for (const std::vector<int> &pair : cells) {
+    for (const std::vector<int> &pair : pairCells) {
         std::fill(table.begin(), table.end(), 0.0);
-        for (int u : units)
-            if (const int c = pair[std::size_t(u)]; c >= 0)
-                table[std::size_t(c)] += 1.0;
+        for (std::size_t p = 0; p < tally.size(); ++p)
+            if (const int c = pair[p]; c >= 0)
+                table[std::size_t(c)] += double(tally[p]);
         const Estimate k = cohenKappa(table, K, weighting).kappa;
         if (k.defined) {
             sum += k.value;
@@ -52,12 +55,16 @@ Estimate meanOfCells(const std::vector<std::vector<int>> &cells, int K, Weightin
 Estimate meanPairKappa(const CodeRows &codes, const std::vector<std::pair<int, int>> &pairs,
     Weighting weighting, const std::vector<int> &units)
 {
-    return meanOfCells(pairCells(codes, pairs), codes.categories, weighting, units);
+    // Every unit its own pattern, counted as often as it is listed.
+    std::vector<int> tally(std::size_t(codes.units()), 0);
+    for (const int u : units)
+        ++tally[std::size_t(u)];
+    return meanOfTally(pairCells(codes, pairs), codes.categories, weighting, tally);
 }
 
-Calibration calibrate(const CodeRows &codes, Weighting weighting, const BootstrapOptions &options)
+int addCalibration(
+    SharedBootstrap &shared, const CodeRows &codes, Weighting weighting, Calibration *out)
 {
-    Calibration out;
     const int raters = int(codes.rows.size());
     const int judge = raters - 1;
     std::vector<std::pair<int, int>> judgePairs, clinicianPairs;
@@ -66,27 +73,60 @@ Calibration calibrate(const CodeRows &codes, Weighting weighting, const Bootstra
         for (int d = c + 1; d < judge; ++d)
             clinicianPairs.emplace_back(c, d);
     }
-    const auto judgeCells = pairCells(codes, judgePairs);
-    const auto clinicianCells = pairCells(codes, clinicianPairs);
+    // Units with the same codes from every rater are one pattern.
+    TallyStatistic s;
+    std::map<std::vector<int>, int> ids;
+    std::vector<std::vector<int>> patterns;
+    std::vector<int> key(std::size_t(std::max(raters, 0)));
+    out->units = 0;
     for (int u = 0; u < codes.units(); ++u) {
+        for (int r = 0; r < raters; ++r)
+            key[std::size_t(r)] = codes.rows[std::size_t(r)][std::size_t(u)];
+        const auto [it, inserted] = ids.try_emplace(key, int(patterns.size()));
+        if (inserted)
+            patterns.push_back(key);
+        s.patternOf.push_back(it->second);
+    }
+    CodeRows patternCodes;
+    patternCodes.categories = codes.categories;
+    patternCodes.rows.assign(std::size_t(std::max(raters, 0)), {});
+    for (const std::vector<int> &p : patterns)
+        for (int r = 0; r < raters; ++r)
+            patternCodes.rows[std::size_t(r)].push_back(p[std::size_t(r)]);
+    auto judgeCells = pairCells(patternCodes, judgePairs);
+    auto clinicianCells = pairCells(patternCodes, clinicianPairs);
+    for (const int p : s.patternOf) {
         bool any = false;
-        for (const std::vector<int> &p : judgeCells)
-            any = any || p[std::size_t(u)] >= 0;
-        out.units += any;
+        for (const std::vector<int> &cells : judgeCells)
+            any = any || cells[std::size_t(p)] >= 0;
+        out->units += any;
     }
     const int K = codes.categories;
-    const std::vector<BootstrapInterval> ci = bootstrapPercentiles(
-        codes.units(), 3,
-        [&](const std::vector<int> &units) {
-            const Estimate j = meanOfCells(judgeCells, K, weighting, units);
-            const Estimate c = meanOfCells(clinicianCells, K, weighting, units);
-            const Estimate d = !j.defined ? j : !c.defined ? c : Estimate::of(j.value - c.value);
-            return std::vector<Estimate> { j, c, d };
-        },
-        options);
-    out.judge = ci[0];
-    out.clinicians = ci[1];
-    out.difference = ci[2];
+    s.patterns = int(patterns.size());
+    s.outputs = 3;
+    s.statistic = [judgeCells = std::move(judgeCells), clinicianCells = std::move(clinicianCells),
+                      K, weighting](const std::vector<int> &tally) {
+        const Estimate j = meanOfTally(judgeCells, K, weighting, tally);
+        const Estimate c = meanOfTally(clinicianCells, K, weighting, tally);
+        const Estimate d = !j.defined ? j : !c.defined ? c : Estimate::of(j.value - c.value);
+        return std::vector<Estimate> { j, c, d };
+    };
+    return shared.add(std::move(s));
+}
+
+void setCalibration(const std::vector<BootstrapInterval> &intervals, Calibration *out)
+{
+    out->judge = intervals[0];
+    out->clinicians = intervals[1];
+    out->difference = intervals[2];
+}
+
+Calibration calibrate(const CodeRows &codes, Weighting weighting, const BootstrapOptions &options)
+{
+    Calibration out;
+    SharedBootstrap shared;
+    addCalibration(shared, codes, weighting, &out);
+    setCalibration(shared.run(options).front(), &out);
     return out;
 }
 

@@ -37,6 +37,12 @@ struct Calibration {
     BootstrapInterval difference;
 };
 Calibration calibrate(const CodeRows &codes, Weighting weighting, const BootstrapOptions &options);
+/// calibrate() in two steps, to share resamples with other statistics: registers the
+/// three statistics (units with identical codes grouped) with `shared`, returns its
+/// index and sets `out->units`; then setCalibration() takes that statistic's intervals from run().
+int addCalibration(
+    SharedBootstrap &shared, const CodeRows &codes, Weighting weighting, Calibration *out);
+void setCalibration(const std::vector<BootstrapInterval> &intervals, Calibration *out);
 
 /// Tercile (0, 1, 2) of each value: 0 when v <= q(1/3), 1 when v <= q(2/3), else 2,
 /// q the type-7 quantile of the values. Empty in, empty out.

@@ -156,22 +156,28 @@ Agreement observedAgreement(const CountTable &counts, const std::vector<double> 
     Agreement a;
     const std::size_t K = std::size_t(std::max(counts.categories, 0));
     a.pi.assign(K, 0.0);
+    double rated = 0, subjects = 0; // weighted (CountTable::weights)
+    bool first = true;
     for (int s = 0; s < counts.subjects; ++s) {
+        const double weight = counts.weight(s);
+        if (weight <= 0)
+            continue;
         double r = 0;
         for (std::size_t k = 0; k < K; ++k)
             r += counts.at(s, int(k));
         if (r < 1)
             continue;
-        ++a.rated;
+        rated += weight;
         for (std::size_t k = 0; k < K; ++k)
-            a.pi[k] += counts.at(s, int(k)) / r;
-        if (a.rated == 1)
+            a.pi[k] += weight * (counts.at(s, int(k)) / r);
+        if (first)
             a.raters = r;
         else if (r != a.raters)
             a.balanced = false;
+        first = false;
         if (r < 2)
             continue;
-        ++a.subjects;
+        subjects += weight;
         double agree = 0;
         for (std::size_t k = 0; k < K; ++k) {
             double star = 0;
@@ -179,13 +185,15 @@ Agreement observedAgreement(const CountTable &counts, const std::vector<double> 
                 star += w[k * K + l] * counts.at(s, int(l));
             agree += counts.at(s, int(k)) * (star - 1.0);
         }
-        a.pa += agree / (r * (r - 1));
+        a.pa += weight * (agree / (r * (r - 1)));
     }
-    if (a.subjects > 0)
-        a.pa /= a.subjects;
-    if (a.rated > 0)
+    a.rated = int(std::lround(rated));
+    a.subjects = int(std::lround(subjects));
+    if (subjects > 0)
+        a.pa /= subjects;
+    if (rated > 0)
         for (double &p : a.pi)
-            p /= a.rated;
+            p /= rated;
     return a;
 }
 

@@ -272,9 +272,14 @@ std::pair<std::vector<double>, int> AlphaData::accumulate(const std::vector<int>
             ++pairableUnits;
         }
     }
+    return { coincidences(tally), pairableUnits };
+}
+
+std::vector<double> AlphaData::coincidences(const std::vector<int> &tally) const
+{
     const std::size_t V = m_values.size();
     std::vector<double> o(V * V, 0.0);
-    for (std::size_t p = 0; p < tally.size(); ++p) {
+    for (std::size_t p = 0; p + 1 < m_offsets.size(); ++p) {
         if (tally[p] == 0)
             continue;
         for (int e = m_offsets[p]; e < m_offsets[p + 1]; ++e) {
@@ -282,7 +287,25 @@ std::pair<std::vector<double>, int> AlphaData::accumulate(const std::vector<int>
             o[std::size_t(entry.a) * V + std::size_t(entry.b)] += double(tally[p]) * entry.weight;
         }
     }
-    return { std::move(o), pairableUnits };
+    return o;
+}
+
+std::vector<int> AlphaData::unitPatterns() const
+{
+    std::vector<int> out = m_unitPattern;
+    const int notPairable = patterns() - 1;
+    for (int &p : out)
+        if (p < 0)
+            p = notPairable;
+    return out;
+}
+
+Estimate AlphaData::alphaForTally(const std::vector<int> &tally) const
+{
+    int pairableUnits = 0;
+    for (std::size_t p = 0; p + 1 < m_offsets.size(); ++p)
+        pairableUnits += tally[p];
+    return finish(coincidences(tally), pairableUnits).alpha;
 }
 
 Estimate AlphaData::alphaFor(const std::vector<int> &unitIndices) const

@@ -48,6 +48,13 @@ public:
     Estimate alphaFor(const std::vector<int> &unitIndices) const;
     /// Alpha over all units, with intermediates.
     AlphaResult all() const;
+    /// Units grouped by their ratings, for resampling by tally: unit u's pattern in
+    /// [0, patterns()); the last pattern gathers the units that are not pairable.
+    std::vector<int> unitPatterns() const;
+    int patterns() const { return int(m_offsets.size()); }
+    /// Alpha of a resample given as the number of draws of each pattern (patterns()
+    /// entries); identical to alphaFor() of any unit list with that tally.
+    Estimate alphaForTally(const std::vector<int> &tally) const;
 
     struct Entry {
         int a;
@@ -58,6 +65,7 @@ public:
 private:
     AlphaResult finish(std::vector<double> coincidence, int pairableUnits) const;
     std::pair<std::vector<double>, int> accumulate(const std::vector<int> &unitIndices) const;
+    std::vector<double> coincidences(const std::vector<int> &tally) const;
 
     Metric m_metric;
     int m_units = 0;

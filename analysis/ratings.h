@@ -67,6 +67,12 @@ struct CountTable {
     int subjects = 0;
     int categories = 0;
     std::vector<double> counts;
+    /// Per subject, how many times it counts (a bootstrap's repeats of a row); empty:
+    /// once each. Statistics over the table are those of the table with each row
+    /// repeated weight times.
+    std::vector<double> weights;
+
+    double weight(int s) const { return weights.empty() ? 1.0 : weights[std::size_t(s)]; }
 
     CountTable() = default;
     CountTable(int subjectCount, int categoryCount)

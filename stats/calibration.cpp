@@ -5,6 +5,7 @@
 #include <QRegularExpression>
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 namespace cr::stats {
 
@@ -12,19 +13,33 @@ namespace {
 
 using analysis::Estimate;
 
-CalibratedValue calibrated(const analysis::BootstrapInterval &ci, const BootstrapSettings &b)
+CalibratedValue calibrated(const analysis::BootstrapInterval &ci, bool bootstrap)
 {
-    return { valueOf(ci.point), b.replicates > 0 ? boundsOf(ci) : bootstrapDisabled() };
+    return { valueOf(ci.point), bootstrap ? boundsOf(ci) : bootstrapDisabled() };
 }
 
-CalibrationCell cell(const QString &category, const analysis::CodeRows &codes,
-    analysis::Weighting weighting, const BootstrapSettings &bootstrap)
+/// Appends a cell to (*out)[calibration]; its n now, its values when plan.run() has drawn
+/// the resamples (`out` must stay in place until then).
+void addCell(const QString &category, const analysis::CodeRows &codes,
+    analysis::Weighting weighting, IntervalPlan &plan, QList<JudgeCalibration> *out,
+    qsizetype calibration)
 {
-    const analysis::Calibration c = analysis::calibrate(codes, weighting,
-        analysis::BootstrapOptions {
-            std::max(bootstrap.replicates, 0), bootstrap.seed, bootstrap.threads, 0.95 });
-    return { category, c.units, calibrated(c.judge, bootstrap), calibrated(c.clinicians, bootstrap),
-        calibrated(c.difference, bootstrap) };
+    const auto result = std::make_shared<analysis::Calibration>();
+    const qsizetype index = (*out)[calibration].cells.size();
+    (*out)[calibration].cells.append({ category, 0, {}, {}, {} });
+    plan.custom(
+        [&](analysis::SharedBootstrap &shared) {
+            return analysis::addCalibration(shared, codes, weighting, result.get());
+        },
+        [out, calibration, index, result, on = plan.enabled()](
+            const std::vector<analysis::BootstrapInterval> &ci) {
+            analysis::setCalibration(ci, result.get());
+            CalibrationCell &cell = (*out)[calibration].cells[index];
+            cell.judge = calibrated(result->judge, on);
+            cell.clinicians = calibrated(result->clinicians, on);
+            cell.difference = calibrated(result->difference, on);
+        });
+    (*out)[calibration].cells[index].n = result->units;
 }
 
 /// The rows of `rows` over the given columns.
@@ -70,8 +85,9 @@ QList<int> humanRows(const QList<storage::Rater> &raters)
     return out;
 }
 
-JudgeCalibration categoryCalibration(const storage::LabelMatrix &m, int llm,
-    const QList<int> &humans, const BootstrapSettings &bootstrap)
+/// Appends the LLM's calibration to `out` when it shares units with the clinicians.
+void categoryCalibration(const storage::LabelMatrix &m, int llm, const QList<int> &humans,
+    IntervalPlan &plan, QList<JudgeCalibration> *out)
 {
     const int K = int(m.categories.size());
     std::vector<std::vector<int>> rows;
@@ -81,11 +97,15 @@ JudgeCalibration categoryCalibration(const storage::LabelMatrix &m, int llm,
             row.push_back(m.code(r, i));
     }
     const std::vector<int> columns = comparableColumns(rows);
+    if (columns.empty()) // no unit the LLM and two clinicians labelled
+        return;
     JudgeCalibration o;
     o.llm = m.raters[llm].name;
     o.kind = QStringLiteral("category");
+    const qsizetype at = out->size();
+    out->append(o);
     const analysis::CodeRows all = subset(rows, columns, K);
-    o.cells.append(cell({}, all, analysis::Weighting::Unweighted, bootstrap));
+    addCell({}, all, analysis::Weighting::Unweighted, plan, out, at);
     for (int k = 0; k < K; ++k) {
         bool occurs = false;
         for (const std::vector<int> &r : all.rows)
@@ -97,9 +117,8 @@ JudgeCalibration categoryCalibration(const storage::LabelMatrix &m, int llm,
         for (std::vector<int> &r : binary.rows)
             for (int &c : r)
                 c = c < 0 ? -1 : int(c == k);
-        o.cells.append(cell(m.categories[k], binary, analysis::Weighting::Unweighted, bootstrap));
+        addCell(m.categories[k], binary, analysis::Weighting::Unweighted, plan, out, at);
     }
-    return o;
 }
 
 Estimate mean(const std::vector<double> &v)
@@ -138,8 +157,10 @@ QString positionLabel(int p)
     return p < 26 ? QString(QChar(u'A' + p)) : QString::number(p + 1);
 }
 
-JudgeCalibration scoreCalibration(const storage::ScoreMatrix &m, int llm, const QList<int> &humans,
-    const QHash<qint64, storage::ResponseFacts> &facts, const BootstrapSettings &bootstrap)
+/// Appends the LLM's calibration to `out` when it shares units with the clinicians.
+void scoreCalibration(const storage::ScoreMatrix &m, int llm, const QList<int> &humans,
+    const QHash<qint64, storage::ResponseFacts> &facts, IntervalPlan &plan,
+    QList<JudgeCalibration> *out)
 {
     const int n = int(m.responseIds.size());
     std::vector<std::vector<int>> rows;
@@ -151,10 +172,16 @@ JudgeCalibration scoreCalibration(const storage::ScoreMatrix &m, int llm, const 
         }
     }
     const std::vector<int> columns = comparableColumns(rows);
+    if (columns.empty()) // no unit the LLM and two clinicians scored
+        return;
+    const qsizetype at = out->size();
+    out->append(JudgeCalibration {});
     JudgeCalibration o;
     o.llm = m.raters[llm].name;
     o.kind = QStringLiteral("score");
-    o.cells.append(cell({}, subset(rows, columns, 5), analysis::Weighting::Quadratic, bootstrap));
+    (*out)[at].llm = o.llm;
+    (*out)[at].kind = o.kind;
+    addCell({}, subset(rows, columns, 5), analysis::Weighting::Quadratic, plan, out, at);
     QStringList categories;
     for (const int c : columns)
         if (!m.categories[c].isEmpty() && !categories.contains(m.categories[c]))
@@ -165,8 +192,7 @@ JudgeCalibration scoreCalibration(const storage::ScoreMatrix &m, int llm, const 
         for (const int c : columns)
             if (m.categories[c] == category)
                 in.push_back(c);
-        o.cells.append(
-            cell(category, subset(rows, in, 5), analysis::Weighting::Quadratic, bootstrap));
+        addCell(category, subset(rows, in, 5), analysis::Weighting::Quadratic, plan, out, at);
     }
 
     // Bias checks over the responses the LLM and at least one clinician scored.
@@ -223,8 +249,10 @@ JudgeCalibration scoreCalibration(const storage::ScoreMatrix &m, int llm, const 
     family.nOther = g[1].n;
     family.differenceSame = g[0].difference;
     family.differenceOther = g[1].difference;
-    o.family = family;
-    return o;
+    JudgeCalibration &c = (*out)[at];
+    c.byPosition = o.byPosition;
+    c.byLength = o.byLength;
+    c.family = family;
 }
 
 } // namespace
@@ -257,19 +285,24 @@ QList<JudgeCalibration> judgeCalibration(const storage::LabelMatrix &labels,
     const BootstrapSettings &bootstrap)
 {
     QList<JudgeCalibration> out;
+    IntervalPlan plan(bootstrap);
+    judgeCalibration(labels, scores, facts, plan, &out);
+    plan.run();
+    return out;
+}
+
+void judgeCalibration(const storage::LabelMatrix &labels, const storage::ScoreMatrix &scores,
+    const QHash<qint64, storage::ResponseFacts> &facts, IntervalPlan &plan,
+    QList<JudgeCalibration> *out)
+{
     const QList<int> labelHumans = humanRows(labels.raters);
     for (int r = 0; r < labels.raters.size(); ++r)
         if (labels.raters[r].kind == storage::RaterKind::Llm)
-            if (JudgeCalibration c = categoryCalibration(labels, r, labelHumans, bootstrap);
-                c.cells.front().n > 0)
-                out.append(c);
+            categoryCalibration(labels, r, labelHumans, plan, out);
     const QList<int> scoreHumans = humanRows(scores.raters);
     for (int r = 0; r < scores.raters.size(); ++r)
         if (scores.raters[r].kind == storage::RaterKind::Llm)
-            if (JudgeCalibration c = scoreCalibration(scores, r, scoreHumans, facts, bootstrap);
-                c.cells.front().n > 0)
-                out.append(c);
-    return out;
+            scoreCalibration(scores, r, scoreHumans, facts, plan, out);
 }
 
 } // namespace cr::stats

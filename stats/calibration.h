@@ -26,6 +26,11 @@ namespace cr::stats {
 QList<JudgeCalibration> judgeCalibration(const storage::LabelMatrix &labels,
     const storage::ScoreMatrix &scores, const QHash<qint64, storage::ResponseFacts> &facts,
     const BootstrapSettings &bootstrap);
+/// The same, appending to `out` in place; the intervals are registered with `plan` and
+/// set by plan.run(), before which `out` must not move.
+void judgeCalibration(const storage::LabelMatrix &labels, const storage::ScoreMatrix &scores,
+    const QHash<qint64, storage::ResponseFacts> &facts, IntervalPlan &plan,
+    QList<JudgeCalibration> *out);
 
 /// The model family of a model or LLM rater name (runs "name#2" count as "name"):
 /// a known vendor ("openai" for gpt-*/o1/o3/o4, "anthropic" for claude, "google" for

@@ -29,9 +29,9 @@ QList<int> ratersOfKind(const QList<storage::Rater> &raters, RaterKind kind)
 
 /// One LLM-vs-reference row for category labels; `reference` and `llm` are codes per item (-1
 /// missing).
-LlmCategoryRow categoryPair(const QString &llm, const QString &human,
-    const std::vector<int> &reference, const std::vector<int> &predicted, int K,
-    const BootstrapSettings &bootstrap)
+/// Appends the row to `rows` (which must stay in place until plan.run()).
+void categoryPair(const QString &llm, const QString &human, const std::vector<int> &reference,
+    const std::vector<int> &predicted, int K, IntervalPlan &plan, QList<LlmCategoryRow> *rows)
 {
     std::vector<int> x, y;
     for (std::size_t i = 0; i < reference.size(); ++i) {
@@ -47,7 +47,6 @@ LlmCategoryRow categoryPair(const QString &llm, const QString &human,
     const analysis::KappaResult k = analysis::cohenKappa(x, y, K);
     const analysis::ClassificationReport c = analysis::classificationReport(x, y, K);
     o.cohenKappa = valueOf(k.kappa);
-    o.cohenKappaCi = kappaBounds(x, y, K, { analysis::Weighting::Unweighted }, bootstrap).front();
     o.percentAgreement = valueOf(
         x.empty() ? Estimate::undefined("no item labelled by both") : Estimate::of(k.observed));
     o.accuracy = valueOf(c.accuracy);
@@ -57,7 +56,10 @@ LlmCategoryRow categoryPair(const QString &llm, const QString &human,
         for (int col = 0; col < K; ++col)
             row.push_back(int(c.matrix.empty() ? 0.0 : c.matrix[std::size_t(r * K + col)]));
     }
-    return o;
+    const qsizetype index = rows->size();
+    rows->append(o);
+    plan.kappas(x, y, K, { analysis::Weighting::Unweighted },
+        [rows, index](const QList<BoundsValue> &ci) { (*rows)[index].cohenKappaCi = ci.front(); });
 }
 
 /// Scores on the 1..5 scale as codes 0..4, or nothing when a value is not a whole score.
@@ -73,9 +75,10 @@ std::optional<std::vector<int>> scoreCodes(const std::vector<double> &v)
     return codes;
 }
 
-LlmScoreRow scorePair(const QString &llm, const QString &human,
-    const std::vector<double> &reference, const std::vector<double> &judged,
-    const BootstrapSettings &bootstrap)
+/// Appends the row (with `runs`) to `rows` (which must stay in place until plan.run()).
+void scorePair(const QString &llm, const QString &human, const std::vector<double> &reference,
+    const std::vector<double> &judged, const QStringList &runs, IntervalPlan &plan,
+    QList<LlmScoreRow> *rows)
 {
     std::vector<double> x, y;
     for (std::size_t i = 0; i < reference.size(); ++i) {
@@ -96,15 +99,20 @@ LlmScoreRow scorePair(const QString &llm, const QString &human,
     o.kappaQuadratic =
         valueOf(cx && cy ? analysis::cohenKappa(*cx, *cy, 5, analysis::Weighting::Quadratic).kappa
                          : Estimate::undefined("scores are not whole 1-5 values (e.g. a mean)"));
-    o.kappaQuadraticCi = cx && cy
-        ? kappaBounds(*cx, *cy, 5, { analysis::Weighting::Quadratic }, bootstrap).front()
-        : BoundsValue::undefined(QStringLiteral("scores are not whole 1-5 values (e.g. a mean)"));
+    o.kappaQuadraticCi =
+        BoundsValue::undefined(QStringLiteral("scores are not whole 1-5 values (e.g. a mean)"));
     const analysis::RatingTable table = analysis::RatingTable::fromRows({ x, y });
     o.krippendorffAlphaOrdinal =
         valueOf(analysis::krippendorffAlpha(table, analysis::Metric::Ordinal).alpha);
     o.krippendorffAlphaInterval =
         valueOf(analysis::krippendorffAlpha(table, analysis::Metric::Interval).alpha);
-    return o;
+    o.runRaters = runs;
+    const qsizetype index = rows->size();
+    rows->append(o);
+    if (cx && cy)
+        plan.kappas(*cx, *cy, 5, { analysis::Weighting::Quadratic },
+            [rows, index](
+                const QList<BoundsValue> &ci) { (*rows)[index].kappaQuadraticCi = ci.front(); });
 }
 
 /// LLM raters named `judge#1`, `judge#2`…: the rows of each judge's runs, by judge.
@@ -120,8 +128,8 @@ QMap<QString, QList<int>> judgeRuns(const storage::ScoreMatrix &m)
     return runs;
 }
 
-QList<LlmCategoryRow> categories(const storage::LabelMatrix &m,
-    const QHash<qint64, storage::Consensus> &consensus, const BootstrapSettings &bootstrap)
+void categories(const storage::LabelMatrix &m, const QHash<qint64, storage::Consensus> &consensus,
+    IntervalPlan &plan, QList<LlmCategoryRow> *rows)
 {
     const int K = int(m.categories.size());
     const int items = int(m.itemIds.size());
@@ -138,15 +146,12 @@ QList<LlmCategoryRow> categories(const storage::LabelMatrix &m,
             reference[std::size_t(i)] = int(m.categories.indexOf(c.category));
     }
     const QList<int> humans = ratersOfKind(m.raters, RaterKind::Human);
-    QList<LlmCategoryRow> rows;
     for (int l : ratersOfKind(m.raters, RaterKind::Llm)) {
         const std::vector<int> predicted = row(l);
         for (int h : humans)
-            rows.append(
-                categoryPair(m.raters[l].name, m.raters[h].name, row(h), predicted, K, bootstrap));
-        rows.append(categoryPair(m.raters[l].name, kConsensus, reference, predicted, K, bootstrap));
+            categoryPair(m.raters[l].name, m.raters[h].name, row(h), predicted, K, plan, rows);
+        categoryPair(m.raters[l].name, kConsensus, reference, predicted, K, plan, rows);
     }
-    return rows;
 }
 
 /// Per response, the mean of the scores `raters` gave (missing when none did).
@@ -177,7 +182,7 @@ QStringList names(const storage::ScoreMatrix &m, const QList<int> &raters)
     return out;
 }
 
-QList<LlmScoreRow> scores(const storage::ScoreMatrix &m, const BootstrapSettings &bootstrap)
+void scores(const storage::ScoreMatrix &m, IntervalPlan &plan, QList<LlmScoreRow> *rows)
 {
     const int n = int(m.responseIds.size());
     auto row = [&](int r) {
@@ -188,16 +193,11 @@ QList<LlmScoreRow> scores(const storage::ScoreMatrix &m, const BootstrapSettings
     };
     const QList<int> humans = ratersOfKind(m.raters, RaterKind::Human);
     const std::vector<double> mean = meanScores(m, humans);
-    QList<LlmScoreRow> rows;
     auto compare = [&](const QString &llm, const std::vector<double> &judged,
                        const QStringList &runs) {
-        auto add = [&](LlmScoreRow o) {
-            o.runRaters = runs;
-            rows.append(o);
-        };
         for (int h : humans)
-            add(scorePair(llm, m.raters[h].name, row(h), judged, bootstrap));
-        add(scorePair(llm, kConsensus, mean, judged, bootstrap));
+            scorePair(llm, m.raters[h].name, row(h), judged, runs, plan, rows);
+        scorePair(llm, kConsensus, mean, judged, runs, plan, rows);
     };
     for (int l : ratersOfKind(m.raters, RaterKind::Llm))
         compare(m.raters[l].name, row(l), {});
@@ -209,7 +209,6 @@ QList<LlmScoreRow> scores(const storage::ScoreMatrix &m, const BootstrapSettings
             continue;
         compare(it.key() + QStringLiteral("#mean"), meanScores(m, *it), names(m, *it));
     }
-    return rows;
 }
 
 Estimate estimateOf(const Value &v)
@@ -326,14 +325,24 @@ LlmVsHuman llmVsHuman(const storage::LabelMatrix &labels, const storage::ScoreMa
     const BootstrapSettings &bootstrap)
 {
     LlmVsHuman o;
+    IntervalPlan plan(bootstrap);
+    llmVsHuman(labels, scoreMatrix, consensus, fleissAll, plan, &o);
+    plan.run();
+    return o;
+}
+
+void llmVsHuman(const storage::LabelMatrix &labels, const storage::ScoreMatrix &scoreMatrix,
+    const QHash<qint64, storage::Consensus> &consensus, bool fleissAll, IntervalPlan &plan,
+    LlmVsHuman *out)
+{
+    LlmVsHuman &o = *out;
     o.categoryIds = labels.categories;
-    o.categories = categories(labels, consensus, bootstrap);
-    o.scores = scores(scoreMatrix, bootstrap);
+    categories(labels, consensus, plan, &o.categories);
+    scores(scoreMatrix, plan, &o.scores);
     o.scoresOverClinicians = overClinicians(o.scores);
     o.judgeConsistency = judgeConsistency(scoreMatrix);
     if (fleissAll)
         o.fleissAll = fleissAllRaters(labels);
-    return o;
 }
 
 } // namespace cr::stats

@@ -32,5 +32,10 @@ namespace cr::stats {
 LlmVsHuman llmVsHuman(const storage::LabelMatrix &labels, const storage::ScoreMatrix &scores,
     const QHash<qint64, storage::Consensus> &consensus, bool fleissAll,
     const BootstrapSettings &bootstrap = {});
+/// The same, filling `out` in place; its intervals are registered with `plan` and set by
+/// plan.run(), before which `out` must not move.
+void llmVsHuman(const storage::LabelMatrix &labels, const storage::ScoreMatrix &scores,
+    const QHash<qint64, storage::Consensus> &consensus, bool fleissAll, IntervalPlan &plan,
+    LlmVsHuman *out);
 
 } // namespace cr::stats

@@ -1,5 +1,6 @@
 #include "stats/results.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -58,10 +59,50 @@ QList<BoundsValue> kappaBounds(const std::vector<int> &a, const std::vector<int>
             out.append(bootstrapDisabled());
         return out;
     }
-    for (const analysis::BootstrapInterval &ci :
-        analysis::bootstrapCohenKappas(a, b, categories, weightings, bootstrapOptions(settings)))
-        out.append(boundsOf(ci));
+    IntervalPlan plan(settings);
+    plan.kappas(a, b, categories, weightings, [&out](const QList<BoundsValue> &ci) { out = ci; });
+    plan.run();
     return out;
+}
+
+IntervalPlan::IntervalPlan(const BootstrapSettings &settings)
+    : m_settings(settings)
+{
+}
+
+void IntervalPlan::kappas(const std::vector<int> &a, const std::vector<int> &b, int categories,
+    const std::vector<analysis::Weighting> &weightings, Sink sink)
+{
+    custom(
+        [&](analysis::SharedBootstrap &shared) {
+            return analysis::addCohenKappas(shared, a, b, categories, weightings);
+        },
+        [sink = std::move(sink), on = m_settings.replicates > 0](
+            const std::vector<analysis::BootstrapInterval> &intervals) {
+            QList<BoundsValue> out;
+            for (const analysis::BootstrapInterval &ci : intervals)
+                out.append(on ? boundsOf(ci) : bootstrapDisabled());
+            sink(out);
+        });
+}
+
+void IntervalPlan::custom(const std::function<int(analysis::SharedBootstrap &)> &add,
+    std::function<void(const std::vector<analysis::BootstrapInterval> &)> done)
+{
+    m_sinks.emplace_back(add(m_shared), std::move(done));
+}
+
+void IntervalPlan::run()
+{
+    if (m_sinks.empty())
+        return;
+    analysis::BootstrapOptions options = bootstrapOptions(m_settings);
+    options.replicates = std::max(options.replicates, 0); // off: point estimates only
+    const std::vector<std::vector<analysis::BootstrapInterval>> intervals = m_shared.run(options);
+    for (const auto &[index, done] : m_sinks)
+        done(intervals[std::size_t(index)]);
+    m_sinks.clear();
+    m_shared = analysis::SharedBootstrap();
 }
 
 } // namespace cr::stats

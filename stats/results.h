@@ -66,6 +66,37 @@ QList<BoundsValue> kappaBounds(const std::vector<int> &a, const std::vector<int>
 /// Undefined: the bootstrap is off.
 BoundsValue bootstrapDisabled();
 
+/// The engine's bootstrap intervals drawn together (analysis::SharedBootstrap): every
+/// interval is registered with a sink, and run() draws each replicate's resample once
+/// for all statistics with the same number of units, then hands each sink its
+/// intervals. Each interval is the one the statistic's own bootstrap would give (same
+/// seed, same draws). With the bootstrap off (replicates <= 0) run() computes the
+/// point estimates only, and kappa sinks get bootstrapDisabled(). Sinks typically
+/// write into a result that must stay where it is until run().
+class IntervalPlan {
+public:
+    using Sink = std::function<void(const QList<BoundsValue> &)>;
+
+    explicit IntervalPlan(const BootstrapSettings &settings);
+    const BootstrapSettings &settings() const { return m_settings; }
+    /// Cohen's kappa of the paired codes under each weighting (analysis::addCohenKappas).
+    void kappas(const std::vector<int> &a, const std::vector<int> &b, int categories,
+        const std::vector<analysis::Weighting> &weightings, Sink sink);
+    bool enabled() const { return m_settings.replicates > 0; }
+    /// Any analysis statistic: `add` registers it (returns its index), `done` gets its
+    /// intervals (with the point estimates) after run().
+    void custom(const std::function<int(analysis::SharedBootstrap &)> &add,
+        std::function<void(const std::vector<analysis::BootstrapInterval> &)> done);
+    void run();
+
+private:
+    BootstrapSettings m_settings;
+    analysis::SharedBootstrap m_shared;
+    std::vector<
+        std::pair<int, std::function<void(const std::vector<analysis::BootstrapInterval> &)>>>
+        m_sinks;
+};
+
 /// Two raters' category labels on the items both labelled.
 struct CategoryPair {
     QString a;

@@ -38,38 +38,27 @@ BootstrapSettings settingsOf(const StatsOptions &options)
     return { options.bootstrap, options.seed, options.threads };
 }
 
-BoundsValue bootstrapAlpha(const analysis::RatingTable &table, analysis::Metric metric,
-    const StatsOptions &options, analysis::BootstrapInterval *run = nullptr)
+/// Registers the bootstrap of Krippendorff's alpha over the table's units; `sink` gets its
+/// interval (bootstrapDisabled() when off) and the run.
+void alphaInterval(IntervalPlan &plan, const analysis::RatingTable &table, analysis::Metric metric,
+    std::function<void(const BoundsValue &, const analysis::BootstrapInterval &)> sink)
 {
-    if (options.bootstrap <= 0)
-        return bootstrapDisabled();
-    const analysis::BootstrapInterval ci =
-        analysis::bootstrapAlpha(table, metric, bootstrapOptions(settingsOf(options)));
-    if (run)
-        *run = ci;
-    return boundsOf(ci);
+    if (!plan.enabled())
+        return sink(bootstrapDisabled(), {});
+    plan.custom(
+        [&](analysis::SharedBootstrap &shared) {
+            return analysis::addAlpha(shared, table, metric);
+        },
+        [sink = std::move(sink)](const std::vector<analysis::BootstrapInterval> &ci) {
+            sink(boundsOf(ci.front()), ci.front());
+        });
 }
 
-/// Bootstrap intervals of Fleiss' kappa, Gwet's AC1 and percent agreement over the subjects.
-QList<BoundsValue> countsCis(const analysis::CountTable &counts, const StatsOptions &options)
-{
-    if (options.bootstrap <= 0)
-        return { bootstrapDisabled(), bootstrapDisabled(), bootstrapDisabled() };
-    QList<BoundsValue> out;
-    for (const analysis::BootstrapInterval &ci : analysis::bootstrapCounts(counts,
-             { [](const analysis::CountTable &t) { return analysis::fleissKappa(t).coefficient; },
-                 [](const analysis::CountTable &t) { return analysis::gwetAC(t).coefficient; },
-                 [](const analysis::CountTable &t) { return analysis::percentAgreement(t); } },
-             bootstrapOptions(settingsOf(options))))
-        out.append(boundsOf(ci));
-    return out;
-}
-
-QList<CategoryPair> categoryPairs(const storage::LabelMatrix &m, const StatsOptions &options)
+/// Every rater pair a < b in rater order; intervals registered with `plan`.
+void categoryPairs(const storage::LabelMatrix &m, IntervalPlan &plan, QList<CategoryPair> *pairs)
 {
     const int raters = int(m.raters.size());
     const int K = int(m.categories.size());
-    QList<CategoryPair> pairs;
     for (int a = 0; a < raters; ++a) {
         for (int b = a + 1; b < raters; ++b) {
             std::vector<int> x, y;
@@ -88,17 +77,19 @@ QList<CategoryPair> categoryPairs(const storage::LabelMatrix &m, const StatsOpti
             p.percentAgreement =
                 valueOf(x.empty() ? Estimate::undefined("no item labelled by both raters")
                                   : Estimate::of(k.observed));
-            p.cohenKappaCi =
-                kappaBounds(x, y, K, { analysis::Weighting::Unweighted }, settingsOf(options))
-                    .front();
-            pairs.append(p);
+            const qsizetype index = pairs->size();
+            pairs->append(p);
+            plan.kappas(x, y, K, { analysis::Weighting::Unweighted },
+                [pairs, index](
+                    const QList<BoundsValue> &ci) { (*pairs)[index].cohenKappaCi = ci.front(); });
         }
     }
-    return pairs;
 }
 
-CategoryAgreement categoryAgreement(const storage::LabelMatrix &m, const StatsOptions &options)
+/// Fills `o` (which must stay in place until plan.run()).
+void categoryAgreement(const storage::LabelMatrix &m, IntervalPlan &plan, CategoryAgreement *out)
 {
+    CategoryAgreement &o = *out;
     const int raters = int(m.raters.size());
     const int K = int(m.categories.size());
     // Units: items labelled by at least two of the selected raters.
@@ -117,27 +108,42 @@ CategoryAgreement categoryAgreement(const storage::LabelMatrix &m, const StatsOp
                 table.at(r, int(u)) = c;
     const analysis::CountTable counts = analysis::CountTable::fromRatings(table, K);
 
-    CategoryAgreement o;
     o.nItems = int(units.size());
     o.raters = raterNames(m.raters);
     o.fleissKappa = valueOf(analysis::fleissKappa(counts).coefficient);
     o.krippendorffAlphaNominal =
         valueOf(analysis::krippendorffAlpha(table, analysis::Metric::Nominal).alpha);
     o.gwetAc1 = valueOf(analysis::gwetAC(counts).coefficient);
-    o.alphaNominalCi = bootstrapAlpha(table, analysis::Metric::Nominal, options);
+    alphaInterval(plan, table, analysis::Metric::Nominal,
+        [out](const BoundsValue &ci, const analysis::BootstrapInterval &) {
+            out->alphaNominalCi = ci;
+        });
     o.percentAgreement = valueOf(analysis::percentAgreement(counts));
-    o.pairwise = categoryPairs(m, options);
-    const QList<BoundsValue> cis = countsCis(counts, options);
-    o.fleissKappaCi = cis[0];
-    o.gwetAc1Ci = cis[1];
-    o.percentAgreementCi = cis[2];
-    return o;
+    categoryPairs(m, plan, &o.pairwise);
+    // Fleiss' kappa, Gwet's AC1 and percent agreement over the same resamples of items.
+    if (!plan.enabled()) {
+        o.fleissKappaCi = o.gwetAc1Ci = o.percentAgreementCi = bootstrapDisabled();
+        return;
+    }
+    plan.custom(
+        [&](analysis::SharedBootstrap &shared) {
+            return analysis::addCounts(shared, counts,
+                { [](const analysis::CountTable &t) {
+                     return analysis::fleissKappa(t).coefficient;
+                 },
+                    [](const analysis::CountTable &t) { return analysis::gwetAC(t).coefficient; },
+                    [](const analysis::CountTable &t) { return analysis::percentAgreement(t); } });
+        },
+        [out](const std::vector<analysis::BootstrapInterval> &ci) {
+            out->fleissKappaCi = boundsOf(ci[0]);
+            out->gwetAc1Ci = boundsOf(ci[1]);
+            out->percentAgreementCi = boundsOf(ci[2]);
+        });
 }
 
-QList<ScorePair> scorePairs(const storage::ScoreMatrix &m, const StatsOptions &options)
+void scorePairs(const storage::ScoreMatrix &m, IntervalPlan &plan, QList<ScorePair> *pairs)
 {
     const int raters = int(m.raters.size());
-    QList<ScorePair> pairs;
     for (int a = 0; a < raters; ++a) {
         for (int b = a + 1; b < raters; ++b) {
             std::vector<double> x, y;
@@ -163,19 +169,22 @@ QList<ScorePair> scorePairs(const storage::ScoreMatrix &m, const StatsOptions &o
                 valueOf(analysis::cohenKappa(cx, cy, 5, analysis::Weighting::Quadratic).kappa);
             p.kappaLinear =
                 valueOf(analysis::cohenKappa(cx, cy, 5, analysis::Weighting::Linear).kappa);
-            const QList<BoundsValue> ci = kappaBounds(cx, cy, 5,
-                { analysis::Weighting::Quadratic, analysis::Weighting::Linear },
-                settingsOf(options));
-            p.kappaQuadraticCi = ci[0];
-            p.kappaLinearCi = ci[1];
-            pairs.append(p);
+            const qsizetype index = pairs->size();
+            pairs->append(p);
+            plan.kappas(cx, cy, 5, { analysis::Weighting::Quadratic, analysis::Weighting::Linear },
+                [pairs, index](const QList<BoundsValue> &ci) {
+                    (*pairs)[index].kappaQuadraticCi = ci[0];
+                    (*pairs)[index].kappaLinearCi = ci[1];
+                });
         }
     }
-    return pairs;
 }
 
-ScoreAgreement scoreAgreement(const storage::ScoreMatrix &m, const StatsOptions &options)
+/// Fills `o` (which must stay in place until plan.run()).
+void scoreAgreement(const storage::ScoreMatrix &m, const StatsOptions &options, IntervalPlan &plan,
+    ScoreAgreement *out)
 {
+    ScoreAgreement &o = *out;
     const int raters = int(m.raters.size());
     std::vector<int> units;
     for (int i = 0; i < m.responseIds.size(); ++i) {
@@ -190,20 +199,24 @@ ScoreAgreement scoreAgreement(const storage::ScoreMatrix &m, const StatsOptions 
         for (std::size_t u = 0; u < units.size(); ++u)
             table.at(r, int(u)) = m.score(r, units[u]);
 
-    ScoreAgreement o;
     o.nResponses = int(units.size());
     o.raters = raterNames(m.raters);
     o.krippendorffAlphaOrdinal =
         valueOf(analysis::krippendorffAlpha(table, analysis::Metric::Ordinal).alpha);
     o.krippendorffAlphaInterval =
         valueOf(analysis::krippendorffAlpha(table, analysis::Metric::Interval).alpha);
-    analysis::BootstrapInterval ci;
-    o.alphaOrdinalCi = bootstrapAlpha(table, analysis::Metric::Ordinal, options, &ci);
-    if (options.bootstrap > 0)
-        o.bootstrap = BootstrapRun { ci.replicates, options.seed, ci.undefinedReplicates };
-    o.alphaIntervalCi = bootstrapAlpha(table, analysis::Metric::Interval, options);
-    o.pairwise = scorePairs(m, options);
-    return o;
+    alphaInterval(plan, table, analysis::Metric::Ordinal,
+        [out, seed = options.seed, on = plan.enabled()](
+            const BoundsValue &ci, const analysis::BootstrapInterval &run) {
+            out->alphaOrdinalCi = ci;
+            if (on)
+                out->bootstrap = BootstrapRun { run.replicates, seed, run.undefinedReplicates };
+        });
+    alphaInterval(plan, table, analysis::Metric::Interval,
+        [out](const BoundsValue &ci, const analysis::BootstrapInterval &) {
+            out->alphaIntervalCi = ci;
+        });
+    scorePairs(m, plan, &o.pairwise);
 }
 
 HarmRate harmRate(const analysis::HarmSummary &h)
@@ -410,11 +423,47 @@ std::optional<Confusion> confusion(storage::Study &study, const storage::LabelMa
 std::optional<StatsResult> computeStats(
     storage::Study &study, const StatsOptions &options, storage::Error *error)
 {
-    const auto labels = storage::loadLabels(
-        study, options.raters, error, options.filter, options.emptyLabelAsCategory);
+    // LLM raters against the clinicians: every rater, whatever the selection (filters apply).
+    // When the selection is a group that comes to the same raters, its matrices are the
+    // same and are loaded once.
+    const storage::RaterSelection everyone =
+        storage::RaterSelection::fromString(QStringLiteral("all"));
+    storage::RaterSelection everyoneAndJuries = everyone;
+    everyoneAndJuries.juries = true; // juries are compared with the clinicians like LLM raters
+    const auto sameRaters = [&](const storage::RaterSelection &other) -> std::optional<bool> {
+        if (options.raters.kind == storage::RaterSelection::Kind::Named)
+            return false;
+        const auto mine = storage::selectRaters(study, options.raters, error);
+        const auto theirs = mine ? storage::selectRaters(study, other, error) : std::nullopt;
+        if (!theirs)
+            return std::nullopt;
+        return std::equal(mine->cbegin(), mine->cend(), theirs->cbegin(), theirs->cend(),
+            [](const storage::Rater &a, const storage::Rater &b) { return a.id == b.id; });
+    };
+    const std::optional<bool> sameLabelRaters = sameRaters(everyone);
+    const std::optional<bool> sameScoreRaters =
+        sameLabelRaters ? sameRaters(everyoneAndJuries) : std::nullopt;
+    if (!sameScoreRaters)
+        return std::nullopt;
+    const auto allLabels =
+        storage::loadLabels(study, everyone, error, options.filter, options.emptyLabelAsCategory);
+    if (!allLabels)
+        return std::nullopt;
+    const auto labels = *sameLabelRaters ? allLabels
+                                         : storage::loadLabels(study, options.raters, error,
+                                             options.filter, options.emptyLabelAsCategory);
     if (!labels)
         return std::nullopt;
-    auto scores = storage::loadScores(study, options.raters, error, options.filter);
+    const auto consensus = storage::consensusCategories(study, error);
+    if (!consensus)
+        return std::nullopt;
+    const auto allScores =
+        storage::loadScores(study, everyoneAndJuries, error, options.filter, *consensus);
+    if (!allScores)
+        return std::nullopt;
+    auto scores = *sameScoreRaters
+        ? allScores
+        : storage::loadScores(study, options.raters, error, options.filter, *consensus);
     if (!scores)
         return std::nullopt;
     std::optional<CategorySourceInfo> categorySource;
@@ -423,31 +472,29 @@ std::optional<StatsResult> computeStats(
         if (!categorySource)
             return std::nullopt;
     }
-    // LLM raters against the clinicians: every rater, whatever the selection (filters apply).
-    storage::RaterSelection everyone = storage::RaterSelection::fromString(QStringLiteral("all"));
-    const auto allLabels =
-        storage::loadLabels(study, everyone, error, options.filter, options.emptyLabelAsCategory);
-    everyone.juries = true; // juries are compared with the clinicians like LLM raters
-    const auto allScores =
-        allLabels ? storage::loadScores(study, everyone, error, options.filter) : std::nullopt;
-    const auto consensus = allScores ? storage::consensusCategories(study, error) : std::nullopt;
-    if (!consensus)
-        return std::nullopt;
-    const auto facts = storage::loadResponseFacts(study, error);
-    if (!facts)
-        return std::nullopt;
+    // Response positions and lengths are for the judges' bias checks: only with LLM scores.
+    QHash<qint64, storage::ResponseFacts> facts;
+    if (std::any_of(allScores->raters.cbegin(), allScores->raters.cend(),
+            [](const storage::Rater &r) { return r.kind == storage::RaterKind::Llm; })) {
+        auto loaded = storage::loadResponseFacts(study, error);
+        if (!loaded)
+            return std::nullopt;
+        facts = std::move(*loaded);
+    }
     StatsResult result;
     result.study = study.path();
     result.raterSelection = options.raters.toString();
-    result.categoryAgreement = categoryAgreement(*labels, options);
-    result.scoreAgreement = scoreAgreement(*scores, options);
+    // Every bootstrap interval is registered with one plan and drawn at the end, each
+    // replicate's resample shared by the statistics over the same number of units.
+    IntervalPlan plan(settingsOf(options));
+    categoryAgreement(*labels, plan, &result.categoryAgreement);
+    scoreAgreement(*scores, options, plan, &result.scoreAgreement);
     result.harm = harm(*scores, options);
     result.harm.categorySource = categorySource;
     result.scoreDistribution = scoreDistribution(*scores);
-    result.llmVsHuman =
-        llmVsHuman(*allLabels, *allScores, *consensus, options.fleissAll, settingsOf(options));
-    result.llmVsHuman.calibration =
-        judgeCalibration(*allLabels, *allScores, *facts, settingsOf(options));
+    llmVsHuman(*allLabels, *allScores, *consensus, options.fleissAll, plan, &result.llmVsHuman);
+    judgeCalibration(*allLabels, *allScores, facts, plan, &result.llmVsHuman.calibration);
+    plan.run();
     if (!options.filter.isEmpty())
         result.filters = options.filter;
     if (options.emptyLabelAsCategory) {

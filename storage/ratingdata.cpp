@@ -128,6 +128,55 @@ QHash<qint64, int> indexOf(const QList<qint64> &ids)
     return index;
 }
 
+/// Row of an id among ids sorted ascending (as loaded ORDER BY id): a direct table when
+/// the ids are dense (the usual case: rowids), else binary search; -1 when absent.
+class SortedIdIndex {
+public:
+    explicit SortedIdIndex(const QList<qint64> &ids)
+        : m_ids(ids)
+    {
+        if (ids.isEmpty())
+            return;
+        m_first = ids.front();
+        const qint64 span = ids.back() - m_first + 1;
+        if (span > 0 && span <= 4 * qint64(ids.size()) + 1024) {
+            m_rows.assign(std::size_t(span), -1);
+            for (int i = 0; i < ids.size(); ++i)
+                m_rows[std::size_t(ids[i] - m_first)] = i;
+        }
+    }
+    int rowOf(qint64 id) const
+    {
+        if (!m_rows.empty()) {
+            const qint64 offset = id - m_first;
+            return offset < 0 || offset >= qint64(m_rows.size()) ? -1 : m_rows[std::size_t(offset)];
+        }
+        const auto it = std::lower_bound(m_ids.cbegin(), m_ids.cend(), id);
+        return it == m_ids.cend() || *it != id ? -1 : int(it - m_ids.cbegin());
+    }
+
+private:
+    QList<qint64> m_ids;
+    qint64 m_first = 0;
+    std::vector<int> m_rows;
+};
+
+/// A few distinct names read as UTF-8 (models, categories): one shared QString each.
+class SharedNames {
+public:
+    QString operator()(QByteArrayView utf8)
+    {
+        for (const auto &name : std::as_const(m_names))
+            if (name.first == utf8)
+                return name.second;
+        m_names.append({ utf8.toByteArray(), QString::fromUtf8(utf8) });
+        return m_names.last().second;
+    }
+
+private:
+    QList<std::pair<QByteArray, QString>> m_names;
+};
+
 QHash<qint64, int> raterIndex(const QList<Rater> &raters)
 {
     QHash<qint64, int> index;
@@ -376,16 +425,23 @@ std::optional<QHash<qint64, Consensus>> consensusCategories(
 {
     const QString ids = only ? dialect::idList(*only) : QString();
     QHash<qint64, Consensus> consensus;
-    QSqlQuery q(study.database());
-    q.setForwardOnly(true);
+    // Native statements (RowCursor); category names are a handful of shared strings.
+    RowCursor q(study.database());
     auto fail = [&] {
-        *error = Error::storage(study.path() + QStringLiteral(": ") + q.lastError().text());
+        *error = Error::storage(study.path() + QStringLiteral(": ") + q.errorMessage());
         return std::nullopt;
     };
-    if (!q.exec(QStringLiteral("SELECT item_id, category, count(*) FROM category_label l"
-                               " JOIN rater ON rater.id = l.rater_id AND rater.kind = 'human'")
+    SharedNames nameOf;
+    const QString unanimous = QStringLiteral("unanimous"), majority = QStringLiteral("majority"),
+                  reference = QStringLiteral("reference"),
+                  adjudicated = QStringLiteral("adjudicated");
+    const QByteArray labelsSql =
+        (QStringLiteral("SELECT item_id, category, count(*) FROM category_label l"
+                        " JOIN rater ON rater.id = l.rater_id AND rater.kind = 'human'")
             + (only ? QStringLiteral(" WHERE l.item_id IN ") + ids : QString())
-            + QStringLiteral(" GROUP BY item_id, category ORDER BY item_id")))
+            + QStringLiteral(" GROUP BY item_id, category ORDER BY item_id"))
+            .toUtf8();
+    if (!q.prepare(labelsSql.constData()))
         return fail();
     qint64 current = 0;
     QString best;
@@ -394,16 +450,15 @@ std::optional<QHash<qint64, Consensus>> consensusCategories(
     bool tie = false;
     auto flush = [&] {
         if (current != 0 && !tie)
-            consensus.insert(current,
-                { best, distinct == 1 ? QStringLiteral("unanimous") : QStringLiteral("majority") });
+            consensus.insert(current, { best, distinct == 1 ? unanimous : majority });
     };
     while (q.next()) {
-        const qint64 item = q.value(0).toLongLong();
-        const qint64 count = q.value(2).toLongLong();
+        const qint64 item = q.integer(0);
+        const qint64 count = q.integer(2);
         if (item != current) {
             flush();
             current = item;
-            best = q.value(1).toString();
+            best = nameOf(q.text(1));
             bestCount = count;
             distinct = 1;
             tie = false;
@@ -411,43 +466,58 @@ std::optional<QHash<qint64, Consensus>> consensusCategories(
         }
         ++distinct;
         if (count > bestCount) {
-            best = q.value(1).toString();
+            best = nameOf(q.text(1));
             bestCount = count;
             tie = false;
         } else if (count == bestCount) {
             tie = true;
         }
     }
+    if (!q.errorMessage().isEmpty())
+        return fail();
     flush();
-    if (!q.exec(
-            QStringLiteral("SELECT id, reference_label FROM item WHERE reference_label IS NOT NULL")
-            + (only ? QStringLiteral(" AND id IN ") + ids : QString())))
+    const QByteArray referenceSql =
+        (QStringLiteral("SELECT id, reference_label FROM item WHERE reference_label IS NOT NULL")
+            + (only ? QStringLiteral(" AND id IN ") + ids : QString()))
+            .toUtf8();
+    if (!q.prepare(referenceSql.constData()))
         return fail();
     while (q.next())
-        if (!consensus.contains(q.value(0).toLongLong()))
-            consensus.insert(
-                q.value(0).toLongLong(), { q.value(1).toString(), QStringLiteral("reference") });
-    if (!q.exec(QStringLiteral("SELECT item_id, category FROM adjudication"
-                               " WHERE item_id IS NOT NULL AND category IS NOT NULL")
+        if (!consensus.contains(q.integer(0)))
+            consensus.insert(q.integer(0), { nameOf(q.text(1)), reference });
+    if (!q.errorMessage().isEmpty())
+        return fail();
+    const QByteArray adjudicatedSql =
+        (QStringLiteral("SELECT item_id, category FROM adjudication"
+                        " WHERE item_id IS NOT NULL AND category IS NOT NULL")
             + (only ? QStringLiteral(" AND item_id IN ") + ids : QString())
-            + QStringLiteral(" ORDER BY id")))
+            + QStringLiteral(" ORDER BY id"))
+            .toUtf8();
+    if (!q.prepare(adjudicatedSql.constData()))
         return fail();
     while (q.next())
-        consensus.insert(
-            q.value(0).toLongLong(), { q.value(1).toString(), QStringLiteral("adjudicated") });
+        consensus.insert(q.integer(0), { nameOf(q.text(1)), adjudicated });
+    if (!q.errorMessage().isEmpty())
+        return fail();
     return consensus;
 }
 
 std::optional<ScoreMatrix> loadScores(
     Study &study, const RaterSelection &selection, Error *error, const RatingFilter &filter)
 {
+    const auto consensus = consensusCategories(study, error);
+    if (!consensus)
+        return std::nullopt;
+    return loadScores(study, selection, error, filter, *consensus);
+}
+
+std::optional<ScoreMatrix> loadScores(Study &study, const RaterSelection &selection, Error *error,
+    const RatingFilter &filter, const QHash<qint64, Consensus> &consensus)
+{
     const auto raters = selectRaters(study, selection, error);
     if (!raters)
         return std::nullopt;
     const QSqlDatabase db = study.database();
-    const auto consensus = consensusCategories(study, error);
-    if (!consensus)
-        return std::nullopt;
     const auto keptItems = filteredItems(study, filter, error);
     if (!keptItems)
         return std::nullopt;
@@ -468,14 +538,7 @@ std::optional<ScoreMatrix> loadScores(
                    " FROM response JOIN model ON model.id = response.model_id"
                    " ORDER BY response.id"))
         return fail(q);
-    QList<std::pair<QByteArray, QString>> modelNames; // a handful: one shared QString each
-    const auto modelName = [&modelNames](QByteArrayView utf8) {
-        for (const auto &name : std::as_const(modelNames))
-            if (name.first == utf8)
-                return name.second;
-        modelNames.append({ utf8.toByteArray(), QString::fromUtf8(utf8) });
-        return modelNames.last().second;
-    };
+    SharedNames modelName; // a handful: one shared QString each
     while (q.next()) {
         const QString model = modelName(q.text(1));
         if (!filter.models.isEmpty() && !filter.models.contains(model))
@@ -486,14 +549,14 @@ std::optional<ScoreMatrix> loadScores(
         m.responseIds.append(q.integer(0));
         m.models.append(model);
         m.itemIds.append(itemId);
-        m.categories.append(consensus->value(itemId).category);
+        m.categories.append(consensus.value(itemId).category);
         m.adjudicated.push_back(q.isNull(3) ? std::nullopt : std::optional<int>(int(q.integer(3))));
     }
     if (!q.errorMessage().isEmpty())
         return fail(q);
     const std::size_t n = std::size_t(m.responseIds.size());
     m.scores.assign(std::size_t(m.raters.size()) * n, std::numeric_limits<double>::quiet_NaN());
-    const QHash<qint64, int> responses = indexOf(m.responseIds);
+    const SortedIdIndex responses(m.responseIds);
     const QHash<qint64, int> rIndex = raterIndex(m.raters);
     // Juries: per member rater, the jury rows it votes in; sums and counts per jury cell.
     QHash<qint64, QList<int>> juriesOf;
@@ -518,18 +581,18 @@ std::optional<ScoreMatrix> loadScores(
     while (scores.next()) {
         const qint64 raterId = scores.integer(0);
         const auto r = rIndex.constFind(raterId);
-        const auto i = responses.constFind(scores.integer(1));
-        if (i == responses.cend())
+        const int i = responses.rowOf(scores.integer(1));
+        if (i < 0)
             continue;
         const double score = scores.real(2);
         if (const auto j = juriesOf.constFind(raterId); j != juriesOf.cend())
             for (const int row : *j) {
-                jurySum[std::size_t(row) * n + std::size_t(*i)] += score;
-                ++juryCount[std::size_t(row) * n + std::size_t(*i)];
+                jurySum[std::size_t(row) * n + std::size_t(i)] += score;
+                ++juryCount[std::size_t(row) * n + std::size_t(i)];
             }
         if (r == rIndex.cend())
             continue;
-        m.scores[std::size_t(*r) * n + std::size_t(*i)] = score;
+        m.scores[std::size_t(*r) * n + std::size_t(i)] = score;
     }
     if (!scores.errorMessage().isEmpty())
         return fail(scores);

@@ -144,6 +144,9 @@ std::optional<QHash<qint64, Consensus>> consensusCategories(
 /// of its date range.
 std::optional<ScoreMatrix> loadScores(
     Study &study, const RaterSelection &selection, Error *error, const RatingFilter &filter = {});
+/// loadScores() with the items' consensus categories already loaded (consensusCategories()).
+std::optional<ScoreMatrix> loadScores(Study &study, const RaterSelection &selection, Error *error,
+    const RatingFilter &filter, const QHash<qint64, Consensus> &consensus);
 
 /// Where an item's category comes from when harm is broken down by category
 /// (`--category-source`): `consensus` (consensusCategories()), `reference` (the item's
