@@ -24,6 +24,41 @@ inline QString env(const QString &dir, const QString &key)
     return {};
 }
 
+/// crisis-review ARGS (with `environment` when given); its exit code, stdout in `out`.
+inline int runApp(
+    const QStringList &args, QByteArray *out = nullptr, const QProcessEnvironment &environment = {})
+{
+    QProcess p;
+    if (!environment.isEmpty())
+        p.setProcessEnvironment(environment);
+    p.start(qEnvironmentVariable("CR_BINARY_DIR") + QStringLiteral("/app/crisis-review"), args);
+    if (!p.waitForFinished(120000))
+        return -1;
+    if (out)
+        *out = p.readAllStandardOutput();
+    if (p.exitCode() != 0)
+        qWarning("crisis-review %s: %s", qPrintable(args.join(QLatin1Char(' '))),
+            p.readAllStandardError().constData());
+    return p.exitCode();
+}
+
+/// Writes `count` items ("PREFIX-1"…, dataset "src") with a response of models "m-one"
+/// and "m-two" each, as JSONL at `path`; false when it cannot.
+inline bool writeItems(const QString &path, const QString &prefix, int count)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return false;
+    for (int i = 1; i <= count; ++i)
+        file.write(QStringLiteral("{\"item_id\":\"%2-%1\",\"text\":\"message %1\",\"dataset\":"
+                                  "\"src\",\"responses\":[{\"model\":\"m-one\",\"text\":\"one "
+                                  "%1\"},{\"model\":\"m-two\",\"text\":\"two %1\"}]}\n")
+                       .arg(i)
+                       .arg(prefix)
+                       .toUtf8());
+    return true;
+}
+
 /// The shared cluster (CR_PG_DIR): port and the superuser's password file.
 struct Cluster {
     QString dir = qEnvironmentVariable("CR_PG_DIR");
@@ -79,17 +114,7 @@ struct Cluster {
     /// crisis-review ARGS with the superuser's password file; its exit code.
     int app(const QStringList &args, QByteArray *out = nullptr) const
     {
-        QProcess p;
-        p.setProcessEnvironment(adminEnvironment());
-        p.start(qEnvironmentVariable("CR_BINARY_DIR") + QStringLiteral("/app/crisis-review"), args);
-        if (!p.waitForFinished(120000))
-            return -1;
-        if (out)
-            *out = p.readAllStandardOutput();
-        if (p.exitCode() != 0)
-            qWarning("crisis-review %s: %s", qPrintable(args.join(QLatin1Char(' '))),
-                p.readAllStandardError().constData());
-        return p.exitCode();
+        return runApp(args, out, adminEnvironment());
     }
 };
 

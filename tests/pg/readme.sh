@@ -21,31 +21,14 @@ block="$(awk '/^## Multi-site study on a server/ { s = 1 } s && /^```sh$/ { b = 
               b && /^```$/ { exit } b' "$readme")"
 [ -n "$block" ] || { echo "readme.sh: no sh block in the section" >&2; exit 1; }
 
-as_user() {
-    if [ "$(id -u)" -eq 0 ]; then
-        setpriv --reuid=nobody --regid=nogroup --clear-groups -- "$@"
-    else
-        "$@"
-    fi
-}
-free_port() {
-    local p
-    for _ in $(seq 1 200); do
-        p=$((20000 + RANDOM % 10000))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-            echo "$p"
-            return 0
-        fi
-    done
-    return 1
-}
+. "$(dirname "${BASH_SOURCE[0]}")/pglib.sh" # as_owner, free_port
 
 rm -rf "$work"
 mkdir -p "$work/home/run" "$work/bin" "$work/site"
 chmod 700 "$work/home/run"
 port="$(free_port)"
 cleanup() {
-    as_user env HOME="$work/home" /usr/lib/postgresql/15/bin/pg_ctl -D "$work/home/crdb" \
+    as_owner env HOME="$work/home" /usr/lib/postgresql/15/bin/pg_ctl -D "$work/home/crdb" \
         -m immediate -w stop >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
@@ -71,7 +54,7 @@ done >"$work/site/items.jsonl"
 [ "$(id -u)" -eq 0 ] && chown -R nobody:nogroup "$work"
 
 run() {
-    as_user env -i PATH="$work/bin:/usr/bin:/bin" HOME="$work/home" PGPORT="$port" \
+    as_owner env -i PATH="$work/bin:/usr/bin:/bin" HOME="$work/home" PGPORT="$port" \
         LANG=C.UTF-8 QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR="$work/home/run" \
         XDG_CONFIG_HOME="$work/home/.config" XDG_DATA_HOME="$work/home/.local/share" \
         bash -c "cd '$work/site' && $1"

@@ -139,15 +139,7 @@ private slots:
 
         // A local study (3 items x 2 models, two raters assigned every item), published.
         const QString items = m_work.filePath(QStringLiteral("items.jsonl"));
-        QFile file(items);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        for (int i = 1; i <= 3; ++i)
-            file.write(QStringLiteral("{\"item_id\":\"l-%1\",\"text\":\"message %1\",\"dataset\":"
-                                      "\"src\",\"responses\":[{\"model\":\"m-one\",\"text\":\"one "
-                                      "%1\"},{\"model\":\"m-two\",\"text\":\"two %1\"}]}\n")
-                           .arg(i)
-                           .toUtf8());
-        file.close();
+        QVERIFY(pgtest::writeItems(items, QStringLiteral("l"), 3));
         const QString local = m_work.filePath(QStringLiteral("local.crisis"));
         QCOMPARE(m_pg.app({ QStringLiteral("init"), local }), 0);
         QCOMPARE(m_pg.app({ QStringLiteral("import"), local, items }), 0);

@@ -52,16 +52,7 @@ private:
 
     int app(const QStringList &args, QByteArray *out = nullptr)
     {
-        QProcess p;
-        p.start(qEnvironmentVariable("CR_BINARY_DIR") + QStringLiteral("/app/crisis-review"), args);
-        if (!p.waitForFinished(120000))
-            return -1;
-        if (out)
-            *out = p.readAllStandardOutput();
-        if (p.exitCode() != 0)
-            qWarning("crisis-review %s: %s", qPrintable(args.join(QLatin1Char(' '))),
-                p.readAllStandardError().constData());
-        return p.exitCode();
+        return pgtest::runApp(args, out);
     }
 
     QString uri(const QString &user) const
@@ -108,15 +99,7 @@ private slots:
 
         // A local study (4 items x 2 models, rater "ana" assigned all), published.
         const QString items = m_work.filePath(QStringLiteral("items.jsonl"));
-        QFile file(items);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        for (int i = 1; i <= 4; ++i)
-            file.write(QStringLiteral("{\"item_id\":\"o-%1\",\"text\":\"message %1\",\"dataset\":"
-                                      "\"src\",\"responses\":[{\"model\":\"m-one\",\"text\":\"one "
-                                      "%1\"},{\"model\":\"m-two\",\"text\":\"two %1\"}]}\n")
-                           .arg(i)
-                           .toUtf8());
-        file.close();
+        QVERIFY(pgtest::writeItems(items, QStringLiteral("o"), 4));
         const QString local = m_work.filePath(QStringLiteral("local.crisis"));
         QCOMPARE(app({ QStringLiteral("init"), local }), 0);
         QCOMPARE(app({ QStringLiteral("import"), local, items }), 0);
