@@ -1,5 +1,7 @@
 #include "storage/backend.h"
 
+#include <QHash>
+#include <QMutex>
 #include <QRegularExpression>
 #include <QStringList>
 #include <libpq-fe.h>
@@ -22,6 +24,80 @@ Engine engineOf(const QSqlDatabase &db)
     return db.driverName() == QLatin1String("QPSQL") ? Engine::Postgres : Engine::Sqlite;
 }
 
+namespace {
+
+// Passwords the GUI asked for, by serverLoginKey(): process memory only.
+QMutex sessionPasswordsMutex;
+QHash<QString, QString> sessionPasswords;
+
+QString sessionPassword(const QString &key)
+{
+    const QMutexLocker locker(&sessionPasswordsMutex);
+    return sessionPasswords.value(key);
+}
+
+} // namespace
+
+QString serverLoginKey(const QString &uri)
+{
+    if (!isServerUri(uri))
+        return {};
+    char *message = nullptr;
+    PQconninfoOption *options = PQconninfoParse(uri.toUtf8().constData(), &message);
+    PQfreemem(message);
+    if (!options)
+        return {};
+    QHash<QString, QString> given;
+    for (PQconninfoOption *o = options; o->keyword; ++o)
+        if (o->val && *o->val)
+            given.insert(QString::fromUtf8(o->keyword), QString::fromUtf8(o->val));
+    PQconninfoFree(options);
+    // What libpq would use for the fields the URI leaves out (PGUSER, the OS user, …).
+    if (PQconninfoOption *defaults = PQconndefaults()) {
+        for (PQconninfoOption *o = defaults; o->keyword; ++o) {
+            const QString key = QString::fromUtf8(o->keyword);
+            if (!given.contains(key) && o->val && *o->val)
+                given.insert(key, QString::fromUtf8(o->val));
+        }
+        PQconninfoFree(defaults);
+    }
+    const QString user = given.value(QStringLiteral("user"));
+    const QString host = given.value(QStringLiteral("host"),
+        given.value(QStringLiteral("hostaddr"), QStringLiteral("localhost")));
+    const QString port = given.value(QStringLiteral("port"), QStringLiteral("5432"));
+    const QString db = given.value(QStringLiteral("dbname"), user);
+    return QStringLiteral("%1@%2:%3/%4").arg(user, host, port, db);
+}
+
+void setSessionPassword(const QString &uri, const QString &password)
+{
+    const QString key = serverLoginKey(uri);
+    if (key.isEmpty())
+        return;
+    const QMutexLocker locker(&sessionPasswordsMutex);
+    if (password.isEmpty())
+        sessionPasswords.remove(key);
+    else
+        sessionPasswords.insert(key, password);
+}
+
+void clearSessionPasswords()
+{
+    const QMutexLocker locker(&sessionPasswordsMutex);
+    sessionPasswords.clear();
+}
+
+LoginProblem loginProblem(const QString &connectError)
+{
+    // libpq's own text (the client's "no password supplied") and the server's
+    // invalid_password message; both are what PQerrorMessage says in the C locale.
+    if (connectError.contains(QLatin1String("no password supplied")))
+        return LoginProblem::NoPassword;
+    if (connectError.contains(QLatin1String("password authentication failed")))
+        return LoginProblem::WrongPassword;
+    return LoginProblem::None;
+}
+
 bool configureServerConnection(QSqlDatabase &db, const QString &uri, QString *error)
 {
     char *message = nullptr;
@@ -33,6 +109,7 @@ bool configureServerConnection(QSqlDatabase &db, const QString &uri, QString *er
         return false;
     }
     QStringList extra;
+    bool hasPassword = false;
     for (PQconninfoOption *o = options; o->keyword; ++o) {
         if (!o->val)
             continue;
@@ -46,9 +123,10 @@ bool configureServerConnection(QSqlDatabase &db, const QString &uri, QString *er
             db.setDatabaseName(value);
         else if (key == QLatin1String("user"))
             db.setUserName(value);
-        else if (key == QLatin1String("password"))
+        else if (key == QLatin1String("password")) {
             db.setPassword(value);
-        else {
+            hasPassword = true;
+        } else {
             QString quoted = value;
             quoted.replace(QLatin1Char('\\'), QStringLiteral("\\\\"));
             quoted.replace(QLatin1Char('\''), QStringLiteral("\\'"));
@@ -57,6 +135,11 @@ bool configureServerConnection(QSqlDatabase &db, const QString &uri, QString *er
     }
     PQconninfoFree(options);
     db.setConnectOptions(extra.join(QLatin1Char(';')));
+    if (!hasPassword) {
+        const QString asked = sessionPassword(serverLoginKey(uri));
+        if (!asked.isEmpty())
+            db.setPassword(asked);
+    }
     return true;
 }
 

@@ -29,6 +29,25 @@ bool configureServerConnection(QSqlDatabase &db, const QString &uri, QString *er
 /// `uri` without its password (for messages and the event log).
 QString displayUri(const QString &uri);
 
+/// Who logs in where: "user@host:port/dbname" of `uri` (libpq's defaults filled in), the
+/// key a password is kept under (session memory, the GUI's system keyring). Empty when
+/// `uri` is not a server URI libpq can parse.
+QString serverLoginKey(const QString &uri);
+
+/// A password the GUI asked for (issue 17 item 1), kept in this process's memory only
+/// and given to every connection to the same login (serverLoginKey()) whose URI carries
+/// no password of its own: the worker threads' connections (rating writer, jobs, the
+/// watcher) then log in as the window did. An empty `password` forgets it.
+void setSessionPassword(const QString &uri, const QString &password);
+/// Forgets every session password (tests; signing out of the app).
+void clearSessionPasswords();
+
+/// Why a connection attempt failed, from libpq's message: no password was available
+/// (none in the URI, ~/.pgpass, PGPASSWORD or the session), or the server refused the
+/// one given (SQLSTATE 28P01 "password authentication failed").
+enum class LoginProblem { None, NoPassword, WrongPassword };
+LoginProblem loginProblem(const QString &connectError);
+
 namespace dialect {
 
 /// Starts a write transaction. SQLite: BEGIN IMMEDIATE (one writer per file).

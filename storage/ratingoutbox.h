@@ -5,7 +5,10 @@
 
 #include <QList>
 #include <QString>
+#include <memory>
 #include <optional>
+
+class QLockFile;
 
 namespace cr::storage {
 
@@ -20,6 +23,34 @@ struct OutboxEntry {
     qint64 targetId = 0; ///< the item (label) or response (rating)
     std::optional<CategoryLabel> label;
     std::optional<ResponseRating> rating;
+    /// The OutboxOwner (app instance) that sends it; empty: nobody's (adoptable).
+    QString owner;
+};
+
+/// One app instance's claim on outbox entries (issue 17 item 4: two instances of the same
+/// rater on one machine share one outbox file). An owner is a random id and a lock file
+/// held while it lives (QLockFile in "OUTBOX.owners/", stale once its process died), so
+/// another instance can tell a live owner's entries — which it must leave alone, or a
+/// change would be sent twice and out of order — from an orphan's, which it adopts.
+class OutboxOwner final {
+public:
+    ~OutboxOwner();
+    OutboxOwner(const OutboxOwner &) = delete;
+    OutboxOwner &operator=(const OutboxOwner &) = delete;
+
+    /// A new owner of entries in the outbox at `outboxPath`.
+    static std::unique_ptr<OutboxOwner> create(const QString &outboxPath, Error *error);
+    QString id() const { return m_id; }
+    QString outboxPath() const { return m_outboxPath; }
+    /// Whether the owner `id` of the outbox at `outboxPath` is alive (in this or another
+    /// process). An empty id (an entry from before owners) is nobody's.
+    static bool isAlive(const QString &outboxPath, const QString &id);
+
+private:
+    OutboxOwner(QString outboxPath, QString id, std::unique_ptr<QLockFile> lock);
+    QString m_outboxPath;
+    QString m_id;
+    std::unique_ptr<QLockFile> m_lock;
 };
 
 /// The rating page's local durable outbox (issue 17 item 4): a small SQLite file of
@@ -45,8 +76,14 @@ public:
     qint64 append(const OutboxEntry &entry, Error *error);
     /// Drops the entry `seq` (its write is in the study).
     bool remove(qint64 seq, Error *error);
-    /// The entries of `rater` on `study`, oldest first.
+    /// The entries of `rater` on `study`, oldest first (whoever owns them).
     QList<OutboxEntry> pending(const QString &study, qint64 raterId, Error *error) const;
+    /// The entries of `rater` on `study` that `owner` is to send, oldest first: its own
+    /// and, adopted in the same write transaction, those of owners no longer alive (an
+    /// instance that quit or crashed). A live owner's entries are left to it, so each
+    /// entry is sent by one instance only.
+    QList<OutboxEntry> claim(
+        const QString &study, qint64 raterId, const QString &owner, Error *error) const;
     /// All entries on `study` (any rater).
     int count(const QString &study) const;
 

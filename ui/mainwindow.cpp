@@ -18,11 +18,13 @@
 #include "ui/llmrundialog.h"
 #include "ui/newstudydialog.h"
 #include "ui/packagedialog.h"
+#include "ui/passwordstore.h"
 #include "ui/preferencesdialog.h"
 #include "ui/ratingpage.h"
 #include "ui/ratingsession.h"
 #include "ui/recentstudiesmenu.h"
 #include "ui/reviewpage.h"
+#include "ui/serverlogin.h"
 #include "ui/settings.h"
 #include "ui/studyfiles.h"
 #include "ui/studypage.h"
@@ -51,6 +53,7 @@ namespace cr::ui {
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
+    , m_passwords(std::make_unique<KeyringPasswordStore>())
     , m_import(new JobRunner<ImportResult>(this))
     , m_bundleExport(new JobRunner<ExportResult>(this))
     , m_pages(new QStackedWidget(this))
@@ -467,11 +470,19 @@ bool MainWindow::openStudy(const QString &path, storage::Error *error)
     return openStudyAs(path, {}, error);
 }
 
+void MainWindow::setPasswordStore(std::unique_ptr<PasswordStore> store)
+{
+    m_passwords = std::move(store);
+}
+
 bool MainWindow::openStudyAs(const QString &path, const QString &raterName, storage::Error *error)
 {
     storage::Error e;
-    std::unique_ptr<storage::Study> study = storage::Study::open(
-        storage::isServerUri(path) ? path : QFileInfo(path).absoluteFilePath(), &e);
+    // A server study asks for its password when libpq finds none that works (the
+    // system keyring, then a dialog); a file opens as it is.
+    std::unique_ptr<storage::Study> study = storage::isServerUri(path)
+        ? openServerStudy(this, path, *m_passwords, &e)
+        : storage::Study::open(QFileInfo(path).absoluteFilePath(), &e);
     if (!study) {
         m_welcome->showError(
             tr("Could not open the study. %1")

@@ -26,6 +26,7 @@ class ImportProgress;
 class KeyboardShortcutsDialog;
 class ProtocolViewerDialog;
 class PackageDialog;
+class PasswordStore;
 class PreferencesDialog;
 class StudySetupDialog;
 class LlmRunDialog;
@@ -62,6 +63,10 @@ public:
     /// the reason). False when the study did not open or the sign-in was refused.
     bool openStudyAs(
         const QString &path, const QString &raterName, storage::Error *error = nullptr);
+    /// Where a server login's password is remembered when the person asks for it (the
+    /// system keyring unless replaced; tests give an in-memory one). See openServerStudy().
+    PasswordStore *passwordStore() const { return m_passwords.get(); }
+    void setPasswordStore(std::unique_ptr<PasswordStore> store);
     /// Creates a fresh copy of the demo study in the temp folder and opens it.
     bool openDemoStudy(storage::Error *error = nullptr);
     /// Signs a person of the open study in: a rater lands on the rating page, an
@@ -159,6 +164,7 @@ private:
     void refreshFromElsewhere();
 
     std::unique_ptr<storage::Study> m_study;
+    std::unique_ptr<PasswordStore> m_passwords;
     bool m_demo = false;
     /// Held while a demo copy is open: tells later runs the copy is in use.
     std::unique_ptr<QLockFile> m_demoLock;

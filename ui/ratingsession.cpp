@@ -496,10 +496,12 @@ quint64 RatingSession::enqueueDurable(
     stored.study = m_study->path();
     stored.raterId = m_rater.id;
     storage::Error error;
-    if (!m_outbox)
-        m_outbox = storage::RatingOutbox::open(m_outboxPath, &error);
     // Without an outbox the write still waits in memory (and is said to be lost on quit).
-    const qint64 seq = m_outbox ? m_outbox->append(stored, &error) : 0;
+    qint64 seq = 0;
+    if (openOutbox(&error)) {
+        stored.owner = m_outboxOwner->id(); // sent by this instance only
+        seq = m_outbox->append(stored, &error);
+    }
     if (error.isError())
         fail(error);
     return m_writer->enqueue(write, seq);
@@ -508,14 +510,14 @@ quint64 RatingSession::enqueueDurable(
 void RatingSession::restoreOutbox()
 {
     storage::Error error;
-    if (!m_outbox)
-        m_outbox = storage::RatingOutbox::open(m_outboxPath, &error);
-    if (!m_outbox) {
+    if (!openOutbox(&error)) {
         fail(error);
         return;
     }
+    // This instance's entries and those of instances that are gone; another running
+    // instance of the same rater sends its own (each entry is sent by one instance).
     const QList<storage::OutboxEntry> entries =
-        m_outbox->pending(m_study->path(), m_rater.id, &error);
+        m_outbox->claim(m_study->path(), m_rater.id, m_outboxOwner->id(), &error);
     for (const storage::OutboxEntry &e : entries) {
         if (e.kind == storage::OutboxEntry::Kind::Label) {
             m_pendingWrites.insert(
@@ -533,6 +535,19 @@ void RatingSession::restoreOutbox()
         fail(error);
     if (!entries.isEmpty())
         emit pendingChanged(pendingWrites());
+}
+
+bool RatingSession::openOutbox(storage::Error *error)
+{
+    if (m_outboxOwner && m_outboxOwner->outboxPath() != m_outboxPath)
+        m_outboxOwner.reset(); // another outbox file: another claim
+    if (!m_outbox)
+        m_outbox = storage::RatingOutbox::open(m_outboxPath, error);
+    if (!m_outbox)
+        return false;
+    if (!m_outboxOwner)
+        m_outboxOwner = storage::OutboxOwner::create(m_outboxPath, error);
+    return m_outboxOwner != nullptr;
 }
 
 QString RatingSession::defaultOutboxPath()

@@ -196,6 +196,11 @@ private:
     RatingWriter *m_writer = nullptr;
     QString m_outboxPath = defaultOutboxPath();
     std::unique_ptr<storage::RatingOutbox> m_outbox;
+    /// This instance's claim on outbox entries (another app instance of the same rater
+    /// may share the file): created with the outbox, kept for the session's life.
+    std::unique_ptr<storage::OutboxOwner> m_outboxOwner;
+    /// Opens m_outbox (and m_outboxOwner) on m_outboxPath when not open yet.
+    bool openOutbox(storage::Error *error);
     bool m_offline = false;
     bool m_reconnect = false; // the GUI thread's connection needs opening again
     /// Queued write → what it writes: (true, item id) for a label, (false, response

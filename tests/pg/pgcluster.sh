@@ -25,26 +25,7 @@ for v in 15 16 17; do
 done
 [ -n "$bin" ] || { echo "pgcluster: PostgreSQL server binaries not found (apt-get install postgresql-15)" >&2; exit 1; }
 
-as_owner() {
-    if [ "$(id -u)" -eq 0 ]; then
-        setpriv --reuid=nobody --regid=nogroup --clear-groups -- "$@"
-    else
-        "$@"
-    fi
-}
-
-free_port() {
-    # a port nothing listens on, from a range the kernel does not hand out for outgoing
-    local p
-    for _ in $(seq 1 200); do
-        p=$((20000 + RANDOM % 10000))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-            echo "$p"
-            return 0
-        fi
-    done
-    return 1
-}
+. "$(dirname "${BASH_SOURCE[0]}")/pglib.sh" # as_owner, free_port
 
 case "$cmd" in
 start)

@@ -6,6 +6,7 @@
 // acknowledged is lost, and the researcher's window is told of the new ratings
 // (LISTEN/NOTIFY). The rater's login reads no model, dataset or other rater.
 
+#include "pgtesthelpers.h"
 #include "storage/auditlog.h"
 #include "storage/ratingoutbox.h"
 #include "storage/repositories.h"
@@ -27,20 +28,7 @@
 
 using namespace cr;
 
-namespace {
-
-QString env(const QString &dir, const QString &key)
-{
-    QFile file(dir + QStringLiteral("/env"));
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    for (const QByteArray &line : file.readAll().split('\n'))
-        if (line.startsWith(QByteArray(key.toUtf8() + "=")))
-            return QString::fromUtf8(line.mid(key.size() + 1));
-    return {};
-}
-
-} // namespace
+using pgtest::env;
 
 class TestPgOutbox final : public QObject {
     Q_OBJECT
@@ -64,16 +52,7 @@ private:
 
     int app(const QStringList &args, QByteArray *out = nullptr)
     {
-        QProcess p;
-        p.start(qEnvironmentVariable("CR_BINARY_DIR") + QStringLiteral("/app/crisis-review"), args);
-        if (!p.waitForFinished(120000))
-            return -1;
-        if (out)
-            *out = p.readAllStandardOutput();
-        if (p.exitCode() != 0)
-            qWarning("crisis-review %s: %s", qPrintable(args.join(QLatin1Char(' '))),
-                p.readAllStandardError().constData());
-        return p.exitCode();
+        return pgtest::runApp(args, out);
     }
 
     QString uri(const QString &user) const
@@ -120,15 +99,7 @@ private slots:
 
         // A local study (4 items x 2 models, rater "ana" assigned all), published.
         const QString items = m_work.filePath(QStringLiteral("items.jsonl"));
-        QFile file(items);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        for (int i = 1; i <= 4; ++i)
-            file.write(QStringLiteral("{\"item_id\":\"o-%1\",\"text\":\"message %1\",\"dataset\":"
-                                      "\"src\",\"responses\":[{\"model\":\"m-one\",\"text\":\"one "
-                                      "%1\"},{\"model\":\"m-two\",\"text\":\"two %1\"}]}\n")
-                           .arg(i)
-                           .toUtf8());
-        file.close();
+        QVERIFY(pgtest::writeItems(items, QStringLiteral("o"), 4));
         const QString local = m_work.filePath(QStringLiteral("local.crisis"));
         QCOMPARE(app({ QStringLiteral("init"), local }), 0);
         QCOMPARE(app({ QStringLiteral("import"), local, items }), 0);
@@ -257,6 +228,75 @@ private slots:
         // The GUI thread's own connection is back too: the next write goes straight in.
         QVERIFY(session->setScore(responses.at(1), 3));
         QCOMPARE(session->pendingWrites(), 0);
+    }
+
+    void twoInstancesOfOneRaterShareTheOutboxThroughAServerRestart()
+    {
+        // Two app instances of ana on one machine (each its own connection), one outbox
+        // file. The server dies while both rate; one instance quits meanwhile and a new
+        // one starts. When the server is back every change is in it exactly once.
+        const QString outbox = m_work.filePath(QStringLiteral("shared-outbox.sqlite"));
+        storage::Error e;
+        auto first = storage::Study::open(uri(QStringLiteral("ana")), &e);
+        QVERIFY2(first, qPrintable(e.message));
+        auto second = storage::Study::open(uri(QStringLiteral("ana")), &e);
+        QVERIFY2(second, qPrintable(e.message));
+        const auto ana = storage::RaterRepository(*first).byName(QStringLiteral("ana"));
+        QVERIFY(ana);
+        first->setActor(ana->name);
+        second->setActor(ana->name);
+        const qint64 eventsBefore = ownerCount(QStringLiteral(
+            "SELECT count(*) FROM event WHERE action IN ('rating.set', 'label.set')"));
+        auto pageA = std::make_unique<ui::RatingPage>();
+        pageA->session()->setOutboxPath(outbox);
+        pageA->start(first.get(), *ana);
+        auto pageB = std::make_unique<ui::RatingPage>();
+        pageB->session()->setOutboxPath(outbox);
+        pageB->start(second.get(), *ana);
+        QVERIFY(pageA->session()->currentAssignment());
+        const QList<qint64> responses = pageA->session()->responseIds();
+        QCOMPARE(responses.size(), 2);
+
+        QVERIFY(cluster(QStringLiteral("pause")));
+        QVERIFY(pageA->session()->setScore(responses.at(0), 1));
+        QVERIFY(pageB->session()->setScore(responses.at(1), 5));
+        QVERIFY(pageA->session()->setCategory(QStringLiteral("self-harm")));
+        QVERIFY(pageA->session()->isOffline());
+        QVERIFY(pageB->session()->isOffline());
+        QCOMPARE(pageA->session()->pendingWrites(), 2);
+        QCOMPARE(pageB->session()->pendingWrites(), 1);
+        // B quits while the server is down and comes back: its own entry only.
+        pageB.reset();
+        second.reset();
+
+        QVERIFY(cluster(QStringLiteral("resume")));
+        second = storage::Study::open(uri(QStringLiteral("ana")), &e);
+        QVERIFY2(second, qPrintable(e.message));
+        second->setActor(ana->name);
+        pageB = std::make_unique<ui::RatingPage>();
+        pageB->session()->setOutboxPath(outbox);
+        pageB->start(second.get(), *ana);
+        QTRY_COMPARE_WITH_TIMEOUT(pageA->session()->pendingWrites(), 0, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(pageB->session()->pendingWrites(), 0, 30000);
+        {
+            storage::Error oe;
+            auto box = storage::RatingOutbox::open(outbox, &oe);
+            QVERIFY(box);
+            QCOMPARE(box->count(first->path()), 0);
+        }
+        QCOMPARE(ownerCount(QStringLiteral(
+                     "SELECT count(*) FROM event WHERE action IN ('rating.set', 'label.set')")),
+            eventsBefore + 3);
+        QCOMPARE(
+            ownerCount(QStringLiteral("SELECT score FROM response_rating WHERE response_id = %1")
+                           .arg(responses.at(0))),
+            1);
+        QCOMPARE(
+            ownerCount(QStringLiteral("SELECT score FROM response_rating WHERE response_id = %1")
+                           .arg(responses.at(1))),
+            5);
+        pageA.reset();
+        pageB.reset();
     }
 };
 

@@ -215,6 +215,98 @@ private slots:
         QVERIFY(!session()->isOffline());
         QCOMPARE(outboxCount(), 0);
     }
+
+    void anOwnerIsAliveWhileItsInstanceRuns()
+    {
+        storage::Error e;
+        auto owner = storage::OutboxOwner::create(outboxPath(), &e);
+        QVERIFY2(owner, qPrintable(e.message));
+        const QString id = owner->id();
+        QVERIFY(storage::OutboxOwner::isAlive(outboxPath(), id));
+        QVERIFY(storage::OutboxOwner::isAlive(outboxPath(), id)); // asking keeps it alive
+        owner.reset();
+        QVERIFY(!storage::OutboxOwner::isAlive(outboxPath(), id));
+        QVERIFY(!storage::OutboxOwner::isAlive(outboxPath(), QString()));
+    }
+
+    void twoInstancesOfOneRaterSendEachChangeOnceWhenTheStudyIsBack()
+    {
+        // A second app instance of ana on this machine: its own connection, the same
+        // outbox file. Both rate while the study cannot be reached.
+        const QList<qint64> responses = session()->responseIds();
+        storage::Error e;
+        auto otherStudy = storage::Study::open(m_path, &e);
+        QVERIFY2(otherStudy, qPrintable(e.message));
+        otherStudy->setActor(m_ana.name);
+        auto other = std::make_unique<ui::RatingPage>();
+        other->session()->setOutboxPath(outboxPath());
+        other->start(otherStudy.get(), m_ana);
+        QVERIFY(other->session()->currentAssignment());
+
+        storage::Study::simulateUnreachable(true);
+        QVERIFY(session()->setScore(responses.at(0), 4));
+        QVERIFY(session()->setCategory(QStringLiteral("self-harm")));
+        QVERIFY(other->session()->setScore(responses.at(1), 2));
+        QCOMPARE(session()->pendingWrites(), 2);
+        QCOMPARE(other->session()->pendingWrites(), 1);
+        QCOMPARE(outboxCount(), 3);
+
+        // The other instance restarts meanwhile: it takes back its own (orphaned) entry
+        // and leaves the running instance's two alone.
+        other.reset();
+        other = std::make_unique<ui::RatingPage>();
+        other->session()->setOutboxPath(outboxPath());
+        other->start(otherStudy.get(), m_ana);
+        QCOMPARE(other->session()->pendingRatingWrites(), 1);
+        QVERIFY(other->session()->isRatingPending(responses.at(1)));
+        QVERIFY(!other->session()->isRatingPending(responses.at(0)));
+        QCOMPARE(session()->pendingWrites(), 2);
+
+        storage::Study::simulateUnreachable(false);
+        QTRY_COMPARE_WITH_TIMEOUT(session()->pendingWrites(), 0, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(other->session()->pendingWrites(), 0, 15000);
+        QCOMPARE(outboxCount(), 0);
+        // Each change once: no rating or label sent by both instances.
+        QCOMPARE(
+            count(QStringLiteral("SELECT count(*) FROM event WHERE action = 'rating.set'")), 2);
+        QCOMPARE(count(QStringLiteral("SELECT count(*) FROM event WHERE action = 'label.set'")), 1);
+        QCOMPARE(count(QStringLiteral("SELECT score FROM response_rating WHERE response_id = %1")
+                           .arg(responses.at(0))),
+            4);
+        QCOMPARE(count(QStringLiteral("SELECT score FROM response_rating WHERE response_id = %1")
+                           .arg(responses.at(1))),
+            2);
+        other.reset();
+    }
+
+    void anInstanceThatQuitOfflineLeavesItsChangesToTheNextOne()
+    {
+        const QList<qint64> responses = session()->responseIds();
+        storage::Error e;
+        auto otherStudy = storage::Study::open(m_path, &e);
+        QVERIFY2(otherStudy, qPrintable(e.message));
+        otherStudy->setActor(m_ana.name);
+        storage::Study::simulateUnreachable(true);
+        QVERIFY(session()->setScore(responses.at(0), 1));
+        QVERIFY(session()->setScore(responses.at(1), 3));
+        m_page.reset(); // quits while the study is away: its entries are nobody's now
+        QCOMPARE(outboxCount(), 2);
+
+        // Another instance (started later) adopts them, once, and sends them in order.
+        auto other = std::make_unique<ui::RatingPage>();
+        other->session()->setOutboxPath(outboxPath());
+        other->start(otherStudy.get(), m_ana);
+        QCOMPARE(other->session()->pendingRatingWrites(), 2);
+        openPage(); // and a third one started after it finds nothing to take
+        QCOMPARE(session()->pendingRatingWrites(), 0);
+        storage::Study::simulateUnreachable(false);
+        QTRY_COMPARE_WITH_TIMEOUT(other->session()->pendingWrites(), 0, 15000);
+        QCOMPARE(outboxCount(), 0);
+        QCOMPARE(
+            count(QStringLiteral("SELECT count(*) FROM event WHERE action = 'rating.set'")), 2);
+        QCOMPARE(count(QStringLiteral("SELECT count(*) FROM response_rating")), 2);
+        other.reset();
+    }
 };
 
 QTEST_MAIN(TestOutbox)
