@@ -5,6 +5,7 @@
 class QComboBox;
 class QLabel;
 class QPushButton;
+class QTabWidget;
 class QTableView;
 class QWidget;
 
@@ -19,13 +20,18 @@ class StatTile;
 namespace cr::ui {
 
 class ModelsTableModel;
+class PlanningPanel;
 class RaterExposureModel;
 class RatersTableModel;
 class SignInPanel;
+template<typename T> class JobRunner;
 
 /// The researcher's overview of an open study (title, protocol, counts, models,
 /// raters) and the entry to rating (SignInPanel): pick a rater, start. Reads the study on the
-/// GUI thread through storage::summarize (a few aggregate queries). GUI thread only.
+/// GUI thread through storage::summarize (a few aggregate queries). The Planning tab
+/// (researchers: hidden with the rater care) shows stats::planStudy() of the whole study
+/// (human raters), computed as a job (JobRunner) the first time the tab is shown after the
+/// study was opened or refreshed. GUI thread only.
 class StudyPage final : public QWidget {
     Q_OBJECT
 public:
@@ -57,8 +63,15 @@ public:
     void setCareVisible(bool visible);
     bool isCareVisible() const { return m_careVisible; }
     QComboBox *raterPicker() const;
+    /// The tabs "Raters and models" and "Planning" (the latter only with the care shown).
+    QTabWidget *tabs() const { return m_tabs; }
+    PlanningPanel *planningPanel() const { return m_planning; }
+    /// True while the Planning tab's statistics are being computed.
+    bool isPlanningComputing() const;
 
 signals:
+    /// The Planning tab's figures are shown (or failed: its status says why).
+    void planningFinished();
     void ratingRequested(qint64 raterId);
     void importRequested();
     /// The researcher wants to add raters or assign items (StudySetupDialog).
@@ -67,6 +80,11 @@ signals:
 private:
     QWidget *buildTables();
     QWidget *buildSide();
+    QWidget *buildPlanning();
+    /// Starts the Planning computation when its tab is shown and its figures are stale.
+    void updatePlanning();
+
+    struct PlanningResult;
 
     storage::Study *m_study = nullptr;
     QString m_preferredRater;
@@ -86,6 +104,10 @@ private:
     SignInPanel *m_signIn;
     QLabel *m_contents;
     QPushButton *m_setupButton;
+    QTabWidget *m_tabs = nullptr;
+    PlanningPanel *m_planning = nullptr;
+    JobRunner<PlanningResult> *m_planningJob = nullptr;
+    bool m_planningStale = true;
 };
 
 } // namespace cr::ui
