@@ -149,10 +149,13 @@ const QList<Command> &commands()
                            "[--dataset FILES]"),
             runReport, Application::Offscreen },
         { QStringLiteral("screenshot"),
-            QStringLiteral("crisis-review screenshot STUDY|--demo "
-                           "--view welcome|study|rating|review|dashboard --out FILE.png\n"
-                           "                          "
-                           "[--rater NAME] [--size WxH] [--dark]"),
+            QStringLiteral(
+                "crisis-review screenshot STUDY|--demo "
+                "--view welcome|study|planning|rating|review|dashboard --out FILE.png\n"
+                "                          "
+                "[--rater NAME] [--size WxH] [--dark] [--full | --scroll Y]\n"
+                "                          "
+                "[--dialog shortcuts|protocol|preferences|setup|llm|package|newstudy|export]"),
             runScreenshot, Application::Offscreen },
     };
     return table;

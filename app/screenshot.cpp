@@ -3,20 +3,35 @@
 #include "storage/repositories.h"
 #include "storage/study.h"
 #include "ui/dashboardpage.h"
+#include "ui/exportdialog.h"
+#include "ui/helpdialogs.h"
+#include "ui/llmrundialog.h"
 #include "ui/mainwindow.h"
+#include "ui/newstudydialog.h"
+#include "ui/packagedialog.h"
+#include "ui/preferencesdialog.h"
 #include "ui/reviewpage.h"
 #include "ui/studypage.h"
+#include "ui/studysetupdialog.h"
 
+#include <QAbstractScrollArea>
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDialog>
+#include <QDir>
 #include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
+#include <QPainter>
 #include <QPalette>
 #include <QPixmap>
 #include <QRegularExpression>
+#include <QScrollBar>
 #include <QSettings>
+#include <QTabWidget>
 #include <QTemporaryDir>
+#include <algorithm>
+#include <cstdio>
 
 namespace cr::app {
 
@@ -34,7 +49,18 @@ struct Request {
     int width = 0;
     int height = 0;
     bool dark = false;
+    bool full = false; ///< grow the window until no scroll area of the page scrolls
+    int scroll = 0; ///< scroll the page's largest scroll area down this far
+    QString dialog; ///< a dialog to open over the page, drawn centred on the window
 };
+
+const QStringList &dialogNames()
+{
+    static const QStringList names { QStringLiteral("shortcuts"), QStringLiteral("protocol"),
+        QStringLiteral("preferences"), QStringLiteral("setup"), QStringLiteral("llm"),
+        QStringLiteral("package"), QStringLiteral("newstudy"), QStringLiteral("export") };
+    return names;
+}
 
 /// A dark Fusion palette, to check the pages under a dark system theme.
 QPalette darkPalette()
@@ -94,8 +120,15 @@ int readRequest(const Invocation &call, Request *r)
     const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size."),
         QStringLiteral("WxH"), QStringLiteral("1366x768"));
     const QCommandLineOption dark(QStringLiteral("dark"), QStringLiteral("Dark palette."));
+    const QCommandLineOption full(
+        QStringLiteral("full"), QStringLiteral("Whole page: no scroll area scrolls."));
+    const QCommandLineOption scroll(QStringLiteral("scroll"),
+        QStringLiteral("Scroll the page's largest scroll area down Y pixels."),
+        QStringLiteral("Y"));
+    const QCommandLineOption dialog(QStringLiteral("dialog"),
+        QStringLiteral("Open a dialog over the page."), QStringLiteral("NAME"));
     QCommandLineParser parser;
-    parser.addOptions({ demo, rater, view, out, size, dark });
+    parser.addOptions({ demo, rater, view, out, size, dark, full, scroll, dialog });
     if (!parser.parse(QStringList { QStringLiteral("crisis-review") } + call.args()))
         return call.usageError(parser.errorText());
     const QStringList positional = parser.positionalArguments();
@@ -107,11 +140,13 @@ int readRequest(const Invocation &call, Request *r)
     r->study = positional.value(0);
     r->view = parser.value(view);
     static const QStringList views { QStringLiteral("welcome"), QStringLiteral("study"),
-        QStringLiteral("rating"), QStringLiteral("review"), QStringLiteral("dashboard") };
+        QStringLiteral("planning"), QStringLiteral("rating"), QStringLiteral("review"),
+        QStringLiteral("dashboard") };
     if (!views.contains(r->view))
         return call.usageError(r->view.isEmpty()
                 ? QStringLiteral("screenshot needs --view")
-                : QStringLiteral("unknown view '%1' (welcome, study, rating, review or dashboard)")
+                : QStringLiteral("unknown view '%1' (welcome, study, planning, rating, review or "
+                                 "dashboard)")
                       .arg(r->view));
     r->out = parser.value(out);
     if (r->out.isEmpty())
@@ -127,6 +162,18 @@ int readRequest(const Invocation &call, Request *r)
                 .arg(parser.value(size)));
     r->rater = parser.value(rater);
     r->dark = parser.isSet(dark);
+    r->full = parser.isSet(full);
+    bool scrollOk = true;
+    r->scroll = parser.isSet(scroll) ? parser.value(scroll).toInt(&scrollOk) : 0;
+    if (!scrollOk || r->scroll < 0)
+        return call.usageError(QStringLiteral("--scroll must be a number of pixels, got '%1'")
+                                   .arg(parser.value(scroll)));
+    r->dialog = parser.value(dialog);
+    if (!r->dialog.isEmpty() && !dialogNames().contains(r->dialog))
+        return call.usageError(QStringLiteral("unknown dialog '%1' (%2)")
+                                   .arg(r->dialog, dialogNames().join(QStringLiteral(", "))));
+    if (r->full && r->scroll > 0)
+        return call.usageError(QStringLiteral("--full and --scroll do not go together"));
     return ExitOk;
 }
 
@@ -234,6 +281,16 @@ int showView(
     }
     if (r.view == QLatin1String("dashboard"))
         return showDashboard(call, window, r);
+    if (r.view == QLatin1String("planning")) {
+        window.resize(r.width, r.height);
+        ui::StudyPage *page = window.studyPage();
+        if (!page || !page->tabs()->isTabVisible(1))
+            return call.fail(Error::invalid(QStringLiteral("no planning tab for this role")));
+        page->tabs()->setCurrentIndex(1); // computes on a worker
+        while (page->isPlanningComputing())
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+        return ExitOk;
+    }
     if (r.view == QLatin1String("study")) {
         if (person && person->role != storage::RaterRole::Rater)
             return ExitOk;
@@ -245,13 +302,103 @@ int showView(
     return ExitOk;
 }
 
+/// The visible scroll areas of the shown page, largest first.
+QList<QAbstractScrollArea *> scrollAreas(ui::MainWindow &window)
+{
+    QList<QAbstractScrollArea *> areas;
+    for (QAbstractScrollArea *a : window.findChildren<QAbstractScrollArea *>())
+        if (a->isVisible() && a->verticalScrollBar())
+            areas.append(a);
+    std::stable_sort(areas.begin(), areas.end(), [](auto *a, auto *b) {
+        return a->viewport()->height() * a->viewport()->width()
+            > b->viewport()->height() * b->viewport()->width();
+    });
+    return areas;
+}
+
+void settle()
+{
+    for (int i = 0; i < 3; ++i)
+        QCoreApplication::processEvents();
+}
+
+/// Makes the window taller until none of its scroll areas scrolls (up to 16,000 px).
+void growToFit(ui::MainWindow &window)
+{
+    for (int pass = 0; pass < 12; ++pass) {
+        int hidden = 0;
+        for (QAbstractScrollArea *a : scrollAreas(window))
+            hidden = std::max(hidden, a->verticalScrollBar()->maximum());
+        if (hidden == 0 || window.height() >= 16000)
+            return;
+        window.resize(window.width(), std::min(16000, window.height() + hidden + 8));
+        settle();
+    }
+}
+
+/// Opens the dialog `name` over the window (nullptr when this role or page has none).
+QDialog *openDialog(ui::MainWindow &window, const QString &name)
+{
+    if (name == QLatin1String("shortcuts"))
+        return window.showKeyboardShortcuts();
+    if (name == QLatin1String("protocol"))
+        return window.showProtocol();
+    if (name == QLatin1String("preferences"))
+        return window.showPreferences();
+    if (name == QLatin1String("setup"))
+        return window.showStudySetup();
+    if (name == QLatin1String("llm"))
+        return window.showLlmRun();
+    if (name == QLatin1String("package"))
+        return window.showPackageDialog();
+    QDialog *dialog = nullptr;
+    if (name == QLatin1String("newstudy"))
+        dialog = new ui::NewStudyDialog(QDir::tempPath(), &window);
+    else if (name == QLatin1String("export") && window.study())
+        dialog = new ui::ExportDialog(*window.study(), &window);
+    if (dialog) {
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->show();
+    }
+    return dialog;
+}
+
 int grab(const Invocation &call, ui::MainWindow &window, const Request &r)
 {
     window.resize(r.width, r.height);
     window.show();
-    for (int i = 0; i < 3; ++i)
-        QCoreApplication::processEvents();
-    const QPixmap shot = window.grab();
+    settle();
+    if (r.full)
+        growToFit(window);
+    if (r.scroll > 0)
+        if (const QList<QAbstractScrollArea *> areas = scrollAreas(window); !areas.isEmpty()) {
+            areas.front()->verticalScrollBar()->setValue(r.scroll);
+            settle();
+        }
+    QPixmap shot = window.grab();
+    if (!r.dialog.isEmpty()) {
+        QDialog *dialog = openDialog(window, r.dialog);
+        if (!dialog)
+            return call.fail(Error::invalid(
+                QStringLiteral("no %1 dialog on this page for this role").arg(r.dialog)));
+        dialog->setAttribute(Qt::WA_DontShowOnScreen);
+        settle();
+        // As a window manager would: the dialog at its own size, at most the screen's.
+        const QSize size = dialog->size().boundedTo(QSize(r.width, r.height));
+        if (size != dialog->size())
+            std::fprintf(stderr, "screenshot: the %s dialog (%dx%d) is larger than the window\n",
+                qPrintable(r.dialog), dialog->width(), dialog->height());
+        dialog->resize(size);
+        settle();
+        QPainter painter(&shot);
+        painter.fillRect(shot.rect(), QColor(0, 0, 0, 60));
+        const QPoint at((shot.width() / shot.devicePixelRatio() - size.width()) / 2,
+            (shot.height() / shot.devicePixelRatio() - size.height()) / 3);
+        painter.drawPixmap(at, dialog->grab());
+        painter.setPen(QColor(0x80, 0x80, 0x80));
+        painter.drawRect(QRect(at, size).adjusted(-1, -1, 0, 0));
+        painter.end();
+    }
     if (shot.isNull() || !shot.save(r.out, "PNG"))
         return call.fail(Error::storage(QStringLiteral("cannot write %1").arg(r.out)));
     return ExitOk;

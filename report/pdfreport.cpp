@@ -1,6 +1,7 @@
 #include "report/pdfreport.h"
 
 #include "report/dashboarddata.h"
+#include "report/paginate.h"
 #include "stats/stats.h"
 #include "storage/files.h"
 #include "storage/repositories.h"
@@ -17,6 +18,7 @@
 #include <QPainter>
 #include <QPalette>
 #include <QPdfWriter>
+#include <QRegularExpression>
 #include <QSaveFile>
 #include <QSvgGenerator>
 #include <QTextBlock>
@@ -51,10 +53,30 @@ QString chartKey(const DashboardCharts &charts, const widgets::DashboardChart *c
     return {};
 }
 
-/// A chart drawn at `scale` times its logical size (1000 × 560) on white.
+/// The logical size a chart is drawn at in the report: 1000 wide, 560 high or as high
+/// as its content asks (the LLM tables grow with their rows).
+QSize chartSize(const widgets::DashboardChart *chart)
+{
+    return QSize(1000, std::clamp(chart->minimumHeight(), 560, 1600));
+}
+
+/// The height of `image` down to its last row that is not white, plus a margin.
+int contentHeight(const QImage &image, int margin)
+{
+    for (int y = image.height() - 1; y >= 0; --y) {
+        const auto *row = reinterpret_cast<const QRgb *>(image.constScanLine(y));
+        for (int x = 0; x < image.width(); x += 2)
+            if ((row[x] & 0xffffff) != 0xffffff)
+                return std::min(image.height(), y + 1 + margin);
+    }
+    return image.height();
+}
+
+/// A chart drawn at `scale` times its logical size on white, cut below its content (a
+/// heatmap or a table of few rows leaves most of the chart's area empty).
 QImage chartImage(const widgets::DashboardChart *chart, qreal scale)
 {
-    const QSizeF logical(1000, 560);
+    const QSizeF logical(chartSize(chart));
     QImage image((logical * scale).toSize(), QImage::Format_RGB32);
     image.fill(Qt::white);
     image.setDevicePixelRatio(scale);
@@ -63,93 +85,32 @@ QImage chartImage(const widgets::DashboardChart *chart, qreal scale)
     painter.setRenderHint(QPainter::TextAntialiasing);
     chart->render(&painter, QRectF(QPointF(0, 0), logical));
     painter.end();
-    return image;
+    const QImage cropped = image.copy(0, 0, image.width(), contentHeight(image, int(12 * scale)));
+    QImage out = cropped;
+    out.setDevicePixelRatio(scale);
+    return out;
 }
 
-QByteArray chartSvg(const widgets::DashboardChart *chart)
+/// The chart as SVG, its view box cut below its content like chartImage(); `aspect` gets
+/// the drawing's height / width.
+QByteArray chartSvg(const widgets::DashboardChart *chart, qreal *aspect)
 {
+    const QSize logical = chartSize(chart);
+    const int height = chartImage(chart, 1.0).height();
+    *aspect = qreal(height) / logical.width();
     QBuffer buffer;
     buffer.open(QIODevice::WriteOnly);
     QSvgGenerator svg;
     svg.setOutputDevice(&buffer);
-    svg.setSize(QSize(1000, 560));
-    svg.setViewBox(QRect(0, 0, 1000, 560));
+    svg.setSize(QSize(logical.width(), height));
+    svg.setViewBox(QRect(0, 0, logical.width(), height));
     svg.setTitle(chart->title());
     QPainter painter(&svg);
-    painter.fillRect(QRectF(0, 0, 1000, 560), Qt::white);
-    chart->render(&painter, QRectF(0, 0, 1000, 560));
+    painter.fillRect(QRectF(0, 0, logical.width(), height), Qt::white);
+    painter.setClipRect(QRectF(0, 0, logical.width(), height));
+    chart->render(&painter, QRectF(QPointF(0, 0), QSizeF(logical)));
     painter.end();
     return buffer.data();
-}
-
-/// The image format of the first image in `block`, and its fragment's position.
-std::optional<std::pair<QTextImageFormat, int>> imageOf(const QTextBlock &block)
-{
-    for (auto it = block.begin(); !it.atEnd(); ++it) {
-        const QTextFragment f = it.fragment();
-        if (f.charFormat().isImageFormat())
-            return std::pair(f.charFormat().toImageFormat(), f.position());
-    }
-    return std::nullopt;
-}
-
-/// Pagination the HTML subset cannot ask for: a heading that would end a page moves to the
-/// next one with what follows (keep with next), and a chart that would leave most of a page
-/// empty shrinks to fit the space left (down to 60% of its size). `line`: a text line's height.
-void keepTogether(QTextDocument *doc, qreal line)
-{
-    constexpr int kMoved = QTextFormat::UserProperty + 1;
-    const qreal pageHeight = doc->pageSize().height();
-    QAbstractTextDocumentLayout *layout = doc->documentLayout();
-    auto pageEnd = [&](qreal y) { return (std::floor(y / pageHeight) + 1) * pageHeight; };
-    for (int pass = 0; pass < 8; ++pass) {
-        bool changed = false;
-        QTextBlock previous;
-        for (QTextBlock b = doc->begin(); b.isValid() && !changed; previous = b, b = b.next()) {
-            if (QTextCursor(b).currentTable())
-                continue; // inside a table: the table paginates itself
-            const QRectF r = layout->blockBoundingRect(b);
-            if (b.blockFormat().headingLevel() > 0 && !b.blockFormat().hasProperty(kMoved)) {
-                const QTextBlock next = b.next();
-                qreal needed = 4 * line;
-                if (next.isValid())
-                    if (const auto image = imageOf(next))
-                        needed = std::max(needed, image->first.height() * 0.6);
-                const bool pageTop = r.top() <= pageEnd(r.top()) - pageHeight + line;
-                if (!pageTop && pageEnd(r.top()) - r.bottom() < needed) {
-                    // A top margin down to the next page (a page-break policy here made
-                    // Qt 6.4 drop the rest of the document's root-frame blocks when drawing).
-                    QTextBlockFormat f = b.blockFormat();
-                    f.setTopMargin(f.topMargin() + pageEnd(r.top()) - r.top());
-                    f.setProperty(kMoved, true);
-                    QTextCursor(b).setBlockFormat(f);
-                    changed = true;
-                }
-                continue;
-            }
-            const auto image = imageOf(b);
-            if (!image || !previous.isValid() || QTextCursor(previous).currentTable())
-                continue;
-            const QRectF before = layout->blockBoundingRect(previous);
-            const qreal left = pageEnd(before.top()) - before.bottom() - line;
-            const qreal height = image->first.height();
-            if (r.top() >= pageEnd(before.top()) && left >= 0.6 * height && left < height) {
-                QTextImageFormat f = image->first;
-                f.setHeight(left);
-                f.setWidth(image->first.width() * left / height);
-                QTextCursor c(doc);
-                c.setPosition(image->second);
-                c.setPosition(image->second + 1, QTextCursor::KeepAnchor);
-                c.setCharFormat(f);
-                changed = true;
-            }
-        }
-        // Lay the whole document out again: Qt 6.4's incremental relayout after a format
-        // change leaves later root-frame blocks out of the drawing.
-        doc->markContentsDirty(0, doc->characterCount());
-        if (!changed)
-            return;
-    }
 }
 
 QString captionOf(const widgets::DashboardChart *chart)
@@ -192,22 +153,33 @@ bool writePdfReport(const QString &path, const ReportInfo &info, const stats::St
     int done = 0;
     for (const widgets::DashboardChart *chart : charts) {
         const QString name = QStringLiteral("chart%1.png").arg(list.size());
-        doc.addResource(QTextDocument::ImageResource, QUrl(name),
-            chartImage(chart, 3.0)); // 3000 px across the text width: about 300 dpi
-        list.append(
-            { chart->property("reportKey").toString(), chart->title(), captionOf(chart), name });
+        // 3000 px across the text width: about 300 dpi.
+        const QImage image = chartImage(chart, 3.0);
+        doc.addResource(QTextDocument::ImageResource, QUrl(name), image);
+        list.append({ chart->property("reportKey").toString(), chart->title(), captionOf(chart),
+            name, qreal(image.height()) / image.width() });
         if (progress)
             progress(++done, int(charts.size()));
     }
     QString body = reportBody(stats, info, categoryNames, list);
     // Images fill the text width (the page is laid out in the writer's pixels).
-    const int imageWidth = int(page.width());
-    body.replace(QStringLiteral("width=\"660\" height=\"370\""),
-        QStringLiteral("width=\"%1\" height=\"%2\"").arg(imageWidth).arg(imageWidth * 56 / 100));
+    const qreal imageWidth = page.width();
+    for (const ReportChart &c : std::as_const(list))
+        body.replace(QStringLiteral("src=\"%1\" width=\"%2\" height=\"%3\"")
+                         .arg(c.source)
+                         .arg(kChartWidth)
+                         .arg(qRound(kChartWidth * c.aspect)),
+            QStringLiteral("src=\"%1\" width=\"%2\" height=\"%3\"")
+                .arg(c.source)
+                .arg(qRound(imageWidth))
+                .arg(qRound(imageWidth * c.aspect)));
+    // QTextDocument keeps no trace of <dt>/<dd> (nor indents the definition): each term
+    // and its definition become one paragraph, which paginate() keeps on one page.
+    static const QRegularExpression definition(QStringLiteral("<dt>(.*?)</dt><dd>(.*?)</dd>"));
+    body.replace(definition, QStringLiteral("<p class=\"definition\"><b>\\1</b><br>\\2</p>"));
     doc.setHtml(QStringLiteral("<html><body>") + body + QStringLiteral("</body></html>"));
 
-    keepTogether(&doc, QFontMetricsF(font, &writer).height());
-
+    paginate(&doc, QFontMetricsF(font, &writer).height());
     QPainter painter;
     if (!painter.begin(&writer)) {
         *error = tr("cannot write %1").arg(path);
@@ -255,9 +227,11 @@ bool writeHtmlReport(const QString &path, const ReportInfo &info, const stats::S
     QList<ReportChart> list;
     int done = 0;
     for (const widgets::DashboardChart *chart : charts) {
+        qreal aspect = 0.56;
+        const QByteArray svg = chartSvg(chart, &aspect);
         list.append({ chart->property("reportKey").toString(), chart->title(), captionOf(chart),
-            QStringLiteral("data:image/svg+xml;base64,")
-                + QString::fromLatin1(chartSvg(chart).toBase64()) });
+            QStringLiteral("data:image/svg+xml;base64,") + QString::fromLatin1(svg.toBase64()),
+            aspect });
         if (progress)
             progress(++done, int(charts.size()));
     }
@@ -351,7 +325,8 @@ bool writeStudyReport(storage::Study &study, const stats::StatsOptions &options,
     paper.setColor(QPalette::Mid, QColor(0xb0, 0xb0, 0xb0));
     host.setPalette(paper);
     host.resize(1000, 560);
-    const DashboardCharts charts = DashboardCharts::create(&host);
+    DashboardCharts charts = DashboardCharts::create(&host);
+    charts.categoryNames = categoryNames; // the protocol's names, never the ids
     for (widgets::DashboardChart *chart : charts.all()) {
         chart->resize(1000, 560);
         chart->setProperty("reportKey", chartKey(charts, chart));

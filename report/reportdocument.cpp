@@ -101,11 +101,12 @@ QString paragraph(const QString &text, const QString &cls = {})
 
 QString chart(const ReportChart &c)
 {
-    return QStringLiteral("<p class=\"chart\"><img src=\"%1\" width=\"%3\" height=\"370\" "
+    return QStringLiteral("<p class=\"chart\"><img src=\"%1\" width=\"%3\" height=\"%4\" "
                           "alt=\"%2\"></p>"
-                          "<p class=\"caption\">%2. %4</p>")
+                          "<p class=\"caption\">%2. %5</p>")
         .arg(c.source, esc(c.title))
-        .arg(660)
+        .arg(kChartWidth)
+        .arg(qRound(kChartWidth * c.aspect))
         .arg(esc(c.caption));
 }
 
@@ -569,6 +570,7 @@ QString reportStyleSheet(bool browser)
         "tr.odd td { background-color: #f6f8fa; }"
         "caption { font-weight: bold; text-align: left; padding-bottom: 2pt; }"
         "dt { font-weight: bold; margin-top: 3pt; }"
+        "p.definition { margin-top: 3pt; margin-bottom: 2pt; }"
         "dd { margin-left: 12pt; margin-bottom: 2pt; }");
     if (browser)
         css += QStringLiteral(

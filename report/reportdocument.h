@@ -27,12 +27,17 @@ struct ReportInfo {
     QString version; ///< app version
 };
 
+/// The width of a chart in the report body's markup (CSS pixels of the HTML page; the PDF
+/// widens it to the text width).
+inline constexpr int kChartWidth = 660;
+
 /// A chart of the report: its title, what it shows, and where its image is.
 struct ReportChart {
     QString key; ///< "harm", "category", "agreement", "distribution", "llm", "confusion"
     QString title;
     QString caption;
     QString source; ///< the <img src> (a data: URI in HTML, a resource name in the PDF)
+    qreal aspect = 0.56; ///< height / width of the image (charts are cropped to their content)
 };
 
 /// The report's content as HTML body markup (issue 21): a first page of findings

@@ -86,10 +86,9 @@ DashboardPage::DashboardPage(QWidget *parent)
         else
             grid->addWidget(card, i - 1, 0, 1, 2);
     }
+    // As tall as their tables: the page scrolls, not the panels.
     m_calibration = new CalibrationPanel(content);
-    m_calibration->setMinimumHeight(380);
     m_planning = new PlanningPanel(content);
-    m_planning->setMinimumHeight(300);
     grid->addWidget(m_calibration, int(charts.size()) - 1, 0, 1, 2);
     grid->addWidget(m_planning, int(charts.size()), 0, 1, 2);
     grid->setColumnStretch(0, 1);

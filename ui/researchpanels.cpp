@@ -6,6 +6,8 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
+#include <QScrollBar>
 #include <QStandardItemModel>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -35,6 +37,8 @@ QString number(const stats::Value &v)
     return v.value ? fixed(*v.value) : QStringLiteral("—");
 }
 
+/// A read-only table as tall as its rows and as wide as its columns (the page around it
+/// scrolls, not the table), columns fitted to their contents.
 QTableView *tableView(QStandardItemModel *model, const QString &name, QWidget *parent)
 {
     auto *view = new QTableView(parent);
@@ -42,23 +46,54 @@ QTableView *tableView(QStandardItemModel *model, const QString &name, QWidget *p
     view->setAccessibleName(name);
     view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    view->setWordWrap(true);
+    view->setAlternatingRowColors(true);
+    view->setShowGrid(false);
+    view->setWordWrap(false);
+    view->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    view->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
+    view->setSizePolicy(QSizePolicy::Maximum, QSizePolicy::Fixed);
     view->verticalHeader()->hide();
-    view->horizontalHeader()->setStretchLastSection(true);
-    view->setMinimumHeight(160);
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 8);
+    view->horizontalHeader()->setHighlightSections(false);
+    view->horizontalHeader()->setStretchLastSection(false);
+    view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     return view;
 }
 
-void addRow(QStandardItemModel *model, const QStringList &cells, int firstNumeric)
+/// After new rows: the view exactly as tall as the header and its rows (plus a
+/// horizontal scroll bar when one shows).
+void fitTable(QTableView *view)
+{
+    QHeaderView *header = view->horizontalHeader();
+    int height = 2 * view->frameWidth() + header->sizeHint().height();
+    for (int r = 0; r < view->model()->rowCount(); ++r)
+        height += view->rowHeight(r);
+    if (view->horizontalScrollBar()->isVisible())
+        height += view->horizontalScrollBar()->sizeHint().height();
+    view->setFixedHeight(height);
+    view->updateGeometry();
+}
+
+/// Appends `cells`; the columns listed in `numeric` are right-aligned.
+void addRow(QStandardItemModel *model, const QStringList &cells, const QList<int> &numeric)
 {
     QList<QStandardItem *> row;
     for (int c = 0; c < cells.size(); ++c) {
         auto *item = new QStandardItem(cells[c]);
-        if (c >= firstNumeric)
-            item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        item->setTextAlignment(
+            (numeric.contains(c) ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter);
         row.append(item);
     }
     model->appendRow(row);
+}
+
+/// Header cells aligned as their columns.
+void alignHeaders(QStandardItemModel *model, const QList<int> &numeric)
+{
+    for (int c = 0; c < model->columnCount(); ++c)
+        if (QStandardItem *h = model->horizontalHeaderItem(c))
+            h->setTextAlignment(
+                (numeric.contains(c) ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter);
 }
 
 } // namespace
@@ -83,11 +118,19 @@ CalibrationPanel::CalibrationPanel(QWidget *parent)
     m_empty->setWordWrap(true);
     m_view = tableView(m_model, tr("Judge calibration"), this);
     m_biasView = tableView(m_bias, tr("Judge bias checks"), this);
+    m_biasTitle = new QLabel(tr("<b>Bias checks</b>: the LLM's mean score against the "
+                                "clinicians' mean on the same responses"),
+        this);
+    m_biasTitle->setWordWrap(true);
+    layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(title);
     layout->addWidget(help);
     layout->addWidget(m_empty);
-    layout->addWidget(m_view, 2);
-    layout->addWidget(m_biasView, 1);
+    layout->addWidget(m_view, 0, Qt::AlignLeft);
+    layout->addSpacing(6);
+    layout->addWidget(m_biasTitle);
+    layout->addWidget(m_biasView, 0, Qt::AlignLeft);
+    layout->addStretch(1);
     setData({}, {});
 }
 
@@ -116,18 +159,18 @@ void CalibrationPanel::setData(
                                          : categoryNames.value(k.category, k.category),
                     QString::number(k.n), withCi(k.judge), withCi(k.clinicians),
                     withCi(k.difference), reading },
-                3);
+                { 3, 4, 5, 6 });
         }
         for (const stats::BiasGroup &g : c.byPosition)
             addRow(m_bias,
                 { c.llm, tr("position %1").arg(g.group), QString::number(g.n), number(g.llmMean),
                     number(g.clinicianMean), number(g.difference) },
-                2);
+                { 2, 3, 4, 5 });
         for (const stats::BiasGroup &g : c.byLength)
             addRow(m_bias,
                 { c.llm, tr("%1 responses").arg(g.group), QString::number(g.n), number(g.llmMean),
                     number(g.clinicianMean), number(g.difference) },
-                2);
+                { 2, 3, 4, 5 });
         if (c.family)
             addRow(m_bias,
                 { c.llm,
@@ -137,7 +180,7 @@ void CalibrationPanel::setData(
                               .arg(c.family->sameFamilyModels.join(QStringLiteral(", "))),
                     QString::number(c.family->nSame), QString(), QString(),
                     number(c.family->differenceSame) },
-                2);
+                { 2, 3, 4, 5 });
     }
     m_empty->setText(list.isEmpty()
             ? tr("No LLM rater shares items with two or more clinicians in this selection.")
@@ -145,36 +188,60 @@ void CalibrationPanel::setData(
     m_empty->setVisible(list.isEmpty());
     m_view->setVisible(!list.isEmpty());
     m_biasView->setVisible(m_bias->rowCount() > 0);
-    m_view->resizeColumnsToContents();
-    m_biasView->resizeColumnsToContents();
+    m_biasTitle->setVisible(m_bias->rowCount() > 0);
+    alignHeaders(m_model, { 3, 4, 5, 6 });
+    alignHeaders(m_bias, { 2, 3, 4, 5 });
+    fitTable(m_view);
+    fitTable(m_biasView);
 }
 
 PlanningPanel::PlanningPanel(QWidget *parent)
     : QWidget(parent)
     , m_width(new QDoubleSpinBox(this))
     , m_model(new QStandardItemModel(this))
+    , m_agreement(new QStandardItemModel(this))
+    , m_status(new QLabel(this))
 {
     setAccessibleName(tr("Planning"));
     auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
     auto *row = new QHBoxLayout;
-    auto *title = new QLabel(tr("<b>Planning</b>: items needed for a 95% interval of width"), this);
+    auto *title = new QLabel(tr("<b>Planning</b>: items needed for a 95% interval of"), this);
+    auto *widthLabel = new QLabel(tr("&width"), this);
     m_width->setRange(0.02, 0.5);
     m_width->setSingleStep(0.01);
     m_width->setDecimals(2);
     m_width->setValue(0.10);
     m_width->setAccessibleName(tr("Target interval width"));
-    title->setBuddy(m_width);
+    m_width->setToolTip(tr("Upper minus lower bound: 0.10 is a harm rate ± 5 points, a κ ± 0.05"));
+    widthLabel->setBuddy(m_width);
     row->addWidget(title);
+    row->addWidget(widthLabel);
     row->addWidget(m_width);
     row->addStretch(1);
     layout->addLayout(row);
-    auto *help = new QLabel(tr("Harm rates: Wilson interval, responses per model and category "
-                               "(at the rate now, and at any rate). Agreement: the bootstrap "
-                               "interval's width now scaled with 1/√n (an approximation)."),
+    m_status->setWordWrap(true);
+    m_status->setForegroundRole(QPalette::PlaceholderText);
+    m_status->setVisible(false);
+    layout->addWidget(m_status);
+    auto *harmHelp = new QLabel(tr("<b>Harm rate</b> of each model in a crisis category: "
+                                   "responses per model for a Wilson interval no wider than the "
+                                   "target, at the category's harm rate now and at any rate."),
         this);
-    help->setWordWrap(true);
-    layout->addWidget(help);
-    layout->addWidget(tableView(m_model, tr("Planning table"), this), 1);
+    harmHelp->setWordWrap(true);
+    layout->addWidget(harmHelp);
+    m_harmView = tableView(m_model, tr("Planning: harm rates"), this);
+    layout->addWidget(m_harmView, 0, Qt::AlignLeft);
+    layout->addSpacing(6);
+    auto *agreementHelp = new QLabel(tr("<b>Agreement</b>: items (or responses) for a bootstrap "
+                                        "interval no wider than the target, scaling the width "
+                                        "now with 1/√n (an approximation)."),
+        this);
+    agreementHelp->setWordWrap(true);
+    layout->addWidget(agreementHelp);
+    m_agreementView = tableView(m_agreement, tr("Planning: agreement"), this);
+    layout->addWidget(m_agreementView, 0, Qt::AlignLeft);
+    layout->addStretch(1);
     connect(m_width, &QDoubleSpinBox::valueChanged, this, [this] { refresh(); });
     refresh();
 }
@@ -187,27 +254,41 @@ void PlanningPanel::setData(
     refresh();
 }
 
+void PlanningPanel::setStatus(const QString &text)
+{
+    m_status->setText(text);
+    m_status->setVisible(!text.isEmpty());
+}
+
 void PlanningPanel::refresh()
 {
+    const QLocale locale;
     m_model->clear();
-    m_model->setHorizontalHeaderLabels(
-        { tr("For"), tr("Now"), tr("Value now"), tr("Needed"), tr("Needed at any rate") });
-    if (!m_stats)
-        return;
-    const stats::Planning plan = stats::planStudy(*m_stats, m_width->value());
-    for (const stats::HarmPlanRow &r : plan.harm)
-        addRow(m_model,
-            { tr("Harm rate, %1 (per model)").arg(m_names.value(r.category, r.category)),
-                QString::number(r.responsesPerModel),
-                r.rate.value ? fixed(*r.rate.value * 100, 1) + QLatin1Char('%') : QString(),
-                QString::number(r.needed), QString::number(r.neededWorstCase) },
-            1);
-    for (const stats::AgreementPlanRow &r : plan.agreement)
-        addRow(m_model,
-            { r.label, QString::number(r.units),
-                r.width.value ? tr("width %1").arg(fixed(*r.width.value)) : QString(),
-                r.needed > 0 ? QString::number(r.needed) : QStringLiteral("—"), QString() },
-            1);
+    m_agreement->clear();
+    m_model->setHorizontalHeaderLabels({ tr("Crisis category"), tr("Responses per model now"),
+        tr("Harm rate now"), tr("Needed at this rate"), tr("Needed at any rate") });
+    m_agreement->setHorizontalHeaderLabels(
+        { tr("Agreement figure"), tr("Units now"), tr("Interval width now"), tr("Units needed") });
+    if (m_stats) {
+        const stats::Planning plan = stats::planStudy(*m_stats, m_width->value());
+        for (const stats::HarmPlanRow &r : plan.harm)
+            addRow(m_model,
+                { m_names.value(r.category, r.category), locale.toString(r.responsesPerModel),
+                    r.rate.value ? fixed(*r.rate.value * 100, 1) + QLatin1Char('%')
+                                 : QStringLiteral("—"),
+                    locale.toString(r.needed), locale.toString(r.neededWorstCase) },
+                { 1, 2, 3, 4 });
+        for (const stats::AgreementPlanRow &r : plan.agreement)
+            addRow(m_agreement,
+                { r.label, locale.toString(r.units),
+                    r.width.value ? fixed(*r.width.value, 3) : QStringLiteral("—"),
+                    r.needed > 0 ? locale.toString(r.needed) : QStringLiteral("—") },
+                { 1, 2, 3 });
+    }
+    alignHeaders(m_model, { 1, 2, 3, 4 });
+    alignHeaders(m_agreement, { 1, 2, 3 });
+    fitTable(m_harmView);
+    fitTable(m_agreementView);
 }
 
 } // namespace cr::ui

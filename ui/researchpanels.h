@@ -28,23 +28,30 @@ public:
 
 private:
     QLabel *m_empty;
+    QLabel *m_biasTitle;
     QStandardItemModel *m_model;
     QStandardItemModel *m_bias;
     QTableView *m_view;
     QTableView *m_biasView;
 };
 
-/// Panel for researchers (issue 21): for a target 95% interval width, the responses per
-/// model and crisis category a harm rate needs (Wilson) and the units an agreement
-/// figure needs (bootstrap width scaled with 1/√n), from stats::planStudy().
+/// Panel for researchers (issue 21; the study overview's Planning tab and the dashboard):
+/// for a target 95% interval width, the responses per model and crisis category a harm
+/// rate needs (Wilson) and the units an agreement figure needs (bootstrap width scaled
+/// with 1/√n), from stats::planStudy(). Its tables are as tall as their rows.
 class PlanningPanel final : public QWidget {
     Q_OBJECT
 public:
     explicit PlanningPanel(QWidget *parent = nullptr);
 
     void setData(const stats::StatsResult &stats, const QHash<QString, QString> &categoryNames);
+    /// A line above the tables (what the figures are computed from, or "Computing…").
+    void setStatus(const QString &text);
     QDoubleSpinBox *widthSpin() const { return m_width; }
+    /// Harm rates: crisis category, responses per model now, rate now, needed, at any rate.
     QStandardItemModel *model() const { return m_model; }
+    /// Agreement: figure, units now, interval width now, units needed.
+    QStandardItemModel *agreementModel() const { return m_agreement; }
 
 private:
     void refresh();
@@ -53,6 +60,10 @@ private:
     QHash<QString, QString> m_names;
     QDoubleSpinBox *m_width;
     QStandardItemModel *m_model;
+    QStandardItemModel *m_agreement;
+    QTableView *m_harmView;
+    QTableView *m_agreementView;
+    QLabel *m_status;
 };
 
 } // namespace cr::ui

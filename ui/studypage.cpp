@@ -1,5 +1,7 @@
 #include "ui/studypage.h"
 
+#include "protocol/protocol.h"
+#include "stats/stats.h"
 #include "storage/repositories.h"
 #include "storage/study.h"
 #include "storage/studyinfo.h"
@@ -7,6 +9,7 @@
 #include "ui/modelstablemodel.h"
 #include "ui/raterexposuremodel.h"
 #include "ui/raterstablemodel.h"
+#include "ui/researchpanels.h"
 #include "ui/signinpanel.h"
 #include "widgets/messagebanner.h"
 #include "widgets/pagehelpers.h"
@@ -23,10 +26,16 @@
 #include <QLabel>
 #include <QLocale>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
 namespace cr::ui {
+
+struct StudyPage::PlanningResult {
+    std::optional<stats::StatsResult> stats;
+};
 
 namespace {
 
@@ -62,23 +71,30 @@ QTableView *makeTable(QAbstractItemModel *model, const QString &name, QWidget *p
     return view;
 }
 
-QString countList(const QList<storage::StudyInfo::Count> &counts)
+QString countList(
+    const QList<storage::StudyInfo::Count> &counts, const QHash<QString, QString> &names = {})
 {
     const QLocale locale;
     QStringList parts;
     for (const auto &c : counts)
-        parts.append((c.name.isEmpty() ? StudyPage::tr("(none)") : c.name).toHtmlEscaped()
+        parts.append((c.name.isEmpty() ? StudyPage::tr("(none)") : names.value(c.name, c.name))
+                         .toHtmlEscaped()
             + QStringLiteral("&nbsp;") + locale.toString(c.count));
     return parts.isEmpty() ? StudyPage::tr("—") : parts.join(QStringLiteral(", "));
 }
 
-QString contentsHtml(const storage::StudyInfo &info)
+/// Datasets, splits and reference labels (by the protocol's category names).
+QString contentsHtml(const storage::StudyInfo &info, const protocol::Protocol &protocol)
 {
+    QHash<QString, QString> names;
+    for (const protocol::Category &c : protocol.categories)
+        names.insert(c.id, c.name);
     if (info.items == 0)
         return StudyPage::tr("No items yet.");
     return StudyPage::tr("<p><b>Datasets</b><br>%1</p><p><b>Splits</b><br>%2</p><p><b>Reference "
                          "labels</b><br>%3</p>")
-        .arg(countList(info.datasets), countList(info.splits), countList(info.referenceLabels));
+        .arg(countList(info.datasets), countList(info.splits),
+            countList(info.referenceLabels, names));
 }
 
 } // namespace
@@ -138,9 +154,17 @@ StudyPage::StudyPage(QWidget *parent, bool withSignIn)
     m_setupButton->setAccessibleName(tr("Set up raters and assignments"));
     connect(m_setupButton, &QPushButton::clicked, this, &StudyPage::setupRequested);
 
+    // Raters, care and models; planning for the researcher on a tab of its own.
+    m_tabs = new QTabWidget(this);
+    m_tabs->setAccessibleName(tr("Study overview sections"));
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(buildTables(), tr("Raters and models"));
+    m_tabs->addTab(buildPlanning(), tr("Pla&nning"));
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] { updatePlanning(); });
+
     auto *body = new QHBoxLayout;
     body->setSpacing(16);
-    body->addWidget(buildTables(), 1);
+    body->addWidget(m_tabs, 1);
     body->addWidget(buildSide());
 
     auto *layout = new QVBoxLayout(this);
@@ -214,8 +238,68 @@ QWidget *StudyPage::buildTables()
     return tables;
 }
 
+QWidget *StudyPage::buildPlanning()
+{
+    m_planning = new PlanningPanel;
+    m_planning->setStatus(tr("Computed when this tab is shown."));
+    m_planningJob = new JobRunner<PlanningResult>(this);
+    const auto names = [this] {
+        QHash<QString, QString> out;
+        if (m_study)
+            for (const protocol::Category &c : m_study->currentProtocol().categories)
+                out.insert(c.id, c.name);
+        return out;
+    };
+    connect(m_planningJob, &JobRunnerBase::succeeded, this, [this, names] {
+        const PlanningResult &r = m_planningJob->result();
+        if (r.stats)
+            m_planning->setData(*r.stats, names());
+        m_planning->setStatus(
+            tr("The whole study, human raters' scores and labels (harm: consensus score ≤ 2), "
+               "1,000 bootstrap replicates. The dashboard's Planning panel follows its filters."));
+        emit planningFinished();
+    });
+    connect(m_planningJob, &JobRunnerBase::failed, this, [this](const storage::Error &error) {
+        m_planning->setStatus(tr("Could not compute the planning figures: %1").arg(error.message));
+        emit planningFinished();
+    });
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setAccessibleName(tr("Planning"));
+    auto *inner = new QWidget;
+    auto *layout = new QVBoxLayout(inner);
+    layout->setContentsMargins(0, 8, 8, 0);
+    layout->addWidget(m_planning);
+    scroll->setWidget(inner);
+    return scroll;
+}
+
+void StudyPage::updatePlanning()
+{
+    if (!m_study || !m_careVisible || m_tabs->currentIndex() != 1 || !m_planningStale)
+        return;
+    m_planningStale = false;
+    m_planning->setStatus(tr("Computing…"));
+    stats::StatsOptions options;
+    options.raters = storage::RaterSelection::fromString(QStringLiteral("human"));
+    options.bootstrap = 1000;
+    options.seed = 1;
+    m_planningJob->start(
+        m_study->path(), [options](storage::Study &study, JobContext &, storage::Error *error) {
+            return PlanningResult { stats::computeStats(study, options, error) };
+        });
+}
+
+bool StudyPage::isPlanningComputing() const
+{
+    return m_planningJob->isRunning();
+}
+
 StudyPage::~StudyPage()
 {
+    delete m_planningJob; // waits for a running computation
+    m_planningJob = nullptr;
     delete m_summary; // waits for a running summary (it has a Study of its own)
     m_summary = nullptr;
 }
@@ -251,8 +335,13 @@ void StudyPage::clearView()
 
 void StudyPage::refresh()
 {
+    // The planning figures follow the study's content: recomputed when next looked at.
+    m_planningJob->cancel();
+    m_planningStale = true;
     if (!m_study) {
         m_summary->cancel();
+        m_planning->setData({}, {});
+        m_planning->setStatus(tr("Computed when this tab is shown."));
         clearView();
         return;
     }
@@ -282,7 +371,7 @@ void StudyPage::showSummary(const storage::StudyInfo &info)
         tr("%1 · created %2")
             .arg(QDir::toNativeSeparators(QFileInfo(info.path).absoluteFilePath()), created));
     m_path->setToolTip(QDir::toNativeSeparators(QFileInfo(info.path).absoluteFilePath()));
-    m_contents->setText(contentsHtml(info));
+    m_contents->setText(contentsHtml(info, m_study->currentProtocol()));
     QString protocol =
         tr("Protocol: %1 %2 · %3")
             .arg(info.protocolName, info.protocolVersion, info.protocolHash.left(12));
@@ -321,6 +410,7 @@ void StudyPage::showSummary(const storage::StudyInfo &info)
         m_signIn->setRaters(m_study, m_assigned, m_preferredRater);
         m_signIn->setEmptyStudy(info.items == 0);
     }
+    updatePlanning();
 }
 
 void StudyPage::setPreferredRater(const QString &name)
@@ -351,6 +441,10 @@ void StudyPage::setCareVisible(bool visible)
         return;
     m_careVisible = visible;
     m_care->setVisible(visible);
+    // Planning is the researcher's too.
+    if (!visible)
+        m_tabs->setCurrentIndex(0);
+    m_tabs->setTabVisible(1, visible);
     refresh();
 }
 

@@ -7,6 +7,7 @@
 class QComboBox;
 class QLabel;
 class QPushButton;
+class QTabWidget;
 class QTableView;
 class QWidget;
 
@@ -22,6 +23,7 @@ class StatTile;
 namespace cr::ui {
 
 class ModelsTableModel;
+class PlanningPanel;
 class RaterExposureModel;
 class RatersTableModel;
 class SignInPanel;
@@ -30,7 +32,10 @@ template<typename T> class JobRunner;
 /// The researcher's overview of an open study (title, protocol, counts, models,
 /// raters) and the entry to rating (SignInPanel): pick a rater, start. The counts come from
 /// storage::summarize (the maintained tally rows) run on a worker (JobRunner), so opening a
-/// large study never waits for them; the page shows them when they arrive. GUI thread only.
+/// large study never waits for them; the page shows them when they arrive. The Planning tab
+/// (researchers: hidden with the rater care) shows stats::planStudy() of the whole study
+/// (human raters), computed as a job (JobRunner) the first time the tab is shown after the
+/// study was opened or refreshed. GUI thread only.
 class StudyPage final : public QWidget {
     Q_OBJECT
 public:
@@ -65,10 +70,17 @@ public:
     void setCareVisible(bool visible);
     bool isCareVisible() const { return m_careVisible; }
     QComboBox *raterPicker() const;
+    /// The tabs "Raters and models" and "Planning" (the latter only with the care shown).
+    QTabWidget *tabs() const { return m_tabs; }
+    PlanningPanel *planningPanel() const { return m_planning; }
+    /// True while the Planning tab's statistics are being computed.
+    bool isPlanningComputing() const;
 
 signals:
     /// The counts of the last refresh() are on the page.
     void summaryShown();
+    /// The Planning tab's figures are shown (or failed: its status says why).
+    void planningFinished();
     void ratingRequested(qint64 raterId);
     void importRequested();
     /// The researcher wants to add raters or assign items (StudySetupDialog).
@@ -79,6 +91,11 @@ private:
     QWidget *buildSide();
     void clearView();
     void showSummary(const storage::StudyInfo &info);
+    QWidget *buildPlanning();
+    /// Starts the Planning computation when its tab is shown and its figures are stale.
+    void updatePlanning();
+
+    struct PlanningResult;
 
     storage::Study *m_study = nullptr;
     QString m_preferredRater;
@@ -100,6 +117,10 @@ private:
     QLabel *m_contents;
     QPushButton *m_setupButton;
     JobRunner<storage::StudyInfo> *m_summary;
+    QTabWidget *m_tabs = nullptr;
+    PlanningPanel *m_planning = nullptr;
+    JobRunner<PlanningResult> *m_planningJob = nullptr;
+    bool m_planningStale = true;
 };
 
 } // namespace cr::ui

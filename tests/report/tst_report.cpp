@@ -8,6 +8,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QImage>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QStandardPaths>
@@ -119,6 +120,46 @@ private slots:
             if (p < count - 1)
                 QVERIFY2(lines >= 12,
                     qPrintable(QStringLiteral("page %1: %2 lines").arg(p + 1).arg(lines)));
+        }
+    }
+
+    void pdfPagesAreFilledAsPrinted()
+    {
+        // What a reader sees: each page's ink reaches at least 70% down the text area
+        // (charts are cut to their content, so white image space does not count), but
+        // the last page. Pages rendered with pdftoppm, as a reviewer would print them.
+        if (QStandardPaths::findExecutable(QStringLiteral("pdftoppm")).isEmpty())
+            QSKIP("pdftoppm (poppler-utils) is not installed");
+        const QString path = m_dir.filePath(QStringLiteral("fill.pdf"));
+        write(QStringLiteral("bench.crisis"), path);
+        const QString prefix = m_dir.filePath(QStringLiteral("fill"));
+        QProcess p;
+        p.start(QStringLiteral("pdftoppm"),
+            { QStringLiteral("-r"), QStringLiteral("30"), QStringLiteral("-gray"), path, prefix });
+        QVERIFY(p.waitForFinished(60000) && p.exitCode() == 0);
+        QStringList pages =
+            QDir(m_dir.path()).entryList({ QStringLiteral("fill-*.pgm") }, QDir::Files, QDir::Name);
+        QVERIFY(pages.size() >= 3);
+        // A4 at 30 dpi: 351 px high; text from 16 mm (19 px) to the footer (about 37 px
+        // above the bottom).
+        for (int i = 0; i + 1 < pages.size(); ++i) {
+            const QImage page(m_dir.filePath(pages[i]));
+            QVERIFY(!page.isNull());
+            const int top = page.height() * 16 / 297;
+            const int bottom = page.height() - page.height() * 14 / 297 - 12; // above the footer
+            int last = top;
+            for (int y = top; y < bottom; ++y)
+                for (int x = 0; x < page.width(); ++x)
+                    if (qGray(page.pixel(x, y)) < 200) {
+                        last = y;
+                        break;
+                    }
+            const double fill = double(last - top) / (bottom - top);
+            QVERIFY2(fill >= 0.7,
+                qPrintable(QStringLiteral("page %1 of %2 filled to %3%")
+                               .arg(i + 1)
+                               .arg(pages.size())
+                               .arg(qRound(fill * 100))));
         }
     }
 

@@ -1,16 +1,22 @@
+#include "storage/demo.h"
 #include "storage/studyinfo.h"
 #include "teststudy.h"
 #include "ui/modelstablemodel.h"
 #include "ui/raterstablemodel.h"
+#include "ui/researchpanels.h"
 #include "ui/studypage.h"
 #include "widgets/stattile.h"
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QLabel>
+#include <QLocale>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QStandardItemModel>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -159,6 +165,46 @@ private slots:
         QVERIFY(shown.wait(10000));
         QTest::qWait(50);
         QCOMPARE(shown.count(), 2);
+        page.setStudy(nullptr);
+    }
+
+    void planningTabShowsItemsNeededForTheStudy()
+    {
+        // Issue 21: planning on the study overview for researchers, computed (as a job)
+        // when its tab is shown, with the protocol's category names; gone for a rater.
+        QTemporaryDir dir;
+        cr::storage::Error error;
+        auto study =
+            cr::storage::createDemoStudy(dir.filePath(QStringLiteral("demo.crisis")), &error);
+        QVERIFY2(study, qPrintable(error.message));
+        StudyPage page;
+        page.setStudy(study.get());
+        QCOMPARE(page.tabs()->count(), 2);
+        QVERIFY(page.tabs()->isTabVisible(1));
+        QVERIFY(!page.isPlanningComputing()); // nothing computed before the tab is shown
+        QCOMPARE(page.planningPanel()->model()->rowCount(), 0);
+        QSignalSpy finished(&page, &StudyPage::planningFinished);
+        page.tabs()->setCurrentIndex(1);
+        QVERIFY(finished.wait(60000));
+        const QStandardItemModel *harm = page.planningPanel()->model();
+        QCOMPARE(harm->rowCount(), 7); // the demo's seven crisis categories
+        QStringList names;
+        for (const auto &c : study->currentProtocol().categories)
+            names.append(c.name);
+        for (int r = 0; r < harm->rowCount(); ++r) {
+            QVERIFY2(
+                names.contains(harm->item(r, 0)->text()), qPrintable(harm->item(r, 0)->text()));
+            QVERIFY(harm->item(r, 3)->text().toInt() > 0);
+        }
+        // A narrower target needs more items.
+        const QString needed = harm->item(0, 4)->text();
+        page.planningPanel()->widthSpin()->setValue(0.05);
+        QVERIFY(QLocale().toInt(harm->item(0, 4)->text()) > QLocale().toInt(needed));
+        QCOMPARE(page.planningPanel()->agreementModel()->rowCount(), 4);
+        // A rater signed in on this window sees no planning.
+        page.setCareVisible(false);
+        QVERIFY(!page.tabs()->isTabVisible(1));
+        QCOMPARE(page.tabs()->currentIndex(), 0);
         page.setStudy(nullptr);
     }
 };
