@@ -75,6 +75,8 @@ public:
             ++m_row;
             return true;
         }
+        m_error.clear();
+        m_state.clear();
         std::vector<const char *> values;
         values.reserve(m_values.size());
         for (const QByteArray &v : m_values)
@@ -85,6 +87,8 @@ public:
         const ExecStatusType status = PQresultStatus(m_result);
         if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
             m_error = QString::fromUtf8(PQresultErrorMessage(m_result)).trimmed();
+            const char *state = m_result ? PQresultErrorField(m_result, PG_DIAG_SQLSTATE) : nullptr;
+            m_state = state ? QString::fromLatin1(state) : QString();
             m_changes = 0;
             PQclear(m_result);
             m_result = nullptr;
@@ -141,6 +145,8 @@ public:
         return id;
     }
 
+    QString errorCode() const { return m_state; }
+
     QString errorMessage() const
     {
         if (!m_error.isEmpty())
@@ -157,6 +163,7 @@ private:
         m_result = nullptr;
         m_row = 0;
         m_error.clear();
+        m_state.clear();
     }
 
     PGconn *m_conn = nullptr;
@@ -167,6 +174,7 @@ private:
     int m_changes = 0;
     bool m_prepared = false;
     QString m_error;
+    QString m_state; ///< SQLSTATE of the last failure
 };
 
 Statement::Statement() = default;
@@ -282,6 +290,11 @@ qint64 Statement::lastInsertRowId() const
 QString Statement::errorMessage() const
 {
     return m_pg ? m_pg->errorMessage() : m_sqlite.errorMessage();
+}
+
+QString Statement::errorCode() const
+{
+    return m_pg ? m_pg->errorCode() : QString();
 }
 
 RowCursor::RowCursor(const QSqlDatabase &db)
