@@ -5,19 +5,21 @@
 # their own connection and login (row-level security applies). SECONDS per level (10).
 # A throwaway cluster of its own (tests/pg/pgcluster.sh; fsync is off there, as in the
 # tests: the figures are the server's work, not the disk's).
+#
+# Two write paths, each RUNS times (3) per level, the median of the runs' p50/p95 printed:
+#   one-statement  the app's path: SELECT cr_set_rating(…), one round trip, the study's
+#                  write lock taken on the server for the event append only;
+#   classic        the same study with cr_set_rating dropped (a server set up by an
+#                  earlier version): BEGIN, the lock, the statements one by one, COMMIT.
+# hold_us is how long one write held the study's write lock (Study::lastWriteLockMicros:
+# server-measured lock → end of statement for one-statement, the commit follows; client-
+# measured BEGIN's lock → end of COMMIT for classic). PATHS="one-statement" runs one.
+# The load average is printed with the figures: on a shared machine they mean little.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-load="$build/tests/pg/ratingload"
-[ -x "$app" ] && [ -x "$load" ] || { echo "build first: scripts/setup.sh" >&2; exit 1; }
+runs="${RUNS:-3}"
+paths="${PATHS:-one-statement classic}"
 seconds="${SECONDS_PER_LEVEL:-10}"
-work="$(mktemp -d)"
-cluster="/tmp/cr-bench-pg-$$"
-trap '"$here/tests/pg/pgcluster.sh" stop "$cluster" >/dev/null 2>&1; rm -rf "$work"' EXIT
-"$here/tests/pg/pgcluster.sh" start "$cluster" 2>/dev/null
-. "$cluster/env"
-export PGPASSFILE="$work/pgpass"
-cp "$CR_PG_PASSFILE" "$PGPASSFILE"
-psql -X -q -h "$CR_PG_HOST" -p "$CR_PG_PORT" -U cr_admin -d postgres -c 'create database bench'
-uri="postgresql://cr_admin@127.0.0.1:$CR_PG_PORT/bench"
+pg_bench_cluster bench bench
 for i in $(seq 1 40); do
     printf '{"item_id":"b-%d","text":"message %d","responses":[{"model":"m1","text":"one %d"},{"model":"m2","text":"two %d"},{"model":"m3","text":"three %d"}]}\n' \
         "$i" "$i" "$i" "$i" "$i"
@@ -36,10 +38,24 @@ for i in $(seq 1 50); do
     "$app" server add-person "$uri" "load-$i" --role rater --password-file "$work/p" >/dev/null 2>&1
     printf '127.0.0.1:%s:bench:load-%d:%s\n' "$CR_PG_PORT" "$i" "$(cat "$work/p")" >>"$PGPASSFILE"
 done
-printf '%-8s %8s %8s %8s %8s %8s\n' raters writes p50_ms p95_ms p99_ms max_ms
-for n in 1 10 50; do
-    out="$("$load" run "postgresql://{rater}@127.0.0.1:$CR_PG_PORT/bench" --raters "$n" --seconds "$seconds")"
-    field() { echo "$out" | sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p"; }
-    printf '%-8s %8s %8.2f %8.2f %8.2f %8.2f\n' "$n" "$(field writes)" "$(field p50_ms)" \
-        "$(field p95_ms)" "$(field p99_ms)" "$(field max_ms)"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $runs runs x ${seconds} s per level"
+printf '%-14s %-7s %8s %8s %8s %8s %9s %9s\n' path raters writes p50_ms p95_ms max_ms hold50_us hold95_us
+for path in $paths; do
+    if [ "$path" = classic ]; then
+        psql -X -q -h "$CR_PG_HOST" -p "$CR_PG_PORT" -U cr_admin -d bench \
+            -c 'drop function if exists cr_set_rating' >/dev/null
+    fi
+    for n in 1 10 50; do
+        writes=() p50=() p95=() max=() h50=() h95=()
+        for _ in $(seq 1 "$runs"); do
+            out="$("$load" run "postgresql://{rater}@127.0.0.1:$CR_PG_PORT/bench" --raters "$n" --seconds "$seconds")"
+            field() { echo "$out" | sed -n "s/.*\"$1\":\([0-9.e+-]*\).*/\1/p"; }
+            writes+=("$(field writes)") p50+=("$(field p50_ms)") p95+=("$(field p95_ms)")
+            max+=("$(field max_ms)") h50+=("$(field hold_p50_us)") h95+=("$(field hold_p95_us)")
+        done
+        printf '%-14s %-7s %8s %8.2f %8.2f %8.2f %9.1f %9.1f\n' "$path" "$n" "$(median "${writes[@]}")" \
+            "$(median "${p50[@]}")" "$(median "${p95[@]}")" "$(median "${max[@]}")" \
+            "$(median "${h50[@]}")" "$(median "${h95[@]}")"
+    done
 done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -158,19 +158,20 @@ QString displayUri(const QString &uri)
 
 namespace dialect {
 
-namespace {
-// The key of the study's write lock (pg_advisory_xact_lock): "CRSTUDY" in ASCII.
-constexpr const char *lockKey = "4851555852838468";
-} // namespace
+const char *writeLockKey()
+{
+    return "4851555852838468";
+}
 
 QStringList beginWrite(Engine engine, bool wait)
 {
+    const QLatin1String lockKey(writeLockKey());
     if (engine == Engine::Sqlite)
         return { QStringLiteral("BEGIN IMMEDIATE") };
     return { QStringLiteral("BEGIN ISOLATION LEVEL READ COMMITTED"),
         wait ? QStringLiteral("SELECT true FROM (SELECT pg_advisory_xact_lock(%1)) AS l")
-                   .arg(QLatin1String(lockKey))
-             : QStringLiteral("SELECT pg_try_advisory_xact_lock(%1)").arg(QLatin1String(lockKey)) };
+                   .arg(lockKey)
+             : QStringLiteral("SELECT pg_try_advisory_xact_lock(%1)").arg(lockKey) };
 }
 
 bool isBusy(Engine engine, const QString &code)

@@ -50,9 +50,13 @@ LoginProblem loginProblem(const QString &connectError);
 
 namespace dialect {
 
+/// The key of the study's write lock on PostgreSQL (a transaction-level advisory lock,
+/// pg_advisory_xact_lock): "CRSTUDY" in ASCII, as decimal text. The audit trigger and
+/// the one-statement rating write (storage/pgsecurity.cpp) take the same lock.
+const char *writeLockKey();
 /// Starts a write transaction. SQLite: BEGIN IMMEDIATE (one writer per file).
-/// PostgreSQL: BEGIN, then the study's write lock (a transaction-level advisory lock),
-/// so writers are serialised as on SQLite (the event chain head stays consistent).
+/// PostgreSQL: BEGIN, then the study's write lock (writeLockKey()), so writers are
+/// serialised as on SQLite (the event chain head stays consistent).
 /// With `wait` false the lock is only tried; the statements then return false/busy.
 QStringList beginWrite(Engine engine, bool wait);
 /// Whether a driver error means "another connection holds the lock" (retry / say busy).

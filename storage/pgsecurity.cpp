@@ -1,5 +1,7 @@
 #include "storage/pgsecurity.h"
 
+#include "storage/backend.h"
+
 #include <QCryptographicHash>
 #include <QMessageAuthenticationCode>
 #include <QRandomGenerator>
@@ -108,8 +110,11 @@ const char *const setup[] = {
     "DO $$ BEGIN EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC', current_database());"
     " END $$",
     "REVOKE ALL ON SCHEMA public FROM PUBLIC",
-    // server init's cluster-wide groups (storage/server.h) would reach every study on the
-    // cluster: this study's access goes through its own groups only.
+    // Servers set up by earlier versions of `server init` also made cluster-wide groups
+    // cr_rater, cr_adjudicator and cr_researcher and let them connect; they would reach
+    // every study on the cluster. `server init` makes none now, but the security step
+    // (run again by every add-person) still takes their access to this database away, so
+    // on such a server too this study's access goes through its own groups only.
     "DO $$ DECLARE r text; BEGIN"
     " FOREACH r IN ARRAY ARRAY['cr_rater', 'cr_adjudicator', 'cr_researcher'] LOOP"
     "  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN"
@@ -139,29 +144,96 @@ const char *const setup[] = {
     " || convert_to(v, 'UTF8') END $$",
     // The audit log is written by this trigger for everyone but the schema owner (the
     // only role that may write ids and hashes: its client chains its own events, and
-    // publish copies a chain as it is). As the owner (SECURITY DEFINER) it takes the
-    // study's write lock (storage/backend.h) and the log's, reads the chain head (which
-    // no rater or adjudicator can read), numbers the event (the last id ever used + 1,
-    // event_sequence), computes its hash with the encoding of audit::eventHash and sets
-    // the actor to the rater linked to the login (else the login), whatever was sent.
+    // publish copies a chain as it is) and for every event sent without a hash (the
+    // one-statement rating write below, whoever sends it). As the owner (SECURITY
+    // DEFINER) it takes the study's write lock (storage/backend.h) and the log's, reads the
+    // chain head (which no rater or adjudicator can read), numbers the event (the last id
+    // ever used + 1, event_sequence), computes its hash with the encoding of
+    // audit::eventHash and, for anyone who may not write hashes, sets the actor to the
+    // rater linked to the login (else the login), whatever was sent. The actor is looked
+    // up before the lock: under it, only the chain's own work (the lock is held to COMMIT).
     "CREATE OR REPLACE FUNCTION cr_event_append() RETURNS trigger LANGUAGE plpgsql"
     " SECURITY DEFINER SET search_path = public, pg_temp AS $$"
     " DECLARE head_id bigint; head_hash text; next_id bigint; BEGIN"
     "  IF NEW.hash IS NOT NULL THEN RETURN NEW; END IF;"
-    "  PERFORM pg_advisory_xact_lock(4851555852838468);"
+    "  IF NOT has_column_privilege(session_user, 'event', 'hash', 'INSERT') THEN"
+    "   NEW.actor := coalesce((SELECT name FROM rater WHERE id = cr_my_rater()),"
+    "    session_user::text);"
+    "  END IF;"
+    "  PERFORM pg_advisory_xact_lock(@lock);"
     "  LOCK TABLE event IN SHARE ROW EXCLUSIVE MODE;"
     "  SELECT id, hash INTO head_id, head_hash FROM event ORDER BY id DESC LIMIT 1;"
     "  IF NOT FOUND THEN head_id := 0; head_hash := repeat('0', 64); END IF;"
     "  SELECT greatest(head_id, coalesce(max(last_id), 0)) INTO next_id FROM event_sequence;"
-    "  NEW.actor := coalesce((SELECT name FROM rater WHERE id = cr_my_rater()),"
-    "   session_user::text);"
     "  NEW.id := next_id + 1;"
-    "  NEW.hash := encode(sha256(convert_to(head_hash, 'UTF8') || cr_chain_field(NEW.id::text)"
-    "   || cr_chain_field(NEW.at::text) || cr_chain_field(NEW.actor::text)"
-    "   || cr_chain_field(NEW.action::text) || cr_chain_field(NEW.entity::text)"
-    "   || cr_chain_field(NEW.entity_id::text) || cr_chain_field(NEW.before::text)"
-    "   || cr_chain_field(NEW.after::text)), 'hex');"
+    "  NEW.hash := encode(sha256(convert_to(head_hash, 'UTF8') || @chain), 'hex');"
     "  RETURN NEW;"
+    " END $$",
+    // (@chain is cr_chain_field of each field, written out in one expression: the SQL
+    // function is not inlined, and eight calls of it under the lock cost more than the rest
+    // of the append; chainFieldsSql() below.)
+    // A rating write in one statement and one round trip (RatingRepository::
+    // setResponseRating; docs/PERFORMANCE.md "Rating write latency on a study server"),
+    // sent outside a transaction block, so the server commits it before it answers. It
+    // runs as the caller (SECURITY INVOKER: row-level security and the column privileges
+    // apply to every statement in it exactly as to the same statements sent one by one).
+    // The previous value is read with the row locked (the event's `before`, in the
+    // client's JSON, audit::ratingPayload's key order), the row is updated or inserted, and
+    // only then is the study's write lock taken (or tried, p_wait false: 55P03 when busy)
+    // and the event appended through the trigger above. The lock is taken before the
+    // INSERT so that no writer holds the event table while it waits for the lock. The
+    // lock is held from there to the commit, with no round trip to the client in between;
+    // the function returns the microseconds it held it before the commit.
+    "CREATE OR REPLACE FUNCTION cr_set_rating(p_response bigint, p_rater bigint,"
+    " p_score integer, p_cannot_assess integer, p_checklist text, p_rationale text,"
+    " p_seconds double precision, p_at text, p_actor text, p_after text, p_wait boolean)"
+    " RETURNS double precision LANGUAGE plpgsql SET search_path = public, pg_temp AS $$"
+    " DECLARE old record; had boolean := false; done boolean := false; before_json text;"
+    "  locked_at timestamptz; BEGIN"
+    "  FOR attempt IN 1..3 LOOP"
+    "   SELECT score, cannot_assess, checklist, rationale, seconds_spent INTO old"
+    "    FROM response_rating WHERE response_id = p_response AND rater_id = p_rater FOR UPDATE;"
+    "   IF FOUND THEN"
+    "    had := true;"
+    "    UPDATE response_rating SET score = p_score, cannot_assess = p_cannot_assess,"
+    "     checklist = p_checklist, rationale = p_rationale,"
+    "     protocol_id = (SELECT max(id) FROM protocol), seconds_spent = p_seconds,"
+    "     updated_at = p_at WHERE response_id = p_response AND rater_id = p_rater;"
+    "    done := true;"
+    "    EXIT;"
+    "   END IF;"
+    "   INSERT INTO response_rating(response_id, rater_id, score, cannot_assess, checklist,"
+    "    rationale, protocol_id, seconds_spent, created_at, updated_at)"
+    "    VALUES (p_response, p_rater, p_score, p_cannot_assess, p_checklist, p_rationale,"
+    "    (SELECT max(id) FROM protocol), p_seconds, p_at, p_at)"
+    "    ON CONFLICT (response_id, rater_id) DO NOTHING;"
+    "   IF FOUND THEN done := true; EXIT; END IF;"
+    "  END LOOP;"
+    "  IF NOT done THEN"
+    "   RAISE EXCEPTION 'the rating changed while it was written' USING ERRCODE = '40001';"
+    "  END IF;"
+    "  IF had THEN"
+    "   before_json := '{'"
+    "    || CASE WHEN old.cannot_assess <> 0 THEN '\"cannot_assess\":true,' ELSE '' END"
+    "    || CASE WHEN coalesce(old.checklist, '') NOT IN ('', '[]')"
+    "     THEN '\"checklist\":' || old.checklist || ',' ELSE '' END"
+    "    || '\"rater\":' || p_rater"
+    "    || CASE WHEN coalesce(old.rationale, '') <> ''"
+    "     THEN ',\"rationale\":' || to_json(old.rationale)::text ELSE '' END"
+    "    || ',\"response\":' || p_response || ',\"score\":' || coalesce(old.score::text, 'null')"
+    "    || CASE WHEN old.seconds_spent IS NOT NULL"
+    "     THEN ',\"seconds_spent\":' || old.seconds_spent::text ELSE '' END || '}';"
+    "  END IF;"
+    "  IF p_wait THEN PERFORM pg_advisory_xact_lock(@lock);"
+    "  ELSIF NOT pg_try_advisory_xact_lock(@lock) THEN"
+    "   RAISE EXCEPTION 'another connection holds the study''s write lock'"
+    "    USING ERRCODE = '55P03';"
+    "  END IF;"
+    "  locked_at := clock_timestamp();"
+    "  INSERT INTO event(at, actor, action, entity, entity_id, before, after)"
+    "   VALUES (p_at, p_actor, 'rating.set', 'response_rating', p_response, before_json,"
+    "   p_after);"
+    "  RETURN extract(epoch FROM clock_timestamp() - locked_at) * 1000000;"
     " END $$",
     // The id high-water mark (schemapg step 8) is advanced by a trigger of the inserting
     // role: as the owner, so nobody needs write access to event_sequence.
@@ -208,6 +280,8 @@ const char *const setup[] = {
     "REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC",
     "GRANT EXECUTE ON FUNCTION cr_my_rater(), cr_my_items(), cr_may_see_response(bigint),"
     " cr_chain_field(text), cr_notify_change() TO @rater, @adjudicator, @researcher",
+    "GRANT EXECUTE ON FUNCTION cr_set_rating(bigint, bigint, integer, integer, text, text,"
+    " double precision, text, text, text, boolean) TO @rater, @researcher",
     "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO @rater, @adjudicator, @researcher",
     // A researcher reads and writes everything, but the audit log only grows.
     "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO @researcher",
@@ -216,6 +290,22 @@ const char *const setup[] = {
     "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON event_sequence FROM @researcher",
     "REVOKE INSERT, UPDATE, DELETE ON login_rater FROM @researcher",
 };
+
+/// The chain encoding of the fields of NEW (cr_chain_field's body for each, in the order of
+/// audit::eventHash), as one PL/pgSQL expression.
+QString chainFieldsSql()
+{
+    QStringList parts;
+    for (const char *field :
+        { "id", "at", "actor", "action", "entity", "entity_id", "before", "after" }) {
+        const QString v = QStringLiteral("NEW.%1::text").arg(QLatin1String(field));
+        parts.append(QStringLiteral("CASE WHEN %1 IS NULL THEN '\\x7e'::bytea ELSE"
+                                    " convert_to(octet_length(convert_to(%1, 'UTF8'))::text || ':',"
+                                    " 'UTF8') || convert_to(%1, 'UTF8') END")
+                         .arg(v));
+    }
+    return parts.join(QStringLiteral(" || "));
+}
 
 QString policySql(const Policy &p, const QString &database)
 {
@@ -291,7 +381,9 @@ QStringList securityStatements(const QString &database)
     const auto roles = [&](QString sql) {
         return sql.replace(QLatin1String("@rater"), groupRole(rater, database))
             .replace(QLatin1String("@adjudicator"), groupRole(adjudicator, database))
-            .replace(QLatin1String("@researcher"), groupRole(researcher, database));
+            .replace(QLatin1String("@researcher"), groupRole(researcher, database))
+            .replace(QLatin1String("@lock"), QLatin1String(dialect::writeLockKey()))
+            .replace(QLatin1String("@chain"), chainFieldsSql());
     };
     QStringList out;
     for (const char *s : setup)

@@ -675,13 +675,54 @@ bool RatingRepository::setResponseRating(const ResponseRating &rating, Error *er
         *error = Error::invalid(QStringLiteral("score %1 is outside 1-5").arg(*rating.score));
         return false;
     }
-    const protocol::Protocol protocol = m_study.currentProtocol();
-    for (const QString &tick : rating.checklist) {
-        const bool known = std::any_of(protocol.checklist.cbegin(), protocol.checklist.cend(),
-            [&](const auto &c) { return c.id == tick; });
-        if (!known) {
-            *error = Error::invalid(QStringLiteral("unknown checklist item '%1'").arg(tick));
+    if (!rating.checklist.isEmpty()) { // the protocol is read only when there is a tick
+        const protocol::Protocol protocol = m_study.currentProtocol();
+        for (const QString &tick : rating.checklist) {
+            const bool known = std::any_of(protocol.checklist.cbegin(), protocol.checklist.cend(),
+                [&](const auto &c) { return c.id == tick; });
+            if (!known) {
+                *error = Error::invalid(QStringLiteral("unknown checklist item '%1'").arg(tick));
+                return false;
+            }
+        }
+    }
+    if (m_study.hasOneStatementWrites()) {
+        // On a server: the whole write (previous value, upsert, event) in one statement
+        // and one round trip, its own transaction; the study's write lock is taken on the
+        // server for the event only (storage/pgsecurity.cpp, cr_set_rating).
+        Statement write;
+        QString message;
+        if (!write.prepare(nativeConnection(m_study.database()),
+                "SELECT cr_set_rating(?::bigint, ?::bigint, ?::integer, ?::integer, ?, ?,"
+                " ?::double precision, ?, ?, ?, ?::boolean)",
+                &message)) {
+            *error = Error::storage(m_study.path() + QStringLiteral(": ") + message);
             return false;
+        }
+        const QByteArray checklist = stringListToJson(rating.checklist).toUtf8();
+        const QByteArray rationale =
+            rating.rationale.isEmpty() ? QByteArray() : rating.rationale.toUtf8();
+        const QByteArray now = Study::now().toUtf8();
+        const QByteArray actor = m_study.actor().toUtf8();
+        const QByteArray after = toJsonText(toJson(rating)).toUtf8();
+        write.bindInt(1, rating.responseId);
+        write.bindInt(2, rating.raterId);
+        write.bindInt(3, rating.score ? std::optional<qint64>(*rating.score) : std::nullopt);
+        write.bindInt(4, rating.cannotAssess ? 1 : 0);
+        write.bindText(5, checklist.isEmpty() ? QByteArray() : checklist);
+        write.bindText(6, rationale);
+        write.bindDouble(7, rating.secondsSpent);
+        write.bindText(8, now);
+        write.bindText(9, actor);
+        write.bindText(10, after);
+        write.bindText(11, m_study.waitsForLock() ? "true" : "false");
+        switch (m_study.writeInOneStatement(write, error)) {
+        case Study::OneStatementWrite::Done:
+            return true;
+        case Study::OneStatementWrite::Failed:
+            return false;
+        case Study::OneStatementWrite::Unsupported:
+            break; // an older server: the statements one by one, below
         }
     }
     WriteTransaction tx(m_study, error);

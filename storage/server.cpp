@@ -13,29 +13,6 @@
 
 namespace cr::storage::server {
 
-namespace {
-
-bool exec(Study &study, const QString &sql, QString *error)
-{
-    QSqlQuery q(study.database());
-    if (q.exec(sql))
-        return true;
-    *error = q.lastError().text();
-    return false;
-}
-
-/// A NOLOGIN group role, unless the cluster has it (another study made it). Two
-/// `server init`s at once may both try: the loser's duplicate is not an error.
-QString createGroupRole(const QString &role)
-{
-    return QStringLiteral("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '%1')"
-                          " THEN CREATE ROLE %1 NOLOGIN; END IF; EXCEPTION WHEN duplicate_object"
-                          " OR unique_violation THEN NULL; END $$")
-        .arg(role);
-}
-
-} // namespace
-
 bool init(
     const QString &uri, const QString &title, const protocol::Protocol &protocol, Error *error)
 {
@@ -46,33 +23,13 @@ bool init(
     auto study = Study::create(uri, protocol, title, error);
     if (!study)
         return false;
-    const QString where = displayUri(uri) + QStringLiteral(": ");
-    QString message;
-    for (const QString &role : { raterRole, adjudicatorRole, researcherRole }) {
-        if (!exec(*study, createGroupRole(role), &message)) {
-            *error = Error::storage(where + message);
-            return false;
-        }
-    }
     WriteTransaction tx(*study, error);
     if (!tx.isActive())
         return false;
-    const QString database = study->database().databaseName();
-    // Only the group roles (and the owner) may connect to this study's database.
-    const QString grants[] = {
-        QStringLiteral("REVOKE ALL ON DATABASE \"%1\" FROM PUBLIC").arg(database),
-        QStringLiteral("GRANT CONNECT ON DATABASE \"%1\" TO %2, %3, %4")
-            .arg(database, raterRole, adjudicatorRole, researcherRole),
-        QStringLiteral("REVOKE CREATE ON SCHEMA public FROM PUBLIC"),
-        QStringLiteral("GRANT USAGE ON SCHEMA public TO %1, %2, %3")
-            .arg(raterRole, adjudicatorRole, researcherRole),
-    };
-    for (const QString &sql : grants) {
-        if (!exec(*study, sql, &message)) {
-            *error = Error::storage(where + message);
-            return false;
-        }
-    }
+    // The study's own group roles, who may connect and what each may see: all of it in
+    // the security step (storage/pgsecurity.cpp). No cluster-wide role is made.
+    const QString where = displayUri(uri) + QStringLiteral(": ");
+    QString message;
     if (!applySecurity(*study, &message)) {
         *error = Error::storage(where + message);
         return false;

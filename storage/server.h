@@ -17,19 +17,16 @@ class Study;
 
 namespace server {
 
-/// The group roles (NOLOGIN) every person's login role is made a member of.
-inline const QString raterRole = QStringLiteral("cr_rater");
-inline const QString adjudicatorRole = QStringLiteral("cr_adjudicator");
-inline const QString researcherRole = QStringLiteral("cr_researcher");
-
 /// Progress of a long job: what it is doing, rows done, rows in all (0 = unknown).
 using Progress = std::function<void(const QString &stage, qint64 done, qint64 total)>;
 
-/// `server init`: in an empty database, the current schema (Study::create), the group
-/// roles (created when the cluster lacks them) and the database's access rules
-/// (applySecurity, below). Fails on a database that already holds a study. (The schema
-/// is committed before the access rules are applied; if that second transaction fails,
-/// the database holds a study without them: drop it and run init again.)
+/// `server init`: in an empty database, the current schema (Study::create) and the
+/// database's access rules (applySecurity, below), which create the study's own group
+/// roles ("DATABASE:rater", "DATABASE:adjudicator", "DATABASE:researcher";
+/// pgsecurity::groupRole) and no other role. Fails on a database that already holds a
+/// study. (The schema is committed before the access rules are applied; if that second
+/// transaction fails, the database holds a study without them: drop it and run init
+/// again.)
 bool init(
     const QString &uri, const QString &title, const protocol::Protocol &protocol, Error *error);
 
@@ -48,9 +45,9 @@ bool snapshot(const QString &uri, const QString &out, const Progress &progress, 
 /// The tables publish and snapshot copy, in an order that satisfies the foreign keys.
 QStringList studyTables();
 
-/// The database's own access rules (row-level security, column privileges, views, the
-/// audit log's privileges), applied by init() inside its transaction after the schema
-/// and the roles exist. storage/serversecurity.cpp; one function so they can grow there.
+/// The database's own access rules (the study's group roles, row-level security, column
+/// privileges, views, the audit log's privileges), applied by init() inside its
+/// transaction after the schema exists. storage/serversecurity.cpp.
 bool applySecurity(Study &study, QString *error);
 
 } // namespace server

@@ -81,6 +81,8 @@ public:
             ++m_row;
             return true;
         }
+        m_error.clear();
+        m_state.clear();
         std::vector<const char *> values;
         values.reserve(m_values.size());
         for (const QByteArray &v : m_values)
@@ -101,6 +103,8 @@ public:
         const ExecStatusType status = PQresultStatus(m_result);
         if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
             m_error = QString::fromUtf8(PQresultErrorMessage(m_result)).trimmed();
+            const char *state = m_result ? PQresultErrorField(m_result, PG_DIAG_SQLSTATE) : nullptr;
+            m_state = state ? QString::fromLatin1(state) : QString();
             m_changes = 0;
             PQclear(m_result);
             m_result = nullptr;
@@ -157,6 +161,8 @@ public:
         return id;
     }
 
+    QString errorCode() const { return m_state; }
+
     QString errorMessage() const
     {
         if (!m_error.isEmpty())
@@ -177,8 +183,11 @@ private:
         if (status == PGRES_SINGLE_TUPLE)
             return true;
         bool ok = status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK;
-        if (!ok)
+        if (!ok) {
             m_error = QString::fromUtf8(PQresultErrorMessage(m_result)).trimmed();
+            const char *state = m_result ? PQresultErrorField(m_result, PG_DIAG_SQLSTATE) : nullptr;
+            m_state = state ? QString::fromLatin1(state) : QString();
+        }
         drain();
         return ok;
     }
@@ -201,6 +210,7 @@ private:
     {
         drain();
         m_error.clear();
+        m_state.clear();
     }
 
     PGconn *m_conn = nullptr;
@@ -213,6 +223,7 @@ private:
     bool m_streamed = false; ///< setStreamed()
     bool m_streaming = false; ///< a streamed query is running
     QString m_error;
+    QString m_state; ///< SQLSTATE of the last failure
 };
 
 Statement::Statement() = default;
@@ -334,6 +345,11 @@ qint64 Statement::lastInsertRowId() const
 QString Statement::errorMessage() const
 {
     return m_pg ? m_pg->errorMessage() : m_sqlite.errorMessage();
+}
+
+QString Statement::errorCode() const
+{
+    return m_pg ? m_pg->errorCode() : QString();
 }
 
 RowCursor::RowCursor(const QSqlDatabase &db, Fetch fetch)

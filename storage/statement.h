@@ -70,6 +70,9 @@ public:
     /// The id the last insert of this connection was given (rowid / lastval()).
     qint64 lastInsertRowId() const;
     QString errorMessage() const;
+    /// PostgreSQL: the SQLSTATE of the last failed step() ("55P03", …; empty when the
+    /// server sent none, e.g. the connection was lost). SQLite: empty.
+    QString errorCode() const;
 
 private:
     SqliteStatement m_sqlite;

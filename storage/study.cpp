@@ -13,6 +13,7 @@
 #include <QSqlQuery>
 #include <QThread>
 #include <atomic>
+#include <chrono>
 #include <libpq-fe.h>
 
 namespace cr::storage {
@@ -35,6 +36,13 @@ QString sqlError(const QSqlQuery &q)
 bool isBusy(const QSqlDatabase &db, const QSqlError &e)
 {
     return dialect::isBusy(engineOf(db), e.nativeErrorCode());
+}
+
+qint64 steadyNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+        std::chrono::steady_clock::now().time_since_epoch())
+        .count();
 }
 
 } // namespace
@@ -393,8 +401,10 @@ bool Study::beginWrite(Error *error)
             const QStringList begin = dialect::beginWrite(m_engine, m_waitForLock);
             if (!q.exec(begin.at(0)))
                 break;
-            if (q.exec(begin.at(1)) && q.next() && q.value(0).toBool())
+            if (q.exec(begin.at(1)) && q.next() && q.value(0).toBool()) {
+                m_lockTakenNs = steadyNs();
                 return true;
+            }
             m_lastWriteBusy =
                 q.lastError().type() == QSqlError::NoError || isBusy(database(), q.lastError());
             const QString message = m_lastWriteBusy
@@ -409,8 +419,10 @@ bool Study::beginWrite(Error *error)
             QThread::msleep(50);
             continue;
         }
-        if (q.exec(QStringLiteral("BEGIN IMMEDIATE")))
+        if (q.exec(QStringLiteral("BEGIN IMMEDIATE"))) {
+            m_lockTakenNs = steadyNs();
             return true;
+        }
         m_lastWriteBusy = isBusy(database(), q.lastError());
         if (!m_lastWriteBusy)
             break;
@@ -478,14 +490,48 @@ bool Study::commit(Error *error)
         }
     }
     for (int attempt = 0; attempt < 20; ++attempt) {
-        if (q.exec(QStringLiteral("COMMIT")))
+        if (q.exec(QStringLiteral("COMMIT"))) {
+            m_lastLockMicros = double(steadyNs() - m_lockTakenNs) / 1000.0;
             return true;
+        }
         if (!isBusy(database(), q.lastError()))
             break;
         QThread::msleep(50);
     }
     *error = Error::storage(m_path + QStringLiteral(": cannot commit: ") + sqlError(q));
     return false;
+}
+
+Study::OneStatementWrite Study::writeInOneStatement(Statement &statement, Error *error)
+{
+    m_lastWriteBusy = false;
+    if (g_simulateUnreachable) {
+        *error = Error::storage(
+            m_path + QStringLiteral(": cannot write: the server cannot be reached (simulated)"));
+        return OneStatementWrite::Failed;
+    }
+    for (int attempt = 0; attempt < (m_waitForLock ? 20 : 1); ++attempt) {
+        if (statement.step()) {
+            m_lastLockMicros = statement.hasRow() ? statement.columnDouble(0) : 0.0;
+            statement.reset();
+            return OneStatementWrite::Done;
+        }
+        const QString state = statement.errorCode();
+        // undefined_function: the server's security step predates the statement's function.
+        if (state == QLatin1String("42883")) {
+            m_noOneStatementWrites = true;
+            return OneStatementWrite::Unsupported;
+        }
+        m_lastWriteBusy = dialect::isBusy(m_engine, state);
+        if (!m_lastWriteBusy)
+            break;
+        if (m_waitForLock)
+            QThread::msleep(50);
+    }
+    *error = Error::storage(displayUri(m_path) + QStringLiteral(": cannot write: ")
+        + (m_lastWriteBusy ? QStringLiteral("another connection holds the study's write lock")
+                           : statement.errorMessage()));
+    return OneStatementWrite::Failed;
 }
 
 bool Study::isUnreachable() const

@@ -11,6 +11,7 @@
 namespace cr::storage {
 
 class EventWriter;
+class Statement;
 
 /// One study: a file (a plain SQLite database, DESIGN.md "Data model") or a PostgreSQL
 /// database named by a `postgresql://…` URI or libpq conninfo (storage/backend.h;
@@ -66,10 +67,32 @@ public:
     /// Whether writes wait for another connection's write lock (default true: the busy
     /// timeout, retried). The GUI's rating writes turn it off so they never block.
     void setWaitForLock(bool wait);
+    bool waitsForLock() const { return m_waitForLock; }
     /// True when the last beginWrite() failed because another connection held the lock.
     bool lastWriteWasBusy() const { return m_lastWriteBusy; }
     bool commit(Error *error);
     void rollback();
+
+    /// Whether writes that have a one-statement form on the server use it (PostgreSQL,
+    /// unless writeInOneStatement() found the server without it).
+    bool hasOneStatementWrites() const
+    {
+        return m_engine == Engine::Postgres && !m_noOneStatementWrites;
+    }
+    enum class OneStatementWrite { Done, Unsupported, Failed };
+    /// PostgreSQL: runs `statement` (prepared on this connection and bound) as a write of
+    /// its own: one statement outside a transaction block, which the server commits before
+    /// it answers (synchronous_commit on), so one round trip. Like beginWrite() it fails
+    /// at once under simulateUnreachable(), runs again while another writer holds the
+    /// study's lock and writes wait (setWaitForLock()), and sets lastWriteWasBusy().
+    /// Unsupported (and hasOneStatementWrites() false from then on) when the server lacks
+    /// the function the statement calls: a study set up by an older version.
+    OneStatementWrite writeInOneStatement(Statement &statement, Error *error);
+    /// How long the last committed write held the study's write lock, in microseconds:
+    /// from beginWrite() to the end of commit(), measured here; for a one-statement write,
+    /// from the server taking the lock to the end of the statement, the value of its first
+    /// column (measured on the server; the commit follows). For benches and tests.
+    double lastWriteLockMicros() const { return m_lastLockMicros; }
 
     /// Whether the study cannot be reached at the moment: its server is down or the
     /// connection was lost (a local file only under simulateUnreachable()). Asked after
@@ -115,6 +138,9 @@ private:
     std::unique_ptr<EventWriter> m_events;
     bool m_waitForLock = true;
     bool m_lastWriteBusy = false;
+    bool m_noOneStatementWrites = false;
+    qint64 m_lockTakenNs = 0; ///< steady clock when beginWrite() got the lock
+    double m_lastLockMicros = 0;
 };
 
 /// RAII write transaction: rolls back unless commit() succeeded.

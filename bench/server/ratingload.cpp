@@ -12,7 +12,11 @@
 // outbox; a write the study refuses counts as an error. With --log, each thread appends
 // "T rater response score" before a write and "A rater response score" after the study
 // acknowledged it (flushed), so a killed run can be checked. Prints one JSON line:
-// writes, errors, retries, latency p50/p95/p99/max in ms (acknowledged writes only).
+// writes, errors, retries, latency p50/p95/p99/max in ms (acknowledged writes only) and
+// how long each write held the study's write lock, p50/p95 in µs (Study::
+// lastWriteLockMicros: on a server with cr_set_rating measured on the server from taking
+// the lock to the end of the statement, the commit follows; else from BEGIN's lock to the
+// end of COMMIT, measured by the client).
 //
 // check: reads the log and the study; every (rater, response) acknowledged must hold its
 // last acknowledged score, or the score of a write tried after it (in flight when the
@@ -93,6 +97,7 @@ struct Result {
     qint64 errors = 0;
     qint64 retries = 0;
     std::vector<double> latencies; // ms
+    std::vector<double> holds; // µs the study's write lock was held (Study::lastWriteLockMicros)
     QString firstError;
 };
 
@@ -139,6 +144,7 @@ void rate(const Options &o, int index, Log &log, Result &result, std::atomic<boo
             storage::Error e;
             if (study && storage::RatingRepository(*study).setResponseRating(r, &e)) {
                 result.latencies.push_back(double(one.nsecsElapsed()) / 1e6);
+                result.holds.push_back(study->lastWriteLockMicros());
                 result.writes++;
                 log.line('A', name, r.responseId, *r.score);
                 break;
@@ -194,6 +200,7 @@ int run(const Options &o)
         all.errors += r.errors;
         all.retries += r.retries;
         all.latencies.insert(all.latencies.end(), r.latencies.begin(), r.latencies.end());
+        all.holds.insert(all.holds.end(), r.holds.begin(), r.holds.end());
         if (all.firstError.isEmpty())
             all.firstError = r.firstError;
     }
@@ -207,6 +214,8 @@ int run(const Options &o)
         { QStringLiteral("p95_ms"), percentile(all.latencies, 0.95) },
         { QStringLiteral("p99_ms"), percentile(all.latencies, 0.99) },
         { QStringLiteral("max_ms"), percentile(all.latencies, 1.0) },
+        { QStringLiteral("hold_p50_us"), percentile(all.holds, 0.50) },
+        { QStringLiteral("hold_p95_us"), percentile(all.holds, 0.95) },
     };
     if (!all.firstError.isEmpty())
         out.insert(QStringLiteral("first_error"), all.firstError);

@@ -8,7 +8,9 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSqlQuery>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -142,6 +144,72 @@ private slots:
             count(uri, QStringLiteral("SELECT count(*) FROM event")));
         // A snapshot never overwrites a file.
         QVERIFY(run({ QStringLiteral("snapshot"), uri, copy }).code != 0);
+    }
+
+    /// The cluster's roles as psql's `\du` lists them: name → attributes.
+    QMap<QString, QString> clusterRoles()
+    {
+        QProcess p;
+        test::pgConninfo(QString()); // sets PGPASSFILE
+        p.start(test::pgEnv(QStringLiteral("CR_PG_BIN")) + QStringLiteral("/psql"),
+            { QStringLiteral("-X"), QStringLiteral("-At"), QStringLiteral("-h"),
+                test::pgEnv(QStringLiteral("CR_PG_HOST")), QStringLiteral("-p"),
+                test::pgEnv(QStringLiteral("CR_PG_PORT")), QStringLiteral("-U"),
+                test::pgEnv(QStringLiteral("CR_PG_USER")), QStringLiteral("-d"),
+                QStringLiteral("postgres"), QStringLiteral("-c"), QStringLiteral("\\du") });
+        QMap<QString, QString> roles;
+        if (!p.waitForFinished(60000) || p.exitCode() != 0) {
+            qWarning("psql \\du: %s", p.readAllStandardError().constData());
+            return roles;
+        }
+        for (const QByteArray &line : p.readAllStandardOutput().split('\n')) {
+            const QList<QByteArray> field = line.split('|');
+            if (field.size() >= 2)
+                roles.insert(QString::fromUtf8(field.at(0)), QString::fromUtf8(field.at(1)));
+        }
+        return roles;
+    }
+
+    void initMakesOnlyTheStudysOwnRoles()
+    {
+        const QString uri = test::freshDatabase();
+        QVERIFY(!uri.isEmpty());
+        const QString database =
+            uri.section(QStringLiteral("dbname="), 1).section(QLatin1Char(' '), 0, 0);
+        const QMap<QString, QString> before = clusterRoles();
+        QVERIFY(before.contains(test::pgEnv(QStringLiteral("CR_PG_USER"))));
+        QCOMPARE(run({ QStringLiteral("server"), QStringLiteral("init"), uri,
+                         QStringLiteral("--title"), QStringLiteral("Roles") })
+                     .code,
+            0);
+        const QMap<QString, QString> after = clusterRoles();
+        // The study's own three groups, which cannot log in …
+        QStringList own;
+        for (const char *group : { "rater", "adjudicator", "researcher" }) {
+            const QString name = database + QLatin1Char(':') + QLatin1String(group);
+            QVERIFY2(!before.contains(name), qPrintable(name));
+            QVERIFY2(after.value(name).contains(QLatin1String("Cannot login")), qPrintable(name));
+            own.append(name);
+        }
+        // … and no cluster-wide group: no role of the set-up of earlier versions.
+        for (const char *old : { "cr_rater", "cr_adjudicator", "cr_researcher" })
+            QVERIFY2(!after.contains(QLatin1String(old)), old);
+        // Nothing else: tests running at the same time add their own studies' groups
+        // ("THEIRDB:rater") and people's logins; any other new role that cannot log in, or
+        // any other of this database, was made by this init.
+        static const QRegularExpression studyGroup(
+            QStringLiteral("^[a-z0-9_]+:(rater|adjudicator|researcher)$"));
+        for (auto it = after.cbegin(); it != after.cend(); ++it) {
+            if (before.contains(it.key()) || own.contains(it.key()))
+                continue;
+            QVERIFY2(!it.key().startsWith(database), qPrintable(it.key()));
+            if (it.value().contains(QLatin1String("Cannot login")))
+                QVERIFY2(studyGroup.match(it.key()).hasMatch(), qPrintable(it.key()));
+        }
+        // The groups go with the database (roles outlive it: the cluster stays clean).
+        test::pgAdmin(QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(database));
+        for (const QString &name : own)
+            test::pgAdmin(QStringLiteral("DROP ROLE IF EXISTS \"%1\"").arg(name));
     }
 
     void publishIntoAnEmptyDatabaseSetsItUp()

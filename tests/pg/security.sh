@@ -173,6 +173,22 @@ denied res "delete from event"
 denied res "truncate event"
 denied res "delete from login_rater"
 
+# --- The app's one-statement rating write (cr_set_rating, SECURITY INVOKER): the same rules
+# hold inside it. Her own rating through it works and is logged under her name; another
+# rater's row, or her row on an unassigned response, is refused; an adjudicator may not
+# call it at all.
+ana_resp2="$(id_of "select max(r.id) from response r join assignment a on a.item_id = r.item_id where a.rater_id = $ana_id")"
+set_rating() { # set_rating RESPONSE RATER → the call
+    echo "select cr_set_rating($1, $2, 3, 0, null, null, null, $now, 'forged', '{\"rater\":$2,\"response\":$1,\"score\":3}', true) >= 0"
+}
+equals ana "$(set_rating "$ana_resp2" "$ana_id")" t
+[ "$(id_of "select actor from event where action = 'rating.set' and entity_id = $ana_resp2")" = "$db-ana" ] ||
+    { echo "FAIL: cr_set_rating's event is not ana's" >&2; failures=$((failures + 1)); }
+denied ana "$(set_rating "$ben_resp" "$ben_id")"
+denied ana "$(set_rating "$ben_resp" "$ana_id")" # not assigned
+denied adj "$(set_rating "$ana_resp" "$ana_id")"
+equals ben "select count(*) from response_rating" 1
+
 # --- tamper evidence: the ratings ana and ben wrote with psql above went around the app,
 # so no event describes them; `verify` (as the owner) must say so rather than pass.
 if out="$("$app" verify "$uri" 2>&1)"; then
