@@ -61,12 +61,7 @@ private:
 
     qint64 count(const QString &uri, const QString &sql)
     {
-        storage::Error e;
-        auto study = storage::Study::open(uri, &e);
-        if (!study)
-            return -1;
-        QSqlQuery q(study->database());
-        return q.exec(sql) && q.next() ? q.value(0).toLongLong() : -1;
+        return cr::test::queryInteger(uri, sql);
     }
 
 private slots:

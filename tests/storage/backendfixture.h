@@ -5,6 +5,8 @@
 // CR_TEST_BACKEND=postgres against the throwaway cluster of tests/pg, where every
 // study location is a fresh database (never shared by two test cases or processes).
 
+#include "storage/study.h"
+
 #include <QAtomicInteger>
 #include <QCoreApplication>
 #include <QFile>
@@ -129,6 +131,18 @@ private:
 inline QString studyLocation(const QTemporaryDir &dir, const QString &file)
 {
     return onServer() ? freshDatabase() : dir.filePath(file);
+}
+
+/// The first column of SQL's first row on the study at URI (a file or a server URI),
+/// through a connection of its own; -1 when it cannot be read.
+inline qint64 queryInteger(const QString &uri, const QString &sql)
+{
+    storage::Error e;
+    auto study = storage::Study::open(uri, &e);
+    if (!study)
+        return -1;
+    QSqlQuery q(study->database());
+    return q.exec(sql) && q.next() ? q.value(0).toLongLong() : -1;
 }
 
 } // namespace cr::test
