@@ -228,11 +228,12 @@ widgets::HeatmapData confusionHeatmap(
     return d;
 }
 
-QList<widgets::ClassScore> classScores(const stats::Confusion &confusion)
+QList<widgets::ClassScore> classScores(
+    const stats::Confusion &confusion, const QHash<QString, QString> &categoryNames)
 {
     QList<widgets::ClassScore> out;
     for (const stats::ClassScores &k : confusion.perClass)
-        out.append({ k.category, k.support, valueOrNaN(k.f1) });
+        out.append({ k.category, categoryNames.value(k.category), k.support, valueOrNaN(k.f1) });
     return out;
 }
 
@@ -414,7 +415,7 @@ void DashboardCharts::populateAgreement(const stats::StatsResult &stats) const
 void DashboardCharts::populateConfusion(const stats::StatsResult &stats) const
 {
     const stats::Confusion conf = stats.confusion.value_or(stats::Confusion {});
-    confusion->setData(confusionHeatmap(conf, categoryNames), classScores(conf),
+    confusion->setData(confusionHeatmap(conf, categoryNames), classScores(conf, categoryNames),
         valueOrNaN(conf.macroF1), valueOrNaN(conf.accuracy),
         tr("n = %1 items with a label on both sides").arg(conf.n),
         tr("Crisis category of each input by %1 (rows, reference) against %2 (columns, predicted). "

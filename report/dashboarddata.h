@@ -32,7 +32,10 @@ QList<widgets::Coefficient> agreementCoefficients(const stats::StatsResult &stat
 /// Confusion matrix (value = share of the reference row, n = count) and per-class F1.
 widgets::HeatmapData confusionHeatmap(
     const stats::Confusion &confusion, const QHash<QString, QString> &categoryNames = {});
-QList<widgets::ClassScore> classScores(const stats::Confusion &confusion);
+/// Per-class F1 of `confusion`; `categoryNames` (id → the protocol's name) give what the
+/// chart shows, the ids stay the label.
+QList<widgets::ClassScore> classScores(
+    const stats::Confusion &confusion, const QHash<QString, QString> &categoryNames = {});
 /// The LLM-vs-clinicians results as three tables: LLM classifier × (clinician, consensus)
 /// on categories, LLM judge × (clinician, consensus) on scores, judge run-to-run
 /// consistency. Rows keep the engine's order; values are the engine's numbers.

@@ -114,7 +114,7 @@ void AgreementPanel::renderBody(QPainter *painter, const QRectF &target) const
     labelWidth += 10;
     const qreal valueWidth = fm.horizontalAdvance(QStringLiteral("0.000 [0.000, 0.000]")) + 12;
     const qreal plotLeft = target.left() + labelWidth + valueWidth;
-    const qreal plotWidth = std::max<qreal>(40, target.width() - labelWidth - valueWidth - 10);
+    const qreal plotWidth = std::max<qreal>(40, target.width() - labelWidth - valueWidth - 24);
     auto xOf = [&](double v) {
         return plotLeft + (std::clamp(v, -0.2, 1.0) + 0.2) / 1.2 * plotWidth;
     };
@@ -250,7 +250,9 @@ void ConfusionPanel::renderBody(QPainter *painter, const QRectF &target) const
     painter->restore();
     QList<std::pair<QString, double>> bars;
     for (const ClassScore &s : m_classes)
-        bars.append({ QStringLiteral("%1 (n=%2)").arg(s.label).arg(s.support), s.f1 });
+        bars.append(
+            { QStringLiteral("%1 (n=%2)").arg(s.name.isEmpty() ? s.label : s.name).arg(s.support),
+                s.f1 });
     paintBars(painter, right.adjusted(0, fm.height() * 1.6, 0, 0), bars, chartcolors::level(5),
         palette(), font());
 }

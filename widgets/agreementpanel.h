@@ -42,7 +42,8 @@ private:
 
 /// One class of a confusion matrix.
 struct ClassScore {
-    QString label;
+    QString label; ///< the category's id (the chart table's value)
+    QString name; ///< what the chart shows (the protocol's name); the label when empty
     int support = 0;
     double f1 = std::numeric_limits<double>::quiet_NaN();
 };

@@ -211,6 +211,13 @@ private slots:
         QCOMPARE(f1.size(), 2);
         QCOMPARE(f1[0].support, 4);
         QVERIFY(near(f1[0].f1, 6.0 / 7));
+        QVERIFY(f1[0].name.isEmpty()); // without names the chart shows the id
+        // With the protocol's names the chart shows the name; the id stays the label.
+        const QList<widgets::ClassScore> named =
+            report::classScores(c, { { c.categories[0], str("First category") } });
+        QCOMPARE(named[0].label, c.categories[0]);
+        QCOMPARE(named[0].name, str("First category"));
+        QVERIFY(named[1].name.isEmpty());
         // No confusion asked for: an empty matrix.
         QVERIFY(report::confusionHeatmap(stats::Confusion {}).values.empty());
     }
