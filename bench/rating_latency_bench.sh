@@ -14,6 +14,8 @@
 # hold_us is how long one write held the study's write lock (Study::lastWriteLockMicros:
 # server-measured lock → end of statement for one-statement, the commit follows; client-
 # measured BEGIN's lock → end of COMMIT for classic). PATHS="one-statement" runs one.
+# PAUSE_MS=P: each simulated rater waits P ms after each acknowledged write (a rater's pace;
+# default 0, a closed loop in which every rater writes again at once: a saturation test).
 # The load average is printed with the figures: on a shared machine they mean little.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 runs="${RUNS:-3}"
@@ -38,7 +40,7 @@ for i in $(seq 1 50); do
     "$app" server add-person "$uri" "load-$i" --role rater --password-file "$work/p" >/dev/null 2>&1
     printf '127.0.0.1:%s:bench:load-%d:%s\n' "$CR_PG_PORT" "$i" "$(cat "$work/p")" >>"$PGPASSFILE"
 done
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $runs runs x ${seconds} s per level"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $runs runs x ${seconds} s per level; pause after each write ${PAUSE_MS:-0} ms"
 printf '%-14s %-7s %8s %8s %8s %8s %9s %9s\n' path raters writes p50_ms p95_ms max_ms hold50_us hold95_us
 for path in $paths; do
     if [ "$path" = classic ]; then
@@ -48,7 +50,7 @@ for path in $paths; do
     for n in 1 10 50; do
         writes=() p50=() p95=() max=() h50=() h95=()
         for _ in $(seq 1 "$runs"); do
-            out="$("$load" run "postgresql://{rater}@127.0.0.1:$CR_PG_PORT/bench" --raters "$n" --seconds "$seconds")"
+            out="$("$load" run "postgresql://{rater}@127.0.0.1:$CR_PG_PORT/bench" --raters "$n" --seconds "$seconds" --pause-ms "${PAUSE_MS:-0}")"
             field() { echo "$out" | sed -n "s/.*\"$1\":\([0-9.e+-]*\).*/\1/p"; }
             writes+=("$(field writes)") p50+=("$(field p50_ms)") p95+=("$(field p95_ms)")
             max+=("$(field max_ms)") h50+=("$(field hold_p50_us)") h95+=("$(field hold_p95_us)")

@@ -64,6 +64,7 @@ struct Options {
     int raters = 1;
     double seconds = 10;
     qint64 maxWrites = 0;
+    int pauseMs = 0; ///< a rater's think time after each acknowledged write (0: closed loop)
     QString log;
 };
 
@@ -147,6 +148,9 @@ void rate(const Options &o, int index, Log &log, Result &result, std::atomic<boo
                 result.holds.push_back(study->lastWriteLockMicros());
                 result.writes++;
                 log.line('A', name, r.responseId, *r.score);
+                if (o.pauseMs > 0)
+                    QThread::msleep(ulong(std::min<qint64>(
+                        o.pauseMs, std::max<qint64>(0, deadline - clock.elapsed()))));
                 break;
             }
             const bool unreachable = !study || study->isUnreachable();
@@ -326,6 +330,7 @@ int main(int argc, char **argv)
     if (args.size() < 2) {
         std::fprintf(stderr,
             "usage: ratingload run LOCATION --raters N --seconds S [--log FILE] [--max-writes M]\n"
+            "                       [--pause-ms P]  (think time after each write; default 0)\n"
             "       ratingload check LOCATION --raters N --log FILE\n");
         return 2;
     }
@@ -343,11 +348,15 @@ int main(int argc, char **argv)
             o.seconds = value.toDouble();
         else if (key == QLatin1String("--max-writes"))
             o.maxWrites = value.toLongLong();
+        else if (key == QLatin1String("--pause-ms"))
+            o.pauseMs = value.toInt();
         else if (key == QLatin1String("--log"))
             o.log = value;
     }
-    if (o.raters < 1 || o.raters > 200 || o.seconds <= 0 || o.seconds > 3600) {
-        std::fprintf(stderr, "ratingload: --raters 1-200, --seconds up to 3600\n");
+    if (o.raters < 1 || o.raters > 200 || o.seconds <= 0 || o.seconds > 3600 || o.pauseMs < 0
+        || o.pauseMs > 60000) {
+        std::fprintf(
+            stderr, "ratingload: --raters 1-200, --seconds up to 3600, --pause-ms 0-60000\n");
         return 2;
     }
     return mode == QLatin1String("check") ? check(o) : run(o);
