@@ -161,6 +161,9 @@ void rate(const Options &o, int index, Log &log, Result &result, std::atomic<boo
                 break;
             }
             result.retries++;
+            // The attempt the connection loss cut short may have committed (its reply
+            // lost): the retry then applies the same value again (one row, two events).
+            log.line('R', name, r.responseId, *r.score);
             QThread::msleep(200);
             study.reset();
             study = storage::Study::open(locationFor(o.location, name), &e);
@@ -240,11 +243,16 @@ int check(const Options &o)
     };
     QHash<QString, Key> keys; // "rater response"
     qint64 acks = 0;
+    qint64 inDoubt = 0; // retries after a connection loss (the cut attempt may have committed)
     QTextStream in(&file);
     while (!in.atEnd()) {
         const QStringList f = in.readLine().split(QLatin1Char(' '));
         if (f.size() != 4)
             continue; // a line cut by the kill
+        if (f.at(0) == QLatin1String("R")) {
+            ++inDoubt;
+            continue;
+        }
         Key &k = keys[f.at(1) + QLatin1Char(' ') + f.at(2)];
         const int score = f.at(3).toInt();
         if (f.at(0) == QLatin1String("T")) {
@@ -289,7 +297,9 @@ int check(const Options &o)
     for (auto it = stored.cbegin(); it != stored.cend(); ++it)
         unknown += keys.contains(it.key()) ? 0 : 1;
     // Each acknowledged write is in the audit log once; a write in flight when the run
-    // died may be there too (committed, acknowledgement lost). More is a duplicate.
+    // died may be there too (committed, acknowledgement lost), and so may an attempt cut
+    // short by a connection loss and then retried (at-least-once until the write carries
+    // an idempotency key). More is a duplicate. Rows are never duplicated (checked above).
     qint64 inFlight = 0;
     for (const Key &k : std::as_const(keys))
         inFlight += k.triedAfter.size();
@@ -298,13 +308,13 @@ int check(const Options &o)
     const qint64 events = q.next() ? q.value(0).toLongLong() : -1;
     if (events < acks)
         lost += acks - events;
-    if (events > acks + inFlight)
-        duplicated += events - acks - inFlight;
+    if (events > acks + inFlight + inDoubt)
+        duplicated += events - acks - inFlight - inDoubt;
     QJsonObject out { { QStringLiteral("acknowledged"), acks },
         { QStringLiteral("pairs"), qint64(keys.size()) }, { QStringLiteral("rows"), rows },
         { QStringLiteral("events"), events }, { QStringLiteral("in_flight"), inFlight },
-        { QStringLiteral("lost"), lost }, { QStringLiteral("duplicated"), duplicated },
-        { QStringLiteral("unknown"), unknown } };
+        { QStringLiteral("in_doubt"), inDoubt }, { QStringLiteral("lost"), lost },
+        { QStringLiteral("duplicated"), duplicated }, { QStringLiteral("unknown"), unknown } };
     std::printf("%s\n", QJsonDocument(out).toJson(QJsonDocument::Compact).constData());
     return lost || duplicated || unknown ? 1 : 0;
 }
