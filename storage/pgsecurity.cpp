@@ -180,7 +180,10 @@ const char *const setup[] = {
     // The previous value is read with the row locked (the event's `before`, in the
     // client's JSON, audit::ratingPayload's key order), the row is updated or inserted, and
     // only then is the study's write lock taken (or tried, p_wait false: 55P03 when busy)
-    // and the event appended through the trigger above. The lock is taken before the
+    // and the event appended through the trigger above (a new rating's row takes it a
+    // statement earlier: the tally trigger of schema step 12, schemapg.cpp, takes it
+    // before it counts the rating; then the hold returned below starts later than the
+    // lock). The lock is taken before the
     // INSERT so that no writer holds the event table while it waits for the lock. The
     // lock is held from there to the commit, with no round trip to the client in between;
     // the function returns the microseconds it held it before the commit.
@@ -190,6 +193,9 @@ const char *const setup[] = {
     " RETURNS double precision LANGUAGE plpgsql SET search_path = public, pg_temp AS $$"
     " DECLARE old record; had boolean := false; done boolean := false; before_json text;"
     "  locked_at timestamptz; BEGIN"
+    // (A new rating's tally trigger, schema step 12, takes the lock at the INSERT: it
+    // only tries when this write must not wait.)
+    "  PERFORM set_config('cr.lock_nowait', CASE WHEN p_wait THEN 'off' ELSE 'on' END, true);"
     "  FOR attempt IN 1..3 LOOP"
     "   SELECT score, cannot_assess, checklist, rationale, seconds_spent INTO old"
     "    FROM response_rating WHERE response_id = p_response AND rater_id = p_rater FOR UPDATE;"
@@ -289,6 +295,9 @@ const char *const setup[] = {
     "GRANT INSERT (at, actor, action, entity, entity_id, before, after) ON event TO @researcher",
     "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON event_sequence FROM @researcher",
     "REVOKE INSERT, UPDATE, DELETE ON login_rater FROM @researcher",
+    // The counts `info` reads (schema step 12) are kept by their triggers only.
+    "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON tally_item, tally_response, tally_rater,"
+    " tally_study FROM @researcher",
 };
 
 /// The chain encoding of the fields of NEW (cr_chain_field's body for each, in the order of

@@ -544,6 +544,41 @@ private slots:
         QCOMPARE(info.events, test::tableCounts(study->database()).value(QStringLiteral("event")));
     }
 
+    void version11GetsTallyTables()
+    {
+        // Step 12: on PostgreSQL the tallies were views over the rows (O(rows) at every
+        // `info`); they become tables filled from the stored rows and kept by triggers
+        // (on SQLite they already were: the step only moves the version).
+        const QString file = path(QStringLiteral("v11.crs"));
+        QVERIFY(buildOldStudy(file, 11, true));
+        Error e;
+        auto study = Study::open(file, &e);
+        QVERIFY2(study, qPrintable(e.message));
+        const QStringList t = tables(study->database());
+        for (const char *name : { "tally_item", "tally_response", "tally_rater", "tally_study" })
+            QVERIFY2(t.contains(QLatin1String(name)), name);
+        StudyInfo info = summarize(*study);
+        QCOMPARE(info.items, 2);
+        QCOMPARE(info.responses, 1);
+        QCOMPARE(info.refusals, 1);
+        QCOMPARE(info.assignments, 1);
+        QCOMPARE(info.labels, 1);
+        QCOMPARE(info.ratings, 2);
+        QCOMPARE(info.adjudications, 1);
+        QCOMPARE(info.events, test::tableCounts(study->database()).value(QStringLiteral("event")));
+        QCOMPARE(info.splits.size(), 2);
+        QCOMPARE(info.modelRows.at(0).runs, 1);
+        QVERIFY(RatingRepository(*study).setResponseRating({ 1, 1, 5, false, {}, {}, {} }, &e));
+        QVERIFY2(
+            RatingRepository(*study).setCategoryLabel({ 2, 2, QStringLiteral("panic"), {} }, &e),
+            qPrintable(e.message));
+        info = summarize(*study);
+        QCOMPARE(info.ratings, 2);
+        QCOMPARE(info.labels, 2);
+        QCOMPARE(info.raterRows.at(1).labels, 1);
+        QCOMPARE(info.events, test::tableCounts(study->database()).value(QStringLiteral("event")));
+    }
+
     void version5LlmRatersAreNamedPerTask()
     {
         // v5 benchmark imports named classifier and judge runs alike: MODEL#N.
