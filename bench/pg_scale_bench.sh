@@ -59,7 +59,7 @@ for w in $what; do
     open)
         pg_fixture_copy bench_open >/dev/null
         for _ in $(seq 1 "$runs"); do
-            QT_QPA_PLATFORM=offscreen "$build/bench/ui/bench_rating" "$rater_uri" bench-clinician 30 |
+            QT_QPA_PLATFORM=offscreen "$build/bench/ui/bench_rating" "$rater_uri" bench-clinician 30 2>/dev/null |
                 sed -n '1,2p'
         done
         psql -X -q -h "$CR_PG_HOST" -p "$CR_PG_PORT" -U cr_admin -d postgres \
