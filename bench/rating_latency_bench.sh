@@ -11,6 +11,9 @@
 #                  write lock taken on the server for the event append only;
 #   classic        the same study with cr_set_rating dropped (a server set up by an
 #                  earlier version): BEGIN, the lock, the statements one by one, COMMIT.
+#   no-tally       one-statement with the tally triggers of schema step 12 dropped (the write
+#                  path of schema 11, whose `info` counts were views over the rows): what
+#                  keeping the counts costs a write. It drops them for the paths after it too.
 # hold_us is how long one write held the study's write lock (Study::lastWriteLockMicros:
 # server-measured lock → end of statement for one-statement, the commit follows; client-
 # measured BEGIN's lock → end of COMMIT for classic). PATHS="one-statement" runs one.
@@ -43,6 +46,11 @@ done
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $runs runs x ${seconds} s per level; pause after each write ${PAUSE_MS:-0} ms"
 printf '%-14s %-7s %8s %8s %8s %8s %9s %9s\n' path raters writes p50_ms p95_ms max_ms hold50_us hold95_us
 for path in $paths; do
+    if [ "$path" = no-tally ]; then
+        psql -X -q -h "$CR_PG_HOST" -p "$CR_PG_PORT" -U cr_admin -d bench -c "DO \$\$ DECLARE t record; BEGIN
+            FOR t IN SELECT tgname, tgrelid::regclass AS rel FROM pg_trigger WHERE tgname LIKE 'tally\\_%' LOOP
+            EXECUTE format('DROP TRIGGER %I ON %s', t.tgname, t.rel); END LOOP; END \$\$" >/dev/null
+    fi
     if [ "$path" = classic ]; then
         psql -X -q -h "$CR_PG_HOST" -p "$CR_PG_PORT" -U cr_admin -d bench \
             -c 'drop function if exists cr_set_rating' >/dev/null

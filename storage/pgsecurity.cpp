@@ -28,15 +28,24 @@ struct Policy {
 };
 
 // Row filters. A rater's rows are their own (cr_my_rater(): the rater linked to the
-// session's login) on the items assigned to them (cr_my_items()).
+// session's login) on the items assigned to them: an assignment of theirs for the row's
+// item (MINE(table.item column)). Written as EXISTS over assignment, which the rater reads
+// through its own policy (own rows), rather than `IN (SELECT cr_my_items())`: the planner
+// cannot look into that SECURITY DEFINER function, so every query, even one item by id,
+// first read all of the rater's assignments (~60-90 ms per query at 10x under load, the
+// rating page's next item; docs/PERFORMANCE.md, issue 22 on PostgreSQL); the EXISTS is
+// an index probe per row (UNIQUE(rater_id, item_id)) or one semi-join for many.
+#define MINE(item)                                                                                 \
+    "EXISTS (SELECT 1 FROM assignment mine WHERE mine.rater_id = cr_my_rater()"                    \
+    " AND mine.item_id = " item ")"
 #define OWN "rater_id = cr_my_rater()"
-#define OWN_ITEM "rater_id = cr_my_rater() AND item_id IN (SELECT cr_my_items())"
+#define OWN_ITEM "rater_id = cr_my_rater() AND " MINE("category_label.item_id")
 #define OWN_RESPONSE "rater_id = cr_my_rater() AND cr_may_see_response(response_id)"
 
 const Policy policies[] = {
-    { "item", "item_rater", "SELECT", rater, "id IN (SELECT cr_my_items())", nullptr },
+    { "item", "item_rater", "SELECT", rater, MINE("item.id"), nullptr },
     { "item", "item_adjudicator", "SELECT", adjudicator, "true", nullptr },
-    { "response", "response_rater", "SELECT", rater, "item_id IN (SELECT cr_my_items())", nullptr },
+    { "response", "response_rater", "SELECT", rater, MINE("response.item_id"), nullptr },
     { "response", "response_adjudicator", "SELECT", adjudicator, "true", nullptr },
     { "rater", "rater_self", "SELECT", rater, "id = cr_my_rater()", nullptr },
     { "rater", "rater_adjudicator", "SELECT", adjudicator, "true", nullptr },
@@ -180,7 +189,10 @@ const char *const setup[] = {
     // The previous value is read with the row locked (the event's `before`, in the
     // client's JSON, audit::ratingPayload's key order), the row is updated or inserted, and
     // only then is the study's write lock taken (or tried, p_wait false: 55P03 when busy)
-    // and the event appended through the trigger above. The lock is taken before the
+    // and the event appended through the trigger above (a new rating's row takes it a
+    // statement earlier: the tally trigger of schema step 12, schemapg.cpp, takes it
+    // before it counts the rating; then the hold returned below starts later than the
+    // lock). The lock is taken before the
     // INSERT so that no writer holds the event table while it waits for the lock. The
     // lock is held from there to the commit, with no round trip to the client in between;
     // the function returns the microseconds it held it before the commit.
@@ -190,6 +202,9 @@ const char *const setup[] = {
     " RETURNS double precision LANGUAGE plpgsql SET search_path = public, pg_temp AS $$"
     " DECLARE old record; had boolean := false; done boolean := false; before_json text;"
     "  locked_at timestamptz; BEGIN"
+    // (A new rating's tally trigger, schema step 12, takes the lock at the INSERT: it
+    // only tries when this write must not wait.)
+    "  PERFORM set_config('cr.lock_nowait', CASE WHEN p_wait THEN 'off' ELSE 'on' END, true);"
     "  FOR attempt IN 1..3 LOOP"
     "   SELECT score, cannot_assess, checklist, rationale, seconds_spent INTO old"
     "    FROM response_rating WHERE response_id = p_response AND rater_id = p_rater FOR UPDATE;"
@@ -261,14 +276,14 @@ const char *const setup[] = {
     // Views: what a rater may see of their items (no model, dataset or external id),
     // and the ratings as an adjudicator sees them (pseudonyms, no names, no models).
     "CREATE OR REPLACE VIEW my_item WITH (security_barrier) AS"
-    " SELECT id, turns FROM item WHERE id IN (SELECT cr_my_items())",
+    " SELECT id, turns FROM item WHERE " MINE("item.id"),
     // base_order: the responses' order before the rater's shuffle (by model name and
     // run, as storage::loadRaterItem orders them), without saying which model.
     "DROP VIEW IF EXISTS my_response",
     "CREATE VIEW my_response WITH (security_barrier) AS"
     " SELECT r.id, r.item_id, r.text, row_number() OVER (PARTITION BY r.item_id"
     " ORDER BY m.name, r.run) AS base_order FROM response r JOIN model m ON m.id = r.model_id"
-    " WHERE r.item_id IN (SELECT cr_my_items())",
+    " WHERE " MINE("r.item_id"),
     "CREATE OR REPLACE VIEW blind_rating WITH (security_barrier) AS"
     " SELECT s.response_id, r.item_id, p.pseudonym AS rater, s.score, s.cannot_assess,"
     " s.checklist, s.rationale FROM response_rating s JOIN response r ON r.id = s.response_id"
@@ -289,7 +304,12 @@ const char *const setup[] = {
     "GRANT INSERT (at, actor, action, entity, entity_id, before, after) ON event TO @researcher",
     "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON event_sequence FROM @researcher",
     "REVOKE INSERT, UPDATE, DELETE ON login_rater FROM @researcher",
+    // The counts `info` reads (schema step 12) are kept by their triggers only.
+    "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON tally_item, tally_response, tally_rater,"
+    " tally_study FROM @researcher",
 };
+
+#undef MINE
 
 /// The chain encoding of the fields of NEW (cr_chain_field's body for each, in the order of
 /// audit::eventHash), as one PL/pgSQL expression.

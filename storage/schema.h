@@ -11,7 +11,7 @@ namespace cr::storage {
 namespace schema {
 
 /// The version this build writes. Opening an older file migrates it step by step.
-constexpr int currentVersion = 11;
+constexpr int currentVersion = 12;
 
 /// Applies migration steps (fromVersion, toVersion] inside the caller's transaction.
 /// Returns false and sets `error` on the first failing statement.

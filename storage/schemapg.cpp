@@ -1,6 +1,7 @@
 #include "storage/schemapg.h"
 
 #include "storage/auditlog.h"
+#include "storage/backend.h"
 #include "storage/schema.h"
 #include "storage/schemasteps.h"
 
@@ -254,6 +255,262 @@ const char *const step11[] = {
     " (SELECT count(*) FROM adjudication) AS adjudications",
 };
 
+// Version 12: the counts `info` reads become tables, as on SQLite, so `info` and the study
+// overview are O(models + raters) on a server too (the views of step 11 counted the rows:
+// count(*) over the event log and the scores at every `info`). They are kept by
+// statement-level triggers with transition tables: one aggregated upsert per statement
+// and tally row touched, not one per row (an import or publish of millions of rows adds
+// its counts in one pass). The trigger functions run as the schema owner (SECURITY
+// DEFINER), so a rater's or adjudicator's login, which may neither read nor write the
+// tallies, keeps them through its own writes. Lock order: before it touches a tally row
+// a trigger takes the study's write lock (storage/backend.h; re-entrant, a no-op in a
+// write transaction, which holds it from BEGIN), so every writer of the tallies holds the
+// same lock first and none waits for a tally row while holding one another needs:
+// concurrent raters' writes cannot deadlock on them. A write that must not wait for the
+// lock (cr_set_rating with p_wait false) sets cr.lock_nowait: the trigger then only tries
+// it (55P03 when busy, as the write itself would). Groups that drop to 0 are deleted, as
+// on SQLite; a rater's row stays.
+struct Tally {
+    const char *source; // table the trigger is on
+    const char *target; // tally table
+    const char *keys; // key expressions over the source row
+    const char *keyColumns; // the target's key columns, in the same order
+    const char *values; // count expressions over the source row (empty: none)
+    const char *valueColumns;
+    bool dropEmpty; // delete groups whose n drops to 0
+    bool onlyInsert; // the rows are append-only (or only their insert counts)
+};
+
+const Tally tallies[] = {
+    { "item", "tally_item",
+        "coalesce(dataset_id, 0), coalesce(split, ''),"
+        " coalesce(reference_label, '')",
+        "dataset_id, split, reference_label", "1", "n", true, false },
+    { "response", "tally_response", "model_id, run", "model_id, run",
+        "1, CASE WHEN refusal <> 0 THEN 1 ELSE 0 END", "n, refusals", true, false },
+    { "rater", "tally_rater", "id", "rater_id", "", "", false, true },
+    { "assignment", "tally_rater", "rater_id", "rater_id",
+        "1, CASE WHEN status = 'done' THEN 1 ELSE 0 END,"
+        " CASE WHEN status = 'skipped' THEN 1 ELSE 0 END,"
+        " CASE WHEN skip_reason = 'distressing' THEN 1 ELSE 0 END",
+        "assigned, done, skipped, distressing", false, false },
+    { "category_label", "tally_rater", "rater_id", "rater_id", "1", "labels", false, false },
+    { "response_rating", "tally_rater", "rater_id", "rater_id", "1", "ratings", false, false },
+    { "event", "tally_study", "1", "id", "1", "events", false, true },
+    { "adjudication", "tally_study", "1", "id", "1", "adjudications", false, false },
+};
+
+QStringList splitList(const char *list)
+{
+    QStringList out;
+    // Split on top-level commas only (the expressions hold calls with commas).
+    QString current;
+    int depth = 0;
+    for (const QChar c : QString::fromLatin1(list)) {
+        if (c == QLatin1Char('('))
+            ++depth;
+        else if (c == QLatin1Char(')'))
+            --depth;
+        if (c == QLatin1Char(',') && depth == 0) {
+            out.append(current.trimmed());
+            current.clear();
+            continue;
+        }
+        current += c;
+    }
+    if (!current.trimmed().isEmpty())
+        out.append(current.trimmed());
+    return out;
+}
+
+/// The body of the trigger function of `t` for `op` (INSERT, UPDATE or DELETE).
+QString tallyFunctionBody(const Tally &t, const QString &op)
+{
+    const QString lockKey = QLatin1String(dialect::writeLockKey());
+    const QString lock =
+        QStringLiteral("IF current_setting('cr.lock_nowait', true) = 'on' THEN"
+                       " IF NOT pg_try_advisory_xact_lock(%1) THEN"
+                       " RAISE EXCEPTION 'another connection holds the study''s write lock'"
+                       " USING ERRCODE = '55P03'; END IF;"
+                       " ELSE PERFORM pg_advisory_xact_lock(%1); END IF;")
+            .arg(lockKey);
+    const QStringList keys = splitList(t.keys);
+    const QStringList keyColumns = splitList(t.keyColumns);
+    const QStringList values = splitList(t.values);
+    const QStringList valueColumns = splitList(t.valueColumns);
+    if (values.isEmpty()) // a row per key, nothing counted (a new rater)
+        return QStringLiteral(" BEGIN IF EXISTS (SELECT 1 FROM new_rows) THEN %1"
+                              " INSERT INTO %2(%3) SELECT DISTINCT %4 FROM new_rows ORDER BY 1"
+                              " ON CONFLICT DO NOTHING; END IF; RETURN NULL; END ")
+            .arg(lock, QLatin1String(t.target), QLatin1String(t.keyColumns), QLatin1String(t.keys));
+    QStringList k, v, kc, sums, nonZero, set, dv;
+    for (qsizetype i = 0; i < keys.size(); ++i) {
+        k.append(QStringLiteral("%1 AS k%2").arg(keys[i]).arg(i));
+        kc.append(QStringLiteral("k%1").arg(i));
+    }
+    QStringList neg;
+    for (qsizetype i = 0; i < values.size(); ++i) {
+        v.append(QStringLiteral("%1 AS v%2").arg(values[i]).arg(i));
+        neg.append(QStringLiteral("-(%1) AS v%2").arg(values[i]).arg(i));
+        sums.append(QStringLiteral("sum(v%1) AS v%1").arg(i));
+        nonZero.append(QStringLiteral("sum(v%1) <> 0").arg(i));
+        set.append(QStringLiteral("%1 = %2.%1 + excluded.%1")
+                       .arg(valueColumns[i], QLatin1String(t.target)));
+        dv.append(QStringLiteral("d.v%1").arg(i));
+    }
+    QStringList parts;
+    if (op != QLatin1String("DELETE"))
+        parts.append(QStringLiteral("SELECT %1, %2 FROM new_rows")
+                         .arg(k.join(QStringLiteral(", ")), v.join(QStringLiteral(", "))));
+    if (op != QLatin1String("INSERT"))
+        parts.append(QStringLiteral("SELECT %1, %2 FROM old_rows")
+                         .arg(k.join(QStringLiteral(", ")), neg.join(QStringLiteral(", "))));
+    QStringList dk;
+    for (const QString &c : kc)
+        dk.append(QStringLiteral("d.") + c);
+    const QString delta =
+        QStringLiteral("SELECT %1, %2 FROM (%3) AS x GROUP BY %1 HAVING %4"
+                       " ORDER BY %1")
+            .arg(kc.join(QStringLiteral(", ")), sums.join(QStringLiteral(", ")),
+                parts.join(QStringLiteral(" UNION ALL ")), nonZero.join(QStringLiteral(" OR ")));
+    QString body =
+        QStringLiteral(" DECLARE d record; locked boolean := false; BEGIN FOR d IN %1 LOOP"
+                       " IF NOT locked THEN %2 locked := true; END IF;"
+                       " INSERT INTO %3(%4, %5) VALUES (%6, %7) ON CONFLICT (%4) DO UPDATE SET %8;"
+                       " END LOOP;")
+            .arg(delta, lock, QLatin1String(t.target), QLatin1String(t.keyColumns),
+                QLatin1String(t.valueColumns), dk.join(QStringLiteral(", ")),
+                dv.join(QStringLiteral(", ")), set.join(QStringLiteral(", ")));
+    if (t.dropEmpty)
+        body += QStringLiteral(" IF locked THEN DELETE FROM %1 WHERE n <= 0; END IF;")
+                    .arg(QLatin1String(t.target));
+    return body + QStringLiteral(" RETURN NULL; END ");
+}
+
+/// The tally triggers: their functions and CREATE TRIGGER statements.
+QStringList tallyTriggerSql()
+{
+    QStringList out;
+    for (const Tally &t : tallies) {
+        for (const char *opName : { "INSERT", "UPDATE", "DELETE" }) {
+            const QString op = QLatin1String(opName);
+            if (t.onlyInsert && op != QLatin1String("INSERT"))
+                continue;
+            const QString name =
+                QStringLiteral("tally_%1_%2").arg(QLatin1String(t.source), op.toLower());
+            out.append(QStringLiteral("CREATE OR REPLACE FUNCTION cr_%1() RETURNS trigger"
+                                      " LANGUAGE plpgsql SECURITY DEFINER"
+                                      " SET search_path = public, pg_temp AS $$%2$$")
+                           .arg(name, tallyFunctionBody(t, op)));
+            QString referencing;
+            if (op != QLatin1String("DELETE"))
+                referencing += QStringLiteral(" NEW TABLE AS new_rows");
+            if (op != QLatin1String("INSERT"))
+                referencing += QStringLiteral(" OLD TABLE AS old_rows");
+            out.append(QStringLiteral("CREATE TRIGGER %1 AFTER %2 ON %3 REFERENCING%4"
+                                      " FOR EACH STATEMENT EXECUTE FUNCTION cr_%1()")
+                           .arg(name, op, QLatin1String(t.source), referencing));
+        }
+    }
+    return out;
+}
+
+const char *const tallyTables[] = { "tally_item", "tally_response", "tally_rater", "tally_study" };
+
+bool step12(QSqlDatabase &db, QString *error)
+{
+    QSqlQuery q(db);
+    const auto run = [&](const QString &sql) {
+        if (q.exec(sql))
+            return true;
+        *error = sql.left(120) + QStringLiteral(": ") + q.lastError().text();
+        return false;
+    };
+    // Who could read the views (a server's researcher group) may read the tables.
+    QStringList grants;
+    if (!run(QStringLiteral(
+            "SELECT format('GRANT %s ON %I TO %I', a.privilege_type, c.relname,"
+            " pg_get_userbyid(a.grantee)) FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a"
+            " WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'v'"
+            " AND c.relname IN ('tally_item', 'tally_response', 'tally_rater', 'tally_study')"
+            " AND a.grantee <> c.relowner AND a.grantee <> 0 AND a.privilege_type = 'SELECT'")))
+        return false;
+    while (q.next())
+        grants.append(q.value(0).toString());
+    for (const char *view : tallyTables)
+        if (!run(QStringLiteral("DROP VIEW IF EXISTS %1").arg(QLatin1String(view))))
+            return false;
+    for (const char *sql :
+        { "CREATE TABLE tally_item(dataset_id BIGINT NOT NULL, split TEXT NOT NULL,"
+          " reference_label TEXT NOT NULL, n BIGINT NOT NULL,"
+          " PRIMARY KEY(dataset_id, split, reference_label))",
+            "CREATE TABLE tally_response(model_id BIGINT NOT NULL, run INTEGER NOT NULL,"
+            " n BIGINT NOT NULL, refusals BIGINT NOT NULL, PRIMARY KEY(model_id, run))",
+            "CREATE TABLE tally_rater(rater_id BIGINT PRIMARY KEY,"
+            " assigned BIGINT NOT NULL DEFAULT 0, done BIGINT NOT NULL DEFAULT 0,"
+            " skipped BIGINT NOT NULL DEFAULT 0, distressing BIGINT NOT NULL DEFAULT 0,"
+            " labels BIGINT NOT NULL DEFAULT 0, ratings BIGINT NOT NULL DEFAULT 0)",
+            "CREATE TABLE tally_study(id INTEGER PRIMARY KEY CHECK(id = 1),"
+            " events BIGINT NOT NULL DEFAULT 0, adjudications BIGINT NOT NULL DEFAULT 0)" })
+        if (!run(QString::fromLatin1(sql)))
+            return false;
+    for (const QString &sql : tallyTriggerSql())
+        if (!run(sql))
+            return false;
+    for (const QString &sql : std::as_const(grants))
+        if (!run(sql))
+            return false;
+    return fillTallies(db, error);
+}
+
+} // namespace
+
+QStringList talliedTables()
+{
+    QStringList out;
+    for (const Tally &t : tallies)
+        out.append(QLatin1String(t.source));
+    return out;
+}
+
+bool fillTallies(QSqlDatabase &db, QString *error)
+{
+    QSqlQuery q(db);
+    for (const char *sql : {
+             "DELETE FROM tally_item",
+             "DELETE FROM tally_response",
+             "DELETE FROM tally_rater",
+             "DELETE FROM tally_study",
+             "INSERT INTO tally_item SELECT coalesce(dataset_id, 0), coalesce(split, ''),"
+             " coalesce(reference_label, ''), count(*) FROM item GROUP BY 1, 2, 3",
+             "INSERT INTO tally_response SELECT model_id, run, count(*),"
+             " count(*) FILTER (WHERE refusal <> 0) FROM response GROUP BY 1, 2",
+             "INSERT INTO tally_rater SELECT r.id, coalesce(a.assigned, 0), coalesce(a.done, 0),"
+             " coalesce(a.skipped, 0), coalesce(a.distressing, 0), coalesce(l.n, 0),"
+             " coalesce(x.n, 0) FROM rater r"
+             " LEFT JOIN (SELECT rater_id, count(*) AS assigned,"
+             "  count(*) FILTER (WHERE status = 'done') AS done,"
+             "  count(*) FILTER (WHERE status = 'skipped') AS skipped,"
+             "  count(*) FILTER (WHERE skip_reason = 'distressing') AS distressing"
+             "  FROM assignment GROUP BY 1) a ON a.rater_id = r.id"
+             " LEFT JOIN (SELECT rater_id, count(*) AS n FROM category_label GROUP BY 1) l"
+             "  ON l.rater_id = r.id"
+             " LEFT JOIN (SELECT rater_id, count(*) AS n FROM response_rating GROUP BY 1) x"
+             "  ON x.rater_id = r.id",
+             "INSERT INTO tally_study VALUES (1, (SELECT count(*) FROM event),"
+             " (SELECT count(*) FROM adjudication))",
+         }) {
+        if (!q.exec(QString::fromLatin1(sql))) {
+            *error =
+                QString::fromLatin1(sql).left(80) + QStringLiteral(": ") + q.lastError().text();
+            return false;
+        }
+    }
+    return true;
+}
+
+namespace {
+
 #undef CR_ID
 
 using detail::makeStep;
@@ -261,7 +518,7 @@ using detail::Step;
 
 const Step steps[] = { makeStep(step1), makeStep(step2), makeStep(step3), Step { nullptr, 0 },
     makeStep(step5), makeStep(step6), makeStep(step7), Step { nullptr, 0, step8 }, makeStep(step9),
-    makeStep(step10), makeStep(step11) };
+    makeStep(step10), makeStep(step11), Step { nullptr, 0, step12 } };
 
 static_assert(std::size(steps) == currentVersion, "one PostgreSQL step per schema version");
 

@@ -2,6 +2,7 @@
 
 #include "storage/backend.h"
 #include "storage/schema.h"
+#include "storage/schemapg.h"
 #include "storage/statement.h"
 #include "storage/study.h"
 
@@ -264,9 +265,14 @@ bool publish(const QString &file, const QString &uri, const Progress &progress, 
     const QSqlDatabase db = remote->database();
     // The rows from `server init` go; the event guards are the owner's to lift for this
     // one transaction (ALTER TABLE is transactional: a failure restores them).
-    if (!execOn(db, QStringLiteral("ALTER TABLE event DISABLE TRIGGER USER"), &message)
-        || !execOn(db, QStringLiteral("ALTER TABLE event_sequence DISABLE TRIGGER USER"), &message))
-        return fail(message);
+    // The tally triggers (schema step 12) are lifted the same way: the counts are written
+    // once from the copied rows below, not aggregated statement by statement.
+    QStringList quiet = schema::postgres::talliedTables();
+    quiet.append(QStringLiteral("event_sequence"));
+    quiet.removeDuplicates();
+    for (const QString &table : std::as_const(quiet))
+        if (!execOn(db, QStringLiteral("ALTER TABLE %1 DISABLE TRIGGER USER").arg(table), &message))
+            return fail(message);
     for (qsizetype i = std::size(tables) - 1; i >= 0; --i)
         if (!execOn(db, QStringLiteral("DELETE FROM %1").arg(QLatin1String(tables[i])), &message))
             return fail(message);
@@ -304,9 +310,12 @@ bool publish(const QString &file, const QString &uri, const Progress &progress, 
     if (!set.exec())
         return fail(set.lastError().text());
     execOn(local->database(), QStringLiteral("ROLLBACK"), &message);
-    if (!execOn(db, QStringLiteral("ALTER TABLE event ENABLE TRIGGER USER"), &message)
-        || !execOn(db, QStringLiteral("ALTER TABLE event_sequence ENABLE TRIGGER USER"), &message))
+    QSqlDatabase writable = db;
+    if (!schema::postgres::fillTallies(writable, &message))
         return fail(message);
+    for (const QString &table : std::as_const(quiet))
+        if (!execOn(db, QStringLiteral("ALTER TABLE %1 ENABLE TRIGGER USER").arg(table), &message))
+            return fail(message);
     remote->setActor(local->actor());
     if (!remote->appendEvent(QStringLiteral("study.publish"), QStringLiteral("study"), 0, {},
             QStringLiteral("%1 rows from %2").arg(total).arg(file), error))

@@ -135,6 +135,11 @@ bool Study::applyServerSettings(Error *error)
         "SET synchronous_commit = on",
         "SET lock_timeout = '10s'",
         "SET client_min_messages = warning",
+        // No JIT: the study's queries are short or stream rows; the planner's estimate for
+        // the exposure summary's correlated count (never executed unless a rater has open
+        // assignments and labels) passes jit_above_cost at 10x, and compiling it took
+        // 26 ms of `info`'s ~0.1 s on the server (docs/PERFORMANCE.md, issue 22 on PG).
+        "SET jit = off",
     };
     for (const char *setting : settings) {
         if (!q.exec(QString::fromLatin1(setting))) {

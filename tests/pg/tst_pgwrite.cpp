@@ -344,6 +344,61 @@ private slots:
         QVERIFY(verifies(s.owner));
     }
 
+    void aRatersWritesKeepTheTallies()
+    {
+        // Schema step 12: the counts `info` reads are tables kept by statement triggers
+        // that run as the owner, so a rater's login, which may not read them, keeps them
+        // through its own writes (new and changed ratings, a label, a skip), and they
+        // equal the rows.
+        const Server s = makeServer();
+        QVERIFY(s.responsesA.size() >= 2);
+        storage::Error e;
+        auto study = storage::Study::open(loginUri(s, m_nameA), &e);
+        QVERIFY2(study, qPrintable(e.message));
+        storage::RatingRepository ratings(*study);
+        const auto tally = [&](const char *column) {
+            return scalar(s.owner,
+                QStringLiteral("SELECT %1 FROM tally_rater WHERE rater_id = %2")
+                    .arg(QLatin1String(column))
+                    .arg(s.raterA));
+        };
+        const auto rows = [&](const QString &sql) { return scalar(s.owner, sql.arg(s.raterA)); };
+        QCOMPARE(tally("ratings"), 0);
+        const qint64 assigned = tally("assigned");
+        QVERIFY(assigned > 1);
+        QVERIFY2(ratings.setResponseRating({ s.responsesA[0], s.raterA, 4, false, {}, {}, {} }, &e),
+            qPrintable(e.message));
+        QVERIFY2(ratings.setResponseRating({ s.responsesA[0], s.raterA, 2, false, {}, {}, {} }, &e),
+            qPrintable(e.message)); // a changed score: no new rating
+        QVERIFY2(ratings.setResponseRating({ s.responsesA[1], s.raterA, 5, false, {}, {}, {} }, &e),
+            qPrintable(e.message));
+        QCOMPARE(tally("ratings"), 2);
+        const QList<storage::Assignment> mine =
+            storage::AssignmentRepository(*study).forRater(s.raterA);
+        QVERIFY(mine.size() > 1);
+        QVERIFY2(ratings.setCategoryLabel(
+                     { mine[0].itemId, s.raterA, QStringLiteral("no_crisis"), {} }, &e),
+            qPrintable(e.message));
+        QVERIFY2(storage::AssignmentRepository(*study).setStatus(
+                     mine[1].id, QStringLiteral("skipped"), &e),
+            qPrintable(e.message));
+        QSqlQuery q(study->database());
+        QVERIFY(!q.exec(QStringLiteral("SELECT ratings FROM tally_rater"))); // not theirs to read
+        QCOMPARE(tally("ratings"),
+            rows(QStringLiteral("SELECT count(*) FROM response_rating WHERE rater_id = %1")));
+        QCOMPARE(tally("labels"),
+            rows(QStringLiteral("SELECT count(*) FROM category_label WHERE rater_id = %1")));
+        QCOMPARE(tally("labels"), 1);
+        QCOMPARE(tally("skipped"),
+            rows(QStringLiteral(
+                "SELECT count(*) FROM assignment WHERE rater_id = %1 AND status = 'skipped'")));
+        QCOMPARE(tally("skipped"), 1);
+        QCOMPARE(tally("assigned"), assigned);
+        QCOMPARE(scalar(s.owner, QStringLiteral("SELECT events FROM tally_study")),
+            scalar(s.owner, QStringLiteral("SELECT count(*) FROM event")));
+        QVERIFY(verifies(s.owner));
+    }
+
     void aServerWithoutTheFunctionStillTakesRatings()
     {
         // A study set up by an earlier version: its security step had no cr_set_rating.

@@ -1,12 +1,14 @@
-// storage::summarize reads the tally tables (schema step 10); these tests check that the
-// tallies equal the aggregate queries over the rows themselves after imports, the
-// workspace's writes, deletions, updates and direct SQL.
+// storage::summarize reads the tally tables (schema step 11; on PostgreSQL tables since
+// step 12); these tests check that the tallies equal the aggregate queries over the rows
+// themselves after imports, the workspace's writes, deletions, updates and direct SQL, on
+// both engines (tst_studyinfo_pg: the same cases on the test cluster).
 #include "protocol/protocol.h"
 #include "storage/exposure.h"
 #include "storage/importer.h"
 #include "storage/repositories.h"
 #include "storage/study.h"
 #include "storage/studyinfo.h"
+#include "tests/storage/backendfixture.h"
 #include "tests/storage/testutil.h"
 
 #include <QFile>
@@ -177,8 +179,20 @@ void compareTallyTables(const QSqlDatabase &db)
                  QStringLiteral("SELECT model_id || '|' || run, n || '/' || refusals"
                                 " FROM tally_response ORDER BY 1")),
         groups(db,
-            QStringLiteral("SELECT model_id || '|' || run, count(*) || '/' || sum(refusal <> 0)"
+            QStringLiteral("SELECT model_id || '|' || run, count(*) || '/'"
+                           " || sum(CASE WHEN refusal <> 0 THEN 1 ELSE 0 END)"
                            " FROM response GROUP BY 1 ORDER BY 1")));
+}
+
+/// The study's triggers (name = definition), on either engine.
+QString triggerList(const QSqlDatabase &db)
+{
+    return groups(db,
+        test::onServer()
+            ? QStringLiteral("SELECT tgname, pg_get_triggerdef(oid) || ' ' || tgenabled::text"
+                             " FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1")
+            : QStringLiteral("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+                             " ORDER BY name"));
 }
 
 /// What the tallies and their triggers hold, to show that something changed nothing.
@@ -189,10 +203,7 @@ QString tallyState(const QSqlDatabase &db)
                               " reference_label, n FROM tally_item UNION ALL"
                               " SELECT 'response ' || model_id || '|' || run, n || '/' ||"
                               " refusals FROM tally_response ORDER BY 1"))
-        + QLatin1Char('\n')
-        + groups(db,
-            QStringLiteral("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
-                           " ORDER BY name"));
+        + QLatin1Char('\n') + triggerList(db);
 }
 
 bool writeFile(const QString &path, const QByteArray &data)
@@ -211,7 +222,7 @@ class TestStudyInfo final : public QObject {
     std::unique_ptr<Study> importedStudy()
     {
         Error e;
-        auto study = Study::create(m_dir->filePath(QStringLiteral("s.crisis")),
+        auto study = Study::create(test::studyLocation(*m_dir, QStringLiteral("s.crisis")),
             cr::protocol::defaultProtocol(), QStringLiteral("Tallies"), &e);
         if (!study)
             return nullptr;
@@ -234,7 +245,7 @@ private slots:
     void emptyStudyCountsNothing()
     {
         Error e;
-        auto study = Study::create(m_dir->filePath(QStringLiteral("e.crisis")),
+        auto study = Study::create(test::studyLocation(*m_dir, QStringLiteral("e.crisis")),
             cr::protocol::defaultProtocol(), QStringLiteral("Empty"), &e);
         QVERIFY2(study, qPrintable(e.message));
         const StudyInfo info = summarize(*study);
@@ -330,13 +341,11 @@ private slots:
     void talliesFollowBulkImports()
     {
         Error e;
-        auto study = Study::create(m_dir->filePath(QStringLiteral("b.crisis")),
+        auto study = Study::create(test::studyLocation(*m_dir, QStringLiteral("b.crisis")),
             cr::protocol::defaultProtocol(), QStringLiteral("Bulk"), &e);
         QVERIFY2(study, qPrintable(e.message));
         const QSqlDatabase db = study->database();
-        const QString triggers = groups(db,
-            QStringLiteral("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
-                           " ORDER BY name"));
+        const QString triggers = triggerList(db);
         QVERIFY(triggers.contains(QLatin1String("tally_item_insert")));
         QVERIFY(triggers.contains(QLatin1String("tally_response_insert")));
         const auto import = [&](const QString &name, const QByteArray &data,
@@ -421,16 +430,14 @@ private slots:
         compareTallyTables(db);
 
         // After the imports the triggers are back: hand-made SQL is counted again.
-        QCOMPARE(groups(db,
-                     QStringLiteral("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
-                                    " ORDER BY name")),
-            triggers);
+        QCOMPARE(triggerList(db), triggers);
         QVERIFY(exec(db,
             QStringLiteral("INSERT INTO item(external_id, split, turns) VALUES"
                            " ('by-hand', 'test', '[\"h\"]')")));
         QVERIFY(exec(db,
-            QStringLiteral("INSERT INTO response(item_id, model_id, run, text, refusal)"
-                           " VALUES (last_insert_rowid(), 1, 9, 'h', 1)")));
+            QStringLiteral(
+                "INSERT INTO response(item_id, model_id, run, text, refusal)"
+                " VALUES ((SELECT id FROM item WHERE external_id = 'by-hand'), 1, 9, 'h', 1)")));
         compareWithRows(*study);
         compareTallyTables(db);
     }
