@@ -807,8 +807,9 @@ ScoreLoad::ScoreLoad(Study &study, const RaterSelection &selection, const Rating
             db.setDatabaseName(path);
             db.setConnectOptions(
                 QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=10000"));
+            // SQLite's default page cache (2 MB): the reads are scans, a large cache would
+            // only add to the peak memory.
             if (db.open()) {
-                QSqlQuery(db).exec(QStringLiteral("PRAGMA cache_size = -65536"));
                 state->read = readScores(db, *state->query, &state->matrix, &state->workerError);
             } else {
                 state->workerError = db.lastError().text();
