@@ -445,6 +445,12 @@ std::optional<StatsResult> computeStats(
         sameLabelRaters ? sameRaters(everyoneAndJuries) : std::nullopt;
     if (!sameScoreRaters)
         return std::nullopt;
+    // The scores (the largest read) are read on a worker while the labels and the
+    // consensus load (storage::ScoreLoad); the matrices are loadScores()'s.
+    storage::ScoreLoad allScoresLoad(study, everyoneAndJuries, options.filter);
+    std::optional<storage::ScoreLoad> scoresLoad;
+    if (!*sameScoreRaters)
+        scoresLoad.emplace(study, options.raters, options.filter);
     const auto allLabels =
         storage::loadLabels(study, everyone, error, options.filter, options.emptyLabelAsCategory);
     if (!allLabels)
@@ -457,13 +463,10 @@ std::optional<StatsResult> computeStats(
     const auto consensus = storage::consensusCategories(study, error);
     if (!consensus)
         return std::nullopt;
-    const auto allScores =
-        storage::loadScores(study, everyoneAndJuries, error, options.filter, *consensus);
+    const auto allScores = allScoresLoad.take(*consensus, error);
     if (!allScores)
         return std::nullopt;
-    auto scores = *sameScoreRaters
-        ? allScores
-        : storage::loadScores(study, options.raters, error, options.filter, *consensus);
+    auto scores = scoresLoad ? scoresLoad->take(*consensus, error) : allScores;
     if (!scores)
         return std::nullopt;
     std::optional<CategorySourceInfo> categorySource;

@@ -14,8 +14,11 @@
 #include <QSqlQuery>
 #include <QVariantList>
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
+#include <sqlite3.h>
+#include <thread>
 
 namespace cr::storage {
 
@@ -177,12 +180,72 @@ private:
     QList<std::pair<QByteArray, QString>> m_names;
 };
 
-QHash<qint64, int> raterIndex(const QList<Rater> &raters)
+/// Row of a rater id among the matrix's raters (-1 when not selected): a direct table over
+/// the ids (rater ids are small rowids; jury rows have negative ids and never match a row read).
+class RaterRows {
+public:
+    explicit RaterRows(const QList<Rater> &raters)
+    {
+        for (int i = 0; i < raters.size(); ++i) {
+            const qint64 id = raters[i].id;
+            if (id < 0 || id > 1'000'000) {
+                m_sparse.insert(id, i);
+                continue;
+            }
+            if (std::size_t(id) >= m_rows.size())
+                m_rows.resize(std::size_t(id) + 1, -1);
+            m_rows[std::size_t(id)] = i;
+        }
+    }
+    int rowOf(qint64 id) const
+    {
+        if (id >= 0 && std::size_t(id) < m_rows.size())
+            return m_rows[std::size_t(id)];
+        return m_sparse.value(id, -1);
+    }
+
+private:
+    std::vector<int> m_rows;
+    QHash<qint64, int> m_sparse;
+};
+
+/// Code (index in `categories`) of a category read as UTF-8, -1 when unknown; the few
+/// distinct spellings are remembered.
+class CategoryCodes {
+public:
+    explicit CategoryCodes(const QStringList &categories)
+        : m_categories(categories)
+    {
+    }
+    int operator()(QByteArrayView utf8)
+    {
+        for (const auto &known : std::as_const(m_codes))
+            if (known.first == utf8)
+                return known.second;
+        const int code = int(m_categories.indexOf(QString::fromUtf8(utf8)));
+        m_codes.append({ utf8.toByteArray(), code });
+        return code;
+    }
+
+private:
+    QStringList m_categories;
+    QList<std::pair<QByteArray, int>> m_codes;
+};
+
+/// Prepares `sql` and binds the text values of `binds` in order.
+bool prepareWith(RowCursor &q, const QByteArray &sql, const QVariantList &binds)
 {
-    QHash<qint64, int> index;
-    for (int i = 0; i < raters.size(); ++i)
-        index.insert(raters[i].id, i);
-    return index;
+    if (!q.prepare(sql.constData()))
+        return false;
+    for (int b = 0; b < binds.size(); ++b)
+        q.bindText(b + 1, binds[b].toString().toUtf8());
+    return true;
+}
+
+std::nullopt_t failWith(const Study &study, const RowCursor &q, Error *error)
+{
+    *error = Error::storage(study.path() + QStringLiteral(": ") + q.errorMessage());
+    return std::nullopt;
 }
 
 /// Group selections leave out raters with nothing in this matrix (e.g. an LLM
@@ -243,15 +306,6 @@ std::optional<QSet<qint64>> filteredItems(Study &study, const RatingFilter &filt
             kept.insert(id);
     }
     return kept;
-}
-
-bool execWith(QSqlQuery &q, const QString &sql, const QVariantList &binds)
-{
-    if (!q.prepare(sql))
-        return false;
-    for (const QVariant &b : binds)
-        q.addBindValue(b);
-    return q.exec();
 }
 
 } // namespace
@@ -375,45 +429,51 @@ std::optional<LabelMatrix> loadLabels(Study &study, const RaterSelection &select
         m.categories.append(c.id);
     m.codes.assign(std::size_t(m.raters.size()) * std::size_t(m.itemIds.size()), -1);
     const QHash<qint64, int> items = indexOf(m.itemIds);
-    const QHash<qint64, int> rIndex = raterIndex(m.raters);
-    QSqlQuery q(study.database());
-    q.setForwardOnly(true);
+    const RaterRows rIndex(m.raters);
+    // Native statements (RowCursor): these loops read every label of the study.
+    RowCursor q(study.database());
     QVariantList binds;
-    const QString labelSql =
-        QStringLiteral("SELECT rater_id, item_id, category FROM category_label WHERE 1 = 1")
-        + dateCondition(filter, &binds);
-    if (!execWith(q, labelSql, binds)) {
-        *error = Error::storage(study.path() + QStringLiteral(": ") + q.lastError().text());
-        return std::nullopt;
-    }
+    const QByteArray labelSql =
+        (QStringLiteral("SELECT rater_id, item_id, category FROM category_label WHERE 1 = 1")
+            + dateCondition(filter, &binds))
+            .toUtf8();
+    if (!prepareWith(q, labelSql, binds))
+        return failWith(study, q, error);
+    CategoryCodes codeOf(m.categories);
+    const std::size_t columns = std::size_t(m.itemIds.size());
     while (q.next()) {
-        const auto r = rIndex.constFind(q.value(0).toLongLong());
-        const auto i = items.constFind(q.value(1).toLongLong());
-        if (r == rIndex.cend() || i == items.cend())
+        const int r = rIndex.rowOf(q.integer(0));
+        if (r < 0)
             continue;
-        const int code = int(m.categories.indexOf(q.value(2).toString()));
-        m.codes[std::size_t(*r) * std::size_t(m.itemIds.size()) + std::size_t(*i)] = code;
+        const auto i = items.constFind(q.integer(1));
+        if (i == items.cend())
+            continue;
+        m.codes[std::size_t(r) * columns + std::size_t(*i)] = codeOf(q.text(2));
     }
+    if (!q.errorMessage().isEmpty())
+        return failWith(study, q, error);
     if (emptyAsCategory) {
         m.categories.append(QLatin1String(kEmptyCategory));
         const int code = int(m.categories.size()) - 1;
         QVariantList emptyBinds;
-        const QString emptySql =
-            QStringLiteral("SELECT rater_id, item_id FROM empty_label WHERE 1 = 1")
-            + dateCondition(filter, &emptyBinds);
-        if (!execWith(q, emptySql, emptyBinds)) {
-            *error = Error::storage(study.path() + QStringLiteral(": ") + q.lastError().text());
-            return std::nullopt;
-        }
-        while (q.next()) {
-            const auto r = rIndex.constFind(q.value(0).toLongLong());
-            const auto i = items.constFind(q.value(1).toLongLong());
-            if (r == rIndex.cend() || i == items.cend())
+        const QByteArray emptySql =
+            (QStringLiteral("SELECT rater_id, item_id FROM empty_label WHERE 1 = 1")
+                + dateCondition(filter, &emptyBinds))
+                .toUtf8();
+        RowCursor e(study.database());
+        if (!prepareWith(e, emptySql, emptyBinds))
+            return failWith(study, e, error);
+        while (e.next()) {
+            const int r = rIndex.rowOf(e.integer(0));
+            const auto i = items.constFind(e.integer(1));
+            if (r < 0 || i == items.cend())
                 continue;
-            int &cell = m.codes[std::size_t(*r) * std::size_t(m.itemIds.size()) + std::size_t(*i)];
+            int &cell = m.codes[std::size_t(r) * columns + std::size_t(*i)];
             if (cell < 0)
                 cell = code;
         }
+        if (!e.errorMessage().isEmpty())
+            return failWith(study, e, error);
     }
     dropEmptyRaters(
         selection, &m.raters, &m.codes, std::size_t(m.itemIds.size()), [](int c) { return c < 0; });
@@ -435,47 +495,66 @@ std::optional<QHash<qint64, Consensus>> consensusCategories(
     const QString unanimous = QStringLiteral("unanimous"), majority = QStringLiteral("majority"),
                   reference = QStringLiteral("reference"),
                   adjudicated = QStringLiteral("adjudicated");
+    // Human labels: read in table order (no sort in SQL) and counted per item here; the
+    // outcome (the unique most frequent category, else a tie) does not depend on the order.
+    QList<Rater> humans;
+    if (!q.prepare("SELECT id FROM rater WHERE kind = 'human'"))
+        return fail();
+    while (q.next())
+        humans.append(Rater { q.integer(0), {}, RaterKind::Human, RaterRole::Rater, {} });
+    if (!q.errorMessage().isEmpty())
+        return fail();
+    const RaterRows human(humans);
+    struct Vote {
+        qint64 item;
+        int category; // index in names
+    };
+    std::vector<Vote> votes;
+    QList<std::pair<QByteArray, QString>> names; // the few distinct categories
     const QByteArray labelsSql =
-        (QStringLiteral("SELECT item_id, category, count(*) FROM category_label l"
-                        " JOIN rater ON rater.id = l.rater_id AND rater.kind = 'human'")
-            + (only ? QStringLiteral(" WHERE l.item_id IN ") + ids : QString())
-            + QStringLiteral(" GROUP BY item_id, category ORDER BY item_id"))
+        (QStringLiteral("SELECT item_id, rater_id, category FROM category_label")
+            + (only ? QStringLiteral(" WHERE item_id IN ") + ids : QString()))
             .toUtf8();
     if (!q.prepare(labelsSql.constData()))
         return fail();
-    qint64 current = 0;
-    QString best;
-    qint64 bestCount = 0;
-    int distinct = 0;
-    bool tie = false;
-    auto flush = [&] {
-        if (current != 0 && !tie)
-            consensus.insert(current, { best, distinct == 1 ? unanimous : majority });
-    };
     while (q.next()) {
-        const qint64 item = q.integer(0);
-        const qint64 count = q.integer(2);
-        if (item != current) {
-            flush();
-            current = item;
-            best = nameOf(q.text(1));
-            bestCount = count;
-            distinct = 1;
-            tie = false;
+        if (human.rowOf(q.integer(1)) < 0)
             continue;
-        }
-        ++distinct;
-        if (count > bestCount) {
-            best = nameOf(q.text(1));
-            bestCount = count;
-            tie = false;
-        } else if (count == bestCount) {
-            tie = true;
-        }
+        const QByteArrayView category = q.text(2);
+        int code = 0;
+        while (code < names.size() && names[code].first != category)
+            ++code;
+        if (code == names.size())
+            names.append({ category.toByteArray(), QString::fromUtf8(category) });
+        votes.push_back({ q.integer(0), code });
     }
     if (!q.errorMessage().isEmpty())
         return fail();
-    flush();
+    std::stable_sort(
+        votes.begin(), votes.end(), [](const Vote &x, const Vote &y) { return x.item < y.item; });
+    std::vector<int> counts;
+    for (std::size_t v = 0; v < votes.size();) {
+        const qint64 item = votes[v].item;
+        counts.assign(std::size_t(names.size()), 0);
+        for (; v < votes.size() && votes[v].item == item; ++v)
+            ++counts[std::size_t(votes[v].category)];
+        int best = -1, bestCount = 0, distinct = 0;
+        bool tie = false;
+        for (std::size_t c = 0; c < counts.size(); ++c) {
+            if (counts[c] == 0)
+                continue;
+            ++distinct;
+            if (counts[c] > bestCount) {
+                best = int(c);
+                bestCount = counts[c];
+                tie = false;
+            } else if (counts[c] == bestCount) {
+                tie = true;
+            }
+        }
+        if (!tie)
+            consensus.insert(item, { names[best].second, distinct == 1 ? unanimous : majority });
+    }
     const QByteArray referenceSql =
         (QStringLiteral("SELECT id, reference_label FROM item WHERE reference_label IS NOT NULL")
             + (only ? QStringLiteral(" AND id IN ") + ids : QString()))
@@ -511,60 +590,114 @@ std::optional<ScoreMatrix> loadScores(
     return loadScores(study, selection, error, filter, *consensus);
 }
 
-std::optional<ScoreMatrix> loadScores(Study &study, const RaterSelection &selection, Error *error,
-    const RatingFilter &filter, const QHash<qint64, Consensus> &consensus)
+namespace {
+
+/// What loadScores() reads, settled on the study's connection: the raters, the items kept,
+/// which jury rows each member rater votes in.
+struct ScoreQuery {
+    RaterSelection selection;
+    RatingFilter filter;
+    QList<Rater> raters;
+    QSet<qint64> keptItems;
+    bool itemFilter = false;
+    QHash<qint64, QList<int>> juriesOf; // member rater id -> jury rows (indices in raters)
+};
+
+std::optional<ScoreQuery> scoreQuery(
+    Study &study, const RaterSelection &selection, const RatingFilter &filter, Error *error)
 {
     const auto raters = selectRaters(study, selection, error);
     if (!raters)
         return std::nullopt;
-    const QSqlDatabase db = study.database();
-    const auto keptItems = filteredItems(study, filter, error);
+    auto keptItems = filteredItems(study, filter, error);
     if (!keptItems)
         return std::nullopt;
-    const bool itemFilter =
+    ScoreQuery query;
+    query.selection = selection;
+    query.filter = filter;
+    query.raters = *raters;
+    query.keptItems = std::move(*keptItems);
+    query.itemFilter =
         !filter.splits.isEmpty() || !filter.datasets.isEmpty() || !filter.categories.isEmpty();
-    auto fail = [&](const RowCursor &q) {
-        *error = Error::storage(study.path() + QStringLiteral(": ") + q.errorMessage());
-        return std::nullopt;
-    };
+    for (int r = 0; r < query.raters.size(); ++r)
+        if (query.raters[r].id < 0)
+            if (const auto jury = JuryRepository(study).byName(query.raters[r].name))
+                for (const Rater &member : jury->members)
+                    query.juriesOf[member.id].append(r);
+    return query;
+}
 
-    ScoreMatrix m;
-    m.raters = *raters;
-    // Native statements (RowCursor): these loops read every response and score.
+/// Reads the responses and scores of `query` on `db` into `m` (all but the categories and
+/// the dropping of empty raters, see finishScores()); false with `error` set on failure.
+bool readScores(const QSqlDatabase &db, const ScoreQuery &query, ScoreMatrix *out, QString *error)
+{
+    ScoreMatrix &m = *out;
+    m.raters = query.raters;
+    const RatingFilter &filter = query.filter;
+    // Native statements (RowCursor): these loops read every response and score. The
+    // responses' (id, item, model) come from the (item, model, run) index without reading
+    // the response texts, and are put in id order here; models and adjudicated scores are
+    // read apart (a response's adjudicated score is its latest adjudication with a score).
     RowCursor q(db);
-    if (!q.prepare("SELECT response.id, model.name, response.item_id,"
-                   " (SELECT score FROM adjudication a WHERE a.response_id = response.id"
-                   "  AND a.score IS NOT NULL ORDER BY a.id DESC LIMIT 1)"
-                   " FROM response JOIN model ON model.id = response.model_id"
-                   " ORDER BY response.id"))
+    auto fail = [&](const RowCursor &c) {
+        *error = c.errorMessage();
+        return false;
+    };
+    if (!q.prepare("SELECT id, name FROM model"))
         return fail(q);
-    SharedNames modelName; // a handful: one shared QString each
-    while (q.next()) {
-        const QString model = modelName(q.text(1));
-        if (!filter.models.isEmpty() && !filter.models.contains(model))
-            continue;
-        const qint64 itemId = q.integer(2);
-        if (itemFilter && !keptItems->contains(itemId))
-            continue;
-        m.responseIds.append(q.integer(0));
-        m.models.append(model);
-        m.itemIds.append(itemId);
-        m.categories.append(consensus.value(itemId).category);
-        m.adjudicated.push_back(q.isNull(3) ? std::nullopt : std::optional<int>(int(q.integer(3))));
-    }
+    QHash<qint64, QString> modelNames; // a handful
+    while (q.next())
+        modelNames.insert(q.integer(0), QString::fromUtf8(q.text(1)));
     if (!q.errorMessage().isEmpty())
         return fail(q);
+    QHash<qint64, int> adjudicatedScores;
+    if (!q.prepare("SELECT response_id, score FROM adjudication"
+                   " WHERE response_id IS NOT NULL AND score IS NOT NULL ORDER BY id"))
+        return fail(q);
+    while (q.next())
+        adjudicatedScores.insert(q.integer(0), int(q.integer(1)));
+    if (!q.errorMessage().isEmpty())
+        return fail(q);
+    struct ResponseRow {
+        qint64 id, item, model;
+    };
+    std::vector<ResponseRow> rows;
+    if (!q.prepare("SELECT id, item_id, model_id FROM response"))
+        return fail(q);
+    while (q.next())
+        rows.push_back({ q.integer(0), q.integer(1), q.integer(2) });
+    if (!q.errorMessage().isEmpty())
+        return fail(q);
+    const auto byId = [](const ResponseRow &x, const ResponseRow &y) { return x.id < y.id; };
+    if (!std::is_sorted(rows.cbegin(), rows.cend(), byId))
+        std::sort(rows.begin(), rows.end(), byId);
+    m.responseIds.reserve(qsizetype(rows.size()));
+    m.models.reserve(qsizetype(rows.size()));
+    m.itemIds.reserve(qsizetype(rows.size()));
+    m.adjudicated.reserve(rows.size());
+    for (const ResponseRow &row : rows) {
+        const auto model = modelNames.constFind(row.model);
+        if (model == modelNames.cend()) // as the join with model did
+            continue;
+        if (!filter.models.isEmpty() && !filter.models.contains(*model))
+            continue;
+        if (query.itemFilter && !query.keptItems.contains(row.item))
+            continue;
+        m.responseIds.append(row.id);
+        m.models.append(*model);
+        m.itemIds.append(row.item);
+        const auto adjudicated = adjudicatedScores.constFind(row.id);
+        m.adjudicated.push_back(adjudicated == adjudicatedScores.cend()
+                ? std::nullopt
+                : std::optional<int>(*adjudicated));
+    }
+    rows = {};
     const std::size_t n = std::size_t(m.responseIds.size());
     m.scores.assign(std::size_t(m.raters.size()) * n, std::numeric_limits<double>::quiet_NaN());
     const SortedIdIndex responses(m.responseIds);
-    const QHash<qint64, int> rIndex = raterIndex(m.raters);
-    // Juries: per member rater, the jury rows it votes in; sums and counts per jury cell.
-    QHash<qint64, QList<int>> juriesOf;
-    for (int r = 0; r < m.raters.size(); ++r)
-        if (m.raters[r].id < 0)
-            if (const auto jury = JuryRepository(study).byName(m.raters[r].name))
-                for (const Rater &member : jury->members)
-                    juriesOf[member.id].append(r);
+    const RaterRows rIndex(m.raters);
+    // Juries: sums and counts per jury cell of their members' scores.
+    const QHash<qint64, QList<int>> &juriesOf = query.juriesOf;
     std::vector<double> jurySum(juriesOf.isEmpty() ? 0 : m.scores.size(), 0.0);
     std::vector<int> juryCount(jurySum.size(), 0);
     QVariantList binds;
@@ -574,13 +707,11 @@ std::optional<ScoreMatrix> loadScores(Study &study, const RaterSelection &select
             + dateCondition(filter, &binds))
             .toUtf8();
     RowCursor scores(db);
-    if (!scores.prepare(scoreSql.constData()))
+    if (!prepareWith(scores, scoreSql, binds))
         return fail(scores);
-    for (int b = 0; b < binds.size(); ++b)
-        scores.bindText(b + 1, binds[b].toString().toUtf8());
     while (scores.next()) {
         const qint64 raterId = scores.integer(0);
-        const auto r = rIndex.constFind(raterId);
+        const int r = rIndex.rowOf(raterId);
         const int i = responses.rowOf(scores.integer(1));
         if (i < 0)
             continue;
@@ -590,17 +721,136 @@ std::optional<ScoreMatrix> loadScores(Study &study, const RaterSelection &select
                 jurySum[std::size_t(row) * n + std::size_t(i)] += score;
                 ++juryCount[std::size_t(row) * n + std::size_t(i)];
             }
-        if (r == rIndex.cend())
+        if (r < 0)
             continue;
-        m.scores[std::size_t(*r) * n + std::size_t(i)] = score;
+        m.scores[std::size_t(r) * n + std::size_t(i)] = score;
     }
     if (!scores.errorMessage().isEmpty())
         return fail(scores);
     for (std::size_t c = 0; c < juryCount.size(); ++c)
         if (juryCount[c] > 0)
             m.scores[c] = jurySum[c] / juryCount[c];
-    dropEmptyRaters(selection, &m.raters, &m.scores, n, [](double v) { return std::isnan(v); });
+    return true;
+}
+
+/// The per-response consensus categories, and the group selections' empty raters dropped.
+void finishScores(
+    const ScoreQuery &query, const QHash<qint64, Consensus> &consensus, ScoreMatrix *m)
+{
+    m->categories.clear();
+    m->categories.reserve(m->itemIds.size());
+    qint64 lastItem = 0;
+    QString lastCategory;
+    for (qsizetype i = 0; i < m->itemIds.size(); ++i) {
+        const qint64 item = m->itemIds[i];
+        if (i == 0 || item != lastItem) { // responses of an item are usually adjacent
+            lastItem = item;
+            lastCategory = consensus.value(item).category;
+        }
+        m->categories.append(lastCategory);
+    }
+    dropEmptyRaters(query.selection, &m->raters, &m->scores, std::size_t(m->responseIds.size()),
+        [](double v) { return std::isnan(v); });
+}
+
+std::atomic<quint64> scoreLoadConnections { 0 };
+
+} // namespace
+
+std::optional<ScoreMatrix> loadScores(Study &study, const RaterSelection &selection, Error *error,
+    const RatingFilter &filter, const QHash<qint64, Consensus> &consensus)
+{
+    const auto query = scoreQuery(study, selection, filter, error);
+    if (!query)
+        return std::nullopt;
+    ScoreMatrix m;
+    QString message;
+    if (!readScores(study.database(), *query, &m, &message)) {
+        *error = Error::storage(study.path() + QStringLiteral(": ") + message);
+        return std::nullopt;
+    }
+    finishScores(*query, consensus, &m);
     return m;
+}
+
+struct ScoreLoad::State {
+    Study *study = nullptr;
+    std::optional<ScoreQuery> query;
+    Error queryError;
+    std::thread worker;
+    bool onWorker = false;
+    bool read = false; // the worker read the matrix
+    ScoreMatrix matrix;
+    QString workerError;
+};
+
+ScoreLoad::ScoreLoad(Study &study, const RaterSelection &selection, const RatingFilter &filter)
+    : d(std::make_unique<State>())
+{
+    d->study = &study;
+    d->query = scoreQuery(study, selection, filter, &d->queryError);
+    if (!d->query)
+        return;
+    // A worker only on SQLite, outside a transaction (its own connection would not see the
+    // transaction's writes), on a study file.
+    const NativeConnection native = nativeConnection(study.database());
+    if (study.engine() != Engine::Sqlite || !native.sqlite || !sqlite3_get_autocommit(native.sqlite)
+        || !QFileInfo(study.path()).isFile())
+        return;
+    d->onWorker = true;
+    State *state = d.get();
+    const QString path = study.path();
+    d->worker = std::thread([state, path] {
+        const QString name = QStringLiteral("cr-score-load-%1").arg(++scoreLoadConnections);
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+            db.setDatabaseName(path);
+            db.setConnectOptions(
+                QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=10000"));
+            // SQLite's default page cache (2 MB): the reads are scans, a large cache would
+            // only add to the peak memory.
+            if (db.open()) {
+                state->read = readScores(db, *state->query, &state->matrix, &state->workerError);
+            } else {
+                state->workerError = db.lastError().text();
+            }
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(name);
+    });
+}
+
+ScoreLoad::~ScoreLoad()
+{
+    if (d && d->worker.joinable())
+        d->worker.join();
+}
+
+std::optional<ScoreMatrix> ScoreLoad::take(const QHash<qint64, Consensus> &consensus, Error *error)
+{
+    if (!d->query) {
+        *error = d->queryError;
+        return std::nullopt;
+    }
+    if (d->worker.joinable())
+        d->worker.join();
+    if (!d->read) {
+        // Not started, or the worker's connection failed: read on the study's connection.
+        d->matrix = ScoreMatrix {};
+        QString message;
+        if (!readScores(d->study->database(), *d->query, &d->matrix, &message)) {
+            *error = Error::storage(d->study->path() + QStringLiteral(": ") + message);
+            return std::nullopt;
+        }
+    }
+    finishScores(*d->query, consensus, &d->matrix);
+    d->read = false;
+    return std::move(d->matrix);
+}
+
+bool ScoreLoad::usedWorker() const
+{
+    return d->onWorker && d->workerError.isEmpty();
 }
 
 CategorySource CategorySource::fromString(const QString &text)

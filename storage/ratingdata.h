@@ -8,6 +8,7 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -147,6 +148,29 @@ std::optional<ScoreMatrix> loadScores(
 /// loadScores() with the items' consensus categories already loaded (consensusCategories()).
 std::optional<ScoreMatrix> loadScores(Study &study, const RaterSelection &selection, Error *error,
     const RatingFilter &filter, const QHash<qint64, Consensus> &consensus);
+
+/// loadScores() begun before the consensus is at hand, so that its reading overlaps the
+/// caller's: on SQLite, when the study's connection is not inside a transaction (whose
+/// writes another connection would not see), the responses and scores are read on a worker
+/// thread over a read-only connection of its own while the caller goes on using the study
+/// (e.g. loading labels and the consensus); take() waits for it and adds the categories.
+/// Otherwise (PostgreSQL, an open transaction, the worker could not open the file) take()
+/// reads them on the study's connection. The matrix is loadScores()'s either way.
+class ScoreLoad {
+public:
+    ScoreLoad(Study &study, const RaterSelection &selection, const RatingFilter &filter = {});
+    ~ScoreLoad();
+    ScoreLoad(const ScoreLoad &) = delete;
+    ScoreLoad &operator=(const ScoreLoad &) = delete;
+    /// The matrix, once (a second call reads it again on the study's connection).
+    std::optional<ScoreMatrix> take(const QHash<qint64, Consensus> &consensus, Error *error);
+    /// Whether the scores were read on the worker (for tests).
+    bool usedWorker() const;
+
+private:
+    struct State;
+    std::unique_ptr<State> d;
+};
 
 /// Where an item's category comes from when harm is broken down by category
 /// (`--category-source`): `consensus` (consensusCategories()), `reference` (the item's

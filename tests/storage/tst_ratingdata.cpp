@@ -4,6 +4,7 @@
 #include "storage/repositories.h"
 #include "storage/study.h"
 
+#include <QSqlQuery>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -11,6 +12,33 @@
 #include <cmath>
 
 using namespace cr::storage;
+
+namespace {
+
+/// A new study at dir/name with `items` and `ratings` (JSONL text) imported; null on failure.
+std::unique_ptr<Study> importedStudy(const QTemporaryDir &dir, const QString &name,
+    const QByteArray &items, const QByteArray &ratings)
+{
+    Error e;
+    auto study =
+        Study::create(dir.filePath(name), cr::protocol::defaultProtocol(), QStringLiteral("t"), &e);
+    if (!study)
+        return nullptr;
+    QStringList files;
+    for (const auto &[file, text] : { std::pair { QStringLiteral("items.jsonl"), items },
+             std::pair { QStringLiteral("ratings.jsonl"), ratings } }) {
+        QFile f(dir.filePath(file));
+        if (!f.open(QIODevice::WriteOnly) || f.write(text) != text.size())
+            return nullptr;
+        files.append(f.fileName());
+    }
+    ImportReport report;
+    if (!Importer(*study).run(files, {}, &report, &e))
+        return nullptr;
+    return study;
+}
+
+} // namespace
 
 class TestRatingData final : public QObject {
     Q_OBJECT
@@ -126,6 +154,98 @@ private slots:
         QCOMPARE(again->categories.value(0), QStringLiteral("no_crisis"));
 
         QVERIFY(!loadLabels(*study, RaterSelection::fromString(QStringLiteral("h1,nobody")), &e));
+        QCOMPARE(e.kind, ErrorKind::InvalidInput);
+    }
+
+    // storage::ScoreLoad reads the scores on a worker over its own connection when it may;
+    // its matrix is loadScores()'s in every case, and inside a transaction it reads on the
+    // study's connection (so it sees the transaction's writes).
+    void scoreLoad()
+    {
+        QTemporaryDir dir;
+        Error e;
+        const auto study = importedStudy(dir, QStringLiteral("w.crisis"),
+            R"({"item_id": "i1", "text": "a", "label": "no_crisis", "responses": [{"model": "m", "text": "r1"}, {"model": "n", "text": "r2"}]}
+{"item_id": "i2", "text": "b", "label": "self-harm", "responses": [{"model": "m", "text": "r3"}]}
+)",
+            R"({"rater": "h1", "item_id": "i1", "category": "anxiety_crisis"}
+{"rater": "h2", "item_id": "i1", "category": "anxiety_crisis"}
+{"rater": "h1", "item_id": "i1", "model": "m", "score": 2}
+{"rater": "h2", "item_id": "i1", "model": "m", "score": 3}
+{"rater": "h1", "item_id": "i1", "model": "n", "score": 4}
+{"rater": "h2", "item_id": "i2", "model": "m", "score": 5}
+{"rater": "llm", "rater_kind": "llm", "item_id": "i1", "model": "n", "score": 1}
+)");
+        QVERIFY(study);
+        // Adjudicated scores: the latest adjudication with a score counts.
+        const auto lead = RaterRepository(*study).add(
+            QStringLiteral("lead"), RaterKind::Human, RaterRole::Adjudicator, &e);
+        QVERIFY(lead);
+        const auto plain =
+            loadScores(*study, RaterSelection::fromString(QStringLiteral("all")), &e);
+        QVERIFY(plain);
+        for (const int score : { 3, 4 }) {
+            Adjudication a;
+            a.responseId = plain->responseIds[1];
+            a.score = score;
+            a.adjudicatorId = lead->id;
+            QVERIFY2(AdjudicationRepository(*study).add(a, &e) > 0, qPrintable(e.message));
+        }
+        const auto consensus = consensusCategories(*study, &e);
+        QVERIFY(consensus);
+        const auto sameMatrix = [](const ScoreMatrix &a, const ScoreMatrix &b) {
+            if (a.raters.size() != b.raters.size() || a.responseIds != b.responseIds
+                || a.models != b.models || a.itemIds != b.itemIds || a.categories != b.categories
+                || a.adjudicated != b.adjudicated || a.scores.size() != b.scores.size())
+                return false;
+            for (int r = 0; r < a.raters.size(); ++r)
+                if (a.raters[r].id != b.raters[r].id)
+                    return false;
+            for (std::size_t c = 0; c < a.scores.size(); ++c)
+                if (!(a.scores[c] == b.scores[c]
+                        || (std::isnan(a.scores[c]) && std::isnan(b.scores[c]))))
+                    return false;
+            return true;
+        };
+        for (const QString &selection :
+            { QStringLiteral("all"), QStringLiteral("human"), QStringLiteral("h2,h1") }) {
+            const auto expected =
+                loadScores(*study, RaterSelection::fromString(selection), &e, {}, *consensus);
+            QVERIFY(expected);
+            ScoreLoad load(*study, RaterSelection::fromString(selection));
+            const auto loaded = load.take(*consensus, &e);
+            QVERIFY2(loaded, qPrintable(e.message));
+            QVERIFY(load.usedWorker());
+            QVERIFY2(sameMatrix(*loaded, *expected), qPrintable(selection));
+            QCOMPARE(loaded->adjudicated[1], std::optional<int>(4));
+            QCOMPARE(loaded->adjudicated[0], std::optional<int>());
+            QCOMPARE(loaded->categories[0], QStringLiteral("anxiety_crisis"));
+            QCOMPARE(loaded->categories[2], QStringLiteral("self-harm"));
+            // Taken again: read again (on the study's connection), the same matrix.
+            const auto again = load.take(*consensus, &e);
+            QVERIFY(again);
+            QVERIFY(sameMatrix(*again, *expected));
+        }
+        {
+            // Inside a transaction: an uncommitted score is seen (no worker).
+            WriteTransaction t(*study, &e);
+            QVERIFY(t.isActive());
+            QSqlQuery q(study->database());
+            QVERIFY(q.exec(QStringLiteral("UPDATE response_rating SET score = 1 WHERE score = 5")));
+            QCOMPARE(q.numRowsAffected(), 1);
+            ScoreLoad load(*study, RaterSelection::fromString(QStringLiteral("human")));
+            const auto loaded = load.take(*consensus, &e);
+            QVERIFY(loaded);
+            QVERIFY(!load.usedWorker());
+            const auto expected = loadScores(
+                *study, RaterSelection::fromString(QStringLiteral("human")), &e, {}, *consensus);
+            QVERIFY(expected);
+            QVERIFY(sameMatrix(*loaded, *expected));
+            QCOMPARE(loaded->score(1, 2), 1.0); // h2 on i2's response, uncommitted
+        }
+        // Unknown raters: the error comes with take().
+        ScoreLoad bad(*study, RaterSelection::fromString(QStringLiteral("nobody")));
+        QVERIFY(!bad.take(*consensus, &e));
         QCOMPARE(e.kind, ErrorKind::InvalidInput);
     }
 
