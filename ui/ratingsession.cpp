@@ -159,8 +159,8 @@ void RatingSession::start(storage::Study *study, const storage::Rater &rater)
     }
     // The queue (item ids in order, from an index) and the counts; the assignments are
     // read a window at a time (a rater may have 200,000).
-    m_queue = study ? storage::AssignmentRepository(*study).queueForRater(rater.id)
-                    : QList<qint64>();
+    m_queue =
+        study ? storage::AssignmentRepository(*study).queueForRater(rater.id) : QList<qint64>();
     m_window.clear();
     m_windowStart = 0;
     m_done = m_skipped = m_distressing = 0;
@@ -230,8 +230,7 @@ const storage::Assignment *RatingSession::assignment(int index) const
 {
     if (index < 0 || index >= m_queue.size())
         return nullptr;
-    if ((index < m_windowStart || index >= m_windowStart + m_window.size())
-        && !loadWindow(index))
+    if ((index < m_windowStart || index >= m_windowStart + m_window.size()) && !loadWindow(index))
         return nullptr;
     return &m_window.at(index - m_windowStart);
 }

@@ -721,8 +721,7 @@ private slots:
             for (const auto &[from, size] : { std::pair { 0, 256 }, std::pair { 300, 256 },
                      std::pair { 640, 256 }, std::pair { 17, 1 } }) {
                 QList<Assignment> window;
-                QVERIFY2(
-                    assignments.forRaterItems(m_rater, ids.mid(from, size), &window, &e),
+                QVERIFY2(assignments.forRaterItems(m_rater, ids.mid(from, size), &window, &e),
                     qPrintable(e.message));
                 compareAssignments(window, all.mid(from, size));
             }
@@ -736,7 +735,8 @@ private slots:
                 return qint64(std::count_if(all.cbegin(), all.cend(), pred));
             };
             QCOMPARE(counts->assigned, qint64(all.size()));
-            QCOMPARE(counts->done, countOf([](const Assignment &a) { return a.status == u"done"; }));
+            QCOMPARE(
+                counts->done, countOf([](const Assignment &a) { return a.status == u"done"; }));
             QCOMPARE(counts->skipped,
                 countOf([](const Assignment &a) { return a.status == u"skipped"; }));
             QCOMPARE(counts->distressing,
@@ -749,7 +749,8 @@ private slots:
         QVERIFY(!assignments.orderSeed());
         check();
         QCOMPARE(assignments.queueForRater(m_rater).mid(0, 4),
-            (QList<qint64> { calibration.at(0), calibration.at(1), calibration.at(2), items.at(0) }));
+            (QList<qint64> {
+                calibration.at(0), calibration.at(1), calibration.at(2), items.at(0) }));
         QVERIFY(assignments.ensureOrderSeed(&e));
         check();
         QVERIFY(assignments.queueForRater(m_rater).at(0) != calibration.at(0)
@@ -776,8 +777,9 @@ private slots:
         AssignmentRepository assignments(*m_study);
         QVERIFY(assignments.assign({ m_rater }, 1, 3, {}, &e) > 0);
         importItems(QStringLiteral("many"), 1140);
-        const qint64 many =
-            RaterRepository(*m_study).add(QStringLiteral("many"), RaterKind::Human, RaterRole::Rater, &e)->id;
+        const qint64 many = RaterRepository(*m_study)
+                                .add(QStringLiteral("many"), RaterKind::Human, RaterRole::Rater, &e)
+                                ->id;
         QVERIFY(assignments.assign({ many }, 1, 3, {}, &e) > 0);
         QVERIFY(assignments.ensureOrderSeed(&e));
         const QList<qint64> fewQueue = assignments.queueForRater(m_rater);

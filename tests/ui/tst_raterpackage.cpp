@@ -403,7 +403,8 @@ private slots:
             QCOMPARE(ids.size(), 4);
             QCOMPARE(AssignmentRepository(*opened).queueForRater(lee->id), ids);
             const auto masterLee = RaterRepository(*master).byName(packagedRater);
-            QCOMPARE(AssignmentRepository(*master).queueForRater(masterLee->id), leeQueue(m_master));
+            QCOMPARE(
+                AssignmentRepository(*master).queueForRater(masterLee->id), leeQueue(m_master));
             const auto counts = AssignmentRepository(*opened).progress(lee->id);
             QVERIFY(counts);
             QCOMPARE(counts->assigned, 4);
