@@ -395,9 +395,15 @@ int AssignmentRepository::assign(const QList<qint64> &raterIds, int perItem, qui
     return added;
 }
 
-QList<Assignment> AssignmentRepository::forRater(qint64 raterId) const
+namespace {
+
+/// Reads one rater's assignment rows, "… WHERE rater_id = ?" followed by `tail`, through
+/// the native statement path (no QVariant per cell). A rater's server login cannot read
+/// which items are calibration items (docs/POSTGRES-SECURITY.md): there the read is
+/// tried again without that column, with `serverTail`.
+bool readAssignmentRows(Study &study, qint64 raterId, const QByteArray &tail,
+    const QByteArray &serverTail, qsizetype expected, QList<Assignment> *out, QString *message)
 {
-    QList<Assignment> out;
     // Statuses and skip reasons are a handful of words: share one QString per word
     // instead of allocating one per assignment (a rater may have 200,000).
     QList<std::pair<QByteArray, QString>> words;
@@ -410,22 +416,14 @@ QList<Assignment> AssignmentRepository::forRater(qint64 raterId) const
         words.append({ utf8.toByteArray(), QString::fromUtf8(utf8) });
         return words.last().second;
     };
-    // The native statement path (no QVariant per cell): this runs at every sign-in.
-    qint64 expected = 0; // the trigger-kept count (SQLite), to allocate once
-    if (engineOf(m_study.database()) == Engine::Sqlite) {
-        RowCursor count(m_study.database());
-        if (count.prepare("SELECT assigned FROM tally_rater WHERE rater_id = ?")) {
-            count.bindInt(1, raterId);
-            if (count.next())
-                expected = count.integer(0);
-        }
-    }
-    const auto read = [&](const char *sql) {
-        out.clear();
-        out.reserve(expected);
-        RowCursor q(m_study.database());
-        if (!q.prepare(sql))
+    const auto read = [&](const QByteArray &sql) {
+        out->clear();
+        out->reserve(expected);
+        RowCursor q(study.database());
+        if (!q.prepare(sql.constData())) {
+            *message = q.errorMessage();
             return false;
+        }
         q.bindInt(1, raterId);
         while (q.next()) {
             Assignment a;
@@ -437,28 +435,53 @@ QList<Assignment> AssignmentRepository::forRater(qint64 raterId) const
             a.calibration = q.integer(4) != 0;
             a.flagged = q.integer(5) != 0;
             a.skipReason = word(q.text(6));
-            out.append(std::move(a));
+            out->append(std::move(a));
         }
-        return q.errorMessage().isEmpty();
+        *message = q.errorMessage();
+        return message->isEmpty();
     };
+    const QByteArray select = "SELECT id, item_id, seed, status, calibration, flagged, skip_reason"
+                              " FROM assignment WHERE rater_id = ?";
+    if (read(select + tail))
+        return true;
+    return Study::isServerLocation(study.path())
+        && read("SELECT id, item_id, seed, status, 0, flagged, skip_reason"
+                " FROM assignment WHERE rater_id = ?"
+            + serverTail);
+}
+
+/// The seeded order of a rater's items: by ratingOrderKey, ties (never seen: 64-bit keys)
+/// by item id. forRater() and queueForRater() both sort with it.
+struct OrderKey {
+    quint64 key;
+    qint64 itemId;
+    qsizetype position;
+    bool operator<(const OrderKey &o) const
+    {
+        return key != o.key ? key < o.key : itemId < o.itemId;
+    }
+};
+
+} // namespace
+
+QList<Assignment> AssignmentRepository::forRater(qint64 raterId) const
+{
+    QList<Assignment> out;
+    qint64 expected = 0; // the trigger-kept count (SQLite), to allocate once
+    if (engineOf(m_study.database()) == Engine::Sqlite)
+        if (const std::optional<Progress> counts = progress(raterId))
+            expected = counts->assigned;
     // A rater package (its item ids in the master's order for this rater) and a study
     // with an order seed sort below, on keys unique per rater: no ORDER BY to sort in the
     // database first (a temporary B-tree of every assignment at sign-in).
     const bool package = packageInfo(m_study).has_value();
     const std::optional<quint64> seed = package ? std::nullopt : orderSeed();
     const bool sortedHere = package || seed;
-    if (!read(sortedHere
-                ? "SELECT id, item_id, seed, status, calibration, flagged, skip_reason"
-                  " FROM assignment WHERE rater_id = ?"
-                : "SELECT id, item_id, seed, status, calibration, flagged, skip_reason"
-                  " FROM assignment WHERE rater_id = ? ORDER BY calibration DESC, item_id")) {
-        // A rater's server login cannot read which items are calibration items
-        // (docs/POSTGRES-SECURITY.md); the order below does not depend on it.
-        if (!Study::isServerLocation(m_study.path())
-            || !read("SELECT id, item_id, seed, status, 0, flagged, skip_reason"
-                     " FROM assignment WHERE rater_id = ? ORDER BY item_id"))
-            return {};
-    }
+    QString message;
+    if (!readAssignmentRows(m_study, raterId,
+            sortedHere ? QByteArray() : QByteArray(" ORDER BY calibration DESC, item_id"),
+            " ORDER BY item_id", expected, &out, &message))
+        return {};
     // A rater package holds the rater's order already: keep it.
     if (package) {
         std::stable_sort(out.begin(), out.end(),
@@ -467,26 +490,118 @@ QList<Assignment> AssignmentRepository::forRater(qint64 raterId) const
     }
     if (seed) {
         // Sort (key, item, position) triples, then move each assignment once.
-        struct Key {
-            quint64 key;
-            qint64 itemId;
-            qsizetype position;
-        };
-        std::vector<Key> keys;
+        std::vector<OrderKey> keys;
         keys.reserve(std::size_t(out.size()));
         for (qsizetype i = 0; i < out.size(); ++i)
             keys.push_back(
                 { ratingOrderKey(*seed, raterId, out.at(i).itemId), out.at(i).itemId, i });
-        std::sort(keys.begin(), keys.end(), [](const Key &x, const Key &y) {
-            return x.key != y.key ? x.key < y.key : x.itemId < y.itemId;
-        });
+        std::sort(keys.begin(), keys.end());
         QList<Assignment> sorted;
         sorted.reserve(out.size());
-        for (const Key &k : keys)
+        for (const OrderKey &k : keys)
             sorted.append(std::move(out[k.position]));
         out = std::move(sorted);
     }
     return out;
+}
+
+QList<qint64> AssignmentRepository::queueForRater(qint64 raterId) const
+{
+    const bool package = packageInfo(m_study).has_value();
+    const std::optional<quint64> seed = package ? std::nullopt : orderSeed();
+    qint64 expected = 0;
+    if (engineOf(m_study.database()) == Engine::Sqlite)
+        if (const std::optional<Progress> counts = progress(raterId))
+            expected = counts->assigned;
+    QList<qint64> out;
+    const auto read = [&](const char *sql) {
+        out.clear();
+        out.reserve(expected);
+        RowCursor q(m_study.database());
+        if (!q.prepare(sql))
+            return false;
+        q.bindInt(1, raterId);
+        while (q.next())
+            out.append(q.integer(0));
+        return q.errorMessage().isEmpty();
+    };
+    // By item id: the order of the unique (rater_id, item_id) index, so SQLite reads that
+    // index only (covering) and sorts nothing. Without a seed (no rater signed in yet) the
+    // calibration items come first, as in forRater(); a rater's server login cannot read
+    // that column (and always has a seed by then: RatingSession records it).
+    if (package || seed) {
+        if (!read("SELECT item_id FROM assignment WHERE rater_id = ? ORDER BY item_id"))
+            return {};
+    } else if (!read("SELECT item_id FROM assignment WHERE rater_id = ?"
+                     " ORDER BY calibration DESC, item_id")
+        && (!Study::isServerLocation(m_study.path())
+            || !read("SELECT item_id FROM assignment WHERE rater_id = ? ORDER BY item_id"))) {
+        return {};
+    }
+    if (seed) {
+        std::vector<OrderKey> keys;
+        keys.reserve(std::size_t(out.size()));
+        for (qsizetype i = 0; i < out.size(); ++i)
+            keys.push_back({ ratingOrderKey(*seed, raterId, out.at(i)), out.at(i), i });
+        std::sort(keys.begin(), keys.end());
+        for (std::size_t i = 0; i < keys.size(); ++i)
+            out[qsizetype(i)] = keys[i].itemId;
+    }
+    return out;
+}
+
+bool AssignmentRepository::forRaterItems(
+    qint64 raterId, const QList<qint64> &itemIds, QList<Assignment> *out, Error *error) const
+{
+    out->clear();
+    if (itemIds.isEmpty())
+        return true;
+    // Integers only: written into the statement (one statement per window, a few hundred
+    // ids), each found through the (rater_id, item_id) index.
+    QByteArray in = " AND item_id IN (";
+    for (qsizetype i = 0; i < itemIds.size(); ++i) {
+        if (i)
+            in += ',';
+        in += QByteArray::number(itemIds.at(i));
+    }
+    in += ')';
+    QList<Assignment> rows;
+    QString message;
+    if (!readAssignmentRows(m_study, raterId, in, in, itemIds.size(), &rows, &message)) {
+        *error = Error::storage(message);
+        return false;
+    }
+    QHash<qint64, qsizetype> row;
+    row.reserve(rows.size());
+    for (qsizetype i = 0; i < rows.size(); ++i)
+        row.insert(rows.at(i).itemId, i);
+    out->reserve(rows.size());
+    for (qint64 id : itemIds)
+        if (const auto it = row.constFind(id); it != row.cend())
+            out->append(std::move(rows[*it]));
+    return true;
+}
+
+std::optional<AssignmentRepository::Progress> AssignmentRepository::progress(qint64 raterId) const
+{
+    const auto read = [&](const char *sql) -> std::optional<Progress> {
+        RowCursor q(m_study.database());
+        if (!q.prepare(sql))
+            return std::nullopt;
+        q.bindInt(1, raterId);
+        if (!q.next())
+            return std::nullopt;
+        return Progress { q.integer(0), q.integer(1), q.integer(2), q.integer(3) };
+    };
+    if (engineOf(m_study.database()) == Engine::Sqlite)
+        if (auto kept = read("SELECT assigned, done, skipped, distressing FROM tally_rater"
+                             " WHERE rater_id = ?"))
+            return kept;
+    return read("SELECT count(*),"
+                " coalesce(sum(CASE WHEN status = 'done' THEN 1 ELSE 0 END), 0),"
+                " coalesce(sum(CASE WHEN status = 'skipped' THEN 1 ELSE 0 END), 0),"
+                " coalesce(sum(CASE WHEN skip_reason = 'distressing' THEN 1 ELSE 0 END), 0)"
+                " FROM assignment WHERE rater_id = ?");
 }
 
 std::optional<quint64> AssignmentRepository::orderSeed() const

@@ -72,6 +72,26 @@ public:
     /// other, the same in every session. A study without a recorded order seed (none
     /// signed in to rate yet) lists calibration items first, then by item id.
     QList<Assignment> forRater(qint64 raterId) const;
+    /// forRater()'s item ids, in the same order, without the rest of each assignment: read
+    /// from the (rater_id, item_id) index alone (no assignment row), for the rating page's
+    /// queue at sign-in; the rows are read a window at a time with forRaterItems().
+    QList<qint64> queueForRater(qint64 raterId) const;
+    /// The rater's assignments of `itemIds` (a window of queueForRater(), at most a few
+    /// hundred), in the order of `itemIds`; items not assigned to the rater are left out.
+    /// Returns false with `error` when the read failed.
+    bool forRaterItems(
+        qint64 raterId, const QList<qint64> &itemIds, QList<Assignment> *out, Error *error) const;
+    /// How many of the rater's assignments there are, are done, skipped, and skipped as
+    /// distressing (skip reason 'distressing', whatever the status now): tally_rater on
+    /// SQLite (kept by triggers: no assignment read), one aggregate over the rater's rows
+    /// on PostgreSQL (a rater login reads its own rows only). nullopt when unreadable.
+    struct Progress {
+        qint64 assigned = 0;
+        qint64 done = 0;
+        qint64 skipped = 0;
+        qint64 distressing = 0;
+    };
+    std::optional<Progress> progress(qint64 raterId) const;
     /// The study's seed of the raters' item orders (meta `rater_order_seed`); empty when
     /// none is recorded yet.
     std::optional<quint64> orderSeed() const;

@@ -54,11 +54,28 @@ RatingItemHeader::RatingItemHeader(const Actions &actions, QWidget *parent)
     layout->addWidget(widgets::actionButton(actions.next, this));
 }
 
+namespace {
+
+/// Sets a label's text without laying out the whole window again at every item: the
+/// label has a fixed size that only grows (a fixed-size widget's new text does not
+/// propagate a layout request; the window's wrapped labels cost most of a relayout).
+void setFittedText(QLabel *label, const QString &text)
+{
+    label->setText(text);
+    const QSize hint = label->sizeHint();
+    const bool fixed = label->minimumSize() == label->maximumSize();
+    const QSize size(std::max(hint.width(), fixed ? label->maximumWidth() : 0), hint.height());
+    if (!fixed || label->maximumSize() != size)
+        label->setFixedSize(size);
+}
+
+} // namespace
+
 void RatingItemHeader::setItem(int index, int count, std::optional<qint64> itemId, bool flagged)
 {
-    m_position->setText(tr("Item %1 of %2").arg(index + 1).arg(count));
+    setFittedText(m_position, tr("Item %1 of %2").arg(index + 1).arg(count));
     m_position->setAccessibleName(m_position->text());
-    m_itemId->setText(itemId ? tr("#%1").arg(*itemId) : QString());
+    setFittedText(m_itemId, itemId ? tr("#%1").arg(*itemId) : QString());
     m_itemId->setAccessibleName(tr("Item reference %1").arg(m_itemId->text()));
     m_flagged->setVisible(flagged);
 }

@@ -380,8 +380,11 @@ void RatingPage::renderItem(int index)
 {
     if (!m_study || index < 0 || index >= itemCount())
         return;
+    const storage::Assignment *current = m_session->currentAssignment();
+    if (!current)
+        return;
     m_index = index;
-    const storage::Assignment &assignment = m_session->assignments().at(index);
+    const storage::Assignment &assignment = *current;
 
     // Blinding: the session loaded only what the rater may see (storage::loadRaterItem):
     // not the external id, which names the source dataset of benchmark items

@@ -157,8 +157,20 @@ void RatingSession::start(storage::Study *study, const storage::Rater &rater)
         if (!syncError.isError())
             storage::AssignmentRepository(*study).completeFromStoredRatings(rater.id, &syncError);
     }
-    m_assignments = study ? storage::AssignmentRepository(*study).forRater(rater.id)
-                          : QList<storage::Assignment>();
+    // The queue (item ids in order, from an index) and the counts; the assignments are
+    // read a window at a time (a rater may have 200,000).
+    m_queue =
+        study ? storage::AssignmentRepository(*study).queueForRater(rater.id) : QList<qint64>();
+    m_window.clear();
+    m_windowStart = 0;
+    m_done = m_skipped = m_distressing = 0;
+    if (study && !m_queue.isEmpty()) {
+        if (const auto counts = storage::AssignmentRepository(*study).progress(rater.id)) {
+            m_done = counts->done;
+            m_skipped = counts->skipped;
+            m_distressing = counts->distressing;
+        }
+    }
     m_index = -1;
     m_responseIds.clear();
     m_responseTexts.clear();
@@ -173,7 +185,7 @@ void RatingSession::start(storage::Study *study, const storage::Rater &rater)
         fail(syncError);
     if (study)
         restoreOutbox();
-    if (study && !m_assignments.isEmpty()) {
+    if (study && !m_queue.isEmpty()) {
         // Exposure for the supervising researcher; rating goes on if this write fails.
         storage::Error error;
         m_sessionId = storage::ExposureRepository(*study).startSession(rater.id, &error);
@@ -187,30 +199,82 @@ void RatingSession::clear()
     start(nullptr, {});
 }
 
+namespace {
+// The window read around the item shown: a few before it (going back), most after it.
+constexpr int windowBefore = 64;
+constexpr int windowSize = 256;
+} // namespace
+
+bool RatingSession::loadWindow(int index) const
+{
+    const int start = std::max(0, std::min(index - windowBefore, int(m_queue.size()) - windowSize));
+    const QList<qint64> items = m_queue.mid(start, windowSize);
+    QList<storage::Assignment> rows;
+    storage::Error error;
+    if (!m_study
+        || !storage::AssignmentRepository(*m_study).forRaterItems(
+            m_rater.id, items, &rows, &error)) {
+        m_error = error;
+        return false;
+    }
+    if (rows.size() != items.size()) { // an assignment was removed meanwhile
+        m_error = storage::Error::storage(tr("The assignments changed: sign in again."));
+        return false;
+    }
+    m_window = std::move(rows);
+    m_windowStart = start;
+    return true;
+}
+
+const storage::Assignment *RatingSession::assignment(int index) const
+{
+    if (index < 0 || index >= m_queue.size())
+        return nullptr;
+    if ((index < m_windowStart || index >= m_windowStart + m_window.size()) && !loadWindow(index))
+        return nullptr;
+    return &m_window.at(index - m_windowStart);
+}
+
+void RatingSession::setCached(
+    storage::Assignment &assignment, const QString &status, const QString &reason)
+{
+    m_done += (status == statusDone) - (assignment.status == statusDone);
+    m_skipped += (status == statusSkipped) - (assignment.status == statusSkipped);
+    const QLatin1String distressing("distressing");
+    m_distressing += (reason == distressing) - (assignment.skipReason == distressing);
+    assignment.status = status;
+    assignment.skipReason = reason;
+}
+
 int RatingSession::firstUnfinishedIndex() const
 {
-    if (m_assignments.isEmpty())
+    if (m_queue.isEmpty())
         return -1;
-    for (int i = 0; i < m_assignments.size(); ++i) {
-        const QString &status = m_assignments.at(i).status;
-        if (status != statusDone && status != statusSkipped)
+    // Nothing finished (a new rater), or everything: no assignment to read.
+    if (m_done + m_skipped == 0 || m_done + m_skipped >= m_queue.size())
+        return 0;
+    // Otherwise the finished ones are read a window at a time (mostly a prefix).
+    for (int i = 0; i < m_queue.size(); ++i) {
+        const storage::Assignment *a = assignment(i);
+        if (!a)
+            return 0;
+        if (a->status != statusDone && a->status != statusSkipped)
             return i;
     }
     return 0;
 }
 
-int RatingSession::finishedCount() const
-{
-    return int(std::count_if(m_assignments.cbegin(), m_assignments.cend(),
-        [](const storage::Assignment &a) { return a.status == statusDone; }));
-}
-
 void RatingSession::setCurrentIndex(int index)
 {
-    if (!m_study || index < 0 || index >= m_assignments.size())
+    if (!m_study || index < 0 || index >= m_queue.size())
         return;
+    const storage::Assignment *shown = this->assignment(index);
+    if (!shown) {
+        fail(m_error);
+        return;
+    }
     m_index = index;
-    const storage::Assignment &assignment = m_assignments.at(index);
+    const storage::Assignment assignment = *shown; // a copy: the window may move below
     // Only what the rater may see: text and responses in their order (no models).
     storage::Error error;
     const std::optional<storage::RaterItem> item =
@@ -246,7 +310,12 @@ void RatingSession::setCurrentIndex(int index)
 
 const storage::Assignment *RatingSession::currentAssignment() const
 {
-    return m_index >= 0 && m_index < m_assignments.size() ? &m_assignments.at(m_index) : nullptr;
+    return m_index >= 0 ? assignment(m_index) : nullptr;
+}
+
+storage::Assignment *RatingSession::current()
+{
+    return currentAssignment() ? &m_window[m_index - m_windowStart] : nullptr;
 }
 
 qint64 RatingSession::currentItemId() const
@@ -366,11 +435,11 @@ bool RatingSession::setFlagged(bool flagged)
     storage::Error error;
     NoWait noWait(*m_study); // a busy file refuses at once: try again
     if (!storage::AssignmentRepository(*m_study).setFlagged(
-            m_assignments.at(m_index).id, flagged, &error)) {
+            currentAssignment()->id, flagged, &error)) {
         fail(error);
         return false;
     }
-    m_assignments[m_index].flagged = flagged;
+    current()->flagged = flagged;
     emit flagSaved(flagged);
     return true;
 }
@@ -379,7 +448,7 @@ bool RatingSession::skipCurrent(bool distressing)
 {
     if (!m_study || !currentAssignment())
         return false;
-    storage::Assignment &assignment = m_assignments[m_index];
+    storage::Assignment &assignment = *current();
     const QString reason = distressing ? QStringLiteral("distressing") : statusSkipped;
     if (assignment.status != statusSkipped || assignment.skipReason != reason) {
         storage::Error error;
@@ -391,25 +460,12 @@ bool RatingSession::skipCurrent(bool distressing)
             return false;
         }
         const bool statusChanged = assignment.status != statusSkipped;
-        assignment.status = statusSkipped;
-        assignment.skipReason = reason;
+        setCached(assignment, statusSkipped, reason);
         if (statusChanged)
             emit statusSaved(m_index, statusSkipped);
     }
     emit itemSkipped(m_index, distressing);
     return true;
-}
-
-int RatingSession::skippedCount() const
-{
-    return int(std::count_if(m_assignments.cbegin(), m_assignments.cend(),
-        [](const storage::Assignment &a) { return a.status == statusSkipped; }));
-}
-
-int RatingSession::distressingCount() const
-{
-    return int(std::count_if(m_assignments.cbegin(), m_assignments.cend(),
-        [](const storage::Assignment &a) { return a.skipReason == QLatin1String("distressing"); }));
 }
 
 bool RatingSession::applyLabel(
@@ -670,7 +726,7 @@ void RatingSession::updateStatus()
 {
     if (!currentAssignment())
         return;
-    storage::Assignment &assignment = m_assignments[m_index];
+    storage::Assignment &assignment = *current();
     QString wanted = statusPending;
     if (isCurrentItemComplete())
         wanted = statusDone;
@@ -687,7 +743,7 @@ void RatingSession::updateStatus()
             fail(error);
         return;
     }
-    assignment.status = wanted;
+    setCached(assignment, wanted, assignment.skipReason);
     if (wanted == statusDone && m_sessionId && !m_ratedItems.contains(assignment.itemId)) {
         m_ratedItems.insert(assignment.itemId);
         if (!storage::ExposureRepository(*m_study).countRated(m_sessionId, &error))

@@ -59,12 +59,18 @@ public:
     const storage::Rater &rater() const { return m_rater; }
     QUndoStack *undoStack() const { return m_undoStack; }
 
-    const QList<storage::Assignment> &assignments() const { return m_assignments; }
-    int itemCount() const { return int(m_assignments.size()); }
+    /// The rater's queue: item ids in the rater's order (AssignmentRepository::
+    /// queueForRater, read at start()). The assignments themselves are read a window at a
+    /// time around the item shown (assignment()), the counts kept from the study's tally.
+    const QList<qint64> &queue() const { return m_queue; }
+    int itemCount() const { return int(m_queue.size()); }
+    /// Assignment `index` of the queue (its window is read when it is not in memory);
+    /// nullptr when out of range or unreadable. Valid until the next call.
+    const storage::Assignment *assignment(int index) const;
     /// Index of the first assignment neither done nor skipped; 0 when all are
     /// finished; -1 when there are none.
     int firstUnfinishedIndex() const;
-    int finishedCount() const;
+    int finishedCount() const { return int(m_done); }
 
     int currentIndex() const { return m_index; }
     /// Shows assignment `index`: loads its responses in the rater's shuffled order and
@@ -107,8 +113,8 @@ public:
     bool skipCurrent(bool distressing);
     /// The rater's skipped assignments, and those skipped as distressing, for the
     /// supervising researcher (the rating page does not show these counts).
-    int skippedCount() const;
-    int distressingCount() const;
+    int skippedCount() const { return int(m_skipped); }
+    int distressingCount() const { return int(m_distressing); }
 
     QString errorString() const { return m_error.message; }
 
@@ -179,7 +185,19 @@ private:
 
     storage::Study *m_study = nullptr;
     storage::Rater m_rater;
-    QList<storage::Assignment> m_assignments;
+    QList<qint64> m_queue;
+    /// Assignments m_windowStart … m_windowStart + size() - 1 of the queue.
+    mutable QList<storage::Assignment> m_window;
+    mutable int m_windowStart = 0;
+    /// Reads the window of the queue around `index`; false (m_error set) when unreadable.
+    bool loadWindow(int index) const;
+    /// The current assignment, to change in memory after a write (nullptr: none).
+    storage::Assignment *current();
+    /// Sets an assignment's status and skip reason in memory, keeping the counts.
+    void setCached(storage::Assignment &assignment, const QString &status, const QString &reason);
+    qint64 m_done = 0;
+    qint64 m_skipped = 0;
+    qint64 m_distressing = 0;
     int m_index = -1;
     QList<qint64> m_responseIds;
     QStringList m_responseTexts;
@@ -191,7 +209,7 @@ private:
     QHash<qint64, storage::ResponseRating> m_ratings;
     QElapsedTimer m_shown;
     QUndoStack *m_undoStack;
-    storage::Error m_error;
+    mutable storage::Error m_error;
     bool m_lastApplyOk = false;
     RatingWriter *m_writer = nullptr;
     QString m_outboxPath = defaultOutboxPath();

@@ -50,6 +50,8 @@ void MessageView::rebuild()
 {
     clear();
     QTextCursor cursor(document());
+    // One edit: the document is laid out once, not after every block and text inserted.
+    cursor.beginEditBlock();
     QTextBlockFormat paragraph;
     paragraph.setBottomMargin(fontMetrics().lineSpacing() * 0.6);
     paragraph.setLineHeight(115, QTextBlockFormat::ProportionalHeight);
@@ -66,6 +68,7 @@ void MessageView::rebuild()
             cursor.insertText(m_turns.at(i), QTextCharFormat());
         }
     }
+    cursor.endEditBlock();
     verticalScrollBar()->setValue(0);
 }
 

@@ -85,7 +85,11 @@ void ResponseCard::setText(const QString &text)
     // Lay the new text out once, at the full width: a scroll bar left over from the
     // previous (longer) text would narrow the view, and its coming and going while the
     // height adapts would lay the document out two more times.
-    m_text->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // The old text goes first, so that dropping its scroll bar lays out an empty document.
+    if (m_text->verticalScrollBarPolicy() != Qt::ScrollBarAlwaysOff) {
+        m_text->clear();
+        m_text->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    }
     m_text->setPlainText(text);
     m_text->verticalScrollBar()->setValue(0);
     updateTextHeight();

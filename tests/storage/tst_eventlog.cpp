@@ -666,6 +666,150 @@ private slots:
                            .arg(busySteps)
                            .arg(freshSteps)));
     }
+
+    /// Imports `count` more items (one response each) named `prefix`-N.
+    void importItems(const QString &prefix, int count)
+    {
+        const QString file = m_dir->filePath(prefix + QStringLiteral(".jsonl"));
+        QByteArray lines;
+        for (int i = 0; i < count; ++i)
+            lines += QStringLiteral("{\"item_id\": \"%1-%2\", \"text\": \"message %2\","
+                                    " \"responses\": [{\"model\": \"m\", \"text\": \"r\"}]}\n")
+                         .arg(prefix)
+                         .arg(i)
+                         .toUtf8();
+        QVERIFY(test::writeFile(file, lines));
+        Error e;
+        ImportReport report;
+        QVERIFY2(Importer(*m_study).run({ file }, {}, &report, &e), qPrintable(e.message));
+    }
+
+    static void compareAssignments(const QList<Assignment> &got, const QList<Assignment> &want)
+    {
+        QCOMPARE(got.size(), want.size());
+        for (qsizetype i = 0; i < got.size(); ++i) {
+            QCOMPARE(got.at(i).id, want.at(i).id);
+            QCOMPARE(got.at(i).itemId, want.at(i).itemId);
+            QCOMPARE(got.at(i).raterId, want.at(i).raterId);
+            QCOMPARE(got.at(i).seed, want.at(i).seed);
+            QCOMPARE(got.at(i).status, want.at(i).status);
+            QCOMPARE(got.at(i).skipReason, want.at(i).skipReason);
+            QCOMPARE(got.at(i).flagged, want.at(i).flagged);
+            QCOMPARE(got.at(i).calibration, want.at(i).calibration);
+        }
+    }
+
+    void queueAndWindowsFollowTheRatersOrder()
+    {
+        // The rating page reads the rater's queue (item ids in order) at sign-in and the
+        // assignments a window at a time: both exactly as forRater() lists them, before
+        // and after the study records its order seed (calibration items first without
+        // one, shuffled with it), and the counts as the assignments say.
+        importItems(QStringLiteral("q"), 700);
+        Error e;
+        const QList<qint64> items = ItemRepository(*m_study).ids();
+        const QList<qint64> calibration { items.at(5), items.at(400), items.at(650) };
+        AssignmentRepository assignments(*m_study);
+        QVERIFY(assignments.assign({ m_rater }, 1, 7, calibration, &e) > 0);
+        const auto check = [&] {
+            const QList<Assignment> all = assignments.forRater(m_rater);
+            QList<qint64> ids;
+            for (const Assignment &a : all)
+                ids.append(a.itemId);
+            QCOMPARE(ids.size(), items.size());
+            QCOMPARE(assignments.queueForRater(m_rater), ids);
+            for (const auto &[from, size] : { std::pair { 0, 256 }, std::pair { 300, 256 },
+                     std::pair { 640, 256 }, std::pair { 17, 1 } }) {
+                QList<Assignment> window;
+                QVERIFY2(assignments.forRaterItems(m_rater, ids.mid(from, size), &window, &e),
+                    qPrintable(e.message));
+                compareAssignments(window, all.mid(from, size));
+            }
+            // Another rater's items are not in this rater's windows.
+            QList<Assignment> none;
+            QVERIFY(assignments.forRaterItems(m_adjudicator, ids.mid(0, 10), &none, &e));
+            QVERIFY(none.isEmpty());
+            const auto counts = assignments.progress(m_rater);
+            QVERIFY(counts);
+            const auto countOf = [&](auto pred) {
+                return qint64(std::count_if(all.cbegin(), all.cend(), pred));
+            };
+            QCOMPARE(counts->assigned, qint64(all.size()));
+            QCOMPARE(
+                counts->done, countOf([](const Assignment &a) { return a.status == u"done"; }));
+            QCOMPARE(counts->skipped,
+                countOf([](const Assignment &a) { return a.status == u"skipped"; }));
+            QCOMPARE(counts->distressing,
+                countOf([](const Assignment &a) { return a.skipReason == u"distressing"; }));
+        };
+        check(); // seeded (assign() records the seed)
+        // A study from before order seeds: calibration items first, then by item id.
+        QSqlQuery q(m_study->database());
+        QVERIFY(q.exec(QStringLiteral("DELETE FROM meta WHERE key = 'rater_order_seed'")));
+        QVERIFY(!assignments.orderSeed());
+        check();
+        QCOMPARE(assignments.queueForRater(m_rater).mid(0, 4),
+            (QList<qint64> {
+                calibration.at(0), calibration.at(1), calibration.at(2), items.at(0) }));
+        QVERIFY(assignments.ensureOrderSeed(&e));
+        check();
+        QVERIFY(assignments.queueForRater(m_rater).at(0) != calibration.at(0)
+            || assignments.queueForRater(m_rater).at(1) != calibration.at(1));
+        const QList<Assignment> all = assignments.forRater(m_rater);
+        for (int i : { 0, 3, 299, 699 })
+            QVERIFY(assignments.setStatus(all.at(i).id, QStringLiteral("done"), &e));
+        QVERIFY(assignments.setStatus(all.at(5).id, QStringLiteral("skipped"), &e));
+        QVERIFY(q.exec(QStringLiteral("UPDATE assignment SET skip_reason = 'distressing',"
+                                      " status = 'skipped', flagged = 1 WHERE id = %1")
+                           .arg(all.at(6).id)));
+        check();
+    }
+
+    void windowReadsDoNotGrowWithTheQueue()
+    {
+        // At sign-in the queue is read from the (rater_id, item_id) index, not the rows;
+        // a window of the queue costs the same for a rater with 60 assignments as for
+        // one with 1,200 (a rater may have 200,000).
+        if (test::onServer())
+            QSKIP("counts SQLite's virtual-machine steps");
+        importItems(QStringLiteral("few"), 60);
+        Error e;
+        AssignmentRepository assignments(*m_study);
+        QVERIFY(assignments.assign({ m_rater }, 1, 3, {}, &e) > 0);
+        importItems(QStringLiteral("many"), 1140);
+        const qint64 many = RaterRepository(*m_study)
+                                .add(QStringLiteral("many"), RaterKind::Human, RaterRole::Rater, &e)
+                                ->id;
+        QVERIFY(assignments.assign({ many }, 1, 3, {}, &e) > 0);
+        QVERIFY(assignments.ensureOrderSeed(&e));
+        const QList<qint64> fewQueue = assignments.queueForRater(m_rater);
+        const QList<qint64> manyQueue = assignments.queueForRater(many);
+        QVERIFY(fewQueue.size() >= 60 && fewQueue.size() < 100);
+        QCOMPARE(manyQueue.size(), qsizetype(ItemRepository(*m_study).count()));
+        const auto windowSteps = [&](qint64 rater, const QList<qint64> &queue) {
+            QList<Assignment> window;
+            const qint64 steps = test::sqliteSteps(m_study->database(),
+                [&] { QVERIFY(assignments.forRaterItems(rater, queue.mid(20, 32), &window, &e)); });
+            return window.size() == 32 ? steps : -1;
+        };
+        const qint64 fewSteps = windowSteps(m_rater, fewQueue);
+        const qint64 manySteps = windowSteps(many, manyQueue);
+        QVERIFY(fewSteps > 0);
+        QVERIFY2(manySteps > 0 && manySteps < fewSteps + 40,
+            qPrintable(QStringLiteral("window of 32: %1 steps of 1,200 assignments, %2 of 60")
+                           .arg(manySteps)
+                           .arg(fewSteps)));
+        // The queue reads one column of the index per assignment: well under the rows'
+        // read (forRater), which the old sign-in did.
+        qsizetype rows = 0;
+        const qint64 queueSteps = test::sqliteSteps(
+            m_study->database(), [&] { rows = assignments.queueForRater(many).size(); });
+        const qint64 rowSteps = test::sqliteSteps(
+            m_study->database(), [&] { rows -= assignments.forRater(many).size(); });
+        QCOMPARE(rows, qsizetype(0));
+        QVERIFY2(queueSteps * 2 < rowSteps,
+            qPrintable(QStringLiteral("queue %1 steps, rows %2").arg(queueSteps).arg(rowSteps)));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestEventLog)

@@ -389,6 +389,26 @@ private slots:
         QCOMPARE(summary->responses, 12);
         QCOMPARE(summary->labels, 1);
         QCOMPARE(summary->ratings, 1);
+        {
+            // The rating page's queue (item ids only, from the index) in the package is
+            // the package's order, which is the master's for the rater.
+            Error e;
+            auto master = Study::open(m_master, &e);
+            auto opened = Study::open(pkg, &e);
+            QVERIFY2(master && opened, qPrintable(e.message));
+            const auto lee = RaterRepository(*opened).byName(packagedRater);
+            QList<qint64> ids;
+            for (const Assignment &a : AssignmentRepository(*opened).forRater(lee->id))
+                ids.append(a.itemId);
+            QCOMPARE(ids.size(), 4);
+            QCOMPARE(AssignmentRepository(*opened).queueForRater(lee->id), ids);
+            const auto masterLee = RaterRepository(*master).byName(packagedRater);
+            QCOMPARE(
+                AssignmentRepository(*master).queueForRater(masterLee->id), leeQueue(m_master));
+            const auto counts = AssignmentRepository(*opened).progress(lee->id);
+            QVERIFY(counts);
+            QCOMPARE(counts->assigned, 4);
+        }
         QVERIFY(!QFileInfo::exists(pkg + QStringLiteral("-wal"))
             || QFileInfo(pkg + QStringLiteral("-wal")).size() == 0);
         const QFileDevice::Permissions ownerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner

@@ -292,6 +292,81 @@ private slots:
         QCOMPARE(session.firstUnfinishedIndex(), 2);
     }
 
+    void longQueueIsReadAWindowAtATime()
+    {
+        // More assignments than one window (256): the session holds the queue (item ids)
+        // and reads assignments around the item shown; order, jumps, back, skips,
+        // resume and counts are those of the stored assignments.
+        QTemporaryDir dir;
+        QString path;
+        auto study = crtest::createStudy(dir.path(), 700, &path);
+        QVERIFY(study);
+        const storage::Rater ana = *storage::RaterRepository(*study).byName(QStringLiteral("ana"));
+        storage::AssignmentRepository repository(*study);
+        storage::Error error;
+        QVERIFY(repository.ensureOrderSeed(&error));
+        QList<storage::Assignment> stored = repository.forRater(ana.id);
+        QCOMPARE(stored.size(), 700);
+        QStringList done;
+        for (int i = 0; i < 300; ++i)
+            done.append(QString::number(stored.at(i).id));
+        QSqlQuery q(study->database());
+        QVERIFY(q.exec(QStringLiteral("UPDATE assignment SET status = 'done' WHERE id IN (%1)")
+                           .arg(done.join(QLatin1Char(',')))));
+        stored = repository.forRater(ana.id);
+
+        RatingSession session;
+        session.start(study.get(), ana);
+        QCOMPARE(session.itemCount(), 700);
+        QList<qint64> ids;
+        for (const storage::Assignment &a : std::as_const(stored))
+            ids.append(a.itemId);
+        QCOMPARE(session.queue(), ids);
+        QCOMPARE(session.finishedCount(), 300);
+        QCOMPARE(session.firstUnfinishedIndex(), 300); // past the first window
+        for (int index : { 300, 301, 0, 699, 698, 255, 256, 400, 100, 300 }) {
+            session.setCurrentIndex(index);
+            QCOMPARE(session.currentIndex(), index);
+            const storage::Assignment *a = session.currentAssignment();
+            QVERIFY(a);
+            QCOMPARE(a->id, stored.at(index).id);
+            QCOMPARE(a->itemId, stored.at(index).itemId);
+            QCOMPARE(a->seed, stored.at(index).seed);
+            QCOMPARE(a->status, stored.at(index).status);
+            QCOMPARE(session.currentItemId(), stored.at(index).itemId);
+            QCOMPARE(session.responseIds().size(),
+                qsizetype(storage::ItemRepository(*study).responses(a->itemId).size()));
+        }
+        QVERIFY(session.skipCurrent(true)); // index 300, distressing
+        session.setCurrentIndex(650);
+        QVERIFY(session.skipCurrent(false));
+        QVERIFY(session.setFlagged(true));
+        session.setCurrentIndex(10); // far away, then back: the window is read again
+        QCOMPARE(session.currentAssignment()->status, QStringLiteral("done"));
+        session.setCurrentIndex(650);
+        QCOMPARE(session.currentAssignment()->status, QStringLiteral("skipped"));
+        QVERIFY(session.currentAssignment()->flagged);
+        // Completing an item counts it.
+        session.setCurrentIndex(500);
+        QVERIFY(session.setCategory(QStringLiteral("self-harm")));
+        for (qint64 response : session.responseIds())
+            QVERIFY(session.setScore(response, 3));
+        QCOMPARE(session.currentAssignment()->status, QStringLiteral("done"));
+        QCOMPARE(session.finishedCount(), 301);
+        QCOMPARE(session.skippedCount(), 2);
+        QCOMPARE(session.distressingCount(), 1);
+        const auto counts = repository.progress(ana.id);
+        QVERIFY(counts);
+        QCOMPARE(counts->done, 301);
+        QCOMPARE(counts->skipped, 2);
+        QCOMPARE(counts->distressing, 1);
+        session.start(study.get(), ana);
+        QCOMPARE(session.finishedCount(), 301);
+        QCOMPARE(session.skippedCount(), 2);
+        QCOMPARE(session.distressingCount(), 1);
+        QCOMPARE(session.firstUnfinishedIndex(), 301);
+    }
+
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
     QString m_path;

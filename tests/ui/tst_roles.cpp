@@ -452,8 +452,7 @@ private slots:
             seed = *assignments.orderSeed();
             const auto ana = storage::RaterRepository(*window.study()).byName(u"ana"_s);
             const auto ben = storage::RaterRepository(*window.study()).byName(u"ben"_s);
-            for (const storage::Assignment &a : window.ratingPage()->session()->assignments())
-                anaOrder << a.itemId;
+            anaOrder = window.ratingPage()->session()->queue();
             for (const storage::Assignment &a : assignments.forRater(ben->id))
                 benOrder << a.itemId;
             // Reproducible from the seed: sorted by ratingOrderKey(seed, rater, item).
