@@ -1,6 +1,7 @@
 // The streamed review queue (storage::DisagreementQueue): its keys and pages give exactly
 // the rows of the whole-queue load (loadDisagreements) that pass the filter, in the same
 // order, while holding at most one page of rows. Runs on both engines.
+#include "storage/pagecache.h"
 #include "storage/repositories.h"
 #include "storage/review.h"
 #include "storage/statement.h"
@@ -9,6 +10,7 @@
 #include "tests/storage/reviewfixture.h"
 #include "tests/storage/sqlitesteps.h"
 
+#include <QSqlQuery>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -162,6 +164,27 @@ private slots:
             QVERIFY(q.next());
             QCOMPARE(cr::test::sqliteLiveStatements(db), before + 1);
         }
+    }
+
+    void pageCacheBudgetIsRestored()
+    {
+        const auto cacheSize = [&] {
+            QSqlQuery q(m_study->database());
+            return q.exec(u"PRAGMA cache_size"_s) && q.next() ? q.value(0).toLongLong() : 0;
+        };
+        if (cr::test::onServer()) {
+            const PageCacheBudget cache(*m_study, 1024); // nothing to cap; reads still work
+            QCOMPARE(streamed(2.0, {}, std::nullopt, 3), expected(2.0, {}, std::nullopt));
+            return;
+        }
+        const qint64 before = cacheSize();
+        QCOMPARE(before, -65536); // Study's default: 64 MiB
+        {
+            const PageCacheBudget cache(*m_study, 1024);
+            QCOMPARE(cacheSize(), -1024);
+            QCOMPARE(streamed(2.0, {}, std::nullopt, 3), expected(2.0, {}, std::nullopt));
+        }
+        QCOMPARE(cacheSize(), before);
     }
 
     void filtersAsTheWholeLoad()
