@@ -7,26 +7,11 @@
 # a whole result of scores would take hundreds of MiB more.
 # Usage: queue.sh CR_PG_DIR CRISIS_REVIEW GEN_STUDY WORKDIR
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/pglib.sh" # test_database, admin
 . "${1:?usage: queue.sh CR_PG_DIR CRISIS_REVIEW GEN_STUDY WORKDIR}/env"
-app="${2:?}"
-gen="${3:?}"
-work="${4:?}"
-rm -rf "$work"
-mkdir -p "$work"
-export PGPASSFILE="$work/pgpass"
-cp "$CR_PG_PASSFILE" "$PGPASSFILE"
-chmod 600 "$PGPASSFILE"
-db="queue_$$_$RANDOM"
-admin() { psql -X -q -v ON_ERROR_STOP=1 -h "$CR_PG_HOST" -p "$CR_PG_PORT" -U cr_admin "$@"; }
-admin -d postgres -c "create database $db"
-cleanup() {
-    admin -d postgres -c "drop database if exists $db with (force)" >/dev/null 2>&1 || true
-    for g in rater adjudicator researcher; do
-        admin -d postgres -c "drop role if exists \"$db:$g\"" >/dev/null 2>&1 || true
-    done
-}
-trap cleanup EXIT
-uri="postgresql://cr_admin@127.0.0.1:$CR_PG_PORT/$db"
+app="${2:?}" gen="${3:?}" work="${4:?}"
+test_database "$work" queue
+trap drop_test_database EXIT
 
 local="$work/study.crisis"
 "$gen" --out "$work/data" --items 2046 --models 5 --runs 3 --raters 4 --seed 1 >/dev/null 2>&1
