@@ -2,6 +2,7 @@
 
 #include "app/handlers.h"
 #include "stats/texttable.h"
+#include "storage/pagecache.h"
 #include "storage/ratingdata.h"
 #include "storage/repositories.h"
 #include "storage/study.h"
@@ -280,6 +281,9 @@ int runDisagreements(const Invocation &call)
     // Streamed: the queue's keys (filtered, in order), then its rows a page at a time,
     // each written as it arrives; all from one snapshot of the study.
     const storage::ReadSnapshot snapshot(*study);
+    // Each page of the queue is read about once: an 8 MiB page cache instead of the
+    // connection's 64 MiB (docs/PERFORMANCE.md: the same CPU time at 10x, 50 MiB less).
+    const storage::PageCacheBudget cache(*study, 8 * 1024);
     const auto queue = storage::DisagreementQueue::build(*study, threshold, filter, scope, &e);
     if (!queue)
         return call.fail(e);

@@ -25,6 +25,13 @@ SqliteStatement::~SqliteStatement()
 
 bool SqliteStatement::prepare(sqlite3 *db, const char *sql, QString *error)
 {
+    // A statement prepared again replaces the previous one: finalize it, or it stays
+    // allocated on the connection until it closes (one leak per re-prepare).
+    if (m_stmt) {
+        sqlite3_finalize(m_stmt);
+        m_stmt = nullptr;
+    }
+    m_row = false;
     m_db = db;
     if (!db) {
         *error = QStringLiteral("not an SQLite connection");

@@ -26,6 +26,7 @@ public:
     SqliteStatement(const SqliteStatement &) = delete;
     SqliteStatement &operator=(const SqliteStatement &) = delete;
 
+    /// Prepares `sql`, finalizing the statement prepared before (one statement at a time).
     bool prepare(sqlite3 *db, const char *sql, QString *error);
     bool isPrepared() const { return m_stmt != nullptr; }
 

@@ -23,3 +23,26 @@ free_port() {
     done
     return 1
 }
+
+# A fresh database for one test script on the shared cluster (its env file already
+# sourced), and WORK made anew: sets PGPASSFILE (a copy in WORK), db (PREFIX_pid_random), uri (the owner's
+# URI) and admin (psql as the superuser, ON_ERROR_STOP). drop_test_database drops the
+# database and the group roles a study on it made ("$db:rater", …).
+test_database() {
+    local work=$1 prefix=$2
+    rm -rf "$work"
+    mkdir -p "$work"
+    export PGPASSFILE="$work/pgpass"
+    cp "$CR_PG_PASSFILE" "$PGPASSFILE"
+    chmod 600 "$PGPASSFILE"
+    db="${prefix}_$$_$RANDOM"
+    admin -d postgres -c "create database $db"
+    uri="postgresql://cr_admin@127.0.0.1:$CR_PG_PORT/$db"
+}
+admin() { psql -X -q -v ON_ERROR_STOP=1 -h "$CR_PG_HOST" -p "$CR_PG_PORT" -U cr_admin "$@"; }
+drop_test_database() {
+    admin -d postgres -c "drop database if exists $db with (force)" >/dev/null 2>&1 || true
+    for g in rater adjudicator researcher; do
+        admin -d postgres -c "drop role if exists \"$db:$g\"" >/dev/null 2>&1 || true
+    done
+}

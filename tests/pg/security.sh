@@ -10,25 +10,15 @@ set -euo pipefail
 app="${2:?}"
 load="${3:?}"
 work="${4:?}"
-rm -rf "$work"
-mkdir -p "$work"
-export PGPASSFILE="$work/pgpass"
-cp "$CR_PG_PASSFILE" "$PGPASSFILE"
-chmod 600 "$PGPASSFILE"
-db="sec_$$_$RANDOM"
-admin() { psql -X -q -v ON_ERROR_STOP=1 -h "$CR_PG_HOST" -p "$CR_PG_PORT" -U cr_admin "$@"; }
-admin -d postgres -c "create database $db"
+. "$(dirname "${BASH_SOURCE[0]}")/pglib.sh" # test_database, admin
+test_database "$work" sec
 cleanup() {
-    admin -d postgres -c "drop database if exists $db with (force)" >/dev/null 2>&1 || true
+    drop_test_database
     for who in ana ben adj res; do
         admin -d postgres -c "drop role if exists \"$db-$who\"" >/dev/null 2>&1 || true
     done
-    for g in rater adjudicator researcher; do
-        admin -d postgres -c "drop role if exists \"$db:$g\"" >/dev/null 2>&1 || true
-    done
 }
 trap cleanup EXIT
-uri="postgresql://cr_admin@127.0.0.1:$CR_PG_PORT/$db"
 
 # --- a local study: 6 items x 2 models; ana rates items 1-3, ben items 4-6.
 local="$work/local.crisis"

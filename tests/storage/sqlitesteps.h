@@ -28,3 +28,18 @@ template<typename Work> qint64 sqliteSteps(const QSqlDatabase &db, Work &&work)
 }
 
 } // namespace cr::test
+
+namespace cr::test {
+
+/// Prepared statements alive on the connection (not yet finalized): what a piece of code
+/// leaves behind shows as a difference of two counts.
+inline int sqliteLiveStatements(const QSqlDatabase &db)
+{
+    sqlite3 *handle = storage::nativeHandle(db);
+    int n = 0;
+    for (sqlite3_stmt *s = sqlite3_next_stmt(handle, nullptr); s; s = sqlite3_next_stmt(handle, s))
+        ++n;
+    return n;
+}
+
+} // namespace cr::test

@@ -1,12 +1,16 @@
 // The streamed review queue (storage::DisagreementQueue): its keys and pages give exactly
 // the rows of the whole-queue load (loadDisagreements) that pass the filter, in the same
 // order, while holding at most one page of rows. Runs on both engines.
+#include "storage/pagecache.h"
 #include "storage/repositories.h"
 #include "storage/review.h"
+#include "storage/statement.h"
 #include "storage/study.h"
 #include "tests/storage/backendfixture.h"
 #include "tests/storage/reviewfixture.h"
+#include "tests/storage/sqlitesteps.h"
 
+#include <QSqlQuery>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -127,6 +131,60 @@ private slots:
         // Another harm threshold reorders the score rows.
         QCOMPARE(streamed(4.0, {}, std::nullopt, 2), expected(4.0, {}, std::nullopt));
         QCOMPARE(streamed(1.0, {}, std::nullopt, 3), expected(1.0, {}, std::nullopt));
+    }
+
+    void pagesLeaveNoStatementsBehind()
+    {
+        // Every page prepares its own queries (IN lists of its ids); each must be finalized
+        // when done, or a 100x queue leaves ~7,000 pages' statements on the connection
+        // (about 300 MB, issue 22). On PostgreSQL the statements are client-side strings.
+        if (cr::test::onServer())
+            QSKIP("SQLite statements only");
+        const QSqlDatabase db = m_study->database();
+        Error e;
+        DisagreementFilter category;
+        category.category = u"self-harm"_s; // build() loads the consensus too
+        for (const DisagreementFilter &filter : { DisagreementFilter {}, category }) {
+            const int before = cr::test::sqliteLiveStatements(db);
+            {
+                const auto queue =
+                    DisagreementQueue::build(*m_study, 2.0, filter, std::nullopt, &e);
+                QVERIFY2(queue, qPrintable(e.message));
+                QVERIFY(queue->size() > 0);
+                for (qsizetype from = 0; from < queue->size(); ++from)
+                    QVERIFY2(queue->fetch(*m_study, from, 1, &e), qPrintable(e.message));
+            }
+            QCOMPARE(cr::test::sqliteLiveStatements(db), before);
+        }
+        // A cursor prepared again holds one statement, not one per prepare().
+        const int before = cr::test::sqliteLiveStatements(db);
+        RowCursor q(db);
+        for (int i = 0; i < 3; ++i) {
+            QVERIFY(q.prepare("SELECT count(*) FROM item"));
+            QVERIFY(q.next());
+            QCOMPARE(cr::test::sqliteLiveStatements(db), before + 1);
+        }
+    }
+
+    void pageCacheBudgetIsRestored()
+    {
+        const auto cacheSize = [&] {
+            QSqlQuery q(m_study->database());
+            return q.exec(u"PRAGMA cache_size"_s) && q.next() ? q.value(0).toLongLong() : 0;
+        };
+        if (cr::test::onServer()) {
+            const PageCacheBudget cache(*m_study, 1024); // nothing to cap; reads still work
+            QCOMPARE(streamed(2.0, {}, std::nullopt, 3), expected(2.0, {}, std::nullopt));
+            return;
+        }
+        const qint64 before = cacheSize();
+        QCOMPARE(before, -65536); // Study's default: 64 MiB
+        {
+            const PageCacheBudget cache(*m_study, 1024);
+            QCOMPARE(cacheSize(), -1024);
+            QCOMPARE(streamed(2.0, {}, std::nullopt, 3), expected(2.0, {}, std::nullopt));
+        }
+        QCOMPARE(cacheSize(), before);
     }
 
     void filtersAsTheWholeLoad()
