@@ -850,6 +850,9 @@ std::optional<ScoreMatrix> ScoreLoad::take(const QHash<qint64, Consensus> &conse
 
 bool ScoreLoad::usedWorker() const
 {
+    // The worker writes workerError: wait for it before reading (take() has, usually).
+    if (d->worker.joinable())
+        d->worker.join();
     return d->onWorker && d->workerError.isEmpty();
 }
 

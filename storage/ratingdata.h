@@ -164,7 +164,7 @@ public:
     ScoreLoad &operator=(const ScoreLoad &) = delete;
     /// The matrix, once (a second call reads it again on the study's connection).
     std::optional<ScoreMatrix> take(const QHash<qint64, Consensus> &consensus, Error *error);
-    /// Whether the scores were read on the worker (for tests).
+    /// Whether the scores were read on the worker (for tests; waits for the worker).
     bool usedWorker() const;
 
 private:
