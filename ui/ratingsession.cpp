@@ -164,11 +164,13 @@ void RatingSession::start(storage::Study *study, const storage::Rater &rater)
     m_window.clear();
     m_windowStart = 0;
     m_done = m_skipped = m_distressing = 0;
+    m_countsRead = false;
     if (study && !m_queue.isEmpty()) {
         if (const auto counts = storage::AssignmentRepository(*study).progress(rater.id)) {
             m_done = counts->done;
             m_skipped = counts->skipped;
             m_distressing = counts->distressing;
+            m_countsRead = true;
         }
     }
     m_index = -1;
@@ -250,8 +252,9 @@ int RatingSession::firstUnfinishedIndex() const
 {
     if (m_queue.isEmpty())
         return -1;
-    // Nothing finished (a new rater), or everything: no assignment to read.
-    if (m_done + m_skipped == 0 || m_done + m_skipped >= m_queue.size())
+    // Nothing finished (a new rater), or everything: no assignment to read. Counts that
+    // could not be read say nothing: then the assignments are read to find the place.
+    if (m_countsRead && (m_done + m_skipped == 0 || m_done + m_skipped >= m_queue.size()))
         return 0;
     // Otherwise the finished ones are read a window at a time (mostly a prefix).
     for (int i = 0; i < m_queue.size(); ++i) {

@@ -198,6 +198,7 @@ private:
     qint64 m_done = 0;
     qint64 m_skipped = 0;
     qint64 m_distressing = 0;
+    bool m_countsRead = false; ///< the counts above came from the study (progress())
     int m_index = -1;
     QList<qint64> m_responseIds;
     QStringList m_responseTexts;
