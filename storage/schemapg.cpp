@@ -381,7 +381,7 @@ QString tallyFunctionBody(const Tally &t, const QString &op)
             .arg(delta, lock, QLatin1String(t.target), QLatin1String(t.keyColumns),
                 QLatin1String(t.valueColumns), dk.join(QStringLiteral(", ")),
                 dv.join(QStringLiteral(", ")), set.join(QStringLiteral(", ")));
-    if (t.dropEmpty)
+    if (t.dropEmpty && op != QLatin1String("INSERT")) // an insert only adds to the counts
         body += QStringLiteral(" IF locked THEN DELETE FROM %1 WHERE n <= 0; END IF;")
                     .arg(QLatin1String(t.target));
     return body + QStringLiteral(" RETURN NULL; END ");
